@@ -1,0 +1,141 @@
+/**
+ * The one error catalogue. Every failure the product reports carries a stable code; the French text shown
+ * to a user is chosen by that code (never built from `error.message`), and the technical cause goes to the
+ * log only. `retryable` tells callers (queues, HTTP clients, the pipeline) whether trying again can help.
+ *
+ * This module is a leaf: any layer may import it.
+ */
+
+export interface ErrorDefinition {
+  /** French text for the user. `{name}` placeholders are filled from `PasserelleError.details`. */
+  readonly userMessage: string;
+  readonly retryable: boolean;
+}
+
+export const ERROR_CATALOGUE = {
+  CONFIG_INVALID: { userMessage: 'La configuration de Passerelle est invalide : {problems}', retryable: false },
+  DATA_DIR_UNAVAILABLE: {
+    userMessage: "Le dossier de données {path} est inaccessible : vérifiez qu'il existe et qu'il est accessible en écriture.",
+    retryable: false,
+  },
+  UNKNOWN_KNOWLEDGE_BASE: {
+    userMessage: 'La base « {kb} » n’existe pas. Bases disponibles : {available}.',
+    retryable: false,
+  },
+  QUERY_EMPTY: { userMessage: 'La question est vide : écrivez quelques mots pour lancer la recherche.', retryable: false },
+  QUERY_TOO_LONG: {
+    userMessage: 'La question est trop longue ({length} caractères, maximum {max}). Résumez-la en quelques phrases.',
+    retryable: false,
+  },
+  FILE_UNREADABLE: { userMessage: 'Le fichier {file} est illisible : {reason}.', retryable: false },
+  FILE_EMPTY: { userMessage: 'Le fichier {file} est vide.', retryable: false },
+  FILE_TOO_LARGE: {
+    userMessage: 'Le fichier {file} est trop volumineux ({size} octets, maximum {max}).',
+    retryable: false,
+  },
+  FILE_BINARY: { userMessage: 'Le fichier {file} ne contient pas de texte exploitable (contenu binaire).', retryable: false },
+  FILE_UNSUPPORTED: {
+    userMessage: 'Le format du fichier {file} n’est pas pris en charge (formats acceptés : {formats}).',
+    retryable: false,
+  },
+  FILE_CORRUPT: { userMessage: 'Le fichier {file} est endommagé ou protégé et n’a pas pu être lu : {reason}.', retryable: false },
+  FILE_NO_TEXT: {
+    userMessage: 'Aucun texte n’a pu être extrait du fichier {file} (document scanné ou image seulement ?).',
+    retryable: false,
+  },
+  FILE_PASSWORD_PROTECTED: {
+    userMessage: 'Le fichier {file} est protégé par un mot de passe : retirez la protection puis réessayez.',
+    retryable: false,
+  },
+  DOCUMENT_FORBIDDEN_FOR_AI: {
+    userMessage:
+      'Le document {file} est classifié « interdit IA » : il ne peut pas être versé dans une base de Passerelle.',
+    retryable: false,
+  },
+  CLASSIFICATION_ABOVE_CEILING: {
+    userMessage:
+      'Le document {file} est classifié « {classification} », au-dessus du plafond « {ceiling} » de la base {kb}.',
+    retryable: false,
+  },
+  JSONL_LINE_INVALID: { userMessage: 'Ligne {line} de {file} ignorée : {reason}.', retryable: false },
+  PATH_NOT_FOUND: { userMessage: 'Le chemin {path} est introuvable.', retryable: false },
+  STORE_UNAVAILABLE: {
+    userMessage: 'La base documentaire est momentanément indisponible. Réessayez dans quelques instants.',
+    retryable: true,
+  },
+  STORE_DIMENSION_MISMATCH: {
+    userMessage:
+      'La base {kb} a été indexée avec un autre modèle de vectorisation ({stored} dimensions, {actual} attendues) : relancez l’ingestion avec --reindex.',
+    retryable: false,
+  },
+  EMBEDDER_UNAVAILABLE: {
+    userMessage: 'Le service de vectorisation ne répond pas. La recherche continue en mode lexical.',
+    retryable: true,
+  },
+  MODEL_UNAVAILABLE: {
+    userMessage: 'Le modèle de langage ne répond pas pour le moment. Réessayez dans quelques instants.',
+    retryable: true,
+  },
+  MODEL_TIMEOUT: {
+    userMessage: 'Le modèle de langage a mis trop de temps à répondre. Réessayez votre question.',
+    retryable: true,
+  },
+  MODEL_BAD_RESPONSE: {
+    userMessage: 'Le modèle de langage a renvoyé une réponse inexploitable. Réessayez votre question.',
+    retryable: true,
+  },
+  MODEL_REJECTED_REQUEST: {
+    userMessage: 'Le modèle de langage a refusé la requête (authentification ou paramètres). Prévenez l’administrateur.',
+    retryable: false,
+  },
+  EVAL_FILE_INVALID: { userMessage: 'Le jeu de questions {file} est invalide : {reason}.', retryable: false },
+  INTERNAL: {
+    userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error of the catalogue. `details` fill the user message; `cause` is for the log only. */
+export class PasserelleError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, string | number>>;
+  readonly retryable: boolean;
+  /** Delay suggested by the remote side (HTTP Retry-After, Matrix retry_after_ms), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    details: Record<string, string | number> = {},
+    options: { cause?: unknown; retryAfterMs?: number } = {},
+  ) {
+    super(`${code}: ${describeCause(options.cause) ?? renderMessage(code, details)}`, { cause: options.cause });
+    this.name = 'PasserelleError';
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+    this.retryable = ERROR_CATALOGUE[code].retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** The French text for the user. */
+  get userMessage(): string {
+    return renderMessage(this.code, this.details);
+  }
+}
+
+export function renderMessage(code: ErrorCode, details: Readonly<Record<string, string | number>>): string {
+  return ERROR_CATALOGUE[code].userMessage.replace(/\{(\w+)\}/g, (_, key: string) =>
+    key in details ? String(details[key]) : `{${key}}`,
+  );
+}
+
+/** Wraps anything thrown into a catalogue error (INTERNAL unless it already is one). */
+export function toPasserelleError(error: unknown): PasserelleError {
+  return error instanceof PasserelleError ? error : new PasserelleError('INTERNAL', {}, { cause: error });
+}
+
+function describeCause(cause: unknown): string | undefined {
+  if (cause === undefined) return undefined;
+  return cause instanceof Error ? cause.message : String(cause);
+}

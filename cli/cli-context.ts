@@ -1,0 +1,54 @@
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { PasserelleError } from '../bots/errors.ts';
+import { createLogger, type Logger } from '../bots/logger.ts';
+import { loadConfig } from '../config/load-config.ts';
+import type { Config } from '../config/schema.ts';
+import { createKnowledge, type Knowledge } from '../knowledge/create-knowledge.ts';
+
+/** What every CLI command gets: validated config, a logger, output streams, and the knowledge layer on demand. */
+export interface CliContext {
+  config: Readonly<Config>;
+  logger: Logger;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  knowledge(options?: { create?: boolean }): Promise<Knowledge>;
+  close(): Promise<void>;
+}
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+export function createCliContext(io: CliIo): CliContext {
+  const config = loadConfig(io.env ? { env: io.env } : {});
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  let knowledge: Promise<Knowledge> | undefined;
+  return {
+    config,
+    logger,
+    out: io.out,
+    err: io.err,
+    knowledge(options = {}) {
+      ensureDataDir(config.dataDir, options.create ?? false);
+      knowledge ??= createKnowledge(config, (message) => logger.warn(message));
+      return knowledge;
+    },
+    async close() {
+      if (knowledge) await (await knowledge).close();
+    },
+  };
+}
+
+function ensureDataDir(dataDir: string, create: boolean): void {
+  try {
+    if (!existsSync(dataDir)) {
+      if (!create) throw new Error('missing');
+      mkdirSync(dataDir, { recursive: true });
+    }
+    accessSync(dataDir, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new PasserelleError('DATA_DIR_UNAVAILABLE', { path: dataDir }, { cause: error });
+  }
+}

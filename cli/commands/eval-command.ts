@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { PasserelleError } from '../../bots/errors.ts';
+import { computeMetrics, distinctDocuments, EvalQuestionSchema, type EvalOutcome, type EvalQuestion } from '../../knowledge/evaluation.ts';
+import { parseCommandArgs, UsageError, type Command } from './command.ts';
+
+/** `passerelle eval [--json] [--details] <questions.jsonl>`: R@1/5/10 and MRR@10 of retrieval in each question's base. */
+export const evalCommand: Command = {
+  summary: 'eval [--json] [--details] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, details: { type: 'boolean' } });
+    const [file] = positionals;
+    if (!file || positionals.length > 1) throw new UsageError('précisez un seul fichier de questions (.jsonl)');
+    const questions = await readQuestions(file, context.err);
+    const knowledge = await context.knowledge();
+    const outcomes: EvalOutcome[] = [];
+    for (const question of questions) {
+      const result = await knowledge.retriever.retrieve({ question: question.question, kb: question.kb, maxClassification: 'diffusion-restreinte', limit: 10 });
+      outcomes.push({ question, ranked: distinctDocuments(result.passages.map((passage) => passage.chunk.documentId)).slice(0, 10) });
+    }
+    const metrics = computeMetrics(outcomes);
+    if (values.json) {
+      context.out(`${JSON.stringify(values.details ? { ...metrics, details: outcomes.map(detail) } : metrics)}\n`);
+      return 0;
+    }
+    context.out(
+      `n=${metrics.n}  R@1=${metrics.recall_at_1.toFixed(3)}  R@5=${metrics.recall_at_5.toFixed(3)}  R@10=${metrics.recall_at_10.toFixed(3)}  MRR@10=${metrics.mrr_at_10.toFixed(3)}` +
+        `${metrics.routing_accuracy !== undefined ? `  routage=${metrics.routing_accuracy.toFixed(3)}` : ''}\n`,
+    );
+    if (values.details) for (const outcome of outcomes) context.out(`${JSON.stringify(detail(outcome))}\n`);
+    return 0;
+  },
+};
+
+function detail(outcome: EvalOutcome) {
+  const relevant = new Set(outcome.question.relevant_ids);
+  const rank = outcome.ranked.findIndex((id) => relevant.has(id));
+  return { id: outcome.question.id, rank: rank < 0 ? null : rank + 1, top: outcome.ranked.slice(0, 5), relevant: outcome.question.relevant_ids };
+}
+
+async function readQuestions(file: string, warn: (text: string) => void): Promise<EvalQuestion[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PasserelleError('EVAL_FILE_INVALID', { file, reason: 'fichier introuvable ou illisible' }, { cause: error });
+  }
+  const questions: EvalQuestion[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    try {
+      questions.push(EvalQuestionSchema.parse(JSON.parse(line)));
+    } catch {
+      warn(`Ligne ${index + 1} de ${file} ignorée : attendu {id, question, relevant_ids, kb}.\n`);
+    }
+  });
+  if (questions.length === 0) throw new PasserelleError('EVAL_FILE_INVALID', { file, reason: 'aucune question valide' });
+  return questions;
+}

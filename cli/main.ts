@@ -1,0 +1,52 @@
+import { toPasserelleError } from '../bots/errors.ts';
+import { createCliContext, type CliIo } from './cli-context.ts';
+import { UsageError } from './commands/command.ts';
+import { COMMANDS, usage } from './commands/index.ts';
+
+/**
+ * `passerelle <command> …`. Exit codes: 0 success, 1 the command failed, 2 usage error.
+ * Messages are French; causes go to the log (stderr, JSON) only.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h' || name === 'aide') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`Commande inconnue « ${name} ».\n${usage()}`);
+    return 2;
+  }
+  let context;
+  try {
+    context = createCliContext(io);
+  } catch (error) {
+    io.err(`${toPasserelleError(error).userMessage}\n`);
+    return 1;
+  }
+  try {
+    return await command.run(rest, context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n${usage()}`);
+      return 2;
+    }
+    const failure = toPasserelleError(error);
+    if (failure.code === 'INTERNAL') context.logger.error('command failed', { command: name, error: failure.cause ?? failure });
+    else context.logger.debug('command failed', { command: name, code: failure.code, error: failure.cause });
+    io.err(`${failure.userMessage}\n`);
+    return 1;
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+const isMain = process.argv[1] !== undefined && /passerelle(\.js)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+  process.exitCode = code;
+}

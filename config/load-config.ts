@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { PasserelleError } from '../bots/errors.ts';
+import { ConfigSchema, type Config } from './schema.ts';
+
+/**
+ * Builds the configuration once: defaults < config file (PASSERELLE_CONFIG, YAML or JSON) < environment.
+ * Every problem is reported at once in one CONFIG_INVALID error; the result is deeply frozen. This is the
+ * only module that reads `process.env`.
+ */
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_CATALOGUE = resolve(PROJECT_ROOT, 'config/knowledge-bases.yaml');
+
+type Raw = Record<string, unknown>;
+
+/** Environment variable → config path. Values are strings; numbers are converted before validation. */
+const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number']> = [
+  ['PASSERELLE_ENV', ['environment'], 'string'],
+  ['PASSERELLE_DATA_DIR', ['dataDir'], 'string'],
+  ['PASSERELLE_LOG_LEVEL', ['logLevel'], 'string'],
+  ['PASSERELLE_VECTOR_STORE', ['vectorStore', 'kind'], 'string'],
+  ['QDRANT_URL', ['vectorStore', 'qdrant', 'url'], 'string'],
+  ['QDRANT_API_KEY', ['vectorStore', 'qdrant', 'apiKey'], 'string'],
+  ['QDRANT_COLLECTION_PREFIX', ['vectorStore', 'qdrant', 'collectionPrefix'], 'string'],
+  ['EMBEDDINGS_PROVIDER', ['embeddings', 'provider'], 'string'],
+  ['EMBEDDINGS_URL', ['embeddings', 'url'], 'string'],
+  ['EMBEDDINGS_API_KEY', ['embeddings', 'apiKey'], 'string'],
+  ['EMBEDDINGS_MODEL', ['embeddings', 'model'], 'string'],
+  ['EMBEDDINGS_CEILING', ['embeddings', 'ceiling'], 'string'],
+  ['EMBEDDINGS_BATCH_SIZE', ['embeddings', 'batchSize'], 'number'],
+  ['EMBEDDINGS_TIMEOUT_MS', ['embeddings', 'timeoutMs'], 'number'],
+  ['CHAT_MODEL_PROVIDER', ['chatModel', 'provider'], 'string'],
+  ['CHAT_MODEL_URL', ['chatModel', 'url'], 'string'],
+  ['CHAT_MODEL_API_KEY', ['chatModel', 'apiKey'], 'string'],
+  ['CHAT_MODEL_NAME', ['chatModel', 'model'], 'string'],
+  ['CHAT_MODEL_CEILING', ['chatModel', 'ceiling'], 'string'],
+  ['CHAT_MODEL_TIMEOUT_MS', ['chatModel', 'timeoutMs'], 'number'],
+  ['PASSERELLE_MAX_FILE_BYTES', ['ingestion', 'maxFileBytes'], 'number'],
+];
+
+const SECRET_KEYS = /(api[-_]?key|password|secret|token)$/i;
+
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  /** Values applied last (tests, CLI flags). */
+  overrides?: Raw;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  const raw: Raw = { rootDir: PROJECT_ROOT };
+
+  const catalogueFile = env.PASSERELLE_KNOWLEDGE_BASES ? resolve(env.PASSERELLE_KNOWLEDGE_BASES) : DEFAULT_CATALOGUE;
+  const catalogue = readStructuredFile(catalogueFile, problems);
+  if (catalogue) raw.knowledgeBases = resolveSourcePaths(catalogue.knowledgeBases, dirname(catalogueFile) === resolve(PROJECT_ROOT, 'config') ? PROJECT_ROOT : dirname(catalogueFile));
+
+  if (env.PASSERELLE_CONFIG) {
+    const file = resolve(env.PASSERELLE_CONFIG);
+    const fromFile = readStructuredFile(file, problems);
+    if (fromFile) {
+      if (fromFile.knowledgeBases) fromFile.knowledgeBases = resolveSourcePaths(fromFile.knowledgeBases, dirname(file));
+      deepMerge(raw, fromFile);
+    }
+  }
+
+  for (const [name, path, type] of ENVIRONMENT_MAP) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, path, type === 'number' ? Number(value) : value);
+  }
+  if (env.QDRANT_URL && !env.PASSERELLE_VECTOR_STORE) setPath(raw, ['vectorStore', 'kind'], 'qdrant');
+  for (const key of ['embeddings', 'chatModel']) {
+    const endpoint = (raw[key] ?? {}) as Raw;
+    if (endpoint.provider === 'mistral' && !endpoint.apiKey && env.MISTRAL_API_KEY) endpoint.apiKey = env.MISTRAL_API_KEY;
+  }
+  if (!raw.environment && env.NODE_ENV && ['development', 'production', 'test'].includes(env.NODE_ENV)) raw.environment = env.NODE_ENV;
+  if (options.overrides) deepMerge(raw, options.overrides);
+
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(racine)'} : ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new PasserelleError('CONFIG_INVALID', { problems: problems.join(' ; ') });
+  }
+  const config = parsed.data;
+  config.dataDir = resolve(config.dataDir);
+  return deepFreeze(config);
+}
+
+/** A copy fit for printing: every secret replaced by "***". */
+export function redactConfig(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactConfig);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, SECRET_KEYS.test(key) && inner ? '***' : redactConfig(inner)]),
+    );
+  }
+  return value;
+}
+
+function readStructuredFile(file: string, problems: string[]): Raw | undefined {
+  if (!existsSync(file)) {
+    problems.push(`fichier de configuration introuvable : ${file}`);
+    return undefined;
+  }
+  try {
+    const parsed: unknown = parse(readFileSync(file, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Raw;
+    problems.push(`${file} : un objet est attendu à la racine`);
+  } catch (error) {
+    problems.push(`${file} : illisible (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  return undefined;
+}
+
+function resolveSourcePaths(bases: unknown, baseDir: string): unknown {
+  if (!Array.isArray(bases)) return bases;
+  const absolute = (path: unknown) => (typeof path === 'string' && !isAbsolute(path) ? resolve(baseDir, path) : path);
+  return bases.map((kb: Raw) => ({
+    ...kb,
+    ...(kb.examples ? { examples: absolute(kb.examples) } : {}),
+    sources: Array.isArray(kb.sources) ? kb.sources.map((source: Raw) => ({ ...source, path: absolute(source.path) })) : kb.sources,
+  }));
+}
+
+function setPath(target: Raw, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (!node[key] || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Raw;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function deepMerge(target: Raw, source: Raw): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)) {
+      deepMerge(existing as Raw, value as Raw);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { CLASSIFICATIONS } from '../knowledge/types.ts';
+
+// Validation messages reach administrators: in French, like every other message.
+z.config(z.locales.fr());
+
+/**
+ * The one configuration schema. Built from defaults, an optional file (PASSERELLE_CONFIG) and environment
+ * variables, validated once at start by load-config.ts, then frozen and injected.
+ */
+
+export const ClassificationSchema = z.enum(CLASSIFICATIONS);
+
+const SourceSchema = z.object({
+  /** File or folder, relative to the project root (catalogue) or to the config file. */
+  path: z.string().min(1),
+  /** Label given to documents of this source that carry none of their own. */
+  classification: ClassificationSchema.default('interne'),
+  /** Skip silently when the path does not exist (e.g. ../shared absent on a fresh machine). */
+  optional: z.boolean().default(false),
+});
+
+export const KnowledgeBaseSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'identifiant en minuscules (a-z, 0-9, -)'),
+  /** French name shown to agents. */
+  name: z.string().min(1),
+  /** French description; the offline router and the LLM router read it. */
+  description: z.string().min(1),
+  keywords: z.array(z.string()).default([]),
+  /** Words that force this base when typed first ("code: …", "/code …"). */
+  prefixes: z.array(z.string().min(1)).default([]),
+  /** Highest classification accepted at ingestion. */
+  classificationCeiling: ClassificationSchema.default('diffusion-restreinte'),
+  /** Who may query the base: user-id glob patterns ("*", "@*:agent.douane.tchap.gouv.fr", "*@douane.finances.gouv.fr"). */
+  access: z.object({ allow: z.array(z.string()).default(['*']) }).default({ allow: ['*'] }),
+  sources: z.array(SourceSchema).default([]),
+  /** Folder ingested instead of `sources` when none of them exists. */
+  examples: z.string().optional(),
+});
+
+const ModelEndpointSchema = z.object({
+  provider: z.enum(['none', 'mistral', 'openai-compatible']).default('none'),
+  /** Base URL: https://api.mistral.ai for Mistral; for OpenAI-compatible servers the URL ending in /v1. */
+  url: z.string().url().optional(),
+  apiKey: z.string().optional(),
+  model: z.string().optional(),
+  /** Highest classification of text this endpoint is cleared to receive. */
+  ceiling: ClassificationSchema.default('public'),
+  /** Per-request time limit, ms. */
+  timeoutMs: z.number().int().positive().default(30_000),
+  maxRetries: z.number().int().min(0).max(5).default(2),
+});
+
+export const ConfigSchema = z
+  .object({
+    environment: z.enum(['development', 'production', 'test']).default('development'),
+    /** Where the embedded store, state and crypto files live. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Project root: relative catalogue paths resolve against it. */
+    rootDir: z.string().min(1),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    knowledgeBases: z.array(KnowledgeBaseSchema).min(1),
+    vectorStore: z
+      .object({
+        kind: z.enum(['embedded', 'qdrant']).default('embedded'),
+        qdrant: z
+          .object({
+            url: z.string().url().optional(),
+            apiKey: z.string().optional(),
+            collectionPrefix: z.string().default('passerelle_'),
+          })
+          .default({ collectionPrefix: 'passerelle_' }),
+      })
+      .default({ kind: 'embedded', qdrant: { collectionPrefix: 'passerelle_' } }),
+    embeddings: ModelEndpointSchema.extend({
+      /** Inputs per request (the provider's limit may be lower: Mistral accepts large batches, TEI 32). */
+      batchSize: z.number().int().positive().max(2048).default(64),
+    }).default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2, batchSize: 64 }),
+    chatModel: ModelEndpointSchema.default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2 }),
+    retrieval: z
+      .object({
+        /** Longest question accepted, characters. */
+        maxQueryLength: z.number().int().positive().default(4_000),
+        /** Candidates fetched from the store before re-ranking. */
+        candidates: z.number().int().positive().max(500).default(60),
+        /** Default date for "in force" filtering: "today" or an ISO date; "none" disables it. */
+        inForceAt: z.string().default('today'),
+      })
+      .default({ maxQueryLength: 4_000, candidates: 60, inForceAt: 'today' }),
+    ingestion: z
+      .object({
+        /** Largest file accepted, bytes. */
+        maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+        /** Target chunk size, characters. */
+        maxChunkChars: z.number().int().min(300).default(2_000),
+      })
+      .default({ maxFileBytes: 50 * 1024 * 1024, maxChunkChars: 2_000 }),
+  })
+  .superRefine((config, context) => {
+    const ids = new Set<string>();
+    config.knowledgeBases.forEach((kb, index) => {
+      if (ids.has(kb.id)) context.addIssue({ code: 'custom', path: ['knowledgeBases', index, 'id'], message: `base « ${kb.id} » en double` });
+      ids.add(kb.id);
+    });
+    if (config.vectorStore.kind === 'qdrant' && !config.vectorStore.qdrant.url)
+      context.addIssue({ code: 'custom', path: ['vectorStore', 'qdrant', 'url'], message: 'QDRANT_URL est requis quand le stockage est qdrant' });
+    for (const key of ['embeddings', 'chatModel'] as const) {
+      const endpoint = config[key];
+      if (endpoint.provider === 'none') continue;
+      if (!endpoint.model) context.addIssue({ code: 'custom', path: [key, 'model'], message: 'modèle requis' });
+      if (endpoint.provider === 'openai-compatible' && !endpoint.url)
+        context.addIssue({ code: 'custom', path: [key, 'url'], message: 'URL requise pour un point d’accès compatible OpenAI' });
+      if (endpoint.provider === 'mistral' && !endpoint.apiKey && !endpoint.url)
+        context.addIssue({ code: 'custom', path: [key, 'apiKey'], message: 'clé API Mistral requise' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type KnowledgeBaseConfig = z.infer<typeof KnowledgeBaseSchema>;
+export type ModelEndpointConfig = z.infer<typeof ModelEndpointSchema>;

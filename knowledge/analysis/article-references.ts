@@ -1,0 +1,62 @@
+import { foldText } from './normalise.ts';
+
+/**
+ * Legal article references ("article 60 bis", "art. 414", "L. 621-1", "323-1") recognised in text and
+ * normalised to one token form, so that "60 bis" and "60bis" or "L. 621-1" and "L621-1" match each other.
+ */
+
+export const LATIN_SUFFIXES = [
+  'bis', 'ter', 'quater', 'quinquies', 'sexies', 'septies', 'octies', 'nonies', 'novies', 'decies',
+] as const;
+
+const SUFFIX = `(?:${LATIN_SUFFIXES.join('|')})`;
+
+/** A number, possibly prefixed by L/R/D (legislative/regulatory parts) and suffixed by bis/ter/…. */
+const NUMBER_SOURCE = `(?:([lrd])\\s?\\.?\\s?\\*?\\s?(?=\\d))?(\\d{1,4}(?:-\\d{1,4}){0,3})(?:\\s?(${SUFFIX}))?(?:\\s?-\\s?(\\d{1,2}))?(?![\\w-])`;
+
+/** Matches a token-sized reference inside folded text. Exported for the tokenizer. */
+export const REFERENCE_PATTERN = new RegExp(`(?<![\\w-])${NUMBER_SOURCE}`, 'g');
+
+/** "article 414", "art. 60 bis", "articles 60 à 67 bis" (the first number), in folded text. */
+const ARTICLE_MENTION = new RegExp(`\\b(?:articles?|art\\.?)\\s+${NUMBER_SOURCE}`, 'g');
+
+const CODE_NAMES: Array<[RegExp, string]> = [
+  [/code des douanes/, 'Code des douanes'],
+  [/code (?:general )?des impositions sur les biens et services|\bcibs\b/, 'Code des impositions sur les biens et services'],
+  [/code general de la fonction publique|\bcgfp\b/, 'Code général de la fonction publique'],
+  [/code des pensions civiles et militaires|\bcpcmr\b/, 'Code des pensions civiles et militaires de retraite'],
+];
+
+/** Canonical article number: lower case, no spaces, "l621-1", "60bis", "323-1". */
+export function normaliseArticleNumber(raw: string): string {
+  const folded = foldText(raw).trim();
+  REFERENCE_PATTERN.lastIndex = 0;
+  const match = REFERENCE_PATTERN.exec(folded);
+  if (!match) return folded.replace(/\s+/g, '');
+  return referenceToken(match);
+}
+
+export function referenceToken(match: RegExpExecArray): string {
+  const [, prefix, digits, suffix, tail] = match;
+  return `${prefix ?? ''}${digits}${suffix ?? ''}${tail ? `-${tail}` : ''}`;
+}
+
+export interface ArticleMention {
+  /** Normalised number ("60bis", "l621-1"). */
+  number: string;
+  /** Code named right after the mention ("du code des douanes"), when any. */
+  code?: string;
+}
+
+/** Article mentions a question makes explicitly ("article 414", "art. L. 621-1 du CGFP"). */
+export function findArticleMentions(text: string): ArticleMention[] {
+  const folded = foldText(text);
+  const mentions: ArticleMention[] = [];
+  for (const match of folded.matchAll(ARTICLE_MENTION)) {
+    const after = folded.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + match[0].length + 80);
+    const code = CODE_NAMES.find(([pattern]) => pattern.test(after))?.[1];
+    const number = referenceToken(match as unknown as RegExpExecArray);
+    if (!mentions.some((m) => m.number === number)) mentions.push(code ? { number, code } : { number });
+  }
+  return mentions;
+}

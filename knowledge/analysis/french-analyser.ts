@@ -1,0 +1,43 @@
+import { stem } from './stemmer.ts';
+import { STOP_WORDS } from './stop-words.ts';
+import { tokenize } from './tokenizer.ts';
+
+/**
+ * The project's French analysis, the same for indexing and querying and for every store: folding, elision,
+ * stop words, Snowball stemming, article references kept whole, plus adjacent-term bigrams that reward
+ * phrases ("déclaration en détail", "procès-verbal").
+ */
+
+export interface AnalysedText {
+  /** Content terms in order (stems and reference tokens). */
+  terms: string[];
+  /** Bigrams of adjacent content terms, `a+b`. */
+  bigrams: string[];
+  /**
+   * Word prefixes (`~` + first PREFIX_LENGTH letters of words longer than that): a second, coarser
+   * conflation that joins what Snowball keeps apart (injure/injurier, constater/constatation).
+   */
+  prefixes: string[];
+}
+
+export const PREFIX_LENGTH = 5;
+
+export function analyse(text: string): AnalysedText {
+  const terms: string[] = [];
+  const prefixes: string[] = [];
+  for (const token of tokenize(text)) {
+    if (token.reference) terms.push(token.text);
+    else if (token.text.length > 1 && !STOP_WORDS.has(token.text)) {
+      terms.push(stem(token.text));
+      if (token.text.length > PREFIX_LENGTH) prefixes.push(`~${token.text.slice(0, PREFIX_LENGTH)}`);
+    }
+  }
+  const bigrams: string[] = [];
+  for (let i = 1; i < terms.length; i++) bigrams.push(`${terms[i - 1]}+${terms[i]}`);
+  return { terms, bigrams, prefixes };
+}
+
+/** Folded tokens, stop words included: what the lexicon matches phrases against. */
+export function surfaceTokens(text: string): string[] {
+  return tokenize(text).map((token) => token.text);
+}

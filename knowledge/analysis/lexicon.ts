@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { tokenize } from './tokenizer.ts';
+
+/**
+ * The synonym lexicon (lexicon.yaml beside this file, maintained by the team): phrases agents type mapped
+ * to the phrases the texts use. Applied to queries only, so that it works the same with every store and
+ * a change needs no re-indexing.
+ */
+
+const EntrySchema = z.object({
+  from: z.string().min(1),
+  to: z.array(z.string().min(1)).min(1),
+  both: z.boolean().default(false),
+});
+const LexiconSchema = z.object({ entries: z.array(EntrySchema) });
+
+export interface LexiconRule {
+  /** Folded token sequence to find in the query. */
+  pattern: string[];
+  /** Phrases to add to the query. */
+  expansions: string[];
+}
+
+export class Lexicon {
+  private readonly rulesByFirstToken = new Map<string, LexiconRule[]>();
+
+  constructor(rules: LexiconRule[]) {
+    for (const rule of rules) {
+      const first = rule.pattern[0];
+      if (first === undefined) continue;
+      const list = this.rulesByFirstToken.get(first) ?? [];
+      list.push(rule);
+      this.rulesByFirstToken.set(first, list);
+    }
+  }
+
+  static fromYaml(source: string): Lexicon {
+    const parsed = LexiconSchema.parse(parse(source));
+    const rules: LexiconRule[] = [];
+    for (const entry of parsed.entries) {
+      rules.push({ pattern: phraseTokens(entry.from), expansions: entry.to });
+      if (entry.both) for (const target of entry.to) rules.push({ pattern: phraseTokens(target), expansions: [entry.from] });
+    }
+    return new Lexicon(rules);
+  }
+
+  /** Phrases to add for a query, given its folded token sequence. */
+  expansionsFor(tokens: string[]): string[] {
+    const found: string[] = [];
+    tokens.forEach((token, start) => {
+      for (const rule of this.rulesByFirstToken.get(token) ?? []) {
+        if (rule.pattern.every((part, offset) => tokens[start + offset] === part)) found.push(...rule.expansions);
+      }
+    });
+    return [...new Set(found)];
+  }
+}
+
+function phraseTokens(phrase: string): string[] {
+  return tokenize(phrase).map((token) => token.text);
+}
+
+let defaultLexicon: Lexicon | undefined;
+
+/** The team's lexicon, loaded once. */
+export function loadDefaultLexicon(): Lexicon {
+  defaultLexicon ??= Lexicon.fromYaml(readFileSync(fileURLToPath(new URL('./lexicon.yaml', import.meta.url)), 'utf8'));
+  return defaultLexicon;
+}

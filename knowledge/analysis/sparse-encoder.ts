@@ -1,0 +1,105 @@
+import type { SparseVector } from '../types.ts';
+import { analyse, surfaceTokens } from './french-analyser.ts';
+import type { Lexicon } from './lexicon.ts';
+
+/**
+ * Encodes documents and queries as sparse lexical vectors. Documents carry BM25 term-frequency saturation
+ * (with heading words counted `headingWeight` times); the store multiplies by IDF computed over its base,
+ * which is exactly what Qdrant's `idf` modifier does, so every store ranks alike.
+ */
+
+export interface LexicalParameters {
+  /** BM25 saturation. Default 1.2. */
+  k1: number;
+  /** BM25 length normalisation. Default 0.75. */
+  b: number;
+  /** Reference document length in content terms (fixed so that stores need no global statistics). */
+  averageLength: number;
+  /** How many body occurrences one heading occurrence is worth. */
+  headingWeight: number;
+  /** Query weight of a bigram relative to a single term. */
+  bigramWeight: number;
+  /** Query weight of a lexicon expansion relative to a typed term. */
+  synonymWeight: number;
+  /** Query weight of a word prefix relative to a typed term. */
+  prefixWeight: number;
+}
+
+export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.freeze({
+  k1: 1.2,
+  b: 0.75,
+  averageLength: 55,
+  headingWeight: 2,
+  bigramWeight: 0.3,
+  synonymWeight: 0.6,
+  prefixWeight: 0.3,
+});
+
+/** 32-bit FNV-1a: term → sparse index (Qdrant sparse indices are uint32). */
+export function termId(term: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    hash ^= term.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export interface DocumentFields {
+  /** Title, heading path and section: the words that say what the text is about. */
+  headings: string;
+  body: string;
+}
+
+export class SparseEncoder {
+  constructor(
+    private readonly lexicon: Lexicon | undefined,
+    readonly parameters: LexicalParameters = DEFAULT_LEXICAL_PARAMETERS,
+  ) {}
+
+  encodeDocument(fields: DocumentFields): SparseVector {
+    const { k1, b, averageLength, headingWeight } = this.parameters;
+    const body = analyse(fields.body);
+    const headings = analyse(fields.headings);
+    const frequencies = new Map<string, number>();
+    const add = (terms: string[], weight: number) => {
+      for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
+    };
+    add(body.terms, 1);
+    add(body.bigrams, 1);
+    add(body.prefixes, 1);
+    add(headings.terms, headingWeight);
+    add(headings.bigrams, headingWeight);
+    add(headings.prefixes, headingWeight);
+    const length = body.terms.length + headings.terms.length * headingWeight;
+    const norm = k1 * (1 - b + (b * length) / averageLength);
+    return toSparse(frequencies, (tf) => (tf * (k1 + 1)) / (tf + norm));
+  }
+
+  encodeQuery(text: string): SparseVector {
+    const { bigramWeight, synonymWeight, prefixWeight } = this.parameters;
+    const weights = new Map<string, number>();
+    const put = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+    const typed = analyse(text);
+    for (const term of typed.terms) put(term, 1);
+    for (const bigram of typed.bigrams) put(bigram, bigramWeight);
+    for (const prefix of typed.prefixes) put(prefix, prefixWeight);
+    for (const phrase of this.lexicon?.expansionsFor(surfaceTokens(text)) ?? []) {
+      const expansion = analyse(phrase);
+      for (const term of expansion.terms) put(term, synonymWeight);
+      for (const bigram of expansion.bigrams) put(bigram, synonymWeight * bigramWeight);
+      for (const prefix of expansion.prefixes) put(prefix, synonymWeight * prefixWeight);
+    }
+    return toSparse(weights, (weight) => weight);
+  }
+}
+
+function toSparse(weights: Map<string, number>, transform: (value: number) => number): SparseVector {
+  const merged = new Map<number, number>();
+  for (const [term, value] of weights) {
+    const id = termId(term);
+    merged.set(id, (merged.get(id) ?? 0) + transform(value));
+  }
+  const indices = [...merged.keys()].sort((x, y) => x - y);
+  return { indices, values: indices.map((index) => merged.get(index) ?? 0) };
+}

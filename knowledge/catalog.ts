@@ -1,0 +1,36 @@
+import { PasserelleError } from '../bots/errors.ts';
+import type { KnowledgeBaseConfig } from '../config/schema.ts';
+
+/** The knowledge-base catalogue from config: lookups and access checks. Routing reads it; it holds no logic of its own. */
+export class KnowledgeCatalog {
+  private readonly byId: ReadonlyMap<string, KnowledgeBaseConfig>;
+
+  constructor(readonly bases: readonly KnowledgeBaseConfig[]) {
+    this.byId = new Map(bases.map((kb) => [kb.id, kb]));
+  }
+
+  get ids(): string[] {
+    return this.bases.map((kb) => kb.id);
+  }
+
+  /** The base, or UNKNOWN_KNOWLEDGE_BASE. */
+  get(id: string): KnowledgeBaseConfig {
+    const kb = this.byId.get(id);
+    if (!kb) throw new PasserelleError('UNKNOWN_KNOWLEDGE_BASE', { kb: id, available: this.ids.join(', ') });
+    return kb;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Whether `userId` matches one of the base's access patterns (glob with `*`). */
+  canAccess(id: string, userId: string): boolean {
+    return this.get(id).access.allow.some((pattern) => globToRegExp(pattern).test(userId));
+  }
+}
+
+export function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}

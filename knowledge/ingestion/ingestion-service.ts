@@ -1,0 +1,224 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { PasserelleError, toPasserelleError } from '../../bots/errors.ts';
+import type { SparseEncoder } from '../analysis/sparse-encoder.ts';
+import type { EmbeddingService } from '../embedding-service.ts';
+import type { VectorStore } from '../ports/vector-store.ts';
+import { isWithinCeiling, type Chunk, type Classification, type DocumentRecord, type IndexedChunk, type SourceDocument } from '../types.ts';
+import { chunkDocument } from './chunker.ts';
+import { loaderFor, SUPPORTED_EXTENSIONS } from './loaders/loader-registry.ts';
+
+/**
+ * Puts files into a knowledge base. Idempotent: a document whose content hash is unchanged is left alone;
+ * a changed one replaces its old chunks; documents gone from a cleanly re-read source are removed. A bad
+ * file is reported by name with its reason and skipped, and the rest of the batch goes in.
+ */
+
+export interface IngestTarget {
+  kb: string;
+  /** Highest classification the base accepts. */
+  ceiling: Classification;
+}
+
+export interface IngestOptions {
+  /** Label for documents that carry none. Default "interne". */
+  defaultClassification?: Classification;
+}
+
+export interface SkippedFile {
+  file: string;
+  code: string;
+  message: string;
+}
+
+export interface IngestWarning {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface IngestReport {
+  kb: string;
+  files: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  chunks: number;
+  skipped: SkippedFile[];
+  warnings: IngestWarning[];
+}
+
+export interface IngestionSettings {
+  rootDir: string;
+  maxFileBytes: number;
+  maxChunkChars: number;
+  /** Highest classification the embedder may receive; chunks above it are indexed lexically only. */
+  embedderCeiling: Classification;
+}
+
+export class IngestionService {
+  constructor(
+    private readonly store: VectorStore,
+    private readonly encoder: SparseEncoder,
+    private readonly embedding: EmbeddingService | undefined,
+    private readonly settings: IngestionSettings,
+  ) {}
+
+  async ingest(target: IngestTarget, paths: string[], options: IngestOptions = {}): Promise<IngestReport> {
+    const report: IngestReport = { kb: target.kb, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
+    await this.store.ensureBase(target.kb, this.embedding?.dimensions);
+    for (const path of paths) {
+      for (const file of await this.expand(resolve(path), report)) {
+        report.files++;
+        try {
+          await this.ingestFile(target, file, options.defaultClassification ?? 'interne', report);
+        } catch (error) {
+          const failure = toPasserelleError(error);
+          if (!failure.retryable && failure.code !== 'INTERNAL' && failure.code !== 'STORE_DIMENSION_MISMATCH') {
+            report.skipped.push({ file: this.display(file), code: failure.code, message: failure.userMessage });
+          } else {
+            throw failure;
+          }
+        }
+      }
+    }
+    return report;
+  }
+
+  /** Removes every document that came from `path` (a file or a folder). Returns the number removed. */
+  async removeSource(kb: string, path: string): Promise<number> {
+    const source = this.sourceId(resolve(path));
+    const documents = (await this.store.listDocuments(kb)).filter(
+      (document) => document.source === source || document.source.startsWith(`${source}/`),
+    );
+    await this.store.deleteDocuments(kb, documents.map((document) => document.documentId));
+    return documents.length;
+  }
+
+  private async ingestFile(target: IngestTarget, file: string, fallback: Classification, report: IngestReport): Promise<void> {
+    const displayName = this.display(file);
+    const loader = loaderFor(file);
+    if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: displayName, formats: SUPPORTED_EXTENSIONS.join(', ') });
+    const info = await stat(file);
+    if (info.size === 0) throw new PasserelleError('FILE_EMPTY', { file: displayName });
+    if (info.size > this.settings.maxFileBytes) {
+      throw new PasserelleError('FILE_TOO_LARGE', { file: displayName, size: info.size, max: this.settings.maxFileBytes });
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw new PasserelleError('FILE_UNREADABLE', { file: displayName, reason: (error as NodeJS.ErrnoException).code ?? 'erreur de lecture' }, { cause: error });
+    }
+    const source = this.sourceId(file);
+    const loaded = await loader(bytes, { source, displayName, defaultClassification: fallback });
+    for (const warning of loaded.warnings) {
+      report.warnings.push({ file: displayName, ...(warning.line ? { line: warning.line } : {}), message: warning.reason });
+    }
+    const accepted: SourceDocument[] = [];
+    for (const document of loaded.documents) {
+      if (isWithinCeiling(document.classification, target.ceiling)) accepted.push(document);
+      else if (loaded.documents.length === 1) {
+        throw new PasserelleError('CLASSIFICATION_ABOVE_CEILING', { file: displayName, classification: document.classification, ceiling: target.ceiling, kb: target.kb });
+      } else {
+        report.warnings.push({ file: displayName, message: `« ${document.documentId} » (${document.classification}) dépasse le plafond « ${target.ceiling} » : ignoré` });
+      }
+    }
+    if (accepted.length === 0 && loaded.documents.length === 0 && loaded.warnings.length > 0) {
+      throw new PasserelleError('FILE_UNREADABLE', { file: displayName, reason: 'aucun enregistrement valide' });
+    }
+
+    const existing = new Map((await this.store.listDocuments(target.kb, source)).map((record) => [record.documentId, record]));
+    const changed: SourceDocument[] = [];
+    for (const document of accepted) {
+      const previous = existing.get(document.documentId);
+      existing.delete(document.documentId);
+      if (previous?.contentHash === document.contentHash) report.unchanged++;
+      else {
+        changed.push(document);
+        if (previous) report.updated++;
+        else report.added++;
+      }
+    }
+    // Documents no longer in a cleanly read source are gone; after a partial read nothing is removed.
+    const gone = loaded.warnings.length === 0 ? [...existing.keys()] : [];
+    await this.store.deleteDocuments(target.kb, [...gone, ...changed.map((document) => document.documentId)]);
+    report.removed += gone.length;
+    report.chunks += await this.write(target.kb, changed);
+  }
+
+  private async write(kb: string, documents: SourceDocument[]): Promise<number> {
+    const batchSize = this.store.maxUpsertBatch;
+    let pending: IndexedChunk[] = [];
+    let records: DocumentRecord[] = [];
+    let written = 0;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      await this.embed(pending);
+      await this.store.upsert(kb, pending, records);
+      written += pending.length;
+      pending = [];
+      records = [];
+    };
+    for (const document of documents) {
+      const chunks = chunkDocument(document, kb, this.settings.maxChunkChars);
+      if (pending.length + chunks.length > batchSize) await flush();
+      pending.push(...chunks.map((chunk) => ({ chunk, sparse: this.encoder.encodeDocument(documentFields(chunk)) })));
+      records.push({ kb, documentId: document.documentId, source: document.source, contentHash: document.contentHash, chunkCount: chunks.length });
+    }
+    await flush();
+    return written;
+  }
+
+  private async embed(entries: IndexedChunk[]): Promise<void> {
+    if (!this.embedding) return;
+    const cleared = entries.filter((entry) => isWithinCeiling(entry.chunk.classification, this.settings.embedderCeiling));
+    const vectors = await this.embedding.embedAll(cleared.map((entry) => embeddingText(entry.chunk)));
+    cleared.forEach((entry, index) => {
+      const vector = vectors[index];
+      if (vector) entry.dense = vector;
+    });
+  }
+
+  private async expand(path: string, report: IngestReport): Promise<string[]> {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      report.skipped.push({ file: this.display(path), code: 'PATH_NOT_FOUND', message: new PasserelleError('PATH_NOT_FOUND', { path: this.display(path) }).userMessage });
+      return [];
+    }
+    if (info.isFile()) return [path];
+    if (!info.isDirectory()) return [];
+    const files: string[] = [];
+    const entries = await readdir(path, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) files.push(...(await this.expand(child, report)));
+      else if (entry.isFile()) files.push(child);
+    }
+    return files;
+  }
+
+  private sourceId(file: string): string {
+    const inside = relative(this.settings.rootDir, file);
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
+  }
+
+  private display(file: string): string {
+    const fromCwd = relative(process.cwd(), file);
+    return fromCwd && !fromCwd.startsWith('../../') ? fromCwd : basename(file);
+  }
+}
+
+/** The fields the sparse encoder weighs: headings say what a chunk is about. */
+export function documentFields(chunk: Chunk): { headings: string; body: string } {
+  const headings = [...chunk.headingPath, chunk.kind === 'article' ? '' : chunk.title, chunk.section ?? ''].filter(Boolean).join('\n');
+  return { headings, body: chunk.text };
+}
+
+function embeddingText(chunk: Chunk): string {
+  return [chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.text].filter(Boolean).join('\n');
+}

@@ -1,0 +1,58 @@
+import type { Classification, Chunk, DocumentRecord, IndexedChunk, SearchHit, SparseVector } from '../types.ts';
+
+/** Restricts a search to what the asker may see and what is in force. */
+export interface SearchFilter {
+  /** Highest classification the results may carry. */
+  maxClassification: Classification;
+  /** ISO date: exclude chunks whose validity is known and does not include it. Absent: no date filter. */
+  inForceAt?: string;
+}
+
+export interface HybridQuery {
+  kb: string;
+  /** Query-side lexical weights (term id → weight); the store applies IDF computed over the base. */
+  sparse: SparseVector;
+  /** Query embedding; absent when no embedder is configured (lexical only). */
+  dense?: Float32Array;
+  filter: SearchFilter;
+  limit: number;
+}
+
+export interface ArticleQuery {
+  kb: string;
+  /** Normalised article number, as produced by `normaliseArticleNumber` ("60 bis", "L621-1"). */
+  number: string;
+  /** Restrict to a code (exact code name) when the question named one. */
+  code?: string;
+  filter: SearchFilter;
+}
+
+/**
+ * Where chunks live. One collection (or table) per knowledge base: lexical IDF is computed per base.
+ *
+ * Contract (checked by test/contract/vector-store.contract.ts against every implementation):
+ * - `upsert` replaces chunks with the same id; `deleteDocuments` removes every chunk of those documents;
+ * - `search` ranks by BM25-style sparse dot product with IDF = ln(1 + (N − n + 0.5)/(n + 0.5)) over the
+ *   base, fused with dense similarity by reciprocal rank fusion (k = 60) when `dense` is given;
+ * - filters are applied inside the store, before ranking limits;
+ * - every method is safe to call on a base that has never been written (empty results).
+ */
+export interface VectorStore {
+  /** Short name for logs and benchmarks ("embedded", "qdrant"). */
+  readonly name: string;
+  /** Largest batch `upsert` accepts; callers split larger ones. */
+  readonly maxUpsertBatch: number;
+
+  /** Prepares the base; `dimensions` is the embedder's output size or undefined when lexical only. */
+  ensureBase(kb: string, dimensions: number | undefined): Promise<void>;
+  upsert(kb: string, chunks: IndexedChunk[], documents: DocumentRecord[]): Promise<void>;
+  deleteDocuments(kb: string, documentIds: string[]): Promise<void>;
+  listDocuments(kb: string, source?: string): Promise<DocumentRecord[]>;
+  search(query: HybridQuery): Promise<SearchHit[]>;
+  findArticle(query: ArticleQuery): Promise<Chunk[]>;
+  getChunks(kb: string, ids: string[]): Promise<Chunk[]>;
+  /** Drops the whole base (used by `ingest --reindex`). */
+  dropBase(kb: string): Promise<void>;
+  count(kb: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,10 @@
+/** Reciprocal rank fusion: score = Σ 1 / (k + rank), rank counted from 1. k = 60 as in the original paper and Qdrant. */
+export const RRF_K = 60;
+
+export function reciprocalRankFusion<T>(rankings: T[][], k: number = RRF_K): Array<{ item: T; score: number }> {
+  const scores = new Map<T, number>();
+  for (const ranking of rankings) {
+    ranking.forEach((item, index) => scores.set(item, (scores.get(item) ?? 0) + 1 / (k + index + 1)));
+  }
+  return [...scores.entries()].map(([item, score]) => ({ item, score })).sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,107 @@
+/**
+ * Shared vocabulary of the knowledge layer: classification labels, documents as loaded, chunks as indexed
+ * and hits as returned. Every store and every loader speaks these types.
+ */
+
+/** Classification labels, from least to most sensitive. */
+export const CLASSIFICATIONS = ['public', 'interne', 'diffusion-restreinte', 'interdit-ia'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export function classificationRank(label: Classification): number {
+  return CLASSIFICATIONS.indexOf(label);
+}
+
+/** True when `label` may be handled by something cleared up to `ceiling`. */
+export function isWithinCeiling(label: Classification, ceiling: Classification): boolean {
+  return classificationRank(label) <= classificationRank(ceiling);
+}
+
+export type ChunkKind = 'article' | 'qa' | 'section';
+
+/** Metadata of a legal article (code files). */
+export interface ArticleInfo {
+  /** Code name, e.g. "Code des douanes". */
+  code: string;
+  /** Article number as printed: "67 bis", "L621-1". */
+  number: string;
+  /** Start of validity (ISO date) when known. */
+  validFrom?: string;
+  /** End of validity (ISO date; 2999-01-01 means open-ended) when known. */
+  validTo?: string;
+}
+
+/**
+ * One logical document produced by a loader: a code article, a Q/A pair, or a whole file. A file can hold
+ * many documents (JSONL); `documentId` is stable across re-ingestion so a changed article replaces the old one.
+ */
+export interface SourceDocument {
+  documentId: string;
+  /** The file (or other origin) the document came from; removing a source removes all its documents. */
+  source: string;
+  kind: ChunkKind;
+  title: string;
+  /** Headings above the document (code: Partie/Livre/Titre/Chapitre…). */
+  headingPath: string[];
+  /** Plain text; paragraphs separated by blank lines. Markdown headings (#) delimit sections. */
+  text: string;
+  url?: string;
+  classification: Classification;
+  article?: ArticleInfo;
+  /** For Q/A documents, the question alone (the answer is in `text`). */
+  question?: string;
+  /** Page numbers of the text's paragraphs (PDF), aligned with `text.split('\n\n')`. */
+  pages?: number[];
+  /** sha256 of what defines the document; equal hash on re-ingestion means nothing to do. */
+  contentHash: string;
+}
+
+/** A searchable unit. Carries everything needed to cite it. */
+export interface Chunk {
+  /** `${documentId}#${part}`. */
+  id: string;
+  kb: string;
+  documentId: string;
+  source: string;
+  kind: ChunkKind;
+  title: string;
+  headingPath: string[];
+  /** Section heading inside the document, when split on headings. */
+  section?: string;
+  text: string;
+  url?: string;
+  classification: Classification;
+  article?: ArticleInfo;
+  /** Page range "p. 3" or "p. 3-4" for PDF sources. */
+  pages?: string;
+  part: number;
+  parts: number;
+  contentHash: string;
+}
+
+/** Sparse lexical vector: term ids (32-bit hashes of analysed terms) with their document-side weights. */
+export interface SparseVector {
+  indices: number[];
+  values: number[];
+}
+
+/** A chunk ready for a store: its sparse vector and, when an embedder is configured, its dense vector. */
+export interface IndexedChunk {
+  chunk: Chunk;
+  sparse: SparseVector;
+  dense?: Float32Array;
+}
+
+/** A document as recorded in a store, for idempotent re-ingestion and removal. */
+export interface DocumentRecord {
+  kb: string;
+  documentId: string;
+  source: string;
+  contentHash: string;
+  chunkCount: number;
+}
+
+export interface SearchHit {
+  chunk: Chunk;
+  /** Higher is better; comparable only within one result list. */
+  score: number;
+}
