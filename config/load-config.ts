@@ -39,9 +39,13 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number']> = [
   ['CHAT_MODEL_CEILING', ['chatModel', 'ceiling'], 'string'],
   ['CHAT_MODEL_TIMEOUT_MS', ['chatModel', 'timeoutMs'], 'number'],
   ['PASSERELLE_MAX_FILE_BYTES', ['ingestion', 'maxFileBytes'], 'number'],
+  ['PASSERELLE_PSEUDONYM_SECRET', ['bot', 'pseudonymSecret'], 'string'],
+  ['PASSERELLE_RATE_LIMIT_PER_MINUTE', ['bot', 'rateLimitPerMinute'], 'number'],
+  ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
+  ['PASSERELLE_STATE', ['state', 'kind'], 'string'],
 ];
 
-const SECRET_KEYS = /(api[-_]?key|password|secret|token)$/i;
+const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl)$/i;
 
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
@@ -73,6 +77,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
     setPath(raw, path, type === 'number' ? Number(value) : value);
   }
   if (env.QDRANT_URL && !env.PASSERELLE_VECTOR_STORE) setPath(raw, ['vectorStore', 'kind'], 'qdrant');
+  if (env.DATABASE_URL && !env.PASSERELLE_STATE) setPath(raw, ['state', 'kind'], 'postgres');
   for (const key of ['embeddings', 'chatModel']) {
     const endpoint = (raw[key] ?? {}) as Raw;
     if (endpoint.provider === 'mistral' && !endpoint.apiKey && env.MISTRAL_API_KEY) endpoint.apiKey = env.MISTRAL_API_KEY;

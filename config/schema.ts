@@ -87,6 +87,54 @@ export const ConfigSchema = z
         inForceAt: z.string().default('today'),
       })
       .default({ maxQueryLength: 4_000, candidates: 60, inForceAt: 'today' }),
+    access: z
+      .object({
+        /** Who may use the bot: user-id glob patterns ("*", "@*:agent.douane.tchap.gouv.fr", "*@douane.finances.gouv.fr"). */
+        allow: z.array(z.string()).default(['*']),
+        /** Groups (Teams/Entra group ids, Matrix room ids) whose members may use the bot, besides `allow`. */
+        allowGroups: z.array(z.string()).default([]),
+        /** Administrators: user-id glob patterns. */
+        admins: z.array(z.string()).default([]),
+        adminGroups: z.array(z.string()).default([]),
+      })
+      .default({ allow: ['*'], allowGroups: [], admins: [], adminGroups: [] }),
+    bot: z
+      .object({
+        /** Questions per user per minute. */
+        rateLimitPerMinute: z.number().int().positive().default(12),
+        /** Longest message accepted, characters. */
+        maxMessageChars: z.number().int().positive().default(4_000),
+        /** Turns of conversation memory used for follow-ups. */
+        memoryTurns: z.number().int().min(0).max(50).default(6),
+        /** Memory expires after this much inactivity, minutes. */
+        memoryTtlMinutes: z.number().int().positive().default(30),
+        /** Answer cache lifetime, minutes (0 disables the cache). */
+        answerCacheTtlMinutes: z.number().int().min(0).default(24 * 60),
+        /** Below this retrieval confidence (0–1) the bot abstains. */
+        abstainBelow: z.number().min(0).max(1).default(0.55),
+        /** When the second base's routing score is within this margin of the first, both are searched. */
+        routingMargin: z.number().min(0).max(1).default(0.12),
+        /** Audit-log retention, days. */
+        auditRetentionDays: z.number().int().positive().default(365),
+        /** Energy estimate, watt-hours per 1,000 tokens (input + output). */
+        energyWhPer1kTokens: z.number().min(0).default(0.3),
+        /** Secret for pseudonymising user ids in the audit log (HMAC-SHA256). */
+        pseudonymSecret: z.string().min(8).default('passerelle-development-secret'),
+        /** Time limit for one model call, ms (streaming included). */
+        answerTimeoutMs: z.number().int().positive().default(60_000),
+      })
+      .default({
+        rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
+        abstainBelow: 0.55, routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
+        pseudonymSecret: 'passerelle-development-secret', answerTimeoutMs: 60_000,
+      }),
+    state: z
+      .object({
+        kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
+        /** postgres://… when kind is postgres. */
+        databaseUrl: z.string().optional(),
+      })
+      .default({ kind: 'sqlite' }),
     ingestion: z
       .object({
         /** Largest file accepted, bytes. */
@@ -102,6 +150,10 @@ export const ConfigSchema = z
       if (ids.has(kb.id)) context.addIssue({ code: 'custom', path: ['knowledgeBases', index, 'id'], message: `base « ${kb.id} » en double` });
       ids.add(kb.id);
     });
+    if (config.state.kind === 'postgres' && !config.state.databaseUrl)
+      context.addIssue({ code: 'custom', path: ['state', 'databaseUrl'], message: 'DATABASE_URL est requis quand l’état est dans PostgreSQL' });
+    if (config.environment === 'production' && config.bot.pseudonymSecret === 'passerelle-development-secret')
+      context.addIssue({ code: 'custom', path: ['bot', 'pseudonymSecret'], message: 'PASSERELLE_PSEUDONYM_SECRET est requis en production' });
     if (config.vectorStore.kind === 'qdrant' && !config.vectorStore.qdrant.url)
       context.addIssue({ code: 'custom', path: ['vectorStore', 'qdrant', 'url'], message: 'QDRANT_URL est requis quand le stockage est qdrant' });
     for (const key of ['embeddings', 'chatModel'] as const) {

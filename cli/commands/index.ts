@@ -1,3 +1,5 @@
+import { askCommand } from './ask-command.ts';
+import { chatCommand, demoCommand } from './chat-command.ts';
 import type { Command } from './command.ts';
 import { configCommand } from './config-command.ts';
 import { evalCommand } from './eval-command.ts';
@@ -10,6 +12,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   remove: removeCommand,
   search: searchCommand,
   eval: evalCommand,
+  ask: askCommand,
+  chat: chatCommand,
+  demo: demoCommand,
   config: configCommand,
 };
 

@@ -53,8 +53,14 @@ export function findArticleMentions(text: string): ArticleMention[] {
   const folded = foldText(text);
   const mentions: ArticleMention[] = [];
   for (const match of folded.matchAll(ARTICLE_MENTION)) {
-    const after = folded.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + match[0].length + 80);
-    const code = CODE_NAMES.find(([pattern]) => pattern.test(after))?.[1];
+    const end = (match.index ?? 0) + match[0].length;
+    const window = folded.slice(end, end + 80);
+    // The code named right after this mention: the earliest one, and not past the next article mention.
+    const nextMention = window.search(/\b(?:articles?|art\.?)\s/);
+    const after = nextMention < 0 ? window : window.slice(0, nextMention);
+    const code = CODE_NAMES.map(([pattern, name]) => ({ at: after.search(pattern), name }))
+      .filter((found) => found.at >= 0)
+      .sort((a, b) => a.at - b.at)[0]?.name;
     const number = referenceToken(match as unknown as RegExpExecArray);
     if (!mentions.some((m) => m.number === number)) mentions.push(code ? { number, code } : { number });
   }

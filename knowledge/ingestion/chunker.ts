@@ -121,8 +121,8 @@ function splitLongBlock(block: Block, maxChars: number): Block[] {
   const out: Block[] = [];
   let current = '';
   for (const sentence of sentences) {
-    for (let start = 0; start < sentence.length; start += maxChars) {
-      const slice = sentence.slice(start, start + maxChars);
+    // A sentence longer than maxChars is cut between words (inside a word only when one word is longer).
+    for (const slice of sentence.length > maxChars ? wordSlices(sentence, maxChars) : [sentence]) {
       if (current.length + slice.length > maxChars && current) {
         out.push({ ...block, text: current.trim() });
         current = '';
@@ -132,6 +132,15 @@ function splitLongBlock(block: Block, maxChars: number): Block[] {
   }
   if (current.trim()) out.push({ ...block, text: current.trim() });
   return out;
+}
+
+function wordSlices(sentence: string, maxChars: number): string[] {
+  const words = (sentence.match(/\S+\s*/g) ?? [sentence]).flatMap((word) => {
+    const parts: string[] = [];
+    for (let start = 0; start < word.length; start += maxChars) parts.push(word.slice(start, start + maxChars));
+    return parts;
+  });
+  return words;
 }
 
 function pageRange(blocks: Block[]): string | undefined {

@@ -11,7 +11,7 @@ const BANNER_WINDOW = 600;
 
 export function parseClassificationLabel(value: unknown): Classification | undefined {
   if (typeof value !== 'string') return undefined;
-  const folded = foldText(value).trim().replace(/[\s_]+/g, '-');
+  const folded = foldText(value).trim().replace(/[\s_']+/g, '-');
   if (/^interdit-?(a-l-)?ia$|^interdit-(a-l-)?intelligence-artificielle$/.test(folded)) return 'interdit-ia';
   return CLASSIFICATIONS.find((label) => label === folded);
 }

@@ -1,4 +1,7 @@
-/** Reciprocal rank fusion: score = Σ 1 / (k + rank), rank counted from 1. k = 60 as in the original paper and Qdrant. */
+/**
+ * Reciprocal rank fusion: score = Σ 1 / (k + rank), rank counted from 1, k = 60 as in the original paper.
+ * (Qdrant counts positions from 0 with k = 2 by default; the Qdrant store asks for k = 61 to match.)
+ */
 export const RRF_K = 60;
 
 export function reciprocalRankFusion<T>(rankings: T[][], k: number = RRF_K): Array<{ item: T; score: number }> {

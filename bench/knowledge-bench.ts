@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCliContext, type CliContext } from '../cli/cli-context.ts';
+import { computeMetrics, distinctDocuments, firstRelevantRank, type EvalOutcome, type EvalQuestion } from '../knowledge/evaluation.ts';
+import type { Knowledge } from '../knowledge/create-knowledge.ts';
+import type { RetrievalRequest } from '../knowledge/retriever.ts';
+import { resolveInForceDate } from '../knowledge/stores/validity.ts';
+import type { BenchContext, Figure, PartReport } from './bench-part.ts';
+import { phase } from './cpu-profile.ts';
+import { measureIngestion } from './knowledge-ingestion.ts';
+import { buildQueries, evalQuestionsIn, readEvalQuestions, type BenchQuery } from './knowledge-queries.ts';
+import { percentile, since } from './statistics.ts';
+
+/**
+ * The `knowledge` part, on a fresh temporary data directory with the embedded store and no embedder:
+ * 1. ingestion of the catalogue corpus, a second (idempotent) ingestion, the off-catalogue files;
+ * 2. search latency of 1,000 queries through `Retriever.retrieve` (limit 10) after one warm-up pass,
+ *    and the cold first query of a freshly opened store (lexical index build);
+ * 3. retrieval quality on the legal dev set and routing-free HR retrieval on the HR lines of routing_dev.
+ * Without ../shared, it says so and measures on examples/ only.
+ */
+
+const QUERY_COUNT = 1_000;
+const QUERY_SEED = 20261123;
+const LIMIT = 10;
+
+export async function run(context: BenchContext): Promise<PartReport> {
+  const report: Required<PartReport> = { figures: [], notes: [], details: {} };
+  const hasShared = existsSync(join(context.sharedDir, 'corpus'));
+  report.notes.push(
+    hasShared
+      ? `corpus: ${join(context.sharedDir, 'corpus')} as mapped by config/knowledge-bases.yaml; embedded store, lexical only`
+      : `${context.sharedDir} is absent: measured on examples/ only (no off-catalogue files, no quality sets); embedded store, lexical only`,
+  );
+  const dataDir = await mkdtemp(join(tmpdir(), 'passerelle-bench-'));
+  try {
+    await measureIngestion(context, openCli(dataDir), report);
+    const cli = openCli(dataDir);
+    try {
+      const knowledge = await cli.knowledge();
+      const inForceAt = resolveInForceDate(cli.config.retrieval.inForceAt);
+      await measureSearch(context, knowledge, inForceAt, report);
+      await measureQuality(context, knowledge, hasShared, report);
+    } finally {
+      await cli.close();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+/** The CLI's own wiring (config, store, retriever) on `dataDir`, isolated from the caller's environment. */
+export function openCli(dataDir: string): CliContext {
+  const ignore = () => {};
+  return createCliContext({ out: ignore, err: ignore, env: { PASSERELLE_DATA_DIR: dataDir, PASSERELLE_VECTOR_STORE: 'embedded', PASSERELLE_LOG_LEVEL: 'warn' } });
+}
+
+async function measureSearch(context: BenchContext, knowledge: Knowledge, inForceAt: string | undefined, report: Required<PartReport>): Promise<void> {
+  const request = (query: BenchQuery): RetrievalRequest => ({ question: query.question, kb: query.kb, maxClassification: 'diffusion-restreinte', limit: LIMIT, ...(inForceAt ? { inForceAt } : {}) });
+  const time = async (query: BenchQuery) => {
+    const start = performance.now();
+    await knowledge.retriever.retrieve(request(query));
+    return since(start);
+  };
+  const questions = await evalQuestionsIn(join(context.sharedDir, 'eval'));
+  const queries = await buildQueries(knowledge, questions, QUERY_COUNT, QUERY_SEED);
+  if (queries.length === 0) {
+    report.notes.push('search: no document and no question, latency not measured');
+    return;
+  }
+
+  // Cold: the store was just opened, so each base's first query builds its lexical index.
+  const sizes = await Promise.all(knowledge.catalog.ids.map(async (kb) => ({ kb, chunks: await knowledge.store.count(kb) })));
+  const largest = sizes.reduce((best, entry) => (entry.chunks > best.chunks ? entry : best));
+  const probe = queries.find((query) => query.kb === largest.kb) ?? (queries[0] as BenchQuery);
+  const cold = await time(probe);
+  const again = await time(probe);
+  report.notes.push(`search: cold first query in « ${probe.kb} » (${largest.chunks} chunks) ${cold.toFixed(1)} ms, same query again ${again.toFixed(1)} ms`);
+
+  context.log(`search: warm-up pass over ${queries.length} queries`);
+  for (const query of queries) await time(query);
+  const timings: Array<{ query: BenchQuery; ms: number }> = [];
+  await phase(context, 'search (measured pass)', report, async () => {
+    for (const query of queries) timings.push({ query, ms: await time(query) });
+  });
+
+  const stats = (entries: typeof timings) => entries.map((entry) => entry.ms).sort((a, b) => a - b);
+  const all = stats(timings);
+  const total = all.reduce((sum, ms) => sum + ms, 0);
+  const counts = groupBy(timings, (entry) => entry.query.kind);
+  report.figures.push(
+    { key: 'search.cold_first', label: `Search, cold first query (index build, ${largest.kb})`, value: cold, unit: 'ms', digits: 1 },
+    { key: 'search.queries', label: `Search, queries (${counts.map(([kind, list]) => `${list.length} ${kind}`).join(', ')})`, value: timings.length, unit: '' },
+    { key: 'search.p50', label: 'Search latency p50', value: percentile(all, 50), unit: 'ms', digits: 2 },
+    { key: 'search.p95', label: 'Search latency p95', value: percentile(all, 95), unit: 'ms', digits: 2, target: { below: 20 } },
+    { key: 'search.p99', label: 'Search latency p99', value: percentile(all, 99), unit: 'ms', digits: 2 },
+    { key: 'search.max', label: 'Search latency max', value: all[all.length - 1] ?? null, unit: 'ms', digits: 2 },
+    { key: 'search.throughput', label: 'Search throughput (one at a time)', value: (timings.length / total) * 1000, unit: 'q/s' },
+  );
+  const groups: Array<[string, typeof timings]> = [
+    ...counts,
+    ...groupBy(timings, (entry) => entry.query.kb).map(([kb, list]): [string, typeof timings] => [`kb ${kb}`, list]),
+  ];
+  for (const [name, entries] of groups) {
+    const sorted = stats(entries);
+    report.figures.push({ key: `search.p95.${name.replace(/\s+/g, '_')}`, label: `Search latency p95, ${name} (n=${sorted.length})`, value: percentile(sorted, 95), unit: 'ms', digits: 2 });
+  }
+  report.details.slowestQueries = [...timings].sort((a, b) => b.ms - a.ms).slice(0, 10).map(({ query, ms }) => ({ ms: Math.round(ms * 100) / 100, ...query }));
+}
+
+async function measureQuality(context: BenchContext, knowledge: Knowledge, hasShared: boolean, report: Required<PartReport>): Promise<void> {
+  const evalDir = join(context.sharedDir, 'eval');
+  const sets: Array<{ name: string; file: string; keep: (question: EvalQuestion) => boolean; targets: boolean }> = [
+    { name: 'legal', file: 'legal_dev_questions.jsonl', keep: () => true, targets: true },
+    { name: 'hr', file: 'routing_dev.jsonl', keep: (question) => question.kb === 'hr', targets: false },
+  ];
+  for (const set of sets) {
+    const path = join(evalDir, set.file);
+    const questions = hasShared && existsSync(path) ? (await readEvalQuestions(path)).filter(set.keep) : [];
+    const outcomes: EvalOutcome[] = [];
+    for (const question of questions) {
+      const result = await knowledge.retriever.retrieve({ question: question.question, kb: question.kb, maxClassification: 'diffusion-restreinte', limit: LIMIT });
+      outcomes.push({ question, ranked: distinctDocuments(result.passages.map((passage) => passage.chunk.documentId)).slice(0, LIMIT) });
+    }
+    const measured = outcomes.length > 0;
+    const metrics = computeMetrics(outcomes);
+    const value = (metric: number) => (measured ? metric : null);
+    const label = `Quality ${set.name} (${set.file}${set.name === 'hr' ? ', hr lines, no routing' : ''})`;
+    const figures: Figure[] = [
+      { key: `quality.${set.name}.n`, label: `${label} n`, value: value(metrics.n), unit: '' },
+      { key: `quality.${set.name}.r1`, label: `${label} R@1`, value: value(metrics.recall_at_1), unit: '', digits: 3, ...(set.targets ? { target: { atLeast: 0.65 } } : {}) },
+      { key: `quality.${set.name}.r5`, label: `${label} R@5`, value: value(metrics.recall_at_5), unit: '', digits: 3, ...(set.targets ? { target: { atLeast: 0.9 } } : {}) },
+      { key: `quality.${set.name}.r10`, label: `${label} R@10`, value: value(metrics.recall_at_10), unit: '', digits: 3 },
+      { key: `quality.${set.name}.mrr10`, label: `${label} MRR@10`, value: value(metrics.mrr_at_10), unit: '', digits: 3 },
+    ];
+    report.figures.push(...figures);
+    report.details[`quality:${set.name}`] = outcomes.map((outcome) => ({ id: outcome.question.id, rank: firstRelevantRank(outcome) ?? null, top3: outcome.ranked.slice(0, 3), relevant: outcome.question.relevant_ids }));
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = key(item);
+    const list = groups.get(name);
+    if (list) list.push(item);
+    else groups.set(name, [item]);
+  }
+  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+}

@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import { foldText } from '../knowledge/analysis/normalise.ts';
+import type { KnowledgeCatalog } from '../knowledge/catalog.ts';
+import { citationOf, type PassageCitation } from '../knowledge/answering/citations.ts';
+import { verifyCitations } from '../knowledge/answering/citation-verifier.ts';
+import { retrievalConfidence } from '../knowledge/answering/confidence.ts';
+import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
+import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
+import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
+import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
+import { redactPersonalData } from '../knowledge/policies/redaction.ts';
+import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
+import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
+import type { RouteDecision, Router } from '../knowledge/router.ts';
+import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
+import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
+import { PasserelleError, toPasserelleError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { Citation, Reply } from './reply.ts';
+import type { ChannelName, StateStore } from './state/state-store.ts';
+import * as say from './user-messages.ts';
+
+/**
+ * From question to verified, cited answer: follow-up resolution, refusal of procedural acts, routing,
+ * retrieval, abstention, extractive or generative answer (passages above the model's clearance never reach
+ * it), citation verification, policies, cache, audit. Channel-agnostic: returns a Reply.
+ */
+
+export interface AnswerRequest {
+  question: string;
+  /** Base forced by a prefix. */
+  forcedKb?: string;
+  /** Bases the asker may query. */
+  allowedKbs: string[];
+  /** Highest classification the asker may read. */
+  clearance: Classification;
+  conversationKey: string;
+  channel: ChannelName;
+  userHash: string;
+  /** Receives the text generated so far while the model streams. */
+  onPartial?: (text: string) => void;
+}
+
+export type AnswerMode = 'extractive' | 'generative' | 'refusal' | 'abstention';
+
+export interface AnswerOutcome {
+  reply: Reply;
+  route?: RouteDecision;
+  mode: AnswerMode;
+  abstained: boolean;
+  cached: boolean;
+  citedIds: string[];
+  usage: TokenUsage;
+  model?: string;
+}
+
+export interface AnswerSettings {
+  abstainBelow: number;
+  answerCacheTtlMs: number;
+  answerTimeoutMs: number;
+  energyWhPer1kTokens: number;
+  inForceAt?: string;
+}
+
+const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+export class AnswerService {
+  constructor(
+    private readonly catalog: KnowledgeCatalog,
+    private readonly retriever: Retriever,
+    private readonly router: Router,
+    private readonly model: ChatModel | undefined,
+    private readonly memory: ConversationMemory,
+    private readonly state: StateStore,
+    private readonly settings: AnswerSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async answer(request: AnswerRequest): Promise<AnswerOutcome> {
+    const started = Date.now();
+    const outcome = await this.produce(request);
+    const energyWh = ((outcome.usage.inputTokens + outcome.usage.outputTokens) / 1000) * this.settings.energyWhPer1kTokens;
+    await this.state.recordAudit({
+      channel: request.channel,
+      userHash: request.userHash,
+      kind: outcome.mode,
+      ...(outcome.route ? { kb: outcome.route.kb } : {}),
+      citedIds: outcome.citedIds,
+      ...(outcome.model ? { model: outcome.model } : {}),
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+      energyWh: Math.round(energyWh * 10_000) / 10_000,
+      latencyMs: Date.now() - started,
+      abstained: outcome.abstained,
+      at: new Date().toISOString(),
+    });
+    const at = new Date().toISOString();
+    await this.memory.remember(request.conversationKey, { role: 'user', text: request.question, ...(outcome.route ? { kb: outcome.route.kb } : {}), at });
+    await this.memory.remember(request.conversationKey, {
+      role: 'assistant',
+      text: outcome.reply.text.slice(0, 4_000),
+      ...(outcome.route ? { kb: outcome.route.kb } : {}),
+      citedIds: outcome.citedIds,
+      at,
+    });
+    return outcome;
+  }
+
+  private async produce(request: AnswerRequest): Promise<AnswerOutcome> {
+    const usage: TokenUsage = { ...ZERO_USAGE };
+    const question = request.question.trim();
+    const searchQuery = await this.resolveFollowUp(question, request.conversationKey, usage);
+
+    const drafting = detectProceduralDrafting(question);
+    if (drafting) return this.refuseProceduralAct(drafting, request, usage);
+
+    const candidates = request.forcedKb ? [request.forcedKb] : request.allowedKbs;
+    const route = request.forcedKb
+      ? { kb: request.forcedKb, confidence: 1, scores: [{ kb: request.forcedKb, confidence: 1 }], method: 'prefix' as const }
+      : await this.router.route(searchQuery, candidates);
+    const passages = await this.retrieve(searchQuery, route, request);
+    const confidence = retrievalConfidence(searchQuery, passages);
+    const kbName = this.catalog.get(route.kb).name;
+    if (passages.length === 0 || confidence < this.settings.abstainBelow) {
+      return this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName);
+    }
+
+    const cacheKey = this.cacheKey(question, route, passages);
+    const cached = cacheKey ? await this.state.cacheGet(cacheKey) : undefined;
+    if (cached) {
+      const reply = JSON.parse(cached) as Reply;
+      return { reply, route, mode: this.model ? 'generative' : 'extractive', abstained: false, cached: true, citedIds: reply.citations.map((c) => c.id), usage };
+    }
+
+    const notes: string[] = [];
+    if (route.alsoKb) notes.push(say.routedToTwoBases(kbName, this.catalog.get(route.alsoKb).name));
+    if (looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question)) notes.push(say.ANSWER_IN_FRENCH_NOTE);
+
+    let draft: DraftAnswer;
+    let mode: AnswerMode = 'extractive';
+    let altered = false;
+    const cleared = this.model ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling)) : [];
+    if (this.model && cleared.length > 0) {
+      try {
+        const generated = await this.generate(question, cleared, request, usage);
+        const verified = verifyCitations(generated, cleared);
+        if (verified.rejected) {
+          this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb });
+          return this.abstain(request, route, passages, verified.rejected, usage, kbName);
+        }
+        draft = { text: verified.text, citations: verified.citations };
+        altered = verified.altered;
+        mode = 'generative';
+        const withheld = passages.filter((passage) => !cleared.includes(passage)).slice(0, 2);
+        if (withheld.length > 0) draft = appendExtractive(draft, question, withheld);
+      } catch (error) {
+        const failure = toPasserelleError(error);
+        this.logger.warn('model call failed, extractive answer instead', { code: failure.code, error: failure.cause ?? failure });
+        notes.unshift(failure.userMessage + ' Voici en attendant les extraits les plus pertinents.');
+        draft = extractiveAnswer(question, passages);
+      }
+    } else {
+      draft = extractiveAnswer(question, passages);
+    }
+
+    const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
+    if (altered) footer.unshift(say.REFERENCES_REMOVED);
+    if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
+    const reply: Reply = {
+      kind: 'answer',
+      text: [...notes, draft.text, ...footer].join('\n\n'),
+      citations: draft.citations.map(toCitation),
+      suggestedActions: ['sources'],
+      aiGenerated: true,
+      feedback: true,
+      answerOf: { question, kb: route.kb },
+    };
+    if (cacheKey && mode === (this.model ? 'generative' : 'extractive') && !notes.some((note) => note.includes('modèle'))) {
+      await this.state.cacheSet(cacheKey, JSON.stringify(reply), this.settings.answerCacheTtlMs);
+    }
+    return { reply, route, mode, abstained: false, cached: false, citedIds: reply.citations.map((c) => c.id), usage, ...(mode === 'generative' && this.model ? { model: this.model.id } : {}) };
+  }
+
+  private async retrieve(query: string, route: RouteDecision, request: AnswerRequest): Promise<RetrievedPassage[]> {
+    const common = { question: query, maxClassification: request.clearance, ...(this.settings.inForceAt ? { inForceAt: this.settings.inForceAt } : {}) };
+    const primary = await this.retriever.retrieve({ ...common, kb: route.kb, limit: 5 });
+    if (!route.alsoKb) return primary.passages;
+    const secondary = await this.retriever.retrieve({ ...common, kb: route.alsoKb, limit: 2 });
+    return [...primary.passages, ...secondary.passages];
+  }
+
+  private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<string> {
+    const model = this.model as ChatModel;
+    const safeQuestion = redactPersonalData(question).text;
+    let partial = '';
+    const completion = await model.complete(buildPrompt(safeQuestion, passages), {
+      signal: AbortSignal.timeout(this.settings.answerTimeoutMs),
+      ...(request.onPartial
+        ? {
+            onDelta: (delta: string) => {
+              partial += delta;
+              request.onPartial?.(partial);
+            },
+          }
+        : {}),
+    });
+    usage.inputTokens += completion.usage.inputTokens;
+    usage.outputTokens += completion.usage.outputTokens;
+    if (completion.text.trim() === '') throw new PasserelleError('MODEL_BAD_RESPONSE', {}, { cause: new Error('empty completion') });
+    return completion.text;
+  }
+
+  /** A standalone search query for a follow-up: rewritten by the model, else joined to the previous question. */
+  private async resolveFollowUp(question: string, conversationKey: string, usage: TokenUsage): Promise<string> {
+    if (!looksLikeFollowUp(question)) return question;
+    const turns = await this.memory.recent(conversationKey);
+    const previous = [...turns].reverse().find((turn) => turn.role === 'user');
+    if (!previous) return question;
+    if (this.model) {
+      try {
+        const history: ChatMessage[] = turns.slice(-4).map((turn) => ({ role: turn.role, content: redactPersonalData(turn.text.slice(0, 1_500)).text }));
+        const completion = await this.model.complete(buildRewritePrompt(redactPersonalData(question).text, history), {
+          maxTokens: 120,
+          temperature: 0,
+          signal: AbortSignal.timeout(Math.min(this.settings.answerTimeoutMs, 15_000)),
+        });
+        usage.inputTokens += completion.usage.inputTokens;
+        usage.outputTokens += completion.usage.outputTokens;
+        const rewritten = completion.text.trim().split('\n')[0]?.trim();
+        if (rewritten && rewritten.length < 1_000) return rewritten;
+      } catch (error) {
+        this.logger.warn('follow-up rewrite failed', { error });
+      }
+    }
+    return `${previous.text} ${question}`;
+  }
+
+  private async refuseProceduralAct(
+    drafting: { act: string; lookup: string },
+    request: AnswerRequest,
+    usage: TokenUsage,
+  ): Promise<AnswerOutcome> {
+    const kb = request.allowedKbs.includes('legal') ? 'legal' : request.allowedKbs[0];
+    let citations: PassageCitation[] = [];
+    if (kb) {
+      const result = await this.retriever.retrieve({ question: drafting.lookup, kb, maxClassification: request.clearance, limit: 3 });
+      citations = result.passages.map((passage, index) => citationOf(passage.chunk, index + 1));
+    }
+    const list = citations.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n');
+    return {
+      reply: {
+        kind: 'notice',
+        text: [say.proceduralRefusal(drafting.act), list].filter(Boolean).join('\n\n'),
+        citations: citations.map(toCitation),
+        suggestedActions: ['aide'],
+        aiGenerated: true,
+        feedback: true,
+        answerOf: { question: request.question, ...(kb ? { kb } : {}) },
+      },
+      mode: 'refusal',
+      abstained: false,
+      cached: false,
+      citedIds: citations.map((citation) => citation.id),
+      usage,
+    };
+  }
+
+  private async abstain(
+    request: AnswerRequest,
+    route: RouteDecision,
+    passages: RetrievedPassage[],
+    reason: string,
+    usage: TokenUsage,
+    kbName: string,
+  ): Promise<AnswerOutcome> {
+    const nearest = passages.slice(0, 3).map((passage, index) => citationOf(passage.chunk, index + 1));
+    await this.state.recordUnanswered({
+      channel: request.channel,
+      userHash: request.userHash,
+      question: request.question,
+      kb: route.kb,
+      reason,
+      nearestIds: nearest.map((citation) => citation.id),
+      at: new Date().toISOString(),
+    });
+    const list = nearest.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n');
+    return {
+      reply: {
+        kind: 'answer',
+        text: [say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
+        citations: nearest.map(toCitation),
+        suggestedActions: ['aide'],
+        aiGenerated: true,
+        feedback: true,
+        answerOf: { question: request.question, kb: route.kb },
+      },
+      route,
+      mode: 'abstention',
+      abstained: true,
+      cached: false,
+      citedIds: [],
+      usage,
+      ...(this.model && usage.outputTokens > 0 ? { model: this.model.id } : {}),
+    };
+  }
+
+  /** Normalised question + base + the exact passages (ids and content hashes) + model: re-ingestion changes the key. */
+  private cacheKey(question: string, route: RouteDecision, passages: RetrievedPassage[]): string | undefined {
+    if (this.settings.answerCacheTtlMs <= 0) return undefined;
+    const normalised = foldText(question).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const signature = passages.map((passage) => `${passage.chunk.id}@${passage.chunk.contentHash}`).join('|');
+    const digest = createHash('sha256').update([normalised, route.kb, route.alsoKb ?? '', signature, this.model?.id ?? 'extractive'].join('\n')).digest('hex');
+    return `answer:${route.kb}:${digest}`;
+  }
+}
+
+function appendExtractive(draft: DraftAnswer, question: string, withheld: RetrievedPassage[]): DraftAnswer {
+  const extra = extractiveAnswer(question, withheld, withheld.length);
+  const offset = draft.citations.length;
+  const text = extra.text
+    .replace(/^[^\n]*\n\n/, '')
+    .replace(/\[(\d+)\]/g, (_, n: string) => `[${Number(n) + offset}]`);
+  return {
+    text: `${draft.text}\n\nExtraits complémentaires (non transmis au modèle en raison de leur classification) :\n\n${text}`,
+    citations: [...draft.citations, ...extra.citations.map((citation) => ({ ...citation, index: citation.index + offset }))],
+  };
+}
+
+function toCitation(citation: PassageCitation): Citation {
+  return { ...citation };
+}
+
+const ENGLISH = /\b(?:the|what|which|how|is|are|can|does|do|customs|officer|leave|should|must|when|where)\b/gi;
+const FRENCH = /\b(?:le|la|les|des|du|est|sont|une|un|quel|quelle|comment|peut|doit|agent|douane)\b/gi;
+
+function looksEnglish(text: string): boolean {
+  const english = text.match(ENGLISH)?.length ?? 0;
+  const french = text.match(FRENCH)?.length ?? 0;
+  return english >= 2 && english > french * 2;
+}

@@ -1,0 +1,141 @@
+import { citationOf } from '../../knowledge/answering/citations.ts';
+import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
+import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
+import type { AnswerService } from '../answer-service.ts';
+import type { ConversationMemory } from '../conversation-memory.ts';
+import type { Logger } from '../logger.ts';
+import type { Stage, Turn } from '../pipeline.ts';
+import { notice, progress, type Citation, type Reply } from '../reply.ts';
+import type { StateStore } from '../state/state-store.ts';
+import * as say from '../user-messages.ts';
+import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
+
+/** The last stage: runs a command or answers a question, and records what feedback will need. */
+export class Dispatcher implements Stage {
+  readonly name = 'dispatch';
+  private readonly prefixes: PrefixTable;
+
+  constructor(
+    private readonly catalog: KnowledgeCatalog,
+    private readonly answers: AnswerService,
+    private readonly memory: ConversationMemory,
+    private readonly state: StateStore,
+    private readonly store: Pick<VectorStore, 'getChunks'>,
+    private readonly logger: Logger,
+    private readonly streamingIntervalMs = 1_000,
+  ) {
+    this.prefixes = prefixTable(catalog.bases);
+  }
+
+  async handle(turn: Turn): Promise<boolean> {
+    const input = parseInput(turn.message.text, this.prefixes);
+    const rights = turn.rights;
+    if (!rights) throw new Error('dispatcher reached without access control');
+    switch (input.type) {
+      case 'help':
+        await turn.reply(notice(say.helpText(this.catalog.bases.filter((kb) => rights.allowedKbs.includes(kb.id)).map((kb) => ({ name: kb.name, ...(kb.prefixes[0] ? { prefix: kb.prefixes[0] } : {}) })))));
+        return true;
+      case 'unknown-command':
+        await turn.reply(notice(say.SHORT_HELP, ['aide']));
+        return true;
+      case 'forget':
+        await this.memory.forget(turn.message.conversation.key);
+        await turn.reply(notice(say.CONVERSATION_FORGOTTEN));
+        return true;
+      case 'feedback':
+        if (!input.text) {
+          await turn.reply(notice(say.FEEDBACK_EMPTY));
+          return true;
+        }
+        await this.state.recordFeedback({ channel: turn.message.channel, messageId: '', userHash: rights.userHash, rating: 0, comment: input.text.slice(0, 4_000), citedIds: [], at: new Date().toISOString() });
+        await turn.reply(notice(say.FEEDBACK_THANKS));
+        return true;
+      case 'sources':
+        await turn.reply(await this.lastSources(turn));
+        return true;
+      case 'question':
+        await this.answer(turn, input.text, input.kb, input.unknownPrefix);
+        return true;
+    }
+  }
+
+  private async answer(turn: Turn, question: string, forcedKb: string | undefined, unknownPrefix: string | undefined): Promise<void> {
+    const rights = turn.rights!;
+    if (rights.allowedKbs.length === 0) {
+      await turn.reply(notice(say.NO_BASE_ALLOWED));
+      return;
+    }
+    if (forcedKb && !rights.allowedKbs.includes(forcedKb)) {
+      await turn.reply(notice(say.baseForbidden(this.catalog.get(forcedKb).name)));
+      return;
+    }
+    if (!/[\p{L}\p{N}]/u.test(question)) {
+      await turn.reply(notice(say.EMPTY_MESSAGE, ['aide']));
+      return;
+    }
+    const { channel, message } = turn;
+    const streaming = channel.canStream?.(message.conversation) ?? false;
+    let progressId: string | undefined;
+    let lastUpdate = 0;
+    let pending: Promise<void> = Promise.resolve();
+    if (streaming) progressId = await turn.reply(progress(say.WORKING));
+    else await channel.typing?.(message.conversation).catch(() => undefined);
+    const outcome = await this.answers.answer({
+      question,
+      ...(forcedKb ? { forcedKb } : {}),
+      allowedKbs: rights.allowedKbs,
+      clearance: 'diffusion-restreinte',
+      conversationKey: message.conversation.key,
+      channel: message.channel,
+      userHash: rights.userHash,
+      ...(progressId
+        ? {
+            onPartial: (text: string) => {
+              const now = Date.now();
+              if (now - lastUpdate < this.streamingIntervalMs) return;
+              lastUpdate = now;
+              pending = pending.then(() => channel.update(message.conversation, progressId as string, progress(text))).catch((error: unknown) => this.logger.warn('streaming update failed', { error }));
+            },
+          }
+        : {}),
+    });
+    await pending;
+    const reply: Reply = unknownPrefix ? { ...outcome.reply, text: `${say.unknownPrefix(unknownPrefix)}\n\n${outcome.reply.text}` } : outcome.reply;
+    let messageId: string;
+    if (progressId) {
+      await channel.update(message.conversation, progressId, reply);
+      messageId = progressId;
+    } else {
+      messageId = await turn.reply(reply);
+    }
+    await this.state.saveAnswer({
+      messageId,
+      channel: message.channel,
+      conversationKey: message.conversation.key,
+      question,
+      answer: reply.text.slice(0, 8_000),
+      ...(outcome.route ? { kb: outcome.route.kb } : {}),
+      citedIds: outcome.citedIds,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async lastSources(turn: Turn): Promise<Reply> {
+    const turns = await this.memory.recent(turn.message.conversation.key);
+    const last = [...turns].reverse().find((entry) => entry.role === 'assistant' && (entry.citedIds?.length ?? 0) > 0);
+    if (!last?.citedIds) return notice(say.NO_PREVIOUS_ANSWER);
+    const bases = last.kb ? [last.kb, ...turn.rights!.allowedKbs.filter((kb) => kb !== last.kb)] : turn.rights!.allowedKbs;
+    const citations: Citation[] = [];
+    for (const id of last.citedIds) {
+      for (const kb of bases) {
+        const [chunk] = await this.store.getChunks(kb, [id]);
+        if (chunk) {
+          citations.push(citationOf(chunk, citations.length + 1));
+          break;
+        }
+      }
+    }
+    const lines = citations.map((citation) => `- [${citation.index}] ${citation.title}${citation.context ? ` (${citation.context})` : ''}${citation.url ? ` — ${citation.url}` : ''}`);
+    return { kind: 'notice', text: `${say.SOURCES_HEADER}\n${lines.join('\n')}`, citations, suggestedActions: [], aiGenerated: false, feedback: false };
+  }
+}

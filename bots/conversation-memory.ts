@@ -1,0 +1,38 @@
+import { foldText } from '../knowledge/analysis/normalise.ts';
+import type { ConversationTurn, StateStore } from './state/state-store.ts';
+
+/**
+ * The last turns of a conversation (per thread in rooms), forgotten after a period of inactivity, used to
+ * understand follow-up questions ("et pour un contractuel ?").
+ */
+export class ConversationMemory {
+  constructor(
+    private readonly state: StateStore,
+    private readonly turns: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  async recent(conversationKey: string, now = new Date()): Promise<ConversationTurn[]> {
+    if (this.turns === 0) return [];
+    return this.state.recentTurns(conversationKey, this.turns, new Date(now.getTime() - this.ttlMs).toISOString());
+  }
+
+  async remember(conversationKey: string, turn: ConversationTurn): Promise<void> {
+    if (this.turns > 0) await this.state.appendTurn(conversationKey, turn);
+  }
+
+  async forget(conversationKey: string): Promise<void> {
+    await this.state.clearConversation(conversationKey);
+  }
+}
+
+const FOLLOW_UP_START = /^(?:et|mais|alors|donc|dans ce cas|pour|par contre|et si|meme question|idem|pareil|quid|combien|quel delai|jusqu)\b/;
+const FOLLOW_UP_REFERENCE = /\b(?:il|elle|ils|elles|celui|celle|ceux|cela|ca|ce cas|cet article|cette regle|ce texte|ce delai|la meme|le meme|les memes|y)\b/;
+
+/** Whether a question probably depends on the previous one. */
+export function looksLikeFollowUp(question: string): boolean {
+  const folded = foldText(question).trim();
+  const words = folded.split(/\s+/).filter(Boolean);
+  if (words.length > 14) return false;
+  return FOLLOW_UP_START.test(folded) || (words.length <= 8 && FOLLOW_UP_REFERENCE.test(folded));
+}

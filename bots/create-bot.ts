@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import type { Config } from '../config/schema.ts';
+import { createKnowledge, type Knowledge } from '../knowledge/create-knowledge.ts';
+import { createChatModel } from '../knowledge/models/langchain-chat-model.ts';
+import type { ChatModel } from '../knowledge/ports/chat-model.ts';
+import { ModelRouter, OfflineRouter, type Router } from '../knowledge/router.ts';
+import { resolveInForceDate } from '../knowledge/stores/validity.ts';
+import { AccessPolicy } from './access-policy.ts';
+import { AnswerService } from './answer-service.ts';
+import { Bot } from './bot.ts';
+import { Dispatcher } from './commands/dispatcher.ts';
+import { ConversationMemory } from './conversation-memory.ts';
+import type { Logger } from './logger.ts';
+import { accessControl } from './middleware/access-control.ts';
+import { addressedToBot } from './middleware/addressed-to-bot.ts';
+import { aiNotice } from './middleware/ai-notice.ts';
+import { deduplicate } from './middleware/deduplicate.ts';
+import { inputGuard } from './middleware/input-guard.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+import { Pipeline } from './pipeline.ts';
+import { PostgresStateStore } from './state/postgres-state-store.ts';
+import { SqliteStateStore } from './state/sqlite-state-store.ts';
+import type { StateStore } from './state/state-store.ts';
+
+/** Everything the bot process holds, wired from configuration (the composition root). */
+export interface BotApplication {
+  config: Readonly<Config>;
+  knowledge: Knowledge;
+  state: StateStore;
+  model: ChatModel | undefined;
+  answers: AnswerService;
+  bot: Bot;
+  close(): Promise<void>;
+}
+
+export interface BotOverrides {
+  state?: StateStore;
+  model?: ChatModel | null;
+  knowledge?: Knowledge;
+}
+
+export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
+  const knowledge = overrides.knowledge ?? (await createKnowledge(config, (message) => logger.warn(message)));
+  const state = overrides.state ?? (await createStateStore(config));
+  const model = overrides.model === null ? undefined : (overrides.model ?? createChatModel(config.chatModel));
+  const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, {
+    margin: config.bot.routingMargin,
+    maxClassification: 'diffusion-restreinte',
+  });
+  const router: Router = model && model.ceiling !== 'interdit-ia'
+    ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000)
+    : offline;
+  const memory = new ConversationMemory(state, config.bot.memoryTurns, config.bot.memoryTtlMinutes * 60_000);
+  const inForceAt = resolveInForceDate(config.retrieval.inForceAt);
+  const answers = new AnswerService(knowledge.catalog, knowledge.retriever, router, model, memory, state, {
+    abstainBelow: config.bot.abstainBelow,
+    answerCacheTtlMs: config.bot.answerCacheTtlMinutes * 60_000,
+    answerTimeoutMs: config.bot.answerTimeoutMs,
+    energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
+    ...(inForceAt ? { inForceAt } : {}),
+  }, logger);
+  const policy = new AccessPolicy(config.access, knowledge.catalog);
+  const pipeline = new Pipeline(
+    [
+      deduplicate(state),
+      accessControl(policy, config.bot.pseudonymSecret),
+      addressedToBot,
+      rateLimit(config.bot.rateLimitPerMinute),
+      inputGuard(config.bot.maxMessageChars),
+      aiNotice(state),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger),
+    ],
+    logger,
+  );
+  const bot = new Bot(pipeline, state, knowledge.catalog, logger, config.bot.pseudonymSecret);
+  await state.purgeAudit(new Date(Date.now() - config.bot.auditRetentionDays * 86_400_000).toISOString()).catch((error: unknown) => logger.warn('audit purge failed', { error }));
+  return {
+    config,
+    knowledge,
+    state,
+    model,
+    answers,
+    bot,
+    async close() {
+      await bot.stop();
+      await state.close();
+      if (!overrides.knowledge) await knowledge.close();
+    },
+  };
+}
+
+export async function createStateStore(config: Readonly<Config>): Promise<StateStore> {
+  if (config.state.kind === 'postgres') return PostgresStateStore.open({ connectionString: config.state.databaseUrl as string });
+  return new SqliteStateStore(join(config.dataDir, 'state.sqlite'));
+}

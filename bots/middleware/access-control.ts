@@ -1,0 +1,25 @@
+import type { AccessPolicy } from '../access-policy.ts';
+import { notice } from '../reply.ts';
+import { pseudonymise } from '../pseudonym.ts';
+import type { Stage } from '../pipeline.ts';
+import * as say from '../user-messages.ts';
+
+/** Refuses senders the configuration does not allow (answering only when they addressed the bot). */
+export function accessControl(policy: AccessPolicy, pseudonymSecret: string): Stage {
+  return {
+    name: 'access',
+    async handle(turn) {
+      const { sender, groups } = turn.message;
+      if (!policy.mayUse(sender, groups ?? [])) {
+        if (turn.message.addressedToBot) await turn.reply(notice(say.ACCESS_DENIED));
+        return false;
+      }
+      turn.rights = {
+        allowedKbs: policy.allowedBases(sender),
+        isAdmin: policy.isAdmin(sender, groups ?? []),
+        userHash: pseudonymise(`${turn.message.channel}:${sender.id}`, pseudonymSecret),
+      };
+      return true;
+    },
+  };
+}

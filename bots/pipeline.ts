@@ -1,0 +1,60 @@
+import type { ChannelAdapter } from './channel-adapter.ts';
+import { toPasserelleError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { IncomingMessage } from './message.ts';
+import { errorReply, type Reply } from './reply.ts';
+
+/**
+ * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → input guard → AI notice →
+ * command or question. A stage returns false to stop the message. A stage that throws is contained: the
+ * cause is logged, the user gets the catalogue's French message (only if the message was addressed to the
+ * bot), and the pipeline stops.
+ */
+
+/** What the bot knows about the sender once access control has run. */
+export interface SenderRights {
+  allowedKbs: string[];
+  isAdmin: boolean;
+  userHash: string;
+}
+
+export interface Turn {
+  message: IncomingMessage;
+  channel: ChannelAdapter;
+  rights?: SenderRights;
+  /** Sends a reply to the message's conversation; returns the sent message id. */
+  reply(reply: Reply): Promise<string>;
+}
+
+export interface Stage {
+  readonly name: string;
+  handle(turn: Turn): Promise<boolean>;
+}
+
+export class Pipeline {
+  constructor(
+    private readonly stages: readonly Stage[],
+    private readonly logger: Logger,
+  ) {}
+
+  get names(): string[] {
+    return this.stages.map((stage) => stage.name);
+  }
+
+  async run(turn: Turn): Promise<void> {
+    for (const stage of this.stages) {
+      let proceed: boolean;
+      try {
+        proceed = await stage.handle(turn);
+      } catch (error) {
+        const failure = toPasserelleError(error);
+        this.logger.error('pipeline stage failed', { stage: stage.name, code: failure.code, channel: turn.message.channel, error: failure.cause ?? failure });
+        if (turn.message.addressedToBot) {
+          await turn.reply(errorReply(failure.userMessage)).catch((sendError: unknown) => this.logger.error('could not report failure', { error: sendError }));
+        }
+        return;
+      }
+      if (!proceed) return;
+    }
+  }
+}

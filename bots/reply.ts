@@ -1,0 +1,45 @@
+/** What the bot sends: markdown text plus structured citations that each channel renders its own way. */
+
+export interface Citation {
+  /** Marker number used in the text as [n]. */
+  index: number;
+  /** Chunk id. */
+  id: string;
+  kb: string;
+  /** "Code des douanes, art. 60" or a document title. */
+  title: string;
+  /** Heading path and section, for context. */
+  context?: string;
+  url?: string;
+  /** Short extract (≤ 160 characters). */
+  abstract: string;
+}
+
+export type ReplyKind = 'answer' | 'notice' | 'error' | 'progress';
+
+export interface Reply {
+  kind: ReplyKind;
+  /** Markdown. */
+  text: string;
+  citations: Citation[];
+  /** Short follow-ups the channel may show as buttons ("sources", "aide"). */
+  suggestedActions: string[];
+  /** True for AI-generated content: channels add their AI label. */
+  aiGenerated: boolean;
+  /** Ask the channel to offer feedback buttons (answers only). */
+  feedback: boolean;
+  /** Set for answers so feedback and `sources` find the question and cited ids later. */
+  answerOf?: { question: string; kb?: string };
+}
+
+export function notice(text: string, suggestedActions: string[] = []): Reply {
+  return { kind: 'notice', text, citations: [], suggestedActions, aiGenerated: false, feedback: false };
+}
+
+export function errorReply(text: string): Reply {
+  return { kind: 'error', text, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
+}
+
+export function progress(text: string): Reply {
+  return { kind: 'progress', text, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
+}

@@ -1,0 +1,89 @@
+/**
+ * Every French sentence the bot says, in one place (error texts live in the error catalogue, errors.ts).
+ * Wording rules: plain French, vouvoiement, no promise the bot cannot keep, always point to the source.
+ */
+
+export const AI_NOTICE =
+  'ℹ️ Vous échangez avec **Passerelle**, un assistant fondé sur l’intelligence artificielle (règlement européen ' +
+  'sur l’IA, article 50). Ses réponses s’appuient sur des textes qu’il cite : vérifiez toujours la source avant ' +
+  'toute décision. Il ne rédige pas d’actes de procédure. Les échanges sont journalisés sous forme pseudonymisée ' +
+  'pour le suivi de qualité. Tapez « aide » pour connaître les commandes.';
+
+export function helpText(bases: Array<{ name: string; prefix?: string }>): string {
+  const lines = [
+    '**Passerelle — aide**',
+    'Posez votre question en français : je cherche dans la base la plus adaptée et je cite mes sources.',
+    '',
+    'Choisir une base :',
+    ...bases.map((base) => `- ${base.prefix ? `\`${base.prefix}: votre question\` (ou \`/${base.prefix} …\`)` : ''} — ${base.name}`),
+    '',
+    'Commandes :',
+    '- `sources` — les sources de ma dernière réponse',
+    '- `oublie` — j’oublie notre conversation (les questions suivantes repartent de zéro)',
+    '- `avis <votre remarque>` — transmettre une remarque aux responsables des bases',
+    '- `aide` — ce message',
+  ];
+  return lines.join('\n');
+}
+
+export const SHORT_HELP = 'Commande inconnue. Tapez « aide » pour la liste des commandes, ou posez directement votre question.';
+
+export const CHECK_SOURCE_EXTRACTIVE =
+  '⚠️ Extraits cités tels quels, sans interprétation : vérifiez le texte source et son applicabilité à votre situation.';
+
+export const CHECK_SOURCE_GENERATED = '⚠️ Réponse générée par IA à partir des sources citées : vérifiez-les avant toute décision.';
+
+export const REFERENCES_REMOVED =
+  '⚠️ Des références que je n’ai pas pu vérifier dans les textes trouvés ont été retirées de cette réponse.';
+
+export const INFRACTION_RESERVATION =
+  '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
+  'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +
+  'n’est ni un avis juridique ni une décision.';
+
+export function abstention(baseName: string, hasNearest: boolean): string {
+  return [
+    `Je n’ai pas trouvé de réponse fiable à cette question dans la base « ${baseName} ». Plutôt que de risquer une réponse inexacte, je préfère vous le dire.`,
+    hasNearest ? 'Les passages les plus proches sont indiqués ci-dessous, à titre indicatif seulement.' : '',
+    'Vous pouvez reformuler avec des termes plus précis (numéro d’article, intitulé de procédure), préciser la base (`code:`, `rh:`, `procédures:`) ou vous adresser à votre service RH, à votre cellule juridique ou à votre hiérarchie.',
+    'Votre question a été transmise aux responsables des bases pour qu’ils la complètent.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+export function proceduralRefusal(act: string): string {
+  return (
+    `Je ne rédige pas d’actes de procédure (ici : ${act}). Leur rédaction engage l’agent qui les signe et relève de ` +
+    'sa seule responsabilité ; une erreur de forme peut entraîner la nullité de la procédure. Je peux en revanche vous ' +
+    'indiquer les textes qui encadrent cet acte :'
+  );
+}
+
+export function routedToTwoBases(first: string, second: string): string {
+  return `Votre question pouvant relever de deux bases, j’ai cherché dans « ${first} » et « ${second} ».`;
+}
+
+export function unknownPrefix(prefix: string): string {
+  return `(Préfixe « ${prefix} » inconnu : j’ai choisi la base automatiquement. Préfixes possibles : code, rh, procédures.)`;
+}
+
+export const ANSWER_IN_FRENCH_NOTE = '(Je réponds en français ; demandez « answer in English » si vous préférez l’anglais.)';
+
+export const RATE_LIMITED = 'Vous avez posé beaucoup de questions en peu de temps. Merci de patienter une minute avant la suivante.';
+export const ACCESS_DENIED = 'Vous n’êtes pas autorisé à utiliser Passerelle. Si vous pensez que c’est une erreur, contactez votre administrateur.';
+export function baseForbidden(baseName: string): string {
+  return `Vous n’avez pas accès à la base « ${baseName} ». Contactez votre administrateur si vous en avez besoin.`;
+}
+export const NO_BASE_ALLOWED = 'Aucune base de connaissances ne vous est ouverte. Contactez votre administrateur.';
+export const EMPTY_MESSAGE = 'Votre message est vide. Posez une question ou tapez « aide ».';
+export function messageTooLong(length: number, max: number): string {
+  return `Votre message est trop long (${length} caractères, maximum ${max}). Résumez votre question en quelques phrases ; pour un long document, envoyez-le en pièce jointe avec la commande « résume ».`;
+}
+export const UNREADABLE_MESSAGE = 'Je n’ai pas pu lire votre message (caractères illisibles). Réécrivez-le en texte simple.';
+export const CONVERSATION_FORGOTTEN = 'C’est noté : j’ai oublié notre conversation. Votre prochaine question repartira de zéro.';
+export const FEEDBACK_THANKS = 'Merci, votre avis a été transmis aux responsables des bases.';
+export const FEEDBACK_EMPTY = 'Écrivez votre remarque après « avis », par exemple : « avis la réponse sur les congés bonifiés est incomplète ».';
+export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question dans cette conversation.';
+export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
+export const WORKING = 'Je cherche dans les textes…';

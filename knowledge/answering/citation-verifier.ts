@@ -1,0 +1,64 @@
+import { normaliseArticleNumber } from '../analysis/article-references.ts';
+import { tokenize } from '../analysis/tokenizer.ts';
+import type { RetrievedPassage } from '../retriever.ts';
+import { citationOf, type PassageCitation } from './citations.ts';
+import { DONT_KNOW } from './prompt.ts';
+
+/**
+ * Checks a generated answer against the passages it was given: [n] markers must point to a passage,
+ * article numbers must appear in the passages, links must be the passages' links. Anything else is removed
+ * and the answer marked; with no valid marker left, the answer is rejected (the bot abstains).
+ */
+
+export interface VerifiedAnswer {
+  text: string;
+  citations: PassageCitation[];
+  /** True when something was removed. */
+  altered: boolean;
+  /** Why the answer cannot be used: 'model-abstained' | 'no-valid-citation'. */
+  rejected?: string;
+}
+
+const MARKER = /\[(\d{1,3})\]/g;
+const ARTICLE_MENTION = /\b(?:articles?|art\.)\s+((?:[LRD]\.?\s?\*?\s?)?\d+(?:-\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?)/giu;
+const URL = /\bhttps?:\/\/[^\s)\]>"']+/g;
+
+export function verifyCitations(answer: string, passages: RetrievedPassage[]): VerifiedAnswer {
+  const text = answer.trim();
+  if (text === '' || text.toUpperCase().includes(DONT_KNOW)) return { text, citations: [], altered: false, rejected: 'model-abstained' };
+  let altered = false;
+
+  const known = new Set<string>();
+  for (const passage of passages) {
+    if (passage.chunk.article) known.add(normaliseArticleNumber(passage.chunk.article.number));
+    for (const token of tokenize(passage.chunk.text)) if (token.reference) known.add(token.text);
+  }
+  let checked = text.replace(ARTICLE_MENTION, (mention, number: string) => {
+    if (known.has(normaliseArticleNumber(number))) return mention;
+    altered = true;
+    return '[référence retirée]';
+  });
+
+  const urls = new Set(passages.map((passage) => passage.chunk.url).filter((url): url is string => Boolean(url)));
+  checked = checked.replace(URL, (url) => {
+    if (urls.has(url.replace(/[.,;]+$/, ''))) return url;
+    altered = true;
+    return '[lien retiré]';
+  });
+
+  const renumber = new Map<number, number>();
+  checked = checked.replace(MARKER, (marker, raw: string) => {
+    const index = Number(raw);
+    if (index < 1 || index > passages.length) {
+      altered = true;
+      return '';
+    }
+    if (!renumber.has(index)) renumber.set(index, renumber.size + 1);
+    return `[${renumber.get(index)}]`;
+  });
+  checked = checked.replace(/[ \t]+([.,;:])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim();
+
+  if (renumber.size === 0) return { text: checked, citations: [], altered, rejected: 'no-valid-citation' };
+  const citations = [...renumber.entries()].map(([original, index]) => citationOf((passages[original - 1] as RetrievedPassage).chunk, index));
+  return { text: checked, citations, altered };
+}

@@ -1,0 +1,35 @@
+import type { Chunk } from '../types.ts';
+
+/** Citation of a passage as every channel needs it (Teams limits: title ≤ 80, abstract ≤ 160 characters). */
+export interface PassageCitation {
+  index: number;
+  id: string;
+  kb: string;
+  title: string;
+  context?: string;
+  url?: string;
+  abstract: string;
+}
+
+export function citationOf(chunk: Chunk, index: number): PassageCitation {
+  const title = [chunk.title, chunk.section && chunk.kind !== 'article' ? chunk.section : chunk.kind === 'article' && chunk.parts > 1 ? chunk.section : undefined, chunk.pages]
+    .filter(Boolean)
+    .join(' — ');
+  const context = chunk.headingPath.length > 0 ? chunk.headingPath.join(' › ') : undefined;
+  return {
+    index,
+    id: chunk.id,
+    kb: chunk.kb,
+    title: truncate(title, 80),
+    ...(context ? { context } : {}),
+    ...(chunk.url ? { url: chunk.url } : {}),
+    abstract: truncate(chunk.text.replace(/\s+/g, ' ').trim(), 160),
+  };
+}
+
+export function truncate(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const cut = text.slice(0, length - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > length * 0.6 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,0 +1,395 @@
+import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { ChatMistralAI, type ChatMistralAIInput } from '@langchain/mistralai';
+import { ChatOpenAI } from '@langchain/openai';
+
+import { PasserelleError, type ErrorCode } from '../../bots/errors.ts';
+import type { ModelEndpointConfig } from '../../config/schema.ts';
+import type { Classification } from '../types.ts';
+import type { ChatCompletion, ChatMessage, ChatModel, ChatOptions, TokenUsage } from '../ports/chat-model.ts';
+
+/**
+ * The chat model port over LangChain: `ChatMistralAI` (La Plateforme, or any server speaking the Mistral
+ * protocol) or `ChatOpenAI` (any OpenAI-compatible endpoint: Albert API, vLLM, Ollama…).
+ *
+ * Time limits. Two signals end a request, and both reject promptly (the pending promise is raced against
+ * them, and the HTTP request itself is aborted):
+ * - the caller's `signal`: its reason decides the code — a `TimeoutError` reason (`AbortSignal.timeout`)
+ *   gives MODEL_TIMEOUT; any other reason (an `AbortController.abort()`, i.e. an AbortError, such as the
+ *   user leaving or the service shutting down) gives MODEL_UNAVAILABLE with the reason as `cause`;
+ * - the endpoint's `timeoutMs`, applied as an *idle* limit: the longest wait without progress (the whole
+ *   request when not streamed; the wait for the first, then for each next, delta when streamed, so that a
+ *   long answer streamed at a steady pace is never cut). It gives MODEL_TIMEOUT.
+ *
+ * `ChatMistralAI` passes no signal to the Mistral SDK (and switches `invoke` to streaming whenever it gets
+ * one), so for Mistral the signal is never handed to LangChain: a `beforeRequest` hook of the SDK's HTTP
+ * client attaches it to the outgoing `Request` instead, which aborts the fetch and its body for real.
+ *
+ * Stray rejection of the Mistral SDK. Its `APIPromise` keeps a private derived promise (`#unwrapped`) that
+ * nobody awaits; when anything throws inside the SDK after the response arrived — `JSON.parse` of a
+ * truncated 200, or a body read cut by a dropped connection or an abort — that derived promise rejects
+ * unhandled, which crashes Node 22. It is private, so no catch can be attached to it. Instead the failure
+ * is prevented at its source: a `response` hook reads (a clone of) every JSON body and checks it parses,
+ * throwing from the hook otherwise. Errors thrown by hooks happen inside the SDK's `_do`, which turns them
+ * into an error *result* (never a throw), so the SDK never reaches its own `JSON.parse` of a broken body and
+ * no stray promise rejects. A process-wide `unhandledRejection` listener was rejected: merely adding one
+ * turns off Node's default crash for *every* unhandled rejection of the process, not only this one.
+ *
+ * Errors. Every failure becomes a catalogue error with the original error as `cause` (the user message
+ * comes from the catalogue, never from the cause): network, 5xx, 408/409/425/429 → MODEL_UNAVAILABLE
+ * (with `retryAfterMs` from `Retry-After`); other 4xx (400, 401, 403, 404, 413, 422…) →
+ * MODEL_REJECTED_REQUEST; unparsable, unexpected or empty response → MODEL_BAD_RESPONSE; timeouts →
+ * MODEL_TIMEOUT. An error of unknown shape is reported as MODEL_UNAVAILABLE.
+ */
+export interface LangChainChatModelOptions {
+  /** Overrides `config.ceiling` (rarely useful; tests). */
+  ceiling?: Classification;
+}
+
+export const MISTRAL_SERVER_URL = 'https://api.mistral.ai';
+const DEFAULT_MAX_TOKENS = 800;
+const DEFAULT_TEMPERATURE = 0.1;
+/** Placeholder key for endpoints that need none: the LangChain classes refuse to start without a key (and
+ * would otherwise read MISTRAL_API_KEY / OPENAI_API_KEY from the environment and send it to the endpoint).
+ * The Authorization header is removed before sending. */
+const NO_API_KEY = 'passerelle-no-api-key';
+
+type EndpointProvider = Exclude<ModelEndpointConfig['provider'], 'none'>;
+type MistralBeforeRequestHook = NonNullable<ChatMistralAIInput['beforeRequestHooks']>[number];
+type MistralResponseHook = NonNullable<ChatMistralAIInput['responseHooks']>[number];
+type LangChainModel = ChatMistralAI | ChatOpenAI;
+
+export class LangChainChatModel implements ChatModel {
+  readonly id: string;
+  readonly ceiling: Classification;
+  private readonly provider: EndpointProvider;
+  private readonly model: string;
+  private readonly url: string;
+  private readonly apiKey: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+
+  constructor(config: ModelEndpointConfig, options: LangChainChatModelOptions = {}) {
+    if (config.provider === 'none') throw invalidConfig('aucun fournisseur de modèle configuré');
+    if (!config.model) throw invalidConfig('modèle requis');
+    this.provider = config.provider;
+    this.model = config.model;
+    if (config.provider === 'mistral') {
+      // The SDK appends /v1/… itself: accept https://api.mistral.ai as well as …/v1 (used for embeddings).
+      this.url = stripTrailingSlashes(config.url ?? MISTRAL_SERVER_URL).replace(/\/v1$/, '');
+    } else {
+      if (!config.url) throw invalidConfig('URL requise pour un point d’accès compatible OpenAI');
+      this.url = stripTrailingSlashes(config.url);
+    }
+    this.apiKey = config.apiKey || undefined;
+    this.timeoutMs = config.timeoutMs;
+    this.maxRetries = config.maxRetries;
+    this.ceiling = options.ceiling ?? config.ceiling;
+    this.id = `${config.provider}:${config.model}`;
+  }
+
+  async complete(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatCompletion> {
+    const { onDelta } = options;
+    const idle = new IdleTimeout(this.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
+    const llm = this.createLangChainModel(options.maxTokens ?? DEFAULT_MAX_TOKENS, options.temperature ?? DEFAULT_TEMPERATURE, signal);
+    // Mistral gets the signal through its HTTP hook (see above); handing it to ChatMistralAI would only
+    // switch `invoke` to streaming.
+    const callOptions = this.provider === 'openai-compatible' ? { signal } : {};
+    const input = toLangChainMessages(messages);
+    try {
+      signal.throwIfAborted();
+      idle.arm();
+      let message: AIMessageChunk | AIMessage | undefined;
+      let reportedModel: string | undefined;
+      if (onDelta) {
+        const stream = await abortable(llm.stream(input, callOptions), signal);
+        const iterator = stream[Symbol.asyncIterator]();
+        let streamed: AIMessageChunk | undefined;
+        try {
+          for (;;) {
+            idle.arm();
+            const next = await abortable(iterator.next(), signal);
+            if (next.done) break;
+            const chunk = next.value;
+            streamed = streamed === undefined ? chunk : streamed.concat(chunk);
+            // Taken from one chunk: concatenation would also concatenate the model names.
+            reportedModel ??= modelName(chunk);
+            const delta = chunk.text;
+            if (delta.length > 0) {
+              try {
+                onDelta(delta);
+              } catch (error) {
+                throw new CallerError(error);
+              }
+            }
+          }
+        } catch (error) {
+          // Stop consuming: cancels the underlying HTTP body where the client supports it.
+          void iterator.return?.()?.catch(() => undefined);
+          throw error;
+        }
+        message = streamed;
+      } else {
+        message = await abortable(llm.invoke(input, callOptions), signal);
+        reportedModel = modelName(message);
+      }
+      // A client noticing the abort may just end its stream (ChatMistralAI does): never return a partial text.
+      signal.throwIfAborted();
+      return this.toCompletion(messages, message, reportedModel);
+    } catch (error) {
+      // The caller's own onDelta failure is theirs, not the endpoint's: rethrown unchanged.
+      if (error instanceof CallerError) throw error.error;
+      throw toModelError(error, signal);
+    } finally {
+      idle.clear();
+    }
+  }
+
+  private toCompletion(
+    messages: ChatMessage[],
+    message: AIMessageChunk | AIMessage | undefined,
+    reportedModel: string | undefined,
+  ): ChatCompletion {
+    const text = message?.text ?? '';
+    if (message === undefined || text.trim().length === 0) {
+      throw new PasserelleError('MODEL_BAD_RESPONSE', {}, { cause: new Error(`empty answer from ${this.id}`) });
+    }
+    const reported = message.usage_metadata;
+    const usage: TokenUsage =
+      reported && reported.input_tokens + reported.output_tokens > 0
+        ? { inputTokens: reported.input_tokens, outputTokens: reported.output_tokens }
+        : {
+            inputTokens: estimateTokens(messages.reduce((sum, entry) => sum + entry.content.length, 0)),
+            outputTokens: estimateTokens(text.length),
+          };
+    return { text, usage, model: reportedModel ?? this.model };
+  }
+
+  /** One LangChain model per call: ChatMistralAI reads temperature and max tokens from the instance only,
+   * and its HTTP hooks carry this call's signal. Construction is cheap (no I/O). */
+  private createLangChainModel(maxTokens: number, temperature: number, signal: AbortSignal): LangChainModel {
+    if (this.provider === 'mistral') {
+      const withSignal: MistralBeforeRequestHook = (request) => {
+        const headers = new Headers(request.headers);
+        if (this.apiKey === undefined) headers.delete('authorization');
+        return new Request(request, { signal: AbortSignal.any([request.signal, signal]), headers });
+      };
+      return new ChatMistralAI({
+        model: this.model,
+        apiKey: this.apiKey ?? NO_API_KEY,
+        serverURL: this.url,
+        temperature,
+        maxTokens,
+        maxRetries: this.maxRetries,
+        streamUsage: true,
+        beforeRequestHooks: [withSignal],
+        responseHooks: [checkJsonBody],
+      });
+    }
+    return new ChatOpenAI({
+      model: this.model,
+      apiKey: this.apiKey ?? NO_API_KEY,
+      temperature,
+      maxTokens,
+      maxRetries: this.maxRetries,
+      streamUsage: true,
+      useResponsesApi: false,
+      configuration: {
+        baseURL: this.url,
+        // Errors surface as exceptions mapped above; the SDK's own console logging would only add noise.
+        logLevel: 'off',
+        ...(this.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+      },
+    });
+  }
+}
+
+/** The chat model of an endpoint configuration; `undefined` when no model is configured (provider 'none'). */
+export function createChatModel(config: ModelEndpointConfig): ChatModel | undefined {
+  if (config.provider === 'none') return undefined;
+  return new LangChainChatModel(config);
+}
+
+/** Wraps what the caller's `onDelta` threw, to tell it apart from endpoint failures. */
+class CallerError {
+  constructor(readonly error: unknown) {}
+}
+
+/** A 2xx (or 422) whose JSON body does not parse. */
+class MalformedResponseError extends Error {
+  readonly status: number;
+  constructor(status: number, cause: unknown) {
+    super(`HTTP ${status} with an unparsable JSON body`, { cause });
+    this.name = 'MalformedResponseError';
+    this.status = status;
+  }
+}
+
+/**
+ * Mistral SDK response hook: reads every JSON body in full and checks it parses, so that neither a
+ * truncated body nor a failed body read ever reaches the SDK's own `JSON.parse` / `response.text()` (whose
+ * failures leave an unhandled rejection behind, see the class comment). Event streams are left alone: they
+ * are parsed while LangChain iterates, where errors propagate normally.
+ */
+const checkJsonBody: MistralResponseHook = async (response) => {
+  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) return;
+  const text = await response.clone().text();
+  // 4xx/5xx bodies go through the SDK's `fail` path, which never parses them; 422 is parsed.
+  if (response.ok || response.status === 422) {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new MalformedResponseError(response.status, error);
+    }
+  }
+};
+
+/** Rejects as soon as `signal` aborts, without waiting for `promise` (whose rejection stays handled). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A signal that aborts with a TimeoutError when not re-armed within `ms`. */
+class IdleTimeout {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly ms: number) {}
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  arm(): void {
+    this.clear();
+    this.timer = setTimeout(() => {
+      this.controller.abort(new DOMException(`no progress from the model endpoint for ${this.ms} ms`, 'TimeoutError'));
+    }, this.ms);
+  }
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** The model name a provider reported: `model_name` (ChatOpenAI) or `model` (ChatMistralAI's generation info). */
+function modelName(message: AIMessageChunk | AIMessage): string | undefined {
+  const metadata = message.response_metadata as Record<string, unknown> | undefined;
+  const name = metadata?.['model_name'] ?? metadata?.['model'];
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
+}
+
+function toLangChainMessages(messages: ChatMessage[]): BaseMessage[] {
+  return messages.map((message) => {
+    switch (message.role) {
+      case 'system':
+        return new SystemMessage(message.content);
+      case 'user':
+        return new HumanMessage(message.content);
+      case 'assistant':
+        return new AIMessage(message.content);
+    }
+  });
+}
+
+/** Maps anything thrown while talking to the endpoint to a catalogue error (see the class comment). */
+export function toModelError(error: unknown, signal?: AbortSignal): PasserelleError {
+  if (error instanceof PasserelleError) return error;
+  if (signal?.aborted) {
+    // `error` is the abort reason itself (the race lost) or what the client threw once aborted.
+    const code: ErrorCode = nameOf(signal.reason) === 'TimeoutError' ? 'MODEL_TIMEOUT' : 'MODEL_UNAVAILABLE';
+    return new PasserelleError(code, {}, { cause: error });
+  }
+  const chain = causeChain(error);
+  const fail = (code: ErrorCode, retryAfterMs?: number): PasserelleError =>
+    new PasserelleError(code, {}, retryAfterMs === undefined ? { cause: error } : { cause: error, retryAfterMs });
+
+  if (chain.some((link) => link instanceof MalformedResponseError && (link.status < 300 || link.status === 422))) {
+    const malformed = chain.find((link): link is MalformedResponseError => link instanceof MalformedResponseError);
+    return fail(malformed && malformed.status === 422 ? 'MODEL_REJECTED_REQUEST' : 'MODEL_BAD_RESPONSE');
+  }
+  for (const link of chain) {
+    const status = httpStatus(link);
+    if (status === undefined) continue;
+    if (status >= 500 || [408, 409, 425, 429].includes(status)) return fail('MODEL_UNAVAILABLE', retryAfterMs(link));
+    if (status >= 400) return fail('MODEL_REJECTED_REQUEST');
+    return fail('MODEL_BAD_RESPONSE'); // a 2xx/3xx the client could not use (unexpected content type…)
+  }
+  const names = chain.map(nameOf);
+  if (names.some((name) => name === 'TimeoutError' || name === 'RequestTimeoutError' || name === 'APIConnectionTimeoutError')) {
+    return fail('MODEL_TIMEOUT');
+  }
+  if (chain.some(isParseFailure)) return fail('MODEL_BAD_RESPONSE');
+  return fail('MODEL_UNAVAILABLE');
+}
+
+function isParseFailure(link: unknown): boolean {
+  const name = nameOf(link);
+  if (name === 'SyntaxError' || name === 'ResponseValidationError' || name === 'SDKValidationError' || name === 'ZodError') return true;
+  const message = link instanceof Error ? link.message : '';
+  return /could not parse|unexpected end of json|is not valid json|no message found/i.test(message);
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && !chain.includes(current) && chain.length < 10) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function nameOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** `status` (OpenAI SDK, LangChain) or `statusCode` (Mistral SDK). */
+function httpStatus(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { status, statusCode } = value as { status?: unknown; statusCode?: unknown };
+  const candidate = typeof status === 'number' ? status : statusCode;
+  return typeof candidate === 'number' && candidate >= 100 && candidate <= 599 ? candidate : undefined;
+}
+
+/** Retry-After (delta-seconds or HTTP date) of an error's response headers, in ms. */
+function retryAfterMs(value: unknown): number | undefined {
+  const headers = (value as { headers?: unknown }).headers;
+  let header: unknown;
+  if (headers instanceof Headers) header = headers.get('retry-after');
+  else if (typeof headers === 'object' && headers !== null) {
+    const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === 'retry-after');
+    header = Array.isArray(entry?.[1]) ? entry[1][0] : entry?.[1];
+  }
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function estimateTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
+function stripTrailingSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function invalidConfig(problem: string): PasserelleError {
+  return new PasserelleError('CONFIG_INVALID', { problems: problem });
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PasserelleError } from '../../../bots/errors.ts';
+import { loadConfig, PROJECT_ROOT, redactConfig } from '../../../config/load-config.ts';
+
+function configError(env: Record<string, string>): PasserelleError {
+  try {
+    loadConfig({ env });
+  } catch (error) {
+    assert.ok(error instanceof PasserelleError);
+    assert.equal(error.code, 'CONFIG_INVALID');
+    return error;
+  }
+  assert.fail('configuration accepted');
+}
+
+describe('config: loadConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'passerelle-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds a valid configuration from defaults and the catalogue alone', () => {
+    const config = loadConfig({ env: {} });
+    assert.equal(config.vectorStore.kind, 'embedded');
+    assert.equal(config.embeddings.provider, 'none');
+    assert.equal(config.dataDir, join(PROJECT_ROOT, 'data'));
+    assert.deepEqual(config.knowledgeBases.map((kb) => kb.id), ['legal', 'hr', 'procedures']);
+    assert.equal(config.knowledgeBases.find((kb) => kb.id === 'hr')?.examples, join(PROJECT_ROOT, 'examples/hr'));
+  });
+
+  it('reports several problems at once in one CONFIG_INVALID, in French, each with its path', () => {
+    const error = configError({ PASSERELLE_LOG_LEVEL: 'bavard', PASSERELLE_MAX_FILE_BYTES: 'beaucoup', PASSERELLE_ENV: 'recette' });
+    const message = error.userMessage;
+    assert.match(message, /^La configuration de Passerelle est invalide : /);
+    for (const path of ['logLevel', 'ingestion.maxFileBytes', 'environment']) assert.ok(message.includes(`${path} :`), `${path} missing in: ${message}`);
+    assert.equal(message.split(' ; ').length, 3);
+    assert.match(message, /attendu/);
+    assert.doesNotMatch(message, /\b(expected|received|Invalid)\b/);
+  });
+
+  it('reports cross-field problems (model endpoint without model or URL)', () => {
+    const message = configError({ EMBEDDINGS_PROVIDER: 'openai-compatible' }).userMessage;
+    assert.match(message, /embeddings\.model : modèle requis/);
+    assert.match(message, /embeddings\.url : URL requise/);
+  });
+
+  it('never prints secrets in error messages', () => {
+    const secrets = { QDRANT_API_KEY: 'qk-tres-secret-1', EMBEDDINGS_API_KEY: 'sk-tres-secret-2', CHAT_MODEL_API_KEY: 'sk-tres-secret-3' };
+    const error = configError({ ...secrets, PASSERELLE_LOG_LEVEL: 'bavard', QDRANT_URL: 'pas une url' });
+    for (const secret of Object.values(secrets)) {
+      assert.ok(!error.userMessage.includes(secret));
+      assert.ok(!error.message.includes(secret));
+    }
+  });
+
+  it('never prints a secret from an unreadable config file', () => {
+    const file = join(dir, 'passerelle.yaml');
+    writeFileSync(file, 'chatModel:\n  apiKey: "sk-fuite-possible\n  model: x\n');
+    const error = configError({ PASSERELLE_CONFIG: file });
+    assert.match(error.userMessage, /illisible/);
+    assert.ok(!error.userMessage.includes('sk-fuite-possible') && !error.message.includes('sk-fuite-possible'));
+  });
+
+  it('masks secrets with redactConfig and keeps everything else', () => {
+    const config = loadConfig({
+      env: { QDRANT_URL: 'http://qdrant.local:6333', QDRANT_API_KEY: 'qk-secret', EMBEDDINGS_PROVIDER: 'mistral', MISTRAL_API_KEY: 'mk-secret', EMBEDDINGS_MODEL: 'mistral-embed' },
+    });
+    assert.equal(config.embeddings.apiKey, 'mk-secret', 'MISTRAL_API_KEY feeds the Mistral endpoint');
+    const redacted = redactConfig(config) as typeof config;
+    const printed = JSON.stringify(redacted);
+    assert.ok(!printed.includes('qk-secret') && !printed.includes('mk-secret'));
+    assert.equal(redacted.vectorStore.qdrant.apiKey, '***');
+    assert.equal(redacted.embeddings.apiKey, '***');
+    assert.equal(redacted.vectorStore.qdrant.url, 'http://qdrant.local:6333');
+    assert.equal(redacted.embeddings.model, 'mistral-embed');
+    assert.equal(config.vectorStore.qdrant.apiKey, 'qk-secret', 'the configuration itself is untouched');
+  });
+
+  it('returns a deeply frozen configuration', () => {
+    const config = loadConfig({ env: {} });
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.retrieval) && Object.isFrozen(config.knowledgeBases[0]?.sources));
+    assert.throws(() => {
+      (config as { dataDir: string }).dataDir = '/ailleurs';
+    }, TypeError);
+    assert.throws(() => {
+      (config.retrieval as { candidates: number }).candidates = 1;
+    }, TypeError);
+  });
+
+  it('switches to Qdrant when QDRANT_URL is set, unless the store is chosen explicitly', () => {
+    assert.equal(loadConfig({ env: { QDRANT_URL: 'http://127.0.0.1:6333' } }).vectorStore.kind, 'qdrant');
+    assert.equal(loadConfig({ env: { QDRANT_URL: 'http://127.0.0.1:6333', PASSERELLE_VECTOR_STORE: 'embedded' } }).vectorStore.kind, 'embedded');
+    assert.match(configError({ PASSERELLE_VECTOR_STORE: 'qdrant' }).userMessage, /QDRANT_URL est requis/);
+  });
+
+  it('merges a YAML file named by PASSERELLE_CONFIG, the environment winning', () => {
+    const file = join(dir, 'passerelle.yaml');
+    writeFileSync(file, 'logLevel: debug\ndataDir: /srv/passerelle\nretrieval:\n  maxQueryLength: 1000\n');
+    const config = loadConfig({ env: { PASSERELLE_CONFIG: file, PASSERELLE_LOG_LEVEL: 'error' } });
+    assert.equal(config.logLevel, 'error');
+    assert.equal(config.dataDir, '/srv/passerelle');
+    assert.equal(config.retrieval.maxQueryLength, 1000);
+    assert.equal(config.retrieval.candidates, 60, 'defaults kept beside the file values');
+  });
+
+  it('reads a JSON config file too', () => {
+    const file = join(dir, 'passerelle.json');
+    writeFileSync(file, JSON.stringify({ ingestion: { maxChunkChars: 800 } }));
+    assert.equal(loadConfig({ env: { PASSERELLE_CONFIG: file } }).ingestion.maxChunkChars, 800);
+  });
+
+  it('reports a missing config file by its path', () => {
+    const file = join(dir, 'absent.yaml');
+    const message = configError({ PASSERELLE_CONFIG: file }).userMessage;
+    assert.ok(message.includes(`fichier de configuration introuvable : ${file}`), message);
+  });
+
+  it('reports a config file that is not an object', () => {
+    const file = join(dir, 'liste.yaml');
+    writeFileSync(file, '- a\n- b\n');
+    assert.match(configError({ PASSERELLE_CONFIG: file }).userMessage, /un objet est attendu/);
+  });
+
+  it('applies overrides last', () => {
+    const config = loadConfig({ env: { PASSERELLE_DATA_DIR: '/var/a' }, overrides: { dataDir: join(dir, 'b'), retrieval: { candidates: 5 } } });
+    assert.equal(config.dataDir, join(dir, 'b'));
+    assert.equal(config.retrieval.candidates, 5);
+    assert.equal(config.retrieval.maxQueryLength, 4000);
+  });
+
+  it('reads another catalogue, resolving its relative paths against its folder, and rejects duplicate ids', () => {
+    const catalogue = join(dir, 'bases.yaml');
+    const base = 'name: Essai\n    description: Base d’essai\n    sources: [{ path: corpus/a.jsonl }]';
+    writeFileSync(catalogue, `knowledgeBases:\n  - id: essai\n    ${base}\n`);
+    const config = loadConfig({ env: { PASSERELLE_KNOWLEDGE_BASES: catalogue } });
+    assert.deepEqual(config.knowledgeBases.map((kb) => kb.id), ['essai']);
+    assert.equal(config.knowledgeBases[0]?.sources[0]?.path, join(dir, 'corpus/a.jsonl'));
+    assert.equal(config.knowledgeBases[0]?.sources[0]?.classification, 'interne');
+    writeFileSync(catalogue, `knowledgeBases:\n  - id: essai\n    ${base}\n  - id: essai\n    ${base}\n`);
+    assert.match(configError({ PASSERELLE_KNOWLEDGE_BASES: catalogue }).userMessage, /base « essai » en double/);
+  });
+});

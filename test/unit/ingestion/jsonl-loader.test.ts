@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadJsonl } from '../../../knowledge/ingestion/loaders/jsonl-loader.ts';
+import type { Classification } from '../../../knowledge/types.ts';
+
+const context = (defaultClassification: Classification = 'public') => ({ source: 'corpus/test.jsonl', displayName: 'test.jsonl', defaultClassification });
+const lines = (...records: unknown[]) => Buffer.from(records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n'));
+
+/** Shape of the shared corpus' Code des douanes records (code_douanes.jsonl). */
+const ARTICLE_323_1 = {
+  id: 'CD-323-1',
+  code: 'Code des douanes',
+  code_id: 'LEGITEXT000006071570',
+  num: '323-1',
+  title_path: ['Titre XII : Contentieux et recouvrement', 'Chapitre Ier : Constatation des infractions douanières'],
+  text: "Les agents des douanes ne peuvent procéder à l'arrestation et au placement en retenue douanière d'une personne qu'en cas de flagrant délit douanier puni d'une peine d'emprisonnement.",
+  valid_from: '2011-06-01',
+  valid_to: '2999-01-01',
+  version_date: '2024-01-15',
+  source_url: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000023863370',
+};
+
+describe('ingestion: JSONL loader', () => {
+  it('keeps the valid lines of broken-lines.jsonl and reports line 3 by number', async () => {
+    const bytes = readFileSync(fileURLToPath(new URL('../../fixtures/files/broken-lines.jsonl', import.meta.url)));
+    const { documents, warnings } = await loadJsonl(bytes, context());
+    assert.deepEqual(documents.map((document) => document.documentId), ['CD-901', 'CD-902', 'CD-904']);
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]?.line, 3);
+    assert.match(warnings[0]?.reason ?? '', /^JSON invalide/);
+  });
+
+  it('turns a code record into an article document with its metadata', async () => {
+    const { documents } = await loadJsonl(lines(ARTICLE_323_1), context());
+    const [document] = documents;
+    assert.equal(document?.kind, 'article');
+    assert.equal(document?.title, 'Code des douanes, art. 323-1');
+    assert.deepEqual(document?.headingPath, ARTICLE_323_1.title_path);
+    assert.equal(document?.url, ARTICLE_323_1.source_url);
+    assert.equal(document?.classification, 'public');
+    assert.deepEqual(document?.article, { code: 'Code des douanes', number: '323-1', validFrom: '2011-06-01' });
+  });
+
+  it('turns a Q/A record into one qa document holding question and answer', async () => {
+    const record = { id: 'FAQ-1', question: 'Combien de jours de congés annuels ?', answer: 'Cinq fois les obligations hebdomadaires de service.', category: 'Congés', source: 'CISIRH' };
+    const [document] = (await loadJsonl(lines(record), context())).documents;
+    assert.equal(document?.kind, 'qa');
+    assert.equal(document?.question, record.question);
+    assert.deepEqual(document?.headingPath, ['CISIRH', 'Congés']);
+    assert.ok(document?.text.includes(record.question) && document.text.includes(record.answer));
+  });
+
+  it('turns a generic record into a section document', async () => {
+    const [document] = (await loadJsonl(lines({ id: 'DOC-1', title: 'Note', text: 'Texte de la note.' }), context())).documents;
+    assert.equal(document?.kind, 'section');
+    assert.equal(document?.title, 'Note');
+  });
+
+  it('reports unknown shapes, duplicate ids and interdit-ia records by line, and keeps the rest', async () => {
+    const { documents, warnings } = await loadJsonl(
+      lines(ARTICLE_323_1, { id: 'X', foo: 'bar' }, '', ARTICLE_323_1, { ...ARTICLE_323_1, id: 'CD-SECRET', classification: 'interdit IA' }, '[1, 2'),
+      context(),
+    );
+    assert.deepEqual(documents.map((document) => document.documentId), ['CD-323-1']);
+    assert.deepEqual(warnings.map((warning) => warning.line), [2, 4, 5, 6]);
+    assert.match(warnings[0]?.reason ?? '', /non reconnu/);
+    assert.match(warnings[1]?.reason ?? '', /en double/);
+    assert.match(warnings[2]?.reason ?? '', /interdit IA/);
+  });
+
+  it('takes a record\'s classification field over the file default', async () => {
+    const { documents } = await loadJsonl(lines({ ...ARTICLE_323_1, classification: 'diffusion restreinte' }, { ...ARTICLE_323_1, id: 'CD-2' }), context('interne'));
+    assert.deepEqual(documents.map((document) => document.classification), ['diffusion-restreinte', 'interne']);
+  });
+
+  it('hashes each line, so one changed record changes one hash', async () => {
+    const before = (await loadJsonl(lines(ARTICLE_323_1, { ...ARTICLE_323_1, id: 'CD-2' }), context())).documents;
+    const after = (await loadJsonl(lines(ARTICLE_323_1, { ...ARTICLE_323_1, id: 'CD-2', text: 'Texte modifié.' }), context())).documents;
+    assert.equal(before[0]?.contentHash, after[0]?.contentHash);
+    assert.notEqual(before[1]?.contentHash, after[1]?.contentHash);
+  });
+});
