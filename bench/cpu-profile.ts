@@ -97,7 +97,8 @@ function summarise(profile: Profiler.Profile, root: string, top: number): Profil
 function frameName(frame: CallFrame, root: string): string {
   const name = frame.functionName || '(anonymous)';
   if (!frame.url) return name;
-  return `${name} ${displayUrl(frame.url, root)}:${frame.lineNumber + 1}`;
+  // Modules transformed by tsx report line 0 for every function: the file name is what is known then.
+  return `${name} ${displayUrl(frame.url, root)}${frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : ''}`;
 }
 
 function isProjectFrame(frame: CallFrame, root: string): boolean {

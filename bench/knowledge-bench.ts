@@ -25,6 +25,8 @@ import { percentile, since } from './statistics.ts';
 const QUERY_COUNT = 1_000;
 const QUERY_SEED = 20261123;
 const LIMIT = 10;
+/** Smallest group of queries worth a p95 of its own. */
+const MIN_GROUP = 20;
 
 export async function run(context: BenchContext): Promise<PartReport> {
   const report: Required<PartReport> = { figures: [], notes: [], details: {} };
@@ -32,7 +34,7 @@ export async function run(context: BenchContext): Promise<PartReport> {
   report.notes.push(
     hasShared
       ? `corpus: ${join(context.sharedDir, 'corpus')} as mapped by config/knowledge-bases.yaml; embedded store, lexical only`
-      : `${context.sharedDir} is absent: measured on examples/ only (no off-catalogue files, no quality sets); embedded store, lexical only`,
+      : `${join(context.sharedDir, 'corpus')} not found: measured on examples/ only (no off-catalogue files, no quality sets); embedded store, lexical only`,
   );
   const dataDir = await mkdtemp(join(tmpdir(), 'passerelle-bench-'));
   try {
@@ -76,7 +78,7 @@ async function measureSearch(context: BenchContext, knowledge: Knowledge, inForc
   const sizes = await Promise.all(knowledge.catalog.ids.map(async (kb) => ({ kb, chunks: await knowledge.store.count(kb) })));
   const largest = sizes.reduce((best, entry) => (entry.chunks > best.chunks ? entry : best));
   const probe = queries.find((query) => query.kb === largest.kb) ?? (queries[0] as BenchQuery);
-  const cold = await time(probe);
+  const cold = await phase(context, 'search (cold first query)', report, () => time(probe));
   const again = await time(probe);
   report.notes.push(`search: cold first query in « ${probe.kb} » (${largest.chunks} chunks) ${cold.toFixed(1)} ms, same query again ${again.toFixed(1)} ms`);
 
@@ -105,6 +107,7 @@ async function measureSearch(context: BenchContext, knowledge: Knowledge, inForc
     ...groupBy(timings, (entry) => entry.query.kb).map(([kb, list]): [string, typeof timings] => [`kb ${kb}`, list]),
   ];
   for (const [name, entries] of groups) {
+    if (entries.length < MIN_GROUP) continue;
     const sorted = stats(entries);
     report.figures.push({ key: `search.p95.${name.replace(/\s+/g, '_')}`, label: `Search latency p95, ${name} (n=${sorted.length})`, value: percentile(sorted, 95), unit: 'ms', digits: 2 });
   }

@@ -22,7 +22,8 @@ const THROWAWAY_BASE = 'bench-offcatalogue';
 
 interface Pass {
   ms: number;
-  bases: Array<{ report: IngestReport; ms: number }>;
+  /** Per base, in catalogue order, with the process's peak RSS right after it (MB). */
+  bases: Array<{ report: IngestReport; ms: number; peakRss: number }>;
 }
 
 export async function measureIngestion(context: BenchContext, cli: CliContext, report: Required<PartReport>): Promise<void> {
@@ -40,13 +41,10 @@ export async function measureIngestion(context: BenchContext, cli: CliContext, r
       { key: 'ingest.catalogue.bytes', label: 'Catalogue corpus size', value: bytes / 1e6, unit: 'MB', digits: 2 },
       { key: 'ingest.baseline_rss', label: 'RSS before ingestion (modules, config, store)', value: baseline, unit: 'MB' },
       { key: 'ingest.catalogue.wall', label: 'Ingestion, catalogue corpus, wall time', value: first.ms / 1000, unit: 's', digits: 2, target: { below: 20 } },
-      ...first.bases.map(({ report: base, ms }) => ({
-        key: `ingest.catalogue.${base.kb}.wall`,
-        label: `  of which base ${base.kb} (${base.files} files, ${base.added + base.updated + base.unchanged} docs)`,
-        value: ms / 1000,
-        unit: 's',
-        digits: 2,
-      })),
+      ...first.bases.flatMap(({ report: base, ms, peakRss }) => [
+        { key: `ingest.catalogue.${base.kb}.wall`, label: `  base ${base.kb} (${base.files} files, ${base.added + base.updated + base.unchanged} docs), wall time`, value: ms / 1000, unit: 's', digits: 2 },
+        { key: `ingest.catalogue.${base.kb}.peak_rss`, label: `  base ${base.kb}, peak RSS once done`, value: peakRss, unit: 'MB' },
+      ]),
       { key: 'ingest.catalogue.documents', label: 'Ingestion, catalogue documents', value: documents, unit: '' },
       { key: 'ingest.catalogue.chunks', label: 'Ingestion, catalogue chunks', value: total(first, 'chunks'), unit: '' },
       { key: 'ingest.catalogue.throughput', label: 'Ingestion throughput', value: bytes / 1e6 / (first.ms / 1000), unit: 'MB/s', digits: 2 },
@@ -91,7 +89,7 @@ async function ingestCatalogue(cli: CliContext, knowledge: Knowledge): Promise<P
   for (const kb of knowledge.catalog.bases) {
     const baseStart = performance.now();
     const report = await ingestCatalogueSources(kb, knowledge.ingestion, cli);
-    bases.push({ report, ms: since(baseStart) });
+    bases.push({ report, ms: since(baseStart), peakRss: peakRssMegabytes() });
   }
   return { ms: since(start), bases };
 }

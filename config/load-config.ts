@@ -17,7 +17,7 @@ const DEFAULT_CATALOGUE = resolve(PROJECT_ROOT, 'config/knowledge-bases.yaml');
 type Raw = Record<string, unknown>;
 
 /** Environment variable → config path. Values are strings; numbers are converted before validation. */
-const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number']> = [
+const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' | 'list']> = [
   ['PASSERELLE_ENV', ['environment'], 'string'],
   ['PASSERELLE_DATA_DIR', ['dataDir'], 'string'],
   ['PASSERELLE_LOG_LEVEL', ['logLevel'], 'string'],
@@ -43,9 +43,29 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number']> = [
   ['PASSERELLE_RATE_LIMIT_PER_MINUTE', ['bot', 'rateLimitPerMinute'], 'number'],
   ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
   ['PASSERELLE_STATE', ['state', 'kind'], 'string'],
+  ['PASSERELLE_ALLOW', ['access', 'allow'], 'list'],
+  ['PASSERELLE_ADMINS', ['access', 'admins'], 'list'],
+  ['PASSERELLE_ADMIN_GROUPS', ['access', 'adminGroups'], 'list'],
+  ['TEAMS_ENABLED', ['teams', 'enabled'], 'boolean'],
+  ['TEAMS_PORT', ['teams', 'port'], 'number'],
+  ['TEAMS_APP_ID', ['teams', 'appId'], 'string'],
+  ['TEAMS_APP_PASSWORD', ['teams', 'appPassword'], 'string'],
+  ['TEAMS_CERTIFICATE_THUMBPRINT', ['teams', 'certificateThumbprint'], 'string'],
+  ['TEAMS_CERTIFICATE_KEY_FILE', ['teams', 'certificateKeyFile'], 'string'],
+  ['TEAMS_TENANT_ID', ['teams', 'tenantId'], 'string'],
+  ['TEAMS_ALLOWED_TENANTS', ['teams', 'allowedTenants'], 'list'],
+  ['MATRIX_ENABLED', ['matrix', 'enabled'], 'boolean'],
+  ['MATRIX_HOMESERVER_URL', ['matrix', 'homeserverUrl'], 'string'],
+  ['MATRIX_USER_ID', ['matrix', 'userId'], 'string'],
+  ['MATRIX_PASSWORD', ['matrix', 'password'], 'string'],
+  ['MATRIX_ACCESS_TOKEN', ['matrix', 'accessToken'], 'string'],
+  ['MATRIX_DEVICE_ID', ['matrix', 'deviceId'], 'string'],
+  ['MATRIX_ALLOWED_INVITERS', ['matrix', 'allowedInviters'], 'list'],
+  ['MATRIX_ALLOWED_SERVERS', ['matrix', 'allowedServers'], 'list'],
+  ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],
 ];
 
-const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl)$/i;
+const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|accessToken|appPassword|keyFile)$/i;
 
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
@@ -74,7 +94,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   for (const [name, path, type] of ENVIRONMENT_MAP) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    setPath(raw, path, type === 'number' ? Number(value) : value);
+    setPath(raw, path, convert(value, type));
   }
   if (env.QDRANT_URL && !env.PASSERELLE_VECTOR_STORE) setPath(raw, ['vectorStore', 'kind'], 'qdrant');
   if (env.DATABASE_URL && !env.PASSERELLE_STATE) setPath(raw, ['state', 'kind'], 'postgres');
@@ -95,6 +115,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const config = parsed.data;
   config.dataDir = resolve(config.dataDir);
   return deepFreeze(config);
+}
+
+function convert(value: string, type: 'string' | 'number' | 'boolean' | 'list'): unknown {
+  if (type === 'number') return Number(value);
+  if (type === 'boolean') return /^(1|true|yes|oui)$/i.test(value) ? true : /^(0|false|no|non)$/i.test(value) ? false : value;
+  if (type === 'list') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value;
 }
 
 /** A copy fit for printing: every secret replaced by "***". */

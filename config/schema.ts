@@ -128,6 +128,44 @@ export const ConfigSchema = z
         abstainBelow: 0.55, routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
         pseudonymSecret: 'passerelle-development-secret', answerTimeoutMs: 60_000,
       }),
+    teams: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Port of POST /api/messages and GET /healthz. */
+        port: z.number().int().min(0).max(65_535).default(3978),
+        /** Entra app registration (single tenant). Without it the endpoint runs anonymous, refused in production. */
+        appId: z.string().optional(),
+        appPassword: z.string().optional(),
+        /** Certificate credentials instead of a secret: thumbprint and PEM private key file. */
+        certificateThumbprint: z.string().optional(),
+        certificateKeyFile: z.string().optional(),
+        tenantId: z.string().optional(),
+        /** Tenants whose activities are accepted (empty: only `tenantId`, or any in anonymous local mode). */
+        allowedTenants: z.array(z.string()).default([]),
+        botName: z.string().default('Passerelle'),
+        /** Microsoft Graph endpoints (overridable for tests and national clouds). */
+        graphUrl: z.string().url().default('https://graph.microsoft.com'),
+        authorityHost: z.string().url().default('https://login.microsoftonline.com'),
+      })
+      .default({ enabled: false, port: 3978, allowedTenants: [], botName: 'Passerelle', graphUrl: 'https://graph.microsoft.com', authorityHost: 'https://login.microsoftonline.com' }),
+    matrix: z
+      .object({
+        enabled: z.boolean().default(false),
+        homeserverUrl: z.string().url().optional(),
+        /** Full Matrix id of the bot, e.g. @passerelle:agent.douane.tchap.gouv.fr. */
+        userId: z.string().optional(),
+        password: z.string().optional(),
+        /** Existing session (Tchap's authentication service / ProConnect): token and device id. */
+        accessToken: z.string().optional(),
+        deviceId: z.string().optional(),
+        /** Who may invite the bot: user-id glob patterns and/or homeserver names. */
+        allowedInviters: z.array(z.string()).default([]),
+        allowedServers: z.array(z.string()).default([]),
+        /** Outgoing requests per second (Tchap's bot guidance: about 1). */
+        requestsPerSecond: z.number().positive().default(1),
+        displayName: z.string().default('Passerelle'),
+      })
+      .default({ enabled: false, allowedInviters: [], allowedServers: [], requestsPerSecond: 1, displayName: 'Passerelle' }),
     state: z
       .object({
         kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
@@ -150,6 +188,14 @@ export const ConfigSchema = z
       if (ids.has(kb.id)) context.addIssue({ code: 'custom', path: ['knowledgeBases', index, 'id'], message: `base « ${kb.id} » en double` });
       ids.add(kb.id);
     });
+    if (config.matrix.enabled) {
+      if (!config.matrix.homeserverUrl) context.addIssue({ code: 'custom', path: ['matrix', 'homeserverUrl'], message: 'MATRIX_HOMESERVER_URL est requis' });
+      if (!config.matrix.userId) context.addIssue({ code: 'custom', path: ['matrix', 'userId'], message: 'MATRIX_USER_ID est requis' });
+      if (!config.matrix.password && !config.matrix.accessToken)
+        context.addIssue({ code: 'custom', path: ['matrix', 'password'], message: 'MATRIX_PASSWORD ou MATRIX_ACCESS_TOKEN est requis' });
+    }
+    if (config.teams.enabled && config.environment === 'production' && !config.teams.appId)
+      context.addIssue({ code: 'custom', path: ['teams', 'appId'], message: 'en production, TEAMS_APP_ID et un secret ou un certificat sont requis (pas de mode anonyme)' });
     if (config.state.kind === 'postgres' && !config.state.databaseUrl)
       context.addIssue({ code: 'custom', path: ['state', 'databaseUrl'], message: 'DATABASE_URL est requis quand l’état est dans PostgreSQL' });
     if (config.environment === 'production' && config.bot.pseudonymSecret === 'passerelle-development-secret')

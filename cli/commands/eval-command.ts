@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { PasserelleError } from '../../bots/errors.ts';
 import { computeMetrics, distinctDocuments, EvalQuestionSchema, type EvalOutcome, type EvalQuestion } from '../../knowledge/evaluation.ts';
+import { createChatModel } from '../../knowledge/models/langchain-chat-model.ts';
+import { ModelRouter, OfflineRouter, type Router } from '../../knowledge/router.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /** `passerelle eval [--json] [--details] <questions.jsonl>`: R@1/5/10 and MRR@10 of retrieval in each question's base. */
@@ -12,10 +14,18 @@ export const evalCommand: Command = {
     if (!file || positionals.length > 1) throw new UsageError('précisez un seul fichier de questions (.jsonl)');
     const questions = await readQuestions(file, context.err);
     const knowledge = await context.knowledge();
+    for (const question of questions) knowledge.catalog.get(question.kb);
+    const { config } = context;
+    const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte' });
+    const model = createChatModel(config.chatModel);
+    const router: Router = model ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000) : offline;
+    const routeAll = new Set(questions.map((question) => question.kb)).size > 1;
     const outcomes: EvalOutcome[] = [];
     for (const question of questions) {
       const result = await knowledge.retriever.retrieve({ question: question.question, kb: question.kb, maxClassification: 'diffusion-restreinte', limit: 10 });
-      outcomes.push({ question, ranked: distinctDocuments(result.passages.map((passage) => passage.chunk.documentId)).slice(0, 10) });
+      const outcome: EvalOutcome = { question, ranked: distinctDocuments(result.passages.map((passage) => passage.chunk.documentId)).slice(0, 10) };
+      if (routeAll) outcome.routedKb = (await router.route(question.question, knowledge.catalog.ids)).kb;
+      outcomes.push(outcome);
     }
     const metrics = computeMetrics(outcomes);
     if (values.json) {
@@ -34,7 +44,7 @@ export const evalCommand: Command = {
 function detail(outcome: EvalOutcome) {
   const relevant = new Set(outcome.question.relevant_ids);
   const rank = outcome.ranked.findIndex((id) => relevant.has(id));
-  return { id: outcome.question.id, rank: rank < 0 ? null : rank + 1, top: outcome.ranked.slice(0, 5), relevant: outcome.question.relevant_ids };
+  return { id: outcome.question.id, rank: rank < 0 ? null : rank + 1, top: outcome.ranked.slice(0, 5), relevant: outcome.question.relevant_ids, ...(outcome.routedKb ? { kb: outcome.question.kb, routedKb: outcome.routedKb } : {}) };
 }
 
 async function readQuestions(file: string, warn: (text: string) => void): Promise<EvalQuestion[]> {

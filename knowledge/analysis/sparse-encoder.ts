@@ -28,7 +28,7 @@ export interface LexicalParameters {
 export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.freeze({
   k1: 1.2,
   b: 0.75,
-  averageLength: 55,
+  averageLength: 90,
   headingWeight: 2,
   bigramWeight: 0.3,
   synonymWeight: 0.6,

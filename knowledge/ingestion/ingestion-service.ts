@@ -125,7 +125,10 @@ export class IngestionService {
         report.warnings.push({ file: displayName, message: `« ${document.documentId} » (${document.classification}) dépasse le plafond « ${target.ceiling} » : ignoré` });
       }
     }
-    if (accepted.length === 0 && loaded.documents.length === 0 && loaded.warnings.length > 0) {
+    // Records read but refused (interdit IA) must leave the base; any other warning means a partial read.
+    const refused = new Set(loaded.warnings.flatMap((warning) => (warning.documentId ? [warning.documentId] : [])));
+    const partial = loaded.warnings.some((warning) => !warning.documentId);
+    if (accepted.length === 0 && loaded.documents.length === 0 && refused.size === 0 && loaded.warnings.length > 0) {
       throw new PasserelleError('FILE_UNREADABLE', { file: displayName, reason: 'aucun enregistrement valide' });
     }
 
@@ -141,8 +144,8 @@ export class IngestionService {
         else report.added++;
       }
     }
-    // Documents no longer in a cleanly read source are gone; after a partial read nothing is removed.
-    const gone = loaded.warnings.length === 0 ? [...existing.keys()] : [];
+    // Documents no longer in a cleanly read source are gone; after a partial read only refused ones are removed.
+    const gone = partial ? [...existing.keys()].filter((documentId) => refused.has(documentId)) : [...existing.keys()];
     await this.store.deleteDocuments(target.kb, [...gone, ...changed.map((document) => document.documentId)]);
     report.removed += gone.length;
     report.chunks += await this.write(target.kb, changed);
@@ -186,11 +189,19 @@ export class IngestionService {
     try {
       info = await stat(path);
     } catch {
+      // A path named but absent counts as a failed file, so that "every file failed" stays true to the batch.
+      report.files++;
       report.skipped.push({ file: this.display(path), code: 'PATH_NOT_FOUND', message: new PasserelleError('PATH_NOT_FOUND', { path: this.display(path) }).userMessage });
       return [];
     }
     if (info.isFile()) return [path];
-    if (!info.isDirectory()) return [];
+    if (!info.isDirectory()) {
+      // A FIFO, socket or device named explicitly: reading it could block; report it rather than ignore it.
+      report.files++;
+      const file = this.display(path);
+      report.skipped.push({ file, code: 'FILE_UNREADABLE', message: new PasserelleError('FILE_UNREADABLE', { file, reason: 'ce n’est pas un fichier ordinaire' }).userMessage });
+      return [];
+    }
     const files: string[] = [];
     const entries = await readdir(path, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {

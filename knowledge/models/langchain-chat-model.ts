@@ -184,7 +184,7 @@ export class LangChainChatModel implements ChatModel {
         maxRetries: this.maxRetries,
         streamUsage: true,
         beforeRequestHooks: [withSignal],
-        responseHooks: [checkJsonBody],
+        responseHooks: [],
       });
     }
     return new ChatOpenAI({
@@ -199,7 +199,9 @@ export class LangChainChatModel implements ChatModel {
         baseURL: this.url,
         // Errors surface as exceptions mapped above; the SDK's own console logging would only add noise.
         logLevel: 'off',
-        ...(this.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+        // `defaultHeaders: { Authorization: null }` would be the SDK's way, but LangChain's header
+        // normalisation drops the null: remove the placeholder key's header at fetch time instead.
+        ...(this.apiKey === undefined ? { fetch: fetchWithoutAuthorization } : {}),
       },
     });
   }
@@ -243,6 +245,12 @@ const checkJsonBody: MistralResponseHook = async (response) => {
       throw new MalformedResponseError(response.status, error);
     }
   }
+};
+
+const fetchWithoutAuthorization = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const headers = new Headers(init?.headers);
+  headers.delete('authorization');
+  return fetch(input, { ...init, headers });
 };
 
 /** Rejects as soon as `signal` aborts, without waiting for `promise` (whose rejection stays handled). */

@@ -54,7 +54,7 @@ export const loadJsonl: Loader = async (bytes, context) => {
     const document = toDocument(value, line, context.source, context.defaultClassification);
     if (typeof document === 'string') warnings.push({ line: lineNumber, reason: document });
     else if (seen.has(document.documentId)) warnings.push({ line: lineNumber, reason: `identifiant en double « ${document.documentId} »` });
-    else if (document.classification === 'interdit-ia') warnings.push({ line: lineNumber, reason: `« ${document.documentId} » est classifié interdit IA : refusé` });
+    else if (document.classification === 'interdit-ia') warnings.push({ line: lineNumber, reason: `« ${document.documentId} » est classifié interdit IA : refusé`, documentId: document.documentId });
     else {
       seen.add(document.documentId);
       documents.push(document);

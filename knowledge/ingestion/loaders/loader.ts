@@ -15,6 +15,8 @@ export interface LoadContext {
 export interface LoadWarning {
   line?: number;
   reason: string;
+  /** Set when the line was read but its record refused (classified interdit IA): that record must leave the base. */
+  documentId?: string;
 }
 
 export interface LoadResult {

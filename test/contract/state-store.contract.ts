@@ -1,0 +1,337 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, StoredReference, UnansweredRecord,
+} from '../../bots/state/state-store.ts';
+
+/**
+ * The behaviour every StateStore must have. Registered once per implementation by state-store.test.ts.
+ * `cleanup` (run before each test, while no store is open) empties the storage so that list results only
+ * hold the test's own records. `persistent: false` (in-memory stores) skips the close-and-reopen test.
+ *
+ * Times are given in canonical UTC ISO (`toISOString()`), which every store returns unchanged; other ISO
+ * forms are compared as instants and come back in that canonical form (tested below).
+ */
+export function stateStoreContract(
+  name: string,
+  open: () => Promise<StateStore>,
+  cleanup?: () => Promise<void>,
+  options: { persistent?: boolean } = {},
+): void {
+  describe(`StateStore contract: ${name}`, function () {
+    this.timeout(30_000);
+    let store: StateStore;
+
+    beforeEach(async () => {
+      await cleanup?.();
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    /** 2025-01-01T10:00Z plus `minutes`. */
+    const at = (minutes: number) => new Date(Date.UTC(2025, 0, 1, 10, minutes)).toISOString();
+    const reference = (key: string, extra: Partial<StoredReference> = {}): StoredReference => ({
+      key, channel: 'teams', reference: { conversation: { id: key }, serviceUrl: 'https://smba.example/' },
+      isDirect: true, active: true, updatedAt: at(0), ...extra,
+    });
+    const fullFeedback = (minutes: number): FeedbackRecord => ({
+      channel: 'teams', messageId: `m${minutes}`, userHash: 'u1', rating: -1, comment: 'Pas clair', question: 'Délai ?',
+      answer: 'Trois mois [1].', citedIds: ['cdd#12', 'cdd#13'], kb: 'douane', at: at(minutes),
+    });
+    const minimalFeedback = (minutes: number): FeedbackRecord => ({
+      channel: 'matrix', messageId: '', userHash: 'u2', rating: 0, citedIds: [], at: at(minutes),
+    });
+    const fullUnanswered = (minutes: number): UnansweredRecord => ({
+      channel: 'matrix', userHash: 'u1', question: 'Franchise ?', kb: 'douane', reason: 'low-confidence',
+      nearestIds: ['a#1', 'b#2'], at: at(minutes),
+    });
+    const minimalUnanswered = (minutes: number): UnansweredRecord => ({
+      channel: 'local', userHash: 'u2', question: '?', reason: 'no-passage', nearestIds: [], at: at(minutes),
+    });
+    const fullAudit = (minutes: number): AuditRecord => ({
+      channel: 'teams', userHash: 'u1', kind: 'question', kb: 'douane', citedIds: ['x#1'], model: 'mistral-small',
+      inputTokens: 1234, outputTokens: 321, energyWh: 0.4375, latencyMs: 812.5, abstained: false, at: at(minutes),
+    });
+    const minimalAudit = (minutes: number): AuditRecord => ({
+      channel: 'local', userHash: 'u2', kind: 'search', citedIds: [], inputTokens: 0, outputTokens: 0, energyWh: 0,
+      latencyMs: 3, abstained: true, at: at(minutes),
+    });
+    const userTurn = (minutes: number, text = `q${minutes}`): ConversationTurn => ({ role: 'user', text, at: at(minutes) });
+    const assistantTurn = (minutes: number): ConversationTurn => ({
+      role: 'assistant', text: `a${minutes}`, kb: 'douane', citedIds: ['cdd#1', 'cdd#2'], at: at(minutes),
+    });
+
+    describe('markSeen', () => {
+      it('is true the first time and false while the key is remembered', async () => {
+        assert.equal(await store.markSeen('teams:activity-1', 60_000), true);
+        assert.equal(await store.markSeen('teams:activity-1', 60_000), false);
+        assert.equal(await store.markSeen('teams:activity-1', 60_000), false);
+        assert.equal(await store.markSeen('teams:activity-2', 60_000), true, 'keys are independent');
+      });
+
+      it('is true again once the TTL has passed, then remembers the key again', async () => {
+        assert.equal(await store.markSeen('matrix:$event', 300), true);
+        assert.equal(await store.markSeen('matrix:$event', 300), false);
+        await sleep(500);
+        assert.equal(await store.markSeen('matrix:$event', 60_000), true);
+        assert.equal(await store.markSeen('matrix:$event', 60_000), false);
+      });
+
+      it('gives true to exactly one of 20 concurrent callers', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.markSeen('teams:dup', 60_000)));
+        assert.equal(results.filter(Boolean).length, 1);
+        const distinct = await Promise.all(Array.from({ length: 20 }, (_, i) => store.markSeen(`teams:k${i}`, 60_000)));
+        assert.deepEqual(distinct, Array(20).fill(true));
+      });
+    });
+
+    describe('references', () => {
+      it('round-trips every field, and leaves absent optional fields absent', async () => {
+        const full = reference('teams:19:abc', {
+          reference: { user: { id: '29:x', name: 'Agnès' }, nested: [1, 'deux', { trois: true }, null] },
+          userId: '29:x', tenant: 'tenant-1', isDirect: false, active: false, inactiveReason: 'uninstalled', updatedAt: at(5),
+        });
+        const minimal = reference('matrix:!room:example.org', { channel: 'matrix', reference: '!room:example.org' });
+        await store.saveReference(full);
+        await store.saveReference(minimal);
+        assert.deepEqual(await store.getReference(full.key), full);
+        const got = await store.getReference(minimal.key);
+        assert.deepEqual(got, minimal);
+        for (const field of ['userId', 'tenant', 'inactiveReason']) assert.ok(!(field in got!), `${field} should be absent`);
+        assert.equal(await store.getReference('teams:unknown'), undefined);
+      });
+
+      it('saveReference on an existing key replaces the reference', async () => {
+        await store.saveReference(reference('teams:1', { userId: 'old', tenant: 't' }));
+        const updated = reference('teams:1', { reference: { conversation: { id: 'new' } }, isDirect: false, updatedAt: at(9) });
+        await store.saveReference(updated);
+        assert.deepEqual(await store.getReference('teams:1'), updated);
+        assert.equal((await store.listReferences()).length, 1);
+      });
+
+      it('listReferences filters by channel, active and direct', async () => {
+        await store.saveReference(reference('teams:a', { isDirect: true }));
+        await store.saveReference(reference('teams:b', { isDirect: false }));
+        await store.saveReference(reference('matrix:c', { channel: 'matrix', isDirect: true }));
+        await store.saveReference(reference('local:d', { channel: 'local', isDirect: false }));
+        await store.deactivateReference('matrix:c', 'left');
+        const keys = async (filter?: Parameters<StateStore['listReferences']>[0]) =>
+          (await store.listReferences(filter)).map((r) => r.key).sort();
+        assert.deepEqual(await keys(), ['local:d', 'matrix:c', 'teams:a', 'teams:b']);
+        assert.deepEqual(await keys({}), ['local:d', 'matrix:c', 'teams:a', 'teams:b']);
+        assert.deepEqual(await keys({ channel: 'teams' }), ['teams:a', 'teams:b']);
+        assert.deepEqual(await keys({ activeOnly: true }), ['local:d', 'teams:a', 'teams:b']);
+        assert.deepEqual(await keys({ directOnly: true }), ['matrix:c', 'teams:a']);
+        assert.deepEqual(await keys({ directOnly: true, activeOnly: true }), ['teams:a']);
+        assert.deepEqual(await keys({ channel: 'matrix', activeOnly: true }), []);
+        assert.deepEqual((await store.listReferences({ channel: 'teams' })).find((r) => r.key === 'teams:a'), reference('teams:a'));
+      });
+
+      it('deactivateReference keeps the reason and the rest of the reference; saving it again reactivates', async () => {
+        const saved = reference('teams:blocked', { userId: '29:y', tenant: 't' });
+        await store.saveReference(saved);
+        await store.deactivateReference('teams:blocked', 'blocked (403)');
+        const got = await store.getReference('teams:blocked');
+        assert.equal(got?.active, false);
+        assert.equal(got?.inactiveReason, 'blocked (403)');
+        assert.deepEqual({ ...got, active: true, inactiveReason: undefined, updatedAt: saved.updatedAt }, { ...saved, inactiveReason: undefined });
+        assert.deepEqual(await store.listReferences({ activeOnly: true }), []);
+        await store.deactivateReference('teams:never-saved', 'left'); // no-op, no error
+        assert.equal(await store.getReference('teams:never-saved'), undefined);
+        await store.saveReference(saved);
+        assert.deepEqual(await store.getReference('teams:blocked'), saved);
+      });
+    });
+
+    describe('markNotified', () => {
+      it('is true once per user, and for exactly one of 20 concurrent callers', async () => {
+        assert.equal(await store.markNotified('teams:u1'), true);
+        assert.equal(await store.markNotified('teams:u1'), false);
+        assert.equal(await store.markNotified('teams:u2'), true);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.markNotified('matrix:@a:x')));
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+    });
+
+    describe('conversation turns', () => {
+      it('recentTurns returns turns oldest first, by time rather than insertion order, with their fields', async () => {
+        await store.appendTurn('c1', assistantTurn(2));
+        await store.appendTurn('c1', userTurn(1));
+        await store.appendTurn('c1', userTurn(3));
+        const turns = await store.recentTurns('c1', 10, at(-60));
+        assert.deepEqual(turns, [userTurn(1), assistantTurn(2), userTurn(3)]);
+        assert.ok(!('kb' in turns[0]!) && !('citedIds' in turns[0]!), 'absent optional fields stay absent');
+      });
+
+      it('keeps the last `limit` turns and only those newer than `since`', async () => {
+        for (let minute = 1; minute <= 5; minute++) await store.appendTurn('c1', userTurn(minute));
+        assert.deepEqual(await store.recentTurns('c1', 2, at(0)), [userTurn(4), userTurn(5)]);
+        assert.deepEqual(await store.recentTurns('c1', 10, at(2)), [userTurn(3), userTurn(4), userTurn(5)]);
+        assert.deepEqual(await store.recentTurns('c1', 10, at(5)), []);
+        assert.deepEqual(await store.recentTurns('c1', 0, at(0)), []);
+      });
+
+      it('keeps conversations apart; clearConversation clears only its own', async () => {
+        await store.appendTurn('teams:a', userTurn(1, 'dans a'));
+        await store.appendTurn('teams:b', userTurn(2, 'dans b'));
+        assert.deepEqual(await store.recentTurns('teams:a', 10, at(0)), [userTurn(1, 'dans a')]);
+        await store.clearConversation('teams:a');
+        assert.deepEqual(await store.recentTurns('teams:a', 10, at(0)), []);
+        assert.deepEqual(await store.recentTurns('teams:b', 10, at(0)), [userTurn(2, 'dans b')]);
+        await store.appendTurn('teams:a', userTurn(3));
+        assert.deepEqual(await store.recentTurns('teams:a', 10, at(0)), [userTurn(3)]);
+      });
+    });
+
+    describe('answers', () => {
+      it('saves and gets by (channel, messageId); saving again replaces', async () => {
+        const answer: AnswerRecord = { messageId: 'm1', channel: 'teams', conversationKey: 'teams:c', question: 'Q ?', answer: 'R [1]', kb: 'douane', citedIds: ['a#1'], at: at(1) };
+        const { kb: _kb, ...withoutKb } = answer;
+        const other: AnswerRecord = { ...withoutKb, channel: 'matrix', conversationKey: 'matrix:c', citedIds: [] };
+        await store.saveAnswer(answer);
+        await store.saveAnswer(other);
+        assert.deepEqual(await store.getAnswer('teams', 'm1'), answer);
+        const got = await store.getAnswer('matrix', 'm1');
+        assert.deepEqual(got, other);
+        assert.ok(!('kb' in got!));
+        assert.equal(await store.getAnswer('local', 'm1'), undefined);
+        assert.equal(await store.getAnswer('teams', 'm2'), undefined);
+        await store.saveAnswer({ ...answer, answer: 'Corrigée', at: at(2) });
+        assert.equal((await store.getAnswer('teams', 'm1'))?.answer, 'Corrigée');
+      });
+    });
+
+    describe('feedback, unanswered and audit journals', () => {
+      function journal<T extends object>(name: string, full: (m: number) => T, minimal: (m: number) => T, record: (r: T) => Promise<void>, list: (n: number) => Promise<T[]>): void {
+        it(`${name}: lists newest first, every field round-tripping, absent optional fields absent`, async () => {
+          await record(full(2));
+          await record(minimal(3));
+          await record(full(1));
+          const listed = await list(10);
+          assert.deepEqual(listed, [minimal(3), full(2), full(1)]);
+          for (const field of Object.keys(full(0))) {
+            if (!(field in minimal(0))) assert.ok(!(field in listed[0]!), `${field} should be absent`);
+          }
+        });
+
+        it(`${name}: the limit keeps the newest records`, async () => {
+          for (let minute = 1; minute <= 5; minute++) await record(full(minute));
+          assert.deepEqual(await list(2), [full(5), full(4)]);
+          assert.deepEqual(await list(0), []);
+        });
+      }
+      journal('feedback', fullFeedback, minimalFeedback, (r) => store.recordFeedback(r), (n) => store.listFeedback(n));
+      journal('unanswered', fullUnanswered, minimalUnanswered, (r) => store.recordUnanswered(r), (n) => store.listUnanswered(n));
+      journal('audit', fullAudit, minimalAudit, (r) => store.recordAudit(r), (n) => store.listAudit(n));
+
+      it('purgeAudit deletes records older than `before`, returns how many, keeps the rest', async () => {
+        for (const minute of [1, 2, 3, 4]) await store.recordAudit(fullAudit(minute));
+        assert.equal(await store.purgeAudit(at(3)), 2);
+        assert.deepEqual(await store.listAudit(10), [fullAudit(4), fullAudit(3)], 'a record exactly at `before` is kept');
+        assert.equal(await store.purgeAudit(at(3)), 0);
+        assert.equal(await store.purgeAudit(at(60)), 2);
+        assert.deepEqual(await store.listAudit(10), []);
+      });
+    });
+
+    describe('cache', () => {
+      it('gets what was set, undefined for a missing key; setting again overwrites', async () => {
+        assert.equal(await store.cacheGet('douane:q1'), undefined);
+        await store.cacheSet('douane:q1', '{"answer":1}', 60_000);
+        assert.equal(await store.cacheGet('douane:q1'), '{"answer":1}');
+        await store.cacheSet('douane:q1', 'v2', 60_000);
+        assert.equal(await store.cacheGet('douane:q1'), 'v2');
+        await store.cacheSet('douane:empty', '', 60_000);
+        assert.equal(await store.cacheGet('douane:empty'), '');
+      });
+
+      it('forgets an entry once its TTL has passed, and a new set revives it', async () => {
+        await store.cacheSet('k', 'v', 300);
+        assert.equal(await store.cacheGet('k'), 'v');
+        await sleep(500);
+        assert.equal(await store.cacheGet('k'), undefined);
+        await store.cacheSet('k', 'v2', 60_000);
+        assert.equal(await store.cacheGet('k'), 'v2');
+      });
+
+      it('cacheInvalidate deletes the live entries under a prefix (taken literally) and returns how many', async () => {
+        for (const key of ['douane:1', 'douane:2', 'douanes:1', 'tva:1', 'a_b:1', 'axb:1', '50%:1', '50x:1']) await store.cacheSet(key, key, 60_000);
+        await store.cacheSet('douane:expired', 'old', 1);
+        await sleep(50);
+        assert.equal(await store.cacheInvalidate('douane:'), 2);
+        assert.equal(await store.cacheGet('douane:1'), undefined);
+        assert.equal(await store.cacheGet('douanes:1'), 'douanes:1');
+        assert.equal(await store.cacheGet('tva:1'), 'tva:1');
+        assert.equal(await store.cacheInvalidate('a_b:'), 1, '_ is not a wildcard');
+        assert.equal(await store.cacheGet('axb:1'), 'axb:1');
+        assert.equal(await store.cacheInvalidate('50%'), 1, '% is not a wildcard');
+        assert.equal(await store.cacheGet('50x:1'), '50x:1');
+        assert.equal(await store.cacheInvalidate('nothing:'), 0);
+      });
+    });
+
+    describe('data', () => {
+      const unicode = 'Déclaration « EX-A » — ça coûte 12 € ; 税関 ; جمارك ; 🇫🇷🛃👩🏽‍💼 ; e\u0301 ; "quotes" \'apos\' \\ ; \n\t ; \'); DROP TABLE turns; --';
+      /** The first `n` code points (never half a surrogate pair, which no UTF-8 store can keep). */
+      const head = (text: string, n: number) => Array.from(text).slice(0, n).join('');
+      const large = `${unicode} `.repeat(Math.ceil(102_400 / (unicode.length + 1))); // ≥ 100 KB, whole code points
+
+      it('round-trips unicode and 100 KB texts in every kind of field', async () => {
+        for (const [i, text] of [unicode, large].entries()) {
+          const key = `teams:${i}:${head(text, 40)}`;
+          assert.equal(await store.markSeen(key, 60_000), true);
+          assert.equal(await store.markSeen(key, 60_000), false);
+          await store.saveReference(reference(key, { reference: { text }, userId: text }));
+          assert.deepEqual(await store.getReference(key), reference(key, { reference: { text }, userId: text }));
+          await store.clearConversation(key);
+          await store.appendTurn(key, userTurn(1, text));
+          assert.deepEqual(await store.recentTurns(key, 5, at(0)), [userTurn(1, text)]);
+          const answer = { messageId: `${i}${head(text, 64)}`, channel: 'teams' as const, conversationKey: key, question: text, answer: text, citedIds: [head(text, 30)], at: at(1) };
+          await store.saveAnswer(answer);
+          assert.deepEqual(await store.getAnswer('teams', answer.messageId), answer);
+          await store.recordFeedback({ ...fullFeedback(50 + i), comment: text, citedIds: [text] });
+          assert.deepEqual((await store.listFeedback(1))[0], { ...fullFeedback(50 + i), comment: text, citedIds: [text] });
+          await store.cacheSet(key, text, 60_000);
+          assert.equal(await store.cacheGet(key), text);
+        }
+      });
+
+      it('compares times as instants and returns them in canonical UTC ISO', async () => {
+        await store.recordFeedback({ ...fullFeedback(0), messageId: 'paris', at: '2025-03-01T12:00:00+01:00' });
+        await store.recordFeedback({ ...fullFeedback(0), messageId: 'utc', at: '2025-03-01T11:30:00Z' });
+        const listed = await store.listFeedback(10);
+        assert.deepEqual(listed.map((f) => [f.messageId, f.at]), [['utc', '2025-03-01T11:30:00.000Z'], ['paris', '2025-03-01T11:00:00.000Z']]);
+        await assert.rejects(store.recordAudit({ ...fullAudit(0), at: 'not a date' }));
+      });
+
+      if (options.persistent !== false) {
+        it('keeps everything across close and reopen', async () => {
+          const answer = { messageId: 'm', channel: 'teams' as const, conversationKey: 'c', question: 'q', answer: 'a', citedIds: ['x'], at: at(1) };
+          await store.markSeen('seen', 60_000);
+          await store.markNotified('user');
+          await store.saveReference(reference('teams:r', { userId: 'u' }));
+          await store.appendTurn('c', assistantTurn(1));
+          await store.saveAnswer(answer);
+          await store.recordFeedback(fullFeedback(1));
+          await store.recordUnanswered(fullUnanswered(1));
+          await store.recordAudit(fullAudit(1));
+          await store.cacheSet('cache', 'value', 60_000);
+          await store.close();
+          await store.close(); // idempotent
+          store = await open();
+          assert.equal(await store.markSeen('seen', 60_000), false);
+          assert.equal(await store.markNotified('user'), false);
+          assert.deepEqual(await store.getReference('teams:r'), reference('teams:r', { userId: 'u' }));
+          assert.deepEqual(await store.recentTurns('c', 10, at(0)), [assistantTurn(1)]);
+          assert.deepEqual(await store.getAnswer('teams', 'm'), answer);
+          assert.deepEqual(await store.listFeedback(10), [fullFeedback(1)]);
+          assert.deepEqual(await store.listUnanswered(10), [fullUnanswered(1)]);
+          assert.deepEqual(await store.listAudit(10), [fullAudit(1)]);
+          assert.equal(await store.cacheGet('cache'), 'value');
+        });
+      }
+    });
+  });
+}
