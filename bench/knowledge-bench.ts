@@ -11,7 +11,7 @@ import type { BenchContext, Figure, PartReport } from './bench-part.ts';
 import { phase } from './cpu-profile.ts';
 import { measureIngestion } from './knowledge-ingestion.ts';
 import { buildQueries, evalQuestionsIn, readEvalQuestions, type BenchQuery } from './knowledge-queries.ts';
-import { percentile, since } from './statistics.ts';
+import { cpuSince, percentile, since } from './statistics.ts';
 
 /**
  * The `knowledge` part, on a fresh temporary data directory with the embedded store and no embedder:
@@ -85,9 +85,11 @@ async function measureSearch(context: BenchContext, knowledge: Knowledge, inForc
   context.log(`search: warm-up pass over ${queries.length} queries`);
   for (const query of queries) await time(query);
   const timings: Array<{ query: BenchQuery; ms: number }> = [];
+  const cpu = process.cpuUsage();
   await phase(context, 'search (measured pass)', report, async () => {
     for (const query of queries) timings.push({ query, ms: await time(query) });
   });
+  const cpuMs = cpuSince(cpu);
 
   const stats = (entries: typeof timings) => entries.map((entry) => entry.ms).sort((a, b) => a - b);
   const all = stats(timings);
@@ -100,6 +102,7 @@ async function measureSearch(context: BenchContext, knowledge: Knowledge, inForc
     { key: 'search.p95', label: 'Search latency p95', value: percentile(all, 95), unit: 'ms', digits: 2, target: { below: 20 } },
     { key: 'search.p99', label: 'Search latency p99', value: percentile(all, 99), unit: 'ms', digits: 2 },
     { key: 'search.max', label: 'Search latency max', value: all[all.length - 1] ?? null, unit: 'ms', digits: 2 },
+    { key: 'search.cpu_mean', label: 'Search, mean CPU time per query', value: cpuMs / timings.length, unit: 'ms', digits: 2 },
     { key: 'search.throughput', label: 'Search throughput (one at a time)', value: (timings.length / total) * 1000, unit: 'q/s' },
   );
   const groups: Array<[string, typeof timings]> = [
@@ -116,9 +119,9 @@ async function measureSearch(context: BenchContext, knowledge: Knowledge, inForc
 
 async function measureQuality(context: BenchContext, knowledge: Knowledge, hasShared: boolean, report: Required<PartReport>): Promise<void> {
   const evalDir = join(context.sharedDir, 'eval');
-  const sets: Array<{ name: string; file: string; keep: (question: EvalQuestion) => boolean; targets: boolean }> = [
-    { name: 'legal', file: 'legal_dev_questions.jsonl', keep: () => true, targets: true },
-    { name: 'hr', file: 'routing_dev.jsonl', keep: (question) => question.kb === 'hr', targets: false },
+  const sets: Array<{ name: string; title: string; file: string; keep: (question: EvalQuestion) => boolean; targets: boolean }> = [
+    { name: 'legal', title: 'Quality, legal_dev_questions', file: 'legal_dev_questions.jsonl', keep: () => true, targets: true },
+    { name: 'hr', title: 'Quality, routing_dev hr lines (no routing)', file: 'routing_dev.jsonl', keep: (question) => question.kb === 'hr', targets: false },
   ];
   for (const set of sets) {
     const path = join(evalDir, set.file);
@@ -131,7 +134,7 @@ async function measureQuality(context: BenchContext, knowledge: Knowledge, hasSh
     const measured = outcomes.length > 0;
     const metrics = computeMetrics(outcomes);
     const value = (metric: number) => (measured ? metric : null);
-    const label = `Quality ${set.name} (${set.file}${set.name === 'hr' ? ', hr lines, no routing' : ''})`;
+    const label = set.title;
     const figures: Figure[] = [
       { key: `quality.${set.name}.n`, label: `${label} n`, value: value(metrics.n), unit: '' },
       { key: `quality.${set.name}.r1`, label: `${label} R@1`, value: value(metrics.recall_at_1), unit: '', digits: 3, ...(set.targets ? { target: { atLeast: 0.65 } } : {}) },

@@ -24,7 +24,13 @@ export async function readEvalQuestions(file: string): Promise<EvalQuestion[]> {
   const questions: EvalQuestion[] = [];
   for (const line of (await readFile(file, 'utf8')).split('\n')) {
     if (!line.trim()) continue;
-    const parsed = EvalQuestionSchema.safeParse(JSON.parse(line));
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const parsed = EvalQuestionSchema.safeParse(value);
     if (parsed.success) questions.push(parsed.data);
   }
   return questions;

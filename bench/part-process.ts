@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../config/load-config.ts';
 import type { BenchContext, PartReport } from './bench-part.ts';
@@ -27,11 +28,13 @@ try {
     log: (message) => process.stderr.write(`  [${entry.name}] ${message}\n`),
   };
   const started = performance.now();
+  const load = loadavg()[0] ?? 0;
   const module = await entry.load();
   const report = await module.run(context);
   report.figures.push(
     { key: 'process.wall', label: 'Whole part, wall time', value: since(started) / 1000, unit: 's', digits: 1 },
     { key: 'process.peak_rss', label: 'Whole part, peak RSS (maxRSS)', value: peakRssMegabytes(), unit: 'MB' },
+    { key: 'process.load', label: `Load average (1 min) at start; above ${availableParallelism()} = contended`, value: load, unit: '', digits: 1 },
   );
   await send({ report });
 } catch (error) {

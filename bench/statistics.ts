@@ -44,3 +44,9 @@ export function peakRssMegabytes(): number {
 export function since(start: number): number {
   return performance.now() - start;
 }
+
+/** User + system CPU time of this process (every thread) since `start` (from `process.cpuUsage()`), ms. */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}

@@ -8,7 +8,7 @@ import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extra
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
-import { redactPersonalData } from '../knowledge/policies/redaction.ts';
+import { redactPersonalData, withoutPersonalData } from '../knowledge/policies/redaction.ts';
 import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
 import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
@@ -117,15 +117,16 @@ export class AnswerService {
     const candidates = request.forcedKb ? [request.forcedKb] : request.allowedKbs;
     const route = request.forcedKb
       ? { kb: request.forcedKb, confidence: 1, scores: [{ kb: request.forcedKb, confidence: 1 }], method: 'prefix' as const }
-      : await this.router.route(searchQuery, candidates);
+      : await this.route(searchQuery, candidates);
     const passages = await this.retrieve(searchQuery, route, request);
-    const confidence = retrievalConfidence(searchQuery, passages);
+    // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
+    const confidence = retrievalConfidence(withoutPersonalData(searchQuery), passages);
     const kbName = this.catalog.get(route.kb).name;
     if (passages.length === 0 || confidence < this.settings.abstainBelow) {
       return this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName);
     }
 
-    const cacheKey = this.cacheKey(question, route, passages);
+    const cacheKey = this.cacheKey(searchQuery === question ? question : `${question}\n${searchQuery}`, route, passages);
     const cached = cacheKey ? await this.state.cacheGet(cacheKey) : undefined;
     if (cached) {
       const reply = JSON.parse(cached) as Reply;
@@ -142,7 +143,8 @@ export class AnswerService {
     const cleared = this.model ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling)) : [];
     if (this.model && cleared.length > 0) {
       try {
-        const generated = await this.generate(question, cleared, request, usage);
+        // A follow-up goes to the model as its standalone form ("et pour un contractuel ?" alone cannot be answered).
+        const generated = await this.generate(searchQuery, cleared, request, usage);
         const verified = verifyCitations(generated, cleared);
         if (verified.rejected) {
           this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb });
@@ -181,6 +183,18 @@ export class AnswerService {
     return { reply, route, mode, abstained: false, cached: false, citedIds: reply.citations.map((c) => c.id), usage, ...(mode === 'generative' && this.model ? { model: this.model.id } : {}) };
   }
 
+  /** The router's decision; a model's decision is cached like answers, so that a cached answer costs no model call. */
+  private async route(query: string, candidates: string[]): Promise<RouteDecision> {
+    if (!this.model || this.settings.answerCacheTtlMs <= 0) return this.router.route(query, candidates);
+    const normalised = foldText(query).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const key = `route:${createHash('sha256').update([normalised, [...candidates].sort().join(','), this.model.id].join('\n')).digest('hex')}`;
+    const cached = await this.state.cacheGet(key);
+    if (cached) return JSON.parse(cached) as RouteDecision;
+    const decision = await this.router.route(query, candidates);
+    if (decision.method === 'model') await this.state.cacheSet(key, JSON.stringify(decision), this.settings.answerCacheTtlMs);
+    return decision;
+  }
+
   private async retrieve(query: string, route: RouteDecision, request: AnswerRequest): Promise<RetrievedPassage[]> {
     const common = { question: query, maxClassification: request.clearance, ...(this.settings.inForceAt ? { inForceAt: this.settings.inForceAt } : {}) };
     const primary = await this.retriever.retrieve({ ...common, kb: route.kb, limit: 5 });
@@ -199,7 +213,8 @@ export class AnswerService {
         ? {
             onDelta: (delta: string) => {
               partial += delta;
-              request.onPartial?.(partial);
+              // Partial text is shown to the user: unverifiable references and links never appear, even briefly.
+              request.onPartial?.(verifyCitations(partial, passages).text);
             },
           }
         : {}),
@@ -218,7 +233,11 @@ export class AnswerService {
     if (!previous) return question;
     if (this.model) {
       try {
-        const history: ChatMessage[] = turns.slice(-4).map((turn) => ({ role: turn.role, content: redactPersonalData(turn.text.slice(0, 1_500)).text }));
+        // Only the agent's own earlier questions: the bot's answers quote passages that may be above the model's clearance.
+        const history: ChatMessage[] = turns
+          .filter((turn) => turn.role === 'user')
+          .slice(-3)
+          .map((turn) => ({ role: turn.role, content: redactPersonalData(turn.text.slice(0, 1_500)).text }));
         const completion = await this.model.complete(buildRewritePrompt(redactPersonalData(question).text, history), {
           maxTokens: 120,
           temperature: 0,

@@ -1,4 +1,4 @@
-import type { ConversationAddress, IncomingMessage } from './message.ts';
+import type { Attachment, ConversationAddress, IncomingMessage } from './message.ts';
 import type { Reply } from './reply.ts';
 
 /** Handler the core gives an adapter: called once per incoming message. */
@@ -20,4 +20,8 @@ export interface ChannelAdapter {
   typing?(address: ConversationAddress): Promise<void>;
   /** Whether `update` may be used for streaming in this conversation (Teams: personal chats only). */
   canStream?(address: ConversationAddress): boolean;
+  /** Downloads (and decrypts) an attachment, refusing more than `maxBytes`. For document summaries. */
+  download?(attachment: Attachment, maxBytes: number): Promise<Buffer>;
+  /** Recent messages of the conversation or thread, oldest first, within what history visibility allows. */
+  history?(address: ConversationAddress, limit: number): Promise<Array<{ sender: string; text: string; at: string }>>;
 }

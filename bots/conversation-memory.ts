@@ -26,13 +26,18 @@ export class ConversationMemory {
   }
 }
 
-const FOLLOW_UP_START = /^(?:et|mais|alors|donc|dans ce cas|pour|par contre|et si|meme question|idem|pareil|quid|combien|quel delai|jusqu)\b/;
+const FOLLOW_UP_START = /^(?:et|mais|alors|donc|dans ce cas|par contre|et si|meme question|idem|pareil|quid)\b/;
+/** Starts that also begin many standalone questions ("Pour exiger des documents, quel grade… ?"): short questions only. */
+const SHORT_FOLLOW_UP_START = /^(?:pour|combien|quel delai|jusqu)\b/;
 const FOLLOW_UP_REFERENCE = /\b(?:il|elle|ils|elles|celui|celle|ceux|cela|ca|ce cas|cet article|cette regle|ce texte|ce delai|la meme|le meme|les memes|y)\b/;
+/** Impersonal "il" and "il y a" refer to nothing said before. */
+const IMPERSONAL = /^y a-t-il\b|\b(?:faut|s'agit|suffit|convient)-il\b|\bexiste-t-il\b|\bil (?:y a|faut|s'agit|suffit|convient|existe)\b/g;
 
 /** Whether a question probably depends on the previous one. */
 export function looksLikeFollowUp(question: string): boolean {
   const folded = foldText(question).trim();
   const words = folded.split(/\s+/).filter(Boolean);
   if (words.length > 14) return false;
-  return FOLLOW_UP_START.test(folded) || (words.length <= 8 && FOLLOW_UP_REFERENCE.test(folded));
+  if (FOLLOW_UP_START.test(folded) || (words.length <= 6 && SHORT_FOLLOW_UP_START.test(folded))) return true;
+  return words.length <= 8 && FOLLOW_UP_REFERENCE.test(folded.replace(IMPERSONAL, ' '));
 }

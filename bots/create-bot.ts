@@ -9,6 +9,11 @@ import { AccessPolicy } from './access-policy.ts';
 import { AnswerService } from './answer-service.ts';
 import { Bot } from './bot.ts';
 import { Dispatcher } from './commands/dispatcher.ts';
+import { JobCommands } from './commands/job-commands.ts';
+import { createQueues, type Queues } from '../workers/create-queues.ts';
+import { createDeliveryProcessor } from '../workers/delivery-processor.ts';
+import { JobService } from '../workers/job-service.ts';
+import { startWorkConsumer } from '../workers/worker-runtime.ts';
 import { ConversationMemory } from './conversation-memory.ts';
 import type { Logger } from './logger.ts';
 import { accessControl } from './middleware/access-control.ts';
@@ -30,6 +35,13 @@ export interface BotApplication {
   model: ChatModel | undefined;
   answers: AnswerService;
   bot: Bot;
+  queues: Queues;
+  jobs: JobService;
+  /**
+   * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
+   * the work itself. With Redis, work runs in `passerelle worker`.
+   */
+  startJobs(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +49,7 @@ export interface BotOverrides {
   state?: StateStore;
   model?: ChatModel | null;
   knowledge?: Knowledge;
+  queues?: Queues;
 }
 
 export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
@@ -60,6 +73,15 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     ...(inForceAt ? { inForceAt } : {}),
   }, logger);
   const policy = new AccessPolicy(config.access, knowledge.catalog);
+  const queues = overrides.queues ?? createQueues(config);
+  const jobs = new JobService(queues.work, {
+    maxJobsPerUser: config.queue.maxJobsPerUser,
+    attempts: config.queue.attempts,
+    backoffMs: config.queue.backoffMs,
+    jobTimeoutMs: config.queue.jobTimeoutMs,
+    dedupeWindowMs: config.queue.dedupeWindowMinutes * 60_000,
+  });
+  const jobCommands = new JobCommands(jobs, knowledge.catalog, join(config.dataDir, 'uploads'), config.queue.maxDocumentBytes, logger);
   const pipeline = new Pipeline(
     [
       deduplicate(state),
@@ -68,7 +90,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       rateLimit(config.bot.rateLimitPerMinute),
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
-      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands),
     ],
     logger,
   );
@@ -81,8 +103,15 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     model,
     answers,
     bot,
+    queues,
+    jobs,
+    startJobs() {
+      queues.deliveries.process(4, createDeliveryProcessor(bot, state, logger));
+      if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
+    },
     async close() {
       await bot.stop();
+      if (!overrides.queues) await queues.close();
       await state.close();
       if (!overrides.knowledge) await knowledge.close();
     },

@@ -88,6 +88,26 @@ export const ERROR_CATALOGUE = {
     userMessage: 'Le modèle de langage a refusé la requête (authentification ou paramètres). Prévenez l’administrateur.',
     retryable: false,
   },
+  QUEUE_UNAVAILABLE: {
+    userMessage: 'Les résumés et tâches longues sont temporairement indisponibles. Vos questions restent traitées normalement ; réessayez plus tard.',
+    retryable: true,
+  },
+  JOB_LIMIT_REACHED: {
+    userMessage: 'Vous avez déjà {count} tâche(s) en cours (maximum {max}). Attendez qu’elles se terminent ou annulez-en une (« tâches », « annule <id> »).',
+    retryable: false,
+  },
+  JOB_NOT_FOUND: { userMessage: 'Je ne trouve pas de tâche « {id} » parmi les vôtres. Tapez « tâches » pour la liste.', retryable: false },
+  SUMMARY_REQUEST_INVALID: {
+    userMessage:
+      'Je n’ai pas compris quoi résumer. Exemples : joignez un document avec « résume », « résume la conversation », « résume le titre XII du code des douanes », « résume les articles 60 à 67 bis ».',
+    retryable: false,
+  },
+  RECIPIENT_UNREACHABLE: {
+    userMessage: 'Le destinataire n’est plus joignable (bot bloqué, désinstallé ou conversation quittée).',
+    retryable: false,
+  },
+  CHANNEL_UNAVAILABLE: { userMessage: 'Le canal de messagerie ne répond pas pour le moment. Nouvel essai automatique.', retryable: true },
+  ATTACHMENT_UNREADABLE: { userMessage: 'Je n’ai pas pu récupérer la pièce jointe {file} : {reason}.', retryable: false },
   EVAL_FILE_INVALID: { userMessage: 'Le jeu de questions {file} est invalide : {reason}.', retryable: false },
   INTERNAL: {
     userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',

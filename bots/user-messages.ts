@@ -21,6 +21,8 @@ export function helpText(bases: Array<{ name: string; prefix?: string }>): strin
     '- `sources` — les sources de ma dernière réponse',
     '- `oublie` — j’oublie notre conversation (les questions suivantes repartent de zéro)',
     '- `avis <votre remarque>` — transmettre une remarque aux responsables des bases',
+    '- `résume` + pièce jointe, `résume la conversation`, `résume le titre XII du code des douanes`, `résume les articles 60 à 67 bis` (ajoutez « détaillé » pour un résumé long)',
+    '- `tâches` — vos tâches en cours ; `annule <id>` — annuler une tâche',
     '- `aide` — ce message',
   ];
   return lines.join('\n');
@@ -87,3 +89,4 @@ export const FEEDBACK_EMPTY = 'Écrivez votre remarque après « avis », par ex
 export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question dans cette conversation.';
 export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
+export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';

@@ -26,7 +26,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   try {
-    return await command.run(rest, context);
+    return await (await command.load()).run(rest, context);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n${usage()}`);

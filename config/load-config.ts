@@ -43,6 +43,11 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['PASSERELLE_RATE_LIMIT_PER_MINUTE', ['bot', 'rateLimitPerMinute'], 'number'],
   ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
   ['PASSERELLE_STATE', ['state', 'kind'], 'string'],
+  ['REDIS_URL', ['queue', 'redisUrl'], 'string'],
+  ['PASSERELLE_QUEUE_PREFIX', ['queue', 'prefix'], 'string'],
+  ['PASSERELLE_WORKER_CONCURRENCY', ['queue', 'workerConcurrency'], 'number'],
+  ['PASSERELLE_MAX_JOBS_PER_USER', ['queue', 'maxJobsPerUser'], 'number'],
+  ['PASSERELLE_JOB_TIMEOUT_MS', ['queue', 'jobTimeoutMs'], 'number'],
   ['PASSERELLE_ALLOW', ['access', 'allow'], 'list'],
   ['PASSERELLE_ADMINS', ['access', 'admins'], 'list'],
   ['PASSERELLE_ADMIN_GROUPS', ['access', 'adminGroups'], 'list'],
@@ -65,7 +70,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],
 ];
 
-const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|accessToken|appPassword|keyFile)$/i;
+const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile)$/i;
 
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;

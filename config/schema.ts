@@ -34,6 +34,8 @@ export const KnowledgeBaseSchema = z.object({
   /** Who may query the base: user-id glob patterns ("*", "@*:agent.douane.tchap.gouv.fr", "*@douane.finances.gouv.fr"). */
   access: z.object({ allow: z.array(z.string()).default(['*']) }).default({ allow: ['*'] }),
   sources: z.array(SourceSchema).default([]),
+  /** Codes held by the base (exact names as in the sources), for "résume le titre XII du code des douanes". */
+  codes: z.array(z.string()).default([]),
   /** Folder ingested instead of `sources` when none of them exists. */
   examples: z.string().optional(),
 });
@@ -166,6 +168,29 @@ export const ConfigSchema = z
         displayName: z.string().default('Passerelle'),
       })
       .default({ enabled: false, allowedInviters: [], allowedServers: [], requestsPerSecond: 1, displayName: 'Passerelle' }),
+    queue: z
+      .object({
+        /** redis://… : bull queues (durable). Absent: in-process queue (not durable). */
+        redisUrl: z.string().optional(),
+        prefix: z.string().default('passerelle'),
+        workerConcurrency: z.number().int().positive().max(64).default(2),
+        maxJobsPerUser: z.number().int().positive().default(2),
+        /** Largest document accepted for a summary, bytes. */
+        maxDocumentBytes: z.number().int().positive().default(50 * 1024 * 1024),
+        /** Per-attempt time limit of a job, ms. */
+        jobTimeoutMs: z.number().int().positive().default(30 * 60_000),
+        attempts: z.number().int().min(1).max(10).default(3),
+        /** First retry delay, ms (doubles each retry). */
+        backoffMs: z.number().int().positive().default(5_000),
+        /** The same request on the same document within this window is the same job, minutes. */
+        dedupeWindowMinutes: z.number().int().positive().default(60),
+        lockDurationMs: z.number().int().positive().default(30_000),
+        stalledIntervalMs: z.number().int().positive().default(15_000),
+      })
+      .default({
+        prefix: 'passerelle', workerConcurrency: 2, maxJobsPerUser: 2, maxDocumentBytes: 50 * 1024 * 1024, jobTimeoutMs: 30 * 60_000,
+        attempts: 3, backoffMs: 5_000, dedupeWindowMinutes: 60, lockDurationMs: 30_000, stalledIntervalMs: 15_000,
+      }),
     state: z
       .object({
         kind: z.enum(['sqlite', 'postgres']).default('sqlite'),

@@ -10,10 +10,25 @@ export type ParsedInput =
   | { type: 'sources' }
   | { type: 'forget' }
   | { type: 'feedback'; text: string }
+  | { type: 'summarise'; text: string }
+  | { type: 'jobs' }
+  | { type: 'cancel'; id: string }
   | { type: 'unknown-command'; name: string }
   | { type: 'question'; text: string; kb?: string; unknownPrefix?: string };
 
-const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback'> = {
+const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel'> = {
+  resume: 'summarise',
+  resumer: 'summarise',
+  resumes: 'summarise',
+  summarize: 'summarise',
+  summarise: 'summarise',
+  taches: 'jobs',
+  tache: 'jobs',
+  jobs: 'jobs',
+  tasks: 'jobs',
+  annule: 'cancel',
+  annuler: 'cancel',
+  cancel: 'cancel',
   aide: 'help',
   help: 'help',
   '?': 'help',
@@ -50,7 +65,10 @@ export function parseInput(raw: string, prefixes: PrefixTable): ParsedInput {
   if (word) {
     const command = COMMANDS[foldText(word)];
     if (command === 'feedback') return { type: 'feedback', text: rest.trim() };
-    if (command && (slash || rest.trim() === '')) return { type: command };
+    if (command === 'summarise') return { type: 'summarise', text: rest.trim() };
+    if (command === 'cancel') return { type: 'cancel', id: rest.trim().split(/\s+/)[0] ?? '' };
+    if (command === 'jobs' && rest.trim() === '') return { type: 'jobs' };
+    if (command && command !== 'jobs' && (slash || rest.trim() === '')) return { type: command };
   }
   if (slash && word) {
     const kb = prefixes.get(word);

@@ -9,6 +9,7 @@ import { notice, progress, type Citation, type Reply } from '../reply.ts';
 import type { StateStore } from '../state/state-store.ts';
 import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
+import type { JobCommands } from './job-commands.ts';
 
 /** The last stage: runs a command or answers a question, and records what feedback will need. */
 export class Dispatcher implements Stage {
@@ -23,6 +24,7 @@ export class Dispatcher implements Stage {
     private readonly store: Pick<VectorStore, 'getChunks'>,
     private readonly logger: Logger,
     private readonly streamingIntervalMs = 1_000,
+    private readonly jobs?: JobCommands,
   ) {
     this.prefixes = prefixTable(catalog.bases);
   }
@@ -55,6 +57,18 @@ export class Dispatcher implements Stage {
         return true;
       case 'question':
         await this.answer(turn, input.text, input.kb, input.unknownPrefix);
+        return true;
+      case 'summarise':
+        if (this.jobs) await this.jobs.summarise(turn, input.text);
+        else await turn.reply(notice(say.JOBS_DISABLED));
+        return true;
+      case 'jobs':
+        if (this.jobs) await this.jobs.list(turn);
+        else await turn.reply(notice(say.JOBS_DISABLED));
+        return true;
+      case 'cancel':
+        if (this.jobs) await this.jobs.cancel(turn, input.id);
+        else await turn.reply(notice(say.JOBS_DISABLED));
         return true;
     }
   }

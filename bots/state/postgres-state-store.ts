@@ -79,12 +79,10 @@ export class PostgresStateStore implements StateStore {
   /** Connects and creates the schema and tables if needed; rejects with STORE_UNAVAILABLE if it cannot. */
   static async open(options: PostgresStateStoreOptions): Promise<PostgresStateStore> {
     const store = new PostgresStateStore(options);
-    try {
-      await store.guard(() => store.ensureSchema());
-    } catch (error) {
+    await store.guard(() => store.ensureSchema()).catch(async (error: unknown) => {
       await store.close();
       throw error;
-    }
+    });
     return store;
   }
 
@@ -118,10 +116,8 @@ export class PostgresStateStore implements StateStore {
   }
 
   async deactivateReference(key: string, reason: string): Promise<void> {
-    await this.query(
-      `UPDATE ${this.s}.conversation_references SET active = false, inactive_reason = $2, updated_at = now() WHERE key = $1`,
-      [key, reason],
-    );
+    const sql = `UPDATE ${this.s}.conversation_references SET active = false, inactive_reason = $2, updated_at = now() WHERE key = $1`;
+    await this.query(sql, [key, reason]);
   }
 
   async markNotified(userKey: string): Promise<boolean> {
@@ -315,8 +311,9 @@ CREATE TABLE IF NOT EXISTS ${s}.cache (key text PRIMARY KEY, value text NOT NULL
 function isUnavailable(error: unknown): boolean {
   if (error instanceof PasserelleError) return false;
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return /^(08|28|53|57)/.test(code) || code === '3D000';
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  // A DatabaseError carries a SQLSTATE; anything else with a code is a Node-level (socket, DNS) error.
+  if (error instanceof pg.DatabaseError) return /^(08|28|53|57)/.test(String(code)) || code === '3D000';
+  if (NETWORK_CODES.has(String(code))) return true;
   if (error instanceof AggregateError) return error.errors.some(isUnavailable);
   const message = error instanceof Error ? error.message : '';
   return /timeout exceeded when trying to connect|Connection terminated|connection error|not queryable/i.test(message);

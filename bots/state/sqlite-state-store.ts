@@ -76,14 +76,17 @@ export class SqliteStateStore implements StateStore {
   private closed = false;
 
   constructor(file: string) {
+    let db: DatabaseSync | undefined;
     try {
       if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      this.db = new DatabaseSync(file);
-      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-      this.db.exec(SCHEMA);
+      db = new DatabaseSync(file);
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      db.exec(SCHEMA);
     } catch (error) {
+      db?.close();
       throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
     }
+    this.db = db;
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       // Inserts, or takes over an expired row; on a live row the upsert's WHERE is false: 0 changes.

@@ -5,7 +5,6 @@ import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /** `passerelle ask [--kb <id>] [--json] "<question>"`: one question, one answer. */
 export const askCommand: Command = {
-  summary: 'ask [--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, { kb: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length === 0) throw new UsageError('écrivez la question entre guillemets');

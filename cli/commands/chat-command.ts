@@ -1,12 +1,12 @@
 import { LocalAdapter } from '../../adapters/local/local-adapter.ts';
 import { createBotApplication } from '../../bots/create-bot.ts';
 import type { CliContext } from '../cli-context.ts';
-import { ingestCatalogueSources, formatReport } from './ingest-command.ts';
+import { ingestCatalogueSources } from '../../knowledge/ingestion/catalogue-sources.ts';
+import { formatReport } from './ingest-command.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 
 /** `passerelle chat`: the interactive terminal chat through the whole bot pipeline. */
 export const chatCommand: Command = {
-  summary: 'chat   Discussion avec Passerelle dans le terminal (tapez « quitter » pour sortir)',
   async run(args, context) {
     parseCommandArgs(args, {});
     return runChat(context);
@@ -15,12 +15,11 @@ export const chatCommand: Command = {
 
 /** `passerelle demo`: ingests the catalogue's sources (../shared/corpus when present, else examples/), then chats. */
 export const demoCommand: Command = {
-  summary: 'demo   Alimente les bases (corpus partagé ou exemples) puis ouvre la discussion',
   async run(args, context) {
     parseCommandArgs(args, {});
     const knowledge = await context.knowledge({ create: true });
     for (const kb of knowledge.catalog.bases) {
-      const report = await ingestCatalogueSources(kb, knowledge.ingestion, context);
+      const report = await ingestCatalogueSources(kb, knowledge.ingestion, context.logger);
       context.out(formatReport(report, kb.name));
     }
     return runChat(context);
@@ -32,6 +31,7 @@ async function runChat(context: CliContext): Promise<number> {
   const app = await createBotApplication(context.config, context.logger, { knowledge });
   const adapter = new LocalAdapter(process.stdin, process.stdout);
   app.bot.register(adapter);
+  app.startJobs();
   const mode = app.model ? `modèle ${app.model.id}` : 'mode extractif (aucun modèle configuré : réponses par citation des textes)';
   context.out(`Passerelle — ${mode}. Posez votre question, « aide » pour les commandes, « quitter » pour sortir.\n`);
   await app.bot.start();

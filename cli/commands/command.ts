@@ -2,8 +2,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CliContext } from '../cli-context.ts';
 
 export interface Command {
-  /** One line of French help: "ingest --kb <id> [chemin…]  Verse des fichiers dans une base". */
-  summary: string;
   run(args: string[], context: CliContext): Promise<number>;
 }
 

@@ -3,7 +3,6 @@ import type { Command } from './command.ts';
 
 /** `passerelle config`: the effective configuration, secrets masked. */
 export const configCommand: Command = {
-  summary: 'config   Affiche la configuration effective (secrets masqués)',
   async run(_args, context) {
     context.out(`${JSON.stringify(redactConfig(context.config), null, 2)}\n`);
     return 0;

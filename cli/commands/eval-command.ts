@@ -7,7 +7,6 @@ import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /** `passerelle eval [--json] [--details] <questions.jsonl>`: R@1/5/10 and MRR@10 of retrieval in each question's base. */
 export const evalCommand: Command = {
-  summary: 'eval [--json] [--details] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, details: { type: 'boolean' } });
     const [file] = positionals;

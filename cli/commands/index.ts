@@ -1,24 +1,62 @@
-import { askCommand } from './ask-command.ts';
-import { chatCommand, demoCommand } from './chat-command.ts';
 import type { Command } from './command.ts';
-import { configCommand } from './config-command.ts';
-import { evalCommand } from './eval-command.ts';
-import { ingestCommand } from './ingest-command.ts';
-import { removeCommand } from './remove-command.ts';
-import { searchCommand } from './search-command.ts';
 
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  ingest: ingestCommand,
-  remove: removeCommand,
-  search: searchCommand,
-  eval: evalCommand,
-  ask: askCommand,
-  chat: chatCommand,
-  demo: demoCommand,
-  config: configCommand,
+/**
+ * The commands, loaded on demand: `passerelle search` must not pay for loading LangChain, botbuilder or the
+ * Matrix SDK. Each summary is one line of French help.
+ */
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  'ingest': {
+    summary: 'ingest --kb <id> [--reindex] [--classification <niveau>] [chemin…] | ingest --all   Verse des fichiers (PDF, DOCX, HTML, Markdown, texte, JSONL) dans une base',
+    load: async () => (await import('./ingest-command.ts')).ingestCommand,
+  },
+  'remove': {
+    summary: 'remove --kb <id> <chemin…>   Retire d’une base les documents issus de ces fichiers',
+    load: async () => (await import('./remove-command.ts')).removeCommand,
+  },
+  'search': {
+    summary: 'search [--kb <id>] [--k N] [--json] "<question>"   Cherche les passages les plus pertinents',
+    load: async () => (await import('./search-command.ts')).searchCommand,
+  },
+  'eval': {
+    summary: 'eval [--json] [--details] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
+    load: async () => (await import('./eval-command.ts')).evalCommand,
+  },
+  'ask': {
+    summary: 'ask [--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
+    load: async () => (await import('./ask-command.ts')).askCommand,
+  },
+  'chat': {
+    summary: 'chat   Discussion avec Passerelle dans le terminal (tapez « quitter » pour sortir)',
+    load: async () => (await import('./chat-command.ts')).chatCommand,
+  },
+  'demo': {
+    summary: 'demo   Alimente les bases (corpus partagé ou exemples) puis ouvre la discussion',
+    load: async () => (await import('./chat-command.ts')).demoCommand,
+  },
+  'serve': {
+    summary: 'serve   Démarre le bot sur les canaux activés (Teams, Tchap) — un seul processus par déploiement',
+    load: async () => (await import('./serve-command.ts')).serveCommand,
+  },
+  'worker': {
+    summary: 'worker   Traite les tâches longues (résumés) depuis Redis (REDIS_URL)',
+    load: async () => (await import('./serve-command.ts')).workerCommand,
+  },
+  'config': {
+    summary: 'config   Affiche la configuration effective (secrets masqués)',
+    load: async () => (await import('./config-command.ts')).configCommand,
+  },
+  'teams-manifest': {
+    summary: 'teams-manifest [--out fichier.zip] [--version x.y.z]   Génère le paquet d’application Teams (manifeste et icônes)',
+    load: async () => (await import('./teams-manifest-command.ts')).teamsManifestCommand,
+  },
 };
 
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([, command]) => `  passerelle ${command.summary}`);
+  const lines = Object.values(COMMANDS).map((command) => `  passerelle ${command.summary}`);
   return `Usage :\n${lines.join('\n')}\n`;
 }

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import type { KnowledgeBaseConfig } from '../../config/schema.ts';
 import { CLASSIFICATIONS, type Classification } from '../../knowledge/types.ts';
+import { ingestCatalogueSources } from '../../knowledge/ingestion/catalogue-sources.ts';
 import type { IngestReport } from '../../knowledge/ingestion/ingestion-service.ts';
-import type { CliContext } from '../cli-context.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /** `passerelle ingest --kb <id> [--reindex] [--classification <label>] [--json] [path…]`; `--all` ingests every base's sources. */
 export const ingestCommand: Command = {
-  summary: 'ingest --kb <id> [--reindex] [--classification <niveau>] [chemin…] | ingest --all   Verse des fichiers (PDF, DOCX, HTML, Markdown, texte, JSONL) dans une base',
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, {
       kb: { type: 'string' },
@@ -30,7 +27,7 @@ export const ingestCommand: Command = {
       const report =
         positionals.length > 0
           ? await knowledge.ingestion.ingest({ kb: kb.id, ceiling: kb.classificationCeiling }, positionals, classification ? { defaultClassification: classification } : {})
-          : await ingestCatalogueSources(kb, knowledge.ingestion, context);
+          : await ingestCatalogueSources(kb, knowledge.ingestion, context.logger);
       reports.push(report);
       if (!values.json) context.out(formatReport(report, kb.name));
     }
@@ -39,34 +36,6 @@ export const ingestCommand: Command = {
     return failed ? 1 : 0;
   },
 };
-
-/** The base's configured sources that exist, else its examples folder. */
-export async function ingestCatalogueSources(
-  kb: KnowledgeBaseConfig,
-  ingestion: Awaited<ReturnType<CliContext['knowledge']>>['ingestion'],
-  context: CliContext,
-): Promise<IngestReport> {
-  const present = kb.sources.filter((source) => existsSync(source.path) || !source.optional);
-  const target = { kb: kb.id, ceiling: kb.classificationCeiling };
-  if (present.length === 0) {
-    if (!kb.examples) return { kb: kb.id, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
-    context.logger.info('no source present, ingesting examples', { kb: kb.id });
-    return ingestion.ingest(target, [kb.examples], { defaultClassification: 'interne' });
-  }
-  const merged: IngestReport = { kb: kb.id, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
-  for (const source of present) {
-    const report = await ingestion.ingest(target, [source.path], { defaultClassification: source.classification });
-    merged.files += report.files;
-    merged.added += report.added;
-    merged.updated += report.updated;
-    merged.unchanged += report.unchanged;
-    merged.removed += report.removed;
-    merged.chunks += report.chunks;
-    merged.skipped.push(...report.skipped);
-    merged.warnings.push(...report.warnings);
-  }
-  return merged;
-}
 
 export function formatReport(report: IngestReport, name: string): string {
   const lines = [

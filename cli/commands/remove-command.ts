@@ -2,7 +2,6 @@ import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /** `passerelle remove --kb <id> <path…>`: removes the documents that came from those files or folders. */
 export const removeCommand: Command = {
-  summary: 'remove --kb <id> <chemin…>   Retire d’une base les documents issus de ces fichiers',
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, { kb: { type: 'string' } });
     if (!values.kb || positionals.length === 0) throw new UsageError('précisez --kb <id> et au moins un chemin');

@@ -4,7 +4,6 @@ import { parseCommandArgs, positiveInteger, type Command } from './command.ts';
 
 /** `passerelle search [--kb <id>] [--k N] [--json] "<question>"`: ranked passages with ids and scores. */
 export const searchCommand: Command = {
-  summary: 'search [--kb <id>] [--k N] [--json] "<question>"   Cherche les passages les plus pertinents',
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, { kb: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } });
     const k = positiveInteger(values.k, 5, 'k');

@@ -66,3 +66,30 @@ export function findArticleMentions(text: string): ArticleMention[] {
   }
   return mentions;
 }
+
+/**
+ * Natural order of article numbers within a code: "L112-1" < "L112-2" < "L112-10", "60" < "60 bis" <
+ * "60 ter" < "60-1" < "61". Used to rebuild a code's order from an unordered store.
+ */
+export function compareArticleNumbers(a: string, b: string): number {
+  const key = (raw: string) => {
+    const folded = normaliseArticleNumber(raw);
+    const match = /^([lrd]?)(\d+(?:-\d+)*)([a-z]*)(?:-(\d+))?/.exec(folded);
+    const prefix = match?.[1] ?? '';
+    const numbers = (match?.[2] ?? '0').split('-').map(Number);
+    const suffix = match?.[3] ? LATIN_SUFFIXES.indexOf(match[3] as (typeof LATIN_SUFFIXES)[number]) + 1 : 0;
+    return { prefix, numbers, suffix };
+  };
+  const left = key(a);
+  const right = key(b);
+  if (left.prefix !== right.prefix) return left.prefix < right.prefix ? -1 : 1;
+  if ((left.numbers[0] ?? 0) !== (right.numbers[0] ?? 0)) return (left.numbers[0] ?? 0) - (right.numbers[0] ?? 0);
+  // "60", "60 bis", "60 ter" … then "60-1", "60-2".
+  const rank = (entry: typeof left) => (entry.numbers.length > 1 ? 100 : 0) + entry.suffix;
+  if (rank(left) !== rank(right)) return rank(left) - rank(right);
+  for (let i = 1; i < Math.max(left.numbers.length, right.numbers.length); i++) {
+    const difference = (left.numbers[i] ?? -1) - (right.numbers[i] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}

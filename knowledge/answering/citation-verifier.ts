@@ -28,11 +28,7 @@ export function verifyCitations(answer: string, passages: RetrievedPassage[]): V
   if (text === '' || text.toUpperCase().includes(DONT_KNOW)) return { text, citations: [], altered: false, rejected: 'model-abstained' };
   let altered = false;
 
-  const known = new Set<string>();
-  for (const passage of passages) {
-    if (passage.chunk.article) known.add(normaliseArticleNumber(passage.chunk.article.number));
-    for (const token of tokenize(passage.chunk.text)) if (token.reference) known.add(token.text);
-  }
+  const known = knownReferences(passages);
   let checked = text.replace(ARTICLE_MENTION, (mention, number: string) => {
     if (known.has(normaliseArticleNumber(number))) return mention;
     altered = true;
@@ -61,4 +57,19 @@ export function verifyCitations(answer: string, passages: RetrievedPassage[]): V
   if (renumber.size === 0) return { text: checked, citations: [], altered, rejected: 'no-valid-citation' };
   const citations = [...renumber.entries()].map(([original, index]) => citationOf((passages[original - 1] as RetrievedPassage).chunk, index));
   return { text: checked, citations, altered };
+}
+
+/** Article numbers the passages hold; memoised per passage list (streaming verifies the partial text often). */
+const referencesOf = new WeakMap<RetrievedPassage[], Set<string>>();
+function knownReferences(passages: RetrievedPassage[]): Set<string> {
+  let known = referencesOf.get(passages);
+  if (!known) {
+    known = new Set<string>();
+    for (const passage of passages) {
+      if (passage.chunk.article) known.add(normaliseArticleNumber(passage.chunk.article.number));
+      for (const token of tokenize(passage.chunk.text)) if (token.reference) known.add(token.text);
+    }
+    referencesOf.set(passages, known);
+  }
+  return known;
 }

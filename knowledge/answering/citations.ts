@@ -12,9 +12,8 @@ export interface PassageCitation {
 }
 
 export function citationOf(chunk: Chunk, index: number): PassageCitation {
-  const title = [chunk.title, chunk.section && chunk.kind !== 'article' ? chunk.section : chunk.kind === 'article' && chunk.parts > 1 ? chunk.section : undefined, chunk.pages]
-    .filter(Boolean)
-    .join(' — ');
+  const section = chunk.section && chunk.section !== chunk.title && (chunk.kind !== 'article' || chunk.parts > 1) ? chunk.section : undefined;
+  const title = [chunk.title, section, chunk.pages].filter(Boolean).join(' — ');
   const context = chunk.headingPath.length > 0 ? chunk.headingPath.join(' › ') : undefined;
   return {
     index,

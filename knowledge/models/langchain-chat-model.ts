@@ -23,7 +23,8 @@ import type { ChatCompletion, ChatMessage, ChatModel, ChatOptions, TokenUsage } 
  *
  * `ChatMistralAI` passes no signal to the Mistral SDK (and switches `invoke` to streaming whenever it gets
  * one), so for Mistral the signal is never handed to LangChain: a `beforeRequest` hook of the SDK's HTTP
- * client attaches it to the outgoing `Request` instead, which aborts the fetch and its body for real.
+ * client attaches it to the outgoing `Request` instead, which aborts the fetch and its body for real. It
+ * replaces the SDK's built-in 30 s whole-request timeout, which would otherwise cut long streamed answers.
  *
  * Stray rejection of the Mistral SDK. Its `APIPromise` keeps a private derived promise (`#unwrapped`) that
  * nobody awaits; when anything throws inside the SDK after the response arrived — `JSON.parse` of a
@@ -41,11 +42,6 @@ import type { ChatCompletion, ChatMessage, ChatModel, ChatOptions, TokenUsage } 
  * MODEL_REJECTED_REQUEST; unparsable, unexpected or empty response → MODEL_BAD_RESPONSE; timeouts →
  * MODEL_TIMEOUT. An error of unknown shape is reported as MODEL_UNAVAILABLE.
  */
-export interface LangChainChatModelOptions {
-  /** Overrides `config.ceiling` (rarely useful; tests). */
-  ceiling?: Classification;
-}
-
 export const MISTRAL_SERVER_URL = 'https://api.mistral.ai';
 const DEFAULT_MAX_TOKENS = 800;
 const DEFAULT_TEMPERATURE = 0.1;
@@ -69,7 +65,8 @@ export class LangChainChatModel implements ChatModel {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
 
-  constructor(config: ModelEndpointConfig, options: LangChainChatModelOptions = {}) {
+  /** Throws CONFIG_INVALID for provider 'none', a missing model, or an OpenAI-compatible endpoint without URL. */
+  constructor(config: ModelEndpointConfig) {
     if (config.provider === 'none') throw invalidConfig('aucun fournisseur de modèle configuré');
     if (!config.model) throw invalidConfig('modèle requis');
     this.provider = config.provider;
@@ -84,7 +81,7 @@ export class LangChainChatModel implements ChatModel {
     this.apiKey = config.apiKey || undefined;
     this.timeoutMs = config.timeoutMs;
     this.maxRetries = config.maxRetries;
-    this.ceiling = options.ceiling ?? config.ceiling;
+    this.ceiling = config.ceiling;
     this.id = `${config.provider}:${config.model}`;
   }
 
@@ -126,7 +123,11 @@ export class LangChainChatModel implements ChatModel {
           }
         } catch (error) {
           // Stop consuming: cancels the underlying HTTP body where the client supports it.
-          void iterator.return?.()?.catch(() => undefined);
+          try {
+            void iterator.return?.()?.catch(() => undefined);
+          } catch {
+            // Nothing more to stop.
+          }
           throw error;
         }
         message = streamed;
@@ -173,7 +174,9 @@ export class LangChainChatModel implements ChatModel {
       const withSignal: MistralBeforeRequestHook = (request) => {
         const headers = new Headers(request.headers);
         if (this.apiKey === undefined) headers.delete('authorization');
-        return new Request(request, { signal: AbortSignal.any([request.signal, signal]), headers });
+        // Replaces the SDK's own signal, a fixed 30 s `AbortSignal.timeout` covering the body too, which would
+        // cut any answer streamed for longer than 30 s whatever `timeoutMs` says; `signal` carries our limits.
+        return new Request(request, { signal, headers });
       };
       return new ChatMistralAI({
         model: this.model,
@@ -184,7 +187,7 @@ export class LangChainChatModel implements ChatModel {
         maxRetries: this.maxRetries,
         streamUsage: true,
         beforeRequestHooks: [withSignal],
-        responseHooks: [],
+        responseHooks: [checkJsonBody],
       });
     }
     return new ChatOpenAI({
@@ -324,10 +327,8 @@ export function toModelError(error: unknown, signal?: AbortSignal): PasserelleEr
   const fail = (code: ErrorCode, retryAfterMs?: number): PasserelleError =>
     new PasserelleError(code, {}, retryAfterMs === undefined ? { cause: error } : { cause: error, retryAfterMs });
 
-  if (chain.some((link) => link instanceof MalformedResponseError && (link.status < 300 || link.status === 422))) {
-    const malformed = chain.find((link): link is MalformedResponseError => link instanceof MalformedResponseError);
-    return fail(malformed && malformed.status === 422 ? 'MODEL_REJECTED_REQUEST' : 'MODEL_BAD_RESPONSE');
-  }
+  const malformed = chain.find((link): link is MalformedResponseError => link instanceof MalformedResponseError);
+  if (malformed) return fail(malformed.status === 422 ? 'MODEL_REJECTED_REQUEST' : 'MODEL_BAD_RESPONSE');
   for (const link of chain) {
     const status = httpStatus(link);
     if (status === undefined) continue;

@@ -17,6 +17,10 @@ const ACTS: Array<{ name: string; pattern: RegExp; lookup: string }> = [
 
 const DRAFTING = /\b(?:redig|redige|rediger|redigez|ecri[rsv]|ecrivez|fais[- ]moi|faites[- ]moi|prepar|genere|generer|etabli[rs]|dresse[rz]?|remplis|remplir|complete[rz]? le|modele de|trame de|exemple de|brouillon)/;
 
+/** Questions about an act ("qui peut dresser…", "quels agents peuvent établir…") unless they ask the bot itself. */
+const ASKING_ABOUT = /^(?:qui|quel(?:le)?s?|lequel|laquelle|quand|lorsque|dans quel(?:le)?s?|combien|pourquoi|ou)\b/;
+const ADDRESSED_TO_BOT = /\b(?:peux[- ]tu|pourrais[- ]tu|pouvez[- ]vous|pourriez[- ]vous|je (?:veux|voudrais|souhaite)|merci de)\b|-(?:moi|nous)\b/;
+
 export interface ProceduralRequest {
   act: string;
   /** Query to find the texts that govern the act. */
@@ -24,8 +28,9 @@ export interface ProceduralRequest {
 }
 
 export function detectProceduralDrafting(question: string): ProceduralRequest | undefined {
-  const folded = foldText(question);
+  const folded = foldText(question).trim();
   if (!DRAFTING.test(folded)) return undefined;
+  if (ASKING_ABOUT.test(folded) && !ADDRESSED_TO_BOT.test(folded)) return undefined;
   const act = ACTS.find((candidate) => candidate.pattern.test(folded));
   return act ? { act: act.name, lookup: act.lookup } : undefined;
 }

@@ -37,3 +37,10 @@ export function redactPersonalData(text: string): Redaction {
   }
   return { text: result, redacted };
 }
+
+/** The text with personal data removed altogether (for measuring how well passages cover a question). */
+export function withoutPersonalData(text: string): string {
+  let result = text;
+  for (const rule of RULES) result = result.replace(rule.pattern, ' ');
+  return result;
+}

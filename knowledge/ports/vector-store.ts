@@ -51,6 +51,8 @@ export interface VectorStore {
   search(query: HybridQuery): Promise<SearchHit[]>;
   findArticle(query: ArticleQuery): Promise<Chunk[]>;
   getChunks(kb: string, ids: string[]): Promise<Chunk[]>;
+  /** Every chunk of a base (of one code when `code` is given), in no guaranteed order. For summaries of code parts. */
+  listChunks(kb: string, filter?: { code?: string }): Promise<Chunk[]>;
   /** Drops the whole base (used by `ingest --reindex`). */
   dropBase(kb: string): Promise<void>;
   count(kb: string): Promise<number>;

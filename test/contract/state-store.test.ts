@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,6 +18,29 @@ stateStoreContract('SQLite (file)', async () => new SqliteStateStore(file), asyn
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 });
 stateStoreContract('SQLite (in memory)', async () => new SqliteStateStore(':memory:'), undefined, { persistent: false });
+
+describe('SQLite state store specifics', () => {
+  it('two stores on one file (two processes) share the state: markSeen is true for only one', async () => {
+    const shared = join(directory, 'shared.sqlite');
+    const [a, b] = [new SqliteStateStore(shared), new SqliteStateStore(shared)];
+    try {
+      assert.equal(await a.markSeen('k', 60_000), true);
+      assert.equal(await b.markSeen('k', 60_000), false);
+      assert.equal(await b.markNotified('u'), true);
+      assert.equal(await a.markNotified('u'), false);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('a file that cannot be opened: STORE_UNAVAILABLE', () => {
+    writeFileSync(join(directory, 'not-a-folder'), '');
+    assert.throws(
+      () => new SqliteStateStore(join(directory, 'not-a-folder', 'state.sqlite')),
+      (error: unknown) => error instanceof PasserelleError && error.code === 'STORE_UNAVAILABLE' && error.cause !== undefined,
+    );
+  });
+});
 
 // PostgreSQL is not optional here: CI starts it, and a developer without it must see why the suite fails.
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

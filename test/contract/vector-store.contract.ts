@@ -180,6 +180,17 @@ export function vectorStoreContract(name: string, open: () => Promise<VectorStor
       await assert.rejects(() => store.ensureBase(kb, 8), (error: Error & { code?: string }) => error.code === 'STORE_DIMENSION_MISMATCH');
     });
 
+    it('lists every chunk of a base, or of one code', async () => {
+      await put([
+        chunk('C1', 'un', { article: { code: 'Code des douanes', number: '1' } }),
+        chunk('C2', 'deux', { article: { code: 'Code des douanes', number: '2' } }),
+        chunk('X1', 'autre', { article: { code: 'Autre code', number: '1' } }),
+      ]);
+      assert.deepEqual((await store.listChunks(kb)).map((c) => c.documentId).sort(), ['C1', 'C2', 'X1']);
+      assert.deepEqual((await store.listChunks(kb, { code: 'Code des douanes' })).map((c) => c.documentId).sort(), ['C1', 'C2']);
+      assert.deepEqual(await store.listChunks(`${kb}-absent`), []);
+    });
+
     it('dropBase removes everything', async () => {
       await put(corpus());
       await store.dropBase(kb);

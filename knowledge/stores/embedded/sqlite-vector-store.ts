@@ -171,6 +171,13 @@ export class SqliteVectorStore implements VectorStore {
       .map((row) => JSON.parse(row.payload) as Chunk);
   }
 
+  async listChunks(kb: string, filter: { code?: string } = {}): Promise<Chunk[]> {
+    const rows = (filter.code === undefined
+      ? this.db.prepare('SELECT payload FROM chunks WHERE kb = ? ORDER BY row').all(kb)
+      : this.db.prepare('SELECT payload FROM chunks WHERE kb = ? AND article_code = ? ORDER BY row').all(kb, filter.code)) as Array<{ payload: string }>;
+    return rows.map((row) => JSON.parse(row.payload) as Chunk);
+  }
+
   async dropBase(kb: string): Promise<void> {
     this.transaction(() => {
       this.db.exec(`DROP TABLE IF EXISTS ${vectorTable(kb)}`);

@@ -285,6 +285,12 @@ export class QdrantStore implements VectorStore {
     );
   }
 
+  async listChunks(kb: string, filter: { code?: string } = {}): Promise<Chunk[]> {
+    const must: Condition[] = filter.code === undefined ? [] : [matchValue('article_code', filter.code)];
+    const points = await this.scrollAll(kb, { must }, ['chunk']);
+    return points.map((p) => chunkOf(p.payload)).filter((c): c is Chunk => c !== undefined);
+  }
+
   async getChunks(kb: string, ids: string[]): Promise<Chunk[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];

@@ -62,11 +62,21 @@ classification: public
 Le contrôle des bagages en zone portuaire se fait par sondage, en présence du voyageur, après l’annonce du contrôle à la passerelle du navire. ${PLANTED_INSTRUCTION}
 `;
 
+export const PUBLIC_PROCEDURE = `---
+title: Consignation des marchandises saisies
+classification: public
+---
+# Consignation des marchandises saisies
+
+À l’issue d’une retenue douanière ou d’une saisie, les marchandises saisies sont consignées au bureau de douane le plus proche, sous la responsabilité du chef de poste, avec un inventaire contradictoire.
+`;
+
 export interface CorpusFiles {
   legal: string;
   hr: string;
   restricted: string;
   injected: string;
+  consignation: string;
 }
 
 export function jsonl(records: unknown[]): string {
@@ -80,10 +90,12 @@ export function writeCorpus(dir: string): CorpusFiles {
     hr: join(dir, 'faq_rh.jsonl'),
     restricted: join(dir, 'procedures', 'fiche-retenue.md'),
     injected: join(dir, 'procedures', 'controle-bagages.md'),
+    consignation: join(dir, 'procedures', 'consignation.md'),
   };
   writeFileSync(files.legal, jsonl(LEGAL_RECORDS));
   writeFileSync(files.hr, jsonl(HR_RECORDS));
   writeFileSync(files.restricted, RESTRICTED_PROCEDURE);
   writeFileSync(files.injected, INJECTED_PROCEDURE);
+  writeFileSync(files.consignation, PUBLIC_PROCEDURE);
   return files;
 }

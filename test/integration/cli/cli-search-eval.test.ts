@@ -34,7 +34,7 @@ describe('CLI: passerelle search / eval (in-process, real store)', () => {
   after(() => temp.remove());
 
   it('search --json returns ranked items with id, score and title', async () => {
-    const items = JSON.parse((await search('--kb', 'legal', '--json', 'examens médicaux de dépistage des stupéfiants')).out) as SearchItem[];
+    const items = JSON.parse((await search('--kb', 'legal', '--json', 'examens médicaux par les agents des douanes')).out) as SearchItem[];
     assert.ok(items.length >= 2 && items.length <= 5);
     assert.deepEqual(items.map((item) => item.rank), items.map((_, index) => index + 1));
     assert.deepEqual([items[0]?.id, items[0]?.documentId, items[0]?.title, items[0]?.kb], ['CD-60_bis#0', 'CD-60_bis', 'Code des douanes, art. 60 bis', 'legal']);
@@ -63,6 +63,17 @@ describe('CLI: passerelle search / eval (in-process, real store)', () => {
   it('search says so when nothing is found', async () => {
     const { out } = await search('--kb', 'hr', 'congés annuels');
     assert.match(out, /^Aucun passage trouvé\./);
+  });
+
+  it('config prints the effective configuration with secrets masked', async () => {
+    const run = await cli(['config'], { ...env, QDRANT_URL: 'http://127.0.0.1:6333', QDRANT_API_KEY: 'cle-tres-secrete', CHAT_MODEL_API_KEY: 'sk-chat-secret' });
+    assert.equal(run.code, 0, run.err);
+    const printed = JSON.parse(run.out);
+    assert.equal(printed.vectorStore.kind, 'qdrant');
+    assert.equal(printed.vectorStore.qdrant.apiKey, '***');
+    assert.equal(printed.chatModel.apiKey, '***');
+    assert.equal(printed.dataDir, env.PASSERELLE_DATA_DIR);
+    assert.ok(!run.out.includes('cle-tres-secrete') && !run.out.includes('sk-chat-secret'));
   });
 
   it('eval --json prints exactly one JSON object with n, R@1, R@5, R@10 and MRR@10', async () => {

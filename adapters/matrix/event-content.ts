@@ -1,0 +1,145 @@
+/**
+ * Pure helpers reading Matrix message content: relations (threads, replies, edits, annotations), reply
+ * fallbacks, mentions of the bot and the text left once channel markup is removed. Content comes from
+ * other users: every field is checked, nothing is trusted.
+ */
+
+/** What `m.relates_to` says, validated. */
+export interface Relation {
+  relType?: string;
+  /** Target of m.replace / m.annotation / m.thread (the thread root). */
+  eventId?: string;
+  /** `m.in_reply_to` target. */
+  inReplyTo?: string;
+  /** Thread reply whose `m.in_reply_to` is only a fallback for clients without threads. */
+  isFallingBack: boolean;
+  /** Annotation key (reactions). */
+  key?: string;
+}
+
+/** Longest text handed to the core; Matrix events are at most 64 KiB, anything beyond is cut. */
+export const MAX_TEXT_CHARS = 100_000;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Reads `m.relates_to` of a content object (missing or malformed fields are left out). */
+export function relationOf(content: unknown): Relation {
+  const relation = isRecord(content) && isRecord(content['m.relates_to']) ? content['m.relates_to'] : {};
+  const reply = isRecord(relation['m.in_reply_to']) ? text(relation['m.in_reply_to'].event_id) : undefined;
+  const relType = text(relation.rel_type);
+  const eventId = text(relation.event_id);
+  const key = text(relation.key);
+  return {
+    isFallingBack: relation.is_falling_back === true,
+    ...(relType ? { relType } : {}),
+    ...(eventId ? { eventId } : {}),
+    ...(reply ? { inReplyTo: reply } : {}),
+    ...(key !== undefined ? { key } : {}),
+  };
+}
+
+/** Thread root of a content object, when it is a thread event. */
+export function threadRootOf(content: unknown): string | undefined {
+  const relation = relationOf(content);
+  return relation.relType === 'm.thread' ? relation.eventId : undefined;
+}
+
+/** The event a message genuinely replies to (not a thread's fallback reply). */
+export function genuineReplyOf(content: unknown): string | undefined {
+  const relation = relationOf(content);
+  if (relation.relType === 'm.thread' && relation.isFallingBack) return undefined;
+  return relation.inReplyTo;
+}
+
+/** Removes the plain-text reply fallback: leading lines starting with ">" and the blank line after them. */
+export function stripReplyFallback(body: string): string {
+  const lines = body.split('\n');
+  let index = 0;
+  while (index < lines.length && (lines[index] as string).startsWith('>')) index += 1;
+  if (index === 0) return body;
+  if (index < lines.length && (lines[index] as string).trim() === '') index += 1;
+  return lines.slice(index).join('\n');
+}
+
+/** Removes the HTML reply fallback (`<mx-reply>…</mx-reply>`). */
+export function stripHtmlReplyFallback(html: string): string {
+  return html.replace(/<mx-reply>[\s\S]*?<\/mx-reply>/gi, '');
+}
+
+/** Plain text of an HTML fragment (for messages that only carry formatted_body). */
+export function htmlToText(html: string): string {
+  return stripHtmlReplyFallback(html)
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6]|blockquote|pre)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&');
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Who the bot is, for mention detection. */
+export interface BotIdentity {
+  userId: string;
+  displayName: string;
+}
+
+/**
+ * Whether the message mentions the bot. `m.mentions` (intentional mentions) decides when present: only
+ * `user_ids` containing the bot count (an @room mention does not). Without `m.mentions` (old clients), the
+ * bot's user id anywhere in the body, its display name at the start of the body ("Passerelle : …"), or a
+ * matrix.to pill to the bot in formatted_body count. The display name must lead the message because it may
+ * be an ordinary word ("passerelle du navire").
+ */
+export function mentionsBot(content: Record<string, unknown>, body: string, bot: BotIdentity): boolean {
+  const mentions = content['m.mentions'];
+  if (mentions !== undefined) {
+    return isRecord(mentions) && Array.isArray(mentions.user_ids) && mentions.user_ids.includes(bot.userId);
+  }
+  if (body.toLowerCase().includes(bot.userId.toLowerCase())) return true;
+  if (bot.displayName && new RegExp(`^\\s*@?${escapeRegExp(bot.displayName)}(?![\\p{L}\\p{N}_-])`, 'iu').test(body)) return true;
+  const html = text(content.formatted_body);
+  if (html === undefined) return false;
+  const visible = stripHtmlReplyFallback(html);
+  return visible.includes(`matrix.to/#/${bot.userId}`) || visible.includes(`matrix.to/#/${encodeURIComponent(bot.userId)}`);
+}
+
+/** The question once the bot's mention at the start, its user id anywhere and surrounding spaces are removed. */
+export function removeBotMention(body: string, bot: BotIdentity): string {
+  const names = [bot.userId, bot.displayName, `@${bot.displayName}`, localpart(bot.userId)].filter(Boolean).map(escapeRegExp);
+  const leading = new RegExp(`^\\s*(?:${names.join('|')})(?![\\p{L}\\p{N}_-])\\s*[:,;]?\\s*`, 'iu');
+  return body.replace(leading, '').split(bot.userId).join('').trim();
+}
+
+function localpart(userId: string): string {
+  const match = /^@([^:]+):/.exec(userId);
+  return match ? `@${match[1]}` : '';
+}
+
+/** The message text: body (or formatted_body as text), reply fallback removed, capped at MAX_TEXT_CHARS. */
+export function messageText(content: Record<string, unknown>): string | undefined {
+  const body = text(content.body);
+  const html = text(content.formatted_body);
+  const raw = body !== undefined && body.trim() !== '' ? stripReplyFallback(body) : html !== undefined ? htmlToText(html) : body;
+  return raw === undefined ? undefined : raw.slice(0, MAX_TEXT_CHARS);
+}
+
+/** Normalises a reaction key: variation selectors and skin tones removed; shortcodes mapped. */
+export function ratingOf(key: string): 1 | -1 | undefined {
+  const normalised = key.replace(/[\uFE0E\uFE0F]|\uD83C[\uDFFB-\uDFFF]/g, '').trim();
+  if (['👍', ':+1:', ':thumbsup:'].includes(normalised)) return 1;
+  if (['👎', ':-1:', ':thumbsdown:'].includes(normalised)) return -1;
+  return undefined;
+}

@@ -1,0 +1,191 @@
+import { MatrixEventEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
+import type { MessageHandler } from '../../bots/channel-adapter.ts';
+import type { Logger } from '../../bots/logger.ts';
+import type { ChannelName, StateStore } from '../../bots/state/state-store.ts';
+import type { DirectRooms } from './direct-rooms.ts';
+import { genuineReplyOf, threadRootOf, type BotIdentity } from './event-content.ts';
+import { mapEvent, type RawMatrixEvent } from './event-mapper.ts';
+import type { Outbox } from './outbox.ts';
+import { conversationKey, serverOf, storableReference } from './reference.ts';
+import type { UndecryptableNotices } from './undecryptable-notices.ts';
+
+/**
+ * Live room events → the core. Events wait until the first real sync has been processed (before it the
+ * client only replays its cache and its device lists may be stale), then run one room at a time in arrival
+ * order, rooms in parallel. Each event is decrypted (failures get a notice and a second chance when late keys
+ * arrive), mapped by the pure mapper, then either rated (👍/👎) or handed to the core with a read receipt
+ * and a typing notification for the time it takes. The event id is the message id: the core's dedupe
+ * makes redelivered events (restarts, replays) harmless.
+ */
+
+export interface InboundDeps {
+  client: MatrixClient;
+  bot: BotIdentity;
+  state: StateStore;
+  recordRating(input: { channel: ChannelName; messageId: string; userId: string; rating: -1 | 1 }): Promise<boolean>;
+  outbox: Outbox;
+  directRooms: DirectRooms;
+  notices: UndecryptableNotices;
+  logger: Logger;
+  /** Room ids of `access.allowGroups`. */
+  allowGroups: readonly string[];
+  maxEventAgeMs: number;
+  /** Events sent before this time (ms) are ignored (a new device does not answer history). */
+  notBeforeMs: number;
+}
+
+const REACTION_TTL_MS = 30 * 24 * 3_600_000;
+
+export class InboundEvents {
+  private handler: MessageHandler | undefined;
+  private live = false;
+  private stopped = false;
+  private readonly buffer: Array<[MatrixEvent, Room]> = [];
+  private readonly queues = new Map<string, Promise<void>>();
+  private pending = 0;
+  /** Called when every received event has been handled (the sync position may then be saved). */
+  onIdle: (() => void) | undefined;
+
+  constructor(private readonly deps: InboundDeps) {}
+
+  setHandler(handler: MessageHandler): void {
+    this.handler = handler;
+  }
+
+  /** True when no received event is waiting or being handled. */
+  get idle(): boolean {
+    return this.pending === 0;
+  }
+
+  /** Starts handling (after the first real sync), buffered events first. */
+  goLive(): void {
+    this.live = true;
+    for (const [event, room] of this.buffer.splice(0)) this.enqueue(event, room);
+    this.checkIdle();
+  }
+
+  /** Accepts a live timeline event. */
+  accept(event: MatrixEvent, room: Room): void {
+    if (this.stopped || event.getSender() === this.deps.bot.userId) return;
+    this.pending += 1;
+    if (this.live) this.enqueue(event, room, true);
+    else this.buffer.push([event, room]);
+  }
+
+  /** Stops accepting events and waits (up to `timeoutMs`) for those in progress. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    const running = Promise.allSettled([...this.queues.values()]).then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([running, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  private enqueue(event: MatrixEvent, room: Room, counted = true): void {
+    if (!counted) this.pending += 1;
+    const previous = this.queues.get(room.roomId) ?? Promise.resolve();
+    const next = previous
+      .then(() => (this.stopped ? undefined : this.process(event, room)))
+      .catch((error: unknown) => this.deps.logger.error('matrix event handling failed', { roomId: room.roomId, error }))
+      .finally(() => {
+        this.pending -= 1;
+        if (this.queues.get(room.roomId) === next) this.queues.delete(room.roomId);
+        this.checkIdle();
+      });
+    this.queues.set(room.roomId, next);
+  }
+
+  private checkIdle(): void {
+    if (this.pending === 0 && this.live) this.onIdle?.();
+  }
+
+  private async process(event: MatrixEvent, room: Room): Promise<void> {
+    const { client, directRooms, notices } = this.deps;
+    await client.decryptEventIfNeeded(event);
+    if (event.isDecryptionFailure()) {
+      notices.report(event, room.roomId, directRooms.isDirect(room));
+      event.once(MatrixEventEvent.Decrypted, (decrypted) => {
+        if (!decrypted.isDecryptionFailure() && !this.stopped) this.enqueue(decrypted, room, false);
+      });
+      return;
+    }
+    await this.dispatch(event, room);
+  }
+
+  private async dispatch(event: MatrixEvent, room: Room): Promise<void> {
+    const { bot, state, outbox, directRooms, logger } = this.deps;
+    const raw = toRaw(event, room.roomId);
+    const isDirect = directRooms.isDirect(room);
+    const isMessage = raw.type === 'm.room.message';
+    const threadRoot = isMessage ? threadRootOf(raw.content) : undefined;
+    const replyTo = isMessage ? genuineReplyOf(raw.content) : undefined;
+    const sender = event.getSender() ?? '';
+    const mapped = mapEvent(raw, {
+      bot,
+      roomId: room.roomId,
+      isDirect,
+      botInThread: threadRoot ? await this.botInThread(room, threadRoot) : false,
+      ...(replyTo ? { repliedToSender: await this.senderOf(room, replyTo) } : {}),
+      ...(room.getMember(sender)?.name ? { senderDisplayName: room.getMember(sender)?.name } : {}),
+      groups: this.deps.allowGroups.filter((roomId) => this.deps.client.getRoom(roomId)?.getMember(sender)?.membership === 'join'),
+      receivedAt: new Date().toISOString(),
+      maxAgeMs: Math.min(this.deps.maxEventAgeMs, Math.max(0, Date.now() - this.deps.notBeforeMs)),
+    });
+    if (mapped.kind === 'ignored') {
+      logger.debug('matrix event ignored', { roomId: room.roomId, reason: mapped.reason });
+      return;
+    }
+    if (mapped.kind === 'reaction') {
+      if (!(await state.markSeen(`matrix:reaction:${mapped.eventId}`, REACTION_TTL_MS))) return;
+      const recorded = await this.deps.recordRating({ channel: 'matrix', messageId: mapped.targetEventId, userId: mapped.userId, rating: mapped.rating });
+      logger.debug('matrix reaction', { recorded, rating: mapped.rating });
+      return;
+    }
+    const { message, reference } = mapped;
+    if (!message.addressedToBot || !this.handler) return;
+    await state.saveReference({
+      key: message.conversation.key,
+      channel: 'matrix',
+      reference: storableReference(reference),
+      ...(isDirect ? { userId: sender } : {}),
+      tenant: serverOf(sender),
+      isDirect,
+      active: true,
+      updatedAt: new Date().toISOString(),
+    });
+    void outbox.receipt(event);
+    outbox.typing.start(room.roomId);
+    try {
+      await this.handler(message);
+    } finally {
+      outbox.typing.stop(room.roomId);
+    }
+  }
+
+  /** Whether the bot answered in this thread: it started it, sent in it, or a conversation exists there. */
+  private async botInThread(room: Room, threadRootId: string): Promise<boolean> {
+    if (this.deps.outbox.answeredInThread(threadRootId) || this.deps.outbox.sentByBot(threadRootId)) return true;
+    if ((await this.senderOf(room, threadRootId)) === this.deps.bot.userId) return true;
+    return (await this.deps.state.getReference(conversationKey(room.roomId, threadRootId))) !== undefined;
+  }
+
+  private async senderOf(room: Room, eventId: string): Promise<string | undefined> {
+    if (this.deps.outbox.sentByBot(eventId)) return this.deps.bot.userId;
+    const local = room.findEventById(eventId)?.getSender();
+    if (local) return local;
+    try {
+      const fetched = await this.deps.client.fetchRoomEvent(room.roomId, eventId);
+      return typeof fetched.sender === 'string' ? fetched.sender : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The event as the mapper reads it: clear type and original content, relation from the wire if needed. */
+function toRaw(event: MatrixEvent, roomId: string): RawMatrixEvent & { type: string; content: Record<string, unknown> } {
+  const content: Record<string, unknown> = { ...(event.getOriginalContent() as Record<string, unknown>) };
+  const wireRelation = (event.getWireContent() as Record<string, unknown>)['m.relates_to'];
+  if (content['m.relates_to'] === undefined && wireRelation !== undefined) content['m.relates_to'] = wireRelation;
+  return { event_id: event.getId(), type: event.getType(), sender: event.getSender(), room_id: roomId, content, origin_server_ts: event.getTs(), unsigned: event.getUnsigned() };
+}

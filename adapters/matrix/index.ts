@@ -1,0 +1,27 @@
+import type { ChannelAdapter } from '../../bots/channel-adapter.ts';
+import type { ConversationAddress } from '../../bots/message.ts';
+import type { AdapterContext } from '../adapter-context.ts';
+import { MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.ts';
+
+export { MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.ts';
+export { ConnectionLockedError } from './process-lock.ts';
+export type { MatrixReference } from './reference.ts';
+
+/** The Matrix channel as the composition root sees it: a ChannelAdapter plus direct chats for announcements. */
+export interface MatrixChannelAdapter extends ChannelAdapter {
+  readonly name: 'matrix';
+  /** Resolves once the first real sync has been processed. */
+  readonly ready: Promise<void>;
+  /** Address of the direct chat with `userId` (reused from m.direct, or created encrypted and invited). */
+  directRoomFor(userId: string): Promise<ConversationAddress>;
+}
+
+/**
+ * Creates the Tchap (Matrix) channel adapter. Nothing is opened until `start`: the lock file, the session
+ * (login only when no session is stored), the durable crypto store and the sync loop. Exactly one process
+ * may run it per data directory; workers hand their replies to that process.
+ */
+export async function createMatrixAdapter(context: AdapterContext, options: MatrixAdapterOptions = {}): Promise<MatrixChannelAdapter> {
+  if (!context.config.matrix.enabled) context.logger.warn('matrix adapter created while matrix.enabled is false');
+  return new MatrixAdapter(context, options);
+}

@@ -1,0 +1,208 @@
+import { join } from 'node:path';
+import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient, type Room } from 'matrix-js-sdk';
+import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import type { ConversationAddress } from '../../bots/message.ts';
+import { notice, type Reply } from '../../bots/reply.ts';
+import type { AdapterContext } from '../adapter-context.ts';
+import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
+import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
+import { DirectRooms } from './direct-rooms.ts';
+import { InboundEvents } from './inbound.ts';
+import { sessionRejected } from './matrix-messages.ts';
+import * as say from './matrix-messages.ts';
+import { MembershipManager } from './membership.ts';
+import { DEFAULT_OUTBOX_OPTIONS, Outbox } from './outbox.ts';
+import { ProcessLock } from './process-lock.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { addressOf, parseReference, type MatrixReference } from './reference.ts';
+import { renderReply } from './reply-renderer.ts';
+import { ensurePrivateDir } from './secure-file.ts';
+import { establishSession, SESSION_FILE, type MatrixSession } from './session.ts';
+import { passwordLogin, verifySession } from './session-check.ts';
+import { UndecryptableNotices } from './undecryptable-notices.ts';
+
+/** Tunables (tests shorten them); production uses the defaults. */
+export interface MatrixAdapterOptions {
+  /** Wait before telling a user their message could not be decrypted, ms (late keys). */
+  undecryptableGraceMs?: number;
+  /** At most one undecryptable notice per shared room per this period, ms. */
+  undecryptableRoomCooldownMs?: number;
+  /** Minimum time between two edits of one message, ms. */
+  editIntervalMs?: number;
+  /** Events older than this are not answered after downtime, ms (below the core's 7-day dedupe). */
+  maxEventAgeMs?: number;
+  /** How long `start` waits for the first sync before returning (the connection keeps trying), ms. */
+  startTimeoutMs?: number;
+  /** How long `stop` lets messages in progress finish, ms. */
+  drainMs?: number;
+}
+
+/**
+ * The Tchap (Matrix) channel: one device of the bot's account, end-to-end encrypted with the Rust crypto and
+ * a durable store in `${dataDir}/matrix/`, owned by exactly one process (lock file). Answers in direct chats,
+ * and in rooms when mentioned or replied to — inside a thread there. Streams by editing one message.
+ */
+export class MatrixAdapter implements ChannelAdapter {
+  readonly name = 'matrix' as const;
+  readonly dir: string;
+  private runtime: MatrixRuntime | undefined;
+  private lock: ProcessLock | undefined;
+  private outbox: Outbox | undefined;
+  private inbound: InboundEvents | undefined;
+  private directRooms: DirectRooms | undefined;
+  private membership: MembershipManager | undefined;
+  private notices: UndecryptableNotices | undefined;
+  private session: MatrixSession | undefined;
+  private markReady: (() => void) | undefined;
+  /** Resolves once the first real sync has been processed and start-up work is done. */
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly context: AdapterContext,
+    private readonly options: MatrixAdapterOptions = {},
+  ) {
+    this.dir = join(context.config.dataDir, 'matrix');
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  /** The Matrix client (after start), for diagnostics and tests. */
+  get client(): MatrixClient {
+    if (!this.runtime) throw new Error('matrix adapter not started');
+    return this.runtime.client;
+  }
+
+  /** The bot's device id (after start). */
+  get deviceId(): string | undefined {
+    return this.session?.deviceId;
+  }
+
+  async start(handler: MessageHandler): Promise<void> {
+    const { config, logger, state, bot } = this.context;
+    ensurePrivateDir(this.dir);
+    this.lock = ProcessLock.acquire(join(this.dir, 'lock'));
+    try {
+      this.session = await establishSession(this.dir, config.matrix, passwordLogin(logger), logger);
+      await verifySession(this.session, join(this.dir, SESSION_FILE));
+      const recovery = new RecoveryKeyStore(join(this.dir, RECOVERY_KEY_FILE));
+      this.runtime = await createMatrixRuntime({ session: this.session, dir: this.dir, logger, cryptoCallbacks: recovery.callbacks() });
+      const { client, store } = this.runtime;
+      const botIdentity = { userId: this.session.userId, displayName: config.matrix.displayName };
+      this.outbox = new Outbox(client, new RateLimiter(config.matrix.requestsPerSecond), logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
+      this.directRooms = new DirectRooms(client, this.outbox, this.session.userId);
+      this.membership = new MembershipManager(client, this.outbox, this.directRooms, state, { allowedInviters: config.matrix.allowedInviters, allowedServers: config.matrix.allowedServers, botUserId: this.session.userId }, logger);
+      this.notices = new UndecryptableNotices(state, (reference) => this.sendReply(reference, notice(say.UNDECRYPTABLE_MESSAGE)).then(() => undefined), { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000 }, logger);
+      this.inbound = new InboundEvents({
+        client, bot: botIdentity, state, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
+        recordRating: (input) => bot.recordRating(input),
+        allowGroups: config.access.allowGroups.filter((group) => group.startsWith('!')),
+        maxEventAgeMs: this.options.maxEventAgeMs ?? 3 * 24 * 3_600_000,
+        notBeforeMs: Date.parse(this.session.createdAt) - 5 * 60_000 || 0,
+      });
+      this.inbound.setHandler(handler);
+      // The sync position is saved only when every event received so far has been handled: after a crash the
+      // server delivers again what was not, and the core's dedupe drops what was.
+      const wantsSave = store.wantsSave.bind(store);
+      store.wantsSave = () => (this.inbound?.idle ?? true) && wantsSave();
+      this.inbound.onIdle = () => void (wantsSave() ? store.save().catch((error: unknown) => logger.warn('matrix sync state save failed', { error })) : undefined);
+      this.listen(client, recovery);
+      await client.startClient({ initialSyncLimit: 20, lazyLoadMembers: false, threadSupport: false });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.ready, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.startTimeoutMs ?? 30_000)))]);
+      clearTimeout(timer);
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.inbound?.stop(this.options.drainMs ?? 10_000);
+    this.notices?.clear();
+    this.outbox?.typing.clear();
+    if (this.runtime) {
+      this.runtime.client.removeAllListeners();
+      this.runtime.client.stopClient();
+      await this.runtime.persistence.close().catch((error: unknown) => this.context.logger.error('matrix crypto store final flush failed', { error }));
+      this.runtime = undefined;
+    }
+    this.lock?.release();
+    this.lock = undefined;
+    this.markReady?.();
+  }
+
+  async send(address: ConversationAddress, reply: Reply): Promise<string> {
+    const reference = parseReference(address.reference);
+    if (!reference) throw new Error(`not a Matrix conversation: ${address.key}`);
+    return this.sendReply(reference, reply);
+  }
+
+  async update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
+    const reference = parseReference(address.reference);
+    if (!reference) throw new Error(`not a Matrix conversation: ${address.key}`);
+    await this.ready;
+    await this.requireOutbox().edit(reference.roomId, messageId, renderReply(reply), reply.kind !== 'progress');
+  }
+
+  async typing(address: ConversationAddress): Promise<void> {
+    const reference = parseReference(address.reference);
+    if (reference) this.requireOutbox().typing.touch(reference.roomId);
+  }
+
+  canStream(): boolean {
+    return true;
+  }
+
+  /** The direct chat with a user (reused from m.direct, or created encrypted), as an address for `send`. */
+  async directRoomFor(userId: string): Promise<ConversationAddress> {
+    await this.ready;
+    if (!this.directRooms) throw new Error('matrix adapter not started');
+    return addressOf({ roomId: await this.directRooms.roomFor(userId), isDirect: true });
+  }
+
+  private async sendReply(reference: MatrixReference, reply: Reply): Promise<string> {
+    await this.ready;
+    if (!this.runtime?.client.getRoom(reference.roomId)) throw new Error(`unknown Matrix room ${reference.roomId}`);
+    return this.requireOutbox().send(reference, renderReply(reply));
+  }
+
+  private requireOutbox(): Outbox {
+    if (!this.outbox) throw new Error('matrix adapter not started');
+    return this.outbox;
+  }
+
+  private listen(client: MatrixClient, recovery: RecoveryKeyStore): void {
+    const { logger } = this.context;
+    let live = false;
+    client.on(ClientEvent.Sync, (syncState, _previous, data) => {
+      if (live || !(syncState === SyncState.Syncing || (syncState === SyncState.Prepared && !data?.fromCache))) return;
+      live = true;
+      void this.afterFirstSync(client, recovery).finally(() => this.markReady?.());
+    });
+    client.on(RoomEvent.Timeline, (event, room, toStartOfTimeline, removed, data) => {
+      if (toStartOfTimeline || removed || !room || !data?.liveEvent) return;
+      this.inbound?.accept(event, room);
+    });
+    const review = (room: Room | null | undefined): void => {
+      if (live && room) void this.membership?.review(room);
+    };
+    client.on(RoomEvent.MyMembership, (room) => review(room));
+    client.on(RoomMemberEvent.Membership, (_event, member) => {
+      if (member.membership === 'leave' || member.membership === 'ban') review(client.getRoom(member.roomId));
+    });
+    client.on(HttpApiEvent.SessionLoggedOut, () => logger.error(sessionRejected(join(this.dir, SESSION_FILE))));
+  }
+
+  private async afterFirstSync(client: MatrixClient, recovery: RecoveryKeyStore): Promise<void> {
+    const { config, logger } = this.context;
+    this.inbound?.goLive();
+    await this.membership?.reviewAll();
+    await bootstrapEncryption(client, recovery, { userId: this.session?.userId ?? '', ...(config.matrix.password ? { password: config.matrix.password } : {}) }, logger);
+    try {
+      const profile = await client.getProfileInfo(client.getUserId() ?? '');
+      if (profile.displayname !== config.matrix.displayName) await this.requireOutbox().request(() => client.setDisplayName(config.matrix.displayName));
+    } catch (error) {
+      logger.debug('matrix display name not set', { error });
+    }
+    logger.info('matrix channel ready', { userId: client.getUserId(), deviceId: client.getDeviceId() });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Every French sentence specific to the Tchap (Matrix) channel. Core sentences live in bots/user-messages.ts.
+ * Wording: plain French, vouvoiement.
+ */
+
+/** Shown once per undecryptable message session (keys missing), instead of silence. */
+export const UNDECRYPTABLE_MESSAGE =
+  '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
+  'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
+  '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
+
+/** Label added under AI-generated answers. */
+export const AI_LABEL = 'Contenu généré par IA (Passerelle) — vérifiez les sources citées.';
+
+/** Heading of the list of sources. */
+export const SOURCES_HEADING = 'Sources';
+
+/** Invitation to rate an answer with a reaction. */
+export const FEEDBACK_HINT = 'Votre avis nous aide : réagissez à cette réponse avec 👍 ou 👎.';
+
+/** Line listing the suggested follow-up commands. */
+export function suggestions(actions: readonly string[]): string {
+  return `Commandes utiles : ${actions.map((action) => `« ${action} »`).join(', ')}`;
+}
+
+/** Start refused: another process owns the Matrix connection (for the administrator). */
+export function connectionLocked(lockFile: string, pid: number | undefined): string {
+  return (
+    `Une autre instance de Passerelle détient déjà la connexion Tchap/Matrix${pid ? ` (processus ${pid})` : ''} : ` +
+    `un seul processus peut la tenir (verrou ${lockFile}). Arrêtez l’autre instance, ou supprimez le verrou ` +
+    'si vous êtes certain qu’elle ne tourne plus. Les workers confient leurs réponses à ce processus.'
+  );
+}
+
+/** The stored session was refused by the homeserver (token revoked): an administrator must act. */
+export function sessionRejected(sessionFile: string): string {
+  return (
+    `Le serveur Tchap/Matrix a refusé la session enregistrée (${sessionFile}) : jeton révoqué ou expiré. ` +
+    'Passerelle ne crée pas de nouvel appareil sans vous : supprimez ce fichier (et le dossier matrix/ si ' +
+    'l’appareil a été supprimé) puis redémarrez, ou fournissez MATRIX_ACCESS_TOKEN et MATRIX_DEVICE_ID.'
+  );
+}
+
+/** Configuration points to a different account than the stored session (for the administrator). */
+export function sessionMismatch(sessionFile: string, storedUser: string, configuredUser: string): string {
+  return (
+    `La session enregistrée (${sessionFile}) appartient à ${storedUser}, mais la configuration indique ` +
+    `${configuredUser}. Utilisez un autre dossier de données ou supprimez le dossier matrix/.`
+  );
+}
+
+/** Login impossible (for the administrator). */
+export function loginFailed(userId: string, reason: string): string {
+  return `Connexion à Tchap/Matrix impossible pour ${userId} : ${reason}.`;
+}

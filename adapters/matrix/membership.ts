@@ -1,0 +1,77 @@
+import type { MatrixClient, Room } from 'matrix-js-sdk';
+import type { Logger } from '../../bots/logger.ts';
+import type { StateStore } from '../../bots/state/state-store.ts';
+import type { DirectRooms } from './direct-rooms.ts';
+import { mayInvite, type InvitePolicySettings } from './invite-policy.ts';
+import type { Outbox } from './outbox.ts';
+
+/**
+ * Room membership of the bot: accepts invites from allowed inviters (and records direct chats), rejects the
+ * others (leave), leaves a room once it is the last member, and marks the stored conversation references of
+ * rooms it left as inactive. Each room is handled once at a time.
+ */
+export class MembershipManager {
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly client: MatrixClient,
+    private readonly outbox: Outbox,
+    private readonly directRooms: DirectRooms,
+    private readonly state: StateStore,
+    private readonly policy: InvitePolicySettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Looks at every known room: pending invites, rooms the bot is alone in. */
+  async reviewAll(): Promise<void> {
+    for (const room of this.client.getRooms()) await this.review(room);
+  }
+
+  /** Acts on one room according to the bot's membership there. */
+  async review(room: Room): Promise<void> {
+    if (this.busy.has(room.roomId)) return;
+    this.busy.add(room.roomId);
+    try {
+      const membership = room.getMyMembership();
+      if (membership === 'invite') await this.answerInvite(room);
+      else if (membership === 'join' && this.alone(room)) await this.leave(room, 'last-member');
+      else if (membership === 'leave' || membership === 'ban') await this.deactivate(room.roomId, membership === 'ban' ? 'banned' : 'left');
+    } catch (error) {
+      this.logger.warn('matrix membership handling failed', { roomId: room.roomId, error });
+    } finally {
+      this.busy.delete(room.roomId);
+    }
+  }
+
+  private async answerInvite(room: Room): Promise<void> {
+    const invite = room.getMember(this.policy.botUserId)?.events.member;
+    const inviter = invite?.getSender() ?? room.getDMInviter() ?? '';
+    if (!mayInvite(inviter, this.policy)) {
+      this.logger.info('matrix invite rejected', { roomId: room.roomId, inviter });
+      await this.outbox.request(() => this.client.leave(room.roomId));
+      return;
+    }
+    await this.outbox.request(() => this.client.joinRoom(room.roomId));
+    if (invite?.getContent().is_direct === true) await this.directRooms.remember(inviter, room.roomId);
+    this.logger.info('matrix invite accepted', { roomId: room.roomId, inviter, direct: invite?.getContent().is_direct === true });
+  }
+
+  private alone(room: Room): boolean {
+    return room.getJoinedMemberCount() <= 1 && room.getInvitedMemberCount() === 0;
+  }
+
+  private async leave(room: Room, reason: string): Promise<void> {
+    this.logger.info('matrix room left', { roomId: room.roomId, reason });
+    await this.outbox.request(() => this.client.leave(room.roomId));
+    await this.outbox.request(() => this.client.forget(room.roomId)).catch(() => undefined);
+    await this.deactivate(room.roomId, reason);
+  }
+
+  private async deactivate(roomId: string, reason: string): Promise<void> {
+    const prefix = `matrix:${roomId}`;
+    const references = await this.state.listReferences({ channel: 'matrix', activeOnly: true });
+    for (const reference of references) {
+      if (reference.key === prefix || reference.key.startsWith(`${prefix}:`)) await this.state.deactivateReference(reference.key, reason);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { IDBDatabase as FakeDatabase, IDBFactory as FakeFactory } from 'fake-indexeddb';
+import type { Logger } from '../../bots/logger.ts';
+import { databaseNames, restoreDatabase, snapshotDatabase, type DatabaseSnapshot } from './idb-snapshot.ts';
+import type { IdbDatabase, IdbFactory, IdbOpenRequest, IdbTransaction } from './idb-types.ts';
+import { writePrivateFile } from './secure-file.ts';
+
+/**
+ * An in-memory IndexedDB (fake-indexeddb) made durable: restored from one file at start, and written back
+ * (atomic write + rename, 0600) whenever a read-write transaction has committed — debounced, and always
+ * before the next HTTP request leaves (`flushIfDirty`, called by the client's fetch), so that the server
+ * never learns of a state (sync token acknowledged, one-time keys uploaded, to-device messages consumed)
+ * that the disk does not hold yet. Only databases written since the last flush are read again.
+ * See docs/decisions/matrix-crypto-store.md.
+ */
+
+const FORMAT = 'passerelle-indexeddb-snapshot';
+
+interface SnapshotFile {
+  format: typeof FORMAT;
+  version: 1;
+  savedAt: string;
+  /** One v8-serialised DatabaseSnapshot per database. */
+  databases: Buffer[];
+}
+
+const owners = new WeakMap<object, PersistentIndexedDB>();
+let trackingInstalled = false;
+
+/** Marks the owning store dirty when a read-write transaction of one of its connections commits. */
+function installWriteTracking(): void {
+  if (trackingInstalled) return;
+  trackingInstalled = true;
+  const prototype = FakeDatabase.prototype as unknown as { transaction: (this: IdbDatabase, ...args: unknown[]) => IdbTransaction };
+  const original = prototype.transaction;
+  prototype.transaction = function transaction(this: IdbDatabase, ...args: unknown[]): IdbTransaction {
+    const created = original.apply(this, args);
+    const owner = owners.get(this);
+    const mode = args[1];
+    if (owner && (mode === 'readwrite' || mode === 'readwriteflush')) {
+      const name = this.name;
+      created.addEventListener('complete', () => owner.markDirty(name));
+    }
+    return created;
+  };
+}
+
+export interface PersistentIndexedDBOptions {
+  /** Databases of the file to keep (others, e.g. of a previous device, are dropped). */
+  keep?: (name: string) => boolean;
+  /** Delay between a commit and the background flush, ms. */
+  debounceMs?: number;
+}
+
+export class PersistentIndexedDB {
+  /** The IndexedDB factory to give to the SDK and to the Rust crypto. */
+  readonly factory: IdbFactory;
+  private readonly dirty = new Set<string>();
+  private readonly cache = new Map<string, Buffer>();
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Number of snapshot files written (for tests and logs). */
+  writes = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly logger: Logger,
+    private readonly debounceMs: number,
+  ) {
+    this.factory = new FakeFactory() as unknown as IdbFactory;
+  }
+
+  /** Opens the store: restores the file's databases, if any, into a fresh in-memory factory. */
+  static async open(file: string, logger: Logger, options: PersistentIndexedDBOptions = {}): Promise<PersistentIndexedDB> {
+    installWriteTracking();
+    const store = new PersistentIndexedDB(file, logger, options.debounceMs ?? 200);
+    if (existsSync(file)) {
+      const snapshots = readSnapshotFile(file);
+      for (const [name, serialised] of snapshots) {
+        if (options.keep && !options.keep(name)) continue;
+        await restoreDatabase(store.factory, deserialize(serialised) as DatabaseSnapshot);
+        store.cache.set(name, serialised);
+      }
+      logger.info('matrix crypto store restored', { file, databases: store.cache.size });
+    }
+    store.track();
+    return store;
+  }
+
+  /** Records that a database changed; a flush follows shortly. */
+  markDirty(name: string): void {
+    if (this.closed) return;
+    this.dirty.add(name);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((error: unknown) => this.logger.error('matrix crypto store flush failed', { error }));
+    }, this.debounceMs);
+    this.timer.unref();
+  }
+
+  /** Writes pending changes (if any) and waits for a flush in progress. Called before every request. */
+  flushIfDirty(): Promise<void> {
+    return this.dirty.size > 0 ? this.flush() : this.flushing;
+  }
+
+  /** Writes the snapshot file now (after any flush in progress). */
+  flush(): Promise<void> {
+    const next = this.flushing.catch(() => undefined).then(() => this.write());
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Final flush; later commits are no longer written. */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    this.closed = true;
+  }
+
+  private track(): void {
+    const factory = this.factory as IdbFactory & { open: (name: string, version?: number) => IdbOpenRequest };
+    const open = factory.open.bind(factory);
+    factory.open = (name: string, version?: number): IdbOpenRequest => {
+      const request = version === undefined ? open(name) : open(name, version);
+      request.addEventListener('upgradeneeded', () => {
+        owners.set(request.result, this);
+        this.markDirty(name);
+      });
+      request.addEventListener('success', () => owners.set(request.result, this));
+      return request;
+    };
+  }
+
+  private async write(): Promise<void> {
+    if (this.dirty.size === 0 && this.cache.size > 0) return;
+    const dirty = new Set(this.dirty);
+    this.dirty.clear();
+    try {
+      const names = await databaseNames(this.factory);
+      for (const name of [...this.cache.keys()]) if (!names.includes(name)) this.cache.delete(name);
+      for (const name of names) {
+        if (dirty.has(name) || !this.cache.has(name)) this.cache.set(name, serialize(await snapshotDatabase(this.factory, name)));
+      }
+      const file: SnapshotFile = { format: FORMAT, version: 1, savedAt: new Date().toISOString(), databases: [...this.cache.values()] };
+      writePrivateFile(this.file, serialize(file));
+      this.writes += 1;
+    } catch (error) {
+      for (const name of dirty) this.dirty.add(name);
+      throw error;
+    }
+  }
+}
+
+/** Reads a snapshot file: database name → serialised snapshot. Throws on a file that is not one. */
+function readSnapshotFile(file: string): Map<string, Buffer> {
+  let parsed: SnapshotFile;
+  try {
+    parsed = deserialize(readFileSync(file)) as SnapshotFile;
+  } catch (error) {
+    throw new Error(`magasin de clés Matrix illisible : ${file}. Restaurez-le depuis une sauvegarde ; à défaut, supprimez le dossier matrix/ (un nouvel appareil sera créé et les anciens messages chiffrés ne seront plus lisibles).`, { cause: error });
+  }
+  if (parsed?.format !== FORMAT || !Array.isArray(parsed.databases)) throw new Error(`magasin de clés Matrix au format inconnu : ${file}`);
+  const result = new Map<string, Buffer>();
+  for (const serialised of parsed.databases) {
+    const buffer = Buffer.from(serialised);
+    const name = (deserialize(buffer) as DatabaseSnapshot).name;
+    result.set(name, buffer);
+  }
+  return result;
+}

@@ -1,0 +1,66 @@
+import type { Citation, Reply } from '../../bots/reply.ts';
+import { escapeHtml, isSafeUrl, markdownToHtml, sanitize } from './html.ts';
+import * as say from './matrix-messages.ts';
+
+/**
+ * Reply → Matrix message content: plain `body` (the markdown text, readable as is) and a sanitised
+ * `org.matrix.custom.html` `formatted_body`, with the sources as a list of links, the AI label, the feedback
+ * hint and the suggested commands. Answers are `m.text`; notices, errors and progress are `m.notice`.
+ * `m.mentions` is always empty: text echoed from a question ("@room") never pings anyone.
+ */
+
+/** The content of a message (without relations). */
+export interface MessageContent {
+  msgtype: 'm.text' | 'm.notice';
+  body: string;
+  format: 'org.matrix.custom.html';
+  formatted_body: string;
+  'm.mentions': Record<string, never>;
+  [key: string]: unknown;
+}
+
+/** Renders a reply. */
+export function renderReply(reply: Reply): MessageContent {
+  const plain: string[] = [reply.text.trim()];
+  const html: string[] = [markdownToHtml(reply.text)];
+  const sources = citationsToList(reply);
+  if (sources.length > 0) {
+    plain.push('', `${say.SOURCES_HEADING} :`, ...sources.map(plainCitation));
+    html.push(`<p><strong>${escapeHtml(say.SOURCES_HEADING)}</strong></p><ul>${sources.map(htmlCitation).join('')}</ul>`);
+  }
+  const footer: string[] = [];
+  if (reply.aiGenerated && reply.kind === 'answer') footer.push(say.AI_LABEL);
+  if (reply.feedback && reply.kind !== 'progress') footer.push(say.FEEDBACK_HINT);
+  if (reply.suggestedActions.length > 0 && reply.kind !== 'progress') footer.push(say.suggestions(reply.suggestedActions));
+  if (footer.length > 0) {
+    plain.push('', ...footer.map((line) => `— ${line}`));
+    html.push(`<p><em>${footer.map(escapeHtml).join('<br>')}</em></p>`);
+  }
+  return {
+    msgtype: reply.kind === 'answer' ? 'm.text' : 'm.notice',
+    body: plain.join('\n'),
+    format: 'org.matrix.custom.html',
+    formatted_body: sanitize(html.join('')),
+    'm.mentions': {},
+  };
+}
+
+/** Citations to list under the text (none when the text already lists them, as `sources` does). */
+function citationsToList(reply: Reply): Citation[] {
+  if (reply.citations.length === 0) return [];
+  if (reply.kind === 'notice' && reply.text.includes('[1]')) return [];
+  return [...reply.citations].sort((a, b) => a.index - b.index);
+}
+
+function plainCitation(citation: Citation): string {
+  const context = citation.context ? ` — ${citation.context}` : '';
+  const url = isSafeUrl(citation.url) ? ` <${citation.url}>` : '';
+  return `[${citation.index}] ${citation.title}${context}${url}`;
+}
+
+function htmlCitation(citation: Citation): string {
+  const title = escapeHtml(citation.title);
+  const link = isSafeUrl(citation.url) ? `<a href="${escapeHtml(citation.url)}">${title}</a>` : title;
+  const context = citation.context ? ` — ${escapeHtml(citation.context)}` : '';
+  return `<li>[${citation.index}] ${link}${context}</li>`;
+}

@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../bots/logger.ts';
+import type { Config } from '../../config/schema.ts';
+import { loginFailed, sessionMismatch } from './matrix-messages.ts';
+import { writePrivateFile } from './secure-file.ts';
+
+/** A logged-in device, kept in `${dataDir}/matrix/session.json` (0600). */
+export interface MatrixSession {
+  homeserverUrl: string;
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+  createdAt: string;
+}
+
+/** Password login, injected so that the logic is testable without a homeserver. */
+export type PasswordLogin = (homeserverUrl: string, userId: string, password: string, deviceName: string) => Promise<{ userId: string; deviceId: string; accessToken: string }>;
+
+export const SESSION_FILE = 'session.json';
+
+/**
+ * The session to use, in this order: the access token and device id given in the configuration (an
+ * existing session, e.g. from Tchap's authentication service); the stored session; a password login,
+ * stored at once. A stored session is always reused: logging in again would create a new device, which
+ * loses every encryption key the old one held.
+ */
+export async function establishSession(
+  dir: string,
+  matrix: Readonly<Config['matrix']>,
+  login: PasswordLogin,
+  logger: Logger,
+): Promise<MatrixSession> {
+  const file = join(dir, SESSION_FILE);
+  const homeserverUrl = (matrix.homeserverUrl as string).replace(/\/+$/, '');
+  const userId = matrix.userId as string;
+  if (matrix.accessToken && matrix.deviceId) {
+    let stored: MatrixSession | undefined;
+    try {
+      stored = readSession(file);
+    } catch {
+      stored = undefined;
+    }
+    const session: MatrixSession = { homeserverUrl, userId, deviceId: matrix.deviceId, accessToken: matrix.accessToken, createdAt: stored?.deviceId === matrix.deviceId ? stored.createdAt : new Date().toISOString() };
+    writeSession(file, session);
+    return session;
+  }
+  const stored = readSession(file);
+  if (stored) {
+    if (stored.userId !== userId) throw new Error(sessionMismatch(file, stored.userId, userId));
+    logger.info('matrix session reused', { userId, deviceId: stored.deviceId });
+    return { ...stored, homeserverUrl };
+  }
+  if (!matrix.password) throw new Error(loginFailed(userId, 'ni session enregistrée, ni mot de passe, ni jeton d’accès avec identifiant d’appareil'));
+  let result: Awaited<ReturnType<PasswordLogin>>;
+  try {
+    result = await login(homeserverUrl, userId, matrix.password, matrix.displayName);
+  } catch (error) {
+    throw new Error(loginFailed(userId, error instanceof Error ? error.message : String(error)), { cause: error });
+  }
+  if (result.userId !== userId) throw new Error(sessionMismatch(file, result.userId, userId));
+  const session: MatrixSession = { homeserverUrl, userId, deviceId: result.deviceId, accessToken: result.accessToken, createdAt: new Date().toISOString() };
+  writeSession(file, session);
+  logger.info('matrix login: new device', { userId, deviceId: session.deviceId });
+  return session;
+}
+
+/** Reads the stored session; undefined when absent or unreadable. */
+export function readSession(file: string): MatrixSession | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<MatrixSession>;
+    if (typeof parsed.userId === 'string' && typeof parsed.deviceId === 'string' && typeof parsed.accessToken === 'string') {
+      return { homeserverUrl: String(parsed.homeserverUrl ?? ''), userId: parsed.userId, deviceId: parsed.deviceId, accessToken: parsed.accessToken, createdAt: String(parsed.createdAt ?? '') };
+    }
+  } catch {
+    // fall through: a corrupt file is reported by the caller's login
+  }
+  throw new Error(`session Matrix illisible : ${file} (supprimez-le pour vous reconnecter)`);
+}
+
+export function writeSession(file: string, session: MatrixSession): void {
+  writePrivateFile(file, `${JSON.stringify(session, null, 2)}\n`);
+}

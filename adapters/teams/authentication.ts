@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { PasserelleError } from '../../bots/errors.ts';
+import type { Config } from '../../config/schema.ts';
+import { CONFIG_ERRORS } from './teams-messages.ts';
+
+/**
+ * Who the Teams endpoint trusts. With an Entra app registration (single tenant) every request must carry a
+ * valid Bot Framework JWT (botbuilder's ConfigurationBotFrameworkAuthentication validates signature, issuer,
+ * audience = app id, endorsements and the serviceurl claim) and come from an allowed tenant. Without one, the
+ * endpoint runs in anonymous local mode (emulator, tests): refused in production.
+ */
+
+export type TeamsConfig = Config['teams'];
+
+export interface TeamsCredentials {
+  appId: string;
+  tenantId: string;
+  password?: string;
+  certificate?: { thumbprint: string; privateKey: string };
+}
+
+/** Test and sovereign-cloud overrides of the Bot Framework endpoints (botbuilder configuration keys). */
+export interface AuthenticationOverrides {
+  /** OpenID metadata document listing the channel's signing keys (ToBotFromChannelOpenIdMetadataUrl). */
+  openIdMetadataUrl?: string;
+  /** Issuer expected in channel tokens (ToBotFromChannelTokenIssuer). */
+  tokenIssuer?: string;
+  /** Replaces the credential factory that signs outgoing requests (tests: a fixed token, no MSAL). */
+  credentialsFactory?: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
+}
+
+/**
+ * The credentials configured for Teams, or undefined for anonymous mode. Incomplete sets and anonymous mode
+ * in production are configuration errors (CONFIG_INVALID), so the process refuses to start.
+ */
+export function teamsCredentialsOf(config: Readonly<Config>): TeamsCredentials | undefined {
+  const teams = config.teams;
+  const problems: string[] = [];
+  if (!teams.appId) {
+    if (config.environment === 'production') problems.push(CONFIG_ERRORS.productionWithoutCredentials);
+    if (problems.length > 0) throw new PasserelleError('CONFIG_INVALID', { problems: problems.join(' ; ') });
+    return undefined;
+  }
+  if (!teams.tenantId) problems.push(CONFIG_ERRORS.missingTenant);
+  const withCertificate = Boolean(teams.certificateThumbprint || teams.certificateKeyFile);
+  if (withCertificate && !(teams.certificateThumbprint && teams.certificateKeyFile)) problems.push(CONFIG_ERRORS.incompleteCertificate);
+  if (!withCertificate && !teams.appPassword) problems.push(CONFIG_ERRORS.missingSecret);
+  let privateKey = '';
+  if (withCertificate && teams.certificateKeyFile && problems.length === 0) {
+    try {
+      privateKey = readFileSync(teams.certificateKeyFile, 'utf8');
+    } catch (error) {
+      throw new PasserelleError('CONFIG_INVALID', { problems: `${CONFIG_ERRORS.unreadableKeyFile} (${teams.certificateKeyFile})` }, { cause: error });
+    }
+  }
+  if (problems.length > 0) throw new PasserelleError('CONFIG_INVALID', { problems: problems.join(' ; ') });
+  return {
+    appId: teams.appId,
+    tenantId: teams.tenantId as string,
+    ...(withCertificate ? { certificate: { thumbprint: teams.certificateThumbprint as string, privateKey } } : { password: teams.appPassword as string }),
+  };
+}
+
+/** botbuilder's authentication for these credentials (anonymous when undefined). */
+export function createAuthentication(credentials: TeamsCredentials | undefined, overrides: AuthenticationOverrides = {}): ConfigurationBotFrameworkAuthentication {
+  const settings: Record<string, string> = {};
+  if (credentials) {
+    settings.MicrosoftAppId = credentials.appId;
+    settings.MicrosoftAppType = 'SingleTenant';
+    settings.MicrosoftAppTenantId = credentials.tenantId;
+    if (credentials.password) settings.MicrosoftAppPassword = credentials.password;
+    if (credentials.certificate) {
+      settings.CertificateThumbprint = credentials.certificate.thumbprint;
+      settings.CertificatePrivateKey = credentials.certificate.privateKey;
+    }
+  }
+  if (overrides.openIdMetadataUrl) settings.ToBotFromChannelOpenIdMetadataUrl = overrides.openIdMetadataUrl;
+  if (overrides.tokenIssuer) settings.ToBotFromChannelTokenIssuer = overrides.tokenIssuer;
+  return new ConfigurationBotFrameworkAuthentication(settings, overrides.credentialsFactory);
+}
+
+/**
+ * Tenants accepted: `allowedTenants`, else the app's own tenant. An empty list means "any tenant" and only
+ * happens in anonymous mode without `allowedTenants`.
+ */
+export function allowedTenantsOf(teams: TeamsConfig): string[] {
+  if (teams.allowedTenants.length > 0) return [...teams.allowedTenants];
+  return teams.tenantId ? [teams.tenantId] : [];
+}
+
+export function isTenantAllowed(tenant: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  return tenant !== undefined && allowed.includes(tenant);
+}
+
+/** Anonymous mode only talks to local service URLs: an unauthenticated request must not steer the bot's HTTP calls elsewhere. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}

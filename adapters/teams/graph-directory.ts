@@ -1,0 +1,162 @@
+import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { PasserelleError } from '../../bots/errors.ts';
+import type { Logger } from '../../bots/logger.ts';
+import { isLoopbackHttp, LoopbackNetworkClient } from './graph-network-client.ts';
+import type { GroupSource } from './group-cache.ts';
+import { CONFIG_ERRORS } from './teams-messages.ts';
+
+/**
+ * Microsoft Graph, read-only, for access control: members of a team or group, groups of a user. The bot's
+ * app registration authenticates with client credentials (MSAL ConfidentialClientApplication, authority
+ * `${authorityHost}/${tenantId}`); MSAL keeps the token in its in-memory cache and only asks the token
+ * endpoint again when the cached token is missing or about to expire (5 minutes before `expires_in`).
+ * Application permissions needed: TeamMember.Read.All, GroupMember.Read.All (and User.Read.All for
+ * transitiveMemberOf). Lists follow `@odata.nextLink` to the end; 429/503/504 are retried a few times.
+ */
+
+export interface GraphDirectoryOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  certificate?: { thumbprint: string; privateKey: string };
+  /** https://login.microsoftonline.com (http only on loopback, for tests). */
+  authorityHost: string;
+  /** https://graph.microsoft.com */
+  graphUrl: string;
+  logger?: Logger;
+  timeoutMs?: number;
+}
+
+export interface DirectoryMember {
+  /** Entra object id of the user. */
+  id: string;
+  displayName?: string;
+  userPrincipalName?: string;
+  mail?: string;
+}
+
+interface GraphPage<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+const MAX_PAGES = 500;
+const MAX_ATTEMPTS = 3;
+
+export class GraphDirectory implements GroupSource {
+  private readonly msal: ConfidentialClientApplication;
+  private readonly graphUrl: string;
+  private readonly scope: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: GraphDirectoryOptions) {
+    this.graphUrl = options.graphUrl.replace(/\/+$/, '');
+    this.scope = `${this.graphUrl}/.default`;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.msal = new ConfidentialClientApplication(msalConfiguration(options));
+  }
+
+  /** Members of a team (its Microsoft 365 group's users), from /teams/{id}/members. */
+  async teamMembers(teamId: string): Promise<DirectoryMember[]> {
+    const members = await this.list<{ userId?: string; displayName?: string; email?: string }>(`/v1.0/teams/${encodeURIComponent(teamId)}/members`);
+    return members
+      .filter((member): member is { userId: string; displayName?: string; email?: string } => typeof member.userId === 'string')
+      .map((member) => ({ id: member.userId, ...(member.displayName ? { displayName: member.displayName } : {}), ...(member.email ? { mail: member.email } : {}) }));
+  }
+
+  /** Direct members of a group that are users. */
+  async groupMembers(groupId: string): Promise<DirectoryMember[]> {
+    const members = await this.list<{ '@odata.type'?: string; id?: string; displayName?: string; userPrincipalName?: string; mail?: string }>(
+      `/v1.0/groups/${encodeURIComponent(groupId)}/members/microsoft.graph.user?$select=id,displayName,userPrincipalName,mail`,
+    );
+    return members
+      .filter((member): member is typeof member & { id: string } => typeof member.id === 'string')
+      .map((member) => ({
+        id: member.id,
+        ...(member.displayName ? { displayName: member.displayName } : {}),
+        ...(member.userPrincipalName ? { userPrincipalName: member.userPrincipalName } : {}),
+        ...(member.mail ? { mail: member.mail } : {}),
+      }));
+  }
+
+  /** Ids of every group the user belongs to, nested groups included (transitiveMemberOf). */
+  async userGroups(userId: string): Promise<string[]> {
+    const groups = await this.list<{ id?: string }>(`/v1.0/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.group?$select=id`);
+    return groups.map((group) => group.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  /** A Graph access token, from MSAL's cache when still valid. */
+  async token(): Promise<string> {
+    try {
+      const result = await this.msal.acquireTokenByClientCredential({ scopes: [this.scope] });
+      if (!result?.accessToken) throw new Error('no access token in the MSAL result');
+      return result.accessToken;
+    } catch (error) {
+      throw new PasserelleError('INTERNAL', { service: 'microsoft-graph', step: 'token' }, { cause: error });
+    }
+  }
+
+  private async list<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let url: string | undefined = `${this.graphUrl}${path}`;
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const body: GraphPage<T> = await this.get<GraphPage<T>>(url);
+      items.push(...(body.value ?? []));
+      url = body['@odata.nextLink'];
+    }
+    return items;
+  }
+
+  private async get<T>(url: string): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.token();
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (error) {
+        throw new PasserelleError('INTERNAL', { service: 'microsoft-graph' }, { cause: error });
+      }
+      if (response.ok) return (await response.json()) as T;
+      const retryable = response.status === 429 || response.status === 503 || response.status === 504;
+      const text = await response.text().catch(() => '');
+      if (!retryable || attempt >= MAX_ATTEMPTS) {
+        throw new PasserelleError('INTERNAL', { service: 'microsoft-graph', status: response.status }, { cause: new Error(`GET ${new URL(url).pathname}: ${response.status} ${text.slice(0, 200)}`) });
+      }
+      const retryAfter = Number(response.headers.get('retry-after'));
+      const delay = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 60_000) : 500 * 2 ** (attempt - 1);
+      this.options.logger?.warn('microsoft graph throttled, retrying', { status: response.status, delay });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** MSAL configuration; a loopback http authority (tests) is presented as https and served by LoopbackNetworkClient. */
+export function msalConfiguration(options: GraphDirectoryOptions): Configuration {
+  const host = new URL(options.authorityHost);
+  const loopback = isLoopbackHttp(host);
+  if (host.protocol !== 'https:' && !loopback) throw new PasserelleError('CONFIG_INVALID', { problems: CONFIG_ERRORS.insecureAuthority });
+  const secureOrigin = `https://${host.host}`;
+  const authority = `${secureOrigin}${host.pathname.replace(/\/+$/, '')}/${options.tenantId}`;
+  return {
+    auth: {
+      clientId: options.clientId,
+      authority,
+      knownAuthorities: [host.host],
+      ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+      ...(options.certificate ? { clientCertificate: certificateOf(options.certificate) } : {}),
+    },
+    system: {
+      ...(loopback ? { networkClient: new LoopbackNetworkClient(secureOrigin, `http://${host.host}`) } : {}),
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        loggerCallback: (_level, message) => options.logger?.debug('msal', { message }),
+      },
+    },
+  };
+}
+
+/** The Azure portal shows SHA-1 thumbprints (40 hex digits); MSAL prefers SHA-256 (64) when available. */
+function certificateOf(certificate: { thumbprint: string; privateKey: string }): { thumbprint?: string; thumbprintSha256?: string; privateKey: string } {
+  const thumbprint = certificate.thumbprint.replace(/[^0-9a-f]/gi, '');
+  return thumbprint.length === 64 ? { thumbprintSha256: thumbprint, privateKey: certificate.privateKey } : { thumbprint, privateKey: certificate.privateKey };
+}

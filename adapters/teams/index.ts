@@ -1,0 +1,82 @@
+import type { AdapterContext } from '../adapter-context.ts';
+import { allowedTenantsOf, createAuthentication, teamsCredentialsOf, type AuthenticationOverrides } from './authentication.ts';
+import { PasserelleCloudAdapter } from './cloud-adapter.ts';
+import { ConnectorTransport } from './connector-transport.ts';
+import { GraphDirectory } from './graph-directory.ts';
+import { GroupCache, type GroupSource } from './group-cache.ts';
+import { TeamsEndpoint } from './http-endpoint.ts';
+import { InboundHandler } from './inbound-handler.ts';
+import { OutboundLimiter, systemClock, TEAMS_LIMITS, type Clock, type OutboundLimits } from './outbound-limiter.ts';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
+import { StreamManager } from './stream-manager.ts';
+import { TeamsAdapter } from './teams-adapter.ts';
+
+export { TeamsAdapter, UNREACHABLE_CONVERSATION } from './teams-adapter.ts';
+
+/** Knobs for tests and unusual deployments; production uses the defaults. */
+export interface TeamsAdapterOptions {
+  /** Bot Framework endpoint overrides (tests: a local OpenID document and a fixed-token credential factory). */
+  auth?: AuthenticationOverrides;
+  retry?: Partial<RetryOptions>;
+  limits?: OutboundLimits;
+  clock?: Clock;
+  /** Minimum spacing of streaming requests (Teams: one per second). */
+  streamIntervalMs?: number;
+  /** Time limit of one Bot Connector request. */
+  requestTimeoutMs?: number;
+  /**
+   * Source of Entra group memberships for access control. Default: Microsoft Graph when credentials with a
+   * secret or certificate are configured and `access.allowGroups`/`adminGroups` are used; `null`: none.
+   */
+  groups?: GroupSource | null;
+}
+
+/**
+ * Builds the Teams channel from configuration: `POST /api/messages` and `GET /healthz` on
+ * `config.teams.port` (0: a free port, read `adapter.port` after `start`). With `teams.appId` the endpoint
+ * requires Bot Framework JWTs and a single-tenant app registration (secret or certificate); without it, it
+ * runs in anonymous local mode, which is refused in production (CONFIG_INVALID).
+ */
+export async function createTeamsAdapter(context: AdapterContext, options: TeamsAdapterOptions = {}): Promise<TeamsAdapter> {
+  const { config, state, bot, logger } = context;
+  const credentials = teamsCredentialsOf(config);
+  const authentication = createAuthentication(credentials, options.auth);
+  const cloudAdapter = new PasserelleCloudAdapter(authentication);
+  const clock = options.clock ?? systemClock;
+  const transport = new ConnectorTransport({
+    adapter: cloudAdapter,
+    appId: credentials?.appId ?? '',
+    limiter: new OutboundLimiter(options.limits ?? TEAMS_LIMITS, clock),
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    clock,
+    timeoutMs: options.requestTimeoutMs ?? 15_000,
+    logger,
+  });
+  const groupSource = options.groups === null ? undefined : (options.groups ?? defaultGroupSource(context, credentials));
+  const inbound = new InboundHandler({ state, bot, logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}) });
+  const endpoint = new TeamsEndpoint({
+    port: config.teams.port,
+    cloudAdapter,
+    inbound,
+    anonymous: credentials === undefined,
+    allowedTenants: allowedTenantsOf(config.teams),
+    logger,
+  });
+  if (!credentials) logger.warn('teams endpoint in anonymous local mode: requests are not authenticated (development only)');
+  const streams = new StreamManager(transport, clock, logger, options.streamIntervalMs ?? 1_000);
+  return new TeamsAdapter({ state, logger, transport, streams, endpoint });
+}
+
+function defaultGroupSource(context: AdapterContext, credentials: ReturnType<typeof teamsCredentialsOf>): GroupSource | undefined {
+  const { access, teams } = context.config;
+  if (!credentials || (access.allowGroups.length === 0 && access.adminGroups.length === 0)) return undefined;
+  return new GraphDirectory({
+    tenantId: credentials.tenantId,
+    clientId: credentials.appId,
+    ...(credentials.password ? { clientSecret: credentials.password } : {}),
+    ...(credentials.certificate ? { certificate: credentials.certificate } : {}),
+    authorityHost: teams.authorityHost,
+    graphUrl: teams.graphUrl,
+    logger: context.logger,
+  });
+}

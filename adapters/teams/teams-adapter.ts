@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import { PasserelleError } from '../../bots/errors.ts';
+import type { Logger } from '../../bots/logger.ts';
+import type { ConversationAddress } from '../../bots/message.ts';
+import type { Reply } from '../../bots/reply.ts';
+import type { StateStore } from '../../bots/state/state-store.ts';
+import type { TeamsReference } from './activity-mapper.ts';
+import { ConnectorError } from './connector-http.ts';
+import type { ConnectorTransport, DeliveryTarget } from './connector-transport.ts';
+import type { TeamsEndpoint } from './http-endpoint.ts';
+import { renderReply } from './reply-renderer.ts';
+import type { StreamManager } from './stream-manager.ts';
+import { TypingIndicator } from './typing-indicator.ts';
+
+/**
+ * The Teams channel as the core sees it. Incoming activities arrive through the HTTP endpoint (acknowledged
+ * at once, handled in the background); every reply, inline or proactive, leaves through `send`/`update`,
+ * i.e. a proactive turn on the conversation reference, rate-limited and retried (ConnectorTransport).
+ *
+ * Failure contract of `send`/`update`: a 403 from the Bot Connector outside streaming (bot blocked by the
+ * user, uninstalled, disabled by an admin) marks the stored reference inactive and throws a PasserelleError
+ * INTERNAL (retryable false) with `details.delivery === UNREACHABLE_CONVERSATION`: the caller must not try
+ * again. Other failures throw PasserelleError INTERNAL with `details.delivery === 'failed'` and the
+ * ConnectorError as cause (retries have already been spent).
+ */
+
+/** `details.delivery` of the error thrown when a conversation can no longer be reached (403). */
+export const UNREACHABLE_CONVERSATION = 'conversation-unreachable';
+
+export interface TeamsAdapterParts {
+  state: StateStore;
+  logger: Logger;
+  transport: ConnectorTransport;
+  streams: StreamManager;
+  endpoint: TeamsEndpoint;
+}
+
+export class TeamsAdapter implements ChannelAdapter {
+  readonly name = 'teams' as const;
+  private readonly typingIndicator = new TypingIndicator();
+
+  constructor(private readonly parts: TeamsAdapterParts) {}
+
+  /** Port of the HTTP endpoint: the bound port once started (useful with port 0), else the configured one. */
+  get port(): number {
+    return this.parts.endpoint.port;
+  }
+
+  async start(handler: MessageHandler): Promise<void> {
+    await this.parts.endpoint.listen(handler, this);
+  }
+
+  async stop(): Promise<void> {
+    this.typingIndicator.stopAll();
+    await this.parts.endpoint.close();
+  }
+
+  /** Resolves when every activity received so far has been fully handled (tests, graceful shutdown). */
+  idle(): Promise<void> {
+    return this.parts.endpoint.idle();
+  }
+
+  async send(address: ConversationAddress, reply: Reply): Promise<string> {
+    const target = targetOf(address);
+    this.typingIndicator.stop(target.key);
+    const personal = isPersonalReference(target.reference);
+    return this.deliver(target, async () => {
+      if (reply.kind === 'progress') {
+        if (personal) return this.parts.streams.start(target, reply.text);
+        await this.typingIndicator.start(target.key, () => this.sendTyping(target));
+        return `typing-${randomUUID()}`;
+      }
+      // Teams allows one stream per chat: a reply sent while one is open (an error, a notice) ends it.
+      const open = this.parts.streams.openIn(target.key);
+      if (open) return this.parts.streams.finish(target, open, reply, { personal });
+      return this.parts.transport.post(target, renderReply(reply, { personal }));
+    });
+  }
+
+  async update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
+    const target = targetOf(address);
+    this.typingIndicator.stop(target.key);
+    const personal = isPersonalReference(target.reference);
+    await this.deliver(target, async () => {
+      if (this.parts.streams.has(messageId)) {
+        if (reply.kind === 'progress') await this.parts.streams.update(target, messageId, reply.text);
+        else await this.parts.streams.finish(target, messageId, reply, { personal });
+      } else if (messageId.startsWith('typing-')) {
+        // A progress shown as a typing indicator has no message to replace: the final reply is a new message.
+        if (reply.kind !== 'progress') await this.parts.transport.post(target, renderReply(reply, { personal }));
+      } else {
+        await this.parts.transport.put(target, messageId, renderReply(reply, { personal }));
+      }
+      return messageId;
+    });
+  }
+
+  async typing(address: ConversationAddress): Promise<void> {
+    const target = targetOf(address);
+    await this.deliver(target, async () => {
+      await this.typingIndicator.start(target.key, () => this.sendTyping(target));
+      return '';
+    });
+  }
+
+  /** Teams streams in personal chats only. */
+  canStream(address: ConversationAddress): boolean {
+    return isPersonalReference(address.reference as TeamsReference);
+  }
+
+  private async sendTyping(target: DeliveryTarget): Promise<void> {
+    await this.parts.transport.post(target, { type: 'typing' });
+  }
+
+  /** Runs a delivery and turns connector failures into the documented PasserelleErrors. */
+  private async deliver(target: DeliveryTarget, operation: () => Promise<string>): Promise<string> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof ConnectorError && error.status === 403 && !error.streamNotAllowed) {
+        this.typingIndicator.stop(target.key);
+        await this.parts.state.deactivateReference(target.key, `403 ${error.code ?? 'Forbidden'}`).catch((stateError: unknown) => this.parts.logger.error('could not deactivate Teams reference', { key: target.key, error: stateError }));
+        this.parts.logger.warn('teams conversation unreachable, reference deactivated', { key: target.key, code: error.code });
+        throw new PasserelleError('INTERNAL', { channel: 'teams', delivery: UNREACHABLE_CONVERSATION }, { cause: error });
+      }
+      if (error instanceof PasserelleError) throw error;
+      throw new PasserelleError('INTERNAL', { channel: 'teams', delivery: 'failed' }, { cause: error });
+    }
+  }
+}
+
+function targetOf(address: ConversationAddress): DeliveryTarget {
+  const reference = (address.reference ?? {}) as TeamsReference;
+  return { key: address.key, reference, tenant: reference.conversation?.tenantId || undefined };
+}
+
+function isPersonalReference(reference: TeamsReference): boolean {
+  const type = reference.conversation?.conversationType;
+  return type ? type === 'personal' : reference.conversation?.isGroup !== true;
+}

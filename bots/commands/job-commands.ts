@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
+import type { JobService } from '../../workers/job-service.ts';
+import type { WorkJobInput } from '../../workers/jobs.ts';
+import { PasserelleError, toPasserelleError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Turn } from '../pipeline.ts';
+import { errorReply, notice, progress } from '../reply.ts';
+import { parseSummaryRequest } from './summary-request.ts';
+
+/**
+ * `résume …`, `tâches`, `annule <id>`: long jobs go to the queue with an immediate acknowledgement; the
+ * result comes back later through the deliveries queue and the adapter's send path.
+ */
+export class JobCommands {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly catalog: KnowledgeCatalog,
+    private readonly uploadsDir: string,
+    private readonly maxDocumentBytes: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async summarise(turn: Turn, text: string): Promise<void> {
+    const { message, rights } = turn;
+    const allowed = this.catalog.bases.filter((kb) => rights?.allowedKbs.includes(kb.id));
+    const codes = allowed.flatMap((kb) => kb.codes);
+    const request = parseSummaryRequest(text, message.attachments.length > 0, codes);
+    if (!request.target) {
+      await turn.reply(notice(new PasserelleError('SUMMARY_REQUEST_INVALID').userMessage));
+      return;
+    }
+    const requester = { channel: message.channel, userId: message.sender.id, userHash: rights!.userHash };
+    const common = { requester, address: message.conversation, length: request.length };
+    let job: WorkJobInput;
+    let fingerprint: string;
+    let what: string;
+    try {
+      switch (request.target.type) {
+        case 'document': {
+          const attachment = message.attachments[0]!;
+          if (attachment.size !== undefined && attachment.size > this.maxDocumentBytes) {
+            throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: attachment.size, max: this.maxDocumentBytes });
+          }
+          if (!turn.channel.download) throw new PasserelleError('ATTACHMENT_UNREADABLE', { file: attachment.name, reason: 'ce canal ne permet pas de télécharger les pièces jointes' });
+          const bytes = await turn.channel.download(attachment, this.maxDocumentBytes);
+          if (bytes.length > this.maxDocumentBytes) throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: bytes.length, max: this.maxDocumentBytes });
+          if (bytes.length === 0) throw new PasserelleError('FILE_EMPTY', { file: attachment.name });
+          const sha256 = createHash('sha256').update(bytes).digest('hex');
+          const name = basename(attachment.name).replace(/[^\p{L}\p{N}._ -]/gu, '_') || `document${extname(attachment.name)}`;
+          await mkdir(this.uploadsDir, { recursive: true, mode: 0o700 });
+          const path = join(this.uploadsDir, `${sha256.slice(0, 16)}-${name}`);
+          await writeFile(path, bytes, { mode: 0o600 });
+          job = { kind: 'summarise-document', ...common, file: { path, name, size: bytes.length, sha256 } };
+          fingerprint = sha256;
+          what = `du document « ${name} » (${Math.ceil(bytes.length / 1024)} Ko)`;
+          break;
+        }
+        case 'conversation': {
+          if (!turn.channel.history) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
+          const messages = (await turn.channel.history(message.conversation, 300)).filter((entry) => entry.text.trim());
+          if (messages.length === 0) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
+          job = { kind: 'summarise-conversation', ...common, messages };
+          fingerprint = createHash('sha256').update(JSON.stringify(messages)).digest('hex');
+          what = `des ${messages.length} derniers messages de cette conversation`;
+          break;
+        }
+        default: {
+          const target = request.target;
+          const code = target.code ?? codes[0];
+          const kb = allowed.find((base) => code !== undefined && base.codes.includes(code));
+          if (!code || !kb) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
+          const part = target.type === 'code-articles' ? { type: 'articles' as const, from: target.from, to: target.to } : { type: 'heading' as const, label: target.label };
+          job = { kind: 'summarise-code', ...common, kb: kb.id, code, part };
+          fingerprint = `${kb.id}|${code}|${JSON.stringify(part)}`;
+          what = part.type === 'articles' ? `des articles ${part.from} à ${part.to} du ${code}` : `de « ${part.label} » du ${code}`;
+        }
+      }
+    } catch (error) {
+      await turn.reply(errorReply(toPasserelleError(error).userMessage));
+      return;
+    }
+    await this.enqueue(turn, job, fingerprint, `résumé ${request.length === 'court' ? 'court' : 'détaillé'} ${what}`);
+  }
+
+  async list(turn: Turn): Promise<void> {
+    try {
+      const jobs = await this.jobs.list(turn.rights!.userHash);
+      if (jobs.length === 0) {
+        await turn.reply(notice('Vous n’avez aucune tâche en cours.'));
+        return;
+      }
+      const lines = jobs.map((job) => `- \`${job.id}\` — ${describe(job.data)} — ${STATE_LABELS[job.state] ?? job.state}${job.state === 'active' ? ` (${job.progress} %)` : ''}`);
+      await turn.reply(notice(`Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`));
+    } catch (error) {
+      await turn.reply(errorReply(toPasserelleError(error).userMessage));
+    }
+  }
+
+  async cancel(turn: Turn, id: string): Promise<void> {
+    if (!id) {
+      await turn.reply(notice('Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).'));
+      return;
+    }
+    try {
+      await this.jobs.cancel(id, turn.rights!.userHash, turn.rights!.isAdmin);
+      await turn.reply(notice(`Tâche \`${id}\` annulée.`));
+    } catch (error) {
+      await turn.reply(errorReply(toPasserelleError(error).userMessage));
+    }
+  }
+
+  private async enqueue(turn: Turn, job: WorkJobInput, fingerprint: string, what: string): Promise<void> {
+    const ackId = await turn.reply(progress(`🕑 Demande reçue : ${what}. Mise en file…`));
+    try {
+      const submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint);
+      const text = submitted.created
+        ? `🕑 Tâche \`${submitted.id}\` enregistrée : ${what}. ${submitted.ahead > 0 ? `${submitted.ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${submitted.id} » pour l’annuler.${this.jobs.durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`
+        : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`;
+      await turn.channel.update(turn.message.conversation, ackId, progress(text));
+    } catch (error) {
+      const failure = toPasserelleError(error);
+      this.logger.warn('job submission failed', { code: failure.code, error: failure.cause ?? failure });
+      await turn.channel.update(turn.message.conversation, ackId, errorReply(failure.userMessage));
+    }
+  }
+}
+
+const STATE_LABELS: Record<string, string> = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
+
+function describe(job: WorkJobInput): string {
+  switch (job.kind) {
+    case 'summarise-document':
+      return `résumé de « ${job.file.name} »`;
+    case 'summarise-conversation':
+      return 'résumé de conversation';
+    case 'summarise-code':
+      return job.part.type === 'articles' ? `résumé des articles ${job.part.from} à ${job.part.to}` : `résumé de « ${job.part.label} »`;
+    case 'reingest':
+      return `réindexation de la base ${job.kb}`;
+  }
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import * as say from '../../../bots/user-messages.ts';
+import { LEGIFRANCE } from './corpus.ts';
+import { answerOf, startHarness, type Harness } from './harness.ts';
+
+describe('answers without a model: extractive, abstention, refusal', function () {
+  this.timeout(30_000);
+  let harness: Harness;
+  let conversation = 0;
+  const ask = async (text: string) => answerOf(await harness.say(text, { conversation: { key: `teams:extractive-${++conversation}`, reference: {} } }));
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => harness.close());
+
+  it('quotes the passages with [n] markers, cites them, and reminds to check the source', async () => {
+    const reply = await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
+    assert.equal(reply.kind, 'answer');
+    assert.equal(reply.aiGenerated, true);
+    assert.equal(reply.feedback, true);
+    assert.match(reply.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> Pour l’application des dispositions du présent code/);
+    assert.ok(reply.text.endsWith(say.CHECK_SOURCE_EXTRACTIVE));
+    assert.deepEqual(reply.suggestedActions, ['sources']);
+    const [first] = reply.citations;
+    assert.deepEqual(
+      { index: first?.index, id: first?.id, kb: first?.kb, title: first?.title, url: first?.url },
+      { index: 1, id: 'CD-60#0', kb: 'legal', title: 'Code des douanes, art. 60', url: `${LEGIFRANCE}CD-60` },
+    );
+    for (const citation of reply.citations) {
+      assert.ok(reply.text.includes(`[${citation.index}]`));
+      assert.ok(citation.title.length <= 80 && citation.abstract.length <= 160 && citation.abstract.length > 0);
+    }
+  });
+
+  it('keeps citation titles within 80 characters for long Q/A titles', async () => {
+    const reply = await ask('Combien de jours de congés annuels pour un fonctionnaire ?');
+    assert.equal(reply.citations[0]?.id, 'RH-conges#0');
+    assert.ok(reply.citations[0]!.title.length <= 80);
+    assert.ok(reply.citations[0]!.title.endsWith('…'));
+    assert.equal(reply.citations[0]?.url, 'https://rh.example.gouv.fr/conges-annuels');
+  });
+
+  it('puts the article a question names first', async () => {
+    const reply = await ask('Que prévoit l’article 414 sur la visite des marchandises et des moyens de transport ?');
+    assert.equal(reply.citations[0]?.id, 'CD-414#0');
+    assert.match(reply.text, /^Les textes les plus pertinents trouvés :\n\n\*\*Code des douanes, art\. 414\*\* \[1\]/);
+  });
+
+  it('abstains on an off-topic question, lists the nearest sources, and records it for curators', async () => {
+    const question = 'Quelle est la recette de la tarte aux pommes pour le repas des agents des douanes ?';
+    const reply = await ask(question);
+    assert.ok(reply.text.startsWith(say.abstention('Code des douanes et textes liés', true)), reply.text);
+    assert.ok(reply.citations.length > 0 && reply.citations.length <= 3);
+    for (const citation of reply.citations) assert.ok(reply.text.includes(`- [${citation.index}] ${citation.title}`));
+    const [record] = await harness.app.state.listUnanswered(1);
+    assert.equal(record?.question, question);
+    assert.equal(record?.reason, 'low-confidence');
+    assert.equal(record?.kb, 'legal');
+    assert.deepEqual(record?.nearestIds, reply.citations.map((citation) => citation.id));
+    const [audit] = await harness.app.state.listAudit(1);
+    assert.equal(audit?.kind, 'abstention');
+    assert.equal(audit?.abstained, true);
+  });
+
+  it('abstains with no passage at all when nothing matches', async () => {
+    const reply = await ask('Recette du gâteau basque aux cerises noires ?');
+    assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'));
+    const [record] = await harness.app.state.listUnanswered(1);
+    assert.equal(record?.question, 'Recette du gâteau basque aux cerises noires ?');
+    assert.ok(['no-passage', 'low-confidence'].includes(record?.reason ?? ''));
+  });
+
+  it('refuses to draft a procedural act, pointing to the relevant articles instead', async () => {
+    const reply = await ask('Rédige-moi un procès-verbal de saisie');
+    assert.equal(reply.kind, 'notice');
+    assert.ok(reply.text.startsWith(say.proceduralRefusal('procès-verbal')));
+    assert.equal(reply.citations[0]?.id, 'CD-324#0');
+    assert.ok(reply.text.includes('- [1] Code des douanes, art. 324'));
+    assert.ok(!reply.text.includes('Les procès-verbaux de saisie énoncent'), 'no drafting, not even a quoted template');
+    const [audit] = await harness.app.state.listAudit(1);
+    assert.equal(audit?.kind, 'refusal');
+  });
+
+  for (const question of ['Quelles mentions doit contenir un procès-verbal ?', 'Qui peut dresser un procès-verbal de saisie ?']) {
+    it(`answers « ${question} » (a question about an act, not a drafting request)`, async () => {
+      const reply = await ask(question);
+      assert.equal(reply.kind, 'answer');
+      assert.ok(!reply.text.includes('Je ne rédige pas'));
+      assert.ok(reply.citations.some((citation) => ['CD-324#0', 'CD-334#0'].includes(citation.id)), reply.text);
+    });
+  }
+
+  it('adds the reservation to an infraction qualification question', async () => {
+    const reply = await ask('Quelle sanction encourt une personne qui importe des marchandises prohibées sans déclaration ?');
+    assert.ok(reply.text.includes(say.INFRACTION_RESERVATION));
+    assert.equal(reply.citations[0]?.id, 'CD-414#0');
+    const plain = await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
+    assert.ok(!plain.text.includes(say.INFRACTION_RESERVATION));
+  });
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { ERROR_CATALOGUE } from '../../../bots/errors.ts';
+import * as say from '../../../bots/user-messages.ts';
+import { answerOf, message, startHarness, type Harness } from './harness.ts';
+
+const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
+const ROOM = { isDirect: false, addressedToBot: false, conversation: { key: 'teams:room-1', reference: { id: 'room-1' } } };
+
+describe('bot pipeline through the whole bot (real SQLite state, real embedded store)', function () {
+  this.timeout(30_000);
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness({
+      env: { PASSERELLE_RATE_LIMIT_PER_MINUTE: '4' },
+      overrides: { access: { allow: ['*@douane.finances.gouv.fr'] } },
+    });
+  });
+  after(async () => harness.close());
+
+  const texts = (replies: Array<{ text: string }>) => replies.map((reply) => reply.text);
+  let user = 0;
+  const newUser = () => ({ id: `agent-${++user}@douane.finances.gouv.fr` });
+
+  it('runs the stages in the documented order', () => {
+    const pipeline = (harness.app.bot as unknown as { pipeline: { names: string[] } }).pipeline;
+    assert.deepEqual(pipeline.names, ['dedupe', 'access', 'addressed', 'rate-limit', 'input-guard', 'ai-notice', 'dispatch']);
+  });
+
+  it('answers a message delivered twice only once', async () => {
+    const sender = newUser();
+    const incoming = message(QUESTION, { sender });
+    await harness.app.bot.handle(incoming);
+    const count = harness.channel.sent.length;
+    await harness.app.bot.handle({ ...incoming });
+    assert.equal(harness.channel.sent.length, count);
+    assert.equal(harness.channel.sent.filter((entry) => entry.reply.kind === 'answer').length >= 1, true);
+  });
+
+  it('refuses a sender outside the allowed patterns, but only when addressed', async () => {
+    const intruder = { id: 'intrus@example.com' };
+    assert.deepEqual(texts(await harness.say(QUESTION, { sender: intruder })), [say.ACCESS_DENIED]);
+    assert.deepEqual(await harness.say(QUESTION, { sender: intruder, ...ROOM }), []);
+    assert.deepEqual(await harness.say(QUESTION, { sender: intruder, ...ROOM, addressedToBot: true }).then(texts), [say.ACCESS_DENIED]);
+  });
+
+  it('stays silent in a room when not addressed, and answers when mentioned', async () => {
+    const sender = newUser();
+    assert.deepEqual(await harness.say(QUESTION, { sender, ...ROOM }), []);
+    const replies = await harness.say(QUESTION, { sender, ...ROOM, addressedToBot: true });
+    assert.equal(answerOf(replies).kind, 'answer');
+  });
+
+  it('warns once when a user exceeds the rate limit, then drops silently', async () => {
+    const sender = newUser();
+    const all: string[][] = [];
+    for (let i = 0; i < 6; i++) all.push(texts(await harness.say('aide', { sender })));
+    assert.ok(all.slice(0, 4).every((replies) => replies.some((text) => text.includes('Passerelle — aide'))));
+    assert.deepEqual(all[4], [say.RATE_LIMITED]);
+    assert.deepEqual(all[5], []);
+  });
+
+  for (const [label, text, expected] of [
+    ['an empty message', '', say.EMPTY_MESSAGE],
+    ['only whitespace', '   \n\t ', say.EMPTY_MESSAGE],
+    ['only emoji', '🙂👍', say.EMPTY_MESSAGE],
+    ['100 KB of text', 'douane '.repeat(15_000), say.messageTooLong(105_000, 4_000)],
+    ['binary junk with NULs', '\u0000\u0001\u0002PK\u0003\u0004\u0000\u0000\u0000\u0000\u0014\u0000', say.UNREADABLE_MESSAGE],
+  ] as const) {
+    it(`answers ${label} with a clear notice and nothing else`, async () => {
+      const replies = await harness.say(text, { sender: newUser() });
+      assert.deepEqual(texts(replies), [expected]);
+    });
+  }
+
+  it('shows the AI notice exactly once per user, before the first answer', async () => {
+    const sender = newUser();
+    const first = await harness.say(QUESTION, { sender });
+    const second = await harness.say('Que dit l’article 414 ?', { sender });
+    assert.deepEqual(first.map((reply) => reply.kind), ['notice', 'answer']);
+    assert.equal(first[0]?.text, say.AI_NOTICE);
+    assert.ok(second.every((reply) => reply.text !== say.AI_NOTICE));
+    const other = await harness.say(QUESTION, { sender: newUser() });
+    assert.equal(other[0]?.text, say.AI_NOTICE);
+  });
+
+  it('contains a failing stage: French catalogue message, cause not leaked, bot still answering', async () => {
+    const sender = newUser();
+    await harness.say('aide', { sender });
+    const stub = sinon.stub(harness.app.state, 'recordAudit').rejects(new Error('SQLITE_FULL: database or disk is full at /srv/secret/state.sqlite'));
+    let replies;
+    try {
+      replies = await harness.say(QUESTION, { sender });
+    } finally {
+      stub.restore();
+    }
+    assert.deepEqual(replies.map((reply) => [reply.kind, reply.text]), [['error', ERROR_CATALOGUE.INTERNAL.userMessage]]);
+    assert.ok(!JSON.stringify(replies).includes('SQLITE_FULL') && !JSON.stringify(replies).includes('/srv/secret'));
+    assert.equal(answerOf(await harness.say(QUESTION, { sender })).kind, 'answer');
+  });
+});

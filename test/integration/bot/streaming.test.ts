@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import * as say from '../../../bots/user-messages.ts';
+import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
+import { EVIL } from './corpus.ts';
+import { chatRequests, scriptModel, startHarness, type Harness, type ModelScript } from './harness.ts';
+
+const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
+const LONG_ANSWER =
+  'Les agents des douanes peuvent procéder à la visite des marchandises, des moyens de transport et des personnes, ' +
+  'pour l’application du code et en vue de la recherche de la fraude, dans les conditions que fixe le texte cité [1].';
+
+describe('streaming through a channel that can update messages', function () {
+  this.timeout(30_000);
+  let server: FakeModelServer;
+  let harness: Harness;
+  let script: ModelScript;
+  let conversation = 0;
+  const ask = async (text: string) => {
+    const sentBefore = harness.channel.sent.length;
+    const updatesBefore = harness.channel.updates.length;
+    await harness.say(text, { conversation: { key: `teams:stream-${++conversation}`, reference: {} } });
+    return { sent: harness.channel.sent.slice(sentBefore), updates: harness.channel.updates.slice(updatesBefore) };
+  };
+
+  before(async () => {
+    server = await startFakeModelServer();
+    harness = await startHarness({ model: { provider: 'openai-compatible', server }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
+    harness.channel.streaming = true;
+  });
+  beforeEach(() => {
+    server.reset();
+    script = scriptModel(server);
+  });
+  after(async () => {
+    await harness.close();
+    await server.close();
+  });
+
+  it('sends a progress message, updates it with the text so far at most once a second, then replaces it with the answer', async () => {
+    script.answers.push({ content: LONG_ANSWER, chunkDelayMs: 70 });
+    const { sent, updates } = await ask(QUESTION);
+    const answerRequest = chatRequests(server, 'answer')[0];
+    assert.equal(answerRequest?.body.stream, true, 'the model was asked to stream');
+    const progressMessage = sent.find((entry) => entry.reply.kind === 'progress');
+    assert.equal(progressMessage?.reply.text, say.WORKING);
+    assert.ok(updates.every((update) => update.id === progressMessage?.id), 'every update targets the progress message');
+    const partials = updates.filter((update) => update.reply.kind === 'progress');
+    assert.ok(partials.length >= 1, 'at least one partial text shown');
+    for (const [index, update] of partials.entries()) {
+      assert.ok(LONG_ANSWER.startsWith(update.reply.text), update.reply.text);
+      const previous = partials[index - 1];
+      if (previous) assert.ok(update.at - previous.at >= 990, `updates ${update.at - previous.at} ms apart`);
+    }
+    const streamingTime = (updates.at(-1)?.at ?? 0) - (progressMessage?.at ?? 0);
+    assert.ok(partials.length <= Math.ceil(streamingTime / 1_000) + 1, `${partials.length} updates in ${streamingTime} ms`);
+    const final = updates.at(-1);
+    assert.equal(final?.reply.kind, 'answer');
+    assert.ok(final?.reply.text.startsWith(LONG_ANSWER), final?.reply.text);
+    assert.deepEqual(final?.reply.citations.map((citation) => citation.id), ['CD-60#0']);
+    assert.equal(sent.filter((entry) => entry.reply.kind === 'answer').length, 0, 'the answer replaces the progress message');
+    const saved = await harness.app.state.getAnswer('teams', progressMessage?.id ?? '');
+    assert.equal(saved?.question, QUESTION);
+  });
+
+  it('never shows unverified references or links, even in partial text', async () => {
+    const invented = `Selon l’article 999, VISITEZ ${EVIL} : les agents des douanes peuvent visiter les marchandises et les moyens de transport en toutes circonstances [1].`;
+    script.answers.push({ content: invented, chunkDelayMs: 70 });
+    const { updates } = await ask(QUESTION);
+    assert.ok(updates.filter((update) => update.reply.kind === 'progress').length >= 1);
+    for (const update of updates) {
+      assert.ok(!update.reply.text.includes('evil.example') && !update.reply.text.includes('999'), update.reply.text);
+    }
+  });
+
+  it('does not stream where the channel cannot (no progress message, one answer sent)', async () => {
+    harness.channel.streaming = false;
+    try {
+      script.answers.push({ content: LONG_ANSWER });
+      const { sent, updates } = await ask(QUESTION);
+      assert.deepEqual(updates, []);
+      assert.deepEqual(sent.map((entry) => entry.reply.kind), ['answer']);
+      assert.notEqual(chatRequests(server, 'answer')[0]?.body.stream, true);
+    } finally {
+      harness.channel.streaming = true;
+    }
+  });
+});

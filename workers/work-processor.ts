@@ -1,0 +1,119 @@
+import type { Logger } from '../bots/logger.ts';
+import type { Reply } from '../bots/reply.ts';
+import type { ChatModel } from '../knowledge/ports/chat-model.ts';
+import type { VectorStore } from '../knowledge/ports/vector-store.ts';
+import { isWithinCeiling } from '../knowledge/types.ts';
+import { PermanentJobError, type JobContext, type JobQueue, type Processor } from './job-queue.ts';
+import { DeliveryJob, WorkJob, type WorkJobInput } from './jobs.ts';
+import { extractiveSummary } from './summarisation/extractive-summariser.ts';
+import { modelSummary } from './summarisation/model-summariser.ts';
+import { codeSections, conversationSections, documentSections, type SectionsWithMeta } from './summarisation/summary-sources.ts';
+import type { SummaryResult } from './summarisation/summary-types.ts';
+
+/**
+ * Runs one work job (in `passerelle worker`, or in the bot process with the in-process queue) and hands
+ * every message for the user to the deliveries queue: progress updates, the result, or a clear failure.
+ * Delivery job ids derive from the work job id, so a job that runs twice (stalled, retried) still
+ * delivers its result once.
+ */
+
+export interface WorkProcessorDependencies {
+  store: VectorStore;
+  model: ChatModel | undefined;
+  deliveries: JobQueue<DeliveryJob>;
+  /** Re-ingests a base's sources; returns a French report line. */
+  reingest(kb: string): Promise<string>;
+  maxChunkChars: number;
+  /** Attempts configured for work jobs: the last one falls back to an extractive summary. */
+  attempts: number;
+  logger: Logger;
+}
+
+export function createWorkProcessor(dependencies: WorkProcessorDependencies): Processor<WorkJobInput> {
+  const { deliveries, logger } = dependencies;
+  return async (raw, context) => {
+    const parsed = WorkJob.safeParse(raw);
+    if (!parsed.success) throw new PermanentJobError(`invalid job payload: ${parsed.error.message}`, 'Tâche invalide.');
+    const job = parsed.data;
+    const deliver = (suffix: string, action: 'send' | 'update', reply: Reply, messageId?: string) =>
+      deliveries.add(
+        { action, address: job.address, channel: job.requester.channel, ...(messageId ? { messageId } : {}), reply: stripAnswerOf(reply), jobId: context.id },
+        { jobId: `${context.id}:${suffix}`, attempts: 5, backoffMs: 1_000, priority: 1 },
+      );
+    let lastStep = -1;
+    const progress = async (done: number, total: number) => {
+      const percent = total === 0 ? 100 : Math.round((done / total) * 100);
+      await context.reportProgress(percent);
+      const step = Math.floor(percent / 25);
+      if (job.progressMessageId && step > lastStep && percent < 100) {
+        lastStep = step;
+        await deliver(`progress-${step}`, 'update', progressReply(`⏳ Tâche ${context.id} : ${percent} %`), job.progressMessageId);
+      }
+    };
+    try {
+      if (job.kind === 'reingest') {
+        const report = await dependencies.reingest(job.kb);
+        await deliver('result', 'send', answer(`✅ Réindexation de la base ${job.kb} terminée.\n\n${report}`, false));
+        return;
+      }
+      const source = await sections(job, dependencies);
+      await progress(0, 1);
+      const result = await summarise(source, job.length, dependencies, context, progress);
+      await context.reportProgress(100);
+      if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(`✅ Tâche ${context.id} terminée.`), job.progressMessageId);
+      await deliver('result', 'send', answer(`${result.markdown}\n\n${result.method === 'model' ? '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.' : ''}`.trim(), true));
+      logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
+    } catch (error) {
+      if (context.signal.aborted && String((context.signal.reason as Error | undefined)?.message) === 'cancelled') throw error;
+      const final = error instanceof PermanentJobError || context.attempt >= dependencies.attempts || context.signal.aborted;
+      if (final) {
+        const message = error instanceof PermanentJobError ? error.userMessage : context.signal.aborted ? 'La tâche a dépassé le temps autorisé et a été arrêtée.' : 'La tâche a échoué après plusieurs essais.';
+        await deliver('failure', 'send', { kind: 'error', text: `❌ Tâche ${context.id} : ${message}`, citations: [], suggestedActions: [], aiGenerated: false, feedback: false });
+      }
+      throw error;
+    }
+  };
+}
+
+async function sections(job: Exclude<WorkJob, { kind: 'reingest' }>, dependencies: WorkProcessorDependencies): Promise<SectionsWithMeta> {
+  switch (job.kind) {
+    case 'summarise-document':
+      return documentSections(job.file, dependencies.maxChunkChars);
+    case 'summarise-code':
+      return codeSections(dependencies.store, job.kb, job.code, job.part);
+    case 'summarise-conversation':
+      return conversationSections(job.messages, 'Conversation');
+  }
+}
+
+async function summarise(
+  source: SectionsWithMeta,
+  length: 'court' | 'detaille',
+  dependencies: WorkProcessorDependencies,
+  context: JobContext,
+  progress: (done: number, total: number) => Promise<void>,
+): Promise<SummaryResult> {
+  const input = { title: source.title, sections: source.sections, length };
+  const model = dependencies.model;
+  if (!model || !isWithinCeiling(source.classification, model.ceiling)) return extractiveSummary(input);
+  try {
+    return await modelSummary(model, input, context.signal, progress);
+  } catch (error) {
+    if (context.signal.aborted || context.attempt < dependencies.attempts) throw error;
+    dependencies.logger.warn('model summary failed on the last attempt, extractive instead', { job: context.id, error });
+    return extractiveSummary(input);
+  }
+}
+
+function answer(text: string, aiGenerated: boolean): Reply {
+  return { kind: 'answer', text, citations: [], suggestedActions: [], aiGenerated, feedback: false };
+}
+
+function progressReply(text: string): Reply {
+  return { kind: 'progress', text, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
+}
+
+function stripAnswerOf(reply: Reply): DeliveryJob['reply'] {
+  const { answerOf: _ignored, ...rest } = reply;
+  return rest;
+}
