@@ -122,8 +122,9 @@ export class AnswerService {
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
     const confidence = retrievalConfidence(withoutPersonalData(searchQuery), passages);
     const kbName = this.catalog.get(route.kb).name;
+    const languageNote = looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question) ? say.ANSWER_IN_FRENCH_NOTE : undefined;
     if (passages.length === 0 || confidence < this.settings.abstainBelow) {
-      return this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName);
+      return this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName, languageNote);
     }
 
     const cacheKey = this.cacheKey(searchQuery === question ? question : `${question}\n${searchQuery}`, route, passages);
@@ -135,7 +136,7 @@ export class AnswerService {
 
     const notes: string[] = [];
     if (route.alsoKb) notes.push(say.routedToTwoBases(kbName, this.catalog.get(route.alsoKb).name));
-    if (looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question)) notes.push(say.ANSWER_IN_FRENCH_NOTE);
+    if (languageNote) notes.push(languageNote);
 
     let draft: DraftAnswer;
     let mode: AnswerMode = 'extractive';
@@ -148,7 +149,7 @@ export class AnswerService {
         const verified = verifyCitations(generated, cleared);
         if (verified.rejected) {
           this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb });
-          return this.abstain(request, route, passages, verified.rejected, usage, kbName);
+          return this.abstain(request, route, passages, verified.rejected, usage, kbName, languageNote);
         }
         draft = { text: verified.text, citations: verified.citations };
         altered = verified.altered;
@@ -291,6 +292,7 @@ export class AnswerService {
     reason: string,
     usage: TokenUsage,
     kbName: string,
+    note?: string,
   ): Promise<AnswerOutcome> {
     const nearest = passages.slice(0, 3).map((passage, index) => citationOf(passage.chunk, index + 1));
     await this.state.recordUnanswered({
@@ -306,7 +308,7 @@ export class AnswerService {
     return {
       reply: {
         kind: 'answer',
-        text: [say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
+        text: [note, say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
         citations: nearest.map(toCitation),
         suggestedActions: ['aide'],
         aiGenerated: true,

@@ -90,3 +90,4 @@ export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question
 export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
+export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { PasserelleError } from '../bots/errors.ts';
 import { createLogger, type Logger } from '../bots/logger.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -47,6 +47,7 @@ function ensureDataDir(dataDir: string, create: boolean): void {
       if (!create) throw new Error('missing');
       mkdirSync(dataDir, { recursive: true });
     }
+    if (!statSync(dataDir).isDirectory()) throw new Error('not a directory');
     accessSync(dataDir, constants.R_OK | constants.W_OK);
   } catch (error) {
     throw new PasserelleError('DATA_DIR_UNAVAILABLE', { path: dataDir }, { cause: error });

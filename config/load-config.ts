@@ -44,6 +44,10 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
   ['PASSERELLE_STATE', ['state', 'kind'], 'string'],
   ['REDIS_URL', ['queue', 'redisUrl'], 'string'],
+  ['PASSERELLE_ADMIN_PORT', ['announcements', 'adminPort'], 'number'],
+  ['PASSERELLE_ADMIN_TOKEN', ['announcements', 'adminToken'], 'string'],
+  ['ANNOUNCE_TEAMS_PER_SECOND', ['announcements', 'teamsPerSecond'], 'number'],
+  ['ANNOUNCE_MATRIX_PER_SECOND', ['announcements', 'matrixPerSecond'], 'number'],
   ['PASSERELLE_QUEUE_PREFIX', ['queue', 'prefix'], 'string'],
   ['PASSERELLE_WORKER_CONCURRENCY', ['queue', 'workerConcurrency'], 'number'],
   ['PASSERELLE_MAX_JOBS_PER_USER', ['queue', 'maxJobsPerUser'], 'number'],
@@ -70,7 +74,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],
 ];
 
-const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile)$/i;
+const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile|adminToken)$/i;
 
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
@@ -109,10 +113,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   }
   if (!raw.environment && env.NODE_ENV && ['development', 'production', 'test'].includes(env.NODE_ENV)) raw.environment = env.NODE_ENV;
   if (options.overrides) deepMerge(raw, options.overrides);
+  // Sovereignty: LangChain would send every prompt to LangSmith (a US cloud) when tracing is on.
+  for (const name of ['LANGSMITH_TRACING', 'LANGCHAIN_TRACING_V2', 'LANGCHAIN_TRACING']) {
+    if (env[name] && /^(1|true)$/i.test(env[name] ?? '')) problems.push(`${name} doit rester désactivé : le traçage LangSmith enverrait les échanges hors de l’infrastructure`);
+  }
 
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(racine)'} : ${issue.message}`);
+    // zod skips cross-field checks while fields are invalid: run them on what is valid, so every problem is reported at once.
+    for (const problem of crossFieldProblems(raw)) if (!problems.some((known) => known.startsWith(problem.split(' : ')[0] as string))) problems.push(problem);
   }
   if (problems.length > 0 || !parsed.success) {
     throw new PasserelleError('CONFIG_INVALID', { problems: problems.join(' ; ') });
@@ -120,6 +130,21 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const config = parsed.data;
   config.dataDir = resolve(config.dataDir);
   return deepFreeze(config);
+}
+
+/** The schema's cross-field rules, applied to raw values when the schema as a whole failed. */
+function crossFieldProblems(raw: Raw): string[] {
+  const problems: string[] = [];
+  const get = (path: string[]): unknown => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Raw)[key] : undefined), raw);
+  if (get(['vectorStore', 'kind']) === 'qdrant' && !get(['vectorStore', 'qdrant', 'url'])) problems.push('vectorStore.qdrant.url : QDRANT_URL est requis quand le stockage est qdrant');
+  for (const key of ['embeddings', 'chatModel']) {
+    const provider = get([key, 'provider']);
+    if (provider !== 'mistral' && provider !== 'openai-compatible') continue;
+    if (!get([key, 'model'])) problems.push(`${key}.model : modèle requis`);
+    if (provider === 'openai-compatible' && !get([key, 'url'])) problems.push(`${key}.url : URL requise pour un point d’accès compatible OpenAI`);
+  }
+  if (get(['state', 'kind']) === 'postgres' && !get(['state', 'databaseUrl'])) problems.push('state.databaseUrl : DATABASE_URL est requis quand l’état est dans PostgreSQL');
+  return problems;
 }
 
 function convert(value: string, type: 'string' | 'number' | 'boolean' | 'list'): unknown {

@@ -168,6 +168,19 @@ export const ConfigSchema = z
         displayName: z.string().default('Passerelle'),
       })
       .default({ enabled: false, allowedInviters: [], allowedServers: [], requestsPerSecond: 1, displayName: 'Passerelle' }),
+    announcements: z
+      .object({
+        /** Admin HTTP API (POST /admin/announcements, GET /admin/announcements/:id); disabled without a token. */
+        adminPort: z.number().int().min(0).max(65_535).default(8088),
+        adminToken: z.string().min(24, 'au moins 24 caractères').optional(),
+        /** Teams sends per second for the whole tenant (Teams allows 50 requests/s per app per tenant). */
+        teamsPerSecond: z.number().positive().max(50).default(40),
+        /** Tchap sends per second (its bot guidance asks for about 1). */
+        matrixPerSecond: z.number().positive().default(1),
+        /** Largest announcement, characters. */
+        maxChars: z.number().int().positive().default(20_000),
+      })
+      .default({ adminPort: 8088, teamsPerSecond: 40, matrixPerSecond: 1, maxChars: 20_000 }),
     queue: z
       .object({
         /** redis://… : bull queues (durable). Absent: in-process queue (not durable). */

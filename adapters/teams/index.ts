@@ -11,7 +11,7 @@ import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
 import { StreamManager } from './stream-manager.ts';
 import { TeamsAdapter } from './teams-adapter.ts';
 
-export { TeamsAdapter, UNREACHABLE_CONVERSATION } from './teams-adapter.ts';
+export { TeamsAdapter } from './teams-adapter.ts';
 
 /** Knobs for tests and unusual deployments; production uses the defaults. */
 export interface TeamsAdapterOptions {

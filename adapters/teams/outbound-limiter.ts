@@ -1,11 +1,11 @@
 /**
- * In-memory token buckets for outgoing Bot Connector requests, at Teams' published bot limits: per
+ * In-memory rate limits for outgoing Bot Connector requests, at Teams' published bot limits: per
  * conversation 7 per second and 60 per 30 seconds, per tenant 50 per second. Requests wait their turn
  * (first come, first served within a conversation); nothing is ever dropped. One process only: several
  * replicas would each apply the limits (the 429 handling of the delivery policy covers the rest).
  */
 
-/** `capacity` requests per `windowMs`, refilled continuously (a burst of `capacity` is allowed). */
+/** At most `capacity` requests in any `windowMs` (a burst of `capacity` is allowed). */
 export interface RateLimit {
   capacity: number;
   windowMs: number;
@@ -35,44 +35,41 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
+/**
+ * "At most `capacity` requests in any `windowMs`", kept exactly with the send times of the last `capacity`
+ * requests (a sliding-window log). A continuously refilled token bucket of the same capacity and rate
+ * would let up to twice the limit through in one window (a full burst plus the refill), which Teams
+ * answers with 429; the log never does, at full throughput.
+ */
+class SlidingWindow {
+  private readonly times: number[] = [];
 
-  constructor(
-    private readonly limit: RateLimit,
-    now: number,
-  ) {
-    this.tokens = limit.capacity;
-    this.updatedAt = now;
-  }
+  constructor(private readonly limit: RateLimit) {}
 
-  /** Milliseconds until one token is available (0: available now). */
+  /** Milliseconds until one more request fits in the window (0: now). */
   waitFor(now: number): number {
-    this.refill(now);
-    if (this.tokens >= 1) return 0;
-    return Math.ceil(((1 - this.tokens) * this.limit.windowMs) / this.limit.capacity);
+    this.prune(now);
+    if (this.times.length < this.limit.capacity) return 0;
+    return (this.times[0] as number) + this.limit.windowMs - now;
   }
 
-  take(): void {
-    this.tokens -= 1;
+  take(now: number): void {
+    this.times.push(now);
   }
 
-  /** Full again: forgetting the bucket changes nothing. */
-  isFull(now: number): boolean {
-    this.refill(now);
-    return this.tokens >= this.limit.capacity;
+  /** No request in the window any more: forgetting it changes nothing. */
+  isIdle(now: number): boolean {
+    this.prune(now);
+    return this.times.length === 0;
   }
 
-  private refill(now: number): void {
-    const elapsed = Math.max(0, now - this.updatedAt);
-    this.tokens = Math.min(this.limit.capacity, this.tokens + (elapsed * this.limit.capacity) / this.limit.windowMs);
-    this.updatedAt = now;
+  private prune(now: number): void {
+    while (this.times.length > 0 && (this.times[0] as number) <= now - this.limit.windowMs) this.times.shift();
   }
 }
 
 export class OutboundLimiter {
-  private readonly buckets = new Map<string, TokenBucket[]>();
+  private readonly windows = new Map<string, SlidingWindow[]>();
   private readonly tails = new Map<string, Promise<void>>();
 
   constructor(
@@ -95,31 +92,31 @@ export class OutboundLimiter {
   private async take(conversationKey: string, tenant: string | undefined): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      const buckets = [
-        ...this.bucketsFor(`conversation:${conversationKey}`, this.limits.perConversation, now),
-        ...(tenant ? this.bucketsFor(`tenant:${tenant}`, this.limits.perTenant, now) : []),
+      const windows = [
+        ...this.windowsFor(`conversation:${conversationKey}`, this.limits.perConversation, now),
+        ...(tenant ? this.windowsFor(`tenant:${tenant}`, this.limits.perTenant, now) : []),
       ];
-      const wait = Math.max(0, ...buckets.map((bucket) => bucket.waitFor(now)));
+      const wait = Math.max(0, ...windows.map((window) => window.waitFor(now)));
       if (wait === 0) {
-        for (const bucket of buckets) bucket.take();
+        for (const window of windows) window.take(now);
         return;
       }
       await this.clock.sleep(wait);
     }
   }
 
-  private bucketsFor(key: string, limits: readonly RateLimit[], now: number): TokenBucket[] {
-    let buckets = this.buckets.get(key);
-    if (!buckets) {
-      if (this.buckets.size >= 10_000) this.prune(now);
-      buckets = limits.map((limit) => new TokenBucket(limit, now));
-      this.buckets.set(key, buckets);
+  private windowsFor(key: string, limits: readonly RateLimit[], now: number): SlidingWindow[] {
+    let windows = this.windows.get(key);
+    if (!windows) {
+      if (this.windows.size >= 10_000) this.prune(now);
+      windows = limits.map((limit) => new SlidingWindow(limit));
+      this.windows.set(key, windows);
     }
-    return buckets;
+    return windows;
   }
 
-  /** Forgets buckets that have refilled completely (idle conversations), so memory stays bounded. */
+  /** Forgets the windows of idle conversations and tenants, so memory stays bounded. */
   private prune(now: number): void {
-    for (const [key, buckets] of this.buckets) if (buckets.every((bucket) => bucket.isFull(now))) this.buckets.delete(key);
+    for (const [key, windows] of this.windows) if (windows.every((window) => window.isIdle(now))) this.windows.delete(key);
   }
 }

@@ -10,6 +10,7 @@ import { ConnectorError } from './connector-http.ts';
 import type { ConnectorTransport, DeliveryTarget } from './connector-transport.ts';
 import type { TeamsEndpoint } from './http-endpoint.ts';
 import { renderReply } from './reply-renderer.ts';
+import { DEFAULT_RETRY, retryDelay } from './retry-policy.ts';
 import type { StreamManager } from './stream-manager.ts';
 import { TypingIndicator } from './typing-indicator.ts';
 
@@ -18,15 +19,13 @@ import { TypingIndicator } from './typing-indicator.ts';
  * at once, handled in the background); every reply, inline or proactive, leaves through `send`/`update`,
  * i.e. a proactive turn on the conversation reference, rate-limited and retried (ConnectorTransport).
  *
- * Failure contract of `send`/`update`: a 403 from the Bot Connector outside streaming (bot blocked by the
- * user, uninstalled, disabled by an admin) marks the stored reference inactive and throws a PasserelleError
- * INTERNAL (retryable false) with `details.delivery === UNREACHABLE_CONVERSATION`: the caller must not try
- * again. Other failures throw PasserelleError INTERNAL with `details.delivery === 'failed'` and the
- * ConnectorError as cause (retries have already been spent).
+ * Failure contract of `send`/`update`/`typing`: a 403 from the Bot Connector outside streaming (bot blocked
+ * by the user, uninstalled, disabled by an admin) marks the stored reference inactive and throws
+ * RECIPIENT_UNREACHABLE (not retryable: the caller must not try again); throttling, 5xx and network
+ * failures still failing after the retry policy throw CHANNEL_UNAVAILABLE (retryable, with the service's
+ * Retry-After when it gave one); anything else (4xx: a payload Teams refused) throws INTERNAL. The
+ * ConnectorError (status, Teams error code) is the cause, for the log.
  */
-
-/** `details.delivery` of the error thrown when a conversation can no longer be reached (403). */
-export const UNREACHABLE_CONVERSATION = 'conversation-unreachable';
 
 export interface TeamsAdapterParts {
   state: StateStore;
@@ -118,14 +117,17 @@ export class TeamsAdapter implements ChannelAdapter {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof ConnectorError && error.status === 403 && !error.streamNotAllowed) {
+      if (error instanceof PasserelleError || !(error instanceof ConnectorError)) throw error instanceof PasserelleError ? error : new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: error });
+      if (error.status === 403 && !error.streamNotAllowed) {
         this.typingIndicator.stop(target.key);
         await this.parts.state.deactivateReference(target.key, `403 ${error.code ?? 'Forbidden'}`).catch((stateError: unknown) => this.parts.logger.error('could not deactivate Teams reference', { key: target.key, error: stateError }));
         this.parts.logger.warn('teams conversation unreachable, reference deactivated', { key: target.key, code: error.code });
-        throw new PasserelleError('INTERNAL', { channel: 'teams', delivery: UNREACHABLE_CONVERSATION }, { cause: error });
+        throw new PasserelleError('RECIPIENT_UNREACHABLE', { channel: 'teams' }, { cause: error });
       }
-      if (error instanceof PasserelleError) throw error;
-      throw new PasserelleError('INTERNAL', { channel: 'teams', delivery: 'failed' }, { cause: error });
+      if (retryDelay(error, 1, { ...DEFAULT_RETRY, maxAttempts: 2 }) !== undefined) {
+        throw new PasserelleError('CHANNEL_UNAVAILABLE', { channel: 'teams' }, { cause: error, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) });
+      }
+      throw new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: error });
     }
   }
 }

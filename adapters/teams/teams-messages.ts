@@ -20,7 +20,7 @@ export const HTTP_ERRORS = {
   tooLarge: 'Requête trop volumineuse.',
   malformedJson: 'Le corps de la requête n’est pas un JSON valide.',
   notAnActivity: 'Le corps de la requête n’est pas une activité Bot Framework (champ « type » manquant).',
-  unknownType: 'Type d’activité inconnu.',
+  unknownType: 'Type d’activité inconnu',
   missingFields: 'Activité incomplète : champs requis manquants',
   unauthenticated: 'Authentification requise : jeton Bot Framework absent ou invalide.',
   forbiddenTenant: 'Ce locataire Microsoft 365 n’est pas autorisé à utiliser Passerelle.',

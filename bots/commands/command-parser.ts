@@ -13,10 +13,11 @@ export type ParsedInput =
   | { type: 'summarise'; text: string }
   | { type: 'jobs' }
   | { type: 'cancel'; id: string }
+  | { type: 'announce'; text: string }
   | { type: 'unknown-command'; name: string }
   | { type: 'question'; text: string; kb?: string; unknownPrefix?: string };
 
-const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel'> = {
+const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel' | 'announce'> = {
   resume: 'summarise',
   resumer: 'summarise',
   resumes: 'summarise',
@@ -26,6 +27,8 @@ const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'sum
   tache: 'jobs',
   jobs: 'jobs',
   tasks: 'jobs',
+  annonce: 'announce',
+  announce: 'announce',
   annule: 'cancel',
   annuler: 'cancel',
   cancel: 'cancel',
@@ -66,6 +69,7 @@ export function parseInput(raw: string, prefixes: PrefixTable): ParsedInput {
     const command = COMMANDS[foldText(word)];
     if (command === 'feedback') return { type: 'feedback', text: rest.trim() };
     if (command === 'summarise') return { type: 'summarise', text: rest.trim() };
+    if (command === 'announce') return { type: 'announce', text: rest.trim() };
     if (command === 'cancel') return { type: 'cancel', id: rest.trim().split(/\s+/)[0] ?? '' };
     if (command === 'jobs' && rest.trim() === '') return { type: 'jobs' };
     if (command && command !== 'jobs' && (slash || rest.trim() === '')) return { type: command };

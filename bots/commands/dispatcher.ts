@@ -11,6 +11,11 @@ import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
 import type { JobCommands } from './job-commands.ts';
 
+/** Handler of admin `annonce …` commands (workers/announcements); absent when announcements are not wired. */
+export interface AnnounceCommandHandler {
+  handle(turn: Turn, text: string): Promise<void>;
+}
+
 /** The last stage: runs a command or answers a question, and records what feedback will need. */
 export class Dispatcher implements Stage {
   readonly name = 'dispatch';
@@ -25,6 +30,7 @@ export class Dispatcher implements Stage {
     private readonly logger: Logger,
     private readonly streamingIntervalMs = 1_000,
     private readonly jobs?: JobCommands,
+    private readonly announcements?: AnnounceCommandHandler,
   ) {
     this.prefixes = prefixTable(catalog.bases);
   }
@@ -69,6 +75,10 @@ export class Dispatcher implements Stage {
       case 'cancel':
         if (this.jobs) await this.jobs.cancel(turn, input.id);
         else await turn.reply(notice(say.JOBS_DISABLED));
+        return true;
+      case 'announce':
+        if (this.announcements) await this.announcements.handle(turn, input.text);
+        else await turn.reply(notice(say.ANNOUNCEMENTS_DISABLED));
         return true;
     }
   }

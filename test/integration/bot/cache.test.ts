@@ -56,13 +56,15 @@ describe('answer cache', function () {
     assert.ok((await ask(harness)).text.startsWith('Réponse complète [1].'));
   });
 
-  it('caches extractive answers too, and keys them by question', async () => {
+  it('offline: a cached extractive answer is not served once the passage changed', async () => {
     const offline = await startHarness();
     try {
       const first = await ask(offline);
-      assert.equal(first.text, (await ask(offline)).text);
-      const other = await ask(offline, 'Que dit l’article 414 ?');
-      assert.notEqual(other.text, first.text);
+      assert.equal((await ask(offline)).text, first.text);
+      const changed = LEGAL_RECORDS.map((record) => (record.id === 'CD-60' ? { ...record, text: 'Les agents des douanes peuvent procéder à la visite des marchandises, des bagages et des moyens de transport.' } : record));
+      writeFileSync(offline.files.legal, jsonl(changed));
+      await offline.app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [offline.files.legal], { defaultClassification: 'public' });
+      assert.match((await ask(offline)).text, /des marchandises, des bagages et des moyens de transport/);
     } finally {
       await offline.close();
     }

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AI_NOTICE } from '../../bots/user-messages.ts';
+import { tempDir } from '../integration/bot/harness.ts';
+import { LEGIFRANCE, writeCorpus } from '../integration/bot/corpus.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+function passerelle(args: string[], env: Record<string, string>, input?: string, timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [join(ROOT, 'bin/passerelle.js'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`passerelle ${args.join(' ')} did not finish in ${timeoutMs} ms\n${out}\n${err}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+
+const count = (text: string, part: string) => text.split(part).length - 1;
+
+describe('e2e: the passerelle command (spawned, real data folder)', function () {
+  this.timeout(120_000);
+  let temp: ReturnType<typeof tempDir>;
+  let env: Record<string, string>;
+
+  before(async () => {
+    temp = tempDir('e2e');
+    const files = writeCorpus(join(temp.path, 'corpus'));
+    env = { PASSERELLE_DATA_DIR: join(temp.path, 'data'), PASSERELLE_LOG_LEVEL: 'warn' };
+    for (const [kb, path] of [['legal', files.legal], ['hr', files.hr]] as const) {
+      const run = await passerelle(['ingest', '--kb', kb, '--classification', 'public', path], env);
+      assert.equal(run.code, 0, run.err);
+    }
+  });
+  after(() => temp.remove());
+
+  it('chat: two questions then « quitter » → one AI notice, cited answers, exit code 0', async () => {
+    const run = await passerelle(['chat'], env, 'Quels sont les pouvoirs de visite des agents des douanes ?\nCombien de jours de congés annuels pour un fonctionnaire ?\nquitter\n');
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /^Passerelle — mode extractif/);
+    assert.equal(count(run.out, AI_NOTICE), 1);
+    assert.equal(count(run.out, 'Sources :'), 2, run.out);
+    assert.ok(run.out.includes('**Code des douanes, art. 60** [1]'));
+    assert.ok(run.out.includes(`  [1] Code des douanes, art. 60 — Titre II : Organisation du service des douanes › Chapitre IV : Pouvoirs des agents des douanes\n      ${LEGIFRANCE}CD-60`), run.out);
+    assert.ok(run.out.includes('Tout fonctionnaire en activité a droit'));
+    assert.ok(run.out.indexOf(AI_NOTICE) < run.out.indexOf('Code des douanes, art. 60'));
+    assert.ok(run.out.trimEnd().endsWith('Au revoir.'));
+    assert.ok(!/"level":"error"/.test(run.err), run.err);
+  });
+
+  it('chat: ends cleanly on end of input without « quitter »', async () => {
+    const run = await passerelle(['chat'], env, 'aide\n');
+    assert.equal(run.code, 0, run.err);
+    assert.ok(run.out.includes('Passerelle — aide'));
+  });
+
+  it('ask --json: exactly route{kb,confidence}, answer, citations[{id,kb,title,url}], abstained, mode', async () => {
+    const run = await passerelle(['ask', '--json', 'Que dit l’article 414 ?'], env);
+    assert.equal(run.code, 0, run.err);
+    const output = JSON.parse(run.out) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(output).sort(), ['abstained', 'answer', 'citations', 'mode', 'route']);
+    assert.deepEqual(Object.keys(output.route as object).sort(), ['confidence', 'kb']);
+    assert.equal((output.route as { kb: string }).kb, 'legal');
+    assert.equal(typeof (output.route as { confidence: unknown }).confidence, 'number');
+    assert.equal(typeof output.answer, 'string');
+    assert.match(output.answer as string, /Sont passibles d’un emprisonnement de trois ans/);
+    assert.equal(output.abstained, false);
+    assert.equal(output.mode, 'extractive');
+    const citations = output.citations as Array<Record<string, unknown>>;
+    assert.ok(citations.length >= 1);
+    for (const citation of citations) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url']);
+    assert.deepEqual(citations[0], { id: 'CD-414#0', kb: 'legal', title: 'Code des douanes, art. 414', url: `${LEGIFRANCE}CD-414` });
+  });
+
+  it('ask --json on a question it cannot answer: same keys, abstained, mode abstention', async () => {
+    const run = await passerelle(['ask', '--json', 'Quelle est la recette de la tarte aux pommes des agents des douanes ?'], env);
+    assert.equal(run.code, 0, run.err);
+    const output = JSON.parse(run.out) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(output).sort(), ['abstained', 'answer', 'citations', 'mode', 'route']);
+    assert.deepEqual(Object.keys(output.route as object).sort(), ['confidence', 'kb']);
+    assert.equal(output.abstained, true);
+    assert.equal(output.mode, 'abstention');
+    for (const citation of output.citations as Array<Record<string, unknown>>) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url']);
+  });
+
+  it('ask without a data folder fails with a French message, exit 1', async () => {
+    const run = await passerelle(['ask', 'Que dit l’article 414 ?'], { PASSERELLE_DATA_DIR: join(temp.path, 'absent') });
+    assert.equal(run.code, 1);
+    assert.match(run.err, /Le dossier de données .* est inaccessible/);
+  });
+});
