@@ -260,7 +260,8 @@ export class AnswerService {
     request: AnswerRequest,
     usage: TokenUsage,
   ): Promise<AnswerOutcome> {
-    const kb = request.allowedKbs.includes('legal') ? 'legal' : request.allowedKbs[0];
+    // The texts governing the act: the forced base, else the base the router picks for the act's description.
+    const kb = request.forcedKb ?? (request.allowedKbs.length > 0 ? (await this.router.route(drafting.lookup, request.allowedKbs)).kb : undefined);
     let citations: PassageCitation[] = [];
     if (kb) {
       const result = await this.retriever.retrieve({ question: drafting.lookup, kb, maxClassification: request.clearance, limit: 3 });
@@ -277,6 +278,7 @@ export class AnswerService {
         feedback: true,
         answerOf: { question: request.question, ...(kb ? { kb } : {}) },
       },
+      ...(kb ? { route: { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: request.forcedKb === kb ? ('prefix' as const) : ('single' as const) } } : {}),
       mode: 'refusal',
       abstained: false,
       cached: false,

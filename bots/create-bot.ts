@@ -8,12 +8,15 @@ import { resolveInForceDate } from '../knowledge/stores/validity.ts';
 import { AccessPolicy } from './access-policy.ts';
 import { AnswerService } from './answer-service.ts';
 import { Bot } from './bot.ts';
+import type { ChannelAdapter } from './channel-adapter.ts';
+import { AnnounceCommands } from './commands/announce-commands.ts';
 import { Dispatcher } from './commands/dispatcher.ts';
 import { JobCommands } from './commands/job-commands.ts';
 import { createQueues, type Queues } from '../workers/create-queues.ts';
 import { createDeliveryProcessor } from '../workers/delivery-processor.ts';
 import { JobService } from '../workers/job-service.ts';
 import { startWorkConsumer } from '../workers/worker-runtime.ts';
+import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from '../workers/announcements/create-announcements.ts';
 import { ConversationMemory } from './conversation-memory.ts';
 import type { Logger } from './logger.ts';
 import { accessControl } from './middleware/access-control.ts';
@@ -37,6 +40,8 @@ export interface BotApplication {
   bot: Bot;
   queues: Queues;
   jobs: JobService;
+  /** Admin announcements: service (chat, admin API), fan-out consumer (started by startJobs). */
+  announcements: Announcements;
   /**
    * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
    * the work itself. With Redis, work runs in `passerelle worker`.
@@ -50,6 +55,7 @@ export interface BotOverrides {
   model?: ChatModel | null;
   knowledge?: Knowledge;
   queues?: Queues;
+  announcements?: AnnouncementsOverrides;
 }
 
 export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
@@ -82,6 +88,11 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     dedupeWindowMs: config.queue.dedupeWindowMinutes * 60_000,
   });
   const jobCommands = new JobCommands(jobs, knowledge.catalog, join(config.dataDir, 'uploads'), config.queue.maxDocumentBytes, logger);
+  const announcements = await createAnnouncements(
+    // `bot` is assigned below, before anything can send: the adapters are looked up at send time.
+    { config, state, logger, adapters: (channel) => registeredAdapter(bot, channel) },
+    overrides.announcements,
+  );
   const pipeline = new Pipeline(
     [
       deduplicate(state),
@@ -90,7 +101,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       rateLimit(config.bot.rateLimitPerMinute),
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
-      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger)),
     ],
     logger,
   );
@@ -105,17 +116,28 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     bot,
     queues,
     jobs,
+    announcements,
     startJobs() {
       queues.deliveries.process(4, createDeliveryProcessor(bot, state, logger));
       if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
+      void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
     },
     async close() {
       await bot.stop();
+      await announcements.close();
       if (!overrides.queues) await queues.close();
       await state.close();
       if (!overrides.knowledge) await knowledge.close();
     },
   };
+}
+
+function registeredAdapter(bot: Bot, channel: 'teams' | 'matrix'): ChannelAdapter | undefined {
+  try {
+    return bot.adapter(channel);
+  } catch {
+    return undefined; // not registered (channel disabled, or not started yet)
+  }
 }
 
 export async function createStateStore(config: Readonly<Config>): Promise<StateStore> {

@@ -87,6 +87,7 @@ export const CONVERSATION_FORGOTTEN = 'C’est noté : j’ai oublié notre conv
 export const FEEDBACK_THANKS = 'Merci, votre avis a été transmis aux responsables des bases.';
 export const FEEDBACK_EMPTY = 'Écrivez votre remarque après « avis », par exemple : « avis la réponse sur les congés bonifiés est incomplète ».';
 export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question dans cette conversation.';
+export const NO_SOURCES_IN_LAST_ANSWER = 'Ma dernière réponse ne citait aucune source : je n’avais pas trouvé de réponse fiable dans les textes.';
 export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';

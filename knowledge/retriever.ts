@@ -1,10 +1,15 @@
 import { PasserelleError } from '../bots/errors.ts';
 import { findArticleMentions } from './analysis/article-references.ts';
+import { redactPersonalData } from './policies/redaction.ts';
 import type { SparseEncoder } from './analysis/sparse-encoder.ts';
 import type { KnowledgeCatalog } from './catalog.ts';
 import type { EmbeddingService } from './embedding-service.ts';
 import type { VectorStore } from './ports/vector-store.ts';
 import { isWithinCeiling, type Classification, type Chunk } from './types.ts';
+import { Reranker, DEFAULT_RERANK_SETTINGS } from './reranker.ts';
+import { loadDefaultLexicon } from './analysis/lexicon.ts';
+
+const RERANK = process.env.RERANK ? new Reranker(loadDefaultLexicon(), { ...DEFAULT_RERANK_SETTINGS, ...JSON.parse(process.env.RERANK) }) : undefined;
 
 /**
  * Finds the passages that answer a question in one base: articles the question names come first, then the
@@ -68,7 +73,8 @@ export class Retriever {
     let dense: Float32Array | undefined;
     if (this.embedding && isWithinCeiling(request.maxClassification, this.settings.embedderCeiling)) {
       try {
-        dense = await this.embedding.embedOne(question);
+        // Personal data never leaves for the embedding service.
+        dense = await this.embedding.embedOne(redactPersonalData(question).text);
       } catch (error) {
         this.log(`embedder unavailable, lexical search only: ${(error as Error).message}`);
       }
@@ -81,7 +87,7 @@ export class Retriever {
       limit: Math.max(limit, this.settings.candidates),
     });
     const seen = new Set(named.map((passage) => passage.chunk.id));
-    const ranked = hits
+    const ranked = (RERANK ? RERANK.rerank(question, hits) : hits)
       .filter((hit) => !seen.has(hit.chunk.id))
       .map((hit) => ({ chunk: hit.chunk, score: hit.score, namedInQuestion: false }));
     return { kb: request.kb, passages: [...named, ...ranked].slice(0, Math.max(limit, named.length)), dense: dense !== undefined };

@@ -1,4 +1,6 @@
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import Bull from 'bull';
+import type { Redis } from 'ioredis';
 import { PermanentJobError, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor } from './job-queue.ts';
 
 /**
@@ -19,6 +21,8 @@ export interface BullQueueOptions {
   keepCompletedSeconds?: number;
   /** How often an active job checks for cancellation, ms. Default 500. */
   cancelPollMs?: number;
+  /** Told when the queue stops processing for another reason than close() (its Redis errors are not reported). */
+  onError?: (error: unknown) => void;
 }
 
 export class BullJobQueue<T> implements JobQueue<T> {
@@ -27,6 +31,9 @@ export class BullJobQueue<T> implements JobQueue<T> {
   private readonly prefix: string;
   private readonly cancelPollMs: number;
   private readonly keepCompletedSeconds: number;
+  private readonly onError: ((error: unknown) => void) | undefined;
+  private closing = false;
+  private started: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -35,12 +42,16 @@ export class BullJobQueue<T> implements JobQueue<T> {
     this.prefix = options.prefix ?? 'passerelle';
     this.cancelPollMs = options.cancelPollMs ?? 500;
     this.keepCompletedSeconds = options.keepCompletedSeconds ?? 3_600;
+    this.onError = options.onError;
     this.queue = new Bull<T>(name, options.redisUrl, {
       prefix: this.prefix,
       settings: {
         lockDuration: options.lockDurationMs ?? 30_000,
         stalledInterval: options.stalledIntervalMs ?? 15_000,
         maxStalledCount: 2,
+        // The port's backoff: the first retry after `backoffMs`, then doubled (bull's own "exponential" gives
+        // 1×, 3×, 7×).
+        backoffStrategies: { doubling: (attemptsMade: number, _error: Error, options?: { delay?: number } | null) => (options?.delay ?? 2_000) * 2 ** Math.max(0, attemptsMade - 1) },
       },
     });
     this.queue.on('error', () => undefined);
@@ -48,11 +59,17 @@ export class BullJobQueue<T> implements JobQueue<T> {
 
   async add(data: T, options: EnqueueOptions): Promise<{ id: string; created: boolean }> {
     const existing = await this.queue.getJob(options.jobId);
-    if (existing) return { id: String(existing.id), created: false };
+    if (existing) {
+      // Pending or completed: the same job (deduplicated). Failed or cancelled: asking again runs it again.
+      if ((await existing.getState()) !== 'failed') return { id: String(existing.id), created: false };
+      await existing.remove();
+    }
+    // A cancellation flag left by an earlier job of this id must not cancel the new one.
+    await this.queue.client.del(this.cancelKey(options.jobId));
     const job = await this.queue.add('job', data, {
       jobId: options.jobId,
       attempts: options.attempts ?? 3,
-      backoff: { type: 'exponential', delay: options.backoffMs ?? 2_000 },
+      backoff: { type: 'doubling', options: { delay: options.backoffMs ?? 2_000 } },
       ...(options.priority ? { priority: options.priority } : {}),
       removeOnComplete: { age: this.keepCompletedSeconds },
       removeOnFail: { age: 7 * 86_400 },
@@ -63,7 +80,26 @@ export class BullJobQueue<T> implements JobQueue<T> {
   }
 
   process(concurrency: number, processor: Processor<T>): void {
-    void this.queue.process('*', concurrency, async (job) => {
+    this.started = this.startProcessing(concurrency, processor);
+  }
+
+  /**
+   * bull opens its blocking and subscriber connections lazily, in asynchronous steps its close() does not
+   * wait for (and sends a CLIENT SETNAME nobody awaits): closed meanwhile, a connection stayed open,
+   * reconnecting forever, and promises rejected unhandled. So processing starts once every connection is
+   * ready, and close() waits for that start.
+   */
+  private async startProcessing(concurrency: number, processor: Processor<T>): Promise<void> {
+    try {
+      await this.queue.isReady();
+      const internals = this.queue as unknown as { bclient: Redis; eclient: Redis };
+      await Promise.all([ready(internals.bclient), ready(internals.eclient)]);
+    } catch (error) {
+      if (!this.closing) this.onError?.(error);
+      return;
+    }
+    if (this.closing) return;
+    const started = this.queue.process('*', concurrency, async (job) => {
       const id = String(job.id);
       const controller = new AbortController();
       const client = this.queue.client;
@@ -81,6 +117,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
         if (await client.exists(this.cancelKey(id))) throw new PermanentJobError('cancelled before start', 'Tâche annulée.');
         await processor(job.data, {
           id,
+          createdAt: job.timestamp,
           attempt: job.attemptsMade + 1,
           signal: controller.signal,
           reportProgress: async (percent) => {
@@ -95,6 +132,10 @@ export class BullJobQueue<T> implements JobQueue<T> {
         if (timer) clearTimeout(timer);
       }
     });
+    started.catch((error: unknown) => {
+      if (!this.closing) this.onError?.(error);
+    });
+    await setImmediate();
   }
 
   async get(id: string): Promise<JobSnapshot<T> | undefined> {
@@ -106,7 +147,8 @@ export class BullJobQueue<T> implements JobQueue<T> {
   async pending(): Promise<Array<JobSnapshot<T>>> {
     const jobs = await this.queue.getJobs(['waiting', 'active', 'delayed']);
     const snapshots = await Promise.all(jobs.filter(Boolean).map((job) => this.snapshot(job)));
-    return snapshots.sort((a, b) => a.createdAt - b.createdAt);
+    // An active job asked to stop is no longer pending for the user (its processor is being aborted).
+    return snapshots.filter((job) => job.state !== 'cancelled').sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async cancel(id: string): Promise<boolean> {
@@ -120,15 +162,21 @@ export class BullJobQueue<T> implements JobQueue<T> {
   }
 
   async healthy(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.queue.client.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
+      await Promise.race([this.queue.client.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 1_000)))]);
       return true;
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    // Waits for a start under way (never long: not at all while Redis is unreachable).
+    await Promise.race([this.started, sleep(1_000, undefined, { ref: false })]);
     await this.queue.close().catch(() => undefined);
   }
 
@@ -150,4 +198,9 @@ export class BullJobQueue<T> implements JobQueue<T> {
       createdAt: job.timestamp,
     };
   }
+}
+
+/** Resolves when the connection is ready — after any number of failed attempts while Redis is down. */
+function ready(client: Redis): Promise<void> {
+  return client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', () => resolve()));
 }

@@ -18,6 +18,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   private concurrency = 1;
   private active = 0;
   private closed = false;
+  private lastCreatedAt = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -27,8 +28,13 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
 
   async add(data: T, options: EnqueueOptions): Promise<{ id: string; created: boolean }> {
     this.evictOld();
-    if (this.jobs.has(options.jobId)) return { id: options.jobId, created: false };
-    this.jobs.set(options.jobId, { id: options.jobId, data, state: 'waiting', progress: 0, attemptsMade: 0, createdAt: Date.now(), options });
+    const existing = this.jobs.get(options.jobId);
+    // Pending or completed: the same job (deduplicated). Failed or cancelled: asking again runs it again.
+    if (existing && existing.state !== 'failed' && existing.state !== 'cancelled') return { id: options.jobId, created: false };
+    this.jobs.delete(options.jobId);
+    // Strictly increasing: a job added again under the same id is told apart from the earlier one.
+    this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
+    this.jobs.set(options.jobId, { id: options.jobId, data, state: 'waiting', progress: 0, attemptsMade: 0, createdAt: this.lastCreatedAt, options });
     this.enqueue(options.jobId, options.priority);
     this.pump();
     return { id: options.jobId, created: true };
@@ -93,6 +99,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     try {
       await (this.processor as Processor<T>)(entry.data, {
         id: entry.id,
+        createdAt: entry.createdAt,
         attempt: entry.attemptsMade + 1,
         signal: entry.controller.signal,
         reportProgress: async (percent) => {

@@ -32,6 +32,8 @@ export interface EnqueueOptions {
 
 export interface JobContext {
   id: string;
+  /** When the job was added: the same for every attempt and stalled re-run, new when the id is added again. */
+  createdAt: number;
   attempt: number;
   /** Aborted on cancellation or timeout: processors must stop promptly. */
   signal: AbortSignal;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { PasserelleError } from '../bots/errors.ts';
-import type { JobQueue, JobSnapshot } from './job-queue.ts';
+import type { JobQueue, JobSnapshot, JobState } from './job-queue.ts';
 import type { WorkJob, WorkJobInput } from './jobs.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface SubmittedJob {
   created: boolean;
   /** Jobs ahead of this one. */
   ahead: number;
+  /** Where the job stands: `completed` when an identical request was already answered within the window. */
+  state: JobState;
 }
 
 export class JobService {
@@ -48,7 +51,7 @@ export class JobService {
       throw new PasserelleError('QUEUE_UNAVAILABLE', {}, { cause: error });
     }
     const existing = pending.find((entry) => entry.id === id);
-    if (existing) return { id, created: false, ahead: pending.indexOf(existing) };
+    if (existing) return { id, created: false, ahead: pending.indexOf(existing), state: existing.state };
     const mine = pending.filter((entry) => entry.data.requester.userHash === job.requester.userHash);
     if (mine.length >= this.settings.maxJobsPerUser) throw new PasserelleError('JOB_LIMIT_REACHED', { count: mine.length, max: this.settings.maxJobsPerUser });
     try {
@@ -59,7 +62,8 @@ export class JobService {
         timeoutMs: this.settings.jobTimeoutMs,
         priority: 5,
       });
-      return { id: added.id, created: added.created, ahead: pending.length };
+      if (added.created) return { id: added.id, created: true, ahead: pending.length, state: 'waiting' };
+      return { id: added.id, created: false, ahead: 0, state: (await this.queue.get(added.id))?.state ?? 'completed' };
     } catch (error) {
       throw new PasserelleError('QUEUE_UNAVAILABLE', {}, { cause: error });
     }
@@ -76,5 +80,7 @@ export class JobService {
     if (!job || (!isAdmin && job.data.requester.userHash !== userHash) || !(await this.queue.cancel(id))) {
       throw new PasserelleError('JOB_NOT_FOUND', { id });
     }
+    // A job that never started leaves no worker to delete its uploaded copy (an active one deletes it itself).
+    if (job.state !== 'active' && job.data.kind === 'summarise-document') await rm(job.data.file.path, { force: true }).catch(() => undefined);
   }
 }

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { Logger } from '../bots/logger.ts';
 import type { Reply } from '../bots/reply.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
@@ -13,8 +14,8 @@ import type { SummaryResult } from './summarisation/summary-types.ts';
 /**
  * Runs one work job (in `passerelle worker`, or in the bot process with the in-process queue) and hands
  * every message for the user to the deliveries queue: progress updates, the result, or a clear failure.
- * Delivery job ids derive from the work job id, so a job that runs twice (stalled, retried) still
- * delivers its result once.
+ * Delivery job ids derive from the work job (id and creation time), so a job that runs twice (stalled,
+ * retried) still delivers its result once. The uploaded copy of a document is deleted once the job is over.
  */
 
 export interface WorkProcessorDependencies {
@@ -35,10 +36,13 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
     const parsed = WorkJob.safeParse(raw);
     if (!parsed.success) throw new PermanentJobError(`invalid job payload: ${parsed.error.message}`, 'Tâche invalide.');
     const job = parsed.data;
+    // Delivery ids derive from the job and its creation time: stable across retries and stalled re-runs
+    // (delivered once), new when the same id is asked again after a failure or a cancellation.
+    const run = `${context.id}@${context.createdAt}`;
     const deliver = (suffix: string, action: 'send' | 'update', reply: Reply, messageId?: string) =>
       deliveries.add(
         { action, address: job.address, channel: job.requester.channel, ...(messageId ? { messageId } : {}), reply: stripAnswerOf(reply), jobId: context.id },
-        { jobId: `${context.id}:${suffix}`, attempts: 5, backoffMs: 1_000, priority: 1 },
+        { jobId: `${run}:${suffix}`, attempts: 5, backoffMs: 1_000, priority: 1 },
       );
     let lastStep = -1;
     const progress = async (done: number, total: number) => {
@@ -50,7 +54,17 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
         await deliver(`progress-${step}`, 'update', progressReply(`⏳ Tâche ${context.id} : ${percent} %`), job.progressMessageId);
       }
     };
+    // The uploaded copy of a document is kept only as long as the job may still need it.
+    const forgetUpload = async () => {
+      if (job.kind === 'summarise-document') await rm(job.file.path, { force: true }).catch((error: unknown) => logger.warn('upload not removed', { job: context.id, error }));
+    };
     try {
+      if (await deliveries.get(`${run}:result`)) {
+        // A re-run (worker killed after handing over the result): nothing left to do.
+        logger.info('job result already handed over', { job: context.id });
+        await forgetUpload();
+        return;
+      }
       if (job.kind === 'reingest') {
         const report = await dependencies.reingest(job.kb);
         await deliver('result', 'send', answer(`✅ Réindexation de la base ${job.kb} terminée.\n\n${report}`, false));
@@ -61,14 +75,20 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       const result = await summarise(source, job.length, dependencies, context, progress);
       await context.reportProgress(100);
       if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(`✅ Tâche ${context.id} terminée.`), job.progressMessageId);
-      await deliver('result', 'send', answer(`${result.markdown}\n\n${result.method === 'model' ? '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.' : ''}`.trim(), true));
+      const aiGenerated = result.method === 'model';
+      await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.' : ''}`.trim(), aiGenerated));
+      await forgetUpload();
       logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
     } catch (error) {
-      if (context.signal.aborted && String((context.signal.reason as Error | undefined)?.message) === 'cancelled') throw error;
+      if (context.signal.aborted && String((context.signal.reason as Error | undefined)?.message) === 'cancelled') {
+        await forgetUpload();
+        throw error;
+      }
       const final = error instanceof PermanentJobError || context.attempt >= dependencies.attempts || context.signal.aborted;
       if (final) {
         const message = error instanceof PermanentJobError ? error.userMessage : context.signal.aborted ? 'La tâche a dépassé le temps autorisé et a été arrêtée.' : 'La tâche a échoué après plusieurs essais.';
         await deliver('failure', 'send', { kind: 'error', text: `❌ Tâche ${context.id} : ${message}`, citations: [], suggestedActions: [], aiGenerated: false, feedback: false });
+        await forgetUpload();
       }
       throw error;
     }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import * as indexedDbGlobals from 'fake-indexeddb';
 import { createClient, IndexedDBStore, type ICreateClientOpts, type MatrixClient } from 'matrix-js-sdk';
 import { AllDevicesIsolationMode } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { logger as globalSdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import type { Logger } from '../../bots/logger.ts';
 import { PersistentIndexedDB } from './persistent-idb.ts';
-import { sdkLogger } from './sdk-logger.ts';
+import { routeGlobalSdkLogger, sdkLogger } from './sdk-logger.ts';
 import { writePrivateFile } from './secure-file.ts';
 import type { MatrixSession } from './session.ts';
 
@@ -40,6 +41,7 @@ let cryptoInit: Promise<unknown> = Promise.resolve();
 export async function createMatrixRuntime(options: RuntimeOptions): Promise<MatrixRuntime> {
   const { session, dir, logger } = options;
   installIndexedDbClasses();
+  routeGlobalSdkLogger(logger, globalSdkLogger);
   const tag = `passerelle-${session.deviceId}`;
   const persistence = await PersistentIndexedDB.open(join(dir, CRYPTO_STORE_FILE), logger, { keep: (name) => name.includes(tag) });
   const store = new IndexedDBStore({ indexedDB: persistence.factory as never, dbName: `${tag}-sync` });
@@ -89,7 +91,7 @@ function loadStoreKey(file: string): Uint8Array {
   return new Uint8Array(key);
 }
 
-/** The IndexedDB classes the Rust crypto checks with `instanceof` must be fake-indexeddb's. */
+/** The IndexedDB classes the Rust crypto checks with `instanceof` must be those of the factory it is given. */
 function installIndexedDbClasses(): void {
   const target = globalThis as Record<string, unknown>;
   const classes: Record<string, unknown> = {
@@ -106,6 +108,6 @@ function installIndexedDbClasses(): void {
     IDBVersionChangeEvent: indexedDbGlobals.IDBVersionChangeEvent,
   };
   for (const [name, value] of Object.entries(classes)) {
-    if (target[name] === undefined) Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+    if (target[name] !== value) Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
   }
 }

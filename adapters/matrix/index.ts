@@ -12,6 +12,8 @@ export interface MatrixChannelAdapter extends ChannelAdapter {
   readonly name: 'matrix';
   /** Resolves once the first real sync has been processed. */
   readonly ready: Promise<void>;
+  /** The bot's Matrix device id, once started. */
+  readonly deviceId: string | undefined;
   /** Address of the direct chat with `userId` (reused from m.direct, or created encrypted and invited). */
   directRoomFor(userId: string): Promise<ConversationAddress>;
 }

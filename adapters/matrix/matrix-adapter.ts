@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient, type Room } from 'matrix-js-sdk';
+import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
 import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../bots/message.ts';
 import { notice, type Reply } from '../../bots/reply.ts';
@@ -17,8 +17,8 @@ import { RateLimiter } from './rate-limiter.ts';
 import { addressOf, parseReference, type MatrixReference } from './reference.ts';
 import { renderReply } from './reply-renderer.ts';
 import { ensurePrivateDir } from './secure-file.ts';
-import { establishSession, SESSION_FILE, type MatrixSession } from './session.ts';
-import { passwordLogin, verifySession } from './session-check.ts';
+import { passwordLogin } from './password-login.ts';
+import { establishSession, SESSION_FILE, verifySession, type MatrixSession } from './session.ts';
 import { UndecryptableNotices } from './undecryptable-notices.ts';
 
 /** Tunables (tests shorten them); production uses the defaults. */
@@ -182,12 +182,19 @@ export class MatrixAdapter implements ChannelAdapter {
       if (toStartOfTimeline || removed || !room || !data?.liveEvent) return;
       this.inbound?.accept(event, room);
     });
-    const review = (room: Room | null | undefined): void => {
-      if (live && room) void this.membership?.review(room);
-    };
-    client.on(RoomEvent.MyMembership, (room) => review(room));
+    // Membership changes are reviewed once the sync response that carried them has been fully processed.
+    const toReview = new Set<string>();
+    client.on(RoomEvent.MyMembership, (room) => toReview.add(room.roomId));
     client.on(RoomMemberEvent.Membership, (_event, member) => {
-      if (member.membership === 'leave' || member.membership === 'ban') review(client.getRoom(member.roomId));
+      if (member.membership === 'leave' || member.membership === 'ban') toReview.add(member.roomId);
+    });
+    client.on(ClientEvent.Sync, () => {
+      if (!live) return;
+      for (const roomId of toReview) {
+        const room = client.getRoom(roomId);
+        if (room) void this.membership?.review(room);
+      }
+      toReview.clear();
     });
     client.on(HttpApiEvent.SessionLoggedOut, () => logger.error(sessionRejected(join(this.dir, SESSION_FILE))));
   }

@@ -8,10 +8,10 @@ import type { Outbox } from './outbox.ts';
 /**
  * Room membership of the bot: accepts invites from allowed inviters (and records direct chats), rejects the
  * others (leave), leaves a room once it is the last member, and marks the stored conversation references of
- * rooms it left as inactive. Each room is handled once at a time.
+ * rooms it left as inactive. Reviews of one room run one after another, on the state current at their turn.
  */
 export class MembershipManager {
-  private readonly busy = new Set<string>();
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: MatrixClient,
@@ -27,10 +27,17 @@ export class MembershipManager {
     for (const room of this.client.getRooms()) await this.review(room);
   }
 
-  /** Acts on one room according to the bot's membership there. */
-  async review(room: Room): Promise<void> {
-    if (this.busy.has(room.roomId)) return;
-    this.busy.add(room.roomId);
+  /** Acts on one room according to the bot's membership there (reviews of a room run one after another). */
+  review(room: Room): Promise<void> {
+    const next = (this.chains.get(room.roomId) ?? Promise.resolve()).then(() => this.act(room));
+    this.chains.set(room.roomId, next);
+    void next.finally(() => {
+      if (this.chains.get(room.roomId) === next) this.chains.delete(room.roomId);
+    });
+    return next;
+  }
+
+  private async act(room: Room): Promise<void> {
     try {
       const membership = room.getMyMembership();
       if (membership === 'invite') await this.answerInvite(room);
@@ -38,8 +45,6 @@ export class MembershipManager {
       else if (membership === 'leave' || membership === 'ban') await this.deactivate(room.roomId, membership === 'ban' ? 'banned' : 'left');
     } catch (error) {
       this.logger.warn('matrix membership handling failed', { roomId: room.roomId, error });
-    } finally {
-      this.busy.delete(room.roomId);
     }
   }
 
@@ -56,8 +61,9 @@ export class MembershipManager {
     this.logger.info('matrix invite accepted', { roomId: room.roomId, inviter, direct: invite?.getContent().is_direct === true });
   }
 
+  /** From the member list (the sync summary may lag behind the membership events being processed). */
   private alone(room: Room): boolean {
-    return room.getJoinedMemberCount() <= 1 && room.getInvitedMemberCount() === 0;
+    return room.getMembersWithMembership('join').every((member) => member.userId === this.policy.botUserId) && room.getMembersWithMembership('invite').length === 0;
   }
 
   private async leave(room: Room, reason: string): Promise<void> {

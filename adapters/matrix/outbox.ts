@@ -2,6 +2,7 @@ import { EventType, MatrixError, type MatrixClient, type MatrixEvent } from 'mat
 import type { Logger } from '../../bots/logger.ts';
 import { EditThrottle } from './edit-throttle.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { isRateLimited, retryDelay } from './retry-policy.ts';
 import type { MatrixReference } from './reference.ts';
 import type { MessageContent } from './reply-renderer.ts';
 import { TypingKeeper } from './typing-keeper.ts';
@@ -147,28 +148,4 @@ export class Outbox {
     this.sent.set(eventId, threadRootId);
     if (this.sent.size > 5_000) this.sent.delete(this.sent.keys().next().value as string);
   }
-}
-
-function isRateLimited(error: unknown): boolean {
-  return typeof (error as { isRateLimitError?: unknown })?.isRateLimitError === 'function' && (error as { isRateLimitError(): boolean }).isRateLimitError();
-}
-
-/** Delay before attempt `attempt + 1`, or undefined when the error is final. */
-export function retryDelay(error: unknown, attempt: number, options: Pick<OutboxOptions, 'maxAttempts' | 'maxRetryWaitMs'>): number | undefined {
-  if (attempt >= options.maxAttempts) return undefined;
-  const backoff = Math.min(1_000 * 2 ** (attempt - 1), 30_000);
-  if (isRateLimited(error)) {
-    let advised: number | null = null;
-    try {
-      advised = (error as { getRetryAfterMs(): number | null }).getRetryAfterMs();
-    } catch {
-      advised = null;
-    }
-    const delay = advised ?? backoff;
-    return delay <= options.maxRetryWaitMs ? delay : undefined;
-  }
-  const name = (error as { name?: unknown })?.name;
-  const status = (error as { httpStatus?: unknown })?.httpStatus;
-  if (name === 'ConnectionError' || (typeof status === 'number' && status >= 500)) return backoff;
-  return undefined;
 }

@@ -29,3 +29,23 @@ function safeJson(value: unknown): string {
     return String(value);
   }
 }
+
+interface RoutableLogger {
+  methodFactory: (methodName: string, level: unknown, loggerName: unknown) => (...parts: unknown[]) => void;
+  rebuild(): void;
+}
+
+/**
+ * Some SDK modules log through the SDK's global logger (loglevel, printing to the console) rather than the
+ * client's: route it to the application log as well. Process-wide; the last adapter started wins.
+ */
+export function routeGlobalSdkLogger(logger: Logger, global: unknown): void {
+  const target = global as RoutableLogger;
+  if (typeof target?.rebuild !== 'function') return;
+  const routed = sdkLogger(logger, 'matrix-sdk:global');
+  target.methodFactory = (methodName) => {
+    const method = (['trace', 'debug', 'info', 'warn', 'error'] as const).find((name) => name === methodName) ?? 'debug';
+    return (...parts: unknown[]) => routed[method](...parts);
+  };
+  target.rebuild();
+}

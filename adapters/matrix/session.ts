@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../bots/logger.ts';
 import type { Config } from '../../config/schema.ts';
-import { loginFailed, sessionMismatch } from './matrix-messages.ts';
+import { loginFailed, sessionMismatch, sessionRejected } from './matrix-messages.ts';
 import { writePrivateFile } from './secure-file.ts';
 
 /** A logged-in device, kept in `${dataDir}/matrix/session.json` (0600). */
@@ -81,4 +81,23 @@ export function readSession(file: string): MatrixSession | undefined {
 
 export function writeSession(file: string, session: MatrixSession): void {
   writePrivateFile(file, `${JSON.stringify(session, null, 2)}\n`);
+}
+
+/**
+ * Checks the session with `GET /account/whoami` before anything else: a revoked token or a token of another
+ * device stops the start with an explanation (the bot never logs in again on its own, which would create a
+ * new device). A network failure is not fatal: the sync keeps retrying.
+ */
+export async function verifySession(session: MatrixSession, sessionFile: string, fetchFn: typeof fetch = fetch): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetchFn(`${session.homeserverUrl}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${session.accessToken}` }, signal: AbortSignal.timeout(15_000) });
+  } catch {
+    return;
+  }
+  if (response.status === 401) throw new Error(sessionRejected(sessionFile));
+  if (!response.ok) return;
+  const body = (await response.json().catch(() => ({}))) as { user_id?: unknown; device_id?: unknown };
+  if (typeof body.user_id === 'string' && body.user_id !== session.userId) throw new Error(sessionMismatch(sessionFile, body.user_id, session.userId));
+  if (typeof body.device_id === 'string' && body.device_id !== session.deviceId) throw new Error(sessionMismatch(sessionFile, `${session.userId} (appareil ${body.device_id})`, `${session.userId} (appareil ${session.deviceId})`));
 }

@@ -75,10 +75,26 @@ export function createAuthentication(credentials: TeamsCredentials | undefined, 
       settings.CertificatePrivateKey = credentials.certificate.privateKey;
     }
   }
-  if (overrides.openIdMetadataUrl) settings.ToBotFromChannelOpenIdMetadataUrl = overrides.openIdMetadataUrl;
-  if (overrides.tokenIssuer) settings.ToBotFromChannelTokenIssuer = overrides.tokenIssuer;
+  if (overrides.openIdMetadataUrl || overrides.tokenIssuer) {
+    // botbuilder takes ALL endpoint settings as given as soon as one is set: start from the public cloud's.
+    Object.assign(settings, PUBLIC_CLOUD, {
+      ...(overrides.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl } : {}),
+      ...(overrides.tokenIssuer ? { ToBotFromChannelTokenIssuer: overrides.tokenIssuer } : {}),
+    });
+  }
   return new ConfigurationBotFrameworkAuthentication(settings, overrides.credentialsFactory);
 }
+
+/** Public Azure cloud endpoints (botframework-connector AuthenticationConstants, CallerIdConstants). */
+const PUBLIC_CLOUD = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+} as const;
 
 /**
  * Tenants accepted: `allowedTenants`, else the app's own tenant. An empty list means "any tenant" and only

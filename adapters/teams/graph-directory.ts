@@ -85,8 +85,15 @@ export class GraphDirectory implements GroupSource {
     return groups.map((group) => group.id).filter((id): id is string => typeof id === 'string');
   }
 
-  /** A Graph access token, from MSAL's cache when still valid. */
-  async token(): Promise<string> {
+  /** A Graph access token, from MSAL's cache when still valid; concurrent callers share one request. */
+  token(): Promise<string> {
+    this.pendingToken ??= this.acquireToken().finally(() => (this.pendingToken = undefined));
+    return this.pendingToken;
+  }
+
+  private pendingToken: Promise<string> | undefined;
+
+  private async acquireToken(): Promise<string> {
     try {
       const result = await this.msal.acquireTokenByClientCredential({ scopes: [this.scope] });
       if (!result?.accessToken) throw new Error('no access token in the MSAL result');

@@ -18,7 +18,7 @@ import { MENTION_HINT, WELCOME } from './teams-messages.ts';
  *
  * Background work: the conversation reference is saved (refreshed) on every message and installation;
  * installation sends the welcome and the AI notice once (state.markNotified, the key the AI-notice stage
- * uses for personal chats); removal marks the reference inactive.
+ * uses for personal chats); removal marks the reference inactive, with its channel threads.
  */
 
 export interface InboundResult {
@@ -61,7 +61,7 @@ export class InboundHandler {
         this.background('install', () => this.onInstall(event.reference, event.personal, event.installerId));
         return { status: 200 };
       case 'uninstall':
-        this.background('uninstall', () => this.deps.state.deactivateReference(event.key, event.reason));
+        this.background('uninstall', () => this.onUninstall(event.key, event.reason));
         return { status: 200 };
       case 'feedback': {
         const { feedback } = event;
@@ -106,6 +106,13 @@ export class InboundHandler {
       }
     }
     await this.handler?.(enriched);
+  }
+
+  /** Removal from a team also ends its channel threads (`teams:19:…;messageid=…` keys). */
+  private async onUninstall(key: string, reason: string): Promise<void> {
+    const references = await this.deps.state.listReferences({ channel: 'teams', activeOnly: true });
+    const keys = new Set([key, ...references.map((reference) => reference.key).filter((other) => other.startsWith(`${key};messageid=`))]);
+    for (const each of keys) await this.deps.state.deactivateReference(each, reason);
   }
 
   private async onInstall(reference: StoredReference, personal: boolean, installerId: string | undefined): Promise<void> {

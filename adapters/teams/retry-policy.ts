@@ -32,11 +32,14 @@ export const DEFAULT_RETRY: RetryOptions = {
 
 const TRANSIENT = new Set([412, 502, 503, 504]);
 
+/** Throttling, a transient service failure, or a connection that failed before anything was sent. */
+export function isTransient(error: unknown): error is ConnectorError {
+  return error instanceof ConnectorError && (error.status === 429 || TRANSIENT.has(error.status) || (error.status === 0 && error.code === 'NetworkError'));
+}
+
 /** Delay before attempt `attempt + 1` after `error` ended attempt `attempt` (1-based); undefined: give up. */
 export function retryDelay(error: unknown, attempt: number, options: RetryOptions): number | undefined {
-  if (!(error instanceof ConnectorError) || attempt >= options.maxAttempts) return undefined;
-  const transient = error.status === 429 || TRANSIENT.has(error.status) || (error.status === 0 && error.code === 'NetworkError');
-  if (!transient) return undefined;
+  if (!isTransient(error) || attempt >= options.maxAttempts) return undefined;
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs);
   return backoff(attempt, options);
 }

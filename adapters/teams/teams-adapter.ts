@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
 import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
@@ -10,7 +9,7 @@ import { ConnectorError } from './connector-http.ts';
 import type { ConnectorTransport, DeliveryTarget } from './connector-transport.ts';
 import type { TeamsEndpoint } from './http-endpoint.ts';
 import { renderReply } from './reply-renderer.ts';
-import { DEFAULT_RETRY, retryDelay } from './retry-policy.ts';
+import { isTransient } from './retry-policy.ts';
 import type { StreamManager } from './stream-manager.ts';
 import { TypingIndicator } from './typing-indicator.ts';
 
@@ -27,6 +26,9 @@ import { TypingIndicator } from './typing-indicator.ts';
  * ConnectorError (status, Teams error code) is the cause, for the log.
  */
 
+/** How long a `canStream` answer counts as the intent to stream the next progress reply. */
+const STREAM_INTENT_MS = 10_000;
+
 export interface TeamsAdapterParts {
   state: StateStore;
   logger: Logger;
@@ -38,6 +40,8 @@ export interface TeamsAdapterParts {
 export class TeamsAdapter implements ChannelAdapter {
   readonly name = 'teams' as const;
   private readonly typingIndicator = new TypingIndicator();
+  /** Conversation key → until when a progress reply starts a stream (see canStream). */
+  private readonly streamIntents = new Map<string, number>();
 
   constructor(private readonly parts: TeamsAdapterParts) {}
 
@@ -60,23 +64,25 @@ export class TeamsAdapter implements ChannelAdapter {
     return this.parts.endpoint.idle();
   }
 
+  /**
+   * A progress reply starts a Teams stream only when the core has just asked `canStream` for this personal
+   * chat (the dispatcher's streamed answer); any other progress (job acknowledgements, which can last far
+   * longer than Teams' two-minute stream limit) is a normal message, later edited by `update`.
+   */
   async send(address: ConversationAddress, reply: Reply): Promise<string> {
     const target = targetOf(address);
     this.typingIndicator.stop(target.key);
     const personal = isPersonalReference(target.reference);
     return this.deliver(target, async () => {
-      if (reply.kind === 'progress') {
-        if (personal) return this.parts.streams.start(target, reply.text);
-        await this.typingIndicator.start(target.key, () => this.sendTyping(target));
-        return `typing-${randomUUID()}`;
-      }
-      // Teams allows one stream per chat: a reply sent while one is open (an error, a notice) ends it.
-      const open = this.parts.streams.openIn(target.key);
+      if (reply.kind === 'progress' && personal && this.consumeStreamIntent(target.key)) return this.parts.streams.start(target, reply.text);
+      // An error while a stream is open (the answer failed) ends that stream, so the progress bar disappears.
+      const open = reply.kind === 'error' ? this.parts.streams.openIn(target.key) : undefined;
       if (open) return this.parts.streams.finish(target, open, reply, { personal });
       return this.parts.transport.post(target, renderReply(reply, { personal }));
     });
   }
 
+  /** Continues or ends a stream; otherwise edits the message (PUT), e.g. a job acknowledgement. */
   async update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
     const target = targetOf(address);
     this.typingIndicator.stop(target.key);
@@ -85,9 +91,6 @@ export class TeamsAdapter implements ChannelAdapter {
       if (this.parts.streams.has(messageId)) {
         if (reply.kind === 'progress') await this.parts.streams.update(target, messageId, reply.text);
         else await this.parts.streams.finish(target, messageId, reply, { personal });
-      } else if (messageId.startsWith('typing-')) {
-        // A progress shown as a typing indicator has no message to replace: the final reply is a new message.
-        if (reply.kind !== 'progress') await this.parts.transport.post(target, renderReply(reply, { personal }));
       } else {
         await this.parts.transport.put(target, messageId, renderReply(reply, { personal }));
       }
@@ -103,9 +106,21 @@ export class TeamsAdapter implements ChannelAdapter {
     });
   }
 
-  /** Teams streams in personal chats only. */
+  /**
+   * Teams streams in personal chats only. A `true` answer is remembered for a few seconds as the intent to
+   * stream: the next progress reply to this conversation starts the stream.
+   */
   canStream(address: ConversationAddress): boolean {
-    return isPersonalReference(address.reference as TeamsReference);
+    const personal = isPersonalReference(address.reference as TeamsReference);
+    if (personal) this.streamIntents.set(address.key, Date.now() + STREAM_INTENT_MS);
+    return personal;
+  }
+
+  private consumeStreamIntent(key: string): boolean {
+    const until = this.streamIntents.get(key);
+    this.streamIntents.delete(key);
+    if (this.streamIntents.size > 1_000) for (const [other, expiry] of this.streamIntents) if (expiry < Date.now()) this.streamIntents.delete(other);
+    return until !== undefined && until >= Date.now();
   }
 
   private async sendTyping(target: DeliveryTarget): Promise<void> {
@@ -117,14 +132,15 @@ export class TeamsAdapter implements ChannelAdapter {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof PasserelleError || !(error instanceof ConnectorError)) throw error instanceof PasserelleError ? error : new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: error });
+      if (error instanceof PasserelleError) throw error;
+      if (!(error instanceof ConnectorError)) throw new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: error });
       if (error.status === 403 && !error.streamNotAllowed) {
         this.typingIndicator.stop(target.key);
         await this.parts.state.deactivateReference(target.key, `403 ${error.code ?? 'Forbidden'}`).catch((stateError: unknown) => this.parts.logger.error('could not deactivate Teams reference', { key: target.key, error: stateError }));
         this.parts.logger.warn('teams conversation unreachable, reference deactivated', { key: target.key, code: error.code });
         throw new PasserelleError('RECIPIENT_UNREACHABLE', { channel: 'teams' }, { cause: error });
       }
-      if (retryDelay(error, 1, { ...DEFAULT_RETRY, maxAttempts: 2 }) !== undefined) {
+      if (isTransient(error)) {
         throw new PasserelleError('CHANNEL_UNAVAILABLE', { channel: 'teams' }, { cause: error, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) });
       }
       throw new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: error });

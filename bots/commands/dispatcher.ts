@@ -5,7 +5,8 @@ import type { AnswerService } from '../answer-service.ts';
 import type { ConversationMemory } from '../conversation-memory.ts';
 import type { Logger } from '../logger.ts';
 import type { Stage, Turn } from '../pipeline.ts';
-import { notice, progress, type Citation, type Reply } from '../reply.ts';
+import { toPasserelleError } from '../errors.ts';
+import { errorReply, notice, progress, type Citation, type Reply } from '../reply.ts';
 import type { StateStore } from '../state/state-store.ts';
 import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
@@ -104,7 +105,9 @@ export class Dispatcher implements Stage {
     let pending: Promise<void> = Promise.resolve();
     if (streaming) progressId = await turn.reply(progress(say.WORKING));
     else await channel.typing?.(message.conversation).catch(() => undefined);
-    const outcome = await this.answers.answer({
+    let outcome: Awaited<ReturnType<AnswerService['answer']>>;
+    try {
+      outcome = await this.answers.answer({
       question,
       ...(forcedKb ? { forcedKb } : {}),
       allowedKbs: rights.allowedKbs,
@@ -122,7 +125,16 @@ export class Dispatcher implements Stage {
             },
           }
         : {}),
-    });
+      });
+    } catch (error) {
+      if (!progressId) throw error;
+      // The progress message must not stay "Je cherche…" (or a partial text): it becomes the error message.
+      const failure = toPasserelleError(error);
+      this.logger.error('answer failed', { code: failure.code, channel: message.channel, error: failure.cause ?? failure });
+      await pending;
+      await channel.update(message.conversation, progressId, errorReply(failure.userMessage));
+      return;
+    }
     await pending;
     const reply: Reply = unknownPrefix ? { ...outcome.reply, text: `${say.unknownPrefix(unknownPrefix)}\n\n${outcome.reply.text}` } : outcome.reply;
     let messageId: string;
@@ -146,8 +158,10 @@ export class Dispatcher implements Stage {
 
   private async lastSources(turn: Turn): Promise<Reply> {
     const turns = await this.memory.recent(turn.message.conversation.key);
-    const last = [...turns].reverse().find((entry) => entry.role === 'assistant' && (entry.citedIds?.length ?? 0) > 0);
-    if (!last?.citedIds) return notice(say.NO_PREVIOUS_ANSWER);
+    const last = [...turns].reverse().find((entry) => entry.role === 'assistant');
+    if (!last) return notice(say.NO_PREVIOUS_ANSWER);
+    // An abstention cites nothing: never show an older answer's sources as those of the last one.
+    if (!last.citedIds || last.citedIds.length === 0) return notice(say.NO_SOURCES_IN_LAST_ANSWER);
     const bases = last.kb ? [last.kb, ...turn.rights!.allowedKbs.filter((kb) => kb !== last.kb)] : turn.rights!.allowedKbs;
     const citations: Citation[] = [];
     for (const id of last.citedIds) {

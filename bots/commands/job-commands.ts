@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
 import type { JobService } from '../../workers/job-service.ts';
@@ -51,7 +51,9 @@ export class JobCommands {
           const sha256 = createHash('sha256').update(bytes).digest('hex');
           const name = basename(attachment.name).replace(/[^\p{L}\p{N}._ -]/gu, '_') || `document${extname(attachment.name)}`;
           await mkdir(this.uploadsDir, { recursive: true, mode: 0o700 });
-          const path = join(this.uploadsDir, `${sha256.slice(0, 16)}-${name}`);
+          // One copy per request (the worker deletes it when the job is over; a deduplicated request's copy is
+          // deleted at once), so that two requests never share, nor delete, each other's file.
+          const path = join(this.uploadsDir, `${sha256.slice(0, 16)}-${randomUUID().slice(0, 8)}-${name}`);
           await writeFile(path, bytes, { mode: 0o600 });
           job = { kind: 'summarise-document', ...common, file: { path, name, size: bytes.length, sha256 } };
           fingerprint = sha256;
@@ -113,14 +115,26 @@ export class JobCommands {
   }
 
   private async enqueue(turn: Turn, job: WorkJobInput, fingerprint: string, what: string): Promise<void> {
-    const ackId = await turn.reply(progress(`🕑 Demande reçue : ${what}. Mise en file…`));
+    const upload = job.kind === 'summarise-document' ? job.file.path : undefined;
+    const forgetUpload = () => (upload ? rm(upload, { force: true }).catch(() => undefined) : Promise.resolve());
+    let ackId: string;
+    try {
+      ackId = await turn.reply(progress(`🕑 Demande reçue : ${what}. Mise en file…`));
+    } catch (error) {
+      await forgetUpload();
+      throw error;
+    }
     try {
       const submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint);
+      if (!submitted.created) await forgetUpload();
       const text = submitted.created
         ? `🕑 Tâche \`${submitted.id}\` enregistrée : ${what}. ${submitted.ahead > 0 ? `${submitted.ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${submitted.id} » pour l’annuler.${this.jobs.durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`
-        : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`;
+        : submitted.state === 'completed'
+          ? `Cette demande a déjà été traitée (tâche \`${submitted.id}\`) : le résultat a été publié plus haut dans cette conversation.`
+          : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`;
       await turn.channel.update(turn.message.conversation, ackId, progress(text));
     } catch (error) {
+      await forgetUpload();
       const failure = toPasserelleError(error);
       this.logger.warn('job submission failed', { code: failure.code, error: failure.cause ?? failure });
       await turn.channel.update(turn.message.conversation, ackId, errorReply(failure.userMessage));

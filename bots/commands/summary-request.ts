@@ -18,7 +18,9 @@ export interface SummaryRequest {
 
 const NUMBER = String.raw`(?:[lrd]\.?\s?)?\d+(?:-\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?`;
 const RANGE = new RegExp(`articles?\\s+(${NUMBER})\\s*(?:a|au|-|jusqu'a)\\s*(?:l'article\\s+)?(${NUMBER})`);
-const HEADING = /\b((?:partie|livre|titre|chapitre|section)\s+(?:[ivxlcdm]+|\d+)(?:er|re)?(?:\s+(?:bis|ter))?)\b/;
+const LEVEL = String.raw`(?:partie|livre|titre|chapitre|section)\s+(?:[ivxlcdm]+|\d+)(?:er|re)?(?:\s+(?:bis|ter))?`;
+/** "titre xii", "chapitre ii du titre iii" (every level kept: a chapter number alone is ambiguous). */
+const HEADING = new RegExp(String.raw`\b(${LEVEL}(?:\s+(?:du|de la|de l')\s+${LEVEL})*)\b`);
 
 export function parseSummaryRequest(text: string, hasAttachment: boolean, codes: readonly string[]): SummaryRequest {
   const folded = foldText(text);

@@ -25,7 +25,7 @@ export const askCommand: Command = {
       if (values.json) {
         context.out(
           `${JSON.stringify({
-            route: outcome.route ? { kb: outcome.route.kb, confidence: outcome.route.confidence, ...(outcome.route.alsoKb ? { alsoKb: outcome.route.alsoKb } : {}) } : null,
+            route: outcome.route ? { kb: outcome.route.kb, confidence: outcome.route.confidence } : null,
             answer: outcome.reply.text,
             citations: outcome.reply.citations.map((citation) => ({ id: citation.id, kb: citation.kb, title: citation.title, url: citation.url ?? null })),
             abstained: outcome.abstained,

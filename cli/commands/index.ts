@@ -46,6 +46,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'worker   Traite les tâches longues (résumés) depuis Redis (REDIS_URL)',
     load: async () => (await import('./serve-command.ts')).workerCommand,
   },
+  'announce': {
+    summary: 'announce --to <destinataires> --file message.md [--at <date ISO>] | --status <id> [--csv fichier] | --cancel <id>   Annonce des administrateurs (via le bot en service)',
+    load: async () => (await import('./announce-command.ts')).announceCommand,
+  },
   'config': {
     summary: 'config   Affiche la configuration effective (secrets masqués)',
     load: async () => (await import('./config-command.ts')).configCommand,

@@ -26,9 +26,12 @@ export const serveCommand: Command = {
     for (const adapter of adapters) app.bot.register(adapter);
     app.startJobs();
     await app.bot.start();
-    context.out(`Passerelle en service : ${adapters.map((adapter) => adapter.name).join(', ')} ; file ${app.queues.work.durable ? 'Redis' : 'locale (non durable)'}.\n`);
+    const { startAnnouncementSurface } = await import('../../adapters/admin-http/announcement-wiring.ts');
+    const admin = await startAnnouncementSurface(app, adapters, logger);
+    context.out(`Passerelle en service : ${adapters.map((adapter) => adapter.name).join(', ')} ; file ${app.queues.work.durable ? 'Redis' : 'locale (non durable)'}${admin.adminPort ? ` ; API d’administration sur 127.0.0.1:${admin.adminPort}` : ''}.\n`);
     await waitForSignal();
     context.out('Arrêt en cours…\n');
+    await admin.close();
     await app.close();
     return 0;
   },

@@ -24,6 +24,14 @@ export interface LexiconRule {
   expansions: string[];
 }
 
+export interface LexiconMatch {
+  /** First token of the matched phrase. */
+  start: number;
+  /** One past its last token. */
+  end: number;
+  expansions: string[];
+}
+
 export class Lexicon {
   private readonly rulesByFirstToken = new Map<string, LexiconRule[]>();
 
@@ -49,13 +57,20 @@ export class Lexicon {
 
   /** Phrases to add for a query, given its folded token sequence. */
   expansionsFor(tokens: string[]): string[] {
-    const found: string[] = [];
+    return [...new Set(this.matchesIn(tokens).flatMap((match) => match.expansions))];
+  }
+
+  /** Where rules match in a folded token sequence: the span of tokens matched and the phrases it stands for. */
+  matchesIn(tokens: string[]): LexiconMatch[] {
+    const matches: LexiconMatch[] = [];
     tokens.forEach((token, start) => {
       for (const rule of this.rulesByFirstToken.get(token) ?? []) {
-        if (rule.pattern.every((part, offset) => tokens[start + offset] === part)) found.push(...rule.expansions);
+        if (rule.pattern.every((part, offset) => tokens[start + offset] === part)) {
+          matches.push({ start, end: start + rule.pattern.length, expansions: rule.expansions });
+        }
       }
     });
-    return [...new Set(found)];
+    return matches;
   }
 }
 

@@ -58,8 +58,28 @@ export class SparseEncoder {
   ) {}
 
   encodeDocument(fields: DocumentFields): SparseVector {
+    const P = this.parameters as LexicalParameters & Record<string, number>;
     const { k1, b, averageLength, headingWeight } = this.parameters;
     const body = analyse(fields.body);
+    if (P.mode === 1) {
+      const lines = fields.headings.split('\n').filter((l) => l.trim());
+      const decay = P.decay ?? 1;
+      const bodyNorm = 1 - b + (b * body.terms.length) / (P.avgBody ?? 50);
+      const headLen = lines.reduce((n, l) => n + analyse(l).terms.length, 0);
+      const bh = P.bHead ?? 0.5;
+      const headNorm = 1 - bh + (bh * headLen) / (P.avgHead ?? 20);
+      const tf = new Map<string, number>();
+      const add = (terms: string[], weight: number) => {
+        for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + weight);
+      };
+      add(body.terms, 1 / bodyNorm); add(body.bigrams, 1 / bodyNorm); add(body.prefixes, 1 / bodyNorm);
+      lines.forEach((line, i) => {
+        const a = analyse(line);
+        const w = (headingWeight * decay ** (lines.length - 1 - i)) / headNorm;
+        add(a.terms, w); add(a.bigrams, w); add(a.prefixes, w);
+      });
+      return toSparse(tf, (x) => (x * (k1 + 1)) / (x + k1));
+    }
     const headings = analyse(fields.headings);
     const frequencies = new Map<string, number>();
     const add = (terms: string[], weight: number) => {

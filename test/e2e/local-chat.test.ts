@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AI_NOTICE } from '../../bots/user-messages.ts';
@@ -105,6 +106,26 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.equal(output.abstained, true);
     assert.equal(output.mode, 'abstention');
     for (const citation of output.citations as Array<Record<string, unknown>>) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url']);
+  });
+
+  it('ask --json keeps exactly those route keys when a second base is searched too', async () => {
+    const config = join(temp.path, 'wide-routing.yaml');
+    writeFileSync(config, 'bot:\n  routingMargin: 1\n');
+    const run = await passerelle(['ask', '--json', 'Quels sont les pouvoirs de visite des agents des douanes ?'], { ...env, PASSERELLE_CONFIG: config });
+    assert.equal(run.code, 0, run.err);
+    const output = JSON.parse(run.out) as { route: object; answer: string };
+    assert.match(output.answer, /deux bases/, 'the second base was searched');
+    assert.deepEqual(Object.keys(output.route).sort(), ['confidence', 'kb']);
+  });
+
+  it('ask --json on a drafting request: same keys, mode refusal', async () => {
+    const run = await passerelle(['ask', '--json', 'Rédige-moi un procès-verbal de saisie'], env);
+    assert.equal(run.code, 0, run.err);
+    const output = JSON.parse(run.out) as { route: object; mode: string; abstained: boolean; citations: Array<{ id: string }> };
+    assert.deepEqual(Object.keys(output).sort(), ['abstained', 'answer', 'citations', 'mode', 'route']);
+    assert.deepEqual(Object.keys(output.route).sort(), ['confidence', 'kb']);
+    assert.equal(output.mode, 'refusal');
+    assert.equal(output.citations[0]?.id, 'CD-324#0');
   });
 
   it('ask without a data folder fails with a French message, exit 1', async () => {

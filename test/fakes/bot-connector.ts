@@ -14,7 +14,7 @@
  * requests; `stopStreamAfter(n)` makes Teams answer 403 ContentStreamNotAllowed to a stream's requests after
  * n streaming updates (the user pressed Stop); `requireToken` makes every connector call need that bearer.
  */
-import { createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -30,6 +30,8 @@ export interface ConnectorCall {
   at: number;
   /** Status answered. */
   status: number;
+  /** Body answered (`{id}` for a posted activity). */
+  response: unknown;
 }
 
 export interface InjectedFailure {
@@ -39,7 +41,7 @@ export interface InjectedFailure {
   code?: string;
   message?: string;
   /** Only requests for which this returns true consume the failure (default: any). */
-  match?: (call: Omit<ConnectorCall, 'status'>) => boolean;
+  match?: (call: Omit<ConnectorCall, 'status' | 'response'>) => boolean;
 }
 
 export interface StreamRecord {
@@ -58,7 +60,7 @@ export interface FakeBotConnector {
   readonly streams: Map<string, StreamRecord>;
   readonly violations: string[];
   failNext(...failures: InjectedFailure[]): void;
-  stopStreamAfter(updates: number): void;
+  stopStreamAfter(updates: number | undefined): void;
   requireToken(token: string | undefined): void;
   /** Message activities posted (final stream messages included), optionally for one conversation. */
   messages(conversationId?: string): ConnectorCall[];
@@ -99,7 +101,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     ((body.entities as Array<Record<string, unknown>> | undefined) ?? []).find((entity) => entity.type === 'streaminfo');
 
   /** Teams streaming rules; returns the answer, or undefined when the activity is not part of a stream. */
-  const stream = (call: Omit<ConnectorCall, 'status'>): { status: number; body: unknown } | undefined => {
+  const stream = (call: Omit<ConnectorCall, 'status' | 'response'>): { status: number; body: unknown } | undefined => {
     const info = streamInfo(call.body);
     if (!info) return undefined;
     const streamId = typeof info.streamId === 'string' ? info.streamId : undefined;
@@ -156,7 +158,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     } catch {
       return respond(res, 400, connectorError('BadSyntax', 'Invalid JSON'));
     }
-    const call: Omit<ConnectorCall, 'status'> = {
+    const call: Omit<ConnectorCall, 'status' | 'response'> = {
       method: req.method ?? '',
       path: url.pathname,
       conversationId: decodeURIComponent(match[1] ?? ''),
@@ -166,7 +168,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       at: Date.now(),
     };
     const finish = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
-      calls.push({ ...call, status });
+      calls.push({ ...call, status, response: answer });
       respond(res, status, answer, headers);
     };
     if (token !== undefined && call.headers.authorization !== `Bearer ${token}`) return finish(401, connectorError('Unauthorized', 'Authorization has been denied for this request.'));
@@ -239,8 +241,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
 
 /** A private key unknown to the fake's key set (to forge tokens the bot must refuse). */
 export function foreignSigningKey(): KeyObject {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 }
 
 function defaultCode(status: number): string {

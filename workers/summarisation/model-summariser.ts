@@ -8,6 +8,7 @@ import type { SummaryInput, SummaryProgress, SummaryResult } from './summary-typ
  */
 
 const CHUNK_CHARS = 12_000;
+const MAX_REDUCE_ROUNDS = 3;
 
 export async function modelSummary(model: ChatModel, input: SummaryInput, signal: AbortSignal, progress: SummaryProgress): Promise<SummaryResult> {
   let inputTokens = 0;
@@ -39,13 +40,18 @@ export async function modelSummary(model: ChatModel, input: SummaryInput, signal
     );
     await progress(index + 1, total);
   }
-  while (partials.join('\n\n').length > CHUNK_CHARS) {
+  // Summaries of summaries until they fit — a bounded number of rounds, stopping as soon as a round does not
+  // shorten them (a model that ignores its length limit must not loop forever, one paid request after another).
+  for (let round = 0; round < MAX_REDUCE_ROUNDS && joinedLength(partials) > CHUNK_CHARS; round++) {
+    const before = joinedLength(partials);
     const grouped = pack(partials);
     partials = [];
     for (const group of grouped) {
       partials.push(await call('Tu fusionnes des résumés partiels en un seul, sans perdre les références entre parenthèses.', `<texte>\n${group}\n</texte>`, 800));
     }
+    if (joinedLength(partials) >= before) break;
   }
+  if (joinedLength(partials) > CHUNK_CHARS) partials = fit(partials, CHUNK_CHARS);
   const final = await call(
     `Tu rédiges le résumé ${input.length === 'court' ? 'court (10 puces au plus)' : 'détaillé'} d’un document intitulé « ${input.title} » à partir de résumés partiels. Structure-le avec des titres Markdown (##) et garde les références (pages, sections, articles) entre parenthèses.`,
     `<texte>\n${partials.join('\n\n')}\n</texte>`,
@@ -68,4 +74,14 @@ function pack(parts: string[]): string[] {
   }
   if (current) chunks.push(current);
   return chunks;
+}
+
+function joinedLength(parts: string[]): number {
+  return parts.join('\n\n').length;
+}
+
+/** Cuts every part to an equal share of `budget`, so that the final request stays within its size. */
+function fit(parts: string[], budget: number): string[] {
+  const share = Math.max(200, Math.floor(budget / parts.length) - 3);
+  return parts.map((part) => (part.length > share ? `${part.slice(0, share - 1)}…` : part));
 }

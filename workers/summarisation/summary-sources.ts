@@ -5,7 +5,7 @@ import { foldText } from '../../knowledge/analysis/normalise.ts';
 import { chunkDocument } from '../../knowledge/ingestion/chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from '../../knowledge/ingestion/loaders/loader-registry.ts';
 import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
-import type { Chunk, Classification } from '../../knowledge/types.ts';
+import { classificationRank, type Chunk, type Classification } from '../../knowledge/types.ts';
 import { PermanentJobError } from '../job-queue.ts';
 import type { SummarySection } from './summary-types.ts';
 
@@ -67,16 +67,22 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
     selected = chunks.filter((chunk) => compareArticleNumbers(chunk.article!.number, part.from) >= 0 && compareArticleNumbers(chunk.article!.number, part.to) <= 0);
     title = `${code}, articles ${part.from} à ${part.to}`;
   } else {
-    const wanted = headingKey(part.label);
-    selected = chunks.filter((chunk) => chunk.headingPath.some((heading) => headingKey(heading) === wanted));
-    const heading = selected[0]?.headingPath.find((entry) => headingKey(entry) === wanted);
+    // "chapitre II du titre III": every level named must be on the article's heading path.
+    const wanted = part.label.split(QUALIFIER).map(headingKey);
+    const first = wanted[0] ?? '';
+    selected = chunks.filter((chunk) => {
+      const keys = new Set(chunk.headingPath.map(headingKey));
+      return wanted.every((key) => keys.has(key));
+    });
+    const heading = selected[0]?.headingPath.find((entry) => headingKey(entry) === first);
     if (!heading) throw new PermanentJobError('heading not found', `Je ne trouve pas « ${part.label} » dans le ${code}. Indiquez par exemple « titre XII » ou « chapitre II du titre III ».`);
     title = `${code} — ${heading}`;
   }
   return {
     title,
     sections: selected.map((chunk) => ({ heading: `Article ${chunk.article!.number}`, reference: `art. ${chunk.article!.number}`, text: chunk.text })),
-    classification: selected.some((chunk) => chunk.classification !== 'public') ? 'interne' : 'public',
+    // The most sensitive article decides (a diffusion-restreinte article must not reach a model cleared for interne).
+    classification: highest(selected.map((chunk) => chunk.classification)),
   };
 }
 
@@ -95,11 +101,29 @@ export function conversationSections(messages: Array<{ sender: string; text: str
   };
 }
 
-/** "Titre XII : Contentieux…" and "titre xii" share the key "titre xii". */
+const QUALIFIER = /\s+(?:du|de la|de l['’]|de)\s+(?=(?:partie|livre|titre|chapitre|section)\b)/i;
+
+/** "Titre XII : Contentieux…", "titre xii" and "titre 12" share the key "titre 12"; "Chapitre Ier", "chapitre 1er" → "chapitre 1". */
 function headingKey(text: string): string {
   const folded = foldText(text).replace(/\s+/g, ' ').trim();
-  const match = /^((?:partie|livre|titre|chapitre|section|paragraphe|sous-section)\s+(?:[ivxlcdm]+|\d+)(?:er|re)?(?:\s+(?:bis|ter|quater))?)\b/.exec(folded);
-  return (match?.[1] ?? folded).replace(/(\d+|[ivxlcdm]+)(?:er|re)\b/, '$1');
+  const match = /^(partie|livre|titre|chapitre|section|paragraphe|sous-section)\s+([ivxlcdm]+|\d+)(?:er|re)?(?:\s+(bis|ter|quater))?\b/.exec(folded);
+  if (!match) return folded;
+  return [match[1], romanToNumber(match[2] ?? ''), match[3]].filter(Boolean).join(' ');
+}
+
+function romanToNumber(numeral: string): string {
+  if (/^\d+$/.test(numeral)) return String(Number(numeral));
+  const values: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100, d: 500, m: 1000 };
+  let total = 0;
+  for (let i = 0; i < numeral.length; i++) {
+    const value = values[numeral[i] ?? ''] ?? 0;
+    total += value < (values[numeral[i + 1] ?? ''] ?? 0) ? -value : value;
+  }
+  return String(total);
+}
+
+function highest(labels: Classification[]): Classification {
+  return labels.reduce<Classification>((top, label) => (classificationRank(label) > classificationRank(top) ? label : top), 'public');
 }
 
 function permanent(error: PasserelleError): PermanentJobError {

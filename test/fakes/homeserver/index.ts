@@ -7,7 +7,7 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { MatrixHttpError, Router, readJson, stripVersion, type Json } from './http-router.ts';
 import { accountRoutes, type AccountStats, type SyncReplays } from './routes-account.ts';
 import { keyRoutes } from './routes-keys.ts';
@@ -58,6 +58,8 @@ export interface FakeHomeserver {
   injectEvent(roomId: string, event: { type: string; sender: string; content: unknown; state_key?: string }): ClientEvent;
   /** Devices of a user. */
   devices(userId: string): Device[];
+  /** Cuts every open connection of a user (in-flight long-polls fail like a network outage). */
+  disconnect(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startFakeHomeserver(options: { serverName?: string } = {})
   const requests: RecordedRequest[] = [];
   const unknown: string[] = [];
   const faults: Fault[] = [];
+  const sockets = new Map<string, Set<Socket>>();
   const auth = (request: { accessToken: string | undefined }): Device => {
     const device = state.deviceByToken(request.accessToken);
     if (!device) throw new MatrixHttpError(401, 'M_UNKNOWN_TOKEN', 'Invalid access token passed.', { soft_logout: false });
@@ -89,6 +92,12 @@ export async function startFakeHomeserver(options: { serverName?: string } = {})
     const device = state.deviceByToken(accessToken);
     const record: RecordedRequest = { method, path, query: url.search, status: 200, at: Date.now(), body: {}, ...(device ? { userId: device.userId, deviceId: device.deviceId } : {}) };
     requests.push(record);
+    if (device) {
+      const owned = sockets.get(device.userId) ?? new Set<Socket>();
+      if (!owned.has(request.socket)) request.socket.once('close', () => owned.delete(request.socket));
+      owned.add(request.socket);
+      sockets.set(device.userId, owned);
+    }
     const closed = new Promise<void>((resolve) => response.on('close', () => resolve()));
     const reply = (status: number, body: unknown): void => {
       record.status = status;
@@ -142,6 +151,10 @@ export async function startFakeHomeserver(options: { serverName?: string } = {})
       return state.appendEvent(room, { type: event.type, sender: event.sender, content: event.content as Json, ...(event.state_key !== undefined ? { state_key: event.state_key } : {}) });
     },
     devices: (userId) => [...state.account(userId).devices.values()],
+    disconnect(userId) {
+      for (const socket of sockets.get(userId) ?? []) socket.destroy();
+      sockets.get(userId)?.clear();
+    },
     async close() {
       state.wakeAll();
       server.closeAllConnections();

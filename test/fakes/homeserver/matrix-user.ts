@@ -49,15 +49,15 @@ export class MatrixUser {
     return user;
   }
 
-  /** Creates a direct chat with the bot (encrypted unless told otherwise) and waits for it to join. */
-  async createDirectChat(botUserId: string, options: { encrypted?: boolean; timeoutMs?: number } = {}): Promise<string> {
+  /** Creates a direct chat with the bot (encrypted unless told otherwise) and waits for it to join (or `expect`). */
+  async createDirectChat(botUserId: string, options: { encrypted?: boolean; timeoutMs?: number; expect?: 'join' | 'leave' } = {}): Promise<string> {
     const { room_id: roomId } = await this.client.createRoom({
       is_direct: true,
       invite: [botUserId],
       preset: Preset.TrustedPrivateChat,
       initial_state: options.encrypted === false ? [] : [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
     });
-    await this.waitForMembership(roomId, botUserId, 'join', options.timeoutMs);
+    await this.waitForMembership(roomId, botUserId, options.expect ?? 'join', options.timeoutMs);
     return roomId;
   }
 
@@ -83,6 +83,17 @@ export class MatrixUser {
   async react(roomId: string, eventId: string, key: string): Promise<string> {
     const response = await this.client.sendEvent(roomId, null, 'm.reaction' as never, { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } } as never);
     return response.event_id;
+  }
+
+  /** Joins a room this user was invited to. */
+  async join(roomId: string): Promise<void> {
+    await this.client.joinRoom(roomId);
+    await this.waitForMembership(roomId, this.userId, 'join');
+  }
+
+  /** Leaves a room. */
+  async leave(roomId: string): Promise<void> {
+    await this.client.leave(roomId);
   }
 
   /** Events of a room sent by `sender` (originals only), in arrival order. */
@@ -139,7 +150,10 @@ export class MatrixUser {
     const wire = event.getWireContent() as Record<string, unknown>;
     if (content['m.relates_to'] === undefined && wire['m.relates_to'] !== undefined) content['m.relates_to'] = wire['m.relates_to'];
     const previous = this.seen.get(eventId);
-    this.seen.set(eventId, { eventId, roomId, sender: event.getSender() ?? '', type: event.getType(), content, latest: previous?.latest ?? content, decryptionFailure: event.isDecryptionFailure(), encrypted: event.isEncrypted() });
+    const earlierEdit = [...this.seen.values()].filter((seen) => isEdit(seen.content) && (seen.content['m.relates_to'] as Record<string, unknown>).event_id === eventId).at(-1);
+    const edited = previous && previous.latest !== previous.content ? previous.latest : undefined;
+    const latest = edited ?? (earlierEdit?.content['m.new_content'] as Record<string, unknown> | undefined) ?? content;
+    this.seen.set(eventId, { eventId, roomId, sender: event.getSender() ?? '', type: event.getType(), content, latest, decryptionFailure: event.isDecryptionFailure(), encrypted: event.isEncrypted() });
     if (isEdit(content)) {
       const target = this.seen.get(String((content['m.relates_to'] as Record<string, unknown>).event_id));
       if (target && content['m.new_content']) target.latest = content['m.new_content'] as Record<string, unknown>;

@@ -14,6 +14,9 @@ import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
 import type { FakeHomeserver } from './index.ts';
 
+export { ConnectionLockedError, createMatrixAdapter } from '../../../adapters/matrix/index.ts';
+export { notice } from '../../../bots/reply.ts';
+
 export const BOT_USER_ID = '@passerelle:test.local';
 export const BOT_PASSWORD = 'x';
 
@@ -26,6 +29,9 @@ export const CORPUS = [
   { id: 'CD-65', code: 'Code des douanes', num: '65', title_path: TITLE, text: 'Les agents des douanes ayant au moins le grade de contrôleur peuvent exiger la communication des papiers et documents de toute nature relatifs aux opérations intéressant leur service.', valid_from: null, valid_to: null, source_url: `${LEGIFRANCE}CD-65` },
 ];
 
+/** A passage carrying HTML and markdown injection (and an @room ping), quoted by extractive answers. */
+export const INJECTED_RECORD = { id: 'CD-999', code: 'Code des douanes', num: '999', title_path: TITLE, text: 'Le registre des scellés douaniers <img src=x onerror=alert(1)> est tenu <script>alert(document.cookie)</script> par le chef de poste ; voir [la note](javascript:alert(1)) et @room pour le registre des scellés.', valid_from: null, valid_to: null, source_url: 'javascript:alert(2)' };
+
 /** A question the corpus answers (article 60). */
 export const QUESTION = 'Les agents des douanes peuvent-ils procéder à la visite des marchandises et des moyens de transport ?';
 
@@ -35,20 +41,22 @@ export interface MatrixBot {
   adapter: MatrixChannelAdapter;
   dir: string;
   /** Stops the adapter and starts a new one on the same data directory (same process, same state store). */
-  restart(options?: MatrixAdapterOptions): Promise<MatrixChannelAdapter>;
+  restart(options?: { adapter?: MatrixAdapterOptions; beforeStart?: () => void }): Promise<MatrixChannelAdapter>;
   close(): Promise<void>;
 }
 
 export interface MatrixBotOptions {
   env?: Record<string, string>;
   adapter?: MatrixAdapterOptions;
+  /** Reuse this directory (it holds `data/`); the corpus is then already ingested. */
+  dir?: string;
 }
 
 /** Test adapter options: short grace and edit intervals keep tests fast. */
 export const FAST_ADAPTER: MatrixAdapterOptions = { undecryptableGraceMs: 300, editIntervalMs: 1_000, drainMs: 2_000, startTimeoutMs: 15_000 };
 
 export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOptions = {}): Promise<MatrixBot> {
-  const dir = mkdtempSync(join(tmpdir(), 'passerelle-matrix-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'passerelle-matrix-'));
   if (!fake.state.accounts.has(BOT_USER_ID)) fake.registerUser(BOT_USER_ID, BOT_PASSWORD, 'Passerelle');
   const config = loadConfig({
     env: {
@@ -65,9 +73,11 @@ export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOpt
   });
   const logger: Logger = process.env.MATRIX_TEST_LOG ? createLogger(process.env.MATRIX_TEST_LOG as 'debug') : silentLogger;
   const app = await createBotApplication(config, logger, { model: null });
-  const corpus = join(dir, 'code_douanes.jsonl');
-  writeFileSync(corpus, `${CORPUS.map((record) => JSON.stringify(record)).join('\n')}\n`);
-  await app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
+  if (!options.dir) {
+    const corpus = join(dir, 'code_douanes.jsonl');
+    writeFileSync(corpus, `${[...CORPUS, INJECTED_RECORD].map((record) => JSON.stringify(record)).join('\n')}\n`);
+    await app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
+  }
   const context = { config, state: app.state, bot: app.bot, logger };
   const launch = async (adapterOptions: MatrixAdapterOptions): Promise<MatrixChannelAdapter> => {
     const adapter = await createMatrixAdapter(context, adapterOptions);
@@ -81,9 +91,10 @@ export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOpt
     config,
     dir,
     adapter: await launch({ ...FAST_ADAPTER, ...options.adapter }),
-    async restart(adapterOptions = {}) {
+    async restart(restartOptions = {}) {
       await bot.adapter.stop();
-      bot.adapter = await launch({ ...FAST_ADAPTER, ...options.adapter, ...adapterOptions });
+      restartOptions.beforeStart?.();
+      bot.adapter = await launch({ ...FAST_ADAPTER, ...options.adapter, ...restartOptions.adapter });
       return bot.adapter;
     },
     async close() {

@@ -46,6 +46,15 @@ describe('bot commands (whole bot, offline)', function () {
     assert.ok(sources?.text.includes(`- [1] Code des douanes, art. 60 (Titre II : Organisation du service des douanes › Chapitre IV : Pouvoirs des agents des douanes) — ${LEGIFRANCE}CD-60`), sources?.text);
   });
 
+  it('« sources » after an abstention does not show an older answer’s sources', async () => {
+    await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
+    const abstention = answerOf(await ask('Quelle est la recette de la tarte aux pommes pour le repas des agents des douanes ?'));
+    assert.ok(abstention.text.startsWith('Je n’ai pas trouvé de réponse fiable'));
+    const sources = await last('sources');
+    assert.equal(sources?.text, say.NO_SOURCES_IN_LAST_ANSWER);
+    assert.deepEqual(sources?.citations, []);
+  });
+
   it('« oublie » clears the memory: a follow-up no longer uses the previous question', async () => {
     const first = answerOf(await ask('Combien de jours de congés annuels pour un fonctionnaire ?'));
     assert.deepEqual(first.citations.map((citation) => citation.id), ['RH-conges#0']);
@@ -58,8 +67,8 @@ describe('bot commands (whole bot, offline)', function () {
   });
 
   it('« avis … » is stored as feedback; an empty « avis » gets a hint', async () => {
-    assert.equal((await last('avis')).text, say.FEEDBACK_EMPTY);
-    assert.equal((await last('avis la réponse sur les congés bonifiés est incomplète')).text, say.FEEDBACK_THANKS);
+    assert.equal((await last('avis'))?.text, say.FEEDBACK_EMPTY);
+    assert.equal((await last('avis la réponse sur les congés bonifiés est incomplète'))?.text, say.FEEDBACK_THANKS);
     const [feedback] = await harness.app.state.listFeedback(1);
     assert.equal(feedback?.comment, 'la réponse sur les congés bonifiés est incomplète');
     assert.equal(feedback?.rating, 0);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { ERROR_CATALOGUE } from '../../../bots/errors.ts';
 import * as say from '../../../bots/user-messages.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { EVIL } from './corpus.ts';
@@ -9,7 +11,7 @@ const LONG_ANSWER =
   'Les agents des douanes peuvent procéder à la visite des marchandises, des moyens de transport et des personnes, ' +
   'pour l’application du code et en vue de la recherche de la fraude, dans les conditions que fixe le texte cité [1].';
 
-describe('streaming through a channel that can update messages', function () {
+for (const provider of ['mistral', 'openai-compatible'] as const) describe(`streaming (${provider}) through a channel that can update messages`, function () {
   this.timeout(30_000);
   let server: FakeModelServer;
   let harness: Harness;
@@ -24,7 +26,7 @@ describe('streaming through a channel that can update messages', function () {
 
   before(async () => {
     server = await startFakeModelServer();
-    harness = await startHarness({ model: { provider: 'openai-compatible', server }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
+    harness = await startHarness({ model: { provider, server }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
     harness.channel.streaming = true;
   });
   beforeEach(() => {
@@ -70,6 +72,22 @@ describe('streaming through a channel that can update messages', function () {
     for (const update of updates) {
       assert.ok(!update.reply.text.includes('evil.example') && !update.reply.text.includes('999'), update.reply.text);
     }
+  });
+
+  it('replaces the progress message with the French error when answering fails', async () => {
+    script.answers.push({ content: LONG_ANSWER });
+    const stub = sinon.stub(harness.app.state, 'recordAudit').rejects(new Error('disk full at /srv/secret'));
+    let result;
+    try {
+      result = await ask(QUESTION);
+    } finally {
+      stub.restore();
+    }
+    const progressMessage = result.sent.find((entry) => entry.reply.kind === 'progress');
+    const final = result.updates.filter((update) => update.id === progressMessage?.id).at(-1);
+    assert.deepEqual([final?.reply.kind, final?.reply.text], ['error', ERROR_CATALOGUE.INTERNAL.userMessage]);
+    assert.ok(!JSON.stringify(result).includes('/srv/secret'));
+    assert.equal(result.sent.filter((entry) => entry.reply.kind === 'error').length, 0, 'one error, in place of the progress message');
   });
 
   it('does not stream where the channel cannot (no progress message, one answer sent)', async () => {

@@ -111,7 +111,7 @@ describe('teams / activity mapper', () => {
     });
 
     it('ignores member changes of other people, the bot’s own messages and unhandled types', () => {
-      assert.equal(classifyActivity({ ...A.personalInstall(SERVICE), membersAdded: [{ id: A.OTHER_USER.id }] }, NOW).kind, 'ignored');
+      assert.equal(classifyActivity({ ...A.personalInstall(SERVICE), membersAdded: [{ id: A.OTHER_USER.id, name: A.OTHER_USER.name }] }, NOW).kind, 'ignored');
       assert.equal(classifyActivity(A.personalMessage(SERVICE, 'écho', { from: A.BOT }), NOW).kind, 'ignored');
       assert.equal(classifyActivity({ ...A.personalMessage(SERVICE, ''), type: 'messageReaction' }, NOW).kind, 'ignored');
     });

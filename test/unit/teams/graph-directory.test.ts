@@ -77,6 +77,12 @@ describe('teams / GraphDirectory (MSAL client credentials against a fake identit
     assert.ok(graphCalls.every((request) => /^Bearer graph-[0-9a-f]+$/.test(request.headers.authorization ?? '')));
   });
 
+  it('shares one token request between concurrent first calls', async () => {
+    const graph = directory();
+    await Promise.all([graph.userGroups('u1'), graph.userGroups('u2'), graph.groupMembers('grp-rh')]);
+    assert.equal(server.tokenRequests, 1);
+  });
+
   it('asks for a new token once the cached one has expired', async () => {
     const graph = directory();
     await graph.userGroups('u1');

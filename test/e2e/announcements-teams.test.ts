@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startAnnouncementSurface } from '../../adapters/admin-http/announcement-wiring.ts';
+import { GraphDirectory } from '../../adapters/teams/graph-directory.ts';
+import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.ts';
+import { createBotApplication, type BotApplication } from '../../bots/create-bot.ts';
+import { silentLogger } from '../../bots/logger.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.ts';
+import { startFakeGraphServer, type FakeGraphServer } from '../fakes/graph-server.ts';
+import { personalInstallationUpdate, personalMessage, TENANT } from '../unit/teams/activities.ts';
+
+/**
+ * Announcements end to end on Teams: the real application and Teams adapter (anonymous local mode) against
+ * the fake Bot Connector; users installed through real installation activities; the admin speaking in a
+ * personal chat; failures injected by the connector (429, 403, 5xx); audiences from the fake Graph.
+ */
+const TOKEN = 'jeton-administration-e2e-teams-0123456789';
+const ADMIN = { id: '29:admin', name: 'Cheffe de service', aadObjectId: 'aad-admin' };
+const ADMIN_CONVERSATION = { conversationType: 'personal', id: 'a:admin-chat', tenantId: TENANT };
+const USERS = 12;
+const user = (n: number) => ({ from: { id: `29:user-${n}`, name: `Agent ${n}`, aadObjectId: `aad-${n}` }, conversation: { conversationType: 'personal', id: `a:user-${n}`, tenantId: TENANT } });
+
+describe('announcements end to end: Teams (fake Bot Connector)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let connector: FakeBotConnector;
+  let graph: FakeGraphServer;
+  let app: BotApplication;
+  let adapter: TeamsAdapter;
+  let botUrl: string;
+  let admin: Awaited<ReturnType<typeof startAnnouncementSurface>>;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-announce-teams-'));
+    connector = await startFakeBotConnector();
+    graph = await startFakeGraphServer({ tenantId: TENANT, clientId: 'app', clientSecret: 'secret', teams: { 'team-roissy': ['aad-1', 'aad-2', 'aad-unknown'] } });
+    const config = loadConfig({
+      env: {
+        PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', TEAMS_ENABLED: 'true', TEAMS_PORT: '0',
+        PASSERELLE_ADMINS: 'aad-admin', PASSERELLE_ADMIN_TOKEN: TOKEN, PASSERELLE_ADMIN_PORT: '0', ANNOUNCE_TEAMS_PER_SECOND: '50',
+      },
+    });
+    app = await createBotApplication(config, silentLogger, { model: null, announcements: { fanout: { tickMs: 100, backoffMs: 50 }, maxAttempts: 3 } });
+    adapter = await createTeamsAdapter({ config, state: app.state, bot: app.bot, logger: silentLogger }, { retry: { baseDelayMs: 10, maxDelayMs: 40 } });
+    app.bot.register(adapter);
+    app.startJobs();
+    await app.bot.start();
+    admin = await startAnnouncementSurface(app, [adapter], silentLogger);
+    app.announcements.directories.teams = new GraphDirectory({ tenantId: TENANT, clientId: 'app', clientSecret: 'secret', authorityHost: graph.url, graphUrl: graph.url });
+    botUrl = `http://127.0.0.1:${adapter.port}`;
+    for (let n = 1; n <= USERS; n++) {
+      const answer = await connector.deliver(botUrl, { ...personalInstallationUpdate(connector.serviceUrl, 'add'), ...user(n) });
+      assert.equal(answer.status, 200);
+    }
+    await adapter.idle();
+  });
+  after(async () => {
+    await admin?.close();
+    await app?.close();
+    await connector?.close();
+    await graph?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The admin writes in their personal chat; resolves with the text of the bot's last message there. */
+  async function adminSays(text: string): Promise<string> {
+    const before = connector.messages('a:admin-chat').length;
+    await connector.deliver(botUrl, personalMessage(connector.serviceUrl, text, { from: ADMIN, conversation: ADMIN_CONVERSATION }));
+    await adapter.idle();
+    const replies = connector.messages('a:admin-chat').slice(before);
+    return String(replies.at(-1)?.body.text ?? '');
+  }
+  const announcementsTo = (n: number, marker: string) => connector.messages(`a:user-${n}`).filter((call) => String(call.body.text ?? '').includes(marker));
+  async function completed(id: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while ((await app.announcements.store.getAnnouncement(id))?.status !== 'completed') {
+      if (Date.now() > deadline) throw new Error(JSON.stringify(await app.announcements.store.countRecipients(id)));
+      await sleep(50);
+    }
+  }
+
+  it('chat preview and confirmation reach every installed user once, through 429, 403 and 5xx', async () => {
+    const isUser = (n: number) => (call: { conversationId: string }) => call.conversationId === `a:user-${n}`;
+    connector.failNext(
+      { status: 429, retryAfter: 1, match: isUser(2) }, // the adapter waits Retry-After and succeeds
+      ...Array.from({ length: 6 }, () => ({ status: 429, retryAfter: 0, match: isUser(3) })), // beyond the adapter's retries: CHANNEL_UNAVAILABLE, tried again
+      { status: 403, code: 'ConversationBlockedByUser', match: isUser(5) },
+      ...Array.from({ length: 7 }, () => ({ status: 503, match: isUser(7) })),
+      { status: 400, code: 'BadArgument', match: isUser(9) },
+    );
+    const preview = await adminSays('annonce tous : **Exercice incendie** demain à 10 h.');
+    const id = /Aperçu de l’annonce ([A-Z2-9]{8})/.exec(preview)?.[1];
+    assert.ok(id, preview);
+    assert.match(preview, /Teams : 13 destinataire/, 'the 12 users and the admin (everyone with a personal chat)');
+    assert.equal(announcementsTo(1, 'Exercice incendie').length, 0, 'nothing before confirmation');
+    assert.match(await adminSays(`annonce confirmer ${id}`), /en cours d’envoi à 13 destinataire/);
+    await completed(id!);
+
+    for (let n = 1; n <= USERS; n++) {
+      const expected = n === 5 || n === 9 ? 0 : 1;
+      assert.equal(announcementsTo(n, 'Exercice incendie').length, expected, `user ${n}`);
+    }
+    const counts = await app.announcements.store.countRecipients(id!);
+    assert.deepEqual([counts.sent, counts.blocked, counts.failed, counts.pending], [11, 1, 1, 0]);
+    assert.equal(connector.messages('a:admin-chat').filter((call) => String(call.body.text).startsWith('**Exercice incendie**')).length, 1);
+    const row = (n: number) => app.announcements.store.getRecipient(id!, `teams:user:aad-${n}`);
+    assert.equal((await row(3))?.attempts, 2, '429 beyond the adapter: tried again by the fan-out');
+    assert.equal((await row(7))?.attempts, 2, '5xx beyond the adapter: tried again by the fan-out');
+    assert.match((await row(5))?.reason ?? '', /bloqué/);
+    assert.match((await row(9))?.reason ?? '', /refusé/);
+    assert.equal((await app.state.getReference('teams:a:user-5'))?.active, false, '403: the reference is deactivated');
+    assert.deepEqual(connector.violations, []);
+
+    const status = await adminSays(`annonce statut ${id}`);
+    assert.match(status, /11 envoyé\(s\), 1 en échec, 1 bloqué\(s\)/);
+    assert.match(status, /aad-5 : Destinataire injoignable/);
+    const done = connector.messages('a:admin-chat').map((call) => String(call.body.text ?? ''));
+    assert.ok(done.some((text) => text.includes(`Annonce ${id} terminée`)), 'the admin is told');
+
+    const report = await fetch(`http://127.0.0.1:${admin.adminPort}/admin/announcements/${id}/report.csv`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const lines = (await report.text()).trim().split('\r\n');
+    assert.equal(lines.length, 14);
+    assert.ok(lines.some((line) => line.includes('aad-5,blocked,bloqué,1,blocked')));
+  });
+
+  it('the admin API sends to a Teams team read from Graph; members without the app are reported', async () => {
+    const created = await fetch(`http://127.0.0.1:${admin.adminPort}/admin/announcements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'equipe:team-roissy', markdown: 'Réunion de brigade à 14 h.' }),
+    });
+    assert.equal(created.status, 201);
+    const body = (await created.json()) as { id: string; recipients: { reachable: number; unreachable: number } };
+    assert.deepEqual([body.recipients.reachable, body.recipients.unreachable], [2, 1]);
+    await completed(body.id);
+    assert.equal(announcementsTo(1, 'Réunion de brigade').length, 1);
+    assert.equal(announcementsTo(2, 'Réunion de brigade').length, 1);
+    assert.equal(announcementsTo(3, 'Réunion de brigade').length, 0);
+    const unknown = await app.announcements.store.getRecipient(body.id, 'teams:user:aad-unknown');
+    assert.deepEqual([unknown?.status, unknown?.errorCode], ['failed', 'no-conversation']);
+  });
+
+  it('a non-admin is refused in chat and audited; a wrong API token is refused and audited', async () => {
+    const refused = await (async () => {
+      const before = connector.messages('a:user-1').length;
+      await connector.deliver(botUrl, personalMessage(connector.serviceUrl, 'annonce tous : Pirate', user(1)));
+      await adapter.idle();
+      return String(connector.messages('a:user-1').slice(before).at(-1)?.body.text ?? '');
+    })();
+    assert.match(refused, /réservées aux administrateurs/);
+    const api = await fetch(`http://127.0.0.1:${admin.adminPort}/admin/announcements`, { method: 'POST', headers: { authorization: 'Bearer mauvais', 'content-type': 'application/json' }, body: '{"to":"tous","markdown":"x"}' });
+    assert.equal(api.status, 401);
+    const audit = await app.state.listAudit(20);
+    assert.equal(audit.filter((record) => record.kind === 'announce-refused').length, 2);
+    for (let n = 1; n <= USERS; n++) assert.equal(announcementsTo(n, 'Pirate').length, 0);
+  });
+});

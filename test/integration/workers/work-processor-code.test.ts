@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
+import { chatRequests, requestText } from '../bot/harness.ts';
+import { RESTRICTED_WORD } from './code-corpus.ts';
+import { silentLogger } from '../../../bots/logger.ts';
+import { createWorkProcessor } from '../../../workers/work-processor.ts';
+import { waitFor } from './redis-helpers.ts';
+import { ADDRESS, CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';
+
+/** Summaries of a part of a code and of a conversation, through the real queues and delivery path. */
+
+const code = (part: { type: 'heading'; label: string } | { type: 'articles'; from: string; to: string }, name = CODE) =>
+  ({ kind: 'summarise-code' as const, kb: 'legal', code: name, part });
+
+function articlesIn(text: string): string[] {
+  return [...text.matchAll(/^## Article (\S+(?: bis)?)/gm)].map((match) => match[1] ?? '');
+}
+
+describe('work processor — code parts and conversations', function () {
+  this.timeout(30_000);
+
+  describe('extractive (no model)', () => {
+    let rig: Rig;
+    before(async () => (rig = await startRig()));
+    after(async () => rig.close());
+    beforeEach(() => {
+      rig.channel.sent.length = 0;
+      rig.channel.updates.length = 0;
+    });
+
+    it('summarises "titre II": its articles in the code order, titled with the heading', async () => {
+      const id = await rig.enqueue({ ...code({ type: 'heading', label: 'titre II' }), progressMessageId: 'ack-2' });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const [result] = rig.sent();
+      assert.match(result?.text ?? '', /^# Résumé court — Code des douanes — Titre II : Organisation et fonctionnement du service des douanes/);
+      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60 bis', '60-1', '60-2', '60-3', '65']);
+      assert.match(result?.text ?? '', /## Article 60 bis \(art\. 60 bis\)\n- Lorsque des indices sérieux/);
+      assert.equal(rig.updates('ack-2').at(-1)?.text, `✅ Tâche ${id} terminée.`);
+    });
+
+    it('summarises "articles 60 à 60-3": 60, 60 bis, 60-1, 60-2, 60-3 and nothing else', async () => {
+      const id = await rig.enqueue(code({ type: 'articles', from: '60', to: '60-3' }));
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const [result] = rig.sent();
+      assert.match(result?.text ?? '', /^# Résumé court — Code des douanes, articles 60 à 60-3/);
+      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60 bis', '60-1', '60-2', '60-3']);
+    });
+
+    it('summarises "titre XII" across its chapters, and "chapitre Ier du titre XII" alone', async () => {
+      const whole = await rig.enqueue(code({ type: 'heading', label: 'Titre XII' }));
+      await rig.settled(whole);
+      assert.deepEqual(articlesIn(rig.sent()[0]?.text ?? ''), ['323-1', '334', '414']);
+      const chapter = await rig.enqueue(code({ type: 'heading', label: 'chapitre Ier du titre XII' }));
+      assert.equal((await rig.settled(chapter)).state, 'completed');
+      assert.deepEqual(articlesIn(rig.sent()[1]?.text ?? ''), ['323-1', '334']);
+      assert.match(rig.sent()[1]?.text ?? '', /— Chapitre Ier : Constatation des infractions douanières/);
+    });
+
+    const MISSING: Array<[string, Parameters<typeof code>[0], string | undefined, RegExp]> = [
+      ['a title that does not exist', { type: 'heading', label: 'titre XX' }, undefined, /Je ne trouve pas « titre XX » dans le Code des douanes\. Indiquez par exemple/],
+      ['a chapter of the wrong title', { type: 'heading', label: 'chapitre VI du titre II' }, undefined, /Je ne trouve pas « chapitre VI du titre II »/],
+      ['a range past the last article', { type: 'articles', from: '60', to: '99' }, undefined, /Les articles 60 à 99 n’existent pas tous dans le Code des douanes \(vérifiez les numéros\)/],
+      ['a code absent from the base', { type: 'heading', label: 'titre II' }, 'Code des pensions civiles et militaires de retraite', /Le Code des pensions civiles et militaires de retraite n’est pas dans la base legal\./],
+    ];
+    for (const [what, part, name, expected] of MISSING) {
+      it(`fails ${what} with a French explanation, once, without retry`, async () => {
+        const id = await rig.enqueue(code(part, name));
+        const job = await rig.settled(id);
+        assert.equal(job.state, 'failed');
+        assert.equal(job.attemptsMade, 1);
+        assert.equal(rig.sent().length, 1);
+        assert.equal(rig.sent()[0]?.kind, 'error');
+        assert.match(rig.sent()[0]?.text ?? '', expected);
+      });
+    }
+
+    it('summarises a conversation day by day, with the senders', async () => {
+      const messages = [
+        { sender: 'Agent Martin', text: 'Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux.', at: '2026-03-12T09:00:00Z' },
+        { sender: 'Agent Durand', text: 'Je prépare les procès-verbaux de constat pour les saisies de tabac de la matinée.', at: '2026-03-12T10:30:00Z' },
+        { sender: 'Agent Martin', text: 'La retenue douanière de la veille a été levée par le procureur de la République ce matin.', at: '2026-03-13T08:15:00Z' },
+      ];
+      const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const text = rig.sent()[0]?.text ?? '';
+      assert.match(text, /^# Résumé court — Conversation/);
+      assert.match(text, /## Échanges du 12\/03\/2026 \(2026-03-12\)\n- Agent Martin : Le contrôle des bagages/);
+      assert.match(text, /## Échanges du 13\/03\/2026[\s\S]*levée par le procureur/);
+    });
+  });
+
+  describe('with a model (fake server)', () => {
+    let server: FakeModelServer;
+    let rig: Rig;
+    before(async () => {
+      server = await startFakeModelServer();
+      rig = await startRig({ model: { provider: 'openai-compatible', server, ceiling: 'interne' } });
+    });
+    after(async () => {
+      await rig.close();
+      await server.close();
+    });
+    beforeEach(() => {
+      server.reset();
+      rig.channel.sent.length = 0;
+      rig.channel.updates.length = 0;
+    });
+
+    it('sends the articles of the title to the model with their references, and delivers one AI result', async () => {
+      server.onChat(() => ({ content: '## Pouvoirs\n- Visite des marchandises (art. 60).' }));
+      const id = await rig.enqueue({ ...code({ type: 'heading', label: 'titre II' }), progressMessageId: 'ack-m' });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const [map, final] = chatRequests(server);
+      assert.match(requestText(map!), /### Article 60 \(art\. 60\)\nPour l’application[\s\S]*### Article 65 \(art\. 65\)/);
+      assert.doesNotMatch(requestText(map!), /Article 414/);
+      assert.match(requestText(final!), /Tu rédiges le résumé court[\s\S]*« Code des douanes — Titre II/);
+      assert.equal(rig.sent().length, 1);
+      assert.equal(rig.sent()[0]?.aiGenerated, true);
+      assert.deepEqual(rig.updates('ack-m').map((reply) => reply.text), [`⏳ Tâche ${id} : 0 %`, `⏳ Tâche ${id} : 50 %`, `✅ Tâche ${id} terminée.`]);
+    });
+
+    it('retries after a model failure and still delivers exactly one result and one set of progress updates', async () => {
+      server.queueChat({ content: '- partiel' }, { status: 503 });
+      server.onChat(() => ({ content: '- Visite des marchandises (art. 60).' }));
+      const id = await rig.enqueue({ ...code({ type: 'articles', from: '60', to: '60-3' }), progressMessageId: 'ack-r' });
+      const job = await rig.settled(id);
+      assert.equal(job.state, 'completed');
+      assert.equal(job.attemptsMade, 1);
+      assert.equal(chatRequests(server).length, 4, 'map + failed final, then map + final');
+      assert.equal(rig.sent().length, 1);
+      assert.match(rig.sent()[0]?.text ?? '', /Visite des marchandises \(art\. 60\)/);
+      const texts = rig.updates('ack-r').map((reply) => reply.text);
+      assert.equal(new Set(texts).size, texts.length, `no progress update twice: ${texts}`);
+    });
+
+    it('a re-run of a job whose result was already handed over (worker killed just after) does not summarise again', async () => {
+      server.onChat(() => ({ content: '- Pouvoirs des agents (art. 65).' }));
+      const processor = createWorkProcessor({ store: rig.knowledge.store, model: rig.model, deliveries: rig.queues.deliveries, reingest: async () => '', maxChunkChars: 4_000, attempts: 2, logger: silentLogger });
+      const data = { kind: 'summarise-code' as const, requester: REQUESTER, address: ADDRESS, kb: 'legal', code: CODE, part: { type: 'articles' as const, from: '65', to: '65' } };
+      const context = { id: 'rerun-1', createdAt: 42, attempt: 1, signal: new AbortController().signal, reportProgress: async () => undefined };
+      await processor(data, context);
+      const requests = chatRequests(server).length;
+      await processor(data, context);
+      assert.equal(chatRequests(server).length, requests, 'no second summary');
+      await waitFor(() => rig.sent().length >= 1, 'the result');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(rig.sent().length, 1);
+      await processor(data, { ...context, createdAt: 43 });
+      await waitFor(() => rig.sent().length === 2, 'a new job under the same id is a new run');
+    });
+
+    it('keeps an article classified above the model ceiling away from the model (extractive instead)', async () => {
+      const id = await rig.enqueue(code({ type: 'heading', label: 'titre XIII' }));
+      assert.equal((await rig.settled(id)).state, 'completed');
+      assert.equal(chatRequests(server).length, 0);
+      assert.match(rig.sent()[0]?.text ?? '', new RegExp(`${RESTRICTED_WORD}[\\s\\S]*Résumé extractif`));
+    });
+  });
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
+import type { StoredReference } from '../../../bots/state/state-store.ts';
+import { parseAudience } from '../../../workers/announcements/audience.ts';
+import { AudienceResolver } from '../../../workers/announcements/audience-resolver.ts';
+import type { AudienceDirectories } from '../../../workers/announcements/directories.ts';
+import { AnnouncementRefusal } from '../../../workers/announcements/refusal.ts';
+
+const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 8, minutes)).toISOString();
+const teams = (key: string, extra: Partial<StoredReference> = {}): StoredReference => ({
+  key, channel: 'teams', reference: { conversation: { id: key.slice(6), tenantId: 'T' }, serviceUrl: 'https://smba/' }, tenant: 'T', isDirect: true, active: true, updatedAt: at(0), ...extra,
+});
+const matrix = (roomId: string, userId: string | undefined, extra: Partial<StoredReference> = {}): StoredReference => ({
+  key: `matrix:${roomId}`, channel: 'matrix', reference: { roomId, isDirect: userId !== undefined }, ...(userId ? { userId } : {}), isDirect: userId !== undefined, active: true, updatedAt: at(0), ...extra,
+});
+
+describe('announcements / audience resolution', () => {
+  let state: SqliteStateStore;
+  const directories: AudienceDirectories = {};
+  const resolver = (channels: Array<'teams' | 'matrix'> = ['teams', 'matrix'], maxRecipients = 100) =>
+    new AudienceResolver({ state, channels: new Set(channels), directories, maxRecipients });
+  const resolve = (audience: string, channels?: Array<'teams' | 'matrix'>, max?: number) => resolver(channels, max).resolve(parseAudience(audience));
+  const refused = (code: string) => (error: unknown) => error instanceof AnnouncementRefusal && error.code === code;
+
+  beforeEach(async () => {
+    state = new SqliteStateStore(':memory:');
+    await state.saveReference(teams('teams:a:1', { userId: 'aad-1' }));
+    await state.saveReference(teams('teams:a:1-old', { userId: 'aad-1', updatedAt: at(-30) }));
+    await state.saveReference(teams('teams:a:2', { userId: 'aad-2' }));
+    await state.saveReference(teams('teams:a:3', { userId: 'aad-3', active: false, inactiveReason: '403' }));
+    await state.saveReference(teams('teams:19:chan@thread.tacv2;messageid=171', { isDirect: false }));
+    await state.saveReference(matrix('!dm1:t.fr', '@un:t.fr'));
+    await state.saveReference(matrix('!room:t.fr', undefined));
+    delete directories.teams;
+    delete directories.matrix;
+    directories.matrixBotUserId = '@passerelle:t.fr';
+  });
+  afterEach(() => state.close());
+
+  it('"tous": one recipient per user with an active direct chat, on the enabled channels', async () => {
+    const recipients = await resolve('tous');
+    assert.deepEqual(recipients.map((r) => [r.key, r.address?.key, r.status]), [
+      ['matrix:user:@un:t.fr', 'matrix:!dm1:t.fr', 'pending'],
+      ['teams:user:aad-1', 'teams:a:1', 'pending'],
+      ['teams:user:aad-2', 'teams:a:2', 'pending'],
+    ]);
+    assert.equal(recipients[1]!.tenant, 'T');
+    assert.deepEqual((await resolve('tous', ['matrix'])).map((r) => r.key), ['matrix:user:@un:t.fr']);
+  });
+
+  it('users: Teams users without a conversation are kept as failed with the reason; Tchap ones are opened at send time', async () => {
+    const recipients = await resolve('utilisateurs:aad-2,aad-9,@deux:t.fr,@un:t.fr utilisateurs:aad-2');
+    assert.deepEqual(recipients.map((r) => [r.key, r.status, r.errorCode ?? '']), [
+      ['matrix:user:@deux:t.fr', 'pending', ''],
+      ['matrix:user:@un:t.fr', 'pending', ''],
+      ['teams:user:aad-2', 'pending', ''],
+      ['teams:user:aad-9', 'failed', 'no-conversation'],
+    ]);
+    assert.equal(recipients[0]!.address, undefined, 'no stored direct chat: directRoomFor at send time');
+    assert.match(recipients[3]!.reason ?? '', /application non installée/);
+  });
+
+  it('rooms: a Teams channel is addressed at its top level, a Tchap room directly, an unknown Teams one is reported', async () => {
+    const recipients = await resolve('salons:19:chan@thread.tacv2,!room:t.fr,19:unknown@thread.v2');
+    const channel = recipients.find((r) => r.key === 'teams:room:19:chan@thread.tacv2')!;
+    assert.equal(channel.address?.key, 'teams:19:chan@thread.tacv2');
+    assert.equal((channel.address?.reference as { conversation: { id: string } }).conversation.id, '19:chan@thread.tacv2');
+    assert.deepEqual(recipients.find((r) => r.kind === 'room' && r.channel === 'matrix')?.address, { key: 'matrix:!room:t.fr', reference: { roomId: '!room:t.fr', isDirect: false } });
+    assert.equal(recipients.find((r) => r.target === '19:unknown@thread.v2')?.errorCode, 'no-conversation');
+  });
+
+  it('teams, groups and room members come from the directories (the bot left out)', async () => {
+    directories.teams = {
+      teamMembers: async (id) => (id === 'team-1' ? [{ id: 'aad-1' }, { id: 'aad-7' }] : Promise.reject(new Error('404'))),
+      groupMembers: async () => [{ id: 'aad-2' }, { id: 'aad-1' }],
+    };
+    directories.matrix = { joinedMembers: async () => ['@un:t.fr', '@passerelle:t.fr', '@trois:t.fr'] };
+    const recipients = await resolve('equipe:team-1 groupe:grp membres:!room:t.fr');
+    assert.deepEqual(recipients.map((r) => `${r.key}=${r.status}`), [
+      'matrix:user:@trois:t.fr=pending', 'matrix:user:@un:t.fr=pending', 'teams:user:aad-1=pending', 'teams:user:aad-2=pending', 'teams:user:aad-7=failed',
+    ]);
+    await assert.rejects(resolve('equipe:team-x'), (error: unknown) => refused('directory-unavailable')(error) && /l’équipe team-x/.test((error as AnnouncementRefusal).userMessage));
+  });
+
+  it('refuses a disabled channel, a missing directory, an empty or too large audience', async () => {
+    await assert.rejects(resolve('utilisateurs:@x:t.fr', ['teams']), refused('channel-disabled'));
+    await assert.rejects(resolve('equipe:t'), refused('directory-unavailable'));
+    await assert.rejects(resolve('membres:!r:t.fr'), refused('directory-unavailable'));
+    await assert.rejects(resolve('tous', []), refused('audience-empty'));
+    await assert.rejects(resolve('tous', undefined, 2), refused('audience-too-large'));
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Where group audiences come from, injected so that they can be faked in tests: Microsoft Graph for Teams
+ * teams and Entra groups (adapters/teams/graph-directory.ts fits `TeamsDirectory` as is), the Matrix client
+ * for the members of a Tchap room. Both are optional: without them `equipe:`, `groupe:` and `membres:` are
+ * refused with a clear message.
+ */
+
+export interface DirectoryMember {
+  /** Entra object id (the id Teams references carry as userId). */
+  id: string;
+}
+
+export interface TeamsDirectory {
+  teamMembers(teamId: string): Promise<DirectoryMember[]>;
+  groupMembers(groupId: string): Promise<DirectoryMember[]>;
+}
+
+export interface MatrixRoomDirectory {
+  /** Matrix ids of the room's joined members. */
+  joinedMembers(roomId: string): Promise<string[]>;
+}
+
+/** Set by the composition root once the channels exist (serve-command); read at each resolution. */
+export interface AudienceDirectories {
+  teams?: TeamsDirectory;
+  matrix?: MatrixRoomDirectory;
+  /** The bot's own Matrix id, left out of `membres:`. */
+  matrixBotUserId?: string;
+}
