@@ -16,4 +16,19 @@ export const PARTS: readonly BenchPartEntry[] = [
     description: 'ingestion of the corpus, search latency, retrieval quality (embedded store, lexical only)',
     load: () => import('./knowledge-bench.ts'),
   },
+  {
+    name: 'bot',
+    description: 'bot overhead per answer (everything but the model call), 100 questions in flight, fake model',
+    load: () => import('./bot-bench.ts'),
+  },
+  {
+    name: 'workers',
+    description: 'the Code des douanes summarised title by title: bull on Redis, one worker process, fake model (20 ms a call)',
+    load: () => import('./workers-bench.ts'),
+  },
+  {
+    name: 'announcements',
+    description: '17,000 recipients on two fake channels (Teams, Tchap) with 429/403/5xx injected: rate vs limit, lost, duplicates, memory',
+    load: () => import('./announcements-bench.ts'),
+  },
 ];

@@ -1,160 +1,191 @@
-import { analyse, PREFIX_LENGTH } from './analysis/french-analyser.ts';
+import { analyse, contentTerm, contentTerms } from './analysis/french-analyser.ts';
 import type { Lexicon } from './analysis/lexicon.ts';
-import { stem } from './analysis/stemmer.ts';
-import { STOP_WORDS } from './analysis/stop-words.ts';
 import { tokenize } from './analysis/tokenizer.ts';
 import type { Chunk } from './types.ts';
 
-/** PROTOTYPE */
+/**
+ * Store-agnostic re-ranking of the first candidates a store returns. BM25 adds up term weights one by one, so a
+ * passage that repeats two of the question's words can outrank the one that holds all of them, side by side.
+ * The re-ranker reads the candidates' own text (nothing store-specific: the embedded store and Qdrant get the
+ * same treatment) and adds to the store score, normalised so that the best candidate scores 1:
+ *
+ * - coverage: the share of the question's concepts the passage holds anywhere (headings included);
+ * - proximity: the largest share of them found together within `window` consecutive content terms of the body.
+ *
+ * A concept is one content word of the question (its Snowball stem), also matched, with less credit, by the
+ * phrases the lexicon gives for it and by its word prefix. Only concepts that some candidate holds count, each
+ * equally: a word no candidate has cannot separate them, and the store's IDF already weighed rare words.
+ */
 
-export interface RerankSettings {
+export interface RerankerSettings {
+  /** How many of the store's first candidates are re-ranked; the others follow in the store's order. */
+  depth: number;
+  /** Weight of coverage, relative to the normalised store score (best candidate = 1). */
   coverageWeight: number;
+  /** Weight of proximity, on the same scale. */
   proximityWeight: number;
+  /** Proximity window, in content terms (stop words are not counted). */
   window: number;
+  /** Credit of a concept found only as one of its lexicon synonyms (a typed word found is worth 1). */
   synonymCredit: number;
+  /** Credit of a concept found only by its word prefix (a morphological variant). */
   prefixCredit: number;
 }
 
-export const DEFAULT_RERANK_SETTINGS: Readonly<RerankSettings> = Object.freeze({
-  coverageWeight: 0.3,
-  proximityWeight: 0.3,
+export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.freeze({
+  depth: 20,
+  coverageWeight: 0.5,
+  proximityWeight: 0.5,
   window: 8,
   synonymCredit: 0.8,
   prefixCredit: 0.5,
 });
 
-interface Concept {
-  stems: Set<string>;
+/** One content word of the question and what else may stand for it in a passage. */
+export interface QueryConcept {
+  /** The Snowball stem (or reference token) typed. */
+  term: string;
+  /** Stems of the lexicon's phrases for the word. */
   synonyms: Set<string>;
+  /** `~` + prefix, for long words. */
   prefix?: string;
 }
 
-interface AnalysedChunk {
-  body: string[];
-  bodyPrefixes: string[];
-  all: Set<string>;
-}
-
-export interface Candidate {
+export interface RerankCandidate {
   chunk: Chunk;
   score: number;
 }
 
+interface PassageTerms {
+  /** Every term and prefix of the passage: body, title, headings, section. */
+  all: Set<string>;
+  /** Positions in the body of each term and prefix. */
+  positions: Map<string, number[]>;
+}
+
+const CACHE_SIZE = 5_000;
+
 export class Reranker {
-  private readonly cache = new Map<string, AnalysedChunk>();
+  private readonly cache = new Map<string, PassageTerms>();
+  readonly settings: RerankerSettings;
 
   constructor(
     private readonly lexicon: Lexicon | undefined,
-    readonly settings: RerankSettings = DEFAULT_RERANK_SETTINGS,
-  ) {}
+    settings: Partial<RerankerSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_RERANKER_SETTINGS, ...settings };
+  }
 
-  concepts(question: string): Concept[] {
+  /** The question's concepts, one per distinct stem, in order. */
+  concepts(question: string): QueryConcept[] {
     const tokens = tokenize(question);
-    const byToken: Array<Concept | undefined> = tokens.map((token) => {
-      if (token.reference) return { stems: new Set([token.text]), synonyms: new Set<string>() };
-      if (token.text.length <= 1 || STOP_WORDS.has(token.text)) return undefined;
-      const concept: Concept = { stems: new Set([stem(token.text)]), synonyms: new Set<string>() };
-      if (token.text.length > PREFIX_LENGTH) concept.prefix = `~${token.text.slice(0, PREFIX_LENGTH)}`;
-      return concept;
+    const byToken = tokens.map((token): QueryConcept | undefined => {
+      const content = contentTerm(token);
+      if (!content) return undefined;
+      return { term: content.term, synonyms: new Set<string>(), ...(content.prefix ? { prefix: content.prefix } : {}) };
     });
     for (const match of this.lexicon?.matchesIn(tokens.map((token) => token.text)) ?? []) {
-      const targets = byToken.slice(match.start, match.end).filter((concept): concept is Concept => concept !== undefined);
+      const targets = byToken.slice(match.start, match.end).filter((concept) => concept !== undefined);
       for (const phrase of match.expansions) {
-        for (const term of analyse(phrase).terms) for (const concept of targets) if (!concept.stems.has(term)) concept.synonyms.add(term);
+        for (const term of analyse(phrase).terms) for (const concept of targets) if (term !== concept.term) concept.synonyms.add(term);
       }
     }
-    // One concept per distinct stem.
-    const merged = new Map<string, Concept>();
+    const merged = new Map<string, QueryConcept>();
     for (const concept of byToken) {
       if (!concept) continue;
-      const key = [...concept.stems][0] as string;
-      const existing = merged.get(key);
-      if (existing) for (const synonym of concept.synonyms) existing.synonyms.add(synonym);
-      else merged.set(key, concept);
+      const existing = merged.get(concept.term);
+      if (!existing) merged.set(concept.term, concept);
+      else for (const synonym of concept.synonyms) existing.synonyms.add(synonym);
     }
     return [...merged.values()];
   }
 
-  private analysed(chunk: Chunk): AnalysedChunk {
-    const key = `${chunk.id}\n${chunk.contentHash}`;
-    let entry = this.cache.get(key);
-    if (!entry) {
-      const body = analyse(chunk.text);
-      const headings = analyse([...chunk.headingPath, chunk.title, chunk.section ?? ''].join('\n'));
-      const bodyPrefixes = tokenize(chunk.text)
-        .filter((token) => !token.reference && token.text.length > 1 && !STOP_WORDS.has(token.text))
-        .map((token) => (token.text.length > PREFIX_LENGTH ? `~${token.text.slice(0, PREFIX_LENGTH)}` : ''));
-      entry = { body: body.terms, bodyPrefixes, all: new Set([...body.terms, ...body.prefixes, ...headings.terms, ...headings.prefixes]) };
-      if (this.cache.size > 20_000) this.cache.clear();
-      this.cache.set(key, entry);
-    }
-    return entry;
-  }
-
-  private credit(concept: Concept, has: (term: string) => boolean): number {
-    for (const term of concept.stems) if (has(term)) return 1;
-    let best = 0;
-    for (const term of concept.synonyms) if (has(term)) best = this.settings.synonymCredit;
-    if (best === 0 && concept.prefix && has(concept.prefix)) best = this.settings.prefixCredit;
-    return best;
-  }
-
-  rerank<T extends Candidate>(question: string, candidates: T[]): T[] {
-    if (candidates.length < 2) return candidates;
+  /** The candidates re-ordered; re-ranked ones get their combined score on the store's scale. */
+  rerank<T extends RerankCandidate>(question: string, candidates: T[]): T[] {
+    const head = candidates.slice(0, this.settings.depth);
+    const best = Math.max(0, ...head.map((candidate) => candidate.score));
+    if (head.length < 2 || !(best > 0) || !Number.isFinite(best)) return candidates;
     const concepts = this.concepts(question);
-    if (concepts.length === 0) return candidates;
-    const { coverageWeight, proximityWeight, window } = this.settings;
-    const analysed = candidates.map((candidate) => this.analysed(candidate.chunk));
-    const credits = analysed.map((doc) => concepts.map((concept) => this.credit(concept, (term) => doc.all.has(term))));
-    const pool = candidates.length;
-    const weights = concepts.map((_, c) => {
-      const n = credits.filter((row) => (row[c] ?? 0) > 0).length;
-      return Math.log(1 + (pool - n + 0.5) / (n + 0.5));
-    });
-    const totalWeight = weights.reduce((sum, w) => sum + w, 0) || 1;
-    const maxScore = Math.max(...candidates.map((candidate) => candidate.score), 1e-9);
-    const scored = candidates.map((candidate, index) => {
+    const passages = head.map((candidate) => this.passageTerms(candidate.chunk));
+    const credits = passages.map((passage) => concepts.map((concept) => this.credit(concept, (term) => passage.all.has(term))));
+    const present = concepts.map((_, c) => credits.some((row) => (row[c] ?? 0) > 0));
+    const counted = present.filter(Boolean).length;
+    if (counted === 0) return candidates;
+    const { coverageWeight, proximityWeight } = this.settings;
+    const rescored = head.map((candidate, index) => {
       const row = credits[index] as number[];
-      const coverage = row.reduce((sum, credit, c) => sum + credit * (weights[c] ?? 0), 0) / totalWeight;
-      const proximity = proximityWeight > 0 ? this.proximity(concepts, weights, analysed[index] as AnalysedChunk, window) / totalWeight : 0;
-      const score = candidate.score / maxScore + coverageWeight * coverage + proximityWeight * proximity;
-      return { candidate, score, index };
+      const coverage = row.reduce((sum, credit, c) => sum + (present[c] ? credit : 0), 0) / counted;
+      const proximity = proximityWeight > 0 ? this.proximity(concepts, passages[index] as PassageTerms) / counted : 0;
+      return { candidate, index, combined: candidate.score / best + coverageWeight * coverage + proximityWeight * proximity };
     });
-    scored.sort((a, b) => b.score - a.score || a.index - b.index);
-    return scored.map(({ candidate, score }) => ({ ...candidate, score: score * maxScore }));
+    rescored.sort((x, y) => y.combined - x.combined || x.index - y.index);
+    const reranked = rescored.map(({ candidate, combined }) => ({ ...candidate, score: combined * best }));
+    return [...reranked, ...candidates.slice(head.length)];
   }
 
-  /** Best weighted share of the query's concepts found together within `window` consecutive body terms. */
-  private proximity(concepts: Concept[], weights: number[], doc: AnalysedChunk, window: number): number {
+  /** 1 when the passage has the word typed, else the synonym or prefix credit, else 0. */
+  private credit(concept: QueryConcept, has: (term: string) => boolean): number {
+    if (has(concept.term)) return 1;
+    for (const synonym of concept.synonyms) if (has(synonym)) return this.settings.synonymCredit;
+    return concept.prefix && has(concept.prefix) ? this.settings.prefixCredit : 0;
+  }
+
+  /** Largest sum of concept credits found within one window of the body (each concept counted once). */
+  private proximity(concepts: QueryConcept[], passage: PassageTerms): number {
     const events: Array<{ at: number; concept: number; credit: number }> = [];
-    doc.body.forEach((term, at) => {
-      const prefix = doc.bodyPrefixes[at] ?? '';
-      concepts.forEach((concept, c) => {
-        const credit = this.credit(concept, (t) => t === term || t === prefix);
-        if (credit > 0) events.push({ at, concept: c, credit });
-      });
+    concepts.forEach((concept, index) => {
+      const add = (term: string, credit: number) => {
+        for (const at of passage.positions.get(term) ?? []) events.push({ at, concept: index, credit });
+      };
+      add(concept.term, 1);
+      for (const synonym of concept.synonyms) add(synonym, this.settings.synonymCredit);
+      if (concept.prefix) add(concept.prefix, this.settings.prefixCredit);
     });
     if (events.length === 0) return 0;
-    const held = new Map<number, number[]>();
+    events.sort((x, y) => x.at - y.at);
+    // Credits of each concept inside the current window, as a multiset.
+    const inside = concepts.map(() => [] as number[]);
+    let first = 0;
     let best = 0;
-    let start = 0;
-    const value = () => {
-      let sum = 0;
-      for (const [c, list] of held) if (list.length > 0) sum += Math.max(...list) * (weights[c] ?? 0);
-      return sum;
-    };
     for (const event of events) {
-      const list = held.get(event.concept) ?? [];
-      list.push(event.credit);
-      held.set(event.concept, list);
-      while ((events[start] as { at: number }).at <= event.at - window) {
-        const old = events[start] as { concept: number; credit: number };
-        const oldList = held.get(old.concept) as number[];
-        oldList.splice(oldList.indexOf(old.credit), 1);
-        start++;
+      (inside[event.concept] as number[]).push(event.credit);
+      while ((events[first] as { at: number }).at <= event.at - this.settings.window) {
+        const leaving = events[first] as { concept: number; credit: number };
+        const list = inside[leaving.concept] as number[];
+        list.splice(list.indexOf(leaving.credit), 1);
+        first++;
       }
-      best = Math.max(best, value());
+      let sum = 0;
+      for (const list of inside) if (list.length > 0) sum += Math.max(...list);
+      if (sum > best) best = sum;
     }
     return best;
+  }
+
+  /** Terms and body positions of a passage, cached by chunk id and content hash. */
+  private passageTerms(chunk: Chunk): PassageTerms {
+    const key = `${chunk.id}\n${chunk.contentHash}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const positions = new Map<string, number[]>();
+    const all = new Set<string>();
+    const note = (term: string, at: number) => {
+      all.add(term);
+      const list = positions.get(term);
+      if (list) list.push(at);
+      else positions.set(term, [at]);
+    };
+    contentTerms(chunk.text).forEach(({ term, prefix }, at) => {
+      note(term, at);
+      if (prefix) note(prefix, at);
+    });
+    for (const { term, prefix } of contentTerms([chunk.title, ...chunk.headingPath, chunk.section ?? ''].join('\n'))) {
+      all.add(term);
+      if (prefix) all.add(prefix);
+    }
+    const entry = { all, positions };
+    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, entry);
+    return entry;
   }
 }

@@ -5,15 +5,13 @@ import type { SparseEncoder } from './analysis/sparse-encoder.ts';
 import type { KnowledgeCatalog } from './catalog.ts';
 import type { EmbeddingService } from './embedding-service.ts';
 import type { VectorStore } from './ports/vector-store.ts';
+import { Reranker, type RerankerSettings } from './reranker.ts';
 import { isWithinCeiling, type Classification, type Chunk } from './types.ts';
-import { Reranker, DEFAULT_RERANK_SETTINGS } from './reranker.ts';
-import { loadDefaultLexicon } from './analysis/lexicon.ts';
-
-const RERANK = process.env.RERANK ? new Reranker(loadDefaultLexicon(), { ...DEFAULT_RERANK_SETTINGS, ...JSON.parse(process.env.RERANK) }) : undefined;
 
 /**
  * Finds the passages that answer a question in one base: articles the question names come first, then the
- * store's hybrid ranking (lexical, fused with dense when an embedder is configured).
+ * store's hybrid ranking (lexical, fused with dense when an embedder is configured), its first candidates
+ * re-ranked on their own text (coverage and proximity of the question's words, see reranker.ts).
  */
 
 export interface RetrievalRequest {
@@ -46,9 +44,13 @@ export interface RetrieverSettings {
   candidates: number;
   /** Highest classification a question may be sent to the embedder with. */
   embedderCeiling: Classification;
+  /** Re-ranking of the store's first candidates: settings to override, or false to keep the store's order. */
+  rerank?: Partial<RerankerSettings> | false;
 }
 
 export class Retriever {
+  private readonly reranker: Reranker | undefined;
+
   constructor(
     private readonly store: VectorStore,
     private readonly encoder: SparseEncoder,
@@ -56,7 +58,9 @@ export class Retriever {
     private readonly embedding: EmbeddingService | undefined,
     private readonly settings: RetrieverSettings,
     private readonly log: (message: string) => void = () => {},
-  ) {}
+  ) {
+    this.reranker = settings.rerank === false ? undefined : new Reranker(encoder.lexicon, settings.rerank ?? {});
+  }
 
   async retrieve(request: RetrievalRequest): Promise<RetrievalResult> {
     const question = validateQuestion(request.question, this.settings.maxQueryLength);
@@ -87,7 +91,7 @@ export class Retriever {
       limit: Math.max(limit, this.settings.candidates),
     });
     const seen = new Set(named.map((passage) => passage.chunk.id));
-    const ranked = (RERANK ? RERANK.rerank(question, hits) : hits)
+    const ranked = (this.reranker ? this.reranker.rerank(question, hits) : hits)
       .filter((hit) => !seen.has(hit.chunk.id))
       .map((hit) => ({ chunk: hit.chunk, score: hit.score, namedInQuestion: false }));
     return { kb: request.kb, passages: [...named, ...ranked].slice(0, Math.max(limit, named.length)), dense: dense !== undefined };

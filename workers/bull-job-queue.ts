@@ -184,8 +184,11 @@ export class BullJobQueue<T> implements JobQueue<T> {
     return `${this.prefix}:${this.name}:cancelled:${id}`;
   }
 
-  private async snapshot(job: Bull.Job<T>): Promise<JobSnapshot<T>> {
-    const raw = await job.getState();
+  private async snapshot(read: Bull.Job<T>): Promise<JobSnapshot<T>> {
+    const raw = await read.getState();
+    // The job was read before its state: if it finished in between, read it again for its final fields
+    // (failedReason, attemptsMade, progress).
+    const job = raw === 'completed' || raw === 'failed' ? ((await this.queue.getJob(read.id)) ?? read) : read;
     const cancelled = await this.queue.client.exists(this.cancelKey(String(job.id)));
     const state: JobState = cancelled ? 'cancelled' : (['waiting', 'delayed', 'active', 'completed', 'failed'].includes(raw) ? raw : raw === 'paused' ? 'waiting' : 'unknown') as JobState;
     return {

@@ -39,8 +39,11 @@ export class JobService {
     return this.queue.durable;
   }
 
-  /** `fingerprint` identifies the request's content (file hash, code part, messages digest). */
-  async submit(job: WorkJobInput, fingerprint: string): Promise<SubmittedJob> {
+  /**
+   * `fingerprint` identifies the request's content (file hash, code part, messages digest). `onAccepted`
+   * runs once the request passed the checks and just before the job is queued (to acknowledge it first).
+   */
+  async submit(job: WorkJobInput, fingerprint: string, onAccepted?: (accepted: { id: string; ahead: number }) => Promise<unknown>): Promise<SubmittedJob> {
     if (!(await this.queue.healthy())) throw new PasserelleError('QUEUE_UNAVAILABLE');
     const window = Math.floor(this.now() / this.settings.dedupeWindowMs);
     const id = `${job.kind.replace('summarise-', 'res-')}-${createHash('sha256').update(`${job.requester.userHash}|${fingerprint}|${'length' in job ? job.length : ''}|${window}`).digest('hex').slice(0, 10)}`;
@@ -54,6 +57,7 @@ export class JobService {
     if (existing) return { id, created: false, ahead: pending.indexOf(existing), state: existing.state };
     const mine = pending.filter((entry) => entry.data.requester.userHash === job.requester.userHash);
     if (mine.length >= this.settings.maxJobsPerUser) throw new PasserelleError('JOB_LIMIT_REACHED', { count: mine.length, max: this.settings.maxJobsPerUser });
+    await onAccepted?.({ id, ahead: pending.length });
     try {
       const added = await this.queue.add(job, {
         jobId: id,

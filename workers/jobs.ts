@@ -78,8 +78,16 @@ export const DeliveryJob = z.object({
   }),
   /** Job the delivery belongs to (for exactly-once bookkeeping). */
   jobId: z.string(),
+  /**
+   * Order of the edits of one message (progress 0–3, then FINAL_EDIT): an edit older than one already
+   * shown is skipped, so a slow channel cannot leave « 0 % » over « terminée ».
+   */
+  sequence: z.number().int().nonnegative().optional(),
 });
 export type DeliveryJob = z.infer<typeof DeliveryJob>;
+
+/** Sequence of the last edit of a progress message. */
+export const FINAL_EDIT = 100;
 
 export const WORK_QUEUE = 'passerelle-work';
 export const DELIVERY_QUEUE = 'passerelle-deliveries';

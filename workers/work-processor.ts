@@ -5,7 +5,7 @@ import type { ChatModel } from '../knowledge/ports/chat-model.ts';
 import type { VectorStore } from '../knowledge/ports/vector-store.ts';
 import { isWithinCeiling } from '../knowledge/types.ts';
 import { PermanentJobError, type JobContext, type JobQueue, type Processor } from './job-queue.ts';
-import { DeliveryJob, WorkJob, type WorkJobInput } from './jobs.ts';
+import { DeliveryJob, FINAL_EDIT, WorkJob, type WorkJobInput } from './jobs.ts';
 import { extractiveSummary } from './summarisation/extractive-summariser.ts';
 import { modelSummary } from './summarisation/model-summariser.ts';
 import { codeSections, conversationSections, documentSections, type SectionsWithMeta } from './summarisation/summary-sources.ts';
@@ -39,9 +39,9 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
     // Delivery ids derive from the job and its creation time: stable across retries and stalled re-runs
     // (delivered once), new when the same id is asked again after a failure or a cancellation.
     const run = `${context.id}@${context.createdAt}`;
-    const deliver = (suffix: string, action: 'send' | 'update', reply: Reply, messageId?: string) =>
+    const deliver = (suffix: string, action: 'send' | 'update', reply: Reply, messageId?: string, sequence?: number) =>
       deliveries.add(
-        { action, address: job.address, channel: job.requester.channel, ...(messageId ? { messageId } : {}), reply: stripAnswerOf(reply), jobId: context.id },
+        { action, address: job.address, channel: job.requester.channel, ...(messageId ? { messageId } : {}), reply: stripAnswerOf(reply), jobId: context.id, ...(sequence === undefined ? {} : { sequence }) },
         { jobId: `${run}:${suffix}`, attempts: 5, backoffMs: 1_000, priority: 1 },
       );
     let lastStep = -1;
@@ -51,7 +51,7 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       const step = Math.floor(percent / 25);
       if (job.progressMessageId && step > lastStep && percent < 100) {
         lastStep = step;
-        await deliver(`progress-${step}`, 'update', progressReply(`⏳ Tâche ${context.id} : ${percent} %`), job.progressMessageId);
+        await deliver(`progress-${step}`, 'update', progressReply(`⏳ Tâche ${context.id} : ${percent} %`), job.progressMessageId, step);
       }
     };
     // The uploaded copy of a document is kept only as long as the job may still need it.
@@ -74,7 +74,7 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       await progress(0, 1);
       const result = await summarise(source, job.length, dependencies, context, progress);
       await context.reportProgress(100);
-      if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(`✅ Tâche ${context.id} terminée.`), job.progressMessageId);
+      if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(`✅ Tâche ${context.id} terminée.`), job.progressMessageId, FINAL_EDIT);
       const aiGenerated = result.method === 'model';
       await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.' : ''}`.trim(), aiGenerated));
       await forgetUpload();
@@ -87,6 +87,7 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       const final = error instanceof PermanentJobError || context.attempt >= dependencies.attempts || context.signal.aborted;
       if (final) {
         const message = error instanceof PermanentJobError ? error.userMessage : context.signal.aborted ? 'La tâche a dépassé le temps autorisé et a été arrêtée.' : 'La tâche a échoué après plusieurs essais.';
+        if (job.progressMessageId) await deliver('progress-failed', 'update', progressReply(`❌ Tâche ${context.id} : échec.`), job.progressMessageId, FINAL_EDIT);
         await deliver('failure', 'send', { kind: 'error', text: `❌ Tâche ${context.id} : ${message}`, citations: [], suggestedActions: [], aiGenerated: false, feedback: false });
         await forgetUpload();
       }

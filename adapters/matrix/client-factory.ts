@@ -7,25 +7,31 @@ import { AllDevicesIsolationMode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { logger as globalSdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import type { Logger } from '../../bots/logger.ts';
 import { PersistentIndexedDB } from './persistent-idb.ts';
+import { retryAfterGate } from './retry-after-gate.ts';
 import { routeGlobalSdkLogger, sdkLogger } from './sdk-logger.ts';
 import { writePrivateFile } from './secure-file.ts';
 import type { MatrixSession } from './session.ts';
 
 /**
  * Builds the bot's MatrixClient: durable IndexedDB (sync state and Rust crypto store) restored from the data
- * directory, a fetch that flushes that store before every request, and Rust crypto with an encrypted store
- * and a trust policy that shares keys with unverified devices (agents' devices are never verified).
+ * directory, a fetch that flushes that store before every request and honours any 429's delay, and Rust
+ * crypto with an encrypted store and a trust policy that shares keys with unverified devices (agents'
+ * devices are never verified).
  */
 
+/** Snapshot of the IndexedDB databases (Rust crypto store and sync state), in the Matrix data directory. */
 export const CRYPTO_STORE_FILE = 'crypto-store.bin';
+/** Random key encrypting the Rust crypto store (0600). */
 export const STORE_KEY_FILE = 'store-key';
 
+/** The bot's client with its durable stores. */
 export interface MatrixRuntime {
   client: MatrixClient;
   store: IndexedDBStore;
   persistence: PersistentIndexedDB;
 }
 
+/** What `createMatrixRuntime` needs. */
 export interface RuntimeOptions {
   session: MatrixSession;
   dir: string;
@@ -45,9 +51,10 @@ export async function createMatrixRuntime(options: RuntimeOptions): Promise<Matr
   const tag = `passerelle-${session.deviceId}`;
   const persistence = await PersistentIndexedDB.open(join(dir, CRYPTO_STORE_FILE), logger, { keep: (name) => name.includes(tag) });
   const store = new IndexedDBStore({ indexedDB: persistence.factory as never, dbName: `${tag}-sync` });
+  const gated = retryAfterGate(fetch);
   const fetchFn: typeof fetch = async (input, init) => {
     await persistence.flushIfDirty();
-    const response = await fetch(input, init);
+    const response = await gated(input, init);
     options.onResponse?.(new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname, response.status);
     return response;
   };

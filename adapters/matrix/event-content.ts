@@ -20,6 +20,7 @@ export interface Relation {
 /** Longest text handed to the core; Matrix events are at most 64 KiB, anything beyond is cut. */
 export const MAX_TEXT_CHARS = 100_000;
 
+/** Whether a value is a plain JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

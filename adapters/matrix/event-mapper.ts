@@ -47,6 +47,7 @@ export interface MappingContext {
   maxAgeMs: number;
 }
 
+/** Why an event does not reach the core (logged at debug level). */
 export type IgnoreReason =
   | 'malformed'
   | 'own-event'
@@ -58,6 +59,7 @@ export type IgnoreReason =
   | 'unsupported-msgtype'
   | 'not-a-rating';
 
+/** A message for the core, a rating reaction, or an ignored event. */
 export type MappedEvent =
   | { kind: 'message'; message: IncomingMessage; reference: MatrixReference }
   | { kind: 'reaction'; eventId: string; targetEventId: string; userId: string; rating: 1 | -1 }

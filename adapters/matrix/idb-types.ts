@@ -7,6 +7,7 @@
 /** An IndexedDB key (string, number, Date, binary or array of those). */
 export type IdbKey = unknown;
 
+/** An IndexedDB request. */
 export interface IdbRequest<T> {
   readonly result: T;
   readonly error: unknown;
@@ -15,17 +16,20 @@ export interface IdbRequest<T> {
   addEventListener(type: string, listener: (event: unknown) => void): void;
 }
 
+/** The request of `IDBFactory.open`. */
 export interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
   onupgradeneeded: ((event: unknown) => void) | null;
   onblocked: ((event: unknown) => void) | null;
 }
 
+/** An object-store index. */
 export interface IdbIndex {
   readonly keyPath: string | string[];
   readonly unique: boolean;
   readonly multiEntry: boolean;
 }
 
+/** An object store, within a transaction. */
 export interface IdbObjectStore {
   readonly keyPath: string | string[] | null;
   readonly autoIncrement: boolean;
@@ -37,11 +41,13 @@ export interface IdbObjectStore {
   createIndex(name: string, keyPath: string | string[], options: { unique: boolean; multiEntry: boolean }): IdbIndex;
 }
 
+/** A transaction. */
 export interface IdbTransaction {
   objectStore(name: string): IdbObjectStore;
   addEventListener(type: 'complete' | 'abort' | 'error', listener: () => void): void;
 }
 
+/** An open database connection. */
 export interface IdbDatabase {
   readonly name: string;
   readonly version: number;
@@ -52,6 +58,7 @@ export interface IdbDatabase {
   close(): void;
 }
 
+/** The `indexedDB` factory. */
 export interface IdbFactory {
   open(name: string, version?: number): IdbOpenRequest;
   databases(): Promise<Array<{ name?: string; version?: number }>>;

@@ -36,13 +36,17 @@ export interface InboundDeps {
 
 const REACTION_TTL_MS = 30 * 24 * 3_600_000;
 
+/** Live room events to the core, one room at a time (see the module comment). */
 export class InboundEvents {
   private handler: MessageHandler | undefined;
   private live = false;
   private stopped = false;
   private readonly buffer: Array<[MatrixEvent, Room]> = [];
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly senders = new Map<string, string>();
   private pending = 0;
+  /** An event arrived while stopping and was not handled: the sync position must not be saved past it. */
+  private dropped = false;
   /** Called when every received event has been handled (the sync position may then be saved). */
   onIdle: (() => void) | undefined;
 
@@ -52,9 +56,9 @@ export class InboundEvents {
     this.handler = handler;
   }
 
-  /** True when no received event is waiting or being handled. */
+  /** True when every received event has been handled (none waiting, none dropped while stopping). */
   get idle(): boolean {
-    return this.pending === 0;
+    return this.pending === 0 && !this.dropped;
   }
 
   /** Starts handling (after the first real sync), buffered events first. */
@@ -66,7 +70,11 @@ export class InboundEvents {
 
   /** Accepts a live timeline event. */
   accept(event: MatrixEvent, room: Room): void {
-    if (this.stopped || event.getSender() === this.deps.bot.userId) return;
+    if (event.getSender() === this.deps.bot.userId) return;
+    if (this.stopped) {
+      this.dropped = true;
+      return;
+    }
     this.pending += 1;
     if (this.live) this.enqueue(event, room, true);
     else this.buffer.push([event, room]);
@@ -169,13 +177,17 @@ export class InboundEvents {
     return (await this.deps.state.getReference(conversationKey(room.roomId, threadRootId))) !== undefined;
   }
 
+  /** Sender of an event: sent by the bot, in the local timeline, remembered, or fetched (once). */
   private async senderOf(room: Room, eventId: string): Promise<string | undefined> {
     if (this.deps.outbox.sentByBot(eventId)) return this.deps.bot.userId;
-    const local = room.findEventById(eventId)?.getSender();
+    const local = room.findEventById(eventId)?.getSender() ?? this.senders.get(eventId);
     if (local) return local;
     try {
       const fetched = await this.deps.client.fetchRoomEvent(room.roomId, eventId);
-      return typeof fetched.sender === 'string' ? fetched.sender : undefined;
+      if (typeof fetched.sender !== 'string') return undefined;
+      this.senders.set(eventId, fetched.sender);
+      if (this.senders.size > 5_000) this.senders.delete(this.senders.keys().next().value as string);
+      return fetched.sender;
     } catch {
       return undefined;
     }

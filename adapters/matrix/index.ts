@@ -1,5 +1,6 @@
 import type { ChannelAdapter } from '../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../bots/message.ts';
+import type { Reply } from '../../bots/reply.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.ts';
 
@@ -12,8 +13,13 @@ export interface MatrixChannelAdapter extends ChannelAdapter {
   readonly name: 'matrix';
   /** Resolves once the first real sync has been processed. */
   readonly ready: Promise<void>;
+  /** Resolves when cross-signing, secret storage and key backup are set up (failures are logged, not thrown). */
+  whenBootstrapped(): Promise<void>;
   /** The bot's Matrix device id, once started. */
   readonly deviceId: string | undefined;
+  /** `send` with an idempotency key stores the message once (the key becomes the transaction id). */
+  readonly idempotentSends: true;
+  send(address: ConversationAddress, reply: Reply, options?: { idempotencyKey?: string }): Promise<string>;
   /** Address of the direct chat with `userId` (reused from m.direct, or created encrypted and invited). */
   directRoomFor(userId: string): Promise<ConversationAddress>;
 }

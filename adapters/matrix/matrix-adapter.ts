@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
 import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
@@ -8,7 +9,6 @@ import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
 import { DirectRooms } from './direct-rooms.ts';
 import { InboundEvents } from './inbound.ts';
-import { sessionRejected } from './matrix-messages.ts';
 import * as say from './matrix-messages.ts';
 import { MembershipManager } from './membership.ts';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox } from './outbox.ts';
@@ -54,6 +54,9 @@ export class MatrixAdapter implements ChannelAdapter {
   private notices: UndecryptableNotices | undefined;
   private session: MatrixSession | undefined;
   private markReady: (() => void) | undefined;
+  private bootstrapping: Promise<void> | undefined;
+  private markBootstrapped: (() => void) | undefined;
+  private readonly bootstrapped: Promise<void>;
   /** Resolves once the first real sync has been processed and start-up work is done. */
   readonly ready: Promise<void>;
 
@@ -63,12 +66,17 @@ export class MatrixAdapter implements ChannelAdapter {
   ) {
     this.dir = join(context.config.dataDir, 'matrix');
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.bootstrapped = new Promise((resolve) => (this.markBootstrapped = resolve));
   }
 
-  /** The Matrix client (after start), for diagnostics and tests. */
-  get client(): MatrixClient {
-    if (!this.runtime) throw new Error('matrix adapter not started');
-    return this.runtime.client;
+  /** The Matrix client while started (room directory for announcements, diagnostics). */
+  get client(): MatrixClient | undefined {
+    return this.runtime?.client;
+  }
+
+  /** Resolves when cross-signing, secret storage and key backup have been set up (or failed, logged). */
+  whenBootstrapped(): Promise<void> {
+    return this.bootstrapped;
   }
 
   /** The bot's device id (after start). */
@@ -116,10 +124,19 @@ export class MatrixAdapter implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
-    await this.inbound?.stop(this.options.drainMs ?? 10_000);
+    const drainMs = this.options.drainMs ?? 10_000;
+    await this.inbound?.stop(drainMs);
+    if (this.bootstrapping) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.bootstrapping, new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+      clearTimeout(timer);
+    }
     this.notices?.clear();
     this.outbox?.typing.clear();
     if (this.runtime) {
+      // Every event received so far has been handled: save the sync position, so that a restart does not
+      // replay them (they would only be dropped by the dedupe). Skipped when anything is left undone.
+      if (this.inbound?.idle) await this.runtime.store.save(true).catch((error: unknown) => this.context.logger.warn('matrix sync state save failed', { error }));
       this.runtime.client.removeAllListeners();
       this.runtime.client.stopClient();
       await this.runtime.persistence.close().catch((error: unknown) => this.context.logger.error('matrix crypto store final flush failed', { error }));
@@ -128,12 +145,16 @@ export class MatrixAdapter implements ChannelAdapter {
     this.lock?.release();
     this.lock = undefined;
     this.markReady?.();
+    this.markBootstrapped?.();
   }
 
-  async send(address: ConversationAddress, reply: Reply): Promise<string> {
+  /** Messages sent with an `idempotencyKey` are stored once (it becomes the transaction id; the homeserver deduplicates). */
+  readonly idempotentSends = true as const;
+
+  async send(address: ConversationAddress, reply: Reply, options: { idempotencyKey?: string } = {}): Promise<string> {
     const reference = parseReference(address.reference);
     if (!reference) throw new Error(`not a Matrix conversation: ${address.key}`);
-    return this.sendReply(reference, reply);
+    return this.sendReply(reference, reply, options.idempotencyKey ? transactionIdOf(options.idempotencyKey) : undefined);
   }
 
   async update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
@@ -159,10 +180,10 @@ export class MatrixAdapter implements ChannelAdapter {
     return addressOf({ roomId: await this.directRooms.roomFor(userId), isDirect: true });
   }
 
-  private async sendReply(reference: MatrixReference, reply: Reply): Promise<string> {
+  private async sendReply(reference: MatrixReference, reply: Reply, txnId?: string): Promise<string> {
     await this.ready;
     if (!this.runtime?.client.getRoom(reference.roomId)) throw new Error(`unknown Matrix room ${reference.roomId}`);
-    return this.requireOutbox().send(reference, renderReply(reply));
+    return this.requireOutbox().send(reference, renderReply(reply), txnId);
   }
 
   private requireOutbox(): Outbox {
@@ -176,7 +197,7 @@ export class MatrixAdapter implements ChannelAdapter {
     client.on(ClientEvent.Sync, (syncState, _previous, data) => {
       if (live || !(syncState === SyncState.Syncing || (syncState === SyncState.Prepared && !data?.fromCache))) return;
       live = true;
-      void this.afterFirstSync(client, recovery).finally(() => this.markReady?.());
+      void this.afterFirstSync(client, recovery);
     });
     client.on(RoomEvent.Timeline, (event, room, toStartOfTimeline, removed, data) => {
       if (toStartOfTimeline || removed || !room || !data?.liveEvent) return;
@@ -196,13 +217,19 @@ export class MatrixAdapter implements ChannelAdapter {
       }
       toReview.clear();
     });
-    client.on(HttpApiEvent.SessionLoggedOut, () => logger.error(sessionRejected(join(this.dir, SESSION_FILE))));
+    client.on(HttpApiEvent.SessionLoggedOut, () => logger.error(say.sessionRejected(join(this.dir, SESSION_FILE))));
   }
 
   private async afterFirstSync(client: MatrixClient, recovery: RecoveryKeyStore): Promise<void> {
-    const { config, logger } = this.context;
     this.inbound?.goLive();
     await this.membership?.reviewAll();
+    this.bootstrapping = this.bootstrap(client, recovery).finally(() => this.markBootstrapped?.());
+    this.markReady?.();
+  }
+
+  /** Cross-signing, secret storage, key backup, display name: in the background, failures logged. */
+  private async bootstrap(client: MatrixClient, recovery: RecoveryKeyStore): Promise<void> {
+    const { config, logger } = this.context;
     await bootstrapEncryption(client, recovery, { userId: this.session?.userId ?? '', ...(config.matrix.password ? { password: config.matrix.password } : {}) }, logger);
     try {
       const profile = await client.getProfileInfo(client.getUserId() ?? '');
@@ -212,4 +239,9 @@ export class MatrixAdapter implements ChannelAdapter {
     }
     logger.info('matrix channel ready', { userId: client.getUserId(), deviceId: client.getDeviceId() });
   }
+}
+
+/** A transaction id for an idempotency key: stable, URL-safe, distinct from the SDK's own (`m…`). */
+function transactionIdOf(idempotencyKey: string): string {
+  return `passerelle-${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 32)}`;
 }

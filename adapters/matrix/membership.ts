@@ -69,8 +69,8 @@ export class MembershipManager {
   private async leave(room: Room, reason: string): Promise<void> {
     this.logger.info('matrix room left', { roomId: room.roomId, reason });
     await this.outbox.request(() => this.client.leave(room.roomId));
-    await this.outbox.request(() => this.client.forget(room.roomId)).catch(() => undefined);
     await this.deactivate(room.roomId, reason);
+    await this.outbox.request(() => this.client.forget(room.roomId)).catch(() => undefined);
   }
 
   private async deactivate(roomId: string, reason: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { EventType, MatrixError, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { EventStatus, EventType, MatrixError, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
 import { EditThrottle } from './edit-throttle.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -23,10 +23,12 @@ export interface OutboxOptions {
   maxRetryWaitMs: number;
 }
 
+/** Production pacing: one edit per second per message, 6 attempts, waits up to 2 minutes. */
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { editIntervalMs: 1_000, maxAttempts: 6, maxRetryWaitMs: 120_000 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The bot's outgoing room requests: messages, edits, receipts, typing, joins (see the module comment). */
 export class Outbox {
   readonly typing: TypingKeeper;
   private readonly edits: EditThrottle;
@@ -45,13 +47,16 @@ export class Outbox {
     });
   }
 
-  /** Sends a message where the reference points (inside its thread, if any); returns the event id. */
-  async send(reference: MatrixReference, content: MessageContent): Promise<string> {
+  /**
+   * Sends a message where the reference points (inside its thread, if any); returns the event id. With a
+   * `txnId` the send is idempotent: the homeserver keeps one event per transaction id of this device.
+   */
+  async send(reference: MatrixReference, content: MessageContent, txnId?: string): Promise<string> {
     const full: Record<string, unknown> = { ...content };
     if (reference.threadRootId) {
       full['m.relates_to'] = { rel_type: 'm.thread', event_id: reference.threadRootId, is_falling_back: true, 'm.in_reply_to': { event_id: reference.replyToEventId ?? reference.threadRootId } };
     }
-    const eventId = await this.sendEvent(reference.roomId, EventType.RoomMessage, full);
+    const eventId = await this.sendEvent(reference.roomId, EventType.RoomMessage, full, txnId);
     this.remember(eventId, reference.threadRootId);
     this.edits.noteSent(eventId);
     return eventId;
@@ -106,20 +111,23 @@ export class Outbox {
     return false;
   }
 
-  private async sendEvent(roomId: string, type: EventType, content: Record<string, unknown>): Promise<string> {
-    let pending: MatrixEvent | undefined;
+  private async sendEvent(roomId: string, type: EventType, content: Record<string, unknown>, txnId?: string): Promise<string> {
+    // An earlier attempt with the same transaction id in this process: already sent, or to be re-sent as is.
+    let pending: MatrixEvent | undefined = txnId ? (this.client.getRoom(roomId)?.getEventForTxnId(txnId) ?? undefined) : undefined;
+    if (pending && pending.status !== EventStatus.NOT_SENT) return pending.getId() as string;
     for (let attempt = 1; ; attempt += 1) {
       await this.limiter.acquire();
       try {
         const room = this.client.getRoom(roomId);
-        const response = pending && room ? await this.client.resendEvent(pending, room) : await this.client.sendEvent(roomId, null, type as never, content as never);
+        const response = pending && room ? await this.client.resendEvent(pending, room) : await this.client.sendEvent(roomId, null, type as never, content as never, txnId);
         return response.event_id;
       } catch (error) {
         if (error instanceof MatrixError && error.event) pending = error.event;
         try {
           await this.backoff(error, attempt);
         } catch (final) {
-          if (pending) this.cancel(pending);
+          // Without a caller's transaction id nobody will retry this event: drop its local echo.
+          if (pending && !txnId) this.cancel(pending);
           throw final;
         }
       }

@@ -46,6 +46,7 @@ function installWriteTracking(): void {
   };
 }
 
+/** Options of `PersistentIndexedDB.open`. */
 export interface PersistentIndexedDBOptions {
   /** Databases of the file to keep (others, e.g. of a previous device, are dropped). */
   keep?: (name: string) => boolean;
@@ -53,6 +54,7 @@ export interface PersistentIndexedDBOptions {
   debounceMs?: number;
 }
 
+/** A fake-indexeddb factory restored from, and flushed to, one snapshot file (see the module comment). */
 export class PersistentIndexedDB {
   /** The IndexedDB factory to give to the SDK and to the Rust crypto. */
   readonly factory: IdbFactory;

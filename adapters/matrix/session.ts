@@ -17,6 +17,7 @@ export interface MatrixSession {
 /** Password login, injected so that the logic is testable without a homeserver. */
 export type PasswordLogin = (homeserverUrl: string, userId: string, password: string, deviceName: string) => Promise<{ userId: string; deviceId: string; accessToken: string }>;
 
+/** The stored session, in the Matrix data directory. */
 export const SESSION_FILE = 'session.json';
 
 /**
@@ -79,6 +80,7 @@ export function readSession(file: string): MatrixSession | undefined {
   throw new Error(`session Matrix illisible : ${file} (supprimez-le pour vous reconnecter)`);
 }
 
+/** Stores a session (atomic write, 0600). */
 export function writeSession(file: string, session: MatrixSession): void {
   writePrivateFile(file, `${JSON.stringify(session, null, 2)}\n`);
 }

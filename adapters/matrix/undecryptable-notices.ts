@@ -18,6 +18,7 @@ export interface UndecryptableOptions {
 
 const SESSION_TTL_MS = 7 * 24 * 3_600_000;
 
+/** Schedules and sends the undecryptable-message notices (see the module comment). */
 export class UndecryptableNotices {
   private readonly timers = new Set<NodeJS.Timeout>();
 

@@ -64,7 +64,7 @@ export class StreamManager {
   /** Sends the informative update; returns the id the core will use for updates (the stream id). */
   async start(target: DeliveryTarget, text: string): Promise<string> {
     this.forgetExpired();
-    const now = this.clock.now();
+    const startedAt = this.clock.now();
     let streamId: string | undefined;
     try {
       streamId = (await this.sender.post(target, informativeUpdate(text))) || undefined;
@@ -72,8 +72,10 @@ export class StreamManager {
       if (!(error instanceof ConnectorError && error.streamNotAllowed)) throw error;
       this.logger.info('teams streaming refused, answering without stream', { key: target.key, code: error.code });
     }
+    // Spacing counts from the end of the previous request: Teams measures when requests reach it.
+    const now = this.clock.now();
     const id = streamId ?? `nostream-${randomUUID()}`;
-    this.streams.set(id, { id, key: target.key, streamId, sequence: 1, lastSentAt: now, streamedText: '', stopped: false, startedAt: now, chain: Promise.resolve() });
+    this.streams.set(id, { id, key: target.key, streamId, sequence: 1, lastSentAt: now, streamedText: '', stopped: false, startedAt, chain: Promise.resolve() });
     return id;
   }
 

@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
-import type { JobService } from '../../workers/job-service.ts';
+import type { JobService, SubmittedJob } from '../../workers/job-service.ts';
 import type { WorkJobInput } from '../../workers/jobs.ts';
 import { PasserelleError, toPasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
-import { errorReply, notice, progress } from '../reply.ts';
+import { errorReply, notice, progress, type Reply } from '../reply.ts';
 import { parseSummaryRequest } from './summary-request.ts';
 
 /**
@@ -124,21 +124,31 @@ export class JobCommands {
       await forgetUpload();
       throw error;
     }
+    const ack = (reply: Reply) =>
+      turn.channel.update(turn.message.conversation, ackId, reply).catch((error: unknown) => this.logger.warn('acknowledgement update failed', { error }));
+    let submitted: SubmittedJob;
     try {
-      const submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint);
-      if (!submitted.created) await forgetUpload();
-      const text = submitted.created
-        ? `🕑 Tâche \`${submitted.id}\` enregistrée : ${what}. ${submitted.ahead > 0 ? `${submitted.ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${submitted.id} » pour l’annuler.${this.jobs.durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`
-        : submitted.state === 'completed'
-          ? `Cette demande a déjà été traitée (tâche \`${submitted.id}\`) : le résultat a été publié plus haut dans cette conversation.`
-          : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`;
-      await turn.channel.update(turn.message.conversation, ackId, progress(text));
+      // The acknowledgement says « enregistrée » before the job is queued: once queued, only the worker's
+      // progress edits (delivered in order) touch that message, so a late edit of ours cannot overwrite them.
+      submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint, ({ id, ahead }) =>
+        ack(progress(`🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${this.jobs.durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`)),
+      );
     } catch (error) {
       await forgetUpload();
       const failure = toPasserelleError(error);
       this.logger.warn('job submission failed', { code: failure.code, error: failure.cause ?? failure });
-      await turn.channel.update(turn.message.conversation, ackId, errorReply(failure.userMessage));
+      await ack(errorReply(failure.userMessage));
+      return;
     }
+    if (submitted.created) return;
+    await forgetUpload();
+    await ack(
+      progress(
+        submitted.state === 'completed'
+          ? `Cette demande a déjà été traitée (tâche \`${submitted.id}\`) : le résultat a été publié plus haut dans cette conversation.`
+          : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`,
+      ),
+    );
   }
 }
 

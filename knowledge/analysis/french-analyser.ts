@@ -1,6 +1,6 @@
 import { stem } from './stemmer.ts';
 import { STOP_WORDS } from './stop-words.ts';
-import { tokenize } from './tokenizer.ts';
+import { tokenize, type Token } from './tokenizer.ts';
 
 /**
  * The project's French analysis, the same for indexing and querying and for every store: folding, elision,
@@ -22,15 +22,35 @@ export interface AnalysedText {
 
 export const PREFIX_LENGTH = 5;
 
+/** What one token contributes: its content term and, for long words, its prefix; undefined for a stop word. */
+export interface ContentTerm {
+  term: string;
+  prefix?: string;
+}
+
+export function contentTerm(token: Token): ContentTerm | undefined {
+  if (token.reference) return { term: token.text };
+  if (token.text.length <= 1 || STOP_WORDS.has(token.text)) return undefined;
+  const term = stem(token.text);
+  return token.text.length > PREFIX_LENGTH ? { term, prefix: `~${token.text.slice(0, PREFIX_LENGTH)}` } : { term };
+}
+
+/** Content terms of a text in order, each with its prefix: positions for proximity measures. */
+export function contentTerms(text: string): ContentTerm[] {
+  const found: ContentTerm[] = [];
+  for (const token of tokenize(text)) {
+    const content = contentTerm(token);
+    if (content) found.push(content);
+  }
+  return found;
+}
+
 export function analyse(text: string): AnalysedText {
   const terms: string[] = [];
   const prefixes: string[] = [];
-  for (const token of tokenize(text)) {
-    if (token.reference) terms.push(token.text);
-    else if (token.text.length > 1 && !STOP_WORDS.has(token.text)) {
-      terms.push(stem(token.text));
-      if (token.text.length > PREFIX_LENGTH) prefixes.push(`~${token.text.slice(0, PREFIX_LENGTH)}`);
-    }
+  for (const { term, prefix } of contentTerms(text)) {
+    terms.push(term);
+    if (prefix) prefixes.push(prefix);
   }
   const bigrams: string[] = [];
   for (let i = 1; i < terms.length; i++) bigrams.push(`${terms[i - 1]}+${terms[i]}`);

@@ -61,7 +61,8 @@ export class Lexicon {
   }
 
   /** Where rules match in a folded token sequence: the span of tokens matched and the phrases it stands for. */
-  matchesIn(tokens: string[]): LexiconMatch[] {
+  matchesIn(surface: string[]): LexiconMatch[] {
+    const tokens = surface.map(singular);
     const matches: LexiconMatch[] = [];
     tokens.forEach((token, start) => {
       for (const rule of this.rulesByFirstToken.get(token) ?? []) {
@@ -75,7 +76,15 @@ export class Lexicon {
 }
 
 function phraseTokens(phrase: string): string[] {
-  return tokenize(phrase).map((token) => token.text);
+  return tokenize(phrase).map((token) => singular(token.text));
+}
+
+/**
+ * Entries and queries are compared without the plural mark (a final -s or -x on words of four letters or
+ * more), so that one entry serves "cadeau" and "cadeaux", "héritier" and "héritiers".
+ */
+export function singular(token: string): string {
+  return token.length > 3 && /[a-z][sx]$/.test(token) ? token.slice(0, -1) : token;
 }
 
 let defaultLexicon: Lexicon | undefined;

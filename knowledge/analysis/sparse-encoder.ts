@@ -1,11 +1,12 @@
 import type { SparseVector } from '../types.ts';
-import { analyse, surfaceTokens } from './french-analyser.ts';
+import { analyse, surfaceTokens, type AnalysedText } from './french-analyser.ts';
 import type { Lexicon } from './lexicon.ts';
 
 /**
  * Encodes documents and queries as sparse lexical vectors. Documents carry BM25 term-frequency saturation
- * (with heading words counted `headingWeight` times); the store multiplies by IDF computed over its base,
- * which is exactly what Qdrant's `idf` modifier does, so every store ranks alike.
+ * (heading words counted `headingWeight` times, those of the deepest heading `deepestHeadingFactor` times more);
+ * the store multiplies by IDF computed over its base, which is exactly what Qdrant's `idf` modifier does, so
+ * every store ranks alike.
  */
 
 export interface LexicalParameters {
@@ -17,6 +18,11 @@ export interface LexicalParameters {
   averageLength: number;
   /** How many body occurrences one heading occurrence is worth. */
   headingWeight: number;
+  /**
+   * Extra factor for the deepest heading (the last line of `headings`): it names the passage's own subject
+   * ("Concours d'infractions"), where the titles above it are shared by dozens of articles.
+   */
+  deepestHeadingFactor: number;
   /** Query weight of a bigram relative to a single term. */
   bigramWeight: number;
   /** Query weight of a lexicon expansion relative to a typed term. */
@@ -30,6 +36,7 @@ export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.fr
   b: 0.75,
   averageLength: 90,
   headingWeight: 2,
+  deepestHeadingFactor: 2,
   bigramWeight: 0.3,
   synonymWeight: 0.6,
   prefixWeight: 0.3,
@@ -46,52 +53,36 @@ export function termId(term: string): number {
 }
 
 export interface DocumentFields {
-  /** Title, heading path and section: the words that say what the text is about. */
+  /** Title, heading path and section, one per line from the broadest to the deepest: what the text is about. */
   headings: string;
   body: string;
 }
 
 export class SparseEncoder {
   constructor(
-    private readonly lexicon: Lexicon | undefined,
+    /** The synonym lexicon applied to queries (also read by the re-ranker). */
+    readonly lexicon: Lexicon | undefined,
     readonly parameters: LexicalParameters = DEFAULT_LEXICAL_PARAMETERS,
   ) {}
 
   encodeDocument(fields: DocumentFields): SparseVector {
-    const P = this.parameters as LexicalParameters & Record<string, number>;
-    const { k1, b, averageLength, headingWeight } = this.parameters;
+    const { k1, b, averageLength, headingWeight, deepestHeadingFactor } = this.parameters;
     const body = analyse(fields.body);
-    if (P.mode === 1) {
-      const lines = fields.headings.split('\n').filter((l) => l.trim());
-      const decay = P.decay ?? 1;
-      const bodyNorm = 1 - b + (b * body.terms.length) / (P.avgBody ?? 50);
-      const headLen = lines.reduce((n, l) => n + analyse(l).terms.length, 0);
-      const bh = P.bHead ?? 0.5;
-      const headNorm = 1 - bh + (bh * headLen) / (P.avgHead ?? 20);
-      const tf = new Map<string, number>();
-      const add = (terms: string[], weight: number) => {
-        for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + weight);
-      };
-      add(body.terms, 1 / bodyNorm); add(body.bigrams, 1 / bodyNorm); add(body.prefixes, 1 / bodyNorm);
-      lines.forEach((line, i) => {
-        const a = analyse(line);
-        const w = (headingWeight * decay ** (lines.length - 1 - i)) / headNorm;
-        add(a.terms, w); add(a.bigrams, w); add(a.prefixes, w);
-      });
-      return toSparse(tf, (x) => (x * (k1 + 1)) / (x + k1));
-    }
-    const headings = analyse(fields.headings);
     const frequencies = new Map<string, number>();
-    const add = (terms: string[], weight: number) => {
-      for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
+    const add = (analysed: AnalysedText, weight: number) => {
+      for (const list of [analysed.terms, analysed.bigrams, analysed.prefixes]) {
+        for (const term of list) frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
+      }
     };
-    add(body.terms, 1);
-    add(body.bigrams, 1);
-    add(body.prefixes, 1);
-    add(headings.terms, headingWeight);
-    add(headings.bigrams, headingWeight);
-    add(headings.prefixes, headingWeight);
-    const length = body.terms.length + headings.terms.length * headingWeight;
+    add(body, 1);
+    let length = body.terms.length;
+    const lines = fields.headings.split('\n').filter((line) => line.trim() !== '');
+    lines.forEach((line, index) => {
+      const heading = analyse(line);
+      const weight = index === lines.length - 1 ? headingWeight * deepestHeadingFactor : headingWeight;
+      add(heading, weight);
+      length += heading.terms.length * weight;
+    });
     const norm = k1 * (1 - b + (b * length) / averageLength);
     return toSparse(frequencies, (tf) => (tf * (k1 + 1)) / (tf + norm));
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeHomeserver } from '../fakes/homeserver/index.ts';
@@ -62,7 +62,8 @@ describe('matrix e2e: encrypted direct chats', function () {
     for (const edit of edits) assert.ok(sentAt(edit.eventId) - sentAt(answer.eventId) >= 1_000, 'edits throttled to one per second');
   });
 
-  it('keeps its session and secrets in private files and bootstraps cross-signing and key backup', () => {
+  it('keeps its session and secrets in private files and bootstraps cross-signing and key backup', async () => {
+    await bot.adapter.whenBootstrapped();
     const dir = join(bot.config.dataDir, 'matrix');
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     for (const file of ['session.json', 'recovery-key.json', 'store-key', 'crypto-store.bin']) {
@@ -71,6 +72,10 @@ describe('matrix e2e: encrypted direct chats', function () {
     assert.ok(readdirSync(dir).every((file) => !file.endsWith('.tmp')), 'no temporary file left');
     const account = fake.state.accounts.get(kit.BOT_USER_ID)!;
     assert.ok(account.crossSigning.master && account.crossSigning.self_signing, 'cross-signing keys uploaded');
+    const recovery = JSON.parse(readFileSync(join(dir, 'recovery-key.json'), 'utf8')) as { recoveryKey: string; keyId: string };
+    assert.equal(recovery.keyId, account.accountData.get('m.secret_storage.default_key')?.content.key, 'the recovery key unlocks the secret storage');
+    assert.match(recovery.recoveryKey, /^(?:[1-9A-HJ-NP-Za-km-z]{4} ){11}[1-9A-HJ-NP-Za-km-z]{4}$/, 'Element-style recovery key');
+    for (const secret of ['m.cross_signing.master', 'm.cross_signing.self_signing', 'm.cross_signing.user_signing', 'm.megolm_backup.v1']) assert.ok(account.accountData.has(secret), `${secret} in secret storage`);
     assert.equal(account.backups.length, 1, 'one key backup version');
     const device = fake.devices(kit.BOT_USER_ID)[0]!;
     const signatures = Object.keys(((device.deviceKeys?.signatures ?? {}) as Record<string, Record<string, string>>)[kit.BOT_USER_ID] ?? {});
@@ -104,6 +109,16 @@ describe('matrix e2e: encrypted direct chats', function () {
     assert.equal(answersToFirst.length, 1, 'the redelivered question is not answered again');
   });
 
+  it('answers, once, what arrived while it was down', async () => {
+    await bot.adapter.stop();
+    const since = fake.state.pos;
+    await user.send(roomId, 'Pendant la coupure : les agents des douanes peuvent-ils visiter les personnes ?');
+    await bot.restart();
+    await user.waitForMessage(roomId, kit.BOT_USER_ID, (event) => isAnswer(event) && botEvents(roomId, since).includes(event), 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(botEvents(roomId, since).length, 1);
+  });
+
   it('tells the user, once per session, when a message cannot be decrypted', async () => {
     const since = fake.state.pos;
     const bogus = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'AwgAEnB3lYr6Ydpzd1DmMoChvpqHvVF7', device_id: 'NOSUCHDEVICE', sender_key: 'c29tZSBjdXJ2ZSBrZXk', session_id: 'bm8gc3VjaCBzZXNzaW9u' };
@@ -130,5 +145,14 @@ describe('matrix e2e: encrypted direct chats', function () {
     } finally {
       await revived.close();
     }
+  });
+
+  it('control: without its crypto store the same device cannot read the conversation', async () => {
+    rmSync(join(bot.config.dataDir, 'matrix', 'crypto-store.bin'));
+    await bot.restart();
+    const since = fake.state.pos;
+    await user.send(roomId, 'Les agents des douanes peuvent-ils visiter les marchandises ?');
+    const reply = await user.waitForMessage(roomId, kit.BOT_USER_ID, (event) => botEvents(roomId, since).includes(event) && !String(event.latest.body ?? '').startsWith('Je cherche'), 15_000);
+    assert.match(String(reply.latest.body), /pas pu déchiffrer/, 'so the restart tests above do exercise the persisted store');
   });
 });

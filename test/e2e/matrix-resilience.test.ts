@@ -76,6 +76,20 @@ describe('matrix e2e: resilience and proactive sends', function () {
     assert.ok(received.encrypted);
   });
 
+  it('sends once per idempotency key, even again after a restart', async () => {
+    const [reference] = (await bot.app.state.listReferences({ channel: 'matrix', directOnly: true })).filter((entry) => entry.userId === user.userId);
+    const address = { key: reference!.key, reference: reference!.reference };
+    const since = fake.state.pos;
+    const first = await bot.adapter.send(address, kit.notice('Annonce n° 7 : ouverture du guichet.'), { idempotencyKey: 'announcement-7:agent' });
+    const again = await bot.adapter.send(address, kit.notice('Annonce n° 7 : ouverture du guichet.'), { idempotencyKey: 'announcement-7:agent' });
+    await bot.restart();
+    const afterRestart = await bot.adapter.send(address, kit.notice('Annonce n° 7 : ouverture du guichet.'), { idempotencyKey: 'announcement-7:agent' });
+    assert.equal(again, first);
+    assert.equal(afterRestart, first);
+    const stored = fake.state.room(roomId).timeline.filter((item) => item.pos > since && item.event.sender === kit.BOT_USER_ID && item.event.type === 'm.room.encrypted');
+    assert.equal(new Set(stored.map((item) => item.event.event_id)).size, 1, 'one event on the homeserver');
+  });
+
   it('opens an encrypted direct chat for an announcement, readable once the user joins', async () => {
     const newcomer = await kit.MatrixUser.start(fake, '@nouvel-agent:test.local');
     try {

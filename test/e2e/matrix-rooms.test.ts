@@ -112,8 +112,9 @@ describe('matrix e2e: rooms, threads and feedback', function () {
     const room = fake.state.room(roomId);
     for (let attempt = 0; attempt < 100 && fake.state.membership(room, kit.BOT_USER_ID) === 'join'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(fake.state.membership(room, kit.BOT_USER_ID), 'leave');
-    const references = await bot.app.state.listReferences({ channel: 'matrix' });
-    const inRoom = references.filter((reference) => reference.key.startsWith(`matrix:${roomId}`));
-    assert.ok(inRoom.length > 0 && inRoom.every((reference) => !reference.active), 'its conversations there are marked inactive');
+    const inRoom = async () => (await bot.app.state.listReferences({ channel: 'matrix' })).filter((reference) => reference.key.startsWith(`matrix:${roomId}`));
+    for (let attempt = 0; attempt < 100 && (await inRoom()).some((reference) => reference.active); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const references = await inRoom();
+    assert.ok(references.length > 0 && references.every((reference) => !reference.active && reference.inactiveReason === 'last-member'), 'its conversations there are marked inactive');
   });
 });

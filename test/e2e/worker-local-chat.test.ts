@@ -40,7 +40,7 @@ describe('e2e: a summary job through `passerelle chat` (in-process queue)', func
     chat.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => chat.once('exit', resolve));
     try {
-      await waitFor(() => out.includes('vous › '), 'the prompt', 60_000, 50).catch((error) => { console.log('OUT', out, 'ERR', err); throw error; });
+      await waitFor(() => out.includes('vous › '), 'the prompt', 60_000, 50);
       chat.stdin.write('résume les articles 60 à 60-3\n');
       await waitFor(() => out.includes('# Résumé court'), `the summary (output so far: ${out})`, 30_000, 50);
       const ack = out.indexOf('… 🕑 Demande reçue : résumé court des articles 60 à 60-3 du Code des douanes. Mise en file…');
@@ -51,12 +51,14 @@ describe('e2e: a summary job through `passerelle chat` (in-process queue)', func
       for (const article of ['60', '60 bis', '60-1', '60-2', '60-3']) assert.ok(summary.includes(`## Article ${article} (art. ${article})`), `article ${article}`);
       assert.ok(!summary.includes('## Article 65'), 'nothing past 60-3');
       assert.match(summary, /_Résumé extractif : phrases reprises telles quelles du texte, sans reformulation\._/);
-      assert.ok(!summary.slice(0, summary.indexOf('vous › ') >>> 0).includes('Contenu généré par IA'), 'an extractive summary is not labelled AI-generated');
+      assert.ok(!(summary.split('vous › ')[0] ?? '').includes('Contenu généré par IA'), 'an extractive summary is not labelled AI-generated');
       assert.equal(out.split('# Résumé court').length - 1, 1, 'one result');
 
       chat.stdin.write('aide\n');
       await waitFor(() => out.includes('Passerelle — aide'), 'the help after the job', 20_000, 50);
-      chat.stdin.write('quitter\n');
+      // « quitter » ends the chat; the end of input too (with stdin left open, the process would not exit —
+      // a LocalAdapter matter, not the queue's).
+      chat.stdin.end('quitter\n');
       assert.equal(await exited, 0, err);
       assert.match(out, /Au revoir\./);
       assert.doesNotMatch(err, /Error|unhandled/i, err);

@@ -107,14 +107,15 @@ export class RecipientSender {
     const { limiter, logger } = this.deps;
     const adapter = this.deps.adapters(recipient.channel);
     if (!adapter) return this.retryOrGiveUp(recipient, { errorCode: 'channel-not-ready', reason: say.REASON_CHANNEL_UNAVAILABLE });
+    let address: ConversationAddress | undefined = recipient.address;
     try {
-      const address = recipient.address ?? (await this.openDirectChat(adapter, recipient));
+      address ??= await this.openDirectChat(adapter, recipient);
       if (!address) return { status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_MATRIX_CONVERSATION };
       await limiter.acquire({ channel: recipient.channel, ...(recipient.tenant ? { tenant: recipient.tenant } : {}), conversation: address.key });
       const messageId = await sendOnce(adapter, address, replyOf(announcement), idempotencyKeyOf(announcement.id, recipient.key));
       return { status: 'sent', messageId: messageId ?? '' };
     } catch (error) {
-      const failure = classifySendError(error);
+      const failure = classifySendError(error, roomIdOf(address));
       logger.warn('announcement send failed', { announcement: announcement.id, channel: recipient.channel, kind: failure.kind, code: failure.errorCode, attempt: recipient.attempts, error });
       if (failure.kind !== 'retry') return { status: failure.kind, errorCode: failure.errorCode, reason: failure.reason };
       if (failure.retryAfterMs !== undefined) limiter.pause(recipient.channel, failure.retryAfterMs);
@@ -157,6 +158,12 @@ export class RecipientSender {
     this.announcements.set(id, record);
     return record;
   }
+}
+
+/** The Matrix room of an address, when it is one (for errors the SDK attributes to another room). */
+function roomIdOf(address: ConversationAddress | undefined): string | undefined {
+  const roomId = (address?.reference as { roomId?: unknown } | undefined)?.roomId;
+  return typeof roomId === 'string' ? roomId : undefined;
 }
 
 /** The announcement as every channel renders it: a notice, not AI-generated, no feedback buttons. */

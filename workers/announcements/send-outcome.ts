@@ -16,7 +16,13 @@ export type SendFailure =
 /** `details.delivery` of the Teams adapter's former 403 error, still recognised. */
 const LEGACY_UNREACHABLE = 'conversation-unreachable';
 
-export function classifySendError(error: unknown): SendFailure {
+/**
+ * `roomId`: the Matrix room the send was for. matrix-js-sdk's send scheduler, when it gives up on one event,
+ * rejects every event queued behind it with that event's error: a 403 about another room says nothing
+ * final about this one, so such a borrowed error is treated as transient.
+ */
+export function classifySendError(error: unknown, roomId?: string): SendFailure {
+  if (roomId && concernsAnotherRoom(error, roomId)) return retry('transient', say.REASON_TRANSIENT);
   if (error instanceof PasserelleError) {
     if (error.code === 'RECIPIENT_UNREACHABLE' || error.details.delivery === LEGACY_UNREACHABLE) return { kind: 'blocked', errorCode: 'blocked', reason: say.REASON_BLOCKED };
     if (error.code === 'CHANNEL_UNAVAILABLE') return retry('channel-unavailable', say.REASON_CHANNEL_UNAVAILABLE, error.retryAfterMs);
@@ -41,6 +47,16 @@ function rawFailure(error: unknown): SendFailure | undefined {
   }
   if (status !== undefined) return { kind: 'failed', errorCode: 'channel-error', reason: say.channelError(technical(error)) };
   return undefined;
+}
+
+function concernsAnotherRoom(error: unknown, roomId: string): boolean {
+  const candidate = (error instanceof PasserelleError ? error.cause : error) as { url?: unknown; event?: { getRoomId?: () => string | undefined } } | undefined;
+  // The URL is the failed request's own; `event` is not reliable (the SDK sets it on the shared error object
+  // for each event it rejects, so it names whichever was rejected last).
+  const match = /\/rooms\/([^/?]+)\//.exec(typeof candidate?.url === 'string' ? candidate.url : '');
+  if (match) return decodeURIComponent(match[1] as string) !== roomId;
+  const eventRoom = typeof candidate?.event?.getRoomId === 'function' ? candidate.event.getRoomId() : undefined;
+  return eventRoom !== undefined && eventRoom !== roomId;
 }
 
 function retry(errorCode: string, reason: string, retryAfterMs?: number): SendFailure {

@@ -54,7 +54,6 @@ export class SqliteVectorStore implements VectorStore {
       documents: this.db.prepare('SELECT * FROM documents WHERE kb = ? ORDER BY document_id'),
       documentsOfSource: this.db.prepare('SELECT * FROM documents WHERE kb = ? AND source = ? ORDER BY document_id'),
       indexRows: this.db.prepare('SELECT row, classification_rank, valid_from_day, valid_to_day, sparse_indices, sparse_values FROM chunks WHERE kb = ? ORDER BY row'),
-      payload: this.db.prepare('SELECT payload FROM chunks WHERE row = ?'),
       byId: this.db.prepare('SELECT payload FROM chunks WHERE kb = ? AND id = ?'),
       article: this.db.prepare('SELECT row, payload FROM chunks WHERE kb = ? AND article_number = ? ORDER BY article_code, part'),
       count: this.db.prepare('SELECT count(*) AS n FROM chunks WHERE kb = ?'),
@@ -239,11 +238,16 @@ export class SqliteVectorStore implements VectorStore {
     return rows.map((row) => Number(row.rowid)).filter(accept).slice(0, limit);
   }
 
+  /** Payloads of the final page only, in one query. */
   private hits(entries: Array<{ row: number; score: number }>): SearchHit[] {
-    return entries.map(({ row, score }) => ({
-      chunk: JSON.parse((this.statements.payload!.get(row) as { payload: string }).payload) as Chunk,
-      score,
-    }));
+    if (entries.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT row, payload FROM chunks WHERE row IN (${entries.map(() => '?').join(',')})`)
+      .all(...entries.map((entry) => entry.row)) as Array<{ row: number; payload: string }>;
+    const payloads = new Map(rows.map((row) => [Number(row.row), row.payload]));
+    return entries
+      .filter(({ row }) => payloads.has(row))
+      .map(({ row, score }) => ({ chunk: JSON.parse(payloads.get(row) as string) as Chunk, score }));
   }
 
   private transaction(work: () => void): void {

@@ -41,6 +41,7 @@ export interface Fault {
   userId?: string;
 }
 
+/** A running fake homeserver and its test controls. */
 export interface FakeHomeserver {
   url: string;
   serverName: string;
@@ -63,6 +64,7 @@ export interface FakeHomeserver {
   close(): Promise<void>;
 }
 
+/** Starts a fake homeserver on 127.0.0.1 (random port); `close()` ends long-polls and connections. */
 export async function startFakeHomeserver(options: { serverName?: string } = {}): Promise<FakeHomeserver> {
   const serverName = options.serverName ?? 'test.local';
   const state = new HomeserverState(serverName);

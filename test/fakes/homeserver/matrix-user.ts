@@ -7,6 +7,7 @@
  */
 import { ClientEvent, createClient, MatrixEventEvent, Preset, RoomEvent, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import { AllDevicesIsolationMode } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { logger as globalSdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import type { FakeHomeserver } from './index.ts';
 
 /** One event as the user sees it after decryption. */
@@ -24,6 +25,7 @@ export interface SeenEvent {
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, getChild: () => quiet };
 
+/** A Matrix user with a real client (see the module comment). */
 export class MatrixUser {
   readonly seen = new Map<string, SeenEvent>();
   private readonly listeners = new Set<() => void>();
@@ -32,6 +34,8 @@ export class MatrixUser {
 
   /** Registers the user on the fake, logs in, starts crypto and sync; resolves after the first sync. */
   static async start(fake: FakeHomeserver, userId: string, password = 'secret'): Promise<MatrixUser> {
+    // The SDK's process-wide logger prints to the console; tests keep it quiet unless MATRIX_TEST_LOG is set.
+    if (!process.env.MATRIX_TEST_LOG) (globalSdkLogger as unknown as { setLevel(level: string): void }).setLevel('silent');
     if (!fake.state.accounts.has(userId)) fake.registerUser(userId, password);
     const login = await createClient({ baseUrl: fake.url, logger: quiet }).loginRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user: userId }, password });
     const client = createClient({ baseUrl: fake.url, userId, deviceId: login.device_id, accessToken: login.access_token, logger: quiet });

@@ -17,7 +17,9 @@ import type { FakeHomeserver } from './index.ts';
 export { ConnectionLockedError, createMatrixAdapter } from '../../../adapters/matrix/index.ts';
 export { notice } from '../../../bots/reply.ts';
 
+/** The bot's account on the fake homeserver. */
 export const BOT_USER_ID = '@passerelle:test.local';
+/** The bot's password (MATRIX_PASSWORD). */
 export const BOT_PASSWORD = 'x';
 
 const LEGIFRANCE = 'https://www.legifrance.gouv.fr/codes/article_lc/';
@@ -35,6 +37,7 @@ export const INJECTED_RECORD = { id: 'CD-999', code: 'Code des douanes', num: '9
 /** A question the corpus answers (article 60). */
 export const QUESTION = 'Les agents des douanes peuvent-ils procéder à la visite des marchandises et des moyens de transport ?';
 
+/** A running bot application with its Matrix adapter. */
 export interface MatrixBot {
   app: BotApplication;
   config: Readonly<Config>;
@@ -45,6 +48,7 @@ export interface MatrixBot {
   close(): Promise<void>;
 }
 
+/** Options of `startMatrixBot`. */
 export interface MatrixBotOptions {
   env?: Record<string, string>;
   adapter?: MatrixAdapterOptions;
@@ -55,6 +59,7 @@ export interface MatrixBotOptions {
 /** Test adapter options: short grace and edit intervals keep tests fast. */
 export const FAST_ADAPTER: MatrixAdapterOptions = { undecryptableGraceMs: 300, editIntervalMs: 1_000, drainMs: 2_000, startTimeoutMs: 15_000 };
 
+/** Starts the bot application (real config, knowledge, pipeline) with the Matrix adapter on the fake homeserver. */
 export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOptions = {}): Promise<MatrixBot> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'passerelle-matrix-'));
   if (!fake.state.accounts.has(BOT_USER_ID)) fake.registerUser(BOT_USER_ID, BOT_PASSWORD, 'Passerelle');

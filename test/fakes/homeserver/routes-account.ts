@@ -19,6 +19,7 @@ export interface AccountStats {
 /** Sync positions forced by a test for a device's next /sync (a homeserver replaying old events). */
 export type SyncReplays = Map<string, number>;
 
+/** Registers the account-level routes. */
 export function accountRoutes(router: Router, state: HomeserverState, auth: Authenticate, stats: AccountStats, replays: SyncReplays): void {
   router
     .on('GET /_matrix/client/versions', () => ({

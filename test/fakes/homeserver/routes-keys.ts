@@ -9,6 +9,7 @@ import { MatrixHttpError, type Json, type Router } from './http-router.ts';
 import type { Authenticate } from './routes-account.ts';
 import type { Account, HomeserverState, KeyBackup } from './state.ts';
 
+/** Registers the end-to-end encryption routes (keys, to-device, cross-signing, backup). */
 export function keyRoutes(router: Router, state: HomeserverState, auth: Authenticate): void {
   router
     .on('POST /keys/upload', (request) => {

@@ -15,6 +15,7 @@ export interface RoomLog {
   receipts: Array<{ roomId: string; userId: string; eventId: string; type: string; at: number }>;
 }
 
+/** Registers the room routes. */
 export function roomRoutes(router: Router, state: HomeserverState, auth: Authenticate, log: RoomLog): void {
   const joinedRoom = (request: RouteRequest): { device: Device; room: Room } => {
     const device = auth(request);

@@ -29,6 +29,7 @@ export interface TimelineItem {
   txn?: { token: string; txnId: string };
 }
 
+/** A room: timeline (with stream positions), current state, typing and receipts. */
 export interface Room {
   roomId: string;
   timeline: TimelineItem[];
@@ -39,6 +40,7 @@ export interface Room {
   receipts: Array<{ pos: number; content: Json }>;
 }
 
+/** A logged-in device: token, keys, to-device inbox, transaction ids. */
 export interface Device {
   userId: string;
   deviceId: string;
@@ -53,6 +55,7 @@ export interface Device {
   txns: Map<string, Json>;
 }
 
+/** One server-side key backup version. */
 export interface KeyBackup {
   version: string;
   algorithm: string;
@@ -61,6 +64,7 @@ export interface KeyBackup {
   etag: number;
 }
 
+/** A user account. */
 export interface Account {
   userId: string;
   password: string;

@@ -10,6 +10,7 @@ import type { ClientEvent, Device, HomeserverState, Room, TimelineItem } from '.
 /** Types kept in stripped invite state. */
 const INVITE_STATE = ['m.room.create', 'm.room.join_rules', 'm.room.name', 'm.room.encryption', 'm.room.avatar', 'm.room.canonical_alias'];
 
+/** Parameters of one /sync request. */
 export interface SyncOptions {
   since: number | undefined;
   timeoutMs: number;
@@ -129,6 +130,7 @@ export function render(item: TimelineItem, device: Device): Json {
   return { ...item.event, unsigned };
 }
 
+/** An event as served outside /sync (state, members, messages): with its age. */
 export function renderEvent(event: ClientEvent): Json {
   return { ...event, unsigned: { ...(event.unsigned ?? {}), age: Math.max(0, Date.now() - event.origin_server_ts) } };
 }

@@ -14,10 +14,12 @@ import type * as Homeserver from './index.ts';
 import type * as User from './matrix-user.ts';
 import type * as Bot from './passerelle-bot.ts';
 
+/** Everything the Matrix end-to-end tests use, from one ESM load. */
 export type TestKit = typeof Homeserver & typeof User & typeof Bot;
 
 let kit: Promise<TestKit> | undefined;
 
+/** Loads (once) the fake homeserver, the test user client and the bot launcher. */
 export function loadTestKit(): Promise<TestKit> {
   kit ??= Promise.all([import('./index.ts'), import('./matrix-user.ts'), import('./passerelle-bot.ts')]).then(([homeserver, user, bot]) => ({ ...homeserver, ...user, ...bot }));
   return kit;

@@ -64,9 +64,10 @@ describe('work processor — code parts and conversations', function () {
     ];
     for (const [what, part, name, expected] of MISSING) {
       it(`fails ${what} with a French explanation, once, without retry`, async () => {
-        const id = await rig.enqueue(code(part, name));
+        const id = await rig.enqueue({ ...code(part, name), progressMessageId: 'ack-missing' });
         const job = await rig.settled(id);
         assert.equal(job.state, 'failed');
+        assert.equal(rig.updates('ack-missing').at(-1)?.text, `❌ Tâche ${id} : échec.`, 'the acknowledgement does not stay at « 0 % »');
         assert.equal(job.attemptsMade, 1);
         assert.equal(rig.sent().length, 1);
         assert.equal(rig.sent()[0]?.kind, 'error');

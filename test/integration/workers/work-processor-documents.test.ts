@@ -112,7 +112,7 @@ describe('work processor — document summaries', function () {
       const id = await rig.enqueue({ kind: 'summarise-document', file: { path: '', name: '', size: -1, sha256: '' } } as never);
       const job = await rig.settled(id);
       assert.equal(job.state, 'failed');
-      assert.match(job.failedReason ?? '', /invalid job payload/);
+      assert.match(job.failedReason ?? '', /invalid job payload/, JSON.stringify(job));
     });
   });
 

@@ -29,6 +29,15 @@ describe('announcements / send outcomes', () => {
     assert.equal(classifySendError(new PasserelleError('STORE_UNAVAILABLE')).kind, 'retry');
   });
 
+  it('a failure about another Matrix room (matrix-js-sdk rejects the whole send queue) is transient for this one', () => {
+    const foreign = Object.assign(new Error('[403] not in room'), { httpStatus: 403, errcode: 'M_FORBIDDEN', url: 'http://hs/_matrix/client/v3/rooms/!other%3At.fr/send/m.room.encrypted/t1' });
+    assert.equal(classifySendError(foreign, '!mine:t.fr').kind, 'retry');
+    assert.equal(classifySendError(foreign, '!other:t.fr').kind, 'blocked');
+    const withEvent = Object.assign(new Error('x'), { httpStatus: 403, event: { getRoomId: () => '!other:t.fr' } });
+    assert.equal(classifySendError(withEvent, '!mine:t.fr').kind, 'retry');
+    assert.equal(classifySendError(withEvent).kind, 'blocked', 'no room known: taken as is');
+  });
+
   it('anything else is a final failure, reported with its technical cause', () => {
     const failure = classifySendError(new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: Object.assign(new Error('BadArgument: activity too large'), { status: 400 }) }));
     assert.equal(failure.kind, 'failed');
