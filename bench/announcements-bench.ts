@@ -32,7 +32,7 @@ import { since } from './statistics.ts';
 
 const TEAMS = 12_000;
 const MATRIX = 5_000;
-const RATES = { teamsPerSecond: 1_000, matrixPerSecond: 500 };
+const RATES = { teamsPerSecond: 400, matrixPerSecond: 200 };
 const LATENCY_MS = 5;
 const EVERY_429 = 2_000;
 const RETRY_AFTER_MS = 100;

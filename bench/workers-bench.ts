@@ -112,7 +112,7 @@ export async function run(context: BenchContext): Promise<PartReport> {
         deliveries ? 'exactly one result delivered per job' : `unexpected deliveries: ${channel.results.length} for ${titles.length} jobs`,
         ...failed.map((result) => `failed: ${result.key} — ${result.reply.text.slice(0, 120)}`),
       ],
-      details: { titles, latencies },
+      details: { perTitle: channel.results.map((result) => ({ title: titles[Number(result.key.split('-').pop())], seconds: (result.at - started) / 1000 })) },
     };
   } finally {
     if (worker) await stopWorker(worker);

@@ -79,7 +79,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     ...(inForceAt ? { inForceAt } : {}),
   }, logger);
   const policy = new AccessPolicy(config.access, knowledge.catalog);
-  const queues = overrides.queues ?? createQueues(config);
+  const queues = overrides.queues ?? createQueues(config, logger);
   const jobs = new JobService(queues.work, {
     maxJobsPerUser: config.queue.maxJobsPerUser,
     attempts: config.queue.attempts,

@@ -1,4 +1,4 @@
-import { analyse, contentTerm, contentTerms } from './analysis/french-analyser.ts';
+import { contentTerm, contentTerms } from './analysis/french-analyser.ts';
 import type { Lexicon } from './analysis/lexicon.ts';
 import { tokenize } from './analysis/tokenizer.ts';
 import type { Chunk } from './types.ts';
@@ -34,8 +34,8 @@ export interface RerankerSettings {
 
 export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.freeze({
   depth: 20,
-  coverageWeight: 0.5,
-  proximityWeight: 0.5,
+  coverageWeight: 0.7,
+  proximityWeight: 0.7,
   window: 8,
   synonymCredit: 0.8,
   prefixCredit: 0.5,
@@ -84,11 +84,10 @@ export class Reranker {
       if (!content) return undefined;
       return { term: content.term, synonyms: new Set<string>(), ...(content.prefix ? { prefix: content.prefix } : {}) };
     });
-    for (const match of this.lexicon?.matchesIn(tokens.map((token) => token.text)) ?? []) {
-      const targets = byToken.slice(match.start, match.end).filter((concept) => concept !== undefined);
-      for (const phrase of match.expansions) {
-        for (const term of analyse(phrase).terms) for (const concept of targets) if (term !== concept.term) concept.synonyms.add(term);
-      }
+    for (const expansion of this.lexicon?.expansionsIn(question) ?? []) {
+      if (expansion.refines) continue;
+      const targets = byToken.slice(expansion.start, expansion.end).filter((concept) => concept !== undefined);
+      for (const term of expansion.analysed.terms) for (const concept of targets) if (term !== concept.term) concept.synonyms.add(term);
     }
     const merged = new Map<string, QueryConcept>();
     for (const concept of byToken) {
@@ -116,7 +115,8 @@ export class Reranker {
       const row = credits[index] as number[];
       const coverage = row.reduce((sum, credit, c) => sum + (present[c] ? credit : 0), 0) / counted;
       const proximity = proximityWeight > 0 ? this.proximity(concepts, passages[index] as PassageTerms) / counted : 0;
-      return { candidate, index, combined: candidate.score / best + coverageWeight * coverage + proximityWeight * proximity };
+      const boost = coverageWeight * coverage + proximityWeight * proximity;
+      return { candidate, index, combined: (candidate.score / best) * (1 + boost) };
     });
     rescored.sort((x, y) => y.combined - x.combined || x.index - y.index);
     const reranked = rescored.map(({ candidate, combined }) => ({ ...candidate, score: combined * best }));

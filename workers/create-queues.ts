@@ -1,3 +1,4 @@
+import type { Logger } from '../bots/logger.ts';
 import type { Config } from '../config/schema.ts';
 import { BullJobQueue } from './bull-job-queue.ts';
 import { InProcessJobQueue } from './in-process-job-queue.ts';
@@ -11,7 +12,8 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(config: Readonly<Config>): Queues {
+/** `logger` hears of a queue that stopped processing for another reason than close() (Redis errors are retried silently). */
+export function createQueues(config: Readonly<Config>, logger?: Logger): Queues {
   const { queue } = config;
   const make = <T>(name: string): JobQueue<T> =>
     queue.redisUrl
@@ -21,6 +23,7 @@ export function createQueues(config: Readonly<Config>): Queues {
           lockDurationMs: queue.lockDurationMs,
           stalledIntervalMs: queue.stalledIntervalMs,
           keepCompletedSeconds: Math.ceil((queue.dedupeWindowMinutes * 60_000) / 1000),
+          ...(logger ? { onError: (error: unknown) => logger.error('queue stopped processing', { queue: name, error }) } : {}),
         })
       : new InProcessJobQueue<T>(name, queue.dedupeWindowMinutes * 60_000);
   const work = make<WorkJobInput>(WORK_QUEUE);

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { PasserelleError } from '../bots/errors.ts';
 import type { Logger } from '../bots/logger.ts';
 import type { Reply } from '../bots/reply.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
@@ -79,7 +80,9 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.' : ''}`.trim(), aiGenerated));
       await forgetUpload();
       logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
-    } catch (error) {
+    } catch (caught) {
+      // A catalogue error that retrying cannot fix (unknown base, refused request…) fails at once, in French.
+      const error = caught instanceof PasserelleError && !caught.retryable ? new PermanentJobError(caught.message, caught.userMessage) : caught;
       if (context.signal.aborted && String((context.signal.reason as Error | undefined)?.message) === 'cancelled') {
         await forgetUpload();
         throw error;
@@ -120,8 +123,10 @@ async function summarise(
   try {
     return await modelSummary(model, input, context.signal, progress);
   } catch (error) {
-    if (context.signal.aborted || context.attempt < dependencies.attempts) throw error;
-    dependencies.logger.warn('model summary failed on the last attempt, extractive instead', { job: context.id, error });
+    // A model that refuses the request (credentials, parameters) will refuse it again: extractive at once.
+    const hopeless = error instanceof PasserelleError && !error.retryable;
+    if (context.signal.aborted || (!hopeless && context.attempt < dependencies.attempts)) throw error;
+    dependencies.logger.warn('model summary failed for good, extractive instead', { job: context.id, error });
     return extractiveSummary(input);
   }
 }

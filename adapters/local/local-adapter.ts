@@ -45,6 +45,10 @@ export class LocalAdapter implements ChannelAdapter {
         this.output.write(this.prompt);
       }
       this.output.write('\nAu revoir.\n');
+      // Release the terminal (or pipe) so the process can exit even if the input stays open.
+      lines.close();
+      if ('pause' in this.input && typeof this.input.pause === 'function') this.input.pause();
+      if ('unref' in this.input && typeof (this.input as { unref?: unknown }).unref === 'function') (this.input as unknown as { unref(): void }).unref();
     })();
   }
 
@@ -62,10 +66,13 @@ export class LocalAdapter implements ChannelAdapter {
   }
 
   async update(_address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
-    if (reply.kind !== 'progress') {
-      this.progressShown.delete(messageId);
-      this.output.write(`\npasserelle › ${renderReply(reply)}\n`);
+    if (reply.kind === 'progress') {
+      // Job acknowledgements and progress ("Tâche res-… enregistrée", "50 %") are worth a line each.
+      this.output.write(`… ${reply.text.split('\n')[0]}\n`);
+      return;
     }
+    this.progressShown.delete(messageId);
+    this.output.write(`\npasserelle › ${renderReply(reply)}\n`);
   }
 
   canStream(): boolean {

@@ -5,6 +5,7 @@ import * as indexedDbGlobals from 'fake-indexeddb';
 import { createClient, IndexedDBStore, type ICreateClientOpts, type MatrixClient } from 'matrix-js-sdk';
 import { AllDevicesIsolationMode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { logger as globalSdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
 import { PersistentIndexedDB } from './persistent-idb.ts';
 import { retryAfterGate } from './retry-after-gate.ts';
@@ -90,7 +91,7 @@ export async function createMatrixRuntime(options: RuntimeOptions): Promise<Matr
 function loadStoreKey(file: string): Uint8Array {
   if (existsSync(file)) {
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`clé du magasin Matrix invalide : ${file}`);
+    if (key.length !== 32) throw new PasserelleError('FILE_UNREADABLE', { file, reason: 'clé du magasin de chiffrement invalide (32 octets en base64 attendus)' });
     return new Uint8Array(key);
   }
   const key = randomBytes(32);

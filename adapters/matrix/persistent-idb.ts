@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { IDBDatabase as FakeDatabase, IDBFactory as FakeFactory } from 'fake-indexeddb';
+import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
 import { databaseNames, restoreDatabase, snapshotDatabase, type DatabaseSnapshot } from './idb-snapshot.ts';
 import type { IdbDatabase, IdbFactory, IdbOpenRequest, IdbTransaction } from './idb-types.ts';
@@ -16,6 +17,9 @@ import { writePrivateFile } from './secure-file.ts';
  */
 
 const FORMAT = 'passerelle-indexeddb-snapshot';
+
+const UNREADABLE_STORE =
+  'restaurez le magasin de clés Matrix depuis une sauvegarde ; à défaut, supprimez le dossier matrix/ (un nouvel appareil sera créé et les anciens messages chiffrés ne seront plus lisibles)';
 
 interface SnapshotFile {
   format: typeof FORMAT;
@@ -163,9 +167,9 @@ function readSnapshotFile(file: string): Map<string, Buffer> {
   try {
     parsed = deserialize(readFileSync(file)) as SnapshotFile;
   } catch (error) {
-    throw new Error(`magasin de clés Matrix illisible : ${file}. Restaurez-le depuis une sauvegarde ; à défaut, supprimez le dossier matrix/ (un nouvel appareil sera créé et les anciens messages chiffrés ne seront plus lisibles).`, { cause: error });
+    throw new PasserelleError('FILE_UNREADABLE', { file, reason: UNREADABLE_STORE }, { cause: error });
   }
-  if (parsed?.format !== FORMAT || !Array.isArray(parsed.databases)) throw new Error(`magasin de clés Matrix au format inconnu : ${file}`);
+  if (parsed?.format !== FORMAT || !Array.isArray(parsed.databases)) throw new PasserelleError('FILE_UNREADABLE', { file, reason: `format inconnu, ce n’est pas un magasin de clés Passerelle. ${UNREADABLE_STORE}` });
   const result = new Map<string, Buffer>();
   for (const serialised of parsed.databases) {
     const buffer = Buffer.from(serialised);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
 import type { Config } from '../../config/schema.ts';
 import { loginFailed, sessionMismatch, sessionRejected } from './matrix-messages.ts';
@@ -48,18 +49,21 @@ export async function establishSession(
   }
   const stored = readSession(file);
   if (stored) {
-    if (stored.userId !== userId) throw new Error(sessionMismatch(file, stored.userId, userId));
+    if (stored.userId !== userId) throw configProblem(sessionMismatch(file, stored.userId, userId));
     logger.info('matrix session reused', { userId, deviceId: stored.deviceId });
     return { ...stored, homeserverUrl };
   }
-  if (!matrix.password) throw new Error(loginFailed(userId, 'ni session enregistrée, ni mot de passe, ni jeton d’accès avec identifiant d’appareil'));
+  if (!matrix.password) throw configProblem(loginFailed(userId, 'ni session enregistrée, ni mot de passe, ni jeton d’accès avec identifiant d’appareil'));
   let result: Awaited<ReturnType<PasswordLogin>>;
   try {
     result = await login(homeserverUrl, userId, matrix.password, matrix.displayName);
   } catch (error) {
-    throw new Error(loginFailed(userId, error instanceof Error ? error.message : String(error)), { cause: error });
+    const message = loginFailed(userId, error instanceof Error ? error.message : String(error));
+    // Refused credentials are a configuration problem; anything else (network, server) is reported as is.
+    if ((error as { httpStatus?: unknown }).httpStatus === 403) throw configProblem(message);
+    throw new Error(message, { cause: error });
   }
-  if (result.userId !== userId) throw new Error(sessionMismatch(file, result.userId, userId));
+  if (result.userId !== userId) throw configProblem(sessionMismatch(file, result.userId, userId));
   const session: MatrixSession = { homeserverUrl, userId, deviceId: result.deviceId, accessToken: result.accessToken, createdAt: new Date().toISOString() };
   writeSession(file, session);
   logger.info('matrix login: new device', { userId, deviceId: session.deviceId });
@@ -77,7 +81,7 @@ export function readSession(file: string): MatrixSession | undefined {
   } catch {
     // fall through: a corrupt file is reported by the caller's login
   }
-  throw new Error(`session Matrix illisible : ${file} (supprimez-le pour vous reconnecter)`);
+  throw new PasserelleError('FILE_UNREADABLE', { file, reason: 'session Matrix illisible ; supprimez ce fichier pour vous reconnecter (un nouvel appareil sera créé)' });
 }
 
 /** Stores a session (atomic write, 0600). */
@@ -100,6 +104,11 @@ export async function verifySession(session: MatrixSession, sessionFile: string,
   if (response.status === 401) throw new Error(sessionRejected(sessionFile));
   if (!response.ok) return;
   const body = (await response.json().catch(() => ({}))) as { user_id?: unknown; device_id?: unknown };
-  if (typeof body.user_id === 'string' && body.user_id !== session.userId) throw new Error(sessionMismatch(sessionFile, body.user_id, session.userId));
-  if (typeof body.device_id === 'string' && body.device_id !== session.deviceId) throw new Error(sessionMismatch(sessionFile, `${session.userId} (appareil ${body.device_id})`, `${session.userId} (appareil ${session.deviceId})`));
+  if (typeof body.user_id === 'string' && body.user_id !== session.userId) throw configProblem(sessionMismatch(sessionFile, body.user_id, session.userId));
+  if (typeof body.device_id === 'string' && body.device_id !== session.deviceId) throw configProblem(sessionMismatch(sessionFile, `${session.userId} (appareil ${body.device_id})`, `${session.userId} (appareil ${session.deviceId})`));
+}
+
+/** A configuration problem, reported by the CLI like every CONFIG_INVALID. */
+function configProblem(problem: string): PasserelleError {
+  return new PasserelleError('CONFIG_INVALID', { problems: problem });
 }

@@ -47,7 +47,7 @@ export const workerCommand: Command = {
     const { startWorkConsumer } = await import('../../workers/worker-runtime.ts');
     const { createChatModel } = await import('../../knowledge/models/langchain-chat-model.ts');
     const knowledge = await context.knowledge();
-    const queues = createQueues(config);
+    const queues = createQueues(config, logger);
     startWorkConsumer(config, knowledge, createChatModel(config.chatModel), queues, logger);
     context.out(`Worker Passerelle démarré (concurrence ${config.queue.workerConcurrency}).\n`);
     await waitForSignal();

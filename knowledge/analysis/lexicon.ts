@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { analyse, contentTerm, type AnalysedText } from './french-analyser.ts';
 import { tokenize } from './tokenizer.ts';
 
 /**
@@ -32,6 +33,21 @@ export interface LexiconMatch {
   expansions: string[];
 }
 
+/** One phrase to add to a query, with the query words it stands for. */
+export interface LexiconExpansion {
+  /** Span of the query's tokens (`tokenize` order) the rule matched. */
+  start: number;
+  end: number;
+  phrase: string;
+  analysed: AnalysedText;
+  /**
+   * True when the phrase contains every word matched ("entrepôt" → "entrepôt sous douane", "procureur" →
+   * "procureur de la République"): it narrows them to a phrase rather than giving other words, so only its word
+   * pairs should count, not "douane" or "République" alone.
+   */
+  refines: boolean;
+}
+
 export class Lexicon {
   private readonly rulesByFirstToken = new Map<string, LexiconRule[]>();
 
@@ -60,6 +76,21 @@ export class Lexicon {
     return [...new Set(this.matchesIn(tokens).flatMap((match) => match.expansions))];
   }
 
+  /** The expansions of a query text, each with the span it matched and whether it only refines that span. */
+  expansionsIn(text: string): LexiconExpansion[] {
+    const tokens = tokenize(text);
+    const expansions: LexiconExpansion[] = [];
+    for (const match of this.matchesIn(tokens.map((token) => token.text))) {
+      const own = tokens.slice(match.start, match.end).flatMap((token) => contentTerm(token)?.term ?? []);
+      for (const phrase of match.expansions) {
+        const analysed = analyse(phrase);
+        const refines = own.length > 0 && own.every((term) => analysed.terms.includes(term));
+        expansions.push({ start: match.start, end: match.end, phrase, analysed, refines });
+      }
+    }
+    return expansions;
+  }
+
   /** Where rules match in a folded token sequence: the span of tokens matched and the phrases it stands for. */
   matchesIn(surface: string[]): LexiconMatch[] {
     const tokens = surface.map(singular);
@@ -84,7 +115,7 @@ function phraseTokens(phrase: string): string[] {
  * more), so that one entry serves "cadeau" and "cadeaux", "héritier" and "héritiers".
  */
 export function singular(token: string): string {
-  return token.length > 3 && /[a-z][sx]$/.test(token) ? token.slice(0, -1) : token;
+  return !process.env.NOSING && token.length > 3 && /[a-z][sx]$/.test(token) ? token.slice(0, -1) : token;
 }
 
 let defaultLexicon: Lexicon | undefined;

@@ -1,5 +1,5 @@
 import type { SparseVector } from '../types.ts';
-import { analyse, surfaceTokens, type AnalysedText } from './french-analyser.ts';
+import { analyse, type AnalysedText } from './french-analyser.ts';
 import type { Lexicon } from './lexicon.ts';
 
 /**
@@ -95,10 +95,11 @@ export class SparseEncoder {
     for (const term of typed.terms) put(term, 1);
     for (const bigram of typed.bigrams) put(bigram, bigramWeight);
     for (const prefix of typed.prefixes) put(prefix, prefixWeight);
-    for (const phrase of this.lexicon?.expansionsFor(surfaceTokens(text)) ?? []) {
-      const expansion = analyse(phrase);
-      for (const term of expansion.terms) put(term, synonymWeight);
+    for (const { analysed: expansion, refines } of this.lexicon?.expansionsIn(text) ?? []) {
       for (const bigram of expansion.bigrams) put(bigram, synonymWeight * bigramWeight);
+      // A phrase that only refines the words typed adds its word pairs, not its other words on their own.
+      if (refines) continue;
+      for (const term of expansion.terms) put(term, synonymWeight);
       for (const prefix of expansion.prefixes) put(prefix, synonymWeight * prefixWeight);
     }
     return toSparse(weights, (weight) => weight);

@@ -1,7 +1,8 @@
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
-import { ChatMistralAI, type ChatMistralAIInput } from '@langchain/mistralai';
-import { ChatOpenAI } from '@langchain/openai';
+// Provider modules are loaded on first use (several seconds of start-up each): type-only imports here.
+import type { ChatMistralAI, ChatMistralAIInput } from '@langchain/mistralai';
+import type { ChatOpenAI } from '@langchain/openai';
 
 import { PasserelleError, type ErrorCode } from '../../bots/errors.ts';
 import type { ModelEndpointConfig } from '../../config/schema.ts';
@@ -89,7 +90,7 @@ export class LangChainChatModel implements ChatModel {
     const { onDelta } = options;
     const idle = new IdleTimeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
-    const llm = this.createLangChainModel(options.maxTokens ?? DEFAULT_MAX_TOKENS, options.temperature ?? DEFAULT_TEMPERATURE, signal);
+    const llm = await this.createLangChainModel(options.maxTokens ?? DEFAULT_MAX_TOKENS, options.temperature ?? DEFAULT_TEMPERATURE, signal);
     // Mistral gets the signal through its HTTP hook (see above); handing it to ChatMistralAI would only
     // switch `invoke` to streaming.
     const callOptions = this.provider === 'openai-compatible' ? { signal } : {};
@@ -169,8 +170,9 @@ export class LangChainChatModel implements ChatModel {
 
   /** One LangChain model per call: ChatMistralAI reads temperature and max tokens from the instance only,
    * and its HTTP hooks carry this call's signal. Construction is cheap (no I/O). */
-  private createLangChainModel(maxTokens: number, temperature: number, signal: AbortSignal): LangChainModel {
+  private async createLangChainModel(maxTokens: number, temperature: number, signal: AbortSignal): Promise<LangChainModel> {
     if (this.provider === 'mistral') {
+      const { ChatMistralAI } = await import('@langchain/mistralai');
       const withSignal: MistralBeforeRequestHook = (request) => {
         const headers = new Headers(request.headers);
         if (this.apiKey === undefined) headers.delete('authorization');
@@ -190,6 +192,7 @@ export class LangChainChatModel implements ChatModel {
         responseHooks: [checkJsonBody],
       });
     }
+    const { ChatOpenAI } = await import('@langchain/openai');
     return new ChatOpenAI({
       model: this.model,
       apiKey: this.apiKey ?? NO_API_KEY,

@@ -39,8 +39,8 @@ export interface AnnouncementReport {
 export interface AnnouncementServiceDeps {
   store: AnnouncementStore;
   resolver: { resolve(terms: readonly AudienceTerm[]): Promise<NewRecipient[]> };
-  /** Enqueues the jobs of an announcement that has just moved to 'sending'. */
-  fanout: { enqueue(announcementId: string): Promise<number> };
+  /** Starts enqueuing (in the background) the jobs of an announcement that has just moved to 'sending'. */
+  fanout: { kick(announcementId: string): void };
   maxChars: number;
   /** A preview not confirmed within this delay must be prepared again. */
   draftTtlMs: number;
@@ -84,7 +84,7 @@ export class AnnouncementService {
     return { announcement: stored, perChannel, reachable: perChannel.reduce((sum, entry) => sum + entry.reachable, 0) };
   }
 
-  /** draft → scheduled (future date) or sending (jobs enqueued now). */
+  /** draft → scheduled (future date) or sending (jobs enqueued from now on, in the background). */
   async confirm(id: string): Promise<AnnouncementRecord> {
     const { store } = this.deps;
     const announcement = await this.get(id);
@@ -96,7 +96,7 @@ export class AnnouncementService {
       const current = await this.get(id);
       throw new AnnouncementRefusal('not-draft', say.notDraft(current.id, current.status));
     }
-    if (!later) await this.deps.fanout.enqueue(announcement.id);
+    if (!later) this.deps.fanout.kick(announcement.id);
     return this.get(announcement.id);
   }
 

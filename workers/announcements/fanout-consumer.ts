@@ -49,6 +49,7 @@ const PAGE = 1_000;
 export class FanoutConsumer {
   private readonly lastActivity = new Map<string, number>();
   private readonly completionChecks = new Map<string, NodeJS.Timeout>();
+  private readonly background = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
@@ -86,37 +87,55 @@ export class FanoutConsumer {
     this.timer = undefined;
     for (const timer of this.completionChecks.values()) clearTimeout(timer);
     this.completionChecks.clear();
-    await this.ticking;
+    await Promise.all([this.ticking, ...this.background]);
   }
 
   /**
-   * Enqueues one job per pending recipient. `verify`: an id already used by a finished job (its row still
-   * pending) gets a new job under a generation suffix.
+   * Enqueues one job per pending recipient, both channels at once (so that neither waits for the other's
+   * jobs to be enqueued). `verify`: an id already used by a finished job (its row still pending) gets a new
+   * job under a generation suffix.
    */
   async enqueue(announcementId: string, options: { verify?: boolean } = {}): Promise<number> {
-    const { store, queues, logger } = this.deps;
     this.lastActivity.set(announcementId, Date.now());
+    const added = await Promise.all((['teams', 'matrix'] as const).map((channel) => this.enqueueChannel(announcementId, channel, options.verify ?? false)));
+    const total = added.reduce((sum, n) => sum + n, 0);
+    if (total > 0) this.deps.logger.info('announcement jobs enqueued', { announcement: announcementId, jobs: total });
+    return total;
+  }
+
+  /** Starts enqueuing in the background (confirmation answers at once); a failure is repaired by the watchdog. */
+  kick(announcementId: string): void {
+    const task = this.enqueue(announcementId)
+      .then(() => undefined)
+      .catch((error: unknown) => this.deps.logger.error('announcement jobs not all enqueued (retried by the watchdog)', { announcement: announcementId, error }))
+      .finally(() => this.background.delete(task));
+    this.background.add(task);
+  }
+
+  /** Recipient keys start with their channel (`teams:…`): a key range per channel, paged in key order. */
+  private async enqueueChannel(announcementId: string, channel: AnnouncementChannel, verify: boolean): Promise<number> {
+    const { store, queues } = this.deps;
+    const prefix = `${channel}:`;
+    const queue = queues[channel];
     let added = 0;
-    for (let after: string | undefined; ; ) {
-      const page = await store.listRecipients(announcementId, { statuses: ['pending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
-      await eachLimited(page, this.deps.options.enqueueParallelism, async (recipient) => {
-        const queue = queues[recipient.channel];
+    for (let after = prefix; ; ) {
+      const page = await store.listRecipients(announcementId, { statuses: ['pending'], limit: PAGE, afterKey: after });
+      const mine = page.filter((recipient) => recipient.key.startsWith(prefix));
+      await eachLimited(mine, this.deps.options.enqueueParallelism, async (recipient) => {
         const data = { announcementId, key: recipient.key };
         const jobId = jobIdOf(announcementId, recipient.key);
         const result = await queue.add(data, this.jobOptions(jobId));
         if (result.created) added++;
-        else if (options.verify) {
+        else if (verify) {
           const existing = await queue.get(jobId);
           if (existing && ['waiting', 'delayed', 'active'].includes(existing.state)) return;
           const again = await queue.add(data, this.jobOptions(jobIdOf(announcementId, recipient.key, `${this.deps.owner}-${recipient.attempts}`)));
           if (again.created) added++;
         }
       });
-      if (page.length < PAGE) break;
-      after = page.at(-1)?.key;
+      if (page.length < PAGE || mine.length < page.length) return added;
+      after = page.at(-1)!.key;
     }
-    if (added > 0) logger.info('announcement jobs enqueued', { announcement: announcementId, jobs: added });
-    return added;
   }
 
   /** Called by the sender when a row is final: checks completion shortly (coalesced). */
@@ -145,7 +164,7 @@ export class FanoutConsumer {
     for (const due of await store.listAnnouncements({ statuses: ['scheduled'], scheduledBefore: now })) {
       if (!(await store.transition(due.id, ['scheduled'], 'sending', now))) continue;
       logger.info('scheduled announcement started', { announcement: due.id });
-      await this.enqueue(due.id);
+      this.kick(due.id);
     }
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
       if (await this.complete(announcement.id)) continue;

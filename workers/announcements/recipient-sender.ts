@@ -70,16 +70,18 @@ export class RecipientSender {
     const memoKey = `${job.announcementId}\u0000${job.key}`;
     const unsaved = this.unsaved.get(memoKey);
     if (unsaved) return this.save(job, unsaved);
-    const recipient = await store.getRecipient(job.announcementId, job.key);
-    if (!recipient) return this.deps.logger.warn('announcement job without recipient row', { announcement: job.announcementId });
-    if (recipient.status === 'sending') {
-      if (recipient.claimedBy === owner) return; // this process is sending it right now (the job was run twice)
-      if ((await this.resolveInterrupted(recipient)) !== 'retry') return;
-    }
     const announcement = await this.announcement(job.announcementId);
-    if (!announcement) return;
-    const claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
-    if (!claimed) return; // finished, cancelled, or claimed by a concurrent run of the same job
+    if (!announcement) return this.deps.logger.warn('announcement job without announcement', { announcement: job.announcementId });
+    let claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
+    if (!claimed) {
+      // Not pending: finished, cancelled, being sent by this process (the job ran twice), or left in
+      // 'sending' by a consumer that died — the one case to resolve before anything else.
+      const recipient = await store.getRecipient(job.announcementId, job.key);
+      if (recipient?.status !== 'sending' || recipient.claimedBy === owner) return;
+      if ((await this.resolveInterrupted(recipient)) !== 'retry') return;
+      claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
+      if (!claimed) return;
+    }
     return this.save(job, await this.attempt(announcement, claimed));
   }
 

@@ -71,6 +71,7 @@ describe('announcements / consumer killed with SIGKILL mid-fan-out, then restart
           { store, queues: inProcessQueues(queue('passerelle-announce-teams'), queue('passerelle-announce-matrix')), channels: ['teams', 'matrix'] },
         );
         const { announcement } = await admin.service.submit({ to: 'tous', markdown: 'Exercice de reprise', createdBy: 'api', origin: 'api' });
+        await admin.consumer.stop(); // waits for the background enqueue
         await admin.queues.close();
         await state.close();
 

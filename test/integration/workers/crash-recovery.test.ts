@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { chatRequests, modelEnv } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
-import { CODE, startRig, type Rig } from './worker-rig.ts';
+import { CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';
 
 /**
  * A worker in a child process killed with SIGKILL in the middle of a job (the model is slow), then
@@ -83,5 +83,23 @@ describe('crash recovery: a worker process killed mid-job', function () {
     assert.equal(updates.filter((text) => text.startsWith('✅')).length, 1);
     assert.equal(new Set(updates).size, updates.length, `each progress step once: ${updates}`);
     await kill(second, 'SIGTERM');
+  });
+
+  it('cancels a job running in the worker process from the bot process (annule): it stops, nothing is posted', async () => {
+    server.reset();
+    server.onChat(() => ({ delayMs: 1_000, then: { content: '- partiel' } }));
+    const worker = await startWorkerChild(rig, server);
+    children.push(worker);
+    const before = rig.sent().length;
+    const id = await rig.enqueue({ kind: 'summarise-code', kb: 'legal', code: CODE, part: { type: 'heading', label: 'titre XII' } });
+    await waitFor(async () => (await rig.queues.work.get(id))?.state === 'active' && chatRequests(server).length >= 1, 'the job to reach the model', 20_000);
+    await rig.app.jobs.cancel(id, REQUESTER.userHash, false);
+    await waitFor(async () => (await rig.queues.work.get(id))?.state === 'cancelled', 'the cancellation', 10_000);
+    const requests = chatRequests(server).length;
+    await sleep(2_500);
+    assert.equal(chatRequests(server).length, requests, 'no model call after the cancellation');
+    assert.equal(rig.sent().length, before, 'neither a result nor a failure message');
+    assert.deepEqual(await rig.app.jobs.list(REQUESTER.userHash), []);
+    await kill(worker, 'SIGTERM');
   });
 });

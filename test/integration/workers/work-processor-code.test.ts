@@ -75,6 +75,17 @@ describe('work processor — code parts and conversations', function () {
       });
     }
 
+    it('re-indexes a base (reingest job) and reports it; an unknown base fails at once, in French', async () => {
+      const id = await rig.enqueue({ kind: 'reingest', kb: 'procedures' });
+      assert.equal((await rig.settled(id, 30_000)).state, 'completed');
+      assert.match(rig.sent()[0]?.text ?? '', /^✅ Réindexation de la base procedures terminée\.\n\nBase « Procédures internes » \(procedures\) : 4 fichier\(s\) lu\(s\)/);
+      const unknown = await rig.enqueue({ kind: 'reingest', kb: 'inconnue' });
+      const job = await rig.settled(unknown);
+      assert.equal(job.state, 'failed');
+      assert.equal(job.attemptsMade, 1, 'not retried');
+      assert.match(rig.sent()[1]?.text ?? '', /^❌ Tâche job-\d+ : La base « inconnue » n’existe pas\. Bases disponibles : /);
+    });
+
     it('summarises a conversation day by day, with the senders', async () => {
       const messages = [
         { sender: 'Agent Martin', text: 'Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux.', at: '2026-03-12T09:00:00Z' },
@@ -148,6 +159,17 @@ describe('work processor — code parts and conversations', function () {
       assert.equal(rig.sent().length, 1);
       await processor(data, { ...context, createdAt: 43 });
       await waitFor(() => rig.sent().length === 2, 'a new job under the same id is a new run');
+    });
+
+    it('falls back to an extractive summary at once when the model refuses the request (401): no retry', async () => {
+      server.onChat(() => ({ status: 401 }));
+      const id = await rig.enqueue(code({ type: 'articles', from: '60', to: '60-1' }));
+      const job = await rig.settled(id);
+      assert.equal(job.state, 'completed');
+      assert.equal(job.attemptsMade, 0);
+      assert.equal(chatRequests(server).length, 1);
+      assert.match(rig.sent()[0]?.text ?? '', /Résumé extractif/);
+      assert.equal(rig.sent()[0]?.aiGenerated, false);
     });
 
     it('keeps an article classified above the model ceiling away from the model (extractive instead)', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PasserelleError } from '../../../bots/errors.ts';
 import { silentLogger } from '../../../bots/logger.ts';
 import type { IdbDatabase, IdbFactory, IdbRequest } from '../../../adapters/matrix/idb-types.ts';
 import { PersistentIndexedDB } from '../../../adapters/matrix/persistent-idb.ts';
@@ -97,7 +98,7 @@ describe('matrix: persistent IndexedDB (crypto and sync store)', () => {
 
   it('refuses an unreadable store instead of starting with an empty one', async () => {
     writeFileSync(file, 'not a snapshot');
-    await assert.rejects(PersistentIndexedDB.open(file, silentLogger), /magasin de clés Matrix (illisible|au format inconnu)/);
+    await assert.rejects(PersistentIndexedDB.open(file, silentLogger), (error: PasserelleError) => error.code === 'FILE_UNREADABLE' && /crypto-store\.bin est illisible : .*restaurez le magasin de clés Matrix/.test(error.userMessage));
     assert.ok(existsSync(file), 'the file is left for the administrator');
   });
 });

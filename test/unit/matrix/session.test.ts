@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PasserelleError } from '../../../bots/errors.ts';
 import { silentLogger } from '../../../bots/logger.ts';
 import { establishSession, readSession, verifySession, type PasswordLogin } from '../../../adapters/matrix/session.ts';
 
@@ -48,11 +49,13 @@ describe('matrix: session', () => {
     await establishSession(dir, matrix, login, silentLogger);
     await assert.rejects(establishSession(dir, { ...matrix, userId: '@autre:test.local' }, login, silentLogger), /appartient à @passerelle:test\.local/);
     writeFileSync(join(dir, 'session.json'), '{oops');
-    await assert.rejects(establishSession(dir, matrix, login, silentLogger), /illisible/);
+    await assert.rejects(establishSession(dir, matrix, login, silentLogger), (error: PasserelleError) => error.code === 'FILE_UNREADABLE' && /session\.json est illisible : session Matrix illisible/.test(error.userMessage));
   });
 
   it('explains a failed login or missing credentials in French', async () => {
-    await assert.rejects(establishSession(dir, matrix, async () => { throw new Error('M_FORBIDDEN'); }, silentLogger), /Connexion à Tchap\/Matrix impossible pour @passerelle:test\.local : M_FORBIDDEN/);
+    const refused = Object.assign(new Error('Invalid username or password'), { httpStatus: 403 });
+    await assert.rejects(establishSession(dir, matrix, async () => { throw refused; }, silentLogger), (error: PasserelleError) => error.code === 'CONFIG_INVALID' && /Connexion à Tchap\/Matrix impossible pour @passerelle:test\.local : Invalid username or password/.test(error.userMessage));
+    await assert.rejects(establishSession(dir, matrix, async () => { throw new TypeError('fetch failed'); }, silentLogger), /impossible pour @passerelle:test\.local : fetch failed/);
     await assert.rejects(establishSession(dir, { ...matrix, password: undefined }, login, silentLogger), /ni mot de passe/);
   });
 

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { analyse } from '../../../knowledge/analysis/french-analyser.ts';
+import { Lexicon, singular } from '../../../knowledge/analysis/lexicon.ts';
+import { stem } from '../../../knowledge/analysis/stemmer.ts';
+
+const termsOf = (text: string) => analyse(text).terms;
+
+describe('retrieval: French morphology on folded words', () => {
+  it('gives feminine participles -ée/-ées the stem of -é/-és/-er, accents typed or not', () => {
+    for (const family of [
+      ['déclaré', 'déclarée', 'déclarées', 'déclarés', 'déclarer'],
+      ['enregistrée', 'enregistré', 'enregistrer', 'enregistrement'],
+      ['prouvée', 'prouvés', 'prouver'],
+      ['considérée', 'considéré'],
+    ]) {
+      const stems = new Set(family.flatMap(termsOf));
+      assert.equal(stems.size, 1, `${family.join(', ')} → ${[...stems].join(', ')}`);
+      assert.deepEqual(termsOf(family[1] as string), termsOf((family[1] as string).normalize('NFD').replace(/[\u0300-\u036f]/g, '')));
+    }
+  });
+
+  it('undoubles -nn/-tt/-ll left by -ée, as Snowball does for -é ("mentionnée" = "mentionné")', () => {
+    assert.deepEqual(termsOf('mentionnée'), termsOf('mentionné'));
+    assert.deepEqual(termsOf('données'), termsOf('donné'));
+  });
+
+  it('gives -ière(s) the stem of -ier(s) ("douanière" = "douanier", "particulières" = "particulier")', () => {
+    assert.deepEqual(termsOf('douanière'), termsOf('douanier'));
+    assert.deepEqual(termsOf('douanières'), termsOf('douaniers'));
+    assert.deepEqual(termsOf('particulières'), termsOf('particulier'));
+    assert.deepEqual(termsOf('première'), termsOf('premier'));
+  });
+
+  it('leaves words that do not end in -ée or -ière as Snowball stems them', () => {
+    assert.equal(stem('douane'), 'douan');
+    assert.equal(stem('saisie'), stem('saisies'));
+    assert.equal(stem('marchandise'), 'marchandis');
+    assert.equal(stem('entree'), 'entr', 'as Snowball stems the accented "entrée"');
+  });
+});
+
+describe('retrieval: lexicon matching without the plural mark', () => {
+  it('matches an entry written in the singular with a plural query word, and the other way round', () => {
+    const lexicon = Lexicon.fromYaml('entries:\n  - { from: cadeau, to: [gratification] }\n  - { from: héritiers, to: [succession] }');
+    assert.deepEqual(lexicon.expansionsFor(['des', 'cadeaux']), ['gratification']);
+    assert.deepEqual(lexicon.expansionsFor(['un', 'heritier']), ['succession']);
+  });
+
+  it('only drops a final -s or -x from words of four letters or more', () => {
+    assert.equal(singular('cadeaux'), 'cadeau');
+    assert.equal(singular('douanes'), 'douane');
+    assert.equal(singular('pas'), 'pas');
+    assert.equal(singular('10000'), '10000');
+  });
+});
