@@ -106,7 +106,12 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     logger,
   );
   const bot = new Bot(pipeline, state, knowledge.catalog, logger, config.bot.pseudonymSecret);
-  await state.purgeAudit(new Date(Date.now() - config.bot.auditRetentionDays * 86_400_000).toISOString()).catch((error: unknown) => logger.warn('audit purge failed', { error }));
+  // Audit retention: purged at start, then daily while the process runs.
+  const purgeAudit = () =>
+    state.purgeAudit(new Date(Date.now() - config.bot.auditRetentionDays * 86_400_000).toISOString()).catch((error: unknown) => logger.warn('audit purge failed', { error }));
+  await purgeAudit();
+  const purgeTimer = setInterval(() => void purgeAudit(), 86_400_000);
+  purgeTimer.unref();
   return {
     config,
     knowledge,
@@ -123,6 +128,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
     },
     async close() {
+      clearInterval(purgeTimer);
       await bot.stop();
       await announcements.close();
       if (!overrides.queues) await queues.close();

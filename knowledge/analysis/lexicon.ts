@@ -115,7 +115,7 @@ function phraseTokens(phrase: string): string[] {
  * more), so that one entry serves "cadeau" and "cadeaux", "héritier" and "héritiers".
  */
 export function singular(token: string): string {
-  return !process.env.NOSING && token.length > 3 && /[a-z][sx]$/.test(token) ? token.slice(0, -1) : token;
+  return token.length > 3 && /[a-z][sx]$/.test(token) ? token.slice(0, -1) : token;
 }
 
 let defaultLexicon: Lexicon | undefined;
