@@ -53,6 +53,7 @@ class FakeService implements ChannelAdapter {
     private readonly serverLimit: number,
     readonly blocked: Set<string>,
     private readonly transient: Set<string>,
+    private readonly every429 = EVERY_429,
   ) {
     if (name === 'matrix') this.idempotentSends = true;
   }
@@ -70,7 +71,7 @@ class FakeService implements ChannelAdapter {
       throw new PasserelleError('CHANNEL_UNAVAILABLE', { channel: this.name }, { retryAfterMs: 1_000 });
     }
     this.window.push(now);
-    if (this.calls % EVERY_429 === 0) {
+    if (this.calls % this.every429 === 0) {
       this.injected429++;
       throw new PasserelleError('CHANNEL_UNAVAILABLE', { channel: this.name }, { retryAfterMs: RETRY_AFTER_MS });
     }
@@ -132,8 +133,9 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const enqueueMs = since(sendStarted);
     context.log('delivering');
     const id = prepared.announcement.id;
-    while ((await store.getAnnouncement(id))?.status !== 'completed') {
+    for (let polls = 1; (await store.getAnnouncement(id))?.status !== 'completed'; polls++) {
       if (since(sendStarted) > 600_000) throw new Error(`not completed after 10 min: ${JSON.stringify(await store.countRecipients(id))}`);
+      if (polls % 25 === 0) context.log(`${JSON.stringify(await store.countRecipients(id))}, calls: teams ${services.teams.calls}, matrix ${services.matrix.calls}`);
       await sleep(200);
     }
     const deliverMs = since(sendStarted);
@@ -178,14 +180,42 @@ export async function run(context: BenchContext): Promise<PartReport> {
       { key: 'csv.ms', label: `CSV report of every recipient (${(csvBytes / 1e6).toFixed(1)} MB)`, value: csvMs, unit: 'ms' },
       { key: 'heap.peak', label: 'Peak JS heap (sampled every 100 ms)', value: heapPeak / 2 ** 20, unit: 'MB' },
     );
+    context.log('capacity: the same audience with no limit and no fault');
+    const capacity = await measureCapacity(state, dir, redis ? { redisUrl, prefix: `${prefix}-capacity` } : undefined);
+    figures.push({ key: 'capacity', label: 'Capacity: sends per second with no limit (both channels, 5 ms services)', value: capacity, unit: '/s' });
     return { figures, notes, details: { counts, rates: RATES, latencyMs: LATENCY_MS, every429: EVERY_429, retryAfterMs: RETRY_AFTER_MS } };
   } finally {
     clearInterval(sampler);
     await announcements.close();
+    await announcements.queues.close(); // given as an override: closed by whoever made them
     await store.close();
     await state.close();
     if (redis) await deleteKeys(redisUrl, `${prefix}:*`);
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Sends per second of the whole pipeline when no limit holds it back (17,000 recipients again). */
+async function measureCapacity(state: SqliteStateStore, dir: string, redis: { redisUrl: string; prefix: string } | undefined): Promise<number> {
+  const services = { teams: new FakeService('teams', Infinity, new Set(), new Set(), Infinity), matrix: new FakeService('matrix', Infinity, new Set(), new Set(), Infinity) };
+  const queue = (name: string) => (redis ? new BullJobQueue<AnnouncementJob>(name, redis) : new InProcessJobQueue<AnnouncementJob>(name));
+  const store = new SqliteAnnouncementStore(join(dir, 'capacity.sqlite'));
+  const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent' } });
+  const announcements = await createAnnouncements(
+    { config, state, logger: silentLogger, adapters: (channel) => services[channel] },
+    { store, queues: inProcessQueues(queue('passerelle-announce-teams'), queue('passerelle-announce-matrix')), channels: ['teams', 'matrix'], rates: { teamsPerSecond: 1e6, matrixPerSecond: 1e6 } },
+  );
+  try {
+    await announcements.start();
+    const { announcement } = await announcements.service.submit({ to: 'tous', markdown: 'Capacité', createdBy: 'bench', origin: 'api' });
+    while ((await store.getAnnouncement(announcement.id))?.status !== 'completed') await sleep(100);
+    const times = [...services.teams.times, ...services.matrix.times].sort((a, b) => a - b);
+    return times.length / Math.max(((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000, 0.001);
+  } finally {
+    await announcements.close();
+    await announcements.queues.close();
+    await store.close();
+    if (redis) await deleteKeys(redis.redisUrl, `${redis.prefix}:*`);
   }
 }
 

@@ -7,10 +7,13 @@ import type { Chunk } from './types.ts';
  * Store-agnostic re-ranking of the first candidates a store returns. BM25 adds up term weights one by one, so a
  * passage that repeats two of the question's words can outrank the one that holds all of them, side by side.
  * The re-ranker reads the candidates' own text (nothing store-specific: the embedded store and Qdrant get the
- * same treatment) and adds to the store score, normalised so that the best candidate scores 1:
+ * same treatment) and multiplies each store score by 1 + coverageWeight × coverage + proximityWeight × proximity:
  *
  * - coverage: the share of the question's concepts the passage holds anywhere (headings included);
  * - proximity: the largest share of them found together within `window` consecutive content terms of the body.
+ *
+ * Multiplying keeps scores on the store's scale, so what reads them (the extractive answerer keeps passages
+ * within 60 % of the best) still means the same: a passage is raised by at most 1 + both weights.
  *
  * A concept is one content word of the question (its Snowball stem), also matched, with less credit, by the
  * phrases the lexicon gives for it and by its word prefix. Only concepts that some candidate holds count, each
@@ -20,9 +23,9 @@ import type { Chunk } from './types.ts';
 export interface RerankerSettings {
   /** How many of the store's first candidates are re-ranked; the others follow in the store's order. */
   depth: number;
-  /** Weight of coverage, relative to the normalised store score (best candidate = 1). */
+  /** Weight of coverage (0–1) in the score factor. */
   coverageWeight: number;
-  /** Weight of proximity, on the same scale. */
+  /** Weight of proximity (0–1) in the score factor. */
   proximityWeight: number;
   /** Proximity window, in content terms (stop words are not counted). */
   window: number;
@@ -99,11 +102,10 @@ export class Reranker {
     return [...merged.values()];
   }
 
-  /** The candidates re-ordered; re-ranked ones get their combined score on the store's scale. */
+  /** The candidates re-ordered; the first `depth` get their raised score, the others are left as they are. */
   rerank<T extends RerankCandidate>(question: string, candidates: T[]): T[] {
     const head = candidates.slice(0, this.settings.depth);
-    const best = Math.max(0, ...head.map((candidate) => candidate.score));
-    if (head.length < 2 || !(best > 0) || !Number.isFinite(best)) return candidates;
+    if (head.length < 2 || !head.every((candidate) => candidate.score > 0 && Number.isFinite(candidate.score))) return candidates;
     const concepts = this.concepts(question);
     const passages = head.map((candidate) => this.passageTerms(candidate.chunk));
     const credits = passages.map((passage) => concepts.map((concept) => this.credit(concept, (term) => passage.all.has(term))));
@@ -116,10 +118,10 @@ export class Reranker {
       const coverage = row.reduce((sum, credit, c) => sum + (present[c] ? credit : 0), 0) / counted;
       const proximity = proximityWeight > 0 ? this.proximity(concepts, passages[index] as PassageTerms) / counted : 0;
       const boost = coverageWeight * coverage + proximityWeight * proximity;
-      return { candidate, index, combined: (candidate.score / best) * (1 + boost) };
+      return { candidate, index, score: candidate.score * (1 + boost) };
     });
-    rescored.sort((x, y) => y.combined - x.combined || x.index - y.index);
-    const reranked = rescored.map(({ candidate, combined }) => ({ ...candidate, score: combined * best }));
+    rescored.sort((x, y) => y.score - x.score || x.index - y.index);
+    const reranked = rescored.map(({ candidate, score }) => ({ ...candidate, score }));
     return [...reranked, ...candidates.slice(head.length)];
   }
 

@@ -82,12 +82,12 @@ export function mapEvent(event: RawMatrixEvent, context: MappingContext): Mapped
   if (msgtype === 'm.notice') return ignored('notice');
   if (msgtype !== 'm.text' && !(typeof msgtype === 'string' && FILE_TYPES.has(msgtype))) return ignored('unsupported-msgtype');
   const attachments = msgtype === 'm.text' ? [] : fileAttachment(msgtype as string, content);
-  const rawText = msgtype === 'm.text' ? messageText(content) : '';
+  const rawText = msgtype === 'm.text' ? messageText(content) : captionOf(content);
   if (rawText === undefined) return ignored('malformed');
 
   const threadRoot = threadRootOf(content);
   const replyTo = genuineReplyOf(content);
-  const mentioned = msgtype === 'm.text' && mentionsBot(content, rawText, context.bot);
+  const mentioned = (msgtype === 'm.text' || rawText !== '') && mentionsBot(content, rawText, context.bot);
   const addressed = context.isDirect || mentioned || (replyTo !== undefined && context.repliedToSender === context.bot.userId) || (threadRoot !== undefined && context.botInThread);
   // In rooms the bot answers inside a thread: the event's own thread, or a new one rooted at the question.
   const threadRootId = threadRoot ?? (context.isDirect ? undefined : eventId);
@@ -97,7 +97,7 @@ export function mapEvent(event: RawMatrixEvent, context: MappingContext): Mapped
     id: eventId,
     conversation: addressOf(reference),
     sender: { id: sender, ...(context.senderDisplayName ? { displayName: context.senderDisplayName } : {}) },
-    text: msgtype === 'm.text' ? removeBotMention(rawText, context.bot) : '',
+    text: rawText === '' ? '' : removeBotMention(rawText, context.bot),
     addressedToBot: addressed,
     isDirect: context.isDirect,
     ...(threadRootId ? { threadId: threadRootId } : {}),
@@ -130,6 +130,15 @@ function fileAttachment(msgtype: string, content: Record<string, unknown>): Atta
       locator,
     },
   ];
+}
+
+/**
+ * Caption of a file message (media captions, MSC2530, Matrix 1.10): when `filename` is present and differs
+ * from `body`, `body` is the caption ("résume" sent with the document). Otherwise there is none.
+ */
+function captionOf(content: Record<string, unknown>): string {
+  if (typeof content.filename !== 'string' || typeof content.body !== 'string' || content.body === content.filename) return '';
+  return messageText(content) ?? '';
 }
 
 function ignored(reason: IgnoreReason): MappedEvent {

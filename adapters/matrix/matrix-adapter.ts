@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
 import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
-import type { ConversationAddress } from '../../bots/message.ts';
+import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import { notice, type Reply } from '../../bots/reply.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
 import { DirectRooms } from './direct-rooms.ts';
+import { readHistory, type HistoryEntry } from './history.ts';
 import { InboundEvents } from './inbound.ts';
 import * as say from './matrix-messages.ts';
+import { downloadAttachment } from './media.ts';
 import { MembershipManager } from './membership.ts';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox } from './outbox.ts';
 import { ProcessLock } from './process-lock.ts';
@@ -171,6 +173,22 @@ export class MatrixAdapter implements ChannelAdapter {
 
   canStream(): boolean {
     return true;
+  }
+
+  /** Downloads an attachment (authenticated media, legacy fallback), decrypting encrypted files; at most `maxBytes`. */
+  async download(attachment: Attachment, maxBytes: number): Promise<Buffer> {
+    await this.ready;
+    if (!this.runtime) throw new Error('matrix adapter not started');
+    return downloadAttachment(this.runtime.client, attachment, maxBytes);
+  }
+
+  /** Recent messages of the room, or of the thread, oldest first (see history.ts). */
+  async history(address: ConversationAddress, limit: number): Promise<HistoryEntry[]> {
+    const reference = parseReference(address.reference);
+    if (!reference) throw new Error(`not a Matrix conversation: ${address.key}`);
+    await this.ready;
+    if (!this.runtime || !this.session) throw new Error('matrix adapter not started');
+    return readHistory(this.runtime.client, reference, limit, this.session.userId);
   }
 
   /** The direct chat with a user (reused from m.direct, or created encrypted), as an address for `send`. */

@@ -21,8 +21,12 @@ export type TeamsEvent =
   | { kind: 'unsupported-invoke'; name: string }
   | { kind: 'ignored'; reason: string };
 
-/** The opaque reference kept in ConversationAddress.reference and StoredReference.reference. */
-export type TeamsReference = Partial<ConversationReference>;
+/**
+ * The opaque reference kept in ConversationAddress.reference and StoredReference.reference. For channel
+ * messages it also keeps the team (`teamsTeam`: thread id and, when Teams gives it, the Microsoft 365 group
+ * id Graph needs to read the thread); botbuilder and outgoing activities ignore that field.
+ */
+export type TeamsReference = Partial<ConversationReference> & { teamsTeam?: { id?: string; aadGroupId?: string } };
 
 const THREAD_MARKER = ';messageid=';
 
@@ -82,6 +86,13 @@ export function conversationReferenceOf(activity: Partial<Activity>): TeamsRefer
     const root = activity.replyToId || activity.id;
     if (root) reference.conversation = { ...conversation, id: `${conversation.id}${THREAD_MARKER}${root}` };
   }
+  const team = (activity.channelData as { team?: { id?: unknown; aadGroupId?: unknown } } | undefined)?.team;
+  if (conversation?.conversationType === 'channel' && team && (typeof team.id === 'string' || typeof team.aadGroupId === 'string')) {
+    (reference as TeamsReference).teamsTeam = {
+      ...(typeof team.id === 'string' ? { id: team.id } : {}),
+      ...(typeof team.aadGroupId === 'string' ? { aadGroupId: team.aadGroupId } : {}),
+    };
+  }
   return reference;
 }
 
@@ -139,14 +150,44 @@ export function stripMentions(activity: Partial<Activity>): { text: string; ment
   return { text, mentioned };
 }
 
+/** Content type of a file sent to the bot in a personal chat (OneDrive file, pre-authenticated download URL). */
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
+/**
+ * Where an attachment's bytes are, as kept in Attachment.locator:
+ * - `file`: a file.download.info attachment; `url` is `content.downloadUrl`, a short-lived pre-authenticated
+ *   URL fetched without any token;
+ * - `content`: an inline image or other attachment; `url` is `contentUrl`, fetched with the bot's connector
+ *   token when it lives on the conversation's service (`serviceUrl`).
+ */
+export interface TeamsAttachmentLocator {
+  kind: 'file' | 'content';
+  url: string | undefined;
+  name: string;
+  serviceUrl?: string;
+  size?: number;
+  fileType?: string;
+}
+
 /** Files the user attached (Teams file download info, images); the HTML copy of the message body is skipped. */
 export function attachmentsOf(activity: Partial<Activity>): Attachment[] {
   return (activity.attachments ?? [])
     .filter((attachment) => attachment.contentType !== 'text/html' && !attachment.contentType?.startsWith('application/vnd.microsoft.card'))
     .map((attachment) => {
-      const content = attachment.content as { downloadUrl?: unknown; fileType?: unknown } | undefined;
-      const downloadUrl = typeof content?.downloadUrl === 'string' ? content.downloadUrl : attachment.contentUrl;
-      return { name: attachment.name ?? 'pièce jointe', contentType: attachment.contentType, locator: { downloadUrl } };
+      const content = attachment.content as { downloadUrl?: unknown; fileType?: unknown; size?: unknown } | undefined;
+      const isFile = attachment.contentType === FILE_DOWNLOAD_INFO;
+      const downloadUrl = typeof content?.downloadUrl === 'string' ? content.downloadUrl : undefined;
+      const name = attachment.name ?? 'pièce jointe';
+      const size = typeof content?.size === 'number' && Number.isFinite(content.size) && content.size >= 0 ? content.size : undefined;
+      const locator: TeamsAttachmentLocator = {
+        kind: isFile ? 'file' : 'content',
+        url: isFile ? downloadUrl : (attachment.contentUrl ?? downloadUrl),
+        name,
+        ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),
+        ...(size !== undefined ? { size } : {}),
+        ...(typeof content?.fileType === 'string' ? { fileType: content.fileType } : {}),
+      };
+      return { name, contentType: attachment.contentType, ...(size !== undefined ? { size } : {}), locator };
     });
 }
 

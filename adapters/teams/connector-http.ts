@@ -77,7 +77,7 @@ export class ConnectorHttp {
   }
 
   /** The Authorization header the connector's credentials would set (none in anonymous mode). */
-  private async authorization(): Promise<string | undefined> {
+  async authorization(): Promise<string | undefined> {
     let value: string | undefined;
     const resource = {
       headers: {

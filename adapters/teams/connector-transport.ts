@@ -49,6 +49,21 @@ export class ConnectorTransport {
     await this.call(target, 'PUT', activitiesPath(conversationId, activityId), { ...this.envelope(target, activity), id: activityId });
   }
 
+  /**
+   * The Authorization header the bot's connector credentials give for a service URL (an attachment's
+   * contentUrl on that service); undefined in anonymous local mode.
+   */
+  async authorization(serviceUrl: string): Promise<string | undefined> {
+    const { adapter, appId, timeoutMs } = this.options;
+    let header: string | undefined;
+    const reference = { serviceUrl, channelId: 'msteams', conversation: { id: 'attachment' } } as Partial<ConversationReference> as ConversationReference;
+    await adapter.continueConversationAsync(appId, reference, async (context: TurnContext) => {
+      const client = context.turnState.get(context.adapter.ConnectorClientKey) as SigningClient | undefined;
+      if (client) header = await new ConnectorHttp(client, serviceUrl, timeoutMs).authorization();
+    });
+    return header;
+  }
+
   /** The addressing fields botbuilder would add from the reference (TurnContext.applyConversationReference). */
   private envelope(target: DeliveryTarget, activity: OutgoingActivity): Record<string, unknown> {
     const reference = target.reference;

@@ -40,6 +40,20 @@ interface GraphPage<T> {
   '@odata.nextLink'?: string;
 }
 
+/** A Graph chatMessage, the fields Passerelle reads. */
+export interface GraphChatMessage {
+  id?: string;
+  messageType?: string;
+  createdDateTime?: string;
+  deletedDateTime?: string | null;
+  from?: { user?: { id?: string; displayName?: string } | null; application?: { id?: string; displayName?: string } | null } | null;
+  body?: { contentType?: string; content?: string };
+}
+
+function oldestFirst(messages: GraphChatMessage[]): GraphChatMessage[] {
+  return [...messages].sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? '') || 0);
+}
+
 const MAX_PAGES = 500;
 const MAX_ATTEMPTS = 3;
 
@@ -85,6 +99,27 @@ export class GraphDirectory implements GroupSource {
     return groups.map((group) => group.id).filter((id): id is string => typeof id === 'string');
   }
 
+  /**
+   * The latest `limit` messages of a chat (group chat, or a personal chat with the bot), oldest first.
+   * Permission: RSC ChatMessage.Read.Chat (or application Chat.Read.All).
+   */
+  async chatMessages(chatId: string, limit: number): Promise<GraphChatMessage[]> {
+    const top = Math.max(1, Math.min(50, limit));
+    const messages = await this.list<GraphChatMessage>(`/v1.0/chats/${encodeURIComponent(chatId)}/messages?$top=${top}&$orderby=createdDateTime%20desc`, limit);
+    return oldestFirst(messages).slice(-limit);
+  }
+
+  /**
+   * A channel thread, oldest first: its root message then the latest replies, `limit` in all.
+   * Permission: RSC ChannelMessage.Read.Group (or application ChannelMessage.Read.All).
+   */
+  async threadMessages(teamId: string, channelId: string, rootId: string, limit: number): Promise<GraphChatMessage[]> {
+    const base = `/v1.0/teams/${encodeURIComponent(teamId)}/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(rootId)}`;
+    const root = await this.get<GraphChatMessage>(`${this.graphUrl}${base}`);
+    const replies = limit > 1 ? await this.list<GraphChatMessage>(`${base}/replies?$top=${Math.min(50, limit - 1)}`, limit - 1) : [];
+    return [root, ...oldestFirst(replies).slice(-(limit - 1))].slice(0, limit);
+  }
+
   /** A Graph access token, from MSAL's cache when still valid; concurrent callers share one request. */
   token(): Promise<string> {
     this.pendingToken ??= this.acquireToken().finally(() => (this.pendingToken = undefined));
@@ -103,10 +138,10 @@ export class GraphDirectory implements GroupSource {
     }
   }
 
-  private async list<T>(path: string): Promise<T[]> {
+  private async list<T>(path: string, max = Number.POSITIVE_INFINITY): Promise<T[]> {
     const items: T[] = [];
     let url: string | undefined = `${this.graphUrl}${path}`;
-    for (let page = 0; url && page < MAX_PAGES; page++) {
+    for (let page = 0; url && page < MAX_PAGES && items.length < max; page++) {
       const body: GraphPage<T> = await this.get<GraphPage<T>>(url);
       items.push(...(body.value ?? []));
       url = body['@odata.nextLink'];

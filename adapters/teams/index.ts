@@ -3,6 +3,7 @@ import { allowedTenantsOf, createAuthentication, teamsCredentialsOf, type Authen
 import { PasserelleCloudAdapter } from './cloud-adapter.ts';
 import { ConnectorTransport } from './connector-transport.ts';
 import { GraphDirectory } from './graph-directory.ts';
+import type { HistorySource } from './conversation-history.ts';
 import { GroupCache, type GroupSource } from './group-cache.ts';
 import { TeamsEndpoint } from './http-endpoint.ts';
 import { InboundHandler } from './inbound-handler.ts';
@@ -29,6 +30,10 @@ export interface TeamsAdapterOptions {
    * secret or certificate are configured and `access.allowGroups`/`adminGroups` are used; `null`: none.
    */
   groups?: GroupSource | null;
+  /** Source of conversation history (Microsoft Graph by default when credentials have a secret or certificate; `null`: none). */
+  history?: HistorySource | null;
+  /** Time limit of one attachment download (default 60 s). */
+  downloadTimeoutMs?: number;
 }
 
 /**
@@ -52,7 +57,10 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
     timeoutMs: options.requestTimeoutMs ?? 15_000,
     logger,
   });
-  const groupSource = options.groups === null ? undefined : (options.groups ?? defaultGroupSource(context, credentials));
+  let graph: GraphDirectory | undefined;
+  const graphDirectory = () => (graph ??= graphDirectoryOf(context, credentials));
+  const groupSource = options.groups === null ? undefined : (options.groups ?? (usesGroups(context) ? graphDirectory() : undefined));
+  const historySource = options.history === null ? undefined : (options.history ?? graphDirectory());
   const inbound = new InboundHandler({ state, bot, logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}) });
   const endpoint = new TeamsEndpoint({
     port: config.teams.port,
@@ -64,12 +72,27 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
   });
   if (!credentials) logger.warn('teams endpoint in anonymous local mode: requests are not authenticated (development only)');
   const streams = new StreamManager(transport, clock, logger, options.streamIntervalMs ?? 1_000);
-  return new TeamsAdapter({ state, logger, transport, streams, endpoint });
+  return new TeamsAdapter({
+    state,
+    logger,
+    transport,
+    streams,
+    endpoint,
+    downloads: { anonymous: credentials === undefined, production: config.environment === 'production', timeoutMs: options.downloadTimeoutMs ?? 60_000 },
+    ...(historySource ? { history: historySource } : {}),
+    appId: credentials?.appId ?? '',
+  });
 }
 
-function defaultGroupSource(context: AdapterContext, credentials: ReturnType<typeof teamsCredentialsOf>): GroupSource | undefined {
-  const { access, teams } = context.config;
-  if (!credentials || (access.allowGroups.length === 0 && access.adminGroups.length === 0)) return undefined;
+function usesGroups(context: AdapterContext): boolean {
+  const { access } = context.config;
+  return access.allowGroups.length > 0 || access.adminGroups.length > 0;
+}
+
+/** Microsoft Graph with the bot's app registration, when it has a secret or a certificate. */
+function graphDirectoryOf(context: AdapterContext, credentials: ReturnType<typeof teamsCredentialsOf>): GraphDirectory | undefined {
+  const { teams } = context.config;
+  if (!credentials || (!credentials.password && !credentials.certificate)) return undefined;
   return new GraphDirectory({
     tenantId: credentials.tenantId,
     clientId: credentials.appId,

@@ -51,7 +51,8 @@ export function buildManifest(teams: Pick<Config['teams'], 'appId' | 'botName'>,
       {
         botId: appId,
         scopes: [...SCOPES],
-        supportsFiles: false,
+        // Lets users send files to the bot in personal chats (file.download.info attachments, for summaries).
+        supportsFiles: true,
         isNotificationOnly: false,
         commandLists: [
           {
@@ -63,6 +64,16 @@ export function buildManifest(teams: Pick<Config['teams'], 'appId' | 'botName'>,
     ],
     permissions: ['identity', 'messageTeamMembers'],
     validDomains: [],
+    // Resource-specific consent: reading the chat or channel thread it is installed in, for « résume la conversation ».
+    webApplicationInfo: { id: appId, resource: 'https://RscBasedStoreApp' },
+    authorization: {
+      permissions: {
+        resourceSpecific: [
+          { name: 'ChatMessage.Read.Chat', type: 'Application' },
+          { name: 'ChannelMessage.Read.Group', type: 'Application' },
+        ],
+      },
+    },
   };
 }
 

@@ -1,12 +1,14 @@
 import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
 import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
-import type { ConversationAddress } from '../../bots/message.ts';
+import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
 import type { StateStore } from '../../bots/state/state-store.ts';
 import type { TeamsReference } from './activity-mapper.ts';
+import { downloadAttachment, type DownloadPolicy } from './attachment-download.ts';
 import { ConnectorError } from './connector-http.ts';
 import type { ConnectorTransport, DeliveryTarget } from './connector-transport.ts';
+import { readHistory, type HistoryEntry, type HistorySource } from './conversation-history.ts';
 import type { TeamsEndpoint } from './http-endpoint.ts';
 import { renderReply } from './reply-renderer.ts';
 import { isTransient } from './retry-policy.ts';
@@ -35,6 +37,12 @@ export interface TeamsAdapterParts {
   transport: ConnectorTransport;
   streams: StreamManager;
   endpoint: TeamsEndpoint;
+  /** URL policy and credentials for attachment downloads (default: anonymous-mode policy, loopback only). */
+  downloads?: Omit<DownloadPolicy, 'authorization'>;
+  /** Microsoft Graph, for `history`; absent: history is refused (SUMMARY_REQUEST_INVALID). */
+  history?: HistorySource;
+  /** The bot's app id ('' in anonymous mode), for Graph ids of personal chats. */
+  appId?: string;
 }
 
 export class TeamsAdapter implements ChannelAdapter {
@@ -114,6 +122,20 @@ export class TeamsAdapter implements ChannelAdapter {
     const personal = isPersonalReference(address.reference as TeamsReference);
     if (personal) this.streamIntents.set(address.key, Date.now() + STREAM_INTENT_MS);
     return personal;
+  }
+
+  /**
+   * Bytes of an attachment (file.download.info downloadUrl without token; contentUrl with the connector token
+   * on the conversation's own service), refusing more than `maxBytes`. See attachment-download.ts.
+   */
+  async download(attachment: Attachment, maxBytes: number): Promise<Buffer> {
+    const policy = this.parts.downloads ?? { anonymous: true, production: false, timeoutMs: 60_000 };
+    return downloadAttachment(attachment, maxBytes, { ...policy, authorization: (serviceUrl) => this.parts.transport.authorization(serviceUrl) });
+  }
+
+  /** Recent messages through Microsoft Graph, oldest first (see conversation-history.ts). */
+  async history(address: ConversationAddress, limit: number): Promise<HistoryEntry[]> {
+    return readHistory(this.parts.history, this.parts.appId ?? '', address, limit);
   }
 
   private consumeStreamIntent(key: string): boolean {

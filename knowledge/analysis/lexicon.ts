@@ -112,10 +112,11 @@ function phraseTokens(phrase: string): string[] {
 
 /**
  * Entries and queries are compared without the plural mark (a final -s or -x on words of four letters or
- * more), so that one entry serves "cadeau" and "cadeaux", "héritier" and "héritiers".
+ * more, article references left alone), so that one entry serves "cadeau" and "cadeaux", "héritier" and
+ * "héritiers".
  */
 export function singular(token: string): string {
-  return token.length > 3 && /[a-z][sx]$/.test(token) ? token.slice(0, -1) : token;
+  return token.length > 3 && /^[a-z]+[sx]$/.test(token) ? token.slice(0, -1) : token;
 }
 
 let defaultLexicon: Lexicon | undefined;

@@ -13,6 +13,11 @@
  * Scripting: `failNext` queues HTTP failures (429 with Retry-After, 403, 5xx…) for the next matching
  * requests; `stopStreamAfter(n)` makes Teams answer 403 ContentStreamNotAllowed to a stream's requests after
  * n streaming updates (the user pressed Stop); `requireToken` makes every connector call need that bearer.
+ *
+ * Files: `serveFile` publishes bytes at `{serviceUrl}files/{id}/{name}` (GET), like the pre-authenticated
+ * `downloadUrl` of a Teams file.download.info attachment (or, with `token`, like an attachment `contentUrl`
+ * that needs the bot's connector token). The body is written in 64 KiB chunks with back-pressure, so a client
+ * that stops reading leaves most of a large file unsent; `downloads` records what was actually written.
  */
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -53,6 +58,26 @@ export interface StreamRecord {
   stopped: boolean;
 }
 
+export interface ServedFile {
+  body: Buffer;
+  /** Send no Content-Length (chunked), so the client only learns the size by reading. */
+  omitContentLength?: boolean;
+  /** Bearer token required (else 401). */
+  token?: string;
+  /** Status to answer instead of the file. */
+  status?: number;
+}
+
+export interface FileDownload {
+  path: string;
+  headers: Record<string, string>;
+  status: number;
+  /** Body bytes written to the socket before it ended or was closed by the client. */
+  bytesSent: number;
+  /** Whether the whole body was written. */
+  completed: boolean;
+}
+
 export interface FakeBotConnector {
   /** http://127.0.0.1:{port}/ — use as the activities' serviceUrl. */
   readonly serviceUrl: string;
@@ -60,6 +85,10 @@ export interface FakeBotConnector {
   readonly streams: Map<string, StreamRecord>;
   readonly violations: string[];
   failNext(...failures: InjectedFailure[]): void;
+  /** Publishes a file; returns its URL on this server. */
+  serveFile(name: string, file: ServedFile): string;
+  /** File GET requests received, in order (updated as bytes are written). */
+  readonly downloads: FileDownload[];
   stopStreamAfter(updates: number | undefined): void;
   requireToken(token: string | undefined): void;
   /** Message activities posted (final stream messages included), optionally for one conversation. */
@@ -86,6 +115,8 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const sockets = new Set<Socket>();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `kid-${randomUUID()}`;
+  const files = new Map<string, ServedFile>();
+  const downloads: FileDownload[] = [];
   let stopAfter: number | undefined;
   let token: string | undefined;
   let counter = 0;
@@ -150,6 +181,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       const jwk = publicKey.export({ format: 'jwk' });
       return respond(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams', 'emulator'] }] });
     }
+    if (req.method === 'GET' && files.has(url.pathname)) return serve(req, res, url.pathname, files.get(url.pathname)!);
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
     if (!match) return respond(res, 404, connectorError('NotFound', 'Unknown route'));
     let body: Record<string, unknown> = {};
@@ -186,6 +218,36 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     return finish(405, connectorError('MethodNotAllowed', 'Unsupported method'));
   };
 
+  const serve = (req: IncomingMessage, res: ServerResponse, path: string, file: ServedFile) => {
+    const record: FileDownload = { path, headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])), status: 200, bytesSent: 0, completed: false };
+    downloads.push(record);
+    if (file.token !== undefined && record.headers.authorization !== `Bearer ${file.token}`) {
+      record.status = 401;
+      return respond(res, 401, connectorError('Unauthorized', 'Authorization has been denied for this request.'));
+    }
+    if (file.status !== undefined && file.status !== 200) {
+      record.status = file.status;
+      return respond(res, file.status, connectorError(defaultCode(file.status), 'Injected failure'));
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', ...(file.omitContentLength ? {} : { 'content-length': String(file.body.length) }) });
+    let offset = 0;
+    let closed = false;
+    res.on('close', () => (closed = true));
+    const pump = () => {
+      while (!closed && offset < file.body.length) {
+        const chunk = file.body.subarray(offset, offset + 64 * 1024);
+        offset += chunk.length;
+        record.bytesSent = offset;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!closed) {
+        record.completed = true;
+        res.end();
+      }
+    };
+    pump();
+  };
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -207,6 +269,12 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     openIdMetadataUrl: `http://127.0.0.1:${port}/v1/.well-known/openidconfiguration`,
     tokenIssuer: ISSUER,
     failNext: (...next) => void failures.push(...next),
+    downloads,
+    serveFile(name, file) {
+      const path = `/files/${randomUUID()}/${encodeURIComponent(name)}`;
+      files.set(path, file);
+      return `http://127.0.0.1:${port}${path}`;
+    },
     stopStreamAfter: (updates) => void (stopAfter = updates),
     requireToken: (value) => void (token = value),
     messages: (conversationId) => calls.filter((call) => call.body.type === 'message' && call.status < 300 && (!conversationId || call.conversationId === conversationId)),

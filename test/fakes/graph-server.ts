@@ -12,6 +12,9 @@
  * - `GET /v1.0/teams/{id}/members` → aadUserConversationMember objects;
  * - `GET /v1.0/groups/{id}/members/microsoft.graph.user` → users;
  * - `GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.group` → groups.
+ * - `GET /v1.0/chats/{id}/messages` → chatMessage objects, newest first (`$top` honoured);
+ * - `GET /v1.0/teams/{id}/channels/{id}/messages/{id}` → the thread's root message, `…/replies` → its replies,
+ *   newest first.
  * Lists are paged by `pageSize` with `@odata.nextLink` (`$skiptoken`). Unknown ids answer 404
  * Request_ResourceNotFound, like Graph.
  */
@@ -24,6 +27,16 @@ export interface GraphUser {
   displayName?: string;
   userPrincipalName?: string;
   mail?: string;
+}
+
+/** A Graph chatMessage as served (subset of the real resource). */
+export interface GraphMessage {
+  id: string;
+  messageType?: 'message' | 'systemEventMessage';
+  createdDateTime: string;
+  deletedDateTime?: string | null;
+  from?: { user?: { id: string; displayName?: string } | null; application?: { id: string; displayName?: string } | null } | null;
+  body: { contentType: 'html' | 'text'; content: string };
 }
 
 export interface FakeGraphOptions {
@@ -39,6 +52,10 @@ export interface FakeGraphOptions {
   teams?: Record<string, string[]>;
   /** Group id → member user ids. */
   groups?: Record<string, string[]>;
+  /** Chat id → its messages (any order). */
+  chats?: Record<string, GraphMessage[]>;
+  /** `${teamId}/${channelId}/${rootId}` → the thread's root and replies. */
+  threads?: Record<string, { root: GraphMessage; replies: GraphMessage[] }>;
 }
 
 export interface RecordedGraphRequest {
@@ -83,9 +100,11 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
 
   const page = (res: ServerResponse, url: URL, items: unknown[]) => {
     const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
-    const slice = items.slice(skip, skip + pageSize);
-    const next = skip + pageSize < items.length ? new URL(url) : undefined;
-    next?.searchParams.set('$skiptoken', String(skip + pageSize));
+    const top = Number(url.searchParams.get('$top') ?? NaN);
+    const size = Number.isInteger(top) && top > 0 ? Math.min(top, 50) : pageSize;
+    const slice = items.slice(skip, skip + size);
+    const next = skip + size < items.length ? new URL(url) : undefined;
+    next?.searchParams.set('$skiptoken', String(skip + size));
     json(res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata', value: slice, ...(next ? { '@odata.nextLink': next.toString() } : {}) });
   };
 
@@ -142,6 +161,18 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
       if (!users.has(userId)) return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist.`);
       const groups = Object.entries(options.groups ?? {}).filter(([, members]) => members.includes(userId)).map(([id]) => ({ '@odata.type': '#microsoft.graph.group', id }));
       return page(res, url, groups);
+    }
+    const newestFirst = (messages: GraphMessage[]) => [...messages].sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
+    if (parts[2] === 'chats' && parts[4] === 'messages' && parts.length === 5) {
+      const messages = options.chats?.[parts[3] ?? ''];
+      if (!messages) return graphError(res, 404, 'NotFound', 'Chat not found or the app has no access to it.');
+      return page(res, url, newestFirst(messages));
+    }
+    if (parts[2] === 'teams' && parts[4] === 'channels' && parts[6] === 'messages' && (parts.length === 8 || (parts.length === 9 && parts[8] === 'replies'))) {
+      const thread = options.threads?.[`${parts[3]}/${parts[5]}/${parts[7]}`];
+      if (!thread) return graphError(res, 404, 'NotFound', 'Message not found.');
+      if (parts.length === 8) return json(res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#chatMessage', ...thread.root });
+      return page(res, url, newestFirst(thread.replies));
     }
     return graphError(res, 400, 'BadRequest', 'Unsupported fake Graph request.');
   };

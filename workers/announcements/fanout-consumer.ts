@@ -112,6 +112,11 @@ export class FanoutConsumer {
     this.background.add(task);
   }
 
+  /** Resolves once the enqueuing started so far is over (tests, benchmark). */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.all(this.background);
+  }
+
   /** Recipient keys start with their channel (`teams:…`): a key range per channel, paged in key order. */
   private async enqueueChannel(announcementId: string, channel: AnnouncementChannel, verify: boolean): Promise<number> {
     const { store, queues } = this.deps;

@@ -4,7 +4,7 @@
  * - Teams: `teamsPerSecond` per tenant, and 7 per second per conversation (Teams' per-conversation limit);
  * - Tchap: `matrixPerSecond` for the whole account.
  * Each limit is "at most N in any window" kept exactly with a log of send times (sliding window), plus a
- * tenth-of-a-window sub-limit so that sends are spread over the second instead of leaving in one burst.
+ * 100 ms sub-limit so that sends are spread over the second instead of leaving in one burst.
  * `pause(channel, ms)` stops a channel's sends for that long (a 429 with Retry-After): every waiting send
  * of the channel waits, not only the one that was refused. Waiters are served in arrival order.
  */
@@ -114,12 +114,15 @@ export class SendRateLimiter {
   }
 }
 
-/** "perSecond" as windows: one second (or 1/rate for rates below 1), plus a tenth of it for smoothness. */
+/**
+ * "perSecond" as windows: one second (or 1/rate for rates below 1), plus 100 ms windows allowing a fifth of
+ * it — twice the average, so that a late timer can be caught up within the second — for smoothness.
+ */
 function limitsFor(perSecond: number): Array<{ capacity: number; windowMs: number }> {
   if (perSecond < 1) return [{ capacity: 1, windowMs: Math.ceil(1_000 / perSecond) }];
   const capacity = Math.floor(perSecond);
   const limits = [{ capacity, windowMs: 1_000 }];
-  if (capacity >= 10) limits.push({ capacity: Math.floor(capacity / 10), windowMs: 100 });
+  if (capacity >= 10) limits.push({ capacity: Math.ceil(capacity / 5), windowMs: 100 });
   return limits;
 }
 

@@ -11,11 +11,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { MatrixHttpError, Router, readJson, stripVersion, type Json } from './http-router.ts';
 import { accountRoutes, type AccountStats, type SyncReplays } from './routes-account.ts';
 import { keyRoutes } from './routes-keys.ts';
+import { createMediaStore, handleMedia, type MediaStore } from './routes-media.ts';
 import { roomRoutes, type RoomLog } from './routes-rooms.ts';
 import { HomeserverState, type ClientEvent, type Device } from './state.ts';
 
 export type { ClientEvent, Device } from './state.ts';
 export { HomeserverState } from './state.ts';
+export type { MediaStore, StoredMedia } from './routes-media.ts';
 
 /** One request as received, for assertions. */
 export interface RecordedRequest {
@@ -49,6 +51,8 @@ export interface FakeHomeserver {
   requests: RecordedRequest[];
   stats: AccountStats;
   log: RoomLog;
+  /** Uploaded files and media switches (authenticated media on/off, Content-Length on/off). */
+  media: MediaStore;
   /** Requests that matched no route (what the SDK used that the fake lacks). */
   unknown: string[];
   registerUser(userId: string, password: string, displayName?: string): void;
@@ -75,6 +79,7 @@ export async function startFakeHomeserver(options: { serverName?: string } = {})
   const requests: RecordedRequest[] = [];
   const unknown: string[] = [];
   const faults: Fault[] = [];
+  const media = createMediaStore();
   const sockets = new Map<string, Set<Socket>>();
   const auth = (request: { accessToken: string | undefined }): Device => {
     const device = state.deviceByToken(request.accessToken);
@@ -108,6 +113,7 @@ export async function startFakeHomeserver(options: { serverName?: string } = {})
       response.end(JSON.stringify(body));
     };
     try {
+      if (await handleMedia(request, response, url, device, state, media, record)) return;
       record.body = await readJson(request);
       const fault = faults.find((entry) => entry.times > 0 && (!entry.method || entry.method === method) && entry.path.test(path) && (!entry.userId || entry.userId === device?.userId));
       if (fault) {
@@ -144,6 +150,7 @@ export async function startFakeHomeserver(options: { serverName?: string } = {})
     requests,
     stats,
     log,
+    media,
     unknown,
     registerUser: (userId, password, displayName) => void state.addAccount(userId, password, displayName),
     addFault: (fault) => void faults.push(fault),

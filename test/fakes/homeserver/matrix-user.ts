@@ -83,6 +83,18 @@ export class MatrixUser {
     return response.event_id;
   }
 
+  /** Uploads bytes to the homeserver's media repository; returns the mxc:// URI. */
+  async upload(bytes: Buffer, contentType = 'application/octet-stream', name?: string): Promise<string> {
+    const response = await this.client.uploadContent(bytes, { type: contentType, ...(name ? { name } : {}), includeFilename: name !== undefined });
+    return response.content_uri;
+  }
+
+  /** Sends an `m.file` message; `content` is merged (url or encrypted `file`, body, filename, info). */
+  async sendFile(roomId: string, content: Record<string, unknown>): Promise<string> {
+    const response = await this.client.sendEvent(roomId, null, 'm.room.message' as never, { msgtype: 'm.file', ...content } as never);
+    return response.event_id;
+  }
+
   /** Reacts to an event. */
   async react(roomId: string, eventId: string, key: string): Promise<string> {
     const response = await this.client.sendEvent(roomId, null, 'm.reaction' as never, { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } } as never);

@@ -33,6 +33,7 @@ describe('announcements / fan-out on bull queues (Redis)', function () {
     rig = await startRig({ references, teams, overrides: { queues: bullQueues(prefix) } });
     await rig.announcements.start();
     const { announcement } = await rig.announcements.service.submit({ to: 'tous', markdown: 'Via Redis', createdBy: 'api', origin: 'api' });
+    await rig.announcements.consumer.settled();
     assert.equal(await rig.announcements.consumer.enqueue(announcement.id), 0, 'enqueuing again adds no job');
     const counts = await rig.waitForStatus(announcement.id, 'completed', 20_000);
     assert.deepEqual([counts.sent, counts.blocked, counts.failed], [198, 1, 1]);

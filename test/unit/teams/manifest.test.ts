@@ -48,6 +48,9 @@ describe('teams / app package', () => {
     assert.ok(name.short.length <= 30 && name.full.length <= 100 && description.short.length <= 80 && description.full.length <= 4000);
     assert.match(description.full, /intelligence artificielle/);
     assert.equal((manifest.localizationInfo as { defaultLanguageTag: string }).defaultLanguageTag, 'fr-fr');
+    assert.equal((manifest.bots as Array<{ supportsFiles: boolean }>)[0]?.supportsFiles, true, 'files in personal chats (summaries)');
+    assert.deepEqual(manifest.webApplicationInfo, { id: APP_ID, resource: 'https://RscBasedStoreApp' });
+    assert.deepEqual(manifest.authorization, { permissions: { resourceSpecific: [{ name: 'ChatMessage.Read.Chat', type: 'Application' }, { name: 'ChannelMessage.Read.Group', type: 'Application' }] } });
     assert.ok(Object.values(manifest.developer as Record<string, string>).slice(1).every((url) => url.startsWith('https://')));
   });
 

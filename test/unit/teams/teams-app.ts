@@ -51,6 +51,8 @@ export interface TeamsAppOptions {
   adapterOptions?: (connector: FakeBotConnector) => TeamsAdapterOptions;
   /** Capture log lines (JSON) instead of discarding them. */
   captureLogs?: boolean;
+  /** Start the jobs (deliveries and, with the in-process queue, the work itself), like `passerelle serve`. */
+  startJobs?: boolean;
 }
 
 export async function startTeamsApp(options: TeamsAppOptions = {}): Promise<TeamsApp> {
@@ -76,6 +78,7 @@ export async function startTeamsApp(options: TeamsAppOptions = {}): Promise<Team
   const adapter = await createTeamsAdapter({ config, state: app.state, bot: app.bot, logger }, { retry: { baseDelayMs: 40, maxDelayMs: 200 }, ...options.adapterOptions?.(connector) });
   app.bot.register(adapter);
   await app.bot.start();
+  if (options.startJobs) app.startJobs();
   return {
     app,
     config,
