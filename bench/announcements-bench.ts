@@ -130,6 +130,8 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const prepareMs = since(prepareStarted);
     const sendStarted = performance.now();
     await announcements.service.confirm(prepared.announcement.id);
+    const confirmMs = since(sendStarted);
+    await announcements.consumer.settled();
     const enqueueMs = since(sendStarted);
     context.log('delivering');
     const id = prepared.announcement.id;
@@ -155,7 +157,8 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const figures: Figure[] = [
       { key: 'recipients', label: 'Recipients (Teams + Tchap)', value: counts.total, unit: '' },
       { key: 'prepare.ms', label: 'Prepare: resolve "tous" and store the draft', value: prepareMs, unit: 'ms' },
-      { key: 'enqueue.ms', label: `Confirm: enqueue one job per recipient (${redis ? 'bull' : 'in-process'})`, value: enqueueMs, unit: 'ms' },
+      { key: 'confirm.ms', label: 'Confirm: answer to the admin (jobs are enqueued in the background)', value: confirmMs, unit: 'ms' },
+      { key: 'enqueue.ms', label: `Confirm → one job per recipient enqueued (${redis ? 'bull' : 'in-process'})`, value: enqueueMs, unit: 'ms' },
       { key: 'deliver.s', label: 'Confirm → completed (every recipient final)', value: deliverMs / 1000, unit: 's', digits: 1 },
     ];
     for (const channel of ['teams', 'matrix'] as const) {
@@ -166,7 +169,7 @@ export async function run(context: BenchContext): Promise<PartReport> {
       figures.push(
         { key: `${channel}.rate`, label: `${channel}: delivered per second (limit ${limit}/s)`, value: rate, unit: '/s' },
         { key: `${channel}.rate_ratio`, label: `${channel}: delivery rate / configured limit`, value: (100 * rate) / limit, unit: '%', digits: 1, target: { atLeast: 90 } },
-        { key: `${channel}.max_second`, label: `${channel}: most sends in any sliding second`, value: maxInWindow(service.times), unit: '', target: { below: limit * 1.25 + 1 } },
+        { key: `${channel}.max_second`, label: `${channel}: most sends in any sliding second, seen by the service`, value: maxInWindow(service.times), unit: '', target: { below: limit + 1 } },
         { key: `${channel}.429_injected`, label: `${channel}: 429 injected (Retry-After ${RETRY_AFTER_MS} ms)`, value: service.injected429, unit: '' },
         { key: `${channel}.429_earned`, label: `${channel}: 429 earned by exceeding the service's limit`, value: service.earned429, unit: '', target: { below: 1 } },
       );

@@ -28,7 +28,8 @@ const STATUSES: readonly RecipientStatus[] = ['pending', 'sending', 'sent', 'fai
 export async function announcementRoutes(request: IncomingMessage, response: ServerResponse, url: URL, deps: AnnouncementRoutesDeps): Promise<boolean> {
   const match = /^\/admin\/announcements(?:\/([^/]+)(?:\/(report\.csv|confirm))?)?\/?$/.exec(url.pathname);
   if (!match) return false;
-  const [, id, sub] = match;
+  const [, rawId, sub] = match;
+  const id = rawId === undefined ? undefined : decodeId(rawId);
   const method = request.method ?? 'GET';
   const allow = (methods: string[]) => {
     if (!methods.includes(method)) throw new HttpProblem(405, 'method-not-allowed', `Méthode ${method} non permise ici (permises : ${methods.join(', ')}).`, { allow: methods.join(', ') });
@@ -38,19 +39,27 @@ export async function announcementRoutes(request: IncomingMessage, response: Ser
     await create(request, response, deps);
   } else if (sub === 'report.csv') {
     allow(['GET']);
-    await csv(response, decodeURIComponent(id), deps.service);
+    await csv(response, id, deps.service);
   } else if (sub === 'confirm') {
     allow(['POST']);
-    const announcement = await deps.service.confirm(decodeURIComponent(id));
+    const announcement = await deps.service.confirm(id);
     sendJson(response, 200, await statusBody(deps.service, announcement.id, url));
   } else {
     allow(['GET', 'DELETE']);
     if (method === 'DELETE') {
-      const { announcement, cancelledRecipients } = await deps.service.cancel(decodeURIComponent(id));
+      const { announcement, cancelledRecipients } = await deps.service.cancel(id);
       sendJson(response, 200, { id: announcement.id, status: announcement.status, cancelledRecipients });
-    } else sendJson(response, 200, await statusBody(deps.service, decodeURIComponent(id), url));
+    } else sendJson(response, 200, await statusBody(deps.service, id, url));
   }
   return true;
+}
+
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpProblem(404, 'not-found', 'Identifiant d’annonce illisible.');
+  }
 }
 
 async function create(request: IncomingMessage, response: ServerResponse, deps: AnnouncementRoutesDeps): Promise<void> {
@@ -98,7 +107,9 @@ async function statusBody(service: AnnouncementService, id: string, url: URL) {
   const wanted = (url.searchParams.get('statut') ?? url.searchParams.get('status') ?? '').split(',').filter(Boolean);
   const unknown = wanted.filter((status) => !STATUSES.includes(status as RecipientStatus));
   if (unknown.length > 0) throw new HttpProblem(400, 'invalid-parameter', `Statut inconnu « ${unknown.join(', ')} » (possibles : ${STATUSES.join(', ')}).`);
-  const { announcement, counts } = report;
+  const { counts } = report;
+  // The conversation told at the end is internal (a channel reference): not part of the API.
+  const { notify: _notify, ...announcement } = report.announcement;
   const page = await service.recipientsPage(announcement.id, { limit, ...(after ? { afterKey: after } : {}), ...(wanted.length ? { statuses: wanted as RecipientStatus[] } : {}) });
   const last = page.at(-1);
   return {

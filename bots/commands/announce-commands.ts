@@ -78,6 +78,11 @@ export class AnnounceCommands implements AnnounceCommandHandler {
       await turn.reply(notice(say.NOT_ADMIN));
       return;
     }
+    if (!turn.message.isDirect) {
+      // A preview in a team channel or a room would show the announcement to everyone there before it is sent.
+      await turn.reply(notice(say.DIRECT_CHAT_ONLY));
+      return;
+    }
     const command = parseAnnounceCommand(text);
     try {
       await turn.reply(await this.run(turn, command));

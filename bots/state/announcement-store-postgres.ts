@@ -97,8 +97,7 @@ export class PostgresAnnouncementStore implements AnnouncementStore {
   }
 
   async getAnnouncement(id: string): Promise<AnnouncementRecord | undefined> {
-    const [row] = await this.query(`SELECT * FROM ${this.s}.announcements WHERE id = $1`, [id]);
-    return row && toAnnouncement(row);
+    return (await this.query(`SELECT * FROM ${this.s}.announcements WHERE id = $1`, [id])).map(toAnnouncement)[0];
   }
 
   async transition(id: string, from: readonly AnnouncementStatus[], to: AnnouncementStatus, at: string): Promise<boolean> {
@@ -123,8 +122,7 @@ export class PostgresAnnouncementStore implements AnnouncementStore {
   }
 
   async getRecipient(announcementId: string, key: string): Promise<RecipientRecord | undefined> {
-    const [row] = await this.query(`SELECT * FROM ${this.s}.announcement_recipients WHERE announcement_id = $1 AND key = $2`, [announcementId, key]);
-    return row && toRecipient(row);
+    return (await this.query(`SELECT * FROM ${this.s}.announcement_recipients WHERE announcement_id = $1 AND key = $2`, [announcementId, key])).map(toRecipient)[0];
   }
 
   async listRecipients(announcementId: string, filter: RecipientFilter = {}): Promise<RecipientRecord[]> {
@@ -287,9 +285,7 @@ function toRecipient(row: Row): RecipientRecord {
   };
 }
 
-function isoOf(value: unknown): string {
-  return (value instanceof Date ? value : new Date(String(value))).toISOString();
-}
+const isoOf = (value: unknown): string => (value instanceof Date ? value : new Date(String(value))).toISOString();
 
 function iso(text: string): string {
   const ms = Date.parse(text);

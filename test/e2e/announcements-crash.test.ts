@@ -68,8 +68,7 @@ describe('announcements end to end: the bot process killed mid-fan-out (fake Bot
     const api = (path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${adminPort}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
     const received = () => connector.messages().filter((call) => String(call.body.text ?? '').includes(MARKER));
 
-    const t0 = Date.now(); const mark = (what: string) => process.stderr.write(`T+${Date.now() - t0} ${what}\n`);
-    let child = await serve(); mark('served');
+    let child = await serve();
     const created = await api('/admin/announcements', { method: 'POST', body: JSON.stringify({ to: 'tous', markdown: `**${MARKER}** : merci de l’ignorer.` }) });
     assert.equal(created.status, 201);
     const { id } = (await created.json()) as { id: string };
@@ -77,10 +76,10 @@ describe('announcements end to end: the bot process killed mid-fan-out (fake Bot
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    const atKill = received().length; mark('killed');
+    const atKill = received().length;
     assert.ok(atKill < USERS, `killed mid-fan-out (${atKill} of ${USERS} delivered)`);
 
-    child = await serve(); mark('served again');
+    child = await serve();
     const deadline = Date.now() + 60_000;
     let status: { status: string; counts: Record<string, number> };
     do {
@@ -88,7 +87,7 @@ describe('announcements end to end: the bot process killed mid-fan-out (fake Bot
       status = (await (await api(`/admin/announcements/${id}`)).json()) as typeof status;
       if (Date.now() > deadline) throw new Error(`not completed: ${JSON.stringify(status)}`);
     } while (status.status !== 'completed');
-    child.kill('SIGTERM'); mark('completed');
+    child.kill('SIGTERM');
 
     const perConversation = new Map<string, number>();
     for (const call of received()) perConversation.set(call.conversationId, (perConversation.get(call.conversationId) ?? 0) + 1);

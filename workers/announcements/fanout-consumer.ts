@@ -74,7 +74,10 @@ export class FanoutConsumer {
         if (page.length < PAGE) break;
         after = page.at(-1)?.key;
       }
-      await this.enqueue(announcement.id, { verify: true });
+      // Before this process consumes anything, an "active" job can only be a dead process's (bull keeps it
+      // locked until its lock expires): its row gets a job of its own now; the old one, when it runs, finds
+      // the row already claimed or finished and does nothing.
+      await this.enqueue(announcement.id, { verify: true, replaceActive: true });
     }
     for (const channel of ['teams', 'matrix'] as const) queues[channel].process(options.concurrency[channel], sender.processor());
     await this.tick();
@@ -93,11 +96,12 @@ export class FanoutConsumer {
   /**
    * Enqueues one job per pending recipient, both channels at once (so that neither waits for the other's
    * jobs to be enqueued). `verify`: an id already used by a finished job (its row still pending) gets a new
-   * job under a generation suffix.
+   * job under a generation suffix; with `replaceActive`, so does one held by another (dead) consumer.
    */
-  async enqueue(announcementId: string, options: { verify?: boolean } = {}): Promise<number> {
+  async enqueue(announcementId: string, options: { verify?: boolean; replaceActive?: boolean } = {}): Promise<number> {
     this.lastActivity.set(announcementId, Date.now());
-    const added = await Promise.all((['teams', 'matrix'] as const).map((channel) => this.enqueueChannel(announcementId, channel, options.verify ?? false)));
+    const live = options.replaceActive ? ['waiting', 'delayed'] : ['waiting', 'delayed', 'active'];
+    const added = await Promise.all((['teams', 'matrix'] as const).map((channel) => this.enqueueChannel(announcementId, channel, options.verify ? live : undefined)));
     const total = added.reduce((sum, n) => sum + n, 0);
     if (total > 0) this.deps.logger.info('announcement jobs enqueued', { announcement: announcementId, jobs: total });
     return total;
@@ -118,7 +122,7 @@ export class FanoutConsumer {
   }
 
   /** Recipient keys start with their channel (`teams:…`): a key range per channel, paged in key order. */
-  private async enqueueChannel(announcementId: string, channel: AnnouncementChannel, verify: boolean): Promise<number> {
+  private async enqueueChannel(announcementId: string, channel: AnnouncementChannel, liveStates: readonly string[] | undefined): Promise<number> {
     const { store, queues } = this.deps;
     const prefix = `${channel}:`;
     const queue = queues[channel];
@@ -131,9 +135,9 @@ export class FanoutConsumer {
         const jobId = jobIdOf(announcementId, recipient.key);
         const result = await queue.add(data, this.jobOptions(jobId));
         if (result.created) added++;
-        else if (verify) {
+        else if (liveStates) {
           const existing = await queue.get(jobId);
-          if (existing && ['waiting', 'delayed', 'active'].includes(existing.state)) return;
+          if (existing && liveStates.includes(existing.state)) return;
           const again = await queue.add(data, this.jobOptions(jobIdOf(announcementId, recipient.key, `${this.deps.owner}-${recipient.attempts}`)));
           if (again.created) added++;
         }

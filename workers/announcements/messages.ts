@@ -15,6 +15,7 @@ export const CHAT_HELP = [
 ].join('\n');
 
 export const NOT_ADMIN = 'Les annonces sont réservées aux administrateurs de Passerelle. Votre demande a été consignée.';
+export const DIRECT_CHAT_ONLY = 'Les annonces se préparent en conversation privée avec Passerelle, pas dans un canal ou un salon.';
 export const MISSING_SEPARATOR = 'Écrivez les destinataires, puis « : », puis le message. Exemple : `annonce tous : Maintenance ce soir à 20 h.`';
 export const MISSING_ID = 'Précisez l’identifiant de l’annonce, par exemple `annonce statut K7Q2ZPXM`.';
 export const EMPTY = 'Le message de l’annonce est vide.';

@@ -14,8 +14,9 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** Monotonic, sub-millisecond: a wall-clock adjustment never opens or closes a window. */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
@@ -126,8 +127,13 @@ function limitsFor(perSecond: number): Array<{ capacity: number; windowMs: numbe
   return limits;
 }
 
+/**
+ * A send leaves the window once strictly more than `windowMs` has passed: clocks tick in whole
+ * milliseconds, so "exactly windowMs" may really be a little less, and a burst at the start of one window
+ * plus a burst at the start of the next would then fall in the same real second.
+ */
 function prune(window: Window, now: number): void {
-  while (window.head < window.times.length && (window.times[window.head] as number) <= now - window.windowMs) window.head++;
+  while (window.head < window.times.length && (window.times[window.head] as number) < now - window.windowMs) window.head++;
   if (window.head > 1_024 && window.head * 2 > window.times.length) {
     window.times.splice(0, window.head);
     window.head = 0;
@@ -142,5 +148,5 @@ function liveCount(window: Window): number {
 function waitFor(window: Window, now: number): number {
   prune(window, now);
   if (liveCount(window) < window.capacity) return 0;
-  return (window.times[window.times.length - window.capacity] as number) + window.windowMs - now;
+  return (window.times[window.times.length - window.capacity] as number) + window.windowMs + 1 - now;
 }

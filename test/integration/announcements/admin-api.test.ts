@@ -63,6 +63,7 @@ describe('announcements / admin HTTP API', function () {
     assert.deepEqual(status.json.counts, { total: 7, pending: 0, sending: 0, sent: 7, failed: 0, blocked: 0, cancelled: 0 });
     assert.equal((status.json.recipients as unknown[]).length, 7);
     assert.ok(!('address' in (status.json.recipients as Array<Record<string, unknown>>)[0]!), 'addresses are not exposed');
+    assert.equal(status.json.markdown, '# Maintenance\nCe soir à 20 h.');
     const csv = await call('GET', `/admin/announcements/${id}/report.csv`);
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers['content-type']), /^text\/csv/);
@@ -154,6 +155,7 @@ describe('announcements / admin HTTP API', function () {
       assert.equal((await call('POST', '/admin/announcements', 'to=tous', { 'content-type': 'application/x-www-form-urlencoded' })).status, 415);
       assert.equal((await call('GET', '/admin/ailleurs')).status, 404);
       assert.equal((await call('GET', '/admin/announcements/ZZZZZZZZ')).status, 404);
+      assert.equal((await call('GET', '/admin/announcements/%E0%A4%A')).status, 404);
       const wrong = await call('PUT', '/admin/announcements/ZZZZZZZZ', {});
       assert.equal(wrong.status, 405);
       assert.equal(wrong.headers.allow, 'GET, DELETE');

@@ -109,6 +109,11 @@ describe('announcements / chat commands through the bot pipeline', function () {
     assert.equal(sentToRecipients().length, 0);
   });
 
+  it('only in a direct chat: a preview in a channel would show the announcement before it is sent', async () => {
+    assert.match(lastText(await say('annonce tous : Dans le canal', ADMIN, { isDirect: false })), /conversation privée/);
+    assert.deepEqual(await app.announcements.store.listAnnouncements(), []);
+  });
+
   it('admins by group are admins too', async () => {
     assert.match(lastText(await say('annonce tous : Par groupe', 'agent@douane.finances.gouv.fr', { groups: ['grp-admins'] })), /Aperçu/);
   });
@@ -138,8 +143,9 @@ describe('announcements / chat commands through the bot pipeline', function () {
       ['annonce confirmer', /Précisez l’identifiant/],
       ['annonce statut NOPE2345', /Je ne trouve pas d’annonce « NOPE2345 »/],
       ['annonce annuler ../../etc', /Je ne trouve pas d’annonce/],
+      [`annonce tous : ${'a'.repeat(1_000_000)}`, /trop long \(1000015 caractères, maximum 4000\)/],
     ];
-    for (const [text, expected] of cases) assert.match(lastText(await say(text)), expected, text);
+    for (const [text, expected] of cases) assert.match(lastText(await say(text)), expected, text.slice(0, 60));
     assert.deepEqual(await app.announcements.store.listAnnouncements(), []);
     assert.equal(sentToRecipients().length, 0);
   });

@@ -56,7 +56,7 @@ const store = new SqliteAnnouncementStore(env.STORE_FILE as string);
 const channels = { teams: loggingChannel('teams'), matrix: loggingChannel('matrix') };
 const queue = (name: string) =>
   env.REDIS_URL
-    ? new BullJobQueue<AnnouncementJob>(name, { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX as string, lockDurationMs: 3_000, stalledIntervalMs: 1_000 })
+    ? new BullJobQueue<AnnouncementJob>(name, { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX as string, lockDurationMs: Number(env.LOCK_MS ?? 3_000), stalledIntervalMs: Number(env.STALLED_MS ?? 1_000) })
     : new InProcessJobQueue<AnnouncementJob>(name);
 const announcements = await createAnnouncements(
   { config, state: new SqliteStateStore(':memory:'), logger: silentLogger, adapters: (channel) => channels[channel] },
