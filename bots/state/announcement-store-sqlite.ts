@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { PasserelleError } from '../errors.ts';
+import { guardSqlite, inTransaction } from './sqlite-support.ts';
 import {
   countsOf, type AnnouncementFilter, type AnnouncementRecord, type AnnouncementStatus, type AnnouncementStore, type NewRecipient, type RecipientCounts,
   type RecipientFilter, type RecipientOutcome, type RecipientRecord,
@@ -25,9 +26,6 @@ CREATE TABLE IF NOT EXISTS announcement_recipients (
   message_id TEXT, claimed_by TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (announcement_id, key));
 CREATE INDEX IF NOT EXISTS announcement_recipients_by_status ON announcement_recipients(announcement_id, status, key);
 `;
-
-/** SQLite primary result codes meaning "cannot serve now" (busy, locked, out of memory or disk, I/O, corrupt, cannot open). */
-const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14]);
 
 type Row = Record<string, SQLInputValue>;
 
@@ -183,26 +181,11 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
-  /** Runs `work`, turning I/O and locking failures into STORE_UNAVAILABLE; other errors (bugs) pass through. */
   private run<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      const code = (error as { errcode?: unknown }).errcode;
-      if (typeof code === 'number' && UNAVAILABLE_CODES.has(code & 0xff)) throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
-      throw error;
-    }
+    return guardSqlite(work);
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { PasserelleError } from '../errors.ts';
+import { guardSqlite, inTransaction } from './sqlite-support.ts';
 import type {
   AnswerRecord, AuditRecord, ChannelName, ConversationTurn, FeedbackRecord, StateStore, StoredReference, UnansweredRecord,
 } from './state-store.ts';
@@ -54,9 +55,6 @@ const ANSWER = { messageId: 'text', channel: 'text', conversationKey: 'text', qu
 const FEEDBACK = { channel: 'text', messageId: 'text', userHash: 'text', rating: 'num', comment: 'text?', question: 'text?', answer: 'text?', citedIds: 'json', kb: 'text?', at: 'time' } satisfies Spec<FeedbackRecord>;
 const UNANSWERED = { channel: 'text', userHash: 'text', question: 'text', kb: 'text?', reason: 'text', nearestIds: 'json', at: 'time' } satisfies Spec<UnansweredRecord>;
 const AUDIT = { channel: 'text', userHash: 'text', kind: 'text', kb: 'text?', citedIds: 'json', model: 'text?', inputTokens: 'num', outputTokens: 'num', energyWh: 'num', latencyMs: 'num', abstained: 'bool', at: 'time' } satisfies Spec<AuditRecord>;
-
-/** SQLite primary result codes meaning "cannot serve now" (busy, locked, out of memory or disk, I/O, corrupt, cannot open). */
-const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14]);
 
 type Row = Record<string, SQLInputValue>;
 
@@ -246,28 +244,11 @@ export class SqliteStateStore implements StateStore {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
-  /** Runs `work`, turning I/O and locking failures into STORE_UNAVAILABLE; other errors (bugs) pass through. */
   private run<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      const code = (error as { errcode?: unknown }).errcode;
-      if (typeof code === 'number' && UNAVAILABLE_CODES.has(code & 0xff)) {
-        throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
-      }
-      throw error;
-    }
+    return guardSqlite(work);
   }
 }
 
