@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PasserelleError, toPasserelleError } from '../../bots/errors.ts';
 import type { SparseEncoder } from '../analysis/sparse-encoder.ts';
 import type { EmbeddingService } from '../embedding-service.ts';
@@ -57,6 +57,12 @@ export interface IngestionSettings {
   embedderCeiling: Classification;
 }
 
+/** A file's absolute path and the name the user knows it by (the path as typed). */
+interface NamedPath {
+  path: string;
+  shown: string;
+}
+
 export class IngestionService {
   constructor(
     private readonly store: VectorStore,
@@ -69,14 +75,14 @@ export class IngestionService {
     const report: IngestReport = { kb: target.kb, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
     await this.store.ensureBase(target.kb, this.embedding?.dimensions);
     for (const path of paths) {
-      for (const file of await this.expand(resolve(path), report)) {
+      for (const file of await this.expand({ path: resolve(path), shown: path }, report)) {
         report.files++;
         try {
           await this.ingestFile(target, file, options.defaultClassification ?? 'interne', report);
         } catch (error) {
           const failure = toPasserelleError(error);
           if (!failure.retryable && failure.code !== 'INTERNAL' && failure.code !== 'STORE_DIMENSION_MISMATCH') {
-            report.skipped.push({ file: this.display(file), code: failure.code, message: failure.userMessage });
+            report.skipped.push({ file: file.shown, code: failure.code, message: failure.userMessage });
           } else {
             throw failure;
           }
@@ -96,8 +102,7 @@ export class IngestionService {
     return documents.length;
   }
 
-  private async ingestFile(target: IngestTarget, file: string, fallback: Classification, report: IngestReport): Promise<void> {
-    const displayName = this.display(file);
+  private async ingestFile(target: IngestTarget, { path: file, shown: displayName }: NamedPath, fallback: Classification, report: IngestReport): Promise<void> {
     const loader = loaderFor(file);
     if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: displayName, formats: SUPPORTED_EXTENSIONS.join(', ') });
     const info = await stat(file);
@@ -184,29 +189,30 @@ export class IngestionService {
     });
   }
 
-  private async expand(path: string, report: IngestReport): Promise<string[]> {
+  /** The files under a path, each named as the user typed its path (a folder's files as `typed/child`). */
+  private async expand(target: NamedPath, report: IngestReport): Promise<NamedPath[]> {
     let info;
     try {
-      info = await stat(path);
+      info = await stat(target.path);
     } catch {
       // A path named but absent counts as a failed file, so that "every file failed" stays true to the batch.
       report.files++;
-      report.skipped.push({ file: this.display(path), code: 'PATH_NOT_FOUND', message: new PasserelleError('PATH_NOT_FOUND', { path: this.display(path) }).userMessage });
+      report.skipped.push({ file: target.shown, code: 'PATH_NOT_FOUND', message: new PasserelleError('PATH_NOT_FOUND', { path: target.shown }).userMessage });
       return [];
     }
-    if (info.isFile()) return [path];
+    if (info.isFile()) return [target];
     if (!info.isDirectory()) {
       // A FIFO, socket or device named explicitly: reading it could block; report it rather than ignore it.
       report.files++;
-      const file = this.display(path);
+      const file = target.shown;
       report.skipped.push({ file, code: 'FILE_UNREADABLE', message: new PasserelleError('FILE_UNREADABLE', { file, reason: 'ce n’est pas un fichier ordinaire' }).userMessage });
       return [];
     }
-    const files: string[] = [];
-    const entries = await readdir(path, { withFileTypes: true });
+    const files: NamedPath[] = [];
+    const entries = await readdir(target.path, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name.startsWith('.')) continue;
-      const child = join(path, entry.name);
+      const child = { path: join(target.path, entry.name), shown: join(target.shown, entry.name) };
       if (entry.isDirectory()) files.push(...(await this.expand(child, report)));
       else if (entry.isFile()) files.push(child);
     }
@@ -218,10 +224,6 @@ export class IngestionService {
     return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
   }
 
-  private display(file: string): string {
-    const fromCwd = relative(process.cwd(), file);
-    return fromCwd && !fromCwd.startsWith('../../') ? fromCwd : basename(file);
-  }
 }
 
 /** The fields the sparse encoder weighs: headings say what a chunk is about. */

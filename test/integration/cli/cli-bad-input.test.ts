@@ -69,7 +69,7 @@ describe('CLI: bad input (in-process, real store)', () => {
     execFileSync('mkfifo', [fifo]);
     const run = await cli(['ingest', '--kb', 'legal', fifo], env);
     assert.equal(run.code, 1);
-    assert.match(run.out, /✗ tube\.pdf ignoré — Le fichier tube\.pdf est illisible : ce n’est pas un fichier ordinaire\./);
+    assert.ok(run.out.includes(`✗ ${fifo} ignoré — Le fichier ${fifo} est illisible : ce n’est pas un fichier ordinaire.`), run.out);
   });
 
   it('an invalid configuration: exit 1, every problem in French', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ARTICLES, FIXTURES, makeTempDir, writeJsonl } from '../helpers/knowledge-fixtures.ts';
 import { cli } from '../helpers/run-cli.ts';
 
-const fixture = (name: string) => join(FIXTURES, name);
+// Relative to the project root (the CLI's working directory in these tests), as a user would type them.
+const fixture = (name: string) => join('test/fixtures/files', name);
 
 describe('CLI: passerelle ingest / remove (in-process, real store)', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -40,7 +41,7 @@ describe('CLI: passerelle ingest / remove (in-process, real store)', () => {
   it('exits 0 when one path is missing but another file went in, 1 when the only path is missing', async () => {
     const mixed = await cli(['ingest', '--kb', 'procedures', join(temp.path, 'absent.md'), fixture('sample.html')], env);
     assert.equal(mixed.code, 0);
-    assert.match(mixed.out, /absent\.md ignoré — Le chemin absent\.md est introuvable\./);
+    assert.ok(mixed.out.includes(`${join(temp.path, 'absent.md')} ignoré — Le chemin ${join(temp.path, 'absent.md')} est introuvable.`), mixed.out);
     const missing = await cli(['ingest', '--kb', 'procedures', join(temp.path, 'absent.md')], env);
     assert.equal(missing.code, 1);
   });

@@ -22,7 +22,8 @@ describe('ingestion service: bad files in a batch (real embedded store)', () => 
 
   it('puts the good files in and lists every bad one with its code and French message', async () => {
     const names = ['sample.md', 'corrupt.pdf', 'sample.html', 'password.pdf', 'image-only.pdf', 'corrupt.docx', 'empty.md', 'whitespace.txt', 'binary.txt', 'interdit-ia.md', 'banner-interdit-ia.txt', 'sample.pdf'];
-    const report = await knowledge.ingestion.ingest(TARGET, names.map((name) => join(FIXTURES, name)));
+    // Named as a user would type them from the project root: the report shows paths as typed.
+    const report = await knowledge.ingestion.ingest(TARGET, names.map((name) => join('test/fixtures/files', name)));
     assert.equal(report.files, names.length);
     assert.equal(report.added, 3);
     assert.deepEqual(
@@ -70,7 +71,7 @@ describe('ingestion service: bad files in a batch (real embedded store)', () => 
 
   it('reports a missing path as PATH_NOT_FOUND and still ingests the rest', async () => {
     const report = await knowledge.ingestion.ingest(TARGET, [join(temp.path, 'absent.md'), join(FIXTURES, 'sample.md')]);
-    assert.deepEqual(report.skipped.map((skipped) => [skipped.file, skipped.code]), [['absent.md', 'PATH_NOT_FOUND']]);
+    assert.deepEqual(report.skipped.map((skipped) => [skipped.file, skipped.code]), [[join(temp.path, 'absent.md'), 'PATH_NOT_FOUND']]);
     assert.equal(report.added, 1);
     assert.equal(report.files, 2, 'every path named counts as a file, so one failure out of two is not "all failed"');
   });
@@ -79,7 +80,7 @@ describe('ingestion service: bad files in a batch (real embedded store)', () => 
     const fifo = join(temp.path, 'tube.txt');
     execFileSync('mkfifo', [fifo]);
     const report = await knowledge.ingestion.ingest(TARGET, [fifo]);
-    assert.deepEqual(report.skipped.map((skipped) => [skipped.file, skipped.code]), [['tube.txt', 'FILE_UNREADABLE']]);
+    assert.deepEqual(report.skipped.map((skipped) => [skipped.file, skipped.code]), [[fifo, 'FILE_UNREADABLE']]);
     assert.equal(report.files, 1);
   });
 
@@ -102,7 +103,7 @@ describe('ingestion service: bad files in a batch (real embedded store)', () => 
     writeFileSync(file, '---\nclassification: diffusion-restreinte\n---\n# Note\n\nConsignes de service.');
     const report = await knowledge.ingestion.ingest({ kb: 'procedures', ceiling: 'interne' }, [file]);
     assert.equal(report.skipped[0]?.code, 'CLASSIFICATION_ABOVE_CEILING');
-    assert.equal(report.skipped[0]?.message, 'Le document note-dr.md est classifié « diffusion-restreinte », au-dessus du plafond « interne » de la base procedures.');
+    assert.equal(report.skipped[0]?.message, `Le document ${file} est classifié « diffusion-restreinte », au-dessus du plafond « interne » de la base procedures.`);
     assert.equal(await knowledge.store.count('procedures'), 0);
   });
 
