@@ -3,7 +3,7 @@ import { foldText } from '../knowledge/analysis/normalise.ts';
 import type { KnowledgeCatalog } from '../knowledge/catalog.ts';
 import { citationOf, type PassageCitation } from '../knowledge/answering/citations.ts';
 import { verifyCitations } from '../knowledge/answering/citation-verifier.ts';
-import { retrievalConfidence } from '../knowledge/answering/confidence.ts';
+import { answerConfidence, CONFIDENCE_MODEL, confidenceFeatures, type ConfidenceFeatures } from '../knowledge/answering/confidence.ts';
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
@@ -52,10 +52,13 @@ export interface AnswerOutcome {
   citedIds: string[];
   usage: TokenUsage;
   model?: string;
+  /** The calibrated confidence and its signals, when passages were retrieved. */
+  confidence?: { value: number; features: ConfidenceFeatures };
 }
 
 export interface AnswerSettings {
-  abstainBelow: number;
+  /** Calibrated confidence under which the bot abstains; default: the calibrated model's threshold. */
+  abstainBelow?: number;
   answerCacheTtlMs: number;
   answerTimeoutMs: number;
   energyWhPer1kTokens: number;
@@ -120,18 +123,19 @@ export class AnswerService {
       : await this.route(searchQuery, candidates);
     const passages = await this.retrieve(searchQuery, route, request);
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
-    const confidence = retrievalConfidence(withoutPersonalData(searchQuery), passages);
+    const confidence = answerConfidence(withoutPersonalData(searchQuery), passages, route.confidence);
+    const measured = { value: confidence, features: confidenceFeatures(withoutPersonalData(searchQuery), passages, route.confidence) };
     const kbName = this.catalog.get(route.kb).name;
     const languageNote = looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question) ? say.ANSWER_IN_FRENCH_NOTE : undefined;
-    if (passages.length === 0 || confidence < this.settings.abstainBelow) {
-      return this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName, languageNote);
+    if (passages.length === 0 || confidence < (this.settings.abstainBelow ?? CONFIDENCE_MODEL.threshold)) {
+      return { ...(await this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName, languageNote)), confidence: measured };
     }
 
     const cacheKey = this.cacheKey(searchQuery === question ? question : `${question}\n${searchQuery}`, route, passages);
     const cached = cacheKey ? await this.state.cacheGet(cacheKey) : undefined;
     if (cached) {
       const reply = JSON.parse(cached) as Reply;
-      return { reply, route, mode: this.model ? 'generative' : 'extractive', abstained: false, cached: true, citedIds: reply.citations.map((c) => c.id), usage };
+      return { reply, route, mode: this.model ? 'generative' : 'extractive', abstained: false, cached: true, citedIds: reply.citations.map((c) => c.id), usage, confidence: measured };
     }
 
     const notes: string[] = [];
@@ -181,7 +185,7 @@ export class AnswerService {
     if (cacheKey && mode === (this.model ? 'generative' : 'extractive') && !notes.some((note) => note.includes('modèle'))) {
       await this.state.cacheSet(cacheKey, JSON.stringify(reply), this.settings.answerCacheTtlMs);
     }
-    return { reply, route, mode, abstained: false, cached: false, citedIds: reply.citations.map((c) => c.id), usage, ...(mode === 'generative' && this.model ? { model: this.model.id } : {}) };
+    return { reply, route, mode, abstained: false, cached: false, citedIds: reply.citations.map((c) => c.id), usage, confidence: measured, ...(mode === 'generative' && this.model ? { model: this.model.id } : {}) };
   }
 
   /** The router's decision; a model's decision is cached like answers, so that a cached answer costs no model call. */

@@ -65,14 +65,14 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, {
     margin: config.bot.routingMargin,
     maxClassification: 'diffusion-restreinte',
-  });
+  }, knowledge.statistics);
   const router: Router = model && model.ceiling !== 'interdit-ia'
     ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000)
     : offline;
   const memory = new ConversationMemory(state, config.bot.memoryTurns, config.bot.memoryTtlMinutes * 60_000);
   const inForceAt = resolveInForceDate(config.retrieval.inForceAt);
   const answers = new AnswerService(knowledge.catalog, knowledge.retriever, router, model, memory, state, {
-    abstainBelow: config.bot.abstainBelow,
+    ...(config.bot.abstainBelow !== undefined ? { abstainBelow: config.bot.abstainBelow } : {}),
     answerCacheTtlMs: config.bot.answerCacheTtlMinutes * 60_000,
     answerTimeoutMs: config.bot.answerTimeoutMs,
     energyWhPer1kTokens: config.bot.energyWhPer1kTokens,

@@ -80,6 +80,10 @@ export const ERROR_CATALOGUE = {
     userMessage: 'Le modèle de langage a mis trop de temps à répondre. Réessayez votre question.',
     retryable: true,
   },
+  RERANKER_UNAVAILABLE: {
+    userMessage: 'Le service de reclassement des passages ne répond pas. La recherche continue sans lui.',
+    retryable: true,
+  },
   MODEL_BAD_RESPONSE: {
     userMessage: 'Le modèle de langage a renvoyé une réponse inexploitable. Réessayez votre question.',
     retryable: true,

@@ -39,8 +39,18 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['CHAT_MODEL_CEILING', ['chatModel', 'ceiling'], 'string'],
   ['CHAT_MODEL_TIMEOUT_MS', ['chatModel', 'timeoutMs'], 'number'],
   ['PASSERELLE_MAX_FILE_BYTES', ['ingestion', 'maxFileBytes'], 'number'],
+  ['PASSERELLE_ENRICHMENT', ['retrieval', 'enrichment'], 'string'],
+  ['PASSERELLE_QUERY_REWRITE', ['retrieval', 'rewrite'], 'string'],
+  ['RERANKER_PROVIDER', ['reranker', 'provider'], 'string'],
+  ['RERANKER_URL', ['reranker', 'url'], 'string'],
+  ['RERANKER_API_KEY', ['reranker', 'apiKey'], 'string'],
+  ['RERANKER_MODEL', ['reranker', 'model'], 'string'],
+  ['RERANKER_CEILING', ['reranker', 'ceiling'], 'string'],
+  ['RERANKER_DEPTH', ['reranker', 'depth'], 'number'],
+  ['RERANKER_TIMEOUT_MS', ['reranker', 'timeoutMs'], 'number'],
   ['PASSERELLE_PSEUDONYM_SECRET', ['bot', 'pseudonymSecret'], 'string'],
   ['PASSERELLE_RATE_LIMIT_PER_MINUTE', ['bot', 'rateLimitPerMinute'], 'number'],
+  ['PASSERELLE_ABSTAIN_BELOW', ['bot', 'abstainBelow'], 'number'],
   ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
   ['PASSERELLE_STATE', ['state', 'kind'], 'string'],
   ['REDIS_URL', ['queue', 'redisUrl'], 'string'],
@@ -143,6 +153,8 @@ function crossFieldProblems(raw: Raw): string[] {
     if (!get([key, 'model'])) problems.push(`${key}.model : modèle requis`);
     if (provider === 'openai-compatible' && !get([key, 'url'])) problems.push(`${key}.url : URL requise pour un point d’accès compatible OpenAI`);
   }
+  const reranker = get(['reranker', 'provider']);
+  if (reranker !== undefined && reranker !== 'none' && !get(['reranker', 'url'])) problems.push('reranker.url : RERANKER_URL est requis quand un service de reclassement est configuré');
   if (get(['state', 'kind']) === 'postgres' && !get(['state', 'databaseUrl'])) problems.push('state.databaseUrl : DATABASE_URL est requis quand l’état est dans PostgreSQL');
   return problems;
 }

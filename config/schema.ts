@@ -79,6 +79,21 @@ export const ConfigSchema = z
       batchSize: z.number().int().positive().max(2048).default(64),
     }).default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2, batchSize: 64 }),
     chatModel: ModelEndpointSchema.default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2 }),
+    /** Cross-encoder re-ranking of the first candidates (TEI, Albert or Cohere-compatible `/rerank`). */
+    reranker: z
+      .object({
+        provider: z.enum(['none', 'tei', 'albert', 'cohere']).default('none'),
+        /** Base URL: TEI's root; for albert and cohere the URL ending in /v1. */
+        url: z.string().url().optional(),
+        apiKey: z.string().optional(),
+        model: z.string().default('reranker'),
+        /** Highest classification of passages this service is cleared to receive; others keep their lexical rank. */
+        ceiling: ClassificationSchema.default('public'),
+        /** How many of the first candidates are re-ranked. */
+        depth: z.number().int().min(2).max(100).default(20),
+        timeoutMs: z.number().int().positive().default(5_000),
+      })
+      .default({ provider: 'none', model: 'reranker', ceiling: 'public', depth: 20, timeoutMs: 5_000 }),
     retrieval: z
       .object({
         /** Longest question accepted, characters. */
@@ -87,8 +102,18 @@ export const ConfigSchema = z
         candidates: z.number().int().positive().max(500).default(60),
         /** Default date for "in force" filtering: "today" or an ISO date; "none" disables it. */
         inForceAt: z.string().default('today'),
+        /**
+         * Agents' wording indexed with the documents: "all" (team, curators' and machine-written entries),
+         * "approved" (machine drafts left out until a curator approves them) or "off".
+         */
+        enrichment: z.enum(['all', 'approved', 'off']).default('all'),
+        /**
+         * Query rewriting before retrieval: "model" asks the configured chat model to restate the agent's words in
+         * the code's terms (one model call per question), "off" does not.
+         */
+        rewrite: z.enum(['off', 'model']).default('off'),
       })
-      .default({ maxQueryLength: 4_000, candidates: 60, inForceAt: 'today' }),
+      .default({ maxQueryLength: 4_000, candidates: 60, inForceAt: 'today', enrichment: 'all', rewrite: 'off' }),
     access: z
       .object({
         /** Who may use the bot: user-id glob patterns ("*", "@*:agent.douane.tchap.gouv.fr", "*@douane.finances.gouv.fr"). */
@@ -112,8 +137,11 @@ export const ConfigSchema = z
         memoryTtlMinutes: z.number().int().positive().default(30),
         /** Answer cache lifetime, minutes (0 disables the cache). */
         answerCacheTtlMinutes: z.number().int().min(0).default(24 * 60),
-        /** Below this retrieval confidence (0–1) the bot abstains. */
-        abstainBelow: z.number().min(0).max(1).default(0.55),
+        /**
+         * Below this confidence (the calibrated probability that the answer cites a relevant article, 0–1) the bot
+         * abstains. Default: the threshold recorded with the calibrated model (knowledge/answering/confidence-model.json).
+         */
+        abstainBelow: z.number().min(0).max(1).optional(),
         /** When the second base's routing score is within this margin of the first, both are searched. */
         routingMargin: z.number().min(0).max(1).default(0.12),
         /** Audit-log retention, days. */
@@ -127,7 +155,7 @@ export const ConfigSchema = z
       })
       .default({
         rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
-        abstainBelow: 0.55, routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
+        routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
         pseudonymSecret: 'passerelle-development-secret', answerTimeoutMs: 60_000,
       }),
     teams: z
@@ -238,6 +266,10 @@ export const ConfigSchema = z
       context.addIssue({ code: 'custom', path: ['state', 'databaseUrl'], message: 'DATABASE_URL est requis quand l’état est dans PostgreSQL' });
     if (config.environment === 'production' && config.bot.pseudonymSecret === 'passerelle-development-secret')
       context.addIssue({ code: 'custom', path: ['bot', 'pseudonymSecret'], message: 'PASSERELLE_PSEUDONYM_SECRET est requis en production' });
+    if (config.reranker.provider !== 'none' && !config.reranker.url)
+      context.addIssue({ code: 'custom', path: ['reranker', 'url'], message: 'RERANKER_URL est requis quand un service de reclassement est configuré' });
+    if (config.retrieval.rewrite === 'model' && config.chatModel.provider === 'none')
+      context.addIssue({ code: 'custom', path: ['retrieval', 'rewrite'], message: 'la reformulation des questions demande un modèle de langage (CHAT_MODEL_PROVIDER)' });
     if (config.vectorStore.kind === 'qdrant' && !config.vectorStore.qdrant.url)
       context.addIssue({ code: 'custom', path: ['vectorStore', 'qdrant', 'url'], message: 'QDRANT_URL est requis quand le stockage est qdrant' });
     for (const key of ['embeddings', 'chatModel'] as const) {

@@ -4,10 +4,19 @@ import { loadDefaultLexicon } from './analysis/lexicon.ts';
 import { SparseEncoder } from './analysis/sparse-encoder.ts';
 import { KnowledgeCatalog } from './catalog.ts';
 import { HttpEmbedder, MISTRAL_BASE_URL } from './embedders/http-embedder.ts';
+import { CorpusStatistics } from './corpus-statistics.ts';
 import { EmbeddingService } from './embedding-service.ts';
+import { EnrichmentLookup } from './enrichment/enrichment-lookup.ts';
+import type { EnrichmentStore } from './enrichment/enrichment-store.ts';
+import { PostgresEnrichmentStore } from './enrichment/postgres-enrichment-store.ts';
+import { SqliteEnrichmentStore } from './enrichment/sqlite-enrichment-store.ts';
+import { ShippedEnrichment } from './enrichment/shipped-enrichment.ts';
 import { IngestionService } from './ingestion/ingestion-service.ts';
 import type { VectorStore } from './ports/vector-store.ts';
-import { Retriever } from './retriever.ts';
+import { createChatModel } from './models/langchain-chat-model.ts';
+import { ModelQueryRewriter } from './query-rewriter.ts';
+import { HttpRerankingModel } from './rerankers/http-reranking-model.ts';
+import { Retriever, type CrossEncoderSettings } from './retriever.ts';
 import { SqliteVectorStore } from './stores/embedded/sqlite-vector-store.ts';
 import { QdrantStore } from './stores/qdrant/qdrant-store.ts';
 
@@ -19,6 +28,10 @@ export interface Knowledge {
   embedding: EmbeddingService | undefined;
   retriever: Retriever;
   ingestion: IngestionService;
+  /** Word statistics of the bases (routing language models, spelling), shared by the retriever and the router. */
+  statistics: CorpusStatistics;
+  /** Agents' wording: the entries written after shipping, and what applies to a document (undefined when off). */
+  enrichment: { store: EnrichmentStore; lookup: EnrichmentLookup } | undefined;
   close(): Promise<void>;
 }
 
@@ -27,18 +40,31 @@ export async function createKnowledge(config: Config, log: (message: string) => 
   const store = createStore(config);
   const encoder = new SparseEncoder(loadDefaultLexicon());
   const embedding = await createEmbedding(config);
+  const statistics = new CorpusStatistics(store);
+  const enrichment = createEnrichment(config);
+  const crossEncoder = createCrossEncoder(config);
   const retriever = new Retriever(store, encoder, catalog, embedding, {
     maxQueryLength: config.retrieval.maxQueryLength,
     candidates: config.retrieval.candidates,
     embedderCeiling: config.embeddings.ceiling,
-  }, log);
+  }, log, statistics, {
+    ...(crossEncoder ? { crossEncoder } : {}),
+    ...(config.retrieval.rewrite === 'model' ? { rewriter: createRewriter(config, log) } : {}),
+  });
   const ingestion = new IngestionService(store, encoder, embedding, {
     rootDir: config.rootDir,
     maxFileBytes: config.ingestion.maxFileBytes,
     maxChunkChars: config.ingestion.maxChunkChars,
     embedderCeiling: config.embeddings.ceiling,
+    ...(enrichment ? { enrichment: enrichment.lookup } : {}),
   });
-  return { catalog, store, encoder, embedding, retriever, ingestion, close: () => store.close() };
+  return {
+    catalog, store, encoder, embedding, retriever, ingestion, statistics, enrichment,
+    async close() {
+      await enrichment?.store.close();
+      await store.close();
+    },
+  };
 }
 
 export function createStore(config: Config): VectorStore {
@@ -47,6 +73,29 @@ export function createStore(config: Config): VectorStore {
     return new QdrantStore({ url: url as string, collectionPrefix, ...(apiKey ? { apiKey } : {}) });
   }
   return new SqliteVectorStore(join(config.dataDir, 'knowledge.sqlite'));
+}
+
+/** Shipped team entries plus the store of curators' and machine entries (SQLite in the data folder, or PostgreSQL). */
+function createEnrichment(config: Config): Knowledge['enrichment'] {
+  if (config.retrieval.enrichment === 'off') return undefined;
+  const store: EnrichmentStore =
+    config.state.kind === 'postgres' && config.state.databaseUrl
+      ? new PostgresEnrichmentStore({ connectionString: config.state.databaseUrl })
+      : new SqliteEnrichmentStore(join(config.dataDir, 'enrichment.sqlite'));
+  return { store, lookup: new EnrichmentLookup(new ShippedEnrichment(), store, config.retrieval.enrichment === 'all') };
+}
+
+/** The cross-encoder from configuration, when one is configured. */
+export function createCrossEncoder(config: Config): CrossEncoderSettings | undefined {
+  const { provider, url, model, apiKey, ceiling, depth, timeoutMs } = config.reranker;
+  if (provider === 'none' || !url) return undefined;
+  return { model: new HttpRerankingModel({ protocol: provider, baseUrl: url, model, ...(apiKey ? { apiKey } : {}) }), ceiling, depth, timeoutMs };
+}
+
+function createRewriter(config: Config, log: (message: string) => void): ModelQueryRewriter {
+  const model = createChatModel(config.chatModel);
+  if (!model) throw new Error('query rewriting needs a chat model (checked by the configuration schema)');
+  return new ModelQueryRewriter(model, Math.min(config.chatModel.timeoutMs, 10_000), log);
 }
 
 async function createEmbedding(config: Config): Promise<EmbeddingService | undefined> {

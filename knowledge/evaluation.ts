@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { PasserelleError } from '../bots/errors.ts';
 
 /**
  * Retrieval evaluation: recall at 1/5/10 and MRR@10 over questions labelled with relevant document ids.
@@ -59,4 +61,77 @@ export function distinctDocuments(documentIds: string[]): string[] {
 
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
+}
+
+/**
+ * Answer-level evaluation (`passerelle eval --answers`): the whole answer path, routing included. A line with
+ * `relevant_ids` is in scope; a line without is out of scope (no article answers it: the bot should abstain).
+ */
+export const AnswerEvalQuestionSchema = z.object({
+  id: z.string().min(1),
+  question: z.string().min(1),
+  relevant_ids: z.array(z.string().min(1)).optional(),
+  kb: z.string().min(1).optional(),
+});
+export type AnswerEvalQuestion = z.infer<typeof AnswerEvalQuestionSchema>;
+
+export interface AnswerEvalOutcome {
+  question: AnswerEvalQuestion;
+  abstained: boolean;
+  /** Document ids the answer cites (citation ids without their `#part`). */
+  cited: string[];
+}
+
+export interface AnswerMetrics {
+  in_scope: number;
+  /** Share of in-scope questions answered (not abstained). */
+  answered: number;
+  /** Share of in-scope questions whose answer cites a relevant article. */
+  right_cited: number;
+  /** Share of answers (not abstentions) citing only wrong articles. */
+  only_wrong_of_answers: number;
+  /** Same, over all in-scope questions. */
+  only_wrong_of_questions: number;
+  out_of_scope: number;
+  /** Share of out-of-scope questions the bot abstained on. */
+  out_of_scope_abstained: number;
+}
+
+export function computeAnswerMetrics(outcomes: AnswerEvalOutcome[]): AnswerMetrics {
+  const inScope = outcomes.filter((outcome) => (outcome.question.relevant_ids?.length ?? 0) > 0);
+  const outOfScope = outcomes.filter((outcome) => (outcome.question.relevant_ids?.length ?? 0) === 0);
+  const answered = inScope.filter((outcome) => !outcome.abstained);
+  const right = (outcome: AnswerEvalOutcome) => outcome.cited.some((id) => outcome.question.relevant_ids?.includes(id));
+  const onlyWrong = answered.filter((outcome) => !right(outcome));
+  const share = (part: number, whole: number) => (whole === 0 ? 0 : round(part / whole));
+  return {
+    in_scope: inScope.length,
+    answered: share(answered.length, inScope.length),
+    right_cited: share(inScope.filter((outcome) => !outcome.abstained && right(outcome)).length, inScope.length),
+    only_wrong_of_answers: share(onlyWrong.length, answered.length),
+    only_wrong_of_questions: share(onlyWrong.length, inScope.length),
+    out_of_scope: outOfScope.length,
+    out_of_scope_abstained: share(outOfScope.filter((outcome) => outcome.abstained).length, outOfScope.length),
+  };
+}
+
+/** The valid lines of a question file; a bad line is skipped with a warning naming the expected shape. */
+export async function readQuestionFile<T>(file: string, schema: { parse(value: unknown): T }, shape: string, warn: (text: string) => void): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PasserelleError('EVAL_FILE_INVALID', { file, reason: 'fichier introuvable ou illisible' }, { cause: error });
+  }
+  const questions: T[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    try {
+      questions.push(schema.parse(JSON.parse(line)));
+    } catch {
+      warn(`Ligne ${index + 1} de ${file} ignorée : attendu ${shape}.\n`);
+    }
+  });
+  if (questions.length === 0) throw new PasserelleError('EVAL_FILE_INVALID', { file, reason: 'aucune question valide' });
+  return questions;
 }

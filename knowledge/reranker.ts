@@ -1,5 +1,6 @@
 import { contentTerm, contentTerms } from './analysis/french-analyser.ts';
 import type { Lexicon } from './analysis/lexicon.ts';
+import { foldText } from './analysis/normalise.ts';
 import { tokenize } from './analysis/tokenizer.ts';
 import type { Chunk } from './types.ts';
 
@@ -33,6 +34,12 @@ export interface RerankerSettings {
   synonymCredit: number;
   /** Credit of a concept found only by its word prefix (a morphological variant). */
   prefixCredit: number;
+  /**
+   * Extra factor for a defining passage ("on entend par", "sont réputées", "est considéré comme"…) when the
+   * question asks what something is ("c'est quoi", "qu'est-ce que", "définition"), with the question's words
+   * within `window` terms of the defining phrase. 0 disables.
+   */
+  definitionWeight: number;
 }
 
 export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.freeze({
@@ -42,7 +49,13 @@ export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.free
   window: 8,
   synonymCredit: 0.8,
   prefixCredit: 0.5,
+  definitionWeight: 0.3,
 });
+
+/** Questions asking what something is. Folded text. */
+const DEFINITION_QUESTION = /\b(c'?est quoi|qu'?est[- ]ce (que|qu'?)|definition|definir|que (veut|signifie) dire|ca veut dire|veut dire quoi|signifie|on appelle)\b/;
+/** Phrases by which a text defines a notion. Folded text. */
+const DEFINING_PHRASE = /\b(on entend par|s'entend(ent)? (de|des|du|comme|par)|(est|sont) (repute|reputes|reputee|reputees|considere|consideres|consideree|considerees) comme|(est|sont) (repute|reputes|reputee|reputees)|designe(nt)?|constitue(nt)? (un|une|des)|au sens (du present|de la presente)|est qualifiee? de)\b/g;
 
 /** One content word of the question and what else may stand for it in a passage. */
 export interface QueryConcept {
@@ -64,6 +77,8 @@ interface PassageTerms {
   all: Set<string>;
   /** Positions in the body of each term and prefix. */
   positions: Map<string, number[]>;
+  /** Positions (in content terms) of the body's defining phrases. */
+  definitions: number[];
 }
 
 const CACHE_SIZE = 5_000;
@@ -112,17 +127,30 @@ export class Reranker {
     const present = concepts.map((_, c) => credits.some((row) => (row[c] ?? 0) > 0));
     const counted = present.filter(Boolean).length;
     if (counted === 0) return candidates;
-    const { coverageWeight, proximityWeight } = this.settings;
+    const { coverageWeight, proximityWeight, definitionWeight } = this.settings;
+    const definitional = definitionWeight > 0 && DEFINITION_QUESTION.test(foldText(question));
     const rescored = head.map((candidate, index) => {
       const row = credits[index] as number[];
+      const passage = passages[index] as PassageTerms;
       const coverage = row.reduce((sum, credit, c) => sum + (present[c] ? credit : 0), 0) / counted;
-      const proximity = proximityWeight > 0 ? this.proximity(concepts, passages[index] as PassageTerms) / counted : 0;
+      const proximity = proximityWeight > 0 ? this.proximity(concepts, passage) / counted : 0;
       const boost = coverageWeight * coverage + proximityWeight * proximity;
-      return { candidate, index, score: candidate.score * (1 + boost) };
+      const defines = definitional && this.defines(concepts, passage) ? definitionWeight : 0;
+      return { candidate, index, score: candidate.score * (1 + boost) * (1 + defines) };
     });
     rescored.sort((x, y) => y.score - x.score || x.index - y.index);
     const reranked = rescored.map(({ candidate, score }) => ({ ...candidate, score }));
     return [...reranked, ...candidates.slice(head.length)];
+  }
+
+  /** True when a defining phrase of the body stands within a window of one of the question's words. */
+  private defines(concepts: QueryConcept[], passage: PassageTerms): boolean {
+    if (passage.definitions.length === 0) return false;
+    return concepts.some((concept) =>
+      [concept.term, ...concept.synonyms].some((term) =>
+        (passage.positions.get(term) ?? []).some((at) => passage.definitions.some((phrase) => Math.abs(phrase - at) <= this.settings.window)),
+      ),
+    );
   }
 
   /** 1 when the passage has the word typed, else the synonym or prefix credit, else 0. */
@@ -181,11 +209,14 @@ export class Reranker {
       note(term, at);
       if (prefix) note(prefix, at);
     });
-    for (const { term, prefix } of contentTerms([chunk.title, ...chunk.headingPath, chunk.section ?? ''].join('\n'))) {
+    // Where the defining phrases fall, in content-term positions: the content terms before each match.
+    const folded = foldText(chunk.text);
+    const definitions = [...folded.matchAll(DEFINING_PHRASE)].map((match) => contentTerms(folded.slice(0, match.index)).length);
+    for (const { term, prefix } of contentTerms([chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.enrichment?.text ?? ''].join('\n'))) {
       all.add(term);
       if (prefix) all.add(prefix);
     }
-    const entry = { all, positions };
+    const entry = { all, positions, definitions };
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, entry);
     return entry;

@@ -3,6 +3,10 @@ import { findArticleMentions } from './analysis/article-references.ts';
 import { redactPersonalData } from './policies/redaction.ts';
 import type { SparseEncoder } from './analysis/sparse-encoder.ts';
 import type { KnowledgeCatalog } from './catalog.ts';
+import type { Correction } from './analysis/speller.ts';
+import type { CorpusStatistics } from './corpus-statistics.ts';
+import type { RerankingModel } from './ports/reranking-model.ts';
+import type { QueryRewriter } from './query-rewriter.ts';
 import type { EmbeddingService } from './embedding-service.ts';
 import type { VectorStore } from './ports/vector-store.ts';
 import { Reranker, type RerankerSettings } from './reranker.ts';
@@ -37,6 +41,22 @@ export interface RetrievalResult {
   passages: RetrievedPassage[];
   /** Whether dense retrieval took part (false when no embedder or it failed). */
   dense: boolean;
+  /** Words of the question read as typos or abbreviations of the bases' words, and what they were read as. */
+  corrections: Correction[];
+  /** The question restated by the chat model in the texts' words, when query rewriting is on and succeeded. */
+  rewritten?: string;
+  /** Whether the cross-encoder re-ranked the candidates (false when none is configured or it failed). */
+  crossEncoded: boolean;
+}
+
+/** The cross-encoder and the policy applied to it. */
+export interface CrossEncoderSettings {
+  model: RerankingModel;
+  /** Highest classification of passages it may receive; the others keep their lexical rank. */
+  ceiling: Classification;
+  /** How many of the first candidates it re-ranks. */
+  depth: number;
+  timeoutMs: number;
 }
 
 export interface RetrieverSettings {
@@ -58,6 +78,8 @@ export class Retriever {
     private readonly embedding: EmbeddingService | undefined,
     private readonly settings: RetrieverSettings,
     private readonly log: (message: string) => void = () => {},
+    private readonly statistics?: CorpusStatistics,
+    private readonly production: { crossEncoder?: CrossEncoderSettings; rewriter?: QueryRewriter } = {},
   ) {
     this.reranker = settings.rerank === false ? undefined : new Reranker(encoder.lexicon, settings.rerank ?? {});
   }
@@ -74,28 +96,84 @@ export class Retriever {
       for (const chunk of chunks) named.push({ chunk, score: Number.POSITIVE_INFINITY, namedInQuestion: true });
     }
 
+    // Unknown words read as the bases' words they most likely stand for, added to the question's terms.
+    const corrections = this.statistics ? (await this.statistics.speller([request.kb])).corrections(question) : [];
+    const rewritten = named.length === 0 ? await this.production.rewriter?.rewrite(question, this.catalog.get(request.kb).name) : undefined;
+    const searched = [question, ...corrections.map((correction) => correction.to), rewritten ?? ''].filter(Boolean).join(' ');
+
     let dense: Float32Array | undefined;
     if (this.embedding && isWithinCeiling(request.maxClassification, this.settings.embedderCeiling)) {
       try {
         // Personal data never leaves for the embedding service.
-        dense = await this.embedding.embedOne(redactPersonalData(question).text);
+        dense = await this.embedding.embedOne(redactPersonalData(rewritten ? `${question}\n${rewritten}` : question).text);
       } catch (error) {
         this.log(`embedder unavailable, lexical search only: ${(error as Error).message}`);
       }
     }
     const hits = await this.store.search({
       kb: request.kb,
-      sparse: this.encoder.encodeQuery(question),
+      sparse: this.encoder.encodeQuery(searched),
       ...(dense ? { dense } : {}),
       filter,
       limit: Math.max(limit, this.settings.candidates),
     });
     const seen = new Set(named.map((passage) => passage.chunk.id));
-    const ranked = (this.reranker ? this.reranker.rerank(question, hits) : hits)
+    const lexical = this.reranker ? this.reranker.rerank(searched, hits) : hits;
+    const { ordered, crossEncoded } = await this.crossEncode(question, lexical, request.maxClassification);
+    const ranked = ordered
       .filter((hit) => !seen.has(hit.chunk.id))
       .map((hit) => ({ chunk: hit.chunk, score: hit.score, namedInQuestion: false }));
-    return { kb: request.kb, passages: [...named, ...ranked].slice(0, Math.max(limit, named.length)), dense: dense !== undefined };
+    return {
+      kb: request.kb,
+      passages: [...named, ...ranked].slice(0, Math.max(limit, named.length)),
+      dense: dense !== undefined,
+      corrections,
+      ...(rewritten ? { rewritten } : {}),
+      crossEncoded,
+    };
   }
+
+  /**
+   * The cross-encoder's reading of the first candidates, fused with the lexical order by reciprocal rank (k = 60)
+   * so that what the lexical ranking knows (agents' wording, named structure) is not thrown away. Candidates above
+   * the model's ceiling are never sent and keep their lexical rank in the fusion. Scores stay the lexical ones
+   * (their scale is what the answerer reads). Any failure keeps the lexical order.
+   */
+  private async crossEncode<T extends { chunk: Chunk; score: number }>(question: string, candidates: T[], clearance: Classification): Promise<{ ordered: T[]; crossEncoded: boolean }> {
+    const settings = this.production.crossEncoder;
+    if (!settings || candidates.length < 2) return { ordered: candidates, crossEncoded: false };
+    const head = candidates.slice(0, settings.depth);
+    const sendable = head.map((candidate, index) => ({ candidate, index })).filter(({ candidate }) => isWithinCeiling(candidate.chunk.classification, settings.ceiling) && isWithinCeiling(candidate.chunk.classification, clearance));
+    if (sendable.length < 2) return { ordered: candidates, crossEncoded: false };
+    const query = redactPersonalData(question).text;
+    const scores: number[] = [];
+    try {
+      const signal = AbortSignal.timeout(settings.timeoutMs);
+      for (let start = 0; start < sendable.length; start += settings.model.maxDocumentsPerCall) {
+        const batch = sendable.slice(start, start + settings.model.maxDocumentsPerCall);
+        scores.push(...(await settings.model.score(query, batch.map(({ candidate }) => passageForCrossEncoder(candidate.chunk)), { signal })));
+      }
+    } catch (error) {
+      this.log(`cross-encoder unavailable, lexical order kept: ${(error as Error).message}`);
+      return { ordered: candidates, crossEncoded: false };
+    }
+    // Rank by the model among those sent; the others keep their lexical rank in the fusion.
+    const modelRank = new Map<number, number>();
+    sendable
+      .map(({ index }, position) => ({ index, score: scores[position] ?? Number.NEGATIVE_INFINITY }))
+      .sort((a, b) => b.score - a.score)
+      .forEach(({ index }, rank) => modelRank.set(index, rank));
+    const fused = head
+      .map((candidate, index) => ({ candidate, index, fused: 1 / (60 + index) + 1 / (60 + (modelRank.get(index) ?? index)) }))
+      .sort((a, b) => b.fused - a.fused || a.index - b.index)
+      .map(({ candidate }) => candidate);
+    return { ordered: [...fused, ...candidates.slice(head.length)], crossEncoded: true };
+  }
+}
+
+/** What the cross-encoder reads of a passage: where it sits and its text, bounded. */
+function passageForCrossEncoder(chunk: Chunk): string {
+  return [chunk.title, chunk.headingPath[chunk.headingPath.length - 1] ?? '', chunk.text].filter(Boolean).join('\n').slice(0, 2_000);
 }
 
 /** Trims and checks a question: QUERY_EMPTY, QUERY_TOO_LONG. */

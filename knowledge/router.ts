@@ -6,6 +6,7 @@ import type { KnowledgeCatalog } from './catalog.ts';
 import type { ChatModel } from './ports/chat-model.ts';
 import type { VectorStore } from './ports/vector-store.ts';
 import type { Classification } from './types.ts';
+import { CorpusStatistics, type BaseStatistics } from './corpus-statistics.ts';
 
 /**
  * Chooses the knowledge base for a question. Routing is data: the router reads the catalogue's descriptions
@@ -36,45 +37,92 @@ export interface OfflineRouterSettings {
   /** Margin under which the second base is searched too. */
   margin: number;
   maxClassification: Classification;
+  /** Weight of the bases' language models (how likely the question's words are in each base). Default 1. */
+  profileWeight?: number;
+  /** Weight of the catalogue descriptions and keywords. Default 0.2. */
+  descriptionWeight?: number;
+  /** Weight of each base's best search scores (normalised against the other bases). Default 0.3. */
+  searchWeight?: number;
+  /** Additive smoothing of the bases' language models, in pseudo-occurrences per word. Default 0.5. */
+  smoothing?: number;
+  /**
+   * Prior of a base ∝ (its size in words)^sizePrior: a base with a hundred times more text is asked about more,
+   * and its word statistics are better estimated. Default 0.3 (0: uniform).
+   */
+  sizePrior?: number;
 }
 
 /**
- * Offline router: each base's best lexical scores (normalised against the other bases, so base size does
- * not decide) blended with how well the question matches the base's catalogue description and keywords;
- * a softmax turns the blend into confidences.
+ * Offline router: how likely the question's words are under each base's language model (built from the base's
+ * documents and their enrichment, see routing-profiles.ts), blended with how well the question matches the
+ * base's catalogue description and keywords, plus a decisive signal when the question names an article the
+ * base holds; a softmax turns the blend into confidences.
  */
 export class OfflineRouter implements Router {
-  private readonly profiles: Map<string, Map<string, number>>;
+  private readonly descriptions: Map<string, Map<string, number>>;
+  private readonly vocabularySizes = new Map<string, { models: BaseStatistics[]; size: number }>();
 
   constructor(
     private readonly store: VectorStore,
     private readonly encoder: SparseEncoder,
     private readonly catalog: KnowledgeCatalog,
     private readonly settings: OfflineRouterSettings,
+    private readonly statistics: CorpusStatistics = new CorpusStatistics(store),
   ) {
-    this.profiles = new Map(
+    this.descriptions = new Map(
       catalog.bases.map((kb) => [kb.id, termProfile([kb.name, kb.description, kb.keywords.join(' ; ')].join('\n'))]),
     );
   }
 
   async route(question: string, candidates: string[]): Promise<RouteDecision> {
     if (candidates.length === 1) return { kb: candidates[0] as string, confidence: 1, scores: [{ kb: candidates[0] as string, confidence: 1 }], method: 'single' };
+    const corrections = (await this.statistics.speller(candidates)).corrections(question);
+    if (corrections.length > 0) question = `${question} ${corrections.map((correction) => correction.to).join(' ')}`;
+    const models = await Promise.all(candidates.map((kb) => this.statistics.of(kb)));
+    const likelihoods = languageModelScores(analyse(question).terms, models, this.vocabularySize(candidates, models), this.settings.smoothing ?? 0.5, this.settings.sizePrior ?? 0.3);
+    const best = likelihoods ? Math.max(...likelihoods) : 0;
+    // Per-word likelihood ratio to the best base: 1 for the best, less for the others.
+    const lexical = candidates.map((_, index) => (likelihoods ? Math.exp((likelihoods[index] ?? best) - best) : 0));
+    const terms = new Set(analyse(question).terms);
+    const description = candidates.map((kb) => profileMatch(terms, this.descriptions.get(kb)));
+    const named = await this.holdsNamedArticle(question, candidates);
+    const maxDescription = Math.max(...description, 1e-9);
+    const profileWeight = this.settings.profileWeight ?? 1;
+    const descriptionWeight = this.settings.descriptionWeight ?? 0.2;
+    const searchWeight = this.settings.searchWeight ?? 0.3;
+    const search = searchWeight > 0 ? await this.searchEvidence(question, candidates) : candidates.map(() => 0);
+    const blended = candidates.map(
+      (_, index) =>
+        profileWeight * (lexical[index] ?? 0) +
+        descriptionWeight * ((description[index] ?? 0) / maxDescription) +
+        searchWeight * (search[index] ?? 0) +
+        (named[index] ? 1 : 0),
+    );
+    return decide(candidates, softmax(blended, 0.15), this.settings.margin, 'offline');
+  }
+
+  /** Distinct terms over the candidates' models, cached until one of the models is rebuilt. */
+  private vocabularySize(candidates: string[], models: BaseStatistics[]): number {
+    const key = candidates.join('\n');
+    const cached = this.vocabularySizes.get(key);
+    if (cached && cached.models.every((model, index) => model === models[index])) return cached.size;
+    const vocabulary = new Set<string>();
+    for (const model of models) for (const term of model.terms.keys()) vocabulary.add(term);
+    this.vocabularySizes.set(key, { models, size: vocabulary.size });
+    return vocabulary.size;
+  }
+
+  /** Per candidate, the mean of its 3 best search scores over the best base's (1 for the best). */
+  private async searchEvidence(question: string, candidates: string[]): Promise<number[]> {
     const sparse = this.encoder.encodeQuery(question);
-    const lexical = await Promise.all(
+    const means = await Promise.all(
       candidates.map(async (kb) => {
         const hits = await this.store.search({ kb, sparse, filter: { maxClassification: this.settings.maxClassification }, limit: 3 });
         return hits.length === 0 ? 0 : hits.reduce((sum, hit) => sum + hit.score, 0) / hits.length;
       }),
     );
-    const terms = new Set(analyse(question).terms);
-    const description = candidates.map((kb) => profileMatch(terms, this.profiles.get(kb)));
-    const named = await this.holdsNamedArticle(question, candidates);
-    const maxLexical = Math.max(...lexical, 1e-9);
-    const maxDescription = Math.max(...description, 1e-9);
-    const blended = candidates.map(
-      (_, index) => 0.6 * ((lexical[index] ?? 0) / maxLexical) + 0.4 * ((description[index] ?? 0) / maxDescription) + (named[index] ? 1 : 0),
-    );
-    return decide(candidates, softmax(blended, 0.15), this.settings.margin, 'offline');
+    const best = Math.max(...means, 1e-9);
+    return means.map((mean) => mean / best);
   }
 
   /** Per candidate, whether it holds an article the question names ("que dit l'article 414 ?"): a decisive signal. */
@@ -133,6 +181,23 @@ export class ModelRouter implements Router {
       return this.fallback.route(question, candidates);
     }
   }
+}
+
+/**
+ * Per base, the mean log-likelihood of the question's known words under the base's unigram model, with additive
+ * (Lidstone) smoothing over the joint vocabulary: a small base gives every word it lacks the same small
+ * probability, so it wins only with the words it holds (smoothing towards the joint distribution would make a
+ * tiny base a safe compromise for every question). Words shared by every base ("agent", "service") weigh
+ * little; a word proper to one base ("grève", "dédouanement") decides. Undefined when no word is known.
+ */
+export function languageModelScores(terms: string[], models: BaseStatistics[], vocabularySize: number, alpha: number, sizePrior = 0): number[] | undefined {
+  const known = terms.filter((term) => models.some((model) => model.terms.has(term)));
+  if (known.length === 0) return undefined;
+  return models.map((model) => {
+    let sum = sizePrior * Math.log(Math.max(model.total, 1));
+    for (const term of known) sum += Math.log(((model.terms.get(term) ?? 0) + alpha) / (model.total + alpha * vocabularySize));
+    return sum / known.length;
+  });
 }
 
 function decide(candidates: string[], confidences: number[], margin: number, method: RouteDecision['method']): RouteDecision {

@@ -31,6 +31,19 @@ export interface ArticleInfo {
 }
 
 /**
+ * How agents ask about a document, written from its text (by the team, a curator or the chat model): indexed
+ * as a field of its own so that agents' words find the article; never shown as the law, never quoted.
+ */
+export interface DocumentEnrichment {
+  /** Subject, typical questions and agents' terms, one per line. */
+  text: string;
+  /** Who wrote it: the team (shipped, reviewed), a curator, or the chat model (machine-written). */
+  origin: 'team' | 'curator' | 'model';
+  /** Drafts are machine-written entries no curator has approved yet. */
+  status: 'approved' | 'draft';
+}
+
+/**
  * One logical document produced by a loader: a code article, a Q/A pair, or a whole file. A file can hold
  * many documents (JSONL); `documentId` is stable across re-ingestion so a changed article replaces the old one.
  */
@@ -53,6 +66,8 @@ export interface SourceDocument {
   pages?: number[];
   /** sha256 of what defines the document; equal hash on re-ingestion means nothing to do. */
   contentHash: string;
+  /** Agents' wording for the document, when an enrichment entry matches its text (set at ingestion). */
+  enrichment?: DocumentEnrichment;
 }
 
 /** A searchable unit. Carries everything needed to cite it. */
@@ -76,6 +91,8 @@ export interface Chunk {
   part: number;
   parts: number;
   contentHash: string;
+  /** Agents' wording for the whole document (every part carries it): indexed and used in ranking, never shown. */
+  enrichment?: DocumentEnrichment;
 }
 
 /** Sparse lexical vector: term ids (32-bit hashes of analysed terms) with their document-side weights. */

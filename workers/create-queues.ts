@@ -3,12 +3,16 @@ import type { Config } from '../config/schema.ts';
 import { BullJobQueue } from './bull-job-queue.ts';
 import { InProcessJobQueue } from './in-process-job-queue.ts';
 import type { JobQueue } from './job-queue.ts';
-import { DELIVERY_QUEUE, WORK_QUEUE, type DeliveryJob, type WorkJobInput } from './jobs.ts';
+import { DELIVERY_QUEUE, ENRICH_QUEUE, WORK_QUEUE, type DeliveryJob, type EnrichJobInput, type WorkJobInput } from './jobs.ts';
 
-/** The two queues: work (bot → workers) and deliveries (workers → the bot process that owns the channels). */
+/**
+ * The queues: work (bot → workers), deliveries (workers → the bot process that owns the channels) and
+ * enrichment (`passerelle enrich` → workers).
+ */
 export interface Queues {
   work: JobQueue<WorkJobInput>;
   deliveries: JobQueue<DeliveryJob>;
+  enrichment: JobQueue<EnrichJobInput>;
   close(): Promise<void>;
 }
 
@@ -28,11 +32,13 @@ export function createQueues(config: Readonly<Config>, logger?: Logger): Queues 
       : new InProcessJobQueue<T>(name, queue.dedupeWindowMinutes * 60_000);
   const work = make<WorkJobInput>(WORK_QUEUE);
   const deliveries = make<DeliveryJob>(DELIVERY_QUEUE);
+  const enrichment = make<EnrichJobInput>(ENRICH_QUEUE);
   return {
     work,
     deliveries,
+    enrichment,
     async close() {
-      await Promise.all([work.close(), deliveries.close()]);
+      await Promise.all([work.close(), deliveries.close(), enrichment.close()]);
     },
   };
 }

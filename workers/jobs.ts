@@ -90,4 +90,16 @@ export type DeliveryJob = z.infer<typeof DeliveryJob>;
 export const FINAL_EDIT = 100;
 
 export const WORK_QUEUE = 'passerelle-work';
+/** Enrichment runs (`passerelle enrich`): no chat to answer, the command follows the job's progress. */
+export const ENRICH_QUEUE = 'passerelle-enrichment';
+
+/** Writing agents' wording for the documents of a base that have none for their current text. */
+export const EnrichJob = z.object({
+  kind: z.literal('enrich'),
+  kb: z.string().min(1),
+  force: z.boolean().default(false),
+  limit: z.number().int().positive().optional(),
+});
+export type EnrichJob = z.infer<typeof EnrichJob>;
+export type EnrichJobInput = z.input<typeof EnrichJob>;
 export const DELIVERY_QUEUE = 'passerelle-deliveries';

@@ -1,21 +1,27 @@
-import { readFile } from 'node:fs/promises';
-import { PasserelleError } from '../../bots/errors.ts';
-import { computeMetrics, distinctDocuments, EvalQuestionSchema, type EvalOutcome, type EvalQuestion } from '../../knowledge/evaluation.ts';
+import { computeMetrics, distinctDocuments, EvalQuestionSchema, readQuestionFile, type EvalOutcome } from '../../knowledge/evaluation.ts';
 import { createChatModel } from '../../knowledge/models/langchain-chat-model.ts';
 import { ModelRouter, OfflineRouter, type Router } from '../../knowledge/router.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
+import { evaluateAnswers } from './eval-answers.ts';
 
-/** `passerelle eval [--json] [--details] <questions.jsonl>`: R@1/5/10 and MRR@10 of retrieval in each question's base. */
+/**
+ * `passerelle eval [--json] [--details] <questions.jsonl>`: R@1/5/10 and MRR@10 of retrieval in each question's
+ * base. `--answers <file…>`: the whole answer path instead (see eval-answers.ts).
+ */
 export const evalCommand: Command = {
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, details: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, details: { type: 'boolean' }, answers: { type: 'boolean' }, calibrate: { type: 'boolean' } });
+    if (values.answers) {
+      if (positionals.length === 0) throw new UsageError('précisez au moins un fichier de questions (.jsonl)');
+      return evaluateAnswers(positionals, { json: values.json ?? false, details: values.details ?? false, calibrate: values.calibrate ?? false }, context);
+    }
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new UsageError('précisez un seul fichier de questions (.jsonl)');
-    const questions = await readQuestions(file, context.err);
+    const questions = await readQuestionFile(file, EvalQuestionSchema, '{id, question, relevant_ids, kb}', context.err);
     const knowledge = await context.knowledge();
     for (const question of questions) knowledge.catalog.get(question.kb);
     const { config } = context;
-    const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte' });
+    const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte' }, knowledge.statistics);
     const model = createChatModel(config.chatModel);
     const router: Router = model ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000) : offline;
     const routeAll = new Set(questions.map((question) => question.kb)).size > 1;
@@ -44,24 +50,4 @@ function detail(outcome: EvalOutcome) {
   const relevant = new Set(outcome.question.relevant_ids);
   const rank = outcome.ranked.findIndex((id) => relevant.has(id));
   return { id: outcome.question.id, rank: rank < 0 ? null : rank + 1, top: outcome.ranked.slice(0, 5), relevant: outcome.question.relevant_ids, ...(outcome.routedKb ? { kb: outcome.question.kb, routedKb: outcome.routedKb } : {}) };
-}
-
-async function readQuestions(file: string, warn: (text: string) => void): Promise<EvalQuestion[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new PasserelleError('EVAL_FILE_INVALID', { file, reason: 'fichier introuvable ou illisible' }, { cause: error });
-  }
-  const questions: EvalQuestion[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
-    try {
-      questions.push(EvalQuestionSchema.parse(JSON.parse(line)));
-    } catch {
-      warn(`Ligne ${index + 1} de ${file} ignorée : attendu {id, question, relevant_ids, kb}.\n`);
-    }
-  });
-  if (questions.length === 0) throw new PasserelleError('EVAL_FILE_INVALID', { file, reason: 'aucune question valide' });
-  return questions;
 }

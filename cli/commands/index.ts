@@ -26,6 +26,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'eval [--json] [--details] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
     load: async () => (await import('./eval-command.ts')).evalCommand,
   },
+  'enrich': {
+    summary: 'enrich --kb <id> [--limit N] [--force] | --list [--status brouillon|approuve] [--json] | --export <f.jsonl> | --import <f.jsonl> | --approve <id…> | --reject <id…>   Formulations des agents (enrichissement) : écrites par le modèle, relues par les curateurs',
+    load: async () => (await import('./enrich-command.ts')).enrichCommand,
+  },
   'ask': {
     summary: 'ask [--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
     load: async () => (await import('./ask-command.ts')).askCommand,

@@ -44,11 +44,13 @@ export const workerCommand: Command = {
     const { config, logger } = context;
     if (!config.queue.redisUrl) throw new PasserelleError('CONFIG_INVALID', { problems: 'REDIS_URL est requis pour un processus worker séparé' });
     const { createQueues } = await import('../../workers/create-queues.ts');
-    const { startWorkConsumer } = await import('../../workers/worker-runtime.ts');
+    const { startEnrichmentConsumer, startWorkConsumer } = await import('../../workers/worker-runtime.ts');
     const { createChatModel } = await import('../../knowledge/models/langchain-chat-model.ts');
     const knowledge = await context.knowledge();
     const queues = createQueues(config, logger);
-    startWorkConsumer(config, knowledge, createChatModel(config.chatModel), queues, logger);
+    const model = createChatModel(config.chatModel);
+    startWorkConsumer(config, knowledge, model, queues, logger);
+    startEnrichmentConsumer(config, knowledge, model, queues, logger);
     context.out(`Worker Passerelle démarré (concurrence ${config.queue.workerConcurrency}).\n`);
     await waitForSignal();
     await queues.close();

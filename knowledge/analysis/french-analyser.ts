@@ -18,9 +18,19 @@ export interface AnalysedText {
    * conflation that joins what Snowball keeps apart (injure/injurier, constater/constatation).
    */
   prefixes: string[];
+  /**
+   * Negated terms: `!` + the first content term after a negation ("sans", "pas", "non", "aucun", "ni", "ne",
+   * "jamais", "hors"), so "sans déclaration", "pas de déclaration" and "non déclaré" meet, and a question saying
+   * "sans" prefers the passage saying so over one stating the positive case.
+   */
+  negations: string[];
 }
 
 export const PREFIX_LENGTH = 5;
+
+const NEGATIONS: ReadonlySet<string> = new Set(['sans', 'pas', 'non', 'aucun', 'aucune', 'ni', 'ne', 'n', 'jamais', 'hors', 'nul', 'nulle']);
+/** Words a negation reaches across before its term ("pas de la", "sans qu'il y ait"). */
+const NEGATION_REACH = 3;
 
 /** What one token contributes: its content term and, for long words, its prefix; undefined for a stop word. */
 export interface ContentTerm {
@@ -48,13 +58,26 @@ export function contentTerms(text: string): ContentTerm[] {
 export function analyse(text: string): AnalysedText {
   const terms: string[] = [];
   const prefixes: string[] = [];
-  for (const { term, prefix } of contentTerms(text)) {
-    terms.push(term);
-    if (prefix) prefixes.push(prefix);
+  const negations: string[] = [];
+  let negated = 0;
+  for (const token of tokenize(text)) {
+    if (!token.reference && NEGATIONS.has(token.text)) {
+      negated = NEGATION_REACH;
+      continue;
+    }
+    const content = contentTerm(token);
+    if (!content) {
+      negated = Math.max(0, negated - 1);
+      continue;
+    }
+    terms.push(content.term);
+    if (content.prefix) prefixes.push(content.prefix);
+    if (negated > 0) negations.push(`!${content.term}`);
+    negated = 0;
   }
   const bigrams: string[] = [];
   for (let i = 1; i < terms.length; i++) bigrams.push(`${terms[i - 1]}+${terms[i]}`);
-  return { terms, bigrams, prefixes };
+  return { terms, bigrams, prefixes, negations };
 }
 
 /** Folded tokens, stop words included: what the lexicon matches phrases against. */

@@ -29,6 +29,16 @@ export interface LexicalParameters {
   synonymWeight: number;
   /** Query weight of a word prefix relative to a typed term. */
   prefixWeight: number;
+  /** Query weight of a negated term ("sans déclaration" → `!declar`) relative to a typed term. */
+  negationWeight: number;
+  /**
+   * Query weight of the enrichment field (agents' wording) relative to the body. The field has its own terms
+   * (`e:` namespace), so its own IDF and length normalisation: agents' words weigh as rare or common as they are
+   * among the entries, not among the statutes.
+   */
+  enrichmentWeight: number;
+  /** Reference length of an enrichment entry, in content terms. */
+  enrichmentAverageLength: number;
 }
 
 export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.freeze({
@@ -40,7 +50,13 @@ export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.fr
   bigramWeight: 0.3,
   synonymWeight: 0.6,
   prefixWeight: 0.3,
+  negationWeight: 0.5,
+  enrichmentWeight: 1,
+  enrichmentAverageLength: 40,
 });
+
+/** Prefix of the enrichment field's terms. */
+const ENRICHMENT = 'e:';
 
 /** 32-bit FNV-1a: term → sparse index (Qdrant sparse indices are uint32). */
 export function termId(term: string): number {
@@ -56,6 +72,8 @@ export interface DocumentFields {
   /** Title, heading path and section, one per line from the broadest to the deepest: what the text is about. */
   headings: string;
   body: string;
+  /** Agents' wording for the document (subject, typical questions, terms), indexed as a field of its own. */
+  enrichment?: string;
 }
 
 export class SparseEncoder {
@@ -70,7 +88,7 @@ export class SparseEncoder {
     const body = analyse(fields.body);
     const frequencies = new Map<string, number>();
     const add = (analysed: AnalysedText, weight: number) => {
-      for (const list of [analysed.terms, analysed.bigrams, analysed.prefixes]) {
+      for (const list of [analysed.terms, analysed.bigrams, analysed.prefixes, analysed.negations]) {
         for (const term of list) frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
       }
     };
@@ -84,17 +102,35 @@ export class SparseEncoder {
       length += heading.terms.length * weight;
     });
     const norm = k1 * (1 - b + (b * length) / averageLength);
-    return toSparse(frequencies, (tf) => (tf * (k1 + 1)) / (tf + norm));
+    const weights = new Map<string, number>();
+    for (const [term, tf] of frequencies) weights.set(term, (tf * (k1 + 1)) / (tf + norm));
+    if (fields.enrichment) {
+      const enrichment = analyse(fields.enrichment);
+      const counts = new Map<string, number>();
+      for (const list of [enrichment.terms, enrichment.bigrams, enrichment.prefixes, enrichment.negations]) {
+        for (const term of list) counts.set(ENRICHMENT + term, (counts.get(ENRICHMENT + term) ?? 0) + 1);
+      }
+      const enrichmentNorm = k1 * (1 - b + (b * enrichment.terms.length) / this.parameters.enrichmentAverageLength);
+      for (const [term, tf] of counts) weights.set(term, (tf * (k1 + 1)) / (tf + enrichmentNorm));
+    }
+    return toSparse(weights, (weight) => weight);
   }
 
   encodeQuery(text: string): SparseVector {
-    const { bigramWeight, synonymWeight, prefixWeight } = this.parameters;
+    const { bigramWeight, synonymWeight, prefixWeight, negationWeight, enrichmentWeight } = this.parameters;
     const weights = new Map<string, number>();
     const put = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     const typed = analyse(text);
     for (const term of typed.terms) put(term, 1);
     for (const bigram of typed.bigrams) put(bigram, bigramWeight);
     for (const prefix of typed.prefixes) put(prefix, prefixWeight);
+    for (const negation of typed.negations) put(negation, negationWeight);
+    if (enrichmentWeight > 0) {
+      for (const term of typed.terms) put(ENRICHMENT + term, enrichmentWeight);
+      for (const bigram of typed.bigrams) put(ENRICHMENT + bigram, enrichmentWeight * bigramWeight);
+      for (const prefix of typed.prefixes) put(ENRICHMENT + prefix, enrichmentWeight * prefixWeight);
+      for (const negation of typed.negations) put(ENRICHMENT + negation, enrichmentWeight * negationWeight);
+    }
     for (const { analysed: expansion, refines } of this.lexicon?.expansionsIn(text) ?? []) {
       for (const bigram of expansion.bigrams) put(bigram, synonymWeight * bigramWeight);
       // A phrase that only refines the words typed adds its word pairs, not its other words on their own.

@@ -1,25 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { analyse, PREFIX_LENGTH } from '../analysis/french-analyser.ts';
 import type { RetrievedPassage } from '../retriever.ts';
 
 /**
- * Retrieval confidence in [0, 1]: the share of the question's content terms that the best passage
- * contains (by stem, or by word prefix for morphological variants), taken over the top passages. An
- * article the question names gives full confidence. Scores from different bases or stores are not
- * comparable; coverage is, which is why abstention is decided on it.
+ * How sure the bot may be that the passages it is about to cite answer the question: a calibrated probability
+ * that the answer cites a relevant article, from three signals a wrong answer lacks —
+ *
+ * - coverage: the share of the question's content terms the best passage holds (title, headings, text and the
+ *   enrichment's agents' wording), by stem or word prefix;
+ * - margin: how far the best document stands above the next one (log of the score ratio);
+ * - route: the router's confidence in the base.
+ *
+ * All three are free of the base's size (a raw score is not: IDF grows with the base, so a model using it would
+ * abstain on every small base).
+ *
+ * The coefficients come from a logistic regression fitted on the tuning half of the team's field evaluation set
+ * (in-scope questions labelled by whether the cited articles include a relevant one, out-of-scope questions as
+ * negatives): `npm run bench -- calibrate`, see docs/retrieval.md. An article the question names gives full
+ * confidence.
  */
-export function retrievalConfidence(question: string, passages: RetrievedPassage[], top = 3): number {
+
+const ModelSchema = z.object({
+  features: z.tuple([z.literal('coverage'), z.literal('margin'), z.literal('route')]),
+  intercept: z.number(),
+  weights: z.array(z.number()).length(3),
+  mean: z.array(z.number()).length(3),
+  scale: z.array(z.number().positive()).length(3),
+  fittedOn: z.string(),
+  threshold: z.number().min(0).max(1),
+});
+export type ConfidenceModel = z.infer<typeof ModelSchema>;
+
+export const CONFIDENCE_MODEL: ConfidenceModel = ModelSchema.parse(JSON.parse(readFileSync(new URL('./confidence-model.json', import.meta.url), 'utf8')));
+
+export interface ConfidenceFeatures {
+  coverage: number;
+  margin: number;
+  route: number;
+}
+
+const vector = (features: ConfidenceFeatures) => [features.coverage, features.margin, features.route];
+
+/** The signals of the passages as retrieved (best first) for the question, in the routed base. */
+export function confidenceFeatures(question: string, passages: RetrievedPassage[], routeConfidence: number): ConfidenceFeatures {
+  const best = passages[0];
+  const next = passages.find((passage) => passage.chunk.documentId !== best?.chunk.documentId);
+  const bestScore = best && Number.isFinite(best.score) ? best.score : 0;
+  const nextScore = next && Number.isFinite(next.score) ? next.score : 0;
+  return {
+    coverage: best ? coverage(question, best) : 0,
+    margin: nextScore > 0 ? Math.log(bestScore / nextScore) : Math.log(9),
+    route: routeConfidence,
+  };
+}
+
+/** Probability (0–1) that an answer built on these passages cites a relevant article. */
+export function answerConfidence(question: string, passages: RetrievedPassage[], routeConfidence: number, model: ConfidenceModel = CONFIDENCE_MODEL): number {
   if (passages.some((passage) => passage.namedInQuestion)) return 1;
-  const analysed = analyse(question);
-  const terms = [...new Set(analysed.terms)].filter((term) => term.length > 2 || /\d/.test(term));
-  if (terms.length === 0 || passages.length === 0) return 0;
-  let best = 0;
-  for (const passage of passages.slice(0, top)) {
-    const text = [passage.chunk.title, ...passage.chunk.headingPath, passage.chunk.section ?? '', passage.chunk.text].join('\n');
-    const content = analyse(text);
-    const stems = new Set(content.terms);
-    const prefixes = new Set(content.prefixes);
-    const covered = terms.filter((term) => stems.has(term) || prefixes.has(`~${term.slice(0, PREFIX_LENGTH)}`)).length;
-    best = Math.max(best, covered / terms.length);
+  if (passages.length === 0) return 0;
+  const values = vector(confidenceFeatures(question, passages, routeConfidence));
+  const logit = values.reduce((sum, value, index) => sum + (model.weights[index] as number) * ((value - (model.mean[index] as number)) / (model.scale[index] as number)), model.intercept);
+  return Math.round((1 / (1 + Math.exp(-logit))) * 1000) / 1000;
+}
+
+/**
+ * Share of the question's content terms found in a passage (title, headings, text, enrichment), by stem or by
+ * word prefix for morphological variants.
+ */
+export function coverage(question: string, passage: RetrievedPassage): number {
+  const terms = [...new Set(analyse(question).terms)].filter((term) => term.length > 2 || /\d/.test(term));
+  if (terms.length === 0) return 0;
+  const { chunk } = passage;
+  const content = analyse([chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.text, chunk.enrichment?.text ?? ''].join('\n'));
+  const stems = new Set(content.terms);
+  const prefixes = new Set(content.prefixes);
+  const covered = terms.filter((term) => stems.has(term) || prefixes.has(`~${term.slice(0, PREFIX_LENGTH)}`)).length;
+  return Math.round((covered / terms.length) * 1000) / 1000;
+}
+
+/** Logistic regression by gradient descent on standardised features (L2 on the weights): the calibration fit. */
+export function fitConfidenceModel(samples: Array<{ features: ConfidenceFeatures; right: boolean }>, fittedOn: string, threshold: number): ConfidenceModel {
+  const rows = samples.map((sample) => vector(sample.features));
+  const columns = [0, 1, 2];
+  const labels = samples.map((sample) => (sample.right ? 1 : 0));
+  const mean = columns.map((column) => rows.reduce((sum, row) => sum + (row[column] as number), 0) / Math.max(rows.length, 1));
+  const scale = columns.map((column) => {
+    const variance = rows.reduce((sum, row) => sum + ((row[column] as number) - (mean[column] as number)) ** 2, 0) / Math.max(rows.length, 1);
+    return Math.sqrt(variance) || 1;
+  });
+  const standard = rows.map((row) => row.map((value, column) => (value - (mean[column] as number)) / (scale[column] as number)));
+  let intercept = 0;
+  const weights = columns.map(() => 0);
+  for (let iteration = 0; iteration < 5_000; iteration++) {
+    let gradientIntercept = 0;
+    const gradient = columns.map(() => 0);
+    standard.forEach((row, index) => {
+      const logit = row.reduce((sum, value, column) => sum + (weights[column] as number) * value, intercept);
+      const error = 1 / (1 + Math.exp(-logit)) - (labels[index] as number);
+      gradientIntercept += error;
+      row.forEach((value, column) => (gradient[column] = (gradient[column] as number) + error * value));
+    });
+    intercept -= (0.5 * gradientIntercept) / standard.length;
+    for (const column of columns) weights[column] = (weights[column] as number) - 0.5 * ((gradient[column] as number) / standard.length + 0.01 * (weights[column] as number));
   }
-  return Math.round(best * 1000) / 1000;
+  const round = (value: number) => Math.round(value * 10_000) / 10_000;
+  return { features: ['coverage', 'margin', 'route'], intercept: round(intercept), weights: weights.map(round), mean: mean.map(round), scale: scale.map(round), fittedOn, threshold };
 }

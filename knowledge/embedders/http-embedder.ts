@@ -1,4 +1,5 @@
 import { PasserelleError } from '../../bots/errors.ts';
+import { httpFailure } from '../http-failure.ts';
 import type { Embedder } from '../ports/embedder.ts';
 
 /**
@@ -54,15 +55,7 @@ export class HttpEmbedder implements Embedder {
     } catch (error) {
       throw new PasserelleError('EMBEDDER_UNAVAILABLE', {}, { cause: error });
     }
-    if (!response.ok) {
-      const detail = (await response.text().catch(() => '')).slice(0, 300);
-      const cause = new Error(`embeddings HTTP ${response.status}: ${detail}`);
-      const retryAfter = Number(response.headers.get('retry-after'));
-      if (response.status === 429 || response.status >= 500) {
-        throw new PasserelleError('EMBEDDER_UNAVAILABLE', {}, { cause, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) });
-      }
-      throw new PasserelleError('MODEL_REJECTED_REQUEST', {}, { cause });
-    }
+    if (!response.ok) throw await httpFailure(response, 'embeddings', 'EMBEDDER_UNAVAILABLE');
     let body: { data?: Array<{ index?: number; embedding?: unknown }> };
     try {
       body = (await response.json()) as typeof body;

@@ -63,6 +63,7 @@ function finalise(
     if (document.url) chunk.url = document.url;
     if (document.article) chunk.article = document.article;
     if (piece.pages) chunk.pages = piece.pages;
+    if (document.enrichment) chunk.enrichment = document.enrichment;
     return chunk;
   });
 }

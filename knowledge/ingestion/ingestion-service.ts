@@ -1,10 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PasserelleError, toPasserelleError } from '../../bots/errors.ts';
-import type { SparseEncoder } from '../analysis/sparse-encoder.ts';
+import type { DocumentFields, SparseEncoder } from '../analysis/sparse-encoder.ts';
 import type { EmbeddingService } from '../embedding-service.ts';
 import type { VectorStore } from '../ports/vector-store.ts';
 import { isWithinCeiling, type Chunk, type Classification, type DocumentRecord, type IndexedChunk, type SourceDocument } from '../types.ts';
+import { textHash, toDocumentEnrichment, type EnrichmentSource } from '../enrichment/enrichment.ts';
+import { sha256 } from './loaders/loader.ts';
 import { chunkDocument } from './chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from './loaders/loader-registry.ts';
 
@@ -55,6 +57,8 @@ export interface IngestionSettings {
   maxChunkChars: number;
   /** Highest classification the embedder may receive; chunks above it are indexed lexically only. */
   embedderCeiling: Classification;
+  /** Where agents' wording for documents is found (shipped team data, curators' and machine entries). */
+  enrichment?: EnrichmentSource;
 }
 
 /** A file's absolute path and the name the user knows it by (the path as typed). */
@@ -137,6 +141,7 @@ export class IngestionService {
       throw new PasserelleError('FILE_UNREADABLE', { file: displayName, reason: 'aucun enregistrement valide' });
     }
 
+    for (const document of accepted) await this.enrich(target.kb, document);
     const existing = new Map((await this.store.listDocuments(target.kb, source)).map((record) => [record.documentId, record]));
     const changed: SourceDocument[] = [];
     for (const document of accepted) {
@@ -154,6 +159,17 @@ export class IngestionService {
     await this.store.deleteDocuments(target.kb, [...gone, ...changed.map((document) => document.documentId)]);
     report.removed += gone.length;
     report.chunks += await this.write(target.kb, changed);
+  }
+
+  /**
+   * Attaches the enrichment entry written for this very text, if any. The document's hash then covers the entry
+   * too, so an entry added, edited or approved re-indexes the document on the next ingestion, and only it.
+   */
+  private async enrich(kb: string, document: SourceDocument): Promise<void> {
+    const entry = await this.settings.enrichment?.lookup(kb, document.documentId, textHash(document.text));
+    if (!entry) return;
+    document.enrichment = toDocumentEnrichment(entry);
+    document.contentHash = sha256(`${document.contentHash}\n${JSON.stringify(document.enrichment)}`);
   }
 
   private async write(kb: string, documents: SourceDocument[]): Promise<number> {
@@ -226,12 +242,13 @@ export class IngestionService {
 
 }
 
-/** The fields the sparse encoder weighs: headings say what a chunk is about. */
-export function documentFields(chunk: Chunk): { headings: string; body: string } {
+/** The fields the sparse encoder weighs: headings say what a chunk is about; the enrichment, how agents ask. */
+export function documentFields(chunk: Chunk): DocumentFields {
   const headings = [...chunk.headingPath, chunk.kind === 'article' ? '' : chunk.title, chunk.section ?? ''].filter(Boolean).join('\n');
-  return { headings, body: chunk.text };
+  return { headings, body: chunk.text, ...(chunk.enrichment ? { enrichment: chunk.enrichment.text } : {}) };
 }
 
-function embeddingText(chunk: Chunk): string {
-  return [chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.text].filter(Boolean).join('\n');
+/** What the embedder reads of a chunk. */
+export function embeddingText(chunk: Chunk): string {
+  return [chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.text, chunk.enrichment?.text ?? ''].filter(Boolean).join('\n');
 }

@@ -4,6 +4,7 @@ import type { SourceDocument } from '../../types.ts';
 import type { Loader, LoadWarning } from './loader.ts';
 import { sha256 } from './loader.ts';
 import { decodeText } from './text-decoding.ts';
+import { htmlToText } from './html-to-text.ts';
 
 /**
  * Line-delimited JSON in the formats of the shared corpus: code articles (`num`, `code`, `text`), Q/A pairs
@@ -40,6 +41,7 @@ export const loadJsonl: Loader = async (bytes, context) => {
   const documents: SourceDocument[] = [];
   const warnings: LoadWarning[] = [];
   const seen = new Set<string>();
+  const headings = new LeakedHeadings();
   const lines = decodeText(bytes, context.displayName).split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
@@ -51,7 +53,7 @@ export const loadJsonl: Loader = async (bytes, context) => {
       warnings.push({ line: lineNumber, reason: `JSON invalide (${(error as Error).message})` });
       return;
     }
-    const document = toDocument(value, line, context.source, context.defaultClassification);
+    const document = toDocument(value, line, context.source, context.defaultClassification, headings);
     if (typeof document === 'string') warnings.push({ line: lineNumber, reason: document });
     else if (seen.has(document.documentId)) warnings.push({ line: lineNumber, reason: `identifiant en double « ${document.documentId} »` });
     else if (document.classification === 'interdit-ia') warnings.push({ line: lineNumber, reason: `« ${document.documentId} » est classifié interdit IA : refusé`, documentId: document.documentId });
@@ -63,20 +65,23 @@ export const loadJsonl: Loader = async (bytes, context) => {
   return { documents, warnings };
 };
 
-function toDocument(value: unknown, line: string, source: string, fallback: SourceDocument['classification']): SourceDocument | string {
+function toDocument(value: unknown, line: string, source: string, fallback: SourceDocument['classification'], headings: LeakedHeadings): SourceDocument | string {
   const contentHash = sha256(line);
   const article = ArticleRecord.safeParse(value);
   if (article.success) {
     const record = article.data;
     const validFrom = record.valid_from ?? undefined;
     const validTo = record.valid_to && record.valid_to !== OPEN_ENDED ? record.valid_to : undefined;
+    const { text, trailing } = splitTrailingHeadings(record.text);
+    const headingPath = headings.pathFor(record.title_path ?? []);
+    headings.note(record.title_path ?? [], trailing);
     return {
       documentId: record.id,
       source,
       kind: 'article',
       title: `${record.code}, art. ${record.num}`,
-      headingPath: record.title_path ?? [],
-      text: record.text,
+      headingPath,
+      text: plainArticleText(text),
       ...url(record),
       classification: resolveClassification(record.classification, '', fallback),
       article: { code: record.code, number: record.num, ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}) },
@@ -120,4 +125,52 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
 function url(record: { source_url?: string | null | undefined; url?: string | null | undefined }): { url?: string } {
   const value = record.source_url ?? record.url;
   return value ? { url: value } : {};
+}
+
+/**
+ * Légifrance Markdown exports leave the heading of the next subdivision ("######## Paragraphe 2 : …") at the
+ * end of the article before it, and the following articles' `title_path` stops above that level. The heading
+ * is taken out of the text and given back to the articles it heads: those that follow with the same
+ * `title_path`, until another heading of the same or a higher level replaces it.
+ */
+class LeakedHeadings {
+  private parent: string | undefined;
+  private extra: Array<{ level: number; text: string }> = [];
+
+  pathFor(titlePath: string[]): string[] {
+    if (this.parent !== titlePath.join('\n')) return titlePath;
+    return [...titlePath, ...this.extra.map((heading) => heading.text)];
+  }
+
+  note(titlePath: string[], trailing: Array<{ level: number; text: string }>): void {
+    const key = titlePath.join('\n');
+    if (this.parent !== key) {
+      this.parent = key;
+      this.extra = [];
+    }
+    for (const heading of trailing) this.extra = [...this.extra.filter((kept) => kept.level < heading.level), heading];
+  }
+}
+
+/** The text without the Markdown heading lines at its end, and those headings (level = number of #). */
+export function splitTrailingHeadings(text: string): { text: string; trailing: Array<{ level: number; text: string }> } {
+  const paragraphs = text.split(/\n{2,}/);
+  const trailing: Array<{ level: number; text: string }> = [];
+  while (paragraphs.length > 1) {
+    const match = /^(#{2,})\s+(.+)$/.exec((paragraphs[paragraphs.length - 1] as string).trim());
+    if (!match) break;
+    trailing.unshift({ level: (match[1] as string).length, text: (match[2] as string).trim() });
+    paragraphs.pop();
+  }
+  return { text: paragraphs.join('\n\n'), trailing };
+}
+
+/** Article text as plain paragraphs: the HTML tables some consolidated texts carry become rows of cells. */
+function plainArticleText(text: string): string {
+  if (!/<(table|div|p|br)\b/i.test(text)) return text;
+  return text
+    .split(/\n{2,}/)
+    .map((paragraph) => (/<[a-z]/i.test(paragraph) ? htmlToText(paragraph).text : paragraph))
+    .filter((paragraph) => paragraph.trim() !== '')
+    .join('\n\n');
 }

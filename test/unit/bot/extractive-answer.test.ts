@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { citationOf } from '../../../knowledge/answering/citations.ts';
-import { retrievalConfidence } from '../../../knowledge/answering/confidence.ts';
+import { answerConfidence, CONFIDENCE_MODEL, coverage } from '../../../knowledge/answering/confidence.ts';
 import { extractiveAnswer } from '../../../knowledge/answering/extractive-answerer.ts';
 import { article, passage } from './passages.ts';
 
@@ -56,10 +56,12 @@ describe('extractive answer and citations', () => {
     assert.equal(citationOf(other.chunk, 1).title, 'Fiche réflexe — Étape 2');
   });
 
-  it('measures confidence as the coverage of the question’s terms, full when an article is named', () => {
-    assert.equal(retrievalConfidence('visite des marchandises', [visite]), 1);
-    assert.ok(retrievalConfidence('recette de la tarte aux pommes et visite', [visite]) < 0.55);
-    assert.equal(retrievalConfidence('recette de la tarte aux pommes', [{ ...visite, namedInQuestion: true }]), 1);
-    assert.equal(retrievalConfidence('visite', []), 0);
+  it('measures the coverage of the question’s terms; confidence grows with it, full when an article is named', () => {
+    assert.equal(coverage('visite des marchandises', visite), 1);
+    assert.ok(coverage('recette de la tarte aux pommes et visite', visite) < 0.3);
+    assert.ok(answerConfidence('visite des marchandises', [visite], 1) > answerConfidence('recette de la tarte aux pommes et visite', [visite], 1));
+    assert.ok(answerConfidence('recette de la tarte aux pommes et visite', [visite], 1) < CONFIDENCE_MODEL.threshold);
+    assert.equal(answerConfidence('recette de la tarte aux pommes', [{ ...visite, namedInQuestion: true }], 1), 1);
+    assert.equal(answerConfidence('visite', [], 1), 0);
   });
 });

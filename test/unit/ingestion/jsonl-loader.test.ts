@@ -81,3 +81,30 @@ describe('ingestion: JSONL loader', () => {
     assert.notEqual(before[1]?.contentHash, after[1]?.contentHash);
   });
 });
+
+describe('ingestion: JSONL loader — Légifrance export quirks', () => {
+  const article = (id: string, text: string, titlePath: string[]) => ({ id, code: 'Code test', num: id.slice(2), title_path: titlePath, text });
+  const section = ['Livre III', 'Section 5 : Redevables'];
+
+  it('moves a subdivision heading left at the end of an article to the articles it heads', async () => {
+    const { documents } = await loadJsonl(
+      lines(
+        article('T-1', 'Premier alinéa.\n\n######## Paragraphe 1 : Détention', section),
+        article('T-2', 'Est redevable le détenteur.\n\n######## Paragraphe 2 : Déplacement à des fins commerciales', section),
+        article('T-3', 'Est redevable le transporteur.', section),
+        article('T-4', 'Autre section.', ['Livre III', 'Section 6 : Exigibilité']),
+      ),
+      context(),
+    );
+    assert.deepEqual(documents.map((document) => document.text), ['Premier alinéa.', 'Est redevable le détenteur.', 'Est redevable le transporteur.', 'Autre section.']);
+    assert.deepEqual(documents.map((document) => document.headingPath.slice(2)), [[], ['Paragraphe 1 : Détention'], ['Paragraphe 2 : Déplacement à des fins commerciales'], []]);
+  });
+
+  it('turns an HTML table inside an article into plain rows of cells', async () => {
+    const table = '<div class="dqtable"><table><tbody><tr><th>CATÉGORIE</th><th>TARIF</th></tr><tr><td>Gazoles</td><td>60,75</td></tr></tbody></table></div>';
+    const { documents } = await loadJsonl(lines(article('T-9', `Les tarifs sont les suivants :\n\n${table}`, section)), context());
+    const text = documents[0]?.text ?? '';
+    assert.ok(!text.includes('<'), text);
+    assert.match(text, /Gazoles\s+60,75/);
+  });
+});

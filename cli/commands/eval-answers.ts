@@ -1,0 +1,57 @@
+import { basename } from 'node:path';
+import { CONFIDENCE_MODEL, fitConfidenceModel, type ConfidenceFeatures } from '../../knowledge/answering/confidence.ts';
+import { createBotApplication } from '../../bots/create-bot.ts';
+import { AnswerEvalQuestionSchema, computeAnswerMetrics, readQuestionFile, type AnswerEvalOutcome, type AnswerEvalQuestion } from '../../knowledge/evaluation.ts';
+import type { CliContext } from '../cli-context.ts';
+
+/**
+ * `passerelle eval --answers <file…>`: every question through the whole answer path (routing, retrieval,
+ * abstention, answer), as an agent would ask it; reports how often the answer cites a relevant article, how
+ * often it cites only wrong ones, and how often out-of-scope questions are declined.
+ */
+export async function evaluateAnswers(files: string[], options: { json: boolean; details: boolean; calibrate: boolean }, context: CliContext): Promise<number> {
+  const questions: AnswerEvalQuestion[] = [];
+  for (const file of files) questions.push(...(await readQuestionFile(file, AnswerEvalQuestionSchema, '{id, question, relevant_ids?}', context.err)));
+  const knowledge = await context.knowledge();
+  // Calibration needs every question answered, whatever its confidence: the abstention threshold is what it sets.
+  const config = options.calibrate ? { ...context.config, bot: { ...context.config.bot, abstainBelow: 0, answerCacheTtlMinutes: 0 } } : context.config;
+  const app = await createBotApplication(config, context.logger, { knowledge });
+  const outcomes: AnswerEvalOutcome[] = [];
+  const samples: Array<{ features: ConfidenceFeatures; right: boolean }> = [];
+  try {
+    for (const question of questions) {
+      const outcome = await app.answers.answer({
+        question: question.question,
+        allowedKbs: knowledge.catalog.ids,
+        clearance: 'diffusion-restreinte',
+        conversationKey: `local:eval:${question.id}`,
+        channel: 'local',
+        userHash: 'eval',
+      });
+      const cited = [...new Set(outcome.citedIds.map((id) => id.replace(/#\d+$/, '')))];
+      outcomes.push({ question, abstained: outcome.abstained, cited });
+      if (outcome.confidence) samples.push({ features: outcome.confidence.features, right: !outcome.abstained && cited.some((id) => question.relevant_ids?.includes(id)) });
+    }
+  } finally {
+    await app.close();
+  }
+  if (options.calibrate) {
+    const model = fitConfidenceModel(samples, `${files.map((file) => basename(file)).join(' + ')} (${samples.length} questions, ${new Date().toISOString().slice(0, 10)})`, CONFIDENCE_MODEL.threshold);
+    context.out(`${JSON.stringify(model, null, 2)}\n`);
+    return 0;
+  }
+  const metrics = computeAnswerMetrics(outcomes);
+  const detail = (outcome: AnswerEvalOutcome) => ({ id: outcome.question.id, abstained: outcome.abstained, cited: outcome.cited, relevant: outcome.question.relevant_ids ?? [] });
+  if (options.json) {
+    context.out(`${JSON.stringify(options.details ? { ...metrics, details: outcomes.map(detail) } : metrics)}\n`);
+    return 0;
+  }
+  const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+  context.out(
+    `dans le périmètre : n=${metrics.in_scope}  répondu=${percent(metrics.answered)}  bon article cité=${percent(metrics.right_cited)}  ` +
+      `seulement de mauvais articles=${percent(metrics.only_wrong_of_answers)} des réponses (${percent(metrics.only_wrong_of_questions)} des questions)\n` +
+      `hors périmètre : n=${metrics.out_of_scope}  abstention=${percent(metrics.out_of_scope_abstained)}\n`,
+  );
+  if (options.details) for (const outcome of outcomes) context.out(`${JSON.stringify(detail(outcome))}\n`);
+  return 0;
+}

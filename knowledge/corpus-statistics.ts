@@ -1,0 +1,115 @@
+import { contentTerm } from './analysis/french-analyser.ts';
+import { Speller } from './analysis/speller.ts';
+import { tokenize } from './analysis/tokenizer.ts';
+import type { VectorStore } from './ports/vector-store.ts';
+import type { Chunk } from './types.ts';
+
+/**
+ * Word statistics of each base, read from its chunks (body, headings and the enrichment's agents' wording):
+ * how often each content term occurs (the base's language model, for routing) and how often each folded
+ * surface word occurs (the vocabulary, for spelling correction). Built on first use and rebuilt when the
+ * base's chunk count has changed, checked at most every `recheckMs`.
+ */
+
+export interface StatisticsSettings {
+  /** How many times an enrichment occurrence counts against a body occurrence (agents' words say how they ask). */
+  enrichmentWeight: number;
+  /** How many times a heading occurrence counts. */
+  headingWeight: number;
+  /** Minimum interval between two checks of a base's chunk count, ms. */
+  recheckMs: number;
+}
+
+export const DEFAULT_STATISTICS_SETTINGS: Readonly<StatisticsSettings> = Object.freeze({ enrichmentWeight: 3, headingWeight: 1, recheckMs: 60_000 });
+
+export interface BaseStatistics {
+  /** Weighted occurrences of each content term (stems and references). */
+  terms: Map<string, number>;
+  /** Sum of `terms`. */
+  total: number;
+  /** Occurrences of each folded surface word (stop words included), unweighted. */
+  words: Map<string, number>;
+  chunks: number;
+}
+
+interface Entry {
+  statistics: BaseStatistics;
+  checkedAt: number;
+}
+
+export class CorpusStatistics {
+  private readonly entries = new Map<string, Promise<Entry>>();
+  private readonly spellers = new Map<string, { sources: BaseStatistics[]; speller: Speller }>();
+  readonly settings: StatisticsSettings;
+
+  constructor(
+    private readonly store: VectorStore,
+    settings: Partial<StatisticsSettings> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.settings = { ...DEFAULT_STATISTICS_SETTINGS, ...settings };
+  }
+
+  async of(kb: string): Promise<BaseStatistics> {
+    return (await this.entry(kb)).statistics;
+  }
+
+  /** Surface-word counts summed over several bases. */
+  async words(kbs: string[]): Promise<Map<string, number>> {
+    const all = await Promise.all(kbs.map((kb) => this.of(kb)));
+    if (all.length === 1) return (all[0] as BaseStatistics).words;
+    const merged = new Map<string, number>();
+    for (const statistics of all) for (const [word, count] of statistics.words) merged.set(word, (merged.get(word) ?? 0) + count);
+    return merged;
+  }
+
+  /** A speller over the words of these bases, rebuilt when one of them is. */
+  async speller(kbs: string[]): Promise<Speller> {
+    const sources = await Promise.all(kbs.map((kb) => this.of(kb)));
+    const key = kbs.join('\n');
+    const cached = this.spellers.get(key);
+    if (cached && cached.sources.every((source, index) => source === sources[index])) return cached.speller;
+    const speller = new Speller(await this.words(kbs), (term) => sources.some((source) => source.terms.has(term)));
+    this.spellers.set(key, { sources, speller });
+    return speller;
+  }
+
+  private entry(kb: string): Promise<Entry> {
+    const cached = this.entries.get(kb);
+    const next = cached
+      ? cached.then(async (entry) => {
+          if (this.now() - entry.checkedAt < this.settings.recheckMs) return entry;
+          const count = await this.store.count(kb);
+          return count === entry.statistics.chunks ? { ...entry, checkedAt: this.now() } : this.build(kb);
+        })
+      : this.build(kb);
+    if (next !== cached) {
+      this.entries.set(kb, next);
+      next.catch(() => this.entries.delete(kb));
+    }
+    return next;
+  }
+
+  private async build(kb: string): Promise<Entry> {
+    const statistics: BaseStatistics = { terms: new Map(), total: 0, words: new Map(), chunks: 0 };
+    const chunks = await this.store.listChunks(kb);
+    for (const chunk of chunks) addChunk(statistics, chunk, this.settings);
+    statistics.chunks = chunks.length;
+    return { statistics, checkedAt: this.now() };
+  }
+}
+
+function addChunk(statistics: BaseStatistics, chunk: Chunk, settings: StatisticsSettings): void {
+  const add = (text: string, weight: number) => {
+    for (const token of tokenize(text)) {
+      if (!token.reference) statistics.words.set(token.text, (statistics.words.get(token.text) ?? 0) + 1);
+      const content = contentTerm(token);
+      if (!content) continue;
+      statistics.terms.set(content.term, (statistics.terms.get(content.term) ?? 0) + weight);
+      statistics.total += weight;
+    }
+  };
+  add(chunk.text, 1);
+  add([...chunk.headingPath, chunk.section ?? ''].join('\n'), settings.headingWeight);
+  if (chunk.enrichment) add(chunk.enrichment.text, settings.enrichmentWeight);
+}
