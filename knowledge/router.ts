@@ -47,7 +47,7 @@ export interface OfflineRouterSettings {
   smoothing?: number;
   /**
    * Prior of a base ∝ (its size in words)^sizePrior: a base with a hundred times more text is asked about more,
-   * and its word statistics are better estimated. Default 0.3 (0: uniform).
+   * and its word statistics are better estimated: the natural prior of a likelihood model. Default 1 (0: uniform).
    */
   sizePrior?: number;
 }
@@ -79,7 +79,7 @@ export class OfflineRouter implements Router {
     const corrections = (await this.statistics.speller(candidates)).corrections(question);
     if (corrections.length > 0) question = `${question} ${corrections.map((correction) => correction.to).join(' ')}`;
     const models = await Promise.all(candidates.map((kb) => this.statistics.of(kb)));
-    const likelihoods = languageModelScores(analyse(question).terms, models, this.vocabularySize(candidates, models), this.settings.smoothing ?? 0.5, this.settings.sizePrior ?? 0.3);
+    const likelihoods = languageModelScores(analyse(question).terms, models, this.vocabularySize(candidates, models), this.settings.smoothing ?? 0.5, this.settings.sizePrior ?? 1);
     const best = likelihoods ? Math.max(...likelihoods) : 0;
     // Per-word likelihood ratio to the best base: 1 for the best, less for the others.
     const lexical = candidates.map((_, index) => (likelihoods ? Math.exp((likelihoods[index] ?? best) - best) : 0));

@@ -39,6 +39,8 @@ export interface LexicalParameters {
   enrichmentWeight: number;
   /** Reference length of an enrichment entry, in content terms. */
   enrichmentAverageLength: number;
+  /** What of the enrichment is indexed besides its terms: word pairs, word prefixes (memory vs recall). */
+  enrichmentExtras: { bigrams: boolean; prefixes: boolean };
 }
 
 export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.freeze({
@@ -53,6 +55,7 @@ export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.fr
   negationWeight: 0.5,
   enrichmentWeight: 1,
   enrichmentAverageLength: 40,
+  enrichmentExtras: Object.freeze({ bigrams: true, prefixes: true }),
 });
 
 /** Prefix of the enrichment field's terms. */
@@ -107,7 +110,8 @@ export class SparseEncoder {
     if (fields.enrichment) {
       const enrichment = analyse(fields.enrichment);
       const counts = new Map<string, number>();
-      for (const list of [enrichment.terms, enrichment.bigrams, enrichment.prefixes, enrichment.negations]) {
+      const { bigrams, prefixes } = this.parameters.enrichmentExtras;
+      for (const list of [enrichment.terms, bigrams ? enrichment.bigrams : [], prefixes ? enrichment.prefixes : [], enrichment.negations]) {
         for (const term of list) counts.set(ENRICHMENT + term, (counts.get(ENRICHMENT + term) ?? 0) + 1);
       }
       const enrichmentNorm = k1 * (1 - b + (b * enrichment.terms.length) / this.parameters.enrichmentAverageLength);
@@ -127,8 +131,9 @@ export class SparseEncoder {
     for (const negation of typed.negations) put(negation, negationWeight);
     if (enrichmentWeight > 0) {
       for (const term of typed.terms) put(ENRICHMENT + term, enrichmentWeight);
-      for (const bigram of typed.bigrams) put(ENRICHMENT + bigram, enrichmentWeight * bigramWeight);
-      for (const prefix of typed.prefixes) put(ENRICHMENT + prefix, enrichmentWeight * prefixWeight);
+      const { bigrams, prefixes } = this.parameters.enrichmentExtras;
+      if (bigrams) for (const bigram of typed.bigrams) put(ENRICHMENT + bigram, enrichmentWeight * bigramWeight);
+      if (prefixes) for (const prefix of typed.prefixes) put(ENRICHMENT + prefix, enrichmentWeight * prefixWeight);
       for (const negation of typed.negations) put(ENRICHMENT + negation, enrichmentWeight * negationWeight);
     }
     for (const { analysed: expansion, refines } of this.lexicon?.expansionsIn(text) ?? []) {

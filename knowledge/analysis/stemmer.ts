@@ -26,7 +26,16 @@ export function stem(word: string): string {
   return result;
 }
 
-/** -ière(s): Snowball keeps "douanier" for folded "douaniere(s)", where accented it gives "douani" like "douanier". */
+/**
+ * Corrections of Snowball on folded words, each for a family it splits or merges wrongly:
+ * - -ière(s): Snowball keeps "douanier" for folded "douaniere(s)", where accented it gives "douani" like "douanier";
+ * - verbs in -ionner and their forms ("démissionner", "sanctionné", "stationnent") stem apart from their noun
+ *   ("démission" → "demiss"): they take the noun's stem;
+ * - "usager(s)" (a person) and "usage(s)" (a use) share Snowball's "usag": the person keeps "usager".
+ */
 function foldedEndings(word: string, stemmed: string): string {
+  if (/^usager(e?s?)$/.test(word)) return 'usager';
+  const verb = /^(.{3,}ion)n(er|e|es|ent|ez|ons|ee|ees|ant|ait|aient|a|ai|erait|era)$/.exec(word);
+  if (verb) return stem(verb[1] as string);
   return /ieres?$/.test(word) && stemmed.endsWith('ier') ? stemmed.slice(0, -2) : stemmed;
 }

@@ -3,6 +3,10 @@ import type { SparseVector } from '../../types.ts';
 /**
  * In-memory inverted index of one base, rebuilt from the SQLite rows after each write. Scores are
  * Σ query weight × IDF × document weight with IDF = ln(1 + (N − n + 0.5)/(n + 0.5)), as Qdrant's idf modifier.
+ *
+ * Compressed sparse layout: the term ids sorted in one array, each term's postings a slice of two shared arrays
+ * (positions, weights), found by binary search. A term costs 8 bytes and a posting 8 bytes, where one small
+ * object per term (most terms — word pairs, agents' wording — occur in one or two chunks) cost hundreds.
  */
 
 export interface IndexedRow {
@@ -11,11 +15,6 @@ export interface IndexedRow {
   validFromDay: number;
   validToDay: number;
   sparse: SparseVector;
-}
-
-interface Postings {
-  positions: Int32Array;
-  weights: Float32Array;
 }
 
 export interface RowFilter {
@@ -28,7 +27,12 @@ export class LexicalIndex {
   private readonly ranks: Uint8Array;
   private readonly fromDays: Int32Array;
   private readonly toDays: Int32Array;
-  private readonly postings = new Map<number, Postings>();
+  /** Distinct term ids, ascending. */
+  private readonly terms: Uint32Array;
+  /** Postings of `terms[i]` are `[starts[i], starts[i + 1])` in `positions` / `weights`. */
+  private readonly starts: Uint32Array;
+  private readonly positionsOf: Int32Array;
+  private readonly weights: Float32Array;
   private readonly positions = new Map<number, number>();
 
   constructor(entries: IndexedRow[]) {
@@ -38,6 +42,7 @@ export class LexicalIndex {
     this.fromDays = new Int32Array(size);
     this.toDays = new Int32Array(size);
     const counts = new Map<number, number>();
+    let total = 0;
     entries.forEach((entry, position) => {
       this.rows[position] = entry.row;
       this.positions.set(entry.row, position);
@@ -45,21 +50,42 @@ export class LexicalIndex {
       this.fromDays[position] = entry.validFromDay;
       this.toDays[position] = entry.validToDay;
       for (const index of entry.sparse.indices) counts.set(index, (counts.get(index) ?? 0) + 1);
+      total += entry.sparse.indices.length;
     });
+    this.terms = Uint32Array.from(counts.keys()).sort();
+    this.starts = new Uint32Array(this.terms.length + 1);
     const fill = new Map<number, number>();
-    for (const [index, count] of counts) {
-      this.postings.set(index, { positions: new Int32Array(count), weights: new Float32Array(count) });
-      fill.set(index, 0);
-    }
+    let at = 0;
+    this.terms.forEach((term, i) => {
+      this.starts[i] = at;
+      fill.set(term, at);
+      at += counts.get(term) as number;
+    });
+    this.starts[this.terms.length] = at;
+    this.positionsOf = new Int32Array(total);
+    this.weights = new Float32Array(total);
     entries.forEach((entry, position) => {
       entry.sparse.indices.forEach((index, i) => {
-        const posting = this.postings.get(index) as Postings;
-        const at = fill.get(index) as number;
-        posting.positions[at] = position;
-        posting.weights[at] = entry.sparse.values[i] ?? 0;
-        fill.set(index, at + 1);
+        const next = fill.get(index) as number;
+        this.positionsOf[next] = position;
+        this.weights[next] = entry.sparse.values[i] ?? 0;
+        fill.set(index, next + 1);
       });
     });
+  }
+
+  /** Slice of the postings of a term, or undefined when no row holds it. */
+  private postings(term: number): [number, number] | undefined {
+    let low = 0;
+    let high = this.terms.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = this.terms[middle] as number;
+      if (value === term) return [this.starts[middle] as number, this.starts[middle + 1] as number];
+      if (value < term) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
   }
 
   get size(): number {
@@ -79,15 +105,16 @@ export class LexicalIndex {
     const scores = new Float64Array(total);
     const touched: number[] = [];
     query.indices.forEach((index, i) => {
-      const posting = this.postings.get(index);
-      if (!posting) return;
-      const df = posting.positions.length;
+      const slice = this.postings(index);
+      if (!slice) return;
+      const [from, to] = slice;
+      const df = to - from;
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
       const weight = (query.values[i] ?? 0) * idf;
-      for (let j = 0; j < df; j++) {
-        const position = posting.positions[j] as number;
+      for (let j = from; j < to; j++) {
+        const position = this.positionsOf[j] as number;
         if (scores[position] === 0) touched.push(position);
-        scores[position] = (scores[position] ?? 0) + weight * (posting.weights[j] ?? 0);
+        scores[position] = (scores[position] ?? 0) + weight * (this.weights[j] ?? 0);
       }
     });
     const candidates = touched.filter((position) => (scores[position] ?? 0) > 0 && this.accepts(position, filter));

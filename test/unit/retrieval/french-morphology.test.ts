@@ -41,3 +41,14 @@ describe('retrieval: lexicon matching without the plural mark', () => {
     assert.equal(singular('60bis'), '60bis');
   });
 });
+
+describe('retrieval: stemming families Snowball splits or merges on folded words', () => {
+  it('gives verbs in -ionner their noun’s stem, and keeps "usager" apart from "usage"', () => {
+    assert.equal(stem('demissionner'), stem('demission'));
+    assert.equal(stem('demissionne'), stem('demission'));
+    assert.equal(stem('sanctionnee'), stem('sanction'));
+    assert.equal(stem('usagers'), stem('usager'));
+    assert.notEqual(stem('usager'), stem('usage'));
+    assert.notEqual(stem('conditionnel'), stem('condition'), 'an adjective in -ionnel is not the verb');
+  });
+});
