@@ -78,14 +78,18 @@ export type AnswerEvalQuestion = z.infer<typeof AnswerEvalQuestionSchema>;
 export interface AnswerEvalOutcome {
   question: AnswerEvalQuestion;
   abstained: boolean;
+  /** Refused as a request to draft a procedural act (neither an answer nor an abstention). */
+  refused?: boolean;
   /** Document ids the answer cites (citation ids without their `#part`). */
   cited: string[];
 }
 
 export interface AnswerMetrics {
   in_scope: number;
-  /** Share of in-scope questions answered (not abstained). */
+  /** Share of in-scope questions answered (not abstained, not refused). */
   answered: number;
+  /** Share of in-scope questions refused as requests to draft a procedural act. */
+  refused: number;
   /** Share of in-scope questions whose answer cites a relevant article. */
   right_cited: number;
   /** Share of answers (not abstentions) citing only wrong articles. */
@@ -100,14 +104,15 @@ export interface AnswerMetrics {
 export function computeAnswerMetrics(outcomes: AnswerEvalOutcome[]): AnswerMetrics {
   const inScope = outcomes.filter((outcome) => (outcome.question.relevant_ids?.length ?? 0) > 0);
   const outOfScope = outcomes.filter((outcome) => (outcome.question.relevant_ids?.length ?? 0) === 0);
-  const answered = inScope.filter((outcome) => !outcome.abstained);
+  const answered = inScope.filter((outcome) => !outcome.abstained && !outcome.refused);
   const right = (outcome: AnswerEvalOutcome) => outcome.cited.some((id) => outcome.question.relevant_ids?.includes(id));
   const onlyWrong = answered.filter((outcome) => !right(outcome));
   const share = (part: number, whole: number) => (whole === 0 ? 0 : round(part / whole));
   return {
     in_scope: inScope.length,
     answered: share(answered.length, inScope.length),
-    right_cited: share(inScope.filter((outcome) => !outcome.abstained && right(outcome)).length, inScope.length),
+    refused: share(inScope.filter((outcome) => outcome.refused).length, inScope.length),
+    right_cited: share(answered.filter(right).length, inScope.length),
     only_wrong_of_answers: share(onlyWrong.length, answered.length),
     only_wrong_of_questions: share(onlyWrong.length, inScope.length),
     out_of_scope: outOfScope.length,

@@ -29,7 +29,7 @@ export async function evaluateAnswers(files: string[], options: { json: boolean;
         userHash: 'eval',
       });
       const cited = [...new Set(outcome.citedIds.map((id) => id.replace(/#\d+$/, '')))];
-      outcomes.push({ question, abstained: outcome.abstained, cited });
+      outcomes.push({ question, abstained: outcome.abstained, refused: outcome.mode === 'refusal', cited });
       if (outcome.confidence) samples.push({ features: outcome.confidence.features, right: !outcome.abstained && cited.some((id) => question.relevant_ids?.includes(id)) });
     }
   } finally {
@@ -41,14 +41,14 @@ export async function evaluateAnswers(files: string[], options: { json: boolean;
     return 0;
   }
   const metrics = computeAnswerMetrics(outcomes);
-  const detail = (outcome: AnswerEvalOutcome) => ({ id: outcome.question.id, abstained: outcome.abstained, cited: outcome.cited, relevant: outcome.question.relevant_ids ?? [] });
+  const detail = (outcome: AnswerEvalOutcome) => ({ id: outcome.question.id, abstained: outcome.abstained, refused: outcome.refused ?? false, cited: outcome.cited, relevant: outcome.question.relevant_ids ?? [] });
   if (options.json) {
     context.out(`${JSON.stringify(options.details ? { ...metrics, details: outcomes.map(detail) } : metrics)}\n`);
     return 0;
   }
   const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
   context.out(
-    `dans le périmètre : n=${metrics.in_scope}  répondu=${percent(metrics.answered)}  bon article cité=${percent(metrics.right_cited)}  ` +
+    `dans le périmètre : n=${metrics.in_scope}  répondu=${percent(metrics.answered)}  refusé=${percent(metrics.refused)}  bon article cité=${percent(metrics.right_cited)}  ` +
       `seulement de mauvais articles=${percent(metrics.only_wrong_of_answers)} des réponses (${percent(metrics.only_wrong_of_questions)} des questions)\n` +
       `hors périmètre : n=${metrics.out_of_scope}  abstention=${percent(metrics.out_of_scope_abstained)}\n`,
   );
