@@ -16,7 +16,7 @@ export interface Token {
   start: number;
   end: number;
   shape: Shape;
-  /** First word of the text or of a sentence, line or clause opened by `.`, `!`, `?`, `:`, `;`, a quote or a bullet. */
+  /** First word of the text or of a sentence, line or clause opened by `.`, `!`, `?`, `:`, `;`, a bracket, a quote or a bullet. */
   opensSentence: boolean;
   /** What lies between the previous word and this one, trimmed (`,` `:` `\n`…); '' when only spaces. */
   gapBefore: string;
@@ -24,7 +24,7 @@ export interface Token {
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 const ELISION = /^((?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’])(.+)$/iu;
-const SENTENCE_BREAK = /[.!?:;\n«»"“”(\[•—–]/;
+const SENTENCE_BREAK = /[.!?:;\n«»"“”()\[\]•—–]/;
 
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];

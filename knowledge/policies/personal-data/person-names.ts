@@ -57,8 +57,11 @@ export function findPersonNames(text: string): PersonalDataSpan[] {
     const name = trimAcronyms(run, lists);
     if (name.length > 0 && isName(name, cue, tokens, text, lists)) {
       spans.push({ kind: 'personne', start: name[0]!.start, end: name[name.length - 1]!.end });
+      index += run.length;
+    } else {
+      // « Demande de Jérôme Caillaud », « Coucou Élise »: the name may start further in the run.
+      index += 1;
     }
-    index += run.length;
   }
   return spans;
 }
@@ -84,20 +87,31 @@ function isNameShaped(token: Token, lists: NameLists): boolean {
   return !lists.notNames.has(bare) && !TITLES.has(bare) && !/^(?:saint|sainte|st|ste)-/.test(bare);
 }
 
-/** An acronym (`BSI`, `DR`, `PAF`) at either end of a run is not part of the name. */
+/**
+ * An acronym (`BSI`, `DR`, `PAF`) or a lower-case particle at either end of a run is not part of the name; a
+ * capitalised particle is (`Mme Da Costa`).
+ */
 function trimAcronyms(run: Token[], lists: NameLists): Token[] {
-  const acronym = (token: Token) => token.shape === 'upper' && !isFirstName(token, lists) && !lists.surnames.has(token.folded);
+  const loose = (token: Token) =>
+    (token.shape === 'upper' && !isFirstName(token, lists) && !isSurname(token, lists)) || (token.shape === 'lower' && PARTICLES.has(token.folded));
   let from = 0;
   let to = run.length;
-  while (from < to && (acronym(run[from]!) || PARTICLES.has(run[from]!.folded)) && to - from > 1) from++;
-  while (to > from && (acronym(run[to - 1]!) || PARTICLES.has(run[to - 1]!.folded)) && to - from > 1) to--;
+  while (to - from > 1 && loose(run[from]!)) from++;
+  while (to - from > 1 && loose(run[to - 1]!)) to--;
   return run.slice(from, to);
+}
+
+/** A listed surname, or a compound one of whose parts is a listed name (`MARTIN-DUBOIS`). */
+function isSurname(token: Token, lists: NameLists): boolean {
+  if (lists.surnames.has(token.folded)) return true;
+  const parts = token.folded.split('-');
+  return parts.length > 1 && parts.some((part) => lists.surnames.has(part) || lists.firstNames.has(part));
 }
 
 function isName(run: Token[], cue: Cue, tokens: Token[], text: string, lists: NameLists): boolean {
   const words = run.filter((token) => !PARTICLES.has(token.folded) || token === run[0]);
   const first = words[0]!;
-  const known = words.some((token) => isFirstName(token, lists) || lists.surnames.has(token.folded));
+  const known = words.some((token) => isFirstName(token, lists) || isSurname(token, lists));
   if (first.shape === 'upper' && words.length === 1 && !known && cue !== 'title') return false;
   if (cue === 'title' || cue === 'strong') return true;
   if (cue === 'role') return first.shape !== 'upper' || known;
@@ -111,13 +125,13 @@ function isName(run: Token[], cue: Cue, tokens: Token[], text: string, lists: Na
 function byGazetteer(words: Token[], tokens: Token[], lists: NameLists): boolean {
   const first = words[0]!;
   const previous = tokens[tokens.indexOf(first) - 1];
-  const afterDeterminer = previous !== undefined && first.gapBefore === '' && DETERMINERS.has(previous.folded);
+  const afterDeterminer = previous !== undefined && (first.gapBefore === '' || first.gapBefore === '-') && DETERMINERS.has(previous.folded);
   if (afterDeterminer) return false;
   const plainFirstName = (token: Token) => isFirstName(token, lists) && !lists.wordNames.has(token.folded);
-  const surnameLike = (token: Token) => token.shape === 'upper' || lists.surnames.has(token.folded);
+  const surnameLike = (token: Token) => token.shape === 'upper' || isSurname(token, lists);
   if (words.length === 1) {
     if (plainFirstName(first)) return true;
-    if (first.shape === 'upper' && lists.surnames.has(first.folded)) return true;
+    if (first.shape === 'upper' && isSurname(first, lists)) return true;
     const wordName = isFirstName(first, lists) && !first.opensSentence && !(previous && PLACE_PREPOSITIONS.has(previous.folded));
     return wordName && first.shape === 'capitalised';
   }

@@ -73,6 +73,10 @@ describe('personal data recogniser', () => {
       ['Le voyageur Jean DUPONT déclare 8 000 euros.', 'Jean DUPONT'],
       ['DURAND Michel, chauffeur, a été entendu.', 'DURAND Michel'],
       ['J. Dupont était de permanence.', 'J. Dupont'],
+      ['Demande de Jérôme Caillaud pour un congé.', 'Jérôme Caillaud'],
+      ['Coucou Élise, tu as la référence ?', 'Élise'],
+      ['Mme Da Costa a déposé son dossier.', 'Da Costa'],
+      ['Cordialement\n\nIsabelle MARTIN-DUBOIS\nPôle action économique', 'Isabelle MARTIN-DUBOIS'],
     ] as const) {
       it(`finds « ${name} » in « ${text.replace(/\n/g, ' ⏎ ')} »`, () => assert.deepEqual(found(text), [['personne', name]]));
     }
@@ -88,6 +92,15 @@ describe('personal data recogniser', () => {
       });
     }
     it('does not take a surname that is a word without a cue (« Petit » alone)', () => assert.deepEqual(found('Le Petit Larousse est-il une source ?'), []));
+    it('does not take places and list items for people', () => {
+      assert.deepEqual(found('Une étiquette Made in France cousue dedans.'), []);
+      assert.deepEqual(found('b) Gypse ; c) Pierre calcaire destinée à la construction'), []);
+      assert.deepEqual(found('Guadeloupe, Saint- Barthélemy et Saint-Martin'), []);
+    });
+    it('does not take a court of appeal case number for a passport', () => {
+      assert.deepEqual(found('Par son arrêt du 3 avril 2007 (n° 04MA01459), la cour a jugé…'), []);
+      assert.deepEqual(found('Le passager présente le 04MA01459.'), [['passeport', '04MA01459']]);
+    });
   });
 
   describe('never redacts the legal vocabulary', () => {
