@@ -39,6 +39,14 @@ export interface Miss {
   problem: 'missed' | 'wrong';
 }
 
+/** Lines of a labelled JSONL file, validated. */
+export function parseLabelledTexts(jsonl: string): LabelledText[] {
+  return jsonl
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => LabelledTextSchema.parse(JSON.parse(line)));
+}
+
 /** The labelled spans as offsets; throws when a label's text is not in the string (a broken corpus line). */
 export function labelledSpans(item: LabelledText): PersonalDataSpan[] {
   return item.spans.map((span) => {

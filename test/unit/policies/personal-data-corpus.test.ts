@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { findPersonalData } from '../../../knowledge/policies/personal-data/find-personal-data.ts';
-import { LabelledTextSchema, labelledSpans, scoreRecogniser, type KindScore, type LabelledText } from '../../../knowledge/policies/personal-data/evaluation.ts';
+import { labelledSpans, parseLabelledTexts, scoreRecogniser, type KindScore, type LabelledText } from '../../../knowledge/policies/personal-data/evaluation.ts';
 
 /**
  * The recogniser against the labelled corpora of `test/fixtures/policies/personal-data/` (see its README):
@@ -11,11 +11,7 @@ import { LabelledTextSchema, labelledSpans, scoreRecogniser, type KindScore, typ
  */
 
 const DIR = new URL('../../fixtures/policies/personal-data/', import.meta.url);
-const load = (file: string): LabelledText[] =>
-  readFileSync(new URL(file, DIR), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => LabelledTextSchema.parse(JSON.parse(line)));
+const load = (file: string): LabelledText[] => parseLabelledTexts(readFileSync(new URL(file, DIR), 'utf8'));
 
 const scoreOf = (scores: KindScore[], kind: string) => scores.find((score) => score.kind === kind)!;
 
