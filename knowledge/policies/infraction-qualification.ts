@@ -32,13 +32,15 @@ const APPLICABLE_TEXT = /\b(?:quel|quels|quelle|quelles)\s+(?:articles?|textes?)
 const FACTS =
   /\b(?:cocaine|heroine|cannabis|resine|herbe|stupefiants?|khat|drogues?|tabacs?|cigarettes?|cartouches?|cigares?|alcools?|whisky|contrefacons?|armes?|especes|argent liquide|montres?|bijoux|medicaments?|viande|lingots?|d'or|marchandises? prohibees?|especes protegees|detention|detenir|transport(?:er|e|ait)?|import(?:er|e|ation)|export(?:er|e|ation)|dissimule?e?s?|cachee?s?|cachette|non declaree?s?|sans (?:declaration|facture|justificatif|document)|falsifiee?s?|sous-evalue?e?s?|depassement|franchise|kg|grammes?|litres?)\b/;
 const DISCIPLINARY = /\bdisciplinaire/;
+const NAMES_OFFENCE = new RegExp(OFFENCE);
+const ENDS_ASKING_OFFENCE = new RegExp(`${OFFENCE}[^.]*\\?\\s*$`);
 
 export function isInfractionQualification(question: string): boolean {
   const folded = foldedRequest(question);
   if (DISCIPLINARY.test(folded)) return false;
-  if (WHICH.test(folded) || (RETAIN.test(folded) && new RegExp(OFFENCE).test(folded)) || IS_IT.test(folded) || ALTERNATIVE.test(folded)) return true;
+  if (WHICH.test(folded) || (RETAIN.test(folded) && NAMES_OFFENCE.test(folded)) || IS_IT.test(folded) || ALTERNATIVE.test(folded)) return true;
   if (FALLS_UNDER.test(folded) && ARTICLE_OR_OFFENCE.test(folded.slice(folded.search(FALLS_UNDER)))) return true;
   if (RISK.test(folded) || PUNISHING_TEXT.test(folded)) return true;
-  const asksAboutOffence = new RegExp(`${OFFENCE}[^.]*\\?\\s*$`).test(folded) || APPLICABLE_TEXT.test(folded);
+  const asksAboutOffence = ENDS_ASKING_OFFENCE.test(folded) || APPLICABLE_TEXT.test(folded);
   return FACTS.test(folded) && asksAboutOffence;
 }

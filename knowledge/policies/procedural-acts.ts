@@ -55,8 +55,10 @@ const INFINITIVE = new RegExp(`^(?:${INFINITIVES})(?=\\s|$|[?!,])`);
 const TU_FORM = new RegExp(`^tu (?:(?:me|m'|nous|lui|le|la|les|l')\\s*)*(?:${TU_FORMS})(?=\\s|$|[?!,])`);
 /** « je voudrais que tu rédiges… »: the filler took « que tu » away. */
 const ADDRESSED_TU_FORM = new RegExp(`^(?:${TU_FORMS})(?=\\s|$|[?!,])`);
-const DETERMINER = "(?:(?:une|un|les|le|la|cette|cet|ces|ce|mes|mon|ma|tes|ton|ta|notre|votre|des|du)\\s+|(?:l|d)'\\s*)(?:(?:petit|petite|nouveau|nouvelle|vrai|bon|bonne|premier|premiere|joli)\\s+)?";
-const TEMPLATE = '(?:modeles?|trames?|canevas|gabarits?|templates?|exemples?|brouillons?|projets?|versions?|redactions?|propositions?|texte|formulaires?)\\b';
+const DETERMINER = /^(?:(?:une|un|les|le|la|cette|cet|ces|ce|mes|mon|ma|tes|ton|ta|notre|votre|des|du)\s+|(?:l|d)'\s*)(?:(?:petit|petite|nouveau|nouvelle|vrai|bon|bonne|premier|premiere|joli)\s+)?/;
+const TEMPLATE = /^(?:modeles?|trames?|canevas|gabarits?|templates?|exemples?|brouillons?|projets?|versions?|redactions?|propositions?|texte|formulaires?)\b/;
+const ACT_AT_START = ACTS.map((act) => new RegExp(`^(?:${act.pattern.source})`));
+const NO_OBJECT = /^(?:en|au|sous|pour|avec|stp|svp|s'il|vite|rapidement|maintenant|aussi)\b|^[^a-z]|^$/;
 const REQUEST_FOR_OBJECT =
   /(?:^|\s)(?:je veux|je voudrais|j'aimerais|je souhaite|j'ai besoin d'|j'ai besoin de|il me faut|il nous faut|tu as|t'as|tu aurais|as-tu|aurais-tu|avez-vous|auriez-vous|vous avez|je cherche|donne-moi|donnez-moi|envoie-moi|envoyez-moi|montre-moi|montrez-moi|file-moi|sors-moi|passe-moi)\s+/g;
 const FORMAT = /\b(?:format|forme|style|facon|maniere)\s+(?:d'un\s+|d'une\s+|de\s+|du\s+)?(?:pv|proces[- ]?verbal|acte)\b|\bcomme un (?:pv|proces[- ]?verbal)\b/;
@@ -79,16 +81,17 @@ export function detectProceduralDrafting(question: string): ProceduralRequest | 
   if (!act) return undefined;
   const clauses = clausesOf(folded);
   const asks = clauses.some((clause) => INTERROGATIVE.test(clause.text)) && !clauses.some((clause) => clause.addressed);
+  const rolePlay = ROLE_PLAY.test(folded);
   const reasons: string[] = [];
   let weak = false;
   for (const clause of clauses) {
     const verb = IMPERATIVE.exec(clause.text) ?? TU_FORM.exec(clause.text) ?? (clause.addressed ? (INFINITIVE.exec(clause.text) ?? ADDRESSED_TU_FORM.exec(clause.text)) : null);
-    if (verb && draftsTheAct(clause.text.slice(verb[0].length), folded)) {
+    if (verb && draftsTheAct(clause.text.slice(verb[0].length))) {
       if (clause.opensSentence || clause.addressed) reasons.push(`verbe de rédaction adressé : ${verb[0]}`);
       else weak = true;
-    } else if (INFINITIVE.test(clause.text) && draftsTheAct(clause.text.replace(INFINITIVE, ''), folded)) weak = true;
+    } else if (INFINITIVE.test(clause.text) && draftsTheAct(clause.text.replace(INFINITIVE, ''))) weak = true;
     else if (HEADING.test(clause.text) && clause.opensSentence) weak = true;
-    if (ROLE_PLAY.test(folded) && (verb || DESCRIBING.test(clause.text))) reasons.push('cadre : jeu de rôle');
+    if (rolePlay && (verb || DESCRIBING.test(clause.text))) reasons.push('cadre : jeu de rôle');
   }
   for (const match of folded.matchAll(REQUEST_FOR_OBJECT)) {
     const kind = objectKind(folded.slice(match.index + match[0].length));
@@ -109,20 +112,18 @@ function firstAct(folded: string): ActDefinition | undefined {
 }
 
 /**
- * What the verb acts on: the act itself, a template of it, or — when the verb has no noun object (« tu peux
- * me le faire », « rédige en format PV ») — the act the request names elsewhere; anything else is not a
- * drafting request (« rédige-moi une synthèse… »).
+ * Whether the verb acts on the act itself, a template of it, or — having no noun object (« tu peux me le
+ * faire », « rédige en format PV ») — on the act the request names; not on anything else (« rédige-moi une
+ * synthèse… »). Only called for a request that names an act.
  */
-function draftsTheAct(afterVerb: string, folded: string): boolean {
-  const kind = objectKind(afterVerb.trim());
-  return kind === 'act' || kind === 'template' || (kind === 'none' && firstAct(folded) !== undefined);
+function draftsTheAct(afterVerb: string): boolean {
+  return objectKind(afterVerb.trim()) !== 'other';
 }
 
 function objectKind(text: string): 'act' | 'template' | 'none' | 'other' {
-  const determiner = new RegExp(`^${DETERMINER}`).exec(text)?.[0] ?? '';
+  const determiner = DETERMINER.exec(text)?.[0] ?? '';
   const noun = text.slice(determiner.length);
-  if (ACTS.some((act) => new RegExp(`^(?:${act.pattern.source})`).test(noun))) return 'act';
-  if (new RegExp(`^${TEMPLATE}`).test(noun)) return 'template';
-  if (determiner !== '' || /^[a-z]/.test(noun) && !/^(?:en|au|sous|pour|avec|stp|svp|s'il|vite|rapidement|maintenant|aussi)\b/.test(noun)) return 'other';
-  return 'none';
+  if (ACT_AT_START.some((pattern) => pattern.test(noun))) return 'act';
+  if (TEMPLATE.test(noun)) return 'template';
+  return determiner === '' && NO_OBJECT.test(noun) ? 'none' : 'other';
 }

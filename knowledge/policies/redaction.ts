@@ -53,10 +53,11 @@ export function withoutPersonalData(text: string): string {
   return result + text.slice(cursor);
 }
 
+const PLACEHOLDER = new RegExp(`\\[\\s*(${PERSONAL_DATA_KINDS.map((kind) => KIND_TAGS[kind]).join('|')})_(\\d+)\\s*\\]`, 'gi');
+
 /** Puts the values back in place of the placeholders of `mapping` (case and spaces inside brackets forgiven). */
 export function restore(text: string, mapping: RedactionMapping): string {
-  const tags = PERSONAL_DATA_KINDS.map((kind) => KIND_TAGS[kind]).join('|');
-  return text.replace(new RegExp(`\\[\\s*(${tags})_(\\d+)\\s*\\]`, 'gi'), (placeholder, tag: string, number: string) => mapping[`[${tag.toUpperCase()}_${number}]`] ?? placeholder);
+  return text.replace(PLACEHOLDER, (placeholder, tag: string, number: string) => mapping[`[${tag.toUpperCase()}_${number}]`] ?? placeholder);
 }
 
 function placeholderFor(kind: PersonalDataKind, value: string, mapping: Record<string, string>): string {
