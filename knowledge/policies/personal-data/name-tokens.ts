@@ -10,6 +10,8 @@ import { foldText } from '../../analysis/normalise.ts';
 export type Shape = 'capitalised' | 'upper' | 'initial' | 'lower' | 'other';
 
 export interface Token {
+  /** Position in the list of tokens. */
+  index: number;
   text: string;
   /** Accent-folded, lower case, without a trailing full stop. */
   folded: string;
@@ -38,6 +40,7 @@ export function tokenise(text: string): Token[] {
     }
     const gap = text.slice(previousEnd, start);
     tokens.push({
+      index: tokens.length,
       text: value,
       folded: foldText(word),
       start,

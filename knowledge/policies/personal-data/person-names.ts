@@ -124,7 +124,7 @@ function isName(run: Token[], cue: Cue, tokens: Token[], text: string, lists: Na
 /** Without a cue: what the gazetteer says of the run. */
 function byGazetteer(words: Token[], tokens: Token[], lists: NameLists): boolean {
   const first = words[0]!;
-  const previous = tokens[tokens.indexOf(first) - 1];
+  const previous = tokens[first.index - 1];
   const afterDeterminer = previous !== undefined && (first.gapBefore === '' || first.gapBefore === '-') && DETERMINERS.has(previous.folded);
   if (afterDeterminer) return false;
   const plainFirstName = (token: Token) => isFirstName(token, lists) && !lists.wordNames.has(token.folded);
