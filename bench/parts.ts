@@ -27,6 +27,11 @@ export const PARTS: readonly BenchPartEntry[] = [
     load: () => import('./workers-bench.ts'),
   },
   {
+    name: 'policies',
+    description: 'personal-data recogniser precision and recall per kind, request classifiers accuracy per set (tune and held-out), recogniser cost on the legal corpus',
+    load: () => import('./policies-bench.ts'),
+  },
+  {
     name: 'announcements',
     description: '17,000 recipients on two fake channels (Teams, Tchap) with 429/403/5xx injected: rate vs limit, lost, duplicates, memory',
     load: () => import('./announcements-bench.ts'),

@@ -57,6 +57,11 @@ export const ERROR_CATALOGUE = {
       'Le document {file} est classifié « {classification} », au-dessus du plafond « {ceiling} » de la base {kb}.',
     retryable: false,
   },
+  CLASSIFICATION_UNKNOWN: {
+    userMessage:
+      'La classification « {label} » n’est pas reconnue : le document n’a pas été versé. Classifications reconnues : {known}.',
+    retryable: false,
+  },
   JSONL_LINE_INVALID: { userMessage: 'Ligne {line} de {file} ignorée : {reason}.', retryable: false },
   PATH_NOT_FOUND: { userMessage: 'Le chemin {path} est introuvable.', retryable: false },
   STORE_UNAVAILABLE: {

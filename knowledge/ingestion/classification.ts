@@ -1,13 +1,20 @@
+import { PasserelleError } from '../../bots/errors.ts';
 import { foldText } from '../analysis/normalise.ts';
 import { CLASSIFICATIONS, type Classification } from '../types.ts';
 
 /**
- * Reads a document's classification: an explicit label (front matter, JSONL field) wins, then a marking
- * banner in the first lines ("INTERDIT IA", "DIFFUSION RESTREINTE", "Classification : interne"), then the
- * source's default.
+ * Reads a document's classification: an explicit label (front matter, JSONL field, HTML meta) wins, then a
+ * marking banner in the first lines ("INTERDIT IA", "DIFFUSION RESTREINTE", a line "Classification : interne"),
+ * then the source's default.
+ *
+ * A label that is given but unknown (`confidentiel`, `secret`, a typo) is an ingestion error naming the known
+ * labels (CLASSIFICATION_UNKNOWN): guessing — the default, often `interne` — could put a document above a
+ * base's ceiling or in front of a model not cleared for it.
  */
 
 const BANNER_WINDOW = 600;
+/** A marking line: « Classification : <one to four words> » alone on its line (not « classification : position 2203 »). */
+const BANNER_LINE = /^[ \t>*#_-]*classification\s*:\s*([a-z][a-z' _-]{0,40}?)[ \t*_.]*$/m;
 
 export function parseClassificationLabel(value: unknown): Classification | undefined {
   if (typeof value !== 'string') return undefined;
@@ -16,16 +23,28 @@ export function parseClassificationLabel(value: unknown): Classification | undef
   return CLASSIFICATIONS.find((label) => label === folded);
 }
 
+/** The label of a banner in the head of the text; throws CLASSIFICATION_UNKNOWN for a « Classification : » line with an unknown label. */
 export function classificationFromBanner(text: string): Classification | undefined {
   const head = foldText(text.slice(0, BANNER_WINDOW));
   if (/interdit[\s-]*(?:a l'|aux? |pour l'|pour les )?(?:ia\b|intelligence artificielle)/.test(head)) return 'interdit-ia';
-  const explicit = /classification\s*:\s*([a-z -]+)/.exec(head);
-  const label = explicit ? parseClassificationLabel(explicit[1]?.split(/\s{2,}|\n/)[0]) : undefined;
-  if (label) return label;
+  const line = BANNER_LINE.exec(head);
+  if (line?.[1] && line[1].trim().split(/\s+/).length <= 4) return knownLabel(line[1].trim());
   if (/diffusion restreinte/.test(head)) return 'diffusion-restreinte';
   return undefined;
 }
 
 export function resolveClassification(explicit: unknown, text: string, fallback: Classification): Classification {
-  return parseClassificationLabel(explicit) ?? classificationFromBanner(text) ?? fallback;
+  if (!isAbsent(explicit)) return knownLabel(explicit);
+  return classificationFromBanner(text) ?? fallback;
+}
+
+function knownLabel(value: unknown): Classification {
+  const label = parseClassificationLabel(value);
+  if (label) return label;
+  const shown = typeof value === 'string' ? value.trim() : JSON.stringify(value);
+  throw new PasserelleError('CLASSIFICATION_UNKNOWN', { label: shown, known: CLASSIFICATIONS.join(', ') });
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }

@@ -72,7 +72,7 @@ describe('classification ceiling and redaction (what the model receives)', funct
     assert.ok(chatRequests(server, 'answer').length >= 1 && chatRequests(server, 'route').length >= 1 && chatRequests(server, 'rewrite').length === 1);
     const sent = everythingSent(server);
     for (const value of personal) assert.ok(!sent.includes(value), `${value} reached the model`);
-    assert.match(sent, /\[donnée masquée : courriel\]/);
-    assert.match(sent, /\[donnée masquée : immatriculation\]/);
+    assert.match(sent, /\[COURRIEL_1\]/);
+    assert.match(sent, /\[IMMATRICULATION_1\]/);
   });
 });

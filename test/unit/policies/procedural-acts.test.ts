@@ -30,6 +30,28 @@ describe('procedural acts policy', () => {
     it(`does not refuse a question about an act: « ${question} »`, () => assert.equal(detectProceduralDrafting(question), undefined));
   }
 
+  it('explains its decision', () => {
+    assert.deepEqual(detectProceduralDrafting('Rédige-moi un procès-verbal de saisie')?.reasons, ['verbe de rédaction adressé : redige-moi']);
+    assert.deepEqual(detectProceduralDrafting('Tu es l’agent verbalisateur : décris la saisie au format procès-verbal.')?.reasons, ['cadre : jeu de rôle', 'forme demandée : format de l’acte']);
+    assert.deepEqual(detectProceduralDrafting('Je veux un modèle de PV de saisie.')?.reasons, ['demande de l\'acte : je veux']);
+  });
+
+  it('refuses only when the verb acts on the act or a template of it', () => {
+    assert.equal(detectProceduralDrafting('Rédige-moi une synthèse des règles du procès-verbal'), undefined);
+    assert.equal(detectProceduralDrafting('Peux-tu me faire un résumé de l’article 334 ? Le PV doit-il être signé ?'), undefined);
+    assert.equal(detectProceduralDrafting('Donne-moi une trame de procès-verbal de saisie')?.act, 'procès-verbal');
+  });
+
+  it('does not take an order after a comma for a request when the text is a question', () => {
+    assert.equal(detectProceduralDrafting('Qui établit et rédige le PV de saisie ?'), undefined);
+    assert.equal(detectProceduralDrafting('J’ai saisi trois cartouches, rédige le PV.')?.act, 'procès-verbal');
+  });
+
+  it('counts a convocation only to an audition', () => {
+    assert.equal(detectProceduralDrafting('Rédige la convocation à la réunion de service'), undefined);
+    assert.equal(detectProceduralDrafting('Rédige la convocation du gérant à une audition')?.act, 'convocation');
+  });
+
   it('gives a lookup query naming the act', () => {
     assert.match(detectProceduralDrafting('Rédige-moi un procès-verbal de saisie')?.lookup ?? '', /procès-verbal/);
   });
