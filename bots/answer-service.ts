@@ -8,7 +8,7 @@ import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extra
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
-import { redactPersonalData, withoutPersonalData } from '../knowledge/policies/redaction.ts';
+import { redactPersonalData, restore, withoutPersonalData } from '../knowledge/policies/redaction.ts';
 import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
 import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
@@ -123,8 +123,9 @@ export class AnswerService {
       : await this.route(searchQuery, candidates);
     const passages = await this.retrieve(searchQuery, route, request);
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
-    const confidence = answerConfidence(withoutPersonalData(searchQuery), passages, route.confidence);
-    const measured = { value: confidence, features: confidenceFeatures(withoutPersonalData(searchQuery), passages, route.confidence) };
+    const scoredQuery = withoutPersonalData(searchQuery);
+    const confidence = answerConfidence(scoredQuery, passages, route.confidence);
+    const measured = { value: confidence, features: confidenceFeatures(scoredQuery, passages, route.confidence) };
     const kbName = this.catalog.get(route.kb).name;
     const languageNote = looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question) ? say.ANSWER_IN_FRENCH_NOTE : undefined;
     if (passages.length === 0 || confidence < (this.settings.abstainBelow ?? CONFIDENCE_MODEL.threshold)) {
@@ -210,7 +211,8 @@ export class AnswerService {
 
   private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<string> {
     const model = this.model as ChatModel;
-    const safeQuestion = redactPersonalData(question).text;
+    // Personal data never leaves; the placeholders the model writes back are restored in what the agent reads.
+    const { text: safeQuestion, mapping } = redactPersonalData(question);
     let partial = '';
     const completion = await model.complete(buildPrompt(safeQuestion, passages), {
       signal: AbortSignal.timeout(this.settings.answerTimeoutMs),
@@ -219,7 +221,7 @@ export class AnswerService {
             onDelta: (delta: string) => {
               partial += delta;
               // Partial text is shown to the user: unverifiable references and links never appear, even briefly.
-              request.onPartial?.(verifyCitations(partial, passages).text);
+              request.onPartial?.(restore(verifyCitations(partial, passages).text, mapping));
             },
           }
         : {}),
@@ -227,7 +229,7 @@ export class AnswerService {
     usage.inputTokens += completion.usage.inputTokens;
     usage.outputTokens += completion.usage.outputTokens;
     if (completion.text.trim() === '') throw new PasserelleError('MODEL_BAD_RESPONSE', {}, { cause: new Error('empty completion') });
-    return completion.text;
+    return restore(completion.text, mapping);
   }
 
   /** A standalone search query for a follow-up: rewritten by the model, else joined to the previous question. */

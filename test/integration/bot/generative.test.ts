@@ -57,6 +57,15 @@ for (const provider of ['mistral', 'openai-compatible'] as const) {
       assert.ok(user.endsWith(`Question de l’agent : ${VISITE}`));
     });
 
+    it('sends the question with names as placeholders and puts the names back in the answer', async () => {
+      script.answers.push({ content: 'Les agents peuvent visiter le véhicule de [PERSONNE_1] [1].' });
+      const reply = await ask('Quels sont les pouvoirs de visite des agents des douanes sur la voiture de M. Jean-Pierre Dupont ?');
+      assert.ok(reply.text.startsWith('Les agents peuvent visiter le véhicule de M. Jean-Pierre Dupont [1].') || reply.text.startsWith('Les agents peuvent visiter le véhicule de Jean-Pierre Dupont [1].'), reply.text);
+      const sent = requestText(lastAnswerRequest()!);
+      assert.ok(!sent.includes('Dupont'), 'the name reached the model');
+      assert.match(sent, /\[PERSONNE_1\]/);
+    });
+
     it('removes an invented « article 999 » and marks the answer', async () => {
       script.answers.push({ content: 'Selon l’article 999 du code des douanes, les agents peuvent visiter les marchandises [1].' });
       const reply = await ask(VISITE);
