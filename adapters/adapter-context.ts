@@ -1,6 +1,6 @@
 import type { Bot } from '../bots/bot.ts';
 import type { Logger } from '../bots/logger.ts';
-import type { StateStore } from '../bots/state/state-store.ts';
+import type { StateStore } from '../state/state-store.ts';
 import type { Config } from '../config/schema.ts';
 
 /**

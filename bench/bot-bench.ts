@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChannelAdapter } from '../bots/channel-adapter.ts';
-import { createBotApplication } from '../bots/create-bot.ts';
+import { createBotApplication } from '../app/bot-application.ts';
 import { silentLogger } from '../bots/logger.ts';
 import type { IncomingMessage } from '../bots/message.ts';
 import { loadConfig } from '../config/load-config.ts';

@@ -4,7 +4,7 @@ import type { Logger } from './logger.ts';
 import type { IncomingMessage } from './message.ts';
 import type { Pipeline } from './pipeline.ts';
 import { pseudonymise } from './pseudonym.ts';
-import type { ChannelName, StateStore } from './state/state-store.ts';
+import type { ChannelName, StateStore } from '../state/state-store.ts';
 
 /**
  * The bot: owns the channel adapters, runs every incoming message through the pipeline, and offers the

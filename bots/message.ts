@@ -1,4 +1,4 @@
-import type { ChannelName } from './state/state-store.ts';
+import type { ChannelName } from '../state/state-store.ts';
 
 /** An attachment as the channel announced it; the adapter downloads it on demand. */
 export interface Attachment {

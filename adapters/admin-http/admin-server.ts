@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../../bots/logger.ts';
-import type { AnnouncementService } from '../../workers/announcements/announcement-service.ts';
-import { AnnouncementRefusal } from '../../workers/announcements/refusal.ts';
+import type { AnnouncementService } from '../../bots/announcements/announcement-service.ts';
+import { AnnouncementRefusal } from '../../bots/announcements/refusal.ts';
 import { announcementRoutes } from './announcement-routes.ts';
 import { checkBearer, FailedAuthLimiter } from './bearer-token.ts';
 import { HttpProblem, sendProblem } from './http-io.ts';

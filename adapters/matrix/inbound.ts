@@ -1,7 +1,7 @@
 import { MatrixEventEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
 import type { MessageHandler } from '../../bots/channel-adapter.ts';
 import type { Logger } from '../../bots/logger.ts';
-import type { ChannelName, StateStore } from '../../bots/state/state-store.ts';
+import type { ChannelName, StateStore } from '../../state/state-store.ts';
 import type { DirectRooms } from './direct-rooms.ts';
 import { genuineReplyOf, threadRootOf, type BotIdentity } from './event-content.ts';
 import { mapEvent, type RawMatrixEvent } from './event-mapper.ts';

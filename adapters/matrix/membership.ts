@@ -1,6 +1,6 @@
 import type { MatrixClient, Room } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 import type { DirectRooms } from './direct-rooms.ts';
 import { mayInvite, type InvitePolicySettings } from './invite-policy.ts';
 import type { Outbox } from './outbox.ts';

@@ -1,6 +1,6 @@
 import type { MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 import { threadRootOf } from './event-content.ts';
 import type { MatrixReference } from './reference.ts';
 

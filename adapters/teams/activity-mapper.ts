@@ -1,6 +1,6 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Attachment, ConversationAddress, IncomingMessage } from '../../bots/message.ts';
-import type { StoredReference } from '../../bots/state/state-store.ts';
+import type { StoredReference } from '../../state/state-store.ts';
 import { parseFeedback, type FeedbackInput } from './feedback.ts';
 
 /**

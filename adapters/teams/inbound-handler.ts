@@ -4,7 +4,7 @@ import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.
 import type { Logger } from '../../bots/logger.ts';
 import type { IncomingMessage } from '../../bots/message.ts';
 import { notice } from '../../bots/reply.ts';
-import type { StateStore, StoredReference } from '../../bots/state/state-store.ts';
+import type { StateStore, StoredReference } from '../../state/state-store.ts';
 import { AI_NOTICE } from '../../bots/user-messages.ts';
 import { classifyActivity } from './activity-mapper.ts';
 import type { GroupCache } from './group-cache.ts';

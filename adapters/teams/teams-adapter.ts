@@ -3,7 +3,7 @@ import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
 import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 import type { TeamsReference } from './activity-mapper.ts';
 import { downloadAttachment, type DownloadPolicy } from './attachment-download.ts';
 import { ConnectorError } from './connector-http.ts';

@@ -1,11 +1,11 @@
 import { foldText } from '../../knowledge/analysis/normalise.ts';
-import type { AnnouncementService } from '../../workers/announcements/announcement-service.ts';
-import * as say from '../../workers/announcements/messages.ts';
-import { AnnouncementRefusal } from '../../workers/announcements/refusal.ts';
+import type { AnnouncementService } from '../announcements/announcement-service.ts';
+import * as say from '../announcements/messages.ts';
+import { AnnouncementRefusal } from '../announcements/refusal.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
 import { notice } from '../reply.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 import type { AnnounceCommandHandler } from './dispatcher.ts';
 
 /**

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
-import type { JobService, SubmittedJob } from '../../workers/job-service.ts';
-import type { WorkJobInput } from '../../workers/jobs.ts';
+import type { JobService, SubmittedJob } from '../jobs/job-service.ts';
+import type { WorkJobInput } from '../../queue/jobs.ts';
 import { PasserelleError, toPasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
@@ -162,7 +162,5 @@ function describe(job: WorkJobInput): string {
       return 'résumé de conversation';
     case 'summarise-code':
       return job.part.type === 'articles' ? `résumé des articles ${job.part.from} à ${job.part.to}` : `résumé de « ${job.part.label} »`;
-    case 'reingest':
-      return `réindexation de la base ${job.kb}`;
   }
 }

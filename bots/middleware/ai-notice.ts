@@ -1,6 +1,6 @@
 import { notice } from '../reply.ts';
 import type { Stage } from '../pipeline.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 import * as say from '../user-messages.ts';
 
 /** EU AI Act art. 50: the first exchange with each user shows that they are talking to an AI, once. */

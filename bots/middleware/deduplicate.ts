@@ -1,5 +1,5 @@
 import type { Stage } from '../pipeline.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 
 /** Drops a message already handled (channels redeliver; restarts replay). Ids are remembered for `ttlMs`. */
 export function deduplicate(state: StateStore, ttlMs = 7 * 24 * 3_600_000): Stage {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AnnouncementRecord, AnnouncementStore, NewRecipient } from '../../bots/state/announcement-store.ts';
+import type { AnnouncementRecord, AnnouncementStore, NewRecipient } from '../../state/announcement-store.ts';
 
 /**
  * The behaviour every AnnouncementStore must have, registered once per implementation by

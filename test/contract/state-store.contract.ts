@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, StoredReference, UnansweredRecord,
-} from '../../bots/state/state-store.ts';
+} from '../../state/state-store.ts';
 
 /**
  * The behaviour every StateStore must have. Registered once per implementation by state-store.test.ts.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAnnouncementSurface } from '../../adapters/admin-http/announcement-wiring.ts';
+import { startAnnouncementSurface } from '../../app/admin-surface.ts';
 import { silentLogger } from '../../bots/logger.ts';
 import type { FakeHomeserver } from '../fakes/homeserver/index.ts';
 import type { MatrixUser } from '../fakes/homeserver/matrix-user.ts';

@@ -1,7 +1,7 @@
 import type { ChannelAdapter, MessageHandler } from '../../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../../bots/message.ts';
 import type { Reply } from '../../../bots/reply.ts';
-import type { SendOptions } from '../../../workers/announcements/channel-capabilities.ts';
+import type { SendOptions } from '../../../bots/announcements/channel-capabilities.ts';
 
 /**
  * A channel that records what it is asked to send, for the announcement tests. Failures are scripted per

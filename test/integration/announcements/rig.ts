@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../../bots/logger.ts';
-import { SqliteAnnouncementStore } from '../../../bots/state/announcement-store-sqlite.ts';
-import type { AnnouncementStore, RecipientCounts } from '../../../bots/state/announcement-store.ts';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
-import type { StateStore, StoredReference } from '../../../bots/state/state-store.ts';
+import { SqliteAnnouncementStore } from '../../../state/announcement-store-sqlite.ts';
+import type { AnnouncementStore, RecipientCounts } from '../../../state/announcement-store.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
+import type { StateStore, StoredReference } from '../../../state/state-store.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
-import { InProcessJobQueue } from '../../../workers/in-process-job-queue.ts';
-import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from '../../../workers/announcements/create-announcements.ts';
-import { inProcessQueues, type AnnouncementJob } from '../../../workers/announcements/fanout-queues.ts';
+import { InProcessJobQueue } from '../../../queue/in-process-job-queue.ts';
+import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from '../../../app/announcements.ts';
+import { inProcessQueues, type AnnouncementJob } from '../../../bots/announcements/fanout-queues.ts';
 import { RecordingAnnounceChannel } from './recording-channel.ts';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PermanentJobError, type JobContext, type JobQueue } from '../../../workers/job-queue.ts';
+import { PermanentJobError, type JobContext, type JobQueue } from '../../../queue/job-queue.ts';
 import { waitFor } from './redis-helpers.ts';
 
 /**

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
-import type { StoredReference } from '../../../bots/state/state-store.ts';
-import { parseAudience } from '../../../workers/announcements/audience.ts';
-import { AudienceResolver } from '../../../workers/announcements/audience-resolver.ts';
-import type { AudienceDirectories } from '../../../workers/announcements/directories.ts';
-import { AnnouncementRefusal } from '../../../workers/announcements/refusal.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
+import type { StoredReference } from '../../../state/state-store.ts';
+import { parseAudience } from '../../../bots/announcements/audience.ts';
+import { AudienceResolver } from '../../../bots/announcements/audience-resolver.ts';
+import type { AudienceDirectories } from '../../../bots/announcements/directories.ts';
+import { AnnouncementRefusal } from '../../../bots/announcements/refusal.ts';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 8, minutes)).toISOString();
 const teams = (key: string, extra: Partial<StoredReference> = {}): StoredReference => ({

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { checkBearer, FailedAuthLimiter } from '../../../adapters/admin-http/bearer-token.ts';
 import { PasserelleError } from '../../../bots/errors.ts';
-import { jobIdOf, idempotencyKeyOf } from '../../../workers/announcements/fanout-queues.ts';
-import { csvRow } from '../../../workers/announcements/report-csv.ts';
-import { classifySendError } from '../../../workers/announcements/send-outcome.ts';
-import { SendRateLimiter, type Clock } from '../../../workers/announcements/send-rate-limiter.ts';
+import { jobIdOf, idempotencyKeyOf } from '../../../bots/announcements/fanout-queues.ts';
+import { csvRow } from '../../../bots/announcements/report-csv.ts';
+import { classifySendError } from '../../../bots/announcements/send-outcome.ts';
+import { SendRateLimiter, type Clock } from '../../../bots/announcements/send-rate-limiter.ts';
 
 /** Virtual time: sleeping advances the clock at once. */
 function virtualClock(): Clock {

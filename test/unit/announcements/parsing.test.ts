@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseAnnounceCommand } from '../../../bots/commands/announce-commands.ts';
-import { checkMarkdown, checkSchedule } from '../../../workers/announcements/announcement-input.ts';
-import { parseAudience } from '../../../workers/announcements/audience.ts';
-import { AnnouncementRefusal } from '../../../workers/announcements/refusal.ts';
+import { checkMarkdown, checkSchedule } from '../../../bots/announcements/announcement-input.ts';
+import { parseAudience } from '../../../bots/announcements/audience.ts';
+import { AnnouncementRefusal } from '../../../bots/announcements/refusal.ts';
 
 const refused = (code: string) => (error: unknown) => error instanceof AnnouncementRefusal && error.code === code;
 

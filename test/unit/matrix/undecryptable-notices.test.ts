@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { MatrixEvent } from 'matrix-js-sdk';
 import { silentLogger } from '../../../bots/logger.ts';
-import type { StateStore } from '../../../bots/state/state-store.ts';
+import type { StateStore } from '../../../state/state-store.ts';
 import type { MatrixReference } from '../../../adapters/matrix/reference.ts';
 import { UndecryptableNotices } from '../../../adapters/matrix/undecryptable-notices.ts';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterOptions } from '../../../adapters/teams/index.ts';
-import { createBotApplication, type BotApplication } from '../../../bots/create-bot.ts';
+import { createBotApplication, type BotApplication } from '../../../app/bot-application.ts';
 import { createLogger, silentLogger, type Logger } from '../../../bots/logger.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';

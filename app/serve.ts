@@ -1,0 +1,57 @@
+import type { ChannelAdapter } from '../bots/channel-adapter.ts';
+import { PasserelleError } from '../bots/errors.ts';
+import type { Logger } from '../bots/logger.ts';
+import type { Config } from '../config/schema.ts';
+import type { Knowledge } from '../knowledge/create-knowledge.ts';
+import { startAnnouncementSurface } from './admin-surface.ts';
+import { createBotApplication, type BotApplication } from './bot-application.ts';
+
+/** The bot process as `passerelle serve` runs it. */
+export interface ServingBot {
+  app: BotApplication;
+  channels: ChannelAdapter[];
+  /** Port of the admin API, when it is enabled. */
+  adminPort?: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts the bot process: the application, the enabled channels (Teams endpoint, Matrix device:
+ * exactly one such process per deployment), the jobs (deliveries, announcements and, without Redis, the
+ * work itself) and the admin API.
+ */
+export async function startServing(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<ServingBot> {
+  if (!config.teams.enabled && !config.matrix.enabled) {
+    throw new PasserelleError('CONFIG_INVALID', { problems: 'aucun canal activé (TEAMS_ENABLED=true et/ou MATRIX_ENABLED=true) ; pour essayer en local : passerelle chat' });
+  }
+  const app = await createBotApplication(config, logger, { knowledge: await openKnowledge() });
+  const adapterContext = { config, state: app.state, bot: app.bot, logger };
+  const channels: ChannelAdapter[] = [];
+  if (config.teams.enabled) channels.push(await (await import('../adapters/teams/index.ts')).createTeamsAdapter(adapterContext));
+  if (config.matrix.enabled) channels.push(await (await import('../adapters/matrix/index.ts')).createMatrixAdapter(adapterContext));
+  for (const channel of channels) app.bot.register(channel);
+  app.startJobs();
+  await app.bot.start();
+  const admin = await startAnnouncementSurface(app, channels, logger);
+  return {
+    app,
+    channels,
+    ...(admin.adminPort ? { adminPort: admin.adminPort } : {}),
+    async close() {
+      await admin.close();
+      await app.close();
+    },
+  };
+}
+
+/** `passerelle worker`: consumes the work queue (Redis required); results go back through the deliveries queue. */
+export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ close(): Promise<void> }> {
+  if (!config.queue.redisUrl) throw new PasserelleError('CONFIG_INVALID', { problems: 'REDIS_URL est requis pour un processus worker séparé' });
+  const { createQueues } = await import('./create-queues.ts');
+  const { startWorkConsumer } = await import('./work-consumer.ts');
+  const { createChatModel } = await import('../knowledge/models/langchain-chat-model.ts');
+  const knowledge = await openKnowledge();
+  const queues = createQueues(config, logger);
+  startWorkConsumer(config, knowledge, createChatModel(config.chatModel), queues, logger);
+  return { close: () => queues.close() };
+}
