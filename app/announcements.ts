@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelAdapter } from '../bots/channel-adapter.ts';
 import type { Logger } from '../bots/logger.ts';
 import { PostgresAnnouncementStore } from '../state/announcement-store-postgres.ts';
 import { SqliteAnnouncementStore } from '../state/announcement-store-sqlite.ts';
@@ -14,10 +13,11 @@ import type { AudienceDirectories } from '../bots/announcements/directories.ts';
 import { FanoutConsumer, type FanoutOptions } from '../bots/announcements/fanout-consumer.ts';
 import { createAnnouncementQueues, type AnnouncementQueues } from '../bots/announcements/fanout-queues.ts';
 import { RecipientSender } from '../bots/announcements/recipient-sender.ts';
-import { SendRateLimiter, type Clock } from '../bots/announcements/send-rate-limiter.ts';
+import type { Outbound } from '../bots/outbound/outbound.ts';
+import type { ChannelLimiters } from './channel-limiters.ts';
 
 /**
- * Announcements as the bot process holds them (wired by bots/create-bot.ts): the store, the service the
+ * Announcements as the bot process holds them (wired by app/bot-application.ts): the store, the service the
  * chat command, the admin API and the CLI use, and the fan-out consumer started with the other jobs.
  */
 export interface Announcements {
@@ -25,7 +25,6 @@ export interface Announcements {
   service: AnnouncementService;
   consumer: FanoutConsumer;
   queues: AnnouncementQueues;
-  limiter: SendRateLimiter;
   /** Filled by the composition root once the channels exist (Graph for Teams, room members for Tchap). */
   directories: AudienceDirectories;
   start(): Promise<void>;
@@ -35,8 +34,10 @@ export interface Announcements {
 export interface AnnouncementsDeps {
   config: Readonly<Config>;
   state: StateStore;
-  /** The registered adapter of a channel (Bot#adapter), undefined while it is not registered. */
-  adapters(channel: AnnouncementChannel): ChannelAdapter | undefined;
+  /** The one outbound path: sends leave on its channels' bulk lane. */
+  outbound: Pick<Outbound, 'channel' | 'send'>;
+  /** The channels' rate limiters, shared with the adapters (a Retry-After pauses the bulk lane). */
+  limiters: ChannelLimiters;
   logger: Logger;
 }
 
@@ -46,12 +47,12 @@ export interface AnnouncementsOverrides {
   queues?: AnnouncementQueues;
   /** Enabled channels (default: from config.teams/matrix.enabled). */
   channels?: AnnouncementChannel[];
+  /** Send rates the fan-out's concurrency is sized for (default: config.announcements). */
   rates?: { teamsPerSecond: number; matrixPerSecond: number };
   fanout?: Partial<FanoutOptions>;
   maxAttempts?: number;
   maxRecipients?: number;
   draftTtlMs?: number;
-  clock?: Clock;
   now?: () => Date;
   owner?: string;
 }
@@ -62,15 +63,14 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
   const store = overrides.store ?? (await createAnnouncementStore(config, logger));
   const queues = overrides.queues ?? createAnnouncementQueues(config);
   const rates = overrides.rates ?? { teamsPerSecond: settings.teamsPerSecond, matrixPerSecond: settings.matrixPerSecond };
-  const limiter = new SendRateLimiter(rates, overrides.clock);
   const owner = overrides.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const maxAttempts = overrides.maxAttempts ?? 5;
   const directories: AudienceDirectories = {};
   const channels = new Set<AnnouncementChannel>(overrides.channels ?? [...(config.teams.enabled ? ['teams' as const] : []), ...(config.matrix.enabled ? ['matrix' as const] : [])]);
-  const adapters = (channel: AnnouncementChannel) => deps.adapters(channel);
+  const { outbound, limiters } = deps;
   let consumer: FanoutConsumer | undefined;
   const sender = new RecipientSender({
-    store, adapters, limiter, owner, maxAttempts, logger,
+    store, outbound, limiters, owner, maxAttempts, logger,
     ...(overrides.now ? { now: overrides.now } : {}),
     onFinished: (id) => consumer?.noteProgress(id),
   });
@@ -84,7 +84,7 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
     enqueueParallelism: 64,
     ...overrides.fanout,
   };
-  consumer = new FanoutConsumer({ store, queues, sender, adapters, owner, logger, options, ...(overrides.now ? { now: overrides.now } : {}) });
+  consumer = new FanoutConsumer({ store, queues, sender, outbound, owner, logger, options, ...(overrides.now ? { now: overrides.now } : {}) });
   const resolver = new AudienceResolver({ state: deps.state, channels, directories, maxRecipients: overrides.maxRecipients ?? 200_000 });
   const service = new AnnouncementService({
     store, resolver, fanout: consumer, maxChars: settings.maxChars, draftTtlMs: overrides.draftTtlMs ?? 24 * 3_600_000,
@@ -92,7 +92,7 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
   });
   const started = consumer;
   return {
-    store, service, consumer: started, queues, limiter, directories,
+    store, service, consumer: started, queues, directories,
     start: () => started.start(),
     async close() {
       await started.stop();

@@ -8,7 +8,8 @@ import { resolveInForceDate } from '../knowledge/stores/validity.ts';
 import { AccessPolicy } from '../bots/access-policy.ts';
 import { AnswerService } from '../bots/answer-service.ts';
 import { Bot } from '../bots/bot.ts';
-import type { ChannelAdapter } from '../bots/channel-adapter.ts';
+import { Outbound } from '../bots/outbound/outbound.ts';
+import { createChannelLimiters, type ChannelLimiters } from './channel-limiters.ts';
 import { AnnounceCommands } from '../bots/commands/announce-commands.ts';
 import { Dispatcher } from '../bots/commands/dispatcher.ts';
 import { JobCommands } from '../bots/commands/job-commands.ts';
@@ -38,6 +39,10 @@ export interface BotApplication {
   model: ChatModel | undefined;
   answers: AnswerService;
   bot: Bot;
+  /** The one outbound path (the bot's registered channels). */
+  outbound: Outbound;
+  /** The one rate limiter of each channel: give it to the channel's adapter (app/serve.ts). */
+  limiters: ChannelLimiters;
   queues: Queues;
   jobs: JobService;
   /** Admin announcements: service (chat, admin API), fan-out consumer (started by startJobs). */
@@ -55,6 +60,7 @@ export interface BotOverrides {
   model?: ChatModel | null;
   knowledge?: Knowledge;
   queues?: Queues;
+  limiters?: ChannelLimiters;
   announcements?: AnnouncementsOverrides;
 }
 
@@ -88,11 +94,9 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     dedupeWindowMs: config.queue.dedupeWindowMinutes * 60_000,
   });
   const jobCommands = new JobCommands(jobs, knowledge.catalog, join(config.dataDir, 'uploads'), config.queue.maxDocumentBytes, logger);
-  const announcements = await createAnnouncements(
-    // `bot` is assigned below, before anything can send: the adapters are looked up at send time.
-    { config, state, logger, adapters: (channel) => registeredAdapter(bot, channel) },
-    overrides.announcements,
-  );
+  const outbound = new Outbound(state, logger);
+  const limiters = overrides.limiters ?? createChannelLimiters(config);
+  const announcements = await createAnnouncements({ config, state, logger, outbound, limiters }, overrides.announcements);
   const pipeline = new Pipeline(
     [
       deduplicate(state),
@@ -105,7 +109,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     ],
     logger,
   );
-  const bot = new Bot(pipeline, state, knowledge.catalog, logger, config.bot.pseudonymSecret);
+  const bot = new Bot(pipeline, outbound, state, logger, config.bot.pseudonymSecret);
   // Audit retention: purged at start, then daily while the process runs.
   const purgeAudit = () =>
     state.purgeAudit(new Date(Date.now() - config.bot.auditRetentionDays * 86_400_000).toISOString()).catch((error: unknown) => logger.warn('audit purge failed', { error }));
@@ -119,11 +123,13 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     model,
     answers,
     bot,
+    outbound,
+    limiters,
     queues,
     jobs,
     announcements,
     startJobs() {
-      queues.deliveries.process(4, createDeliveryProcessor(bot, state, logger));
+      queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
       if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
       void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
     },
@@ -136,14 +142,6 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       if (!overrides.knowledge) await knowledge.close();
     },
   };
-}
-
-function registeredAdapter(bot: Bot, channel: 'teams' | 'matrix'): ChannelAdapter | undefined {
-  try {
-    return bot.adapter(channel);
-  } catch {
-    return undefined; // not registered (channel disabled, or not started yet)
-  }
 }
 
 export async function createStateStore(config: Readonly<Config>): Promise<StateStore> {

@@ -1,9 +1,11 @@
+import type { MatrixChannelAdapter } from '../adapters/matrix/index.ts';
+import type { TeamsAdapter } from '../adapters/teams/teams-adapter.ts';
 import type { ChannelAdapter } from '../bots/channel-adapter.ts';
 import { PasserelleError } from '../bots/errors.ts';
 import type { Logger } from '../bots/logger.ts';
 import type { Config } from '../config/schema.ts';
 import type { Knowledge } from '../knowledge/create-knowledge.ts';
-import { startAnnouncementSurface } from './admin-surface.ts';
+import { startAdminApi } from './admin-surface.ts';
 import { createBotApplication, type BotApplication } from './bot-application.ts';
 
 /** The bot process as `passerelle serve` runs it. */
@@ -25,23 +27,47 @@ export async function startServing(config: Readonly<Config>, logger: Logger, ope
     throw new PasserelleError('CONFIG_INVALID', { problems: 'aucun canal activé (TEAMS_ENABLED=true et/ou MATRIX_ENABLED=true) ; pour essayer en local : passerelle chat' });
   }
   const app = await createBotApplication(config, logger, { knowledge: await openKnowledge() });
-  const adapterContext = { config, state: app.state, bot: app.bot, logger };
-  const channels: ChannelAdapter[] = [];
-  if (config.teams.enabled) channels.push(await (await import('../adapters/teams/index.ts')).createTeamsAdapter(adapterContext));
-  if (config.matrix.enabled) channels.push(await (await import('../adapters/matrix/index.ts')).createMatrixAdapter(adapterContext));
-  for (const channel of channels) app.bot.register(channel);
+  const channels: EnabledChannels = {};
+  if (config.teams.enabled) channels.teams = await (await import('../adapters/teams/index.ts')).createTeamsAdapter({ config, logger, limiter: app.limiters.teams });
+  if (config.matrix.enabled) channels.matrix = await (await import('../adapters/matrix/index.ts')).createMatrixAdapter({ config, logger, limiter: app.limiters.matrix });
+  attachChannels(app, channels);
   app.startJobs();
   await app.bot.start();
-  const admin = await startAnnouncementSurface(app, channels, logger);
+  const admin = await startAdminApi(app, logger);
   return {
     app,
-    channels,
+    channels: Object.values(channels),
     ...(admin.adminPort ? { adminPort: admin.adminPort } : {}),
     async close() {
       await admin.close();
       await app.close();
     },
   };
+}
+
+/** The channel adapters of a bot process, as the composition root builds them. */
+export interface EnabledChannels {
+  teams?: TeamsAdapter;
+  matrix?: MatrixChannelAdapter;
+}
+
+/**
+ * Registers the channels on the bot (the outbound path) and gives announcement audiences their directories:
+ * Microsoft Graph for `equipe:`/`groupe:` (the Teams adapter's, when the app has a secret or a certificate),
+ * the Matrix room members for `membres:`.
+ */
+export function attachChannels(app: BotApplication, channels: EnabledChannels): void {
+  const { directories } = app.announcements;
+  if (channels.teams) {
+    app.bot.register(channels.teams);
+    if (channels.teams.directory) directories.teams = channels.teams.directory;
+  }
+  if (channels.matrix) {
+    const matrix = channels.matrix;
+    app.bot.register(matrix);
+    directories.matrix = { joinedMembers: (roomId) => matrix.roomMembers(roomId) };
+    if (app.config.matrix.userId) directories.matrixBotUserId = app.config.matrix.userId;
+  }
 }
 
 /** `passerelle worker`: consumes the work queue (Redis required); results go back through the deliveries queue. */

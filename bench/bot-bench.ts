@@ -55,6 +55,7 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const sent = new Map<string, number>();
     const adapter: ChannelAdapter = {
       name: 'local',
+      idempotentSends: false,
       async start() {},
       async stop() {},
       async send(address, reply) {

@@ -145,6 +145,7 @@ function titlesOf(corpus: string): string[] {
 /** Plays the channel: records each result (the progress edits are not counted). */
 class CountingChannel implements ChannelAdapter {
   readonly name = 'teams' as const;
+  readonly idempotentSends = false;
   readonly results: Array<{ key: string; reply: Reply; at: number }> = [];
   private waiting: { count: number; resolve: () => void } | undefined;
 

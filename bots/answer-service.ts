@@ -17,7 +17,8 @@ import { looksLikeFollowUp, type ConversationMemory } from './conversation-memor
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Citation, Reply } from './reply.ts';
-import type { ChannelName, StateStore } from '../state/state-store.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { ChannelName } from '../bots/message.ts';
 import * as say from './user-messages.ts';
 
 /**

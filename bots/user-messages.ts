@@ -9,6 +9,20 @@ export const AI_NOTICE =
   'toute décision. Il ne rédige pas d’actes de procédure. Les échanges sont journalisés sous forme pseudonymisée ' +
   'pour le suivi de qualité. Tapez « aide » pour connaître les commandes.';
 
+/** First message after installation, followed by the AI notice (AI_NOTICE). */
+export const WELCOME =
+  'Bonjour, je suis **Passerelle**, l’assistant documentaire des agents des douanes. Posez-moi vos questions ' +
+  'sur le code des douanes, les ressources humaines ou les procédures internes : je réponds en citant mes sources.';
+
+/** Reminder appended to the welcome in team channels and group chats, where the bot only reads its mentions. */
+export const MENTION_HINT = 'Dans une équipe ou une conversation de groupe, mentionnez-moi (@Passerelle) pour me poser une question.';
+
+/** Shown once per undecryptable message session (keys missing), instead of silence. */
+export const UNDECRYPTABLE_MESSAGE =
+  '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
+  'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
+  '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
+
 export function helpText(bases: Array<{ name: string; prefix?: string }>): string {
   const lines = [
     '**Passerelle — aide**',

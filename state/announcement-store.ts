@@ -1,5 +1,5 @@
 import type { ConversationAddress } from '../bots/message.ts';
-import type { ChannelName } from './state-store.ts';
+import type { ChannelName } from './../bots/message.ts';
 
 /**
  * The announcement store port: admin announcements and, for each one, its recipients with their delivery

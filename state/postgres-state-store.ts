@@ -1,9 +1,8 @@
 import pg from 'pg';
 import { PasserelleError } from '../bots/errors.ts';
 import { silentLogger, type Logger } from '../bots/logger.ts';
-import type {
-  AnswerRecord, AuditRecord, ChannelName, ConversationTurn, FeedbackRecord, StateStore, StoredReference, UnansweredRecord,
-} from './state-store.ts';
+import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, UnansweredRecord } from './state-store.ts';
+import type { ChannelName, StoredReference } from './../bots/message.ts';
 
 export interface PostgresStateStoreOptions {
   connectionString: string;

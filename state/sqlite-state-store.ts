@@ -3,9 +3,8 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { PasserelleError } from '../bots/errors.ts';
 import { guardSqlite, inTransaction } from './sqlite-support.ts';
-import type {
-  AnswerRecord, AuditRecord, ChannelName, ConversationTurn, FeedbackRecord, StateStore, StoredReference, UnansweredRecord,
-} from './state-store.ts';
+import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, UnansweredRecord } from './state-store.ts';
+import type { ChannelName, StoredReference } from './../bots/message.ts';
 
 /** Expired `seen` and `cache` rows are deleted at most this often (they already behave as absent). */
 const PURGE_INTERVAL_MS = 60_000;

@@ -1,28 +1,10 @@
+import type { ChannelName, StoredReference } from '../bots/message.ts';
+
 /**
  * The state store port: everything the bot must remember across messages and restarts. Two
  * implementations share one contract suite (test/contract/state-store.contract.ts): SQLite (embedded
  * default, a file in the data directory) and PostgreSQL (production).
  */
-
-export type ChannelName = 'teams' | 'matrix' | 'local';
-
-/** A serialisable address of a conversation, for replies sent later (summaries, announcements). */
-export interface StoredReference {
-  /** Stable key: `${channel}:${conversation id}` (plus `:${thread}` when the address is a thread). */
-  key: string;
-  channel: ChannelName;
-  /** The channel's own reference, opaque to the core (Teams ConversationReference, Matrix room id…). */
-  reference: unknown;
-  /** User the conversation is a direct chat with, when it is one. */
-  userId?: string;
-  /** Tenant (Teams) or homeserver (Matrix). */
-  tenant?: string;
-  isDirect: boolean;
-  active: boolean;
-  /** Why it was marked inactive (403 blocked, uninstalled, left). */
-  inactiveReason?: string;
-  updatedAt: string;
-}
 
 export interface ConversationTurn {
   role: 'user' | 'assistant';

@@ -3,12 +3,6 @@
  * Wording: plain French, vouvoiement.
  */
 
-/** Shown once per undecryptable message session (keys missing), instead of silence. */
-export const UNDECRYPTABLE_MESSAGE =
-  '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
-  'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
-  '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
-
 /** Label added under AI-generated answers. */
 export const AI_LABEL = 'Contenu généré par IA (Passerelle) — vérifiez les sources citées.';
 

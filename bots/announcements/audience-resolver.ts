@@ -1,5 +1,6 @@
 import type { AnnouncementChannel, NewRecipient } from '../../state/announcement-store.ts';
-import type { StateStore, StoredReference } from '../../state/state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
+import type { StoredReference } from '../../bots/message.ts';
 import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
 import type { AudienceDirectories, DirectoryMember } from './directories.ts';
 import * as say from './messages.ts';

@@ -1,5 +1,5 @@
-import type { ChannelAdapter } from '../channel-adapter.ts';
 import type { Logger } from '../logger.ts';
+import type { Outbound } from '../outbound/outbound.ts';
 import { notice } from '../reply.ts';
 import type { AnnouncementChannel, AnnouncementRecord, AnnouncementStore } from '../../state/announcement-store.ts';
 import { jobIdOf, type AnnouncementQueues } from './fanout-queues.ts';
@@ -36,7 +36,8 @@ export interface FanoutConsumerDeps {
   store: AnnouncementStore;
   queues: AnnouncementQueues;
   sender: RecipientSender;
-  adapters(channel: AnnouncementChannel): ChannelAdapter | undefined;
+  /** The one outbound path: the completion notice to the admin who asked in chat. */
+  outbound: Pick<Outbound, 'channel' | 'send'>;
   /** Identifies this consumer instance (new at each start of the process). */
   owner: string;
   logger: Logger;
@@ -196,9 +197,8 @@ export class FanoutConsumer {
     const counts = await this.deps.store.countRecipients(announcement.id);
     this.deps.logger.info('announcement completed', { announcement: announcement.id, ...counts });
     const target = announcement.notify;
-    const adapter = target && target.channel !== 'local' ? this.deps.adapters(target.channel) : undefined;
-    if (!target || !adapter) return;
-    await adapter.send(target.address, notice(say.finished(announcement, counts))).catch((error: unknown) => this.deps.logger.warn('announcement completion notice failed', { error }));
+    if (!target || target.channel === 'local' || !this.deps.outbound.channel(target.channel)) return;
+    await this.deps.outbound.send(target.channel, target.address, notice(say.finished(announcement, counts))).catch((error: unknown) => this.deps.logger.warn('announcement completion notice failed', { error }));
   }
 
   private jobOptions(jobId: string) {

@@ -1,22 +1,22 @@
-import type { ChannelAdapter } from '../channel-adapter.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConversationAddress } from '../message.ts';
 import type { Reply } from '../reply.ts';
 import type { AnnouncementChannel, AnnouncementRecord, AnnouncementStore, RecipientOutcome, RecipientRecord } from '../../state/announcement-store.ts';
 import type { Processor } from '../../queue/job-queue.ts';
-import { opensDirectChats, sendOnce, sendsIdempotently } from './channel-capabilities.ts';
+import type { Outbound } from '../outbound/outbound.ts';
+import type { RateLimiter } from '../outbound/rate-limiter.ts';
 import { AnnouncementJob, idempotencyKeyOf } from './fanout-queues.ts';
 import * as say from './messages.ts';
 import { classifySendError } from './send-outcome.ts';
-import type { SendRateLimiter } from './send-rate-limiter.ts';
 
 /**
  * Sends an announcement to one recipient — the job processor of the fan-out queues — with the recipient's
  * status persisted around the send, so that a job run twice (retried, re-enqueued, re-run after a crash)
  * sends at most once:
  *
- *   claim (pending → sending, compare-and-set) → rate limiter → adapter.send → finish (sent | failed | blocked)
+ *   claim (pending → sending, compare-and-set) → the announcements' share of the channel's rate limiter
+ *   → outbound send → finish (sent | failed | blocked)
  *
  * Only the claim's winner sends. A transient failure puts the row back to pending and throws, so the queue
  * tries again with backoff; after `maxAttempts` claims it is reported failed. A row found in 'sending' but
@@ -26,9 +26,10 @@ import type { SendRateLimiter } from './send-rate-limiter.ts';
 
 export interface RecipientSenderDeps {
   store: AnnouncementStore;
-  /** The registered adapter of a channel, or undefined when the channel is not (yet) registered. */
-  adapters(channel: AnnouncementChannel): ChannelAdapter | undefined;
-  limiter: SendRateLimiter;
+  /** The one outbound path (its registered channels: undefined while a channel is not registered). */
+  outbound: Pick<Outbound, 'channel' | 'send'>;
+  /** The channels' rate limiters: a send first waits for the announcements' share; a Retry-After pauses it. */
+  limiters: Readonly<Record<AnnouncementChannel, Pick<RateLimiter, 'acquireShare' | 'pause'>>>;
   /** This consumer instance: every claim carries it. */
   owner: string;
   /** Claims (sends started) before a transient failure becomes final. */
@@ -92,9 +93,9 @@ export class RecipientSender {
    * and not sent again — a possible miss, reported, rather than a possible duplicate.
    */
   async resolveInterrupted(recipient: RecipientRecord): Promise<'retry' | 'reported'> {
-    const adapter = this.deps.adapters(recipient.channel);
+    const adapter = this.deps.outbound.channel(recipient.channel);
     const at = this.now().toISOString();
-    if (adapter && sendsIdempotently(adapter)) {
+    if (adapter?.idempotentSends) {
       await this.deps.store.finishRecipient(recipient.announcementId, recipient.key, { status: 'pending', errorCode: 'interrupted-retry', reason: say.REASON_INTERRUPTED_RETRY }, at);
       this.deps.logger.info('interrupted announcement send: sent again with the same idempotency key', { announcement: recipient.announcementId });
       return 'retry';
@@ -106,21 +107,22 @@ export class RecipientSender {
   }
 
   private async attempt(announcement: AnnouncementRecord, recipient: RecipientRecord): Promise<RecipientOutcome> {
-    const { limiter, logger } = this.deps;
-    const adapter = this.deps.adapters(recipient.channel);
+    const { outbound, logger } = this.deps;
+    const adapter = outbound.channel(recipient.channel);
     if (!adapter) return this.retryOrGiveUp(recipient, { errorCode: 'channel-not-ready', reason: say.REASON_CHANNEL_UNAVAILABLE });
     let address: ConversationAddress | undefined = recipient.address;
     try {
-      address ??= await this.openDirectChat(adapter, recipient);
+      // A Tchap direct chat can be opened at send time; a Teams one cannot (the bot must have been installed).
+      if (!address && recipient.kind === 'user' && adapter.directRoomFor) address = await adapter.directRoomFor(recipient.target);
       if (!address) return { status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_MATRIX_CONVERSATION };
-      await limiter.acquire({ channel: recipient.channel, ...(recipient.tenant ? { tenant: recipient.tenant } : {}), conversation: address.key });
-      const messageId = await sendOnce(adapter, address, replyOf(announcement), idempotencyKeyOf(announcement.id, recipient.key));
+      await this.deps.limiters[recipient.channel].acquireShare({ conversation: address.key, ...(recipient.tenant ? { tenant: recipient.tenant } : {}) });
+      const messageId = await outbound.send(recipient.channel, address, replyOf(announcement), { idempotencyKey: idempotencyKeyOf(announcement.id, recipient.key) });
       return { status: 'sent', messageId: messageId ?? '' };
     } catch (error) {
       const failure = classifySendError(error, roomIdOf(address));
       logger.warn('announcement send failed', { announcement: announcement.id, channel: recipient.channel, kind: failure.kind, code: failure.errorCode, attempt: recipient.attempts, error });
       if (failure.kind !== 'retry') return { status: failure.kind, errorCode: failure.errorCode, reason: failure.reason };
-      if (failure.retryAfterMs !== undefined) limiter.pause(recipient.channel, failure.retryAfterMs);
+      if (failure.retryAfterMs !== undefined) this.deps.limiters[recipient.channel].pause(failure.retryAfterMs, 'bulk');
       return this.retryOrGiveUp(recipient, failure);
     }
   }
@@ -128,11 +130,6 @@ export class RecipientSender {
   private retryOrGiveUp(recipient: RecipientRecord, failure: { errorCode: string; reason: string }): RecipientOutcome {
     if (recipient.attempts >= this.deps.maxAttempts) return { status: 'failed', errorCode: failure.errorCode, reason: say.giveUp(recipient.attempts, failure.reason) };
     return { status: 'pending', errorCode: failure.errorCode, reason: failure.reason };
-  }
-
-  private async openDirectChat(adapter: ChannelAdapter, recipient: RecipientRecord): Promise<ConversationAddress | undefined> {
-    if (recipient.kind !== 'user' || !opensDirectChats(adapter)) return undefined;
-    return adapter.directRoomFor(recipient.target);
   }
 
   /** Stores the outcome; through a store outage the outcome is kept in memory and the job retried. */

@@ -98,13 +98,12 @@ export class Dispatcher implements Stage {
       await turn.reply(notice(say.EMPTY_MESSAGE, ['aide']));
       return;
     }
-    const { channel, message } = turn;
-    const streaming = channel.canStream?.(message.conversation) ?? false;
-    let progressId: string | undefined;
+    const { message } = turn;
+    // Streamed where the channel can (Teams personal chats, Tchap edits), else "typing…" then one reply.
+    const stream = await turn.stream(progress(say.WORKING));
+    if (!stream) await turn.typing();
     let lastUpdate = 0;
     let pending: Promise<void> = Promise.resolve();
-    if (streaming) progressId = await turn.reply(progress(say.WORKING));
-    else await channel.typing?.(message.conversation).catch(() => undefined);
     let outcome: Awaited<ReturnType<AnswerService['answer']>>;
     try {
       outcome = await this.answers.answer({
@@ -115,35 +114,29 @@ export class Dispatcher implements Stage {
       conversationKey: message.conversation.key,
       channel: message.channel,
       userHash: rights.userHash,
-      ...(progressId
+      ...(stream
         ? {
             onPartial: (text: string) => {
               const now = Date.now();
               if (now - lastUpdate < this.streamingIntervalMs) return;
               lastUpdate = now;
-              pending = pending.then(() => channel.update(message.conversation, progressId as string, progress(text))).catch((error: unknown) => this.logger.warn('streaming update failed', { error }));
+              pending = pending.then(() => stream.update(progress(text))).catch((error: unknown) => this.logger.warn('streaming update failed', { error }));
             },
           }
         : {}),
       });
     } catch (error) {
-      if (!progressId) throw error;
-      // The progress message must not stay "Je cherche…" (or a partial text): it becomes the error message.
+      if (!stream) throw error;
+      // The streamed message must not stay "Je cherche…" (or a partial text): it becomes the error message.
       const failure = toPasserelleError(error);
       this.logger.error('answer failed', { code: failure.code, channel: message.channel, error: failure.cause ?? failure });
       await pending;
-      await channel.update(message.conversation, progressId, errorReply(failure.userMessage));
+      await stream.finish(errorReply(failure.userMessage));
       return;
     }
     await pending;
     const reply: Reply = unknownPrefix ? { ...outcome.reply, text: `${say.unknownPrefix(unknownPrefix)}\n\n${outcome.reply.text}` } : outcome.reply;
-    let messageId: string;
-    if (progressId) {
-      await channel.update(message.conversation, progressId, reply);
-      messageId = progressId;
-    } else {
-      messageId = await turn.reply(reply);
-    }
+    const messageId = stream ? await stream.finish(reply) : await turn.reply(reply);
     await this.state.saveAnswer({
       messageId,
       channel: message.channel,

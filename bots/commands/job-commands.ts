@@ -124,8 +124,7 @@ export class JobCommands {
       await forgetUpload();
       throw error;
     }
-    const ack = (reply: Reply) =>
-      turn.channel.update(turn.message.conversation, ackId, reply).catch((error: unknown) => this.logger.warn('acknowledgement update failed', { error }));
+    const ack = (reply: Reply) => turn.edit(ackId, reply).catch((error: unknown) => this.logger.warn('acknowledgement update failed', { error }));
     let submitted: SubmittedJob;
     try {
       // The acknowledgement says « enregistrée » before the job is queued: once queued, only the worker's

@@ -1,13 +1,13 @@
-import type { Bot } from '../bot.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Outbound } from './outbound.ts';
 import type { StateStore } from '../../state/state-store.ts';
 import { PermanentJobError, type Processor } from '../../queue/job-queue.ts';
 import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
 
 /**
  * Runs in the bot process — the one that owns the channel connections — and sends what workers produced
- * through the adapters' one outgoing path. A delivery is recorded as done after the channel accepted it,
+ * through the one outbound path. A delivery is recorded as done after the channel accepted it,
  * and skipped if already recorded, so a retried or re-run delivery job does not post twice.
  *
  * Deliveries run concurrently, so two edits of one progress message may be in flight together: the edits
@@ -16,7 +16,7 @@ import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
  */
 const MAX_TRACKED_MESSAGES = 10_000;
 
-export function createDeliveryProcessor(bot: Bot, state: StateStore, logger: Logger, ttlMs = 7 * 86_400_000): Processor<DeliveryJob> {
+export function createDeliveryProcessor(outbound: Outbound, state: Pick<StateStore, 'cacheGet' | 'cacheSet'>, logger: Logger, ttlMs = 7 * 86_400_000): Processor<DeliveryJob> {
   const edits = new Map<string, { chain: Promise<void>; shown: number }>();
 
   const inOrder = async (delivery: DeliveryJob, apply: () => Promise<void>): Promise<void> => {
@@ -46,12 +46,11 @@ export function createDeliveryProcessor(bot: Bot, state: StateStore, logger: Log
     const delivery = parsed.data;
     const doneKey = `delivered:${context.id}`;
     if (await state.cacheGet(doneKey)) return;
-    const adapter = bot.adapter(delivery.channel);
     const reply = { ...delivery.reply, citations: delivery.reply.citations };
     try {
       await inOrder(delivery, async () => {
-        if (delivery.action === 'update' && delivery.messageId) await adapter.update(delivery.address, delivery.messageId, reply);
-        else await adapter.send(delivery.address, reply);
+        if (delivery.action === 'update' && delivery.messageId) await outbound.update(delivery.channel, delivery.address, delivery.messageId, reply);
+        else await outbound.send(delivery.channel, delivery.address, reply);
       });
     } catch (error) {
       if (error instanceof PasserelleError && !error.retryable) {

@@ -1,9 +1,12 @@
 /**
  * The one rate limiter of a channel: every request that leaves on it — answers, streamed updates, typing,
- * job results, announcements, joins and receipts — takes its turn here, so that the channel's budget is
- * spent once, whoever spends it. The channel adapter declares its service's limits (Teams: per
- * conversation and per tenant; Tchap: per account); the composition root adds the share announcements may
- * use (`bulk`) and gives the same instance to the adapter and to the fan-out.
+ * job results, announcements, joins and receipts — takes its turn here (the adapter calls `acquire` before
+ * each request), so that the channel's budget is spent once, whoever spends it. The channel adapter
+ * declares its service's limits (Teams: per conversation and per tenant; Tchap: per account); the
+ * composition root adds the share announcements may use (`bulk`) and gives the same instance to the
+ * adapter and to the fan-out. An announcement first waits for its share (`acquireShare`, in the fan-out:
+ * paced sends never pile up in the adapter), then takes its turn on the channel budget like any request:
+ * answers keep the rest of the budget.
  *
  * Budgets are of two kinds:
  * - `window`: at most `capacity` requests in any `windowMs`, kept exactly with a log of send times (a
@@ -11,8 +14,9 @@
  *   answers with 429); a request leaves the window once `windowMs` has passed;
  * - `bucket`: a token bucket, `ratePerSecond` on average with bursts of `burst` (Tchap's guidance).
  *
- * Requests of one queue (a conversation, else the whole lane) are served first come, first served;
- * nothing is ever dropped. `pause(ms)` holds the channel (or one lane) after a 429 with Retry-After.
+ * Requests of one queue (a conversation, else the whole channel; the announcements' share is one queue) are
+ * served first come, first served; nothing is ever dropped. `pause(ms)` holds the channel after a 429 with
+ * Retry-After; `pause(ms, 'bulk')` holds only the announcements.
  */
 
 /** Time source, injectable for tests. */
@@ -29,26 +33,27 @@ export const systemClock: Clock = {
 
 export type Budget = { kind: 'window'; capacity: number; windowMs: number } | { kind: 'bucket'; ratePerSecond: number; burst: number };
 
-/** What a channel allows, per scope; absent scopes are not limited. */
-export interface ChannelBudgets {
-  /** Every request of the channel (Tchap: the bot's account). */
+/** Limits per scope; absent scopes are not limited. */
+export interface ScopeBudgets {
+  /** Every request (Tchap: the bot's account). */
   account?: readonly Budget[];
   /** Per conversation (Teams: 7 per second and 60 per 30 seconds). */
   conversation?: readonly Budget[];
   /** Per tenant (Teams: 50 per second). */
   tenant?: readonly Budget[];
-  /** What bulk requests (announcements) may take of the above: per tenant when there is one, else for the account. */
-  bulk?: readonly Budget[];
 }
 
-/** Interactive requests (answers, progress) and bulk ones (announcements) share the budget; bulk ones also keep to `bulk`. */
+/** What a channel allows, and the share of it announcements may take (`bulk`). */
+export interface ChannelBudgets extends ScopeBudgets {
+  bulk?: ScopeBudgets;
+}
+
+/** Interactive requests (answers, progress) and bulk ones (announcements, paced by their share). */
 export type Lane = 'interactive' | 'bulk';
 
 export interface RequestScope {
   conversation?: string;
   tenant?: string;
-  /** Default `interactive`. */
-  lane?: Lane;
 }
 
 /** "N per second" as windows: one second (or 1/rate below one per second), plus 100 ms windows allowing a fifth of it above 10 per second, so that sends spread over the second. */
@@ -138,17 +143,26 @@ export class RateLimiter {
     private readonly budgets: ChannelBudgets,
     private readonly clock: Clock = systemClock,
   ) {
-    for (const budget of Object.values(budgets).flat() as Budget[]) {
+    const { bulk, ...channel } = budgets;
+    for (const budget of [...Object.values(channel), ...Object.values(bulk ?? {})].flat() as Budget[]) {
       const positive = budget.kind === 'window' ? budget.capacity > 0 && budget.windowMs > 0 : budget.ratePerSecond > 0 && budget.burst >= 1;
       if (!positive) throw new RangeError('rate budgets must be positive');
     }
   }
 
-  /** Resolves when one request may leave; queues behind earlier requests of the same conversation (or lane). */
+  /** Resolves when one request may leave; queues behind earlier requests of the same conversation (or channel). */
   acquire(scope: RequestScope = {}): Promise<void> {
-    const queue = `${scope.lane ?? 'interactive'}:${scope.conversation ?? '*'}`;
+    return this.enqueue(`channel:${scope.conversation ?? '*'}`, () => this.take('interactive', '', this.budgets, scope));
+  }
+
+  /** Resolves when one more announcement may go (the `bulk` share); it then takes its turn with `acquire`. */
+  acquireShare(scope: RequestScope = {}): Promise<void> {
+    return this.enqueue('bulk', () => this.take('bulk', 'bulk:', this.budgets.bulk ?? {}, scope));
+  }
+
+  private enqueue(queue: string, take: () => Promise<void>): Promise<void> {
     const previous = this.tails.get(queue) ?? Promise.resolve();
-    const turn = previous.then(() => this.take(scope));
+    const turn = previous.then(take);
     const tail = turn.catch(() => undefined);
     this.tails.set(queue, tail);
     void tail.then(() => {
@@ -160,8 +174,8 @@ export class RateLimiter {
   /** Takes a turn now if one is free, else false (best-effort requests: typing, read receipts). */
   tryAcquire(scope: RequestScope = {}): boolean {
     const now = this.clock.now();
-    if (this.pausedFor(scope.lane) > 0) return false;
-    const meters = this.metersOf(scope, now);
+    if (this.pausedFor() > 0) return false;
+    const meters = this.metersOf('', this.budgets, scope, now);
     if (meters.some((meter) => meter.waitFor(now) > 0)) return false;
     for (const meter of meters) meter.take(now);
     return true;
@@ -179,15 +193,15 @@ export class RateLimiter {
     return Math.max(0, until - this.clock.now());
   }
 
-  private async take(scope: RequestScope): Promise<void> {
+  private async take(lane: Lane, prefix: string, budgets: ScopeBudgets, scope: RequestScope): Promise<void> {
     for (;;) {
-      const paused = this.pausedFor(scope.lane);
+      const paused = this.pausedFor(lane);
       if (paused > 0) {
         await this.clock.sleep(paused);
         continue;
       }
       const now = this.clock.now();
-      const meters = this.metersOf(scope, now);
+      const meters = this.metersOf(prefix, budgets, scope, now);
       const wait = Math.max(0, ...meters.map((meter) => meter.waitFor(now)));
       if (wait === 0) {
         for (const meter of meters) meter.take(now);
@@ -197,13 +211,13 @@ export class RateLimiter {
     }
   }
 
-  private metersOf(scope: RequestScope, now: number): Meter[] {
-    const { account, conversation, tenant, bulk } = this.budgets;
+  private metersOf(prefix: string, budgets: ScopeBudgets, scope: RequestScope, now: number): Meter[] {
+    const { account, conversation, tenant } = budgets;
     return [
-      ...(account ? this.metersFor('account', account, now) : []),
-      ...(conversation && scope.conversation ? this.metersFor(`conversation:${scope.conversation}`, conversation, now) : []),
-      ...(tenant && scope.tenant ? this.metersFor(`tenant:${scope.tenant}`, tenant, now) : []),
-      ...(bulk && scope.lane === 'bulk' ? this.metersFor(`bulk:${scope.tenant ?? ''}`, bulk, now) : []),
+      ...(account ? this.metersFor(`${prefix}account`, account, now) : []),
+      ...(conversation && scope.conversation ? this.metersFor(`${prefix}conversation:${scope.conversation}`, conversation, now) : []),
+      // The share of a tenant-limited channel counts sends without a tenant together; the channel budget leaves them out.
+      ...(tenant && (scope.tenant || prefix) ? this.metersFor(`${prefix}tenant:${scope.tenant ?? ''}`, tenant, now) : []),
     ];
   }
 
@@ -219,6 +233,6 @@ export class RateLimiter {
 
   /** Forgets the meters of idle conversations and tenants, so memory stays bounded. */
   private prune(now: number): void {
-    for (const [key, meters] of this.meters) if (key !== 'account' && meters.every((meter) => meter.isIdle(now))) this.meters.delete(key);
+    for (const [key, meters] of this.meters) if (!key.endsWith('account') && meters.every((meter) => meter.isIdle(now))) this.meters.delete(key);
   }
 }

@@ -83,7 +83,7 @@ export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOpt
     writeFileSync(corpus, `${[...CORPUS, INJECTED_RECORD].map((record) => JSON.stringify(record)).join('\n')}\n`);
     await app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
   }
-  const context = { config, state: app.state, bot: app.bot, logger };
+  const context = { config, logger, limiter: app.limiters.matrix };
   const launch = async (adapterOptions: MatrixAdapterOptions): Promise<MatrixChannelAdapter> => {
     const adapter = await createMatrixAdapter(context, adapterOptions);
     app.bot.register(adapter);

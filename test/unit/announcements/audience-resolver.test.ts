@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
-import type { StoredReference } from '../../../state/state-store.ts';
+import type { StoredReference } from '../../../bots/message.ts';
 import { parseAudience } from '../../../bots/announcements/audience.ts';
 import { AudienceResolver } from '../../../bots/announcements/audience-resolver.ts';
 import type { AudienceDirectories } from '../../../bots/announcements/directories.ts';
