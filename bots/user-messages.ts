@@ -106,3 +106,39 @@ export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
 export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';
+
+// Long jobs (résumés): acknowledgements, progress, results.
+export const NO_JOBS = 'Vous n’avez aucune tâche en cours.';
+export const CANCEL_WHICH = 'Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).';
+export const SUMMARY_AI_GENERATED = '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.';
+export const JOB_STATE_LABELS: Record<string, string> = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
+export function jobList(lines: readonly string[]): string {
+  return `Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`;
+}
+export function jobCancelled(id: string): string {
+  return `Tâche \`${id}\` annulée.`;
+}
+export function jobReceived(what: string): string {
+  return `🕑 Demande reçue : ${what}. Mise en file…`;
+}
+export function jobQueued(id: string, what: string, ahead: number, durable: boolean): string {
+  return `🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`;
+}
+export function jobAlreadyDone(id: string): string {
+  return `Cette demande a déjà été traitée (tâche \`${id}\`) : le résultat a été publié plus haut dans cette conversation.`;
+}
+export function jobAlreadyRunning(id: string): string {
+  return `Cette demande est déjà en cours (tâche \`${id}\`) : le résultat sera publié ici.`;
+}
+export function jobProgress(id: string, percent: number): string {
+  return `⏳ Tâche ${id} : ${percent} %`;
+}
+export function jobDone(id: string): string {
+  return `✅ Tâche ${id} terminée.`;
+}
+export function jobFailedShort(id: string): string {
+  return `❌ Tâche ${id} : échec.`;
+}
+export function jobFailed(id: string, reason: string): string {
+  return `❌ Tâche ${id} : ${reason}`;
+}

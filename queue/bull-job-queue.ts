@@ -1,7 +1,8 @@
+import { PasserelleError } from '../bots/errors.ts';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import Bull from 'bull';
 import type { Redis } from 'ioredis';
-import { PermanentJobError, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor } from './job-queue.ts';
+import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor } from './job-queue.ts';
 
 /**
  * The production queue: bull on Redis. Named jobs need `process('*', …)`. Stalled jobs (a worker killed
@@ -114,7 +115,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
       const timeoutMs = (job.opts as { timeoutMs?: number }).timeoutMs;
       const timer = timeoutMs ? setTimeout(() => controller.abort(new Error('timeout')), timeoutMs) : undefined;
       try {
-        if (await client.exists(this.cancelKey(id))) throw new PermanentJobError('cancelled before start', 'Tâche annulée.');
+        if (await client.exists(this.cancelKey(id))) throw new PasserelleError('JOB_CANCELLED', {}, { cause: new Error('cancelled before start') });
         await processor(job.data, {
           id,
           createdAt: job.timestamp,
@@ -125,7 +126,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
           },
         });
       } catch (error) {
-        if (error instanceof PermanentJobError || controller.signal.aborted) await job.discard();
+        if (isPermanentFailure(error) || controller.signal.aborted) await job.discard();
         throw error;
       } finally {
         clearInterval(poll);

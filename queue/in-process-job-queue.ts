@@ -1,4 +1,4 @@
-import { PermanentJobError, type EnqueueOptions, type JobQueue, type JobSnapshot, type Processor } from './job-queue.ts';
+import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type Processor } from './job-queue.ts';
 
 /**
  * The embedded default when no Redis is configured: the same contract, run inside the bot process.
@@ -116,7 +116,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
       entry.failedReason = error instanceof Error ? error.message : String(error);
       const attempts = entry.options.attempts ?? 3;
       const cancelled = (entry.state as string) === 'cancelled';
-      if (!cancelled && !(error instanceof PermanentJobError) && !entry.controller.signal.aborted && entry.attemptsMade < attempts) {
+      if (!cancelled && !isPermanentFailure(error) && !entry.controller.signal.aborted && entry.attemptsMade < attempts) {
         entry.state = 'delayed';
         const delay = (entry.options.backoffMs ?? 2_000) * 2 ** (entry.attemptsMade - 1);
         const timer = setTimeout(() => {

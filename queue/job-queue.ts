@@ -1,3 +1,5 @@
+import { PasserelleError } from '../bots/errors.ts';
+
 /**
  * The queue port, sized to what the bot and workers use. Production: bull on Redis (bull-job-queue.ts);
  * embedded default when no Redis is configured: in-process (in-process-job-queue.ts, NOT durable — jobs
@@ -58,14 +60,10 @@ export interface JobQueue<T> {
   close(): Promise<void>;
 }
 
-/** An error that retrying cannot fix (bad document, part of code that does not exist): no further attempts. */
-export class PermanentJobError extends Error {
-  constructor(
-    message: string,
-    /** French text for the user. */
-    readonly userMessage: string,
-  ) {
-    super(message);
-    this.name = 'PermanentJobError';
-  }
+/**
+ * Whether a failed job must not be tried again: the error catalogue says retrying cannot fix it (bad
+ * document, part of a code that does not exist, invalid payload: a non-retryable PasserelleError).
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof PasserelleError && !error.retryable;
 }

@@ -2,10 +2,11 @@ import { rm } from 'node:fs/promises';
 import { PasserelleError } from '../bots/errors.ts';
 import type { Logger } from '../bots/logger.ts';
 import type { Reply } from '../bots/reply.ts';
+import * as say from '../bots/user-messages.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
 import type { VectorStore } from '../knowledge/ports/vector-store.ts';
 import { isWithinCeiling } from '../knowledge/types.ts';
-import { PermanentJobError, type JobContext, type JobQueue, type Processor } from '../queue/job-queue.ts';
+import { isPermanentFailure, type JobContext, type JobQueue, type Processor } from '../queue/job-queue.ts';
 import { DeliveryJob, FINAL_EDIT, WorkJob, type WorkJobInput } from '../queue/jobs.ts';
 import { extractiveSummary } from './summarisation/extractive-summariser.ts';
 import { modelSummary } from './summarisation/model-summariser.ts';
@@ -33,7 +34,7 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
   const { deliveries, logger } = dependencies;
   return async (raw, context) => {
     const parsed = WorkJob.safeParse(raw);
-    if (!parsed.success) throw new PermanentJobError(`invalid job payload: ${parsed.error.message}`, 'Tâche invalide.');
+    if (!parsed.success) throw new PasserelleError('JOB_INVALID', {}, { cause: new Error(`invalid job payload: ${parsed.error.message}`) });
     const job = parsed.data;
     // Delivery ids derive from the job and its creation time: stable across retries and stalled re-runs
     // (delivered once), new when the same id is asked again after a failure or a cancellation.
@@ -50,7 +51,7 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       const step = Math.floor(percent / 25);
       if (job.progressMessageId && step > lastStep && percent < 100) {
         lastStep = step;
-        await deliver(`progress-${step}`, 'update', progressReply(`⏳ Tâche ${context.id} : ${percent} %`), job.progressMessageId, step);
+        await deliver(`progress-${step}`, 'update', progressReply(say.jobProgress(context.id, percent)), job.progressMessageId, step);
       }
     };
     // The uploaded copy of a document is kept only as long as the job may still need it.
@@ -68,23 +69,23 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       await progress(0, 1);
       const result = await summarise(source, job.length, dependencies, context, progress);
       await context.reportProgress(100);
-      if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(`✅ Tâche ${context.id} terminée.`), job.progressMessageId, FINAL_EDIT);
+      if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(say.jobDone(context.id)), job.progressMessageId, FINAL_EDIT);
       const aiGenerated = result.method === 'model';
-      await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.' : ''}`.trim(), aiGenerated));
+      await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? say.SUMMARY_AI_GENERATED : ''}`.trim(), aiGenerated));
       await forgetUpload();
       logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
     } catch (caught) {
       // A catalogue error that retrying cannot fix (unknown base, refused request…) fails at once, in French.
-      const error = caught instanceof PasserelleError && !caught.retryable ? new PermanentJobError(caught.message, caught.userMessage) : caught;
+      const error = caught;
       if (context.signal.aborted && String((context.signal.reason as Error | undefined)?.message) === 'cancelled') {
         await forgetUpload();
         throw error;
       }
-      const final = error instanceof PermanentJobError || context.attempt >= dependencies.attempts || context.signal.aborted;
-      if (final) {
-        const message = error instanceof PermanentJobError ? error.userMessage : context.signal.aborted ? 'La tâche a dépassé le temps autorisé et a été arrêtée.' : 'La tâche a échoué après plusieurs essais.';
-        if (job.progressMessageId) await deliver('progress-failed', 'update', progressReply(`❌ Tâche ${context.id} : échec.`), job.progressMessageId, FINAL_EDIT);
-        await deliver('failure', 'send', { kind: 'error', text: `❌ Tâche ${context.id} : ${message}`, citations: [], suggestedActions: [], aiGenerated: false, feedback: false });
+      const permanent = isPermanentFailure(error);
+      if (permanent || context.attempt >= dependencies.attempts || context.signal.aborted) {
+        const failure = permanent ? (error as PasserelleError) : new PasserelleError(context.signal.aborted ? 'JOB_TIMED_OUT' : 'JOB_FAILED');
+        if (job.progressMessageId) await deliver('progress-failed', 'update', progressReply(say.jobFailedShort(context.id)), job.progressMessageId, FINAL_EDIT);
+        await deliver('failure', 'send', { kind: 'error', text: say.jobFailed(context.id, failure.userMessage), citations: [], suggestedActions: [], aiGenerated: false, feedback: false });
         await forgetUpload();
       }
       throw error;

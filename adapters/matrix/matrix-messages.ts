@@ -17,15 +17,6 @@ export function suggestions(actions: readonly string[]): string {
   return `Commandes utiles : ${actions.map((action) => `« ${action} »`).join(', ')}`;
 }
 
-/** Start refused: another process owns the Matrix connection (for the administrator). */
-export function connectionLocked(lockFile: string, pid: number | undefined): string {
-  return (
-    `Une autre instance de Passerelle détient déjà la connexion Tchap/Matrix${pid ? ` (processus ${pid})` : ''} : ` +
-    `un seul processus peut la tenir (verrou ${lockFile}). Arrêtez l’autre instance, ou supprimez le verrou ` +
-    'si vous êtes certain qu’elle ne tourne plus. Les workers confient leurs réponses à ce processus.'
-  );
-}
-
 /** The stored session was refused by the homeserver (token revoked): an administrator must act. */
 export function sessionRejected(sessionFile: string): string {
   return (

@@ -1,5 +1,5 @@
+import { PasserelleError } from '../errors.ts';
 import * as say from './messages.ts';
-import { AnnouncementRefusal } from './refusal.ts';
 
 /** Checks of what an admin submits, shared by the chat command, the admin API and the CLI. */
 
@@ -11,8 +11,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[
 /** The message, trimmed; refuses an empty one (no letter nor digit) or one over `maxChars`. */
 export function checkMarkdown(markdown: unknown, maxChars: number): string {
   const text = typeof markdown === 'string' ? markdown.trim() : '';
-  if (!/[\p{L}\p{N}]/u.test(text)) throw new AnnouncementRefusal('empty', say.EMPTY);
-  if (text.length > maxChars) throw new AnnouncementRefusal('too-long', say.tooLong(text.length, maxChars));
+  if (!/[\p{L}\p{N}]/u.test(text)) throw new PasserelleError('ANNOUNCEMENT_EMPTY');
+  if (text.length > maxChars) throw new PasserelleError('ANNOUNCEMENT_TOO_LONG', { length: text.length.toLocaleString('fr-FR'), max: maxChars.toLocaleString('fr-FR') });
   return text;
 }
 
@@ -22,9 +22,9 @@ export function checkSchedule(at: unknown, now: Date): string | undefined {
   const text = typeof at === 'string' ? at.trim() : '';
   const ms = ISO.test(text) ? Date.parse(text.replace(' ', 'T')) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new AnnouncementRefusal('schedule-invalid', `Date d’envoi illisible « ${String(at).slice(0, 60)} » : écrivez-la au format ISO, par exemple 2026-12-01T09:00+01:00.`);
+    throw new PasserelleError('SCHEDULE_INVALID', { value: String(at).slice(0, 60) });
   }
-  if (ms <= now.getTime()) throw new AnnouncementRefusal('schedule-past', `La date d’envoi ${say.formatDate(new Date(ms).toISOString())} est déjà passée.`);
-  if (ms - now.getTime() > MAX_AHEAD_MS) throw new AnnouncementRefusal('schedule-too-far', 'La date d’envoi est à plus d’un an : programmez l’annonce plus tard.');
+  if (ms <= now.getTime()) throw new PasserelleError('SCHEDULE_PAST', { date: say.formatDate(new Date(ms).toISOString()) });
+  if (ms - now.getTime() > MAX_AHEAD_MS) throw new PasserelleError('SCHEDULE_TOO_FAR');
   return new Date(ms).toISOString();
 }

@@ -3,7 +3,7 @@ import type { AnnouncementRecord, AnnouncementStore, NewRecipient, RecipientCoun
 import { checkMarkdown, checkSchedule } from './announcement-input.ts';
 import { parseAudience, type AudienceTerm } from './audience.ts';
 import * as say from './messages.ts';
-import { AnnouncementRefusal } from './refusal.ts';
+import { PasserelleError } from '../errors.ts';
 
 /**
  * What admins can do with announcements, whatever the way in (chat, admin API, CLI through the API):
@@ -88,13 +88,13 @@ export class AnnouncementService {
   async confirm(id: string): Promise<AnnouncementRecord> {
     const { store } = this.deps;
     const announcement = await this.get(id);
-    if (announcement.status !== 'draft') throw new AnnouncementRefusal('not-draft', say.notDraft(announcement.id, announcement.status));
+    if (announcement.status !== 'draft') throw new PasserelleError('ANNOUNCEMENT_NOT_DRAFT', { id: announcement.id, status: say.STATUS_LABELS[announcement.status] });
     const now = this.now();
-    if (Date.parse(announcement.createdAt) + this.deps.draftTtlMs < now.getTime()) throw new AnnouncementRefusal('draft-expired', say.DRAFT_EXPIRED);
+    if (Date.parse(announcement.createdAt) + this.deps.draftTtlMs < now.getTime()) throw new PasserelleError('DRAFT_EXPIRED');
     const later = announcement.scheduledAt !== undefined && Date.parse(announcement.scheduledAt) > now.getTime();
     if (!(await store.transition(announcement.id, ['draft'], later ? 'scheduled' : 'sending', now.toISOString()))) {
       const current = await this.get(id);
-      throw new AnnouncementRefusal('not-draft', say.notDraft(current.id, current.status));
+      throw new PasserelleError('ANNOUNCEMENT_NOT_DRAFT', { id: current.id, status: say.STATUS_LABELS[current.status] });
     }
     if (!later) this.deps.fanout.kick(announcement.id);
     return this.get(announcement.id);
@@ -116,7 +116,7 @@ export class AnnouncementService {
     const at = this.now().toISOString();
     if (!(await store.transition(announcement.id, ['draft', 'scheduled', 'sending'], 'cancelled', at))) {
       const current = await this.get(id);
-      throw new AnnouncementRefusal('not-cancellable', say.notCancellable(current.id, current.status));
+      throw new PasserelleError('ANNOUNCEMENT_NOT_CANCELLABLE', { id: current.id, status: say.STATUS_LABELS[current.status] });
     }
     const cancelledRecipients = await store.cancelPending(announcement.id, at);
     return { announcement: await this.get(announcement.id), cancelledRecipients };
@@ -152,7 +152,7 @@ export class AnnouncementService {
   async get(id: string): Promise<AnnouncementRecord> {
     const normalised = id.trim().toUpperCase();
     const announcement = /^[A-Z0-9]{1,32}$/.test(normalised) ? await this.deps.store.getAnnouncement(normalised) : undefined;
-    if (!announcement) throw new AnnouncementRefusal('not-found', say.notFound(id.trim().slice(0, 40)));
+    if (!announcement) throw new PasserelleError('ANNOUNCEMENT_NOT_FOUND', { id: id.trim().slice(0, 40) });
     return announcement;
   }
 

@@ -4,7 +4,7 @@ import type { StoredReference } from '../../bots/message.ts';
 import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
 import type { AudienceDirectories, DirectoryMember } from './directories.ts';
 import * as say from './messages.ts';
-import { AnnouncementRefusal } from './refusal.ts';
+import { PasserelleError } from '../errors.ts';
 
 /**
  * Turns an audience into recipients, once, when the announcement is prepared: the list is a snapshot (the
@@ -63,7 +63,7 @@ export class AudienceResolver {
         case 'group': {
           this.require('teams');
           const directory = this.deps.directories.teams;
-          if (!directory) throw new AnnouncementRefusal('directory-unavailable', say.DIRECTORY_MISSING_TEAMS);
+          if (!directory) throw new PasserelleError('DIRECTORY_MISSING_TEAMS');
           const what = term.kind === 'team' ? `l’équipe ${term.id}` : `du groupe ${term.id}`;
           const members = await this.members(what, () => (term.kind === 'team' ? directory.teamMembers(term.id) : directory.groupMembers(term.id)));
           for (const member of members) user('teams', member.id);
@@ -72,22 +72,22 @@ export class AudienceResolver {
         case 'room-members': {
           this.require('matrix');
           const directory = this.deps.directories.matrix;
-          if (!directory) throw new AnnouncementRefusal('directory-unavailable', say.DIRECTORY_MISSING_MATRIX);
+          if (!directory) throw new PasserelleError('DIRECTORY_MISSING_MATRIX');
           const members = await this.members(`du salon ${term.roomId}`, async () => (await directory.joinedMembers(term.roomId)).map((id) => ({ id })));
           for (const member of members) if (member.id !== this.deps.directories.matrixBotUserId) user('matrix', member.id);
           break;
         }
       }
     }
-    if (recipients.size === 0) throw new AnnouncementRefusal('audience-empty', 'Aucun destinataire : personne ne correspond à ces destinataires.');
+    if (recipients.size === 0) throw new PasserelleError('AUDIENCE_EMPTY');
     if (recipients.size > this.deps.maxRecipients) {
-      throw new AnnouncementRefusal('audience-too-large', `Trop de destinataires (${recipients.size}, maximum ${this.deps.maxRecipients}).`);
+      throw new PasserelleError('AUDIENCE_TOO_LARGE', { count: recipients.size, max: this.deps.maxRecipients });
     }
     return [...recipients.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   private require(channel: AnnouncementChannel): AnnouncementChannel {
-    if (!this.deps.channels.has(channel)) throw new AnnouncementRefusal('channel-disabled', say.channelDisabled(channel));
+    if (!this.deps.channels.has(channel)) throw new PasserelleError('CHANNEL_DISABLED', { name: say.channelName(channel), channel });
     return channel;
   }
 
@@ -95,7 +95,7 @@ export class AudienceResolver {
     try {
       return await list();
     } catch (error) {
-      throw new AnnouncementRefusal('directory-unavailable', say.directoryFailed(what), { cause: error });
+      throw new PasserelleError('DIRECTORY_FAILED', { what }, { cause: error });
     }
   }
 

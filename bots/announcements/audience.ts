@@ -1,6 +1,5 @@
 import { foldText } from '../../knowledge/analysis/normalise.ts';
-import { AnnouncementRefusal } from './refusal.ts';
-import { AUDIENCE_SYNTAX } from './messages.ts';
+import { PasserelleError } from '../errors.ts';
 
 /**
  * The audience syntax (documented in workers/announcements/README.md). Terms are separated by spaces, `;`
@@ -53,11 +52,11 @@ export function isMatrixRoomId(id: string): boolean {
   return MATRIX_ROOM.test(id);
 }
 
-/** Parses an audience; throws AnnouncementRefusal (audience-missing / audience-unknown) on anything else. */
+/** Parses an audience; throws a refusal (AUDIENCE_MISSING, AUDIENCE_UNKNOWN and its kin) on anything else. */
 export function parseAudience(text: string): AudienceTerm[] {
   const trimmed = text.trim();
-  if (!trimmed) throw new AnnouncementRefusal('audience-missing', `Destinataires manquants. ${AUDIENCE_SYNTAX}`);
-  if (trimmed.length > MAX_AUDIENCE_CHARS) throw new AnnouncementRefusal('audience-unknown', `Liste de destinataires trop longue (plus de ${MAX_AUDIENCE_CHARS} caractères).`);
+  if (!trimmed) throw new PasserelleError('AUDIENCE_MISSING');
+  if (trimmed.length > MAX_AUDIENCE_CHARS) throw new PasserelleError('AUDIENCE_TEXT_TOO_LONG', { max: MAX_AUDIENCE_CHARS });
   const terms: AudienceTerm[] = [];
   for (const token of trimmed.split(/[\s;+]+/).filter(Boolean)) {
     const colon = token.indexOf(':');
@@ -71,17 +70,17 @@ export function parseAudience(text: string): AudienceTerm[] {
       terms.push({ kind });
       continue;
     }
-    if (ids.length === 0) throw new AnnouncementRefusal('audience-unknown', `« ${token} » : il manque le ou les identifiants après « ${keyword}: ». ${AUDIENCE_SYNTAX}`);
+    if (ids.length === 0) throw new PasserelleError('AUDIENCE_IDS_MISSING', { token, keyword });
     if (kind === 'users' || kind === 'rooms') terms.push({ kind, ids });
-    else if (ids.length > 1) throw new AnnouncementRefusal('audience-unknown', `« ${keyword}: » attend un seul identifiant (répétez le terme pour en viser plusieurs).`);
+    else if (ids.length > 1) throw new PasserelleError('AUDIENCE_ONE_ID', { keyword });
     else if (kind === 'room-members') {
-      if (!isMatrixRoomId(ids[0]!)) throw new AnnouncementRefusal('audience-unknown', `« ${token} » : membres: attend un identifiant de salon Tchap (!identifiant:serveur).`);
+      if (!isMatrixRoomId(ids[0]!)) throw new PasserelleError('AUDIENCE_ROOM_EXPECTED', { token });
       terms.push({ kind, roomId: ids[0]! });
     } else terms.push({ kind, id: ids[0]! });
   }
   return terms;
 }
 
-function unknown(token: string): AnnouncementRefusal {
-  return new AnnouncementRefusal('audience-unknown', `Destinataires inconnus « ${token} ». ${AUDIENCE_SYNTAX}`);
+function unknown(token: string): PasserelleError {
+  return new PasserelleError('AUDIENCE_UNKNOWN', { token });
 }

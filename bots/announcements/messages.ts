@@ -1,9 +1,8 @@
+import { AUDIENCE_SYNTAX } from '../errors.ts';
 import type { AnnouncementRecord, RecipientCounts } from '../../state/announcement-store.ts';
 
-/** French texts of announcements: admin replies (chat, API, CLI) and report reasons. */
+/** French texts of announcements: admin replies (chat, API, CLI) and report reasons (refusals are in the error catalogue, bots/errors.ts). */
 
-export const AUDIENCE_SYNTAX =
-  'Destinataires possibles (combinables, séparés par des espaces) : « tous », « utilisateurs:<id>,<id> », « salons:<id>,<id> », « equipe:<id équipe Teams> », « groupe:<id groupe Entra> », « membres:<!salon:serveur Tchap> ».';
 
 export const CHAT_HELP = [
   'Annonces (administrateurs) :',
@@ -17,11 +16,8 @@ export const CHAT_HELP = [
 export const NOT_ADMIN = 'Les annonces sont réservées aux administrateurs de Passerelle. Votre demande a été consignée.';
 export const DIRECT_CHAT_ONLY = 'Les annonces se préparent en conversation privée avec Passerelle, pas dans un canal ou un salon.';
 export const MISSING_SEPARATOR = 'Écrivez les destinataires, puis « : », puis le message. Exemple : `annonce tous : Maintenance ce soir à 20 h.`';
+export const ONE_SCHEDULE = 'Une seule date d’envoi (à:…) par annonce.';
 export const MISSING_ID = 'Précisez l’identifiant de l’annonce, par exemple `annonce statut K7Q2ZPXM`.';
-export const EMPTY = 'Le message de l’annonce est vide.';
-export const DRAFT_EXPIRED = 'Cet aperçu a expiré : préparez l’annonce à nouveau.';
-export const DIRECTORY_MISSING_TEAMS = 'Microsoft Graph n’est pas configuré : les audiences equipe: et groupe: sont indisponibles.';
-export const DIRECTORY_MISSING_MATRIX = 'La lecture des membres d’un salon Tchap n’est pas disponible (canal Tchap non démarré).';
 
 export const REASON_BLOCKED = 'Destinataire injoignable : bot bloqué, application désinstallée ou conversation quittée.';
 export const REASON_CHANNEL_UNAVAILABLE = 'Canal momentanément indisponible.';
@@ -41,18 +37,6 @@ export function channelError(detail: string): string {
 
 export function giveUp(attempts: number, last: string): string {
   return `Échec après ${attempts} tentative(s) : ${last}`;
-}
-
-export function tooLong(length: number, max: number): string {
-  return `L’annonce est trop longue (${length.toLocaleString('fr-FR')} caractères, maximum ${max.toLocaleString('fr-FR')}).`;
-}
-
-export function channelDisabled(channel: string): string {
-  return `Le canal ${channelName(channel)} n’est pas activé sur ce déploiement : destinataires « ${channel} » impossibles.`;
-}
-
-export function directoryFailed(what: string): string {
-  return `Impossible de lire les membres de ${what} : vérifiez l’identifiant et les droits de Passerelle.`;
 }
 
 export function channelName(channel: string): string {
@@ -128,14 +112,3 @@ export function finished(announcement: AnnouncementRecord, counts: RecipientCoun
   return `Annonce ${announcement.id} terminée : ${countsLine(counts)}. Détail : \`annonce statut ${announcement.id}\`.`;
 }
 
-export function notFound(id: string): string {
-  return `Je ne trouve pas d’annonce « ${id} ».`;
-}
-
-export function notDraft(id: string, status: AnnouncementRecord['status']): string {
-  return `L’annonce ${id} est déjà ${STATUS_LABELS[status]} : rien à confirmer.`;
-}
-
-export function notCancellable(id: string, status: AnnouncementRecord['status']): string {
-  return `L’annonce ${id} est ${STATUS_LABELS[status]} : elle ne peut plus être annulée.`;
-}

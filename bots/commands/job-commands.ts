@@ -8,6 +8,7 @@ import { PasserelleError, toPasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
 import { errorReply, notice, progress, type Reply } from '../reply.ts';
+import * as say from '../user-messages.ts';
 import { parseSummaryRequest } from './summary-request.ts';
 
 /**
@@ -91,11 +92,11 @@ export class JobCommands {
     try {
       const jobs = await this.jobs.list(turn.rights!.userHash);
       if (jobs.length === 0) {
-        await turn.reply(notice('Vous n’avez aucune tâche en cours.'));
+        await turn.reply(notice(say.NO_JOBS));
         return;
       }
-      const lines = jobs.map((job) => `- \`${job.id}\` — ${describe(job.data)} — ${STATE_LABELS[job.state] ?? job.state}${job.state === 'active' ? ` (${job.progress} %)` : ''}`);
-      await turn.reply(notice(`Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`));
+      const lines = jobs.map((job) => `- \`${job.id}\` — ${describe(job.data)} — ${say.JOB_STATE_LABELS[job.state] ?? job.state}${job.state === 'active' ? ` (${job.progress} %)` : ''}`);
+      await turn.reply(notice(say.jobList(lines)));
     } catch (error) {
       await turn.reply(errorReply(toPasserelleError(error).userMessage));
     }
@@ -103,12 +104,12 @@ export class JobCommands {
 
   async cancel(turn: Turn, id: string): Promise<void> {
     if (!id) {
-      await turn.reply(notice('Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).'));
+      await turn.reply(notice(say.CANCEL_WHICH));
       return;
     }
     try {
       await this.jobs.cancel(id, turn.rights!.userHash, turn.rights!.isAdmin);
-      await turn.reply(notice(`Tâche \`${id}\` annulée.`));
+      await turn.reply(notice(say.jobCancelled(id)));
     } catch (error) {
       await turn.reply(errorReply(toPasserelleError(error).userMessage));
     }
@@ -119,7 +120,7 @@ export class JobCommands {
     const forgetUpload = () => (upload ? rm(upload, { force: true }).catch(() => undefined) : Promise.resolve());
     let ackId: string;
     try {
-      ackId = await turn.reply(progress(`🕑 Demande reçue : ${what}. Mise en file…`));
+      ackId = await turn.reply(progress(say.jobReceived(what)));
     } catch (error) {
       await forgetUpload();
       throw error;
@@ -130,7 +131,7 @@ export class JobCommands {
       // The acknowledgement says « enregistrée » before the job is queued: once queued, only the worker's
       // progress edits (delivered in order) touch that message, so a late edit of ours cannot overwrite them.
       submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint, ({ id, ahead }) =>
-        ack(progress(`🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${this.jobs.durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`)),
+        ack(progress(say.jobQueued(id, what, ahead, this.jobs.durable))),
       );
     } catch (error) {
       await forgetUpload();
@@ -143,15 +144,11 @@ export class JobCommands {
     await forgetUpload();
     await ack(
       progress(
-        submitted.state === 'completed'
-          ? `Cette demande a déjà été traitée (tâche \`${submitted.id}\`) : le résultat a été publié plus haut dans cette conversation.`
-          : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`,
+        submitted.state === 'completed' ? say.jobAlreadyDone(submitted.id) : say.jobAlreadyRunning(submitted.id),
       ),
     );
   }
 }
-
-const STATE_LABELS: Record<string, string> = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
 
 function describe(job: WorkJobInput): string {
   switch (job.kind) {

@@ -2,7 +2,7 @@ import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Outbound } from './outbound.ts';
 import type { StateStore } from '../../state/state-store.ts';
-import { PermanentJobError, type Processor } from '../../queue/job-queue.ts';
+import type { Processor } from '../../queue/job-queue.ts';
 import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
 
 /**
@@ -42,7 +42,7 @@ export function createDeliveryProcessor(outbound: Outbound, state: Pick<StateSto
 
   return async (raw, context) => {
     const parsed = DeliveryJob.safeParse(raw);
-    if (!parsed.success) throw new PermanentJobError(`invalid delivery: ${parsed.error.message}`, '');
+    if (!parsed.success) throw new PasserelleError('JOB_INVALID', {}, { cause: new Error(`invalid delivery: ${parsed.error.message}`) });
     const delivery = parsed.data;
     const doneKey = `delivered:${context.id}`;
     if (await state.cacheGet(doneKey)) return;
@@ -55,7 +55,7 @@ export function createDeliveryProcessor(outbound: Outbound, state: Pick<StateSto
     } catch (error) {
       if (error instanceof PasserelleError && !error.retryable) {
         logger.warn('delivery refused by the channel', { delivery: context.id, code: error.code });
-        throw new PermanentJobError(error.message, error.userMessage);
+        throw error; // not retryable: the queue gives up at once
       }
       if (delivery.action === 'update') {
         // A progress edit that fails is not worth retrying: the final result comes as its own message.

@@ -6,7 +6,6 @@ import { chunkDocument } from '../../knowledge/ingestion/chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from '../../knowledge/ingestion/loaders/loader-registry.ts';
 import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
 import { classificationRank, type Chunk, type Classification } from '../../knowledge/types.ts';
-import { PermanentJobError } from '../../queue/job-queue.ts';
 import type { SummarySection } from './summary-types.ts';
 
 /** Turns what a job names (a file, a code part, messages) into titled sections with references. */
@@ -20,22 +19,22 @@ export interface SectionsWithMeta {
 
 export async function documentSections(file: { path: string; name: string }, maxChars: number): Promise<SectionsWithMeta> {
   const loader = loaderFor(file.name);
-  if (!loader) throw permanent(new PasserelleError('FILE_UNSUPPORTED', { file: file.name, formats: SUPPORTED_EXTENSIONS.join(', ') }));
+  if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: file.name, formats: SUPPORTED_EXTENSIONS.join(', ') });
   let bytes: Buffer;
   try {
     bytes = await readFile(file.path);
   } catch (error) {
-    throw permanent(new PasserelleError('FILE_UNREADABLE', { file: file.name, reason: 'fichier introuvable' }, { cause: error }));
+    throw new PasserelleError('FILE_UNREADABLE', { file: file.name, reason: 'fichier introuvable' }, { cause: error });
   }
-  if (bytes.length === 0) throw permanent(new PasserelleError('FILE_EMPTY', { file: file.name }));
+  if (bytes.length === 0) throw new PasserelleError('FILE_EMPTY', { file: file.name });
   let loaded;
   try {
     loaded = await loader(bytes, { source: file.name, displayName: file.name, defaultClassification: 'interne' });
   } catch (error) {
-    throw permanent(toPasserelleError(error));
+    throw toPasserelleError(error);
   }
   const chunks = loaded.documents.flatMap((document) => chunkDocument(document, 'upload', maxChars));
-  if (chunks.length === 0) throw permanent(new PasserelleError('FILE_NO_TEXT', { file: file.name }));
+  if (chunks.length === 0) throw new PasserelleError('FILE_NO_TEXT', { file: file.name });
   const classification = loaded.documents.some((document) => document.classification === 'diffusion-restreinte') ? 'diffusion-restreinte' : 'interne';
   return {
     title: loaded.documents[0]?.title ?? file.name,
@@ -53,7 +52,7 @@ export type CodePart = { type: 'heading'; label: string } | { type: 'articles'; 
 /** A title/chapter/section of a code, or a range of its articles, in the code's order. */
 export async function codeSections(store: VectorStore, kb: string, code: string, part: CodePart): Promise<SectionsWithMeta> {
   const chunks = (await store.listChunks(kb, { code })).filter((chunk) => chunk.article);
-  if (chunks.length === 0) throw new PermanentJobError(`no chunk for ${code}`, `Le ${code} n’est pas dans la base ${kb}.`);
+  if (chunks.length === 0) throw new PasserelleError('CODE_NOT_IN_BASE', { code, kb });
   chunks.sort((a, b) => compareArticleNumbers(a.article!.number, b.article!.number) || a.part - b.part);
   let selected: Chunk[];
   let title: string;
@@ -62,7 +61,7 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
     const to = normaliseArticleNumber(part.to);
     const known = new Set(chunks.map((chunk) => normaliseArticleNumber(chunk.article!.number)));
     if (!known.has(from) || !known.has(to)) {
-      throw new PermanentJobError('article range not found', `Les articles ${part.from} à ${part.to} n’existent pas tous dans le ${code} (vérifiez les numéros).`);
+      throw new PasserelleError('ARTICLES_NOT_FOUND', { from: part.from, to: part.to, code });
     }
     selected = chunks.filter((chunk) => compareArticleNumbers(chunk.article!.number, part.from) >= 0 && compareArticleNumbers(chunk.article!.number, part.to) <= 0);
     title = `${code}, articles ${part.from} à ${part.to}`;
@@ -75,7 +74,7 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
       return wanted.every((key) => keys.has(key));
     });
     const heading = selected[0]?.headingPath.find((entry) => headingKey(entry) === first);
-    if (!heading) throw new PermanentJobError('heading not found', `Je ne trouve pas « ${part.label} » dans le ${code}. Indiquez par exemple « titre XII » ou « chapitre II du titre III ».`);
+    if (!heading) throw new PasserelleError('HEADING_NOT_FOUND', { label: part.label, code });
     title = `${code} — ${heading}`;
   }
   return {
@@ -126,6 +125,3 @@ function highest(labels: Classification[]): Classification {
   return labels.reduce<Classification>((top, label) => (classificationRank(label) > classificationRank(top) ? label : top), 'public');
 }
 
-function permanent(error: PasserelleError): PermanentJobError {
-  return new PermanentJobError(error.message, error.userMessage);
-}
