@@ -17,8 +17,8 @@ import { looksLikeFollowUp, type ConversationMemory } from './conversation-memor
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Citation, Reply } from './reply.ts';
-import type { StateStore } from '../state/state-store.ts';
-import type { ChannelName } from '../bots/message.ts';
+import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
+import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
 
 /**
@@ -72,7 +72,7 @@ export class AnswerService {
     private readonly router: Router,
     private readonly model: ChatModel | undefined,
     private readonly memory: ConversationMemory,
-    private readonly state: StateStore,
+    private readonly state: Cache & Pick<CuratorLog, 'recordUnanswered'> & Pick<AuditLog, 'recordAudit'>,
     private readonly settings: AnswerSettings,
     private readonly logger: Logger,
   ) {}

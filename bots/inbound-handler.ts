@@ -4,14 +4,14 @@ import type { ChannelName, IncomingMessage, StoredReference } from './message.ts
 import type { Outbound } from './outbound/outbound.ts';
 import { pseudonymise } from './pseudonym.ts';
 import { notice } from './reply.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { AnswerLog, ConversationReferences, CuratorLog, NoticeLog, SeenKeys } from '../state/state-store.ts';
 import * as say from './user-messages.ts';
 
 /** A rating (reaction) is counted once per event id for this long. */
 const RATING_DEDUPE_MS = 30 * 24 * 3_600_000;
 
 export interface InboundHandlerDeps {
-  state: Pick<StateStore, 'saveReference' | 'getReference' | 'listReferences' | 'deactivateReference' | 'markSeen' | 'markNotified' | 'getAnswer' | 'recordFeedback'>;
+  state: ConversationReferences & SeenKeys & NoticeLog & Pick<AnswerLog, 'getAnswer'> & Pick<CuratorLog, 'recordFeedback'>;
   outbound: Outbound;
   /** Runs a message through the pipeline (Bot#handle); never throws. */
   handle(message: IncomingMessage): Promise<void>;

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { PasserelleError } from '../bots/errors.ts';
-import { guardSqlite, inTransaction } from './sqlite-support.ts';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { ANNOUNCEMENT, decode, encode, insertSql, RECIPIENT, SQLITE, sqlLimit, toMillis } from './record-codec.ts';
+import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
 import {
   countsOf, type AnnouncementFilter, type AnnouncementRecord, type AnnouncementStatus, type AnnouncementStore, type NewRecipient, type RecipientCounts,
   type RecipientFilter, type RecipientOutcome, type RecipientRecord,
@@ -35,23 +33,10 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   private closed = false;
 
   constructor(file: string) {
-    let db: DatabaseSync | undefined;
-    try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      db = new DatabaseSync(file);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-      db.exec(SCHEMA);
-    } catch (error) {
-      db?.close();
-      throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
-    }
-    this.db = db;
+    this.db = openSqlite(file, SCHEMA);
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
-      insertAnnouncement: prepare(
-        `INSERT INTO announcements (id, audience, markdown, created_by, origin, created_at, scheduled_at, status, confirmed_at, started_at, finished_at, notify)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertAnnouncement: prepare(insertSql(SQLITE, 'announcements', ANNOUNCEMENT)),
       insertRecipient: prepare(
         `INSERT INTO announcement_recipients (announcement_id, key, channel, kind, target, address, tenant, status, attempts, error_code, reason, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
@@ -98,11 +83,8 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
     const a = announcement;
     this.run(() =>
       this.transaction(() => {
-        this.sql.insertAnnouncement!.run(
-          a.id, a.audience, a.markdown, a.createdBy, a.origin, millis(a.createdAt), optionalMillis(a.scheduledAt), a.status,
-          optionalMillis(a.confirmedAt), optionalMillis(a.startedAt), optionalMillis(a.finishedAt), a.notify ? JSON.stringify(a.notify) : null,
-        );
-        const now = millis(a.createdAt);
+        this.sql.insertAnnouncement!.run(...encode(SQLITE, ANNOUNCEMENT, a));
+        const now = toMillis(a.createdAt);
         for (const r of recipients) {
           this.sql.insertRecipient!.run(
             a.id, r.key, r.channel, r.kind, r.target, r.address ? JSON.stringify(r.address) : null, r.tenant ?? null, r.status,
@@ -119,12 +101,12 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   }
 
   async transition(id: string, from: readonly AnnouncementStatus[], to: AnnouncementStatus, at: string): Promise<boolean> {
-    return this.run(() => Number(this.sql.transition!.run(to, millis(at), id, JSON.stringify(from)).changes) > 0);
+    return this.run(() => Number(this.sql.transition!.run(to, toMillis(at), id, JSON.stringify(from)).changes) > 0);
   }
 
   async listAnnouncements(filter: AnnouncementFilter = {}): Promise<AnnouncementRecord[]> {
     const rows = this.run(
-      () => this.sql.listAnnouncements!.all(filter.statuses ? JSON.stringify(filter.statuses) : null, optionalMillis(filter.scheduledBefore), sqlLimit(filter.limit)) as Row[],
+      () => this.sql.listAnnouncements!.all(filter.statuses ? JSON.stringify(filter.statuses) : null, filter.scheduledBefore === undefined ? null : toMillis(filter.scheduledBefore), sqlLimit(filter.limit, -1)) as Row[],
     );
     return rows.map(toAnnouncement);
   }
@@ -136,7 +118,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
 
   async listRecipients(announcementId: string, filter: RecipientFilter = {}): Promise<RecipientRecord[]> {
     const rows = this.run(
-      () => this.sql.listRecipients!.all(announcementId, filter.statuses ? JSON.stringify(filter.statuses) : null, filter.afterKey ?? null, sqlLimit(filter.limit)) as Row[],
+      () => this.sql.listRecipients!.all(announcementId, filter.statuses ? JSON.stringify(filter.statuses) : null, filter.afterKey ?? null, sqlLimit(filter.limit, -1)) as Row[],
     );
     return rows.map(toRecipient);
   }
@@ -152,7 +134,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   }
 
   async claimRecipient(announcementId: string, key: string, owner: string, at: string): Promise<RecipientRecord | undefined> {
-    const row = this.run(() => this.sql.claim!.get(owner, millis(at), announcementId, key) as Row | undefined);
+    const row = this.run(() => this.sql.claim!.get(owner, toMillis(at), announcementId, key) as Row | undefined);
     return row && toRecipient(row);
   }
 
@@ -162,7 +144,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
       () =>
         Number(
           this.sql.finish!.run(
-            outcome.status, sent ? outcome.messageId : null, sent ? null : outcome.errorCode, sent ? null : outcome.reason, millis(at),
+            outcome.status, sent ? outcome.messageId : null, sent ? null : outcome.errorCode, sent ? null : outcome.reason, toMillis(at),
             announcementId, key, owner ?? null,
           ).changes,
         ) > 0,
@@ -170,7 +152,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   }
 
   async cancelPending(announcementId: string, at: string): Promise<number> {
-    return this.run(() => Number(this.sql.cancelPending!.run('Annonce annulée avant cet envoi.', millis(at), announcementId).changes));
+    return this.run(() => Number(this.sql.cancelPending!.run('Annonce annulée avant cet envoi.', toMillis(at), announcementId).changes));
   }
 
   /** Idempotent. */
@@ -189,56 +171,5 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   }
 }
 
-function toAnnouncement(row: Row): AnnouncementRecord {
-  return {
-    id: String(row.id),
-    audience: String(row.audience),
-    markdown: String(row.markdown),
-    createdBy: String(row.created_by),
-    origin: String(row.origin) as AnnouncementRecord['origin'],
-    createdAt: iso(row.created_at),
-    ...(row.scheduled_at != null ? { scheduledAt: iso(row.scheduled_at) } : {}),
-    status: String(row.status) as AnnouncementStatus,
-    ...(row.confirmed_at != null ? { confirmedAt: iso(row.confirmed_at) } : {}),
-    ...(row.started_at != null ? { startedAt: iso(row.started_at) } : {}),
-    ...(row.finished_at != null ? { finishedAt: iso(row.finished_at) } : {}),
-    ...(row.notify != null ? { notify: JSON.parse(String(row.notify)) as AnnouncementRecord['notify'] } : {}),
-  };
-}
-
-function toRecipient(row: Row): RecipientRecord {
-  return {
-    announcementId: String(row.announcement_id),
-    key: String(row.key),
-    channel: String(row.channel) as RecipientRecord['channel'],
-    kind: String(row.kind) as RecipientRecord['kind'],
-    target: String(row.target),
-    ...(row.address != null ? { address: JSON.parse(String(row.address)) as RecipientRecord['address'] } : {}),
-    ...(row.tenant != null ? { tenant: String(row.tenant) } : {}),
-    status: String(row.status) as RecipientRecord['status'],
-    attempts: Number(row.attempts),
-    ...(row.error_code != null ? { errorCode: String(row.error_code) } : {}),
-    ...(row.reason != null ? { reason: String(row.reason) } : {}),
-    ...(row.message_id != null ? { messageId: String(row.message_id) } : {}),
-    ...(row.claimed_by != null ? { claimedBy: String(row.claimed_by) } : {}),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function iso(value: SQLInputValue | undefined): string {
-  return new Date(Number(value)).toISOString();
-}
-
-function millis(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new RangeError(`Invalid ISO timestamp: ${JSON.stringify(text)}`);
-  return ms;
-}
-
-function optionalMillis(text: string | undefined): number | null {
-  return text === undefined ? null : millis(text);
-}
-
-function sqlLimit(limit: number | undefined): number {
-  return limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
-}
+const toAnnouncement = (row: Row): AnnouncementRecord => decode<AnnouncementRecord>(SQLITE, ANNOUNCEMENT, row);
+const toRecipient = (row: Row): RecipientRecord => decode<RecipientRecord>(SQLITE, RECIPIENT, row);

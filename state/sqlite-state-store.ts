@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { PasserelleError } from '../bots/errors.ts';
-import { guardSqlite, inTransaction } from './sqlite-support.ts';
+import type { SQLInputValue, DatabaseSync, StatementSync } from 'node:sqlite';
+import type { ChannelName, StoredReference } from '../bots/message.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, REFERENCE, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
+import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
 import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, UnansweredRecord } from './state-store.ts';
-import type { ChannelName, StoredReference } from './../bots/message.ts';
 
 /** Expired `seen` and `cache` rows are deleted at most this often (they already behave as absent). */
 const PURGE_INTERVAL_MS = 60_000;
@@ -43,18 +41,6 @@ CREATE INDEX IF NOT EXISTS audit_by_time ON audit(at, id);
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
 `;
 
-/** How each record field is stored; `?` kinds are optional fields (NULL column ⇔ absent property). */
-type Kind = 'text' | 'text?' | 'json' | 'json?' | 'num' | 'bool' | 'time';
-type Spec<T> = { [K in keyof Required<T>]: Kind };
-
-// `satisfies` makes the compiler reject a spec that misses or invents a field of the port's types.
-const REFERENCE = { key: 'text', channel: 'text', reference: 'json', userId: 'text?', tenant: 'text?', isDirect: 'bool', active: 'bool', inactiveReason: 'text?', updatedAt: 'time' } satisfies Spec<StoredReference>;
-const TURN = { role: 'text', text: 'text', kb: 'text?', citedIds: 'json?', at: 'time' } satisfies Spec<ConversationTurn>;
-const ANSWER = { messageId: 'text', channel: 'text', conversationKey: 'text', question: 'text', answer: 'text', kb: 'text?', citedIds: 'json', at: 'time' } satisfies Spec<AnswerRecord>;
-const FEEDBACK = { channel: 'text', messageId: 'text', userHash: 'text', rating: 'num', comment: 'text?', question: 'text?', answer: 'text?', citedIds: 'json', kb: 'text?', at: 'time' } satisfies Spec<FeedbackRecord>;
-const UNANSWERED = { channel: 'text', userHash: 'text', question: 'text', kb: 'text?', reason: 'text', nearestIds: 'json', at: 'time' } satisfies Spec<UnansweredRecord>;
-const AUDIT = { channel: 'text', userHash: 'text', kind: 'text', kb: 'text?', citedIds: 'json', model: 'text?', inputTokens: 'num', outputTokens: 'num', energyWh: 'num', latencyMs: 'num', abstained: 'bool', at: 'time' } satisfies Spec<AuditRecord>;
-
 type Row = Record<string, SQLInputValue>;
 
 /**
@@ -73,17 +59,7 @@ export class SqliteStateStore implements StateStore {
   private closed = false;
 
   constructor(file: string) {
-    let db: DatabaseSync | undefined;
-    try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      db = new DatabaseSync(file);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-      db.exec(SCHEMA);
-    } catch (error) {
-      db?.close();
-      throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
-    }
-    this.db = db;
+    this.db = openSqlite(file, SCHEMA);
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       // Inserts, or takes over an expired row; on a live row the upsert's WHERE is false: 0 changes.
@@ -91,23 +67,23 @@ export class SqliteStateStore implements StateStore {
         'INSERT INTO seen(key, expires_at) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen.expires_at <= ?',
       ),
       markNotified: prepare('INSERT INTO notified(user_key, at) VALUES (?, ?) ON CONFLICT(user_key) DO NOTHING'),
-      saveReference: prepare(insertSql('conversation_references', REFERENCE, [], ['key'])),
+      saveReference: prepare(insertSql(SQLITE, 'conversation_references', REFERENCE, [], ['key'])),
       getReference: prepare('SELECT * FROM conversation_references WHERE key = ?'),
       listReferences: prepare(
         `SELECT * FROM conversation_references
          WHERE (?1 IS NULL OR channel = ?1) AND (?2 = 0 OR active = 1) AND (?3 = 0 OR is_direct = 1) ORDER BY key`,
       ),
       deactivate: prepare('UPDATE conversation_references SET active = 0, inactive_reason = ?, updated_at = ? WHERE key = ?'),
-      appendTurn: prepare(insertSql('turns', TURN, ['conversation_key'])),
+      appendTurn: prepare(insertSql(SQLITE, 'turns', TURN, ['conversation_key'])),
       recentTurns: prepare('SELECT * FROM turns WHERE conversation_key = ? AND at > ? ORDER BY at DESC, id DESC LIMIT ?'),
       clearConversation: prepare('DELETE FROM turns WHERE conversation_key = ?'),
-      saveAnswer: prepare(insertSql('answers', ANSWER, [], ['channel', 'message_id'])),
+      saveAnswer: prepare(insertSql(SQLITE, 'answers', ANSWER, [], ['channel', 'message_id'])),
       getAnswer: prepare('SELECT * FROM answers WHERE channel = ? AND message_id = ?'),
-      recordFeedback: prepare(insertSql('feedback', FEEDBACK)),
+      recordFeedback: prepare(insertSql(SQLITE, 'feedback', FEEDBACK)),
       listFeedback: prepare('SELECT * FROM feedback ORDER BY at DESC, id DESC LIMIT ?'),
-      recordUnanswered: prepare(insertSql('unanswered', UNANSWERED)),
+      recordUnanswered: prepare(insertSql(SQLITE, 'unanswered', UNANSWERED)),
       listUnanswered: prepare('SELECT * FROM unanswered ORDER BY at DESC, id DESC LIMIT ?'),
-      recordAudit: prepare(insertSql('audit', AUDIT)),
+      recordAudit: prepare(insertSql(SQLITE, 'audit', AUDIT)),
       listAudit: prepare('SELECT * FROM audit ORDER BY at DESC, id DESC LIMIT ?'),
       purgeAudit: prepare('DELETE FROM audit WHERE at < ?'),
       cacheGet: prepare('SELECT value FROM cache WHERE key = ? AND expires_at > ?'),
@@ -131,17 +107,17 @@ export class SqliteStateStore implements StateStore {
   }
 
   async saveReference(reference: StoredReference): Promise<void> {
-    this.run(() => this.sql.saveReference!.run(...encode(REFERENCE, reference)));
+    this.run(() => this.sql.saveReference!.run(...encode(SQLITE, REFERENCE, reference)));
   }
 
   async getReference(key: string): Promise<StoredReference | undefined> {
     const row = this.run(() => this.sql.getReference!.get(key) as Row | undefined);
-    return row && decode<StoredReference>(REFERENCE, row);
+    return row && decode<StoredReference>(SQLITE, REFERENCE, row);
   }
 
   async listReferences(filter: { channel?: ChannelName; activeOnly?: boolean; directOnly?: boolean } = {}): Promise<StoredReference[]> {
     const rows = this.run(() => this.sql.listReferences!.all(filter.channel ?? null, filter.activeOnly ? 1 : 0, filter.directOnly ? 1 : 0) as Row[]);
-    return rows.map((row) => decode<StoredReference>(REFERENCE, row));
+    return rows.map((row) => decode<StoredReference>(SQLITE, REFERENCE, row));
   }
 
   async deactivateReference(key: string, reason: string): Promise<void> {
@@ -153,12 +129,12 @@ export class SqliteStateStore implements StateStore {
   }
 
   async appendTurn(conversationKey: string, turn: ConversationTurn): Promise<void> {
-    this.run(() => this.sql.appendTurn!.run(conversationKey, ...encode(TURN, turn)));
+    this.run(() => this.sql.appendTurn!.run(conversationKey, ...encode(SQLITE, TURN, turn)));
   }
 
   async recentTurns(conversationKey: string, limit: number, since: string): Promise<ConversationTurn[]> {
-    const rows = this.run(() => this.sql.recentTurns!.all(conversationKey, toMillis(since), sqlLimit(limit)) as Row[]);
-    return rows.reverse().map((row) => decode<ConversationTurn>(TURN, row));
+    const rows = this.run(() => this.sql.recentTurns!.all(conversationKey, toMillis(since), sqlLimit(limit, -1)) as Row[]);
+    return rows.reverse().map((row) => decode<ConversationTurn>(SQLITE, TURN, row));
   }
 
   async clearConversation(conversationKey: string): Promise<void> {
@@ -166,39 +142,39 @@ export class SqliteStateStore implements StateStore {
   }
 
   async saveAnswer(answer: AnswerRecord): Promise<void> {
-    this.run(() => this.sql.saveAnswer!.run(...encode(ANSWER, answer)));
+    this.run(() => this.sql.saveAnswer!.run(...encode(SQLITE, ANSWER, answer)));
   }
 
   async getAnswer(channel: ChannelName, messageId: string): Promise<AnswerRecord | undefined> {
     const row = this.run(() => this.sql.getAnswer!.get(channel, messageId) as Row | undefined);
-    return row && decode<AnswerRecord>(ANSWER, row);
+    return row && decode<AnswerRecord>(SQLITE, ANSWER, row);
   }
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
-    this.run(() => this.sql.recordFeedback!.run(...encode(FEEDBACK, feedback)));
+    this.run(() => this.sql.recordFeedback!.run(...encode(SQLITE, FEEDBACK, feedback)));
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
-    const rows = this.run(() => this.sql.listFeedback!.all(sqlLimit(limit)) as Row[]);
-    return rows.map((row) => decode<FeedbackRecord>(FEEDBACK, row));
+    const rows = this.run(() => this.sql.listFeedback!.all(sqlLimit(limit, -1)) as Row[]);
+    return rows.map((row) => decode<FeedbackRecord>(SQLITE, FEEDBACK, row));
   }
 
   async recordUnanswered(record: UnansweredRecord): Promise<void> {
-    this.run(() => this.sql.recordUnanswered!.run(...encode(UNANSWERED, record)));
+    this.run(() => this.sql.recordUnanswered!.run(...encode(SQLITE, UNANSWERED, record)));
   }
 
   async listUnanswered(limit: number): Promise<UnansweredRecord[]> {
-    const rows = this.run(() => this.sql.listUnanswered!.all(sqlLimit(limit)) as Row[]);
-    return rows.map((row) => decode<UnansweredRecord>(UNANSWERED, row));
+    const rows = this.run(() => this.sql.listUnanswered!.all(sqlLimit(limit, -1)) as Row[]);
+    return rows.map((row) => decode<UnansweredRecord>(SQLITE, UNANSWERED, row));
   }
 
   async recordAudit(record: AuditRecord): Promise<void> {
-    this.run(() => this.sql.recordAudit!.run(...encode(AUDIT, record)));
+    this.run(() => this.sql.recordAudit!.run(...encode(SQLITE, AUDIT, record)));
   }
 
   async listAudit(limit: number): Promise<AuditRecord[]> {
-    const rows = this.run(() => this.sql.listAudit!.all(sqlLimit(limit)) as Row[]);
-    return rows.map((row) => decode<AuditRecord>(AUDIT, row));
+    const rows = this.run(() => this.sql.listAudit!.all(sqlLimit(limit, -1)) as Row[]);
+    return rows.map((row) => decode<AuditRecord>(SQLITE, AUDIT, row));
   }
 
   async purgeAudit(before: string): Promise<number> {
@@ -249,64 +225,4 @@ export class SqliteStateStore implements StateStore {
   private run<T>(work: () => T): T {
     return guardSqlite(work);
   }
-}
-
-function column(field: string): string {
-  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-/** `INSERT` of `extra` columns then the spec's columns, in `encode` order; an upsert when `conflict` is given. */
-function insertSql(table: string, spec: Record<string, Kind>, extra: string[] = [], conflict?: string[]): string {
-  const columns = [...extra, ...Object.keys(spec).map(column)];
-  const insert = `INSERT INTO ${table}(${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  if (!conflict) return insert;
-  const updates = columns.filter((name) => !conflict.includes(name)).map((name) => `${name} = excluded.${name}`);
-  return `${insert} ON CONFLICT(${conflict.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
-}
-
-function encode<T extends object>(spec: Spec<T>, record: T): SQLInputValue[] {
-  return Object.entries(spec).map(([field, kind]) => {
-    const value = (record as Record<string, unknown>)[field];
-    switch (kind as Kind) {
-      case 'json':
-        return JSON.stringify(value ?? null);
-      case 'json?':
-        return value === undefined ? null : JSON.stringify(value);
-      case 'bool':
-        return value ? 1 : 0;
-      case 'time':
-        return toMillis(String(value));
-      case 'num':
-        return Number(value);
-      default:
-        return value == null ? null : String(value);
-    }
-  });
-}
-
-/** Inverse of `encode`; a NULL optional column leaves the property absent rather than `undefined`. */
-function decode<T>(spec: Record<string, Kind>, row: Row): T {
-  const record: Record<string, unknown> = {};
-  for (const [field, kind] of Object.entries(spec)) {
-    const value = row[column(field)];
-    if (value == null && kind.endsWith('?')) continue;
-    if (kind === 'json' || kind === 'json?') record[field] = JSON.parse(String(value));
-    else if (kind === 'bool') record[field] = Number(value) === 1;
-    else if (kind === 'time') record[field] = new Date(Number(value)).toISOString();
-    else if (kind === 'num') record[field] = Number(value);
-    else record[field] = String(value);
-  }
-  return record as T;
-}
-
-/** A non-finite limit means "no limit" (-1 in SQLite); otherwise a non-negative integer. */
-function sqlLimit(limit: number): number {
-  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
-}
-
-/** Epoch milliseconds of an ISO timestamp; throws on an unparsable one rather than storing garbage. */
-function toMillis(iso: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new RangeError(`Invalid ISO timestamp: ${JSON.stringify(iso)}`);
-  return ms;
 }

@@ -1,6 +1,6 @@
 import type { AnnouncementChannel, NewRecipient } from '../../state/announcement-store.ts';
-import type { StateStore } from '../../state/state-store.ts';
-import type { StoredReference } from '../../bots/message.ts';
+import type { ConversationReferences } from '../../state/state-store.ts';
+import type { StoredReference } from '../message.ts';
 import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
 import type { AudienceDirectories, DirectoryMember } from './directories.ts';
 import * as say from './messages.ts';
@@ -19,7 +19,7 @@ import { PasserelleError } from '../errors.ts';
 const THREAD_MARKER = ';messageid=';
 
 export interface AudienceResolverDeps {
-  state: Pick<StateStore, 'listReferences'>;
+  state: Pick<ConversationReferences, 'listReferences'>;
   /** Channels enabled on this deployment. */
   channels: ReadonlySet<AnnouncementChannel>;
   directories: AudienceDirectories;

@@ -5,7 +5,7 @@ import { httpRefusalOf, type PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
 import { notice } from '../reply.ts';
-import type { StateStore } from '../../state/state-store.ts';
+import type { AuditLog } from '../../state/state-store.ts';
 import type { AnnounceCommandHandler } from './dispatcher.ts';
 
 /**
@@ -67,7 +67,7 @@ export function parseAnnounceCommand(text: string): AnnounceCommand {
 export class AnnounceCommands implements AnnounceCommandHandler {
   constructor(
     private readonly service: AnnouncementService,
-    private readonly state: StateStore,
+    private readonly state: Pick<AuditLog, 'recordAudit'>,
     private readonly logger: Logger,
   ) {}
 

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Stage, Turn } from '../pipeline.ts';
 import { toPasserelleError } from '../errors.ts';
 import { errorReply, notice, progress, type Citation, type Reply } from '../reply.ts';
-import type { StateStore } from '../../state/state-store.ts';
+import type { AnswerLog, CuratorLog } from '../../state/state-store.ts';
 import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
 import type { JobCommands } from './job-commands.ts';
@@ -26,7 +26,7 @@ export class Dispatcher implements Stage {
     private readonly catalog: KnowledgeCatalog,
     private readonly answers: AnswerService,
     private readonly memory: ConversationMemory,
-    private readonly state: StateStore,
+    private readonly state: AnswerLog & Pick<CuratorLog, 'recordFeedback'>,
     private readonly store: Pick<VectorStore, 'getChunks'>,
     private readonly logger: Logger,
     private readonly streamingIntervalMs = 1_000,

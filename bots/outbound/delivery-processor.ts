@@ -1,7 +1,7 @@
 import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Outbound } from './outbound.ts';
-import type { StateStore } from '../../state/state-store.ts';
+import type { Cache } from '../../state/state-store.ts';
 import type { Processor } from '../../queue/job-queue.ts';
 import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
 
@@ -16,7 +16,7 @@ import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
  */
 const MAX_TRACKED_MESSAGES = 10_000;
 
-export function createDeliveryProcessor(outbound: Outbound, state: Pick<StateStore, 'cacheGet' | 'cacheSet'>, logger: Logger, ttlMs = 7 * 86_400_000): Processor<DeliveryJob> {
+export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, 'cacheGet' | 'cacheSet'>, logger: Logger, ttlMs = 7 * 86_400_000): Processor<DeliveryJob> {
   const edits = new Map<string, { chain: Promise<void>; shown: number }>();
 
   const inOrder = async (delivery: DeliveryJob, apply: () => Promise<void>): Promise<void> => {

@@ -3,7 +3,7 @@ import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelName, ConversationAddress } from '../message.ts';
 import type { Reply } from '../reply.ts';
-import type { StateStore } from '../../state/state-store.ts';
+import type { ConversationReferences } from '../../state/state-store.ts';
 
 /**
  * The one way out: inline answers, streamed answers, job results (deliveries) and announcements all leave
@@ -17,7 +17,7 @@ export class Outbound {
   private readonly adapters = new Map<ChannelName, ChannelAdapter>();
 
   constructor(
-    private readonly references: Pick<StateStore, 'deactivateReference'>,
+    private readonly references: Pick<ConversationReferences, 'deactivateReference'>,
     private readonly logger: Logger,
   ) {}
 
