@@ -11,7 +11,10 @@ import { AnnouncementService } from '../bots/announcements/announcement-service.
 import { AudienceResolver } from '../bots/announcements/audience-resolver.ts';
 import type { AudienceDirectories } from '../bots/announcements/directories.ts';
 import { FanoutConsumer, type FanoutOptions } from '../bots/announcements/fanout-consumer.ts';
-import { createAnnouncementQueues, type AnnouncementQueues } from '../bots/announcements/fanout-queues.ts';
+import { ANNOUNCEMENT_QUEUE_PREFIX, type AnnouncementJob, type AnnouncementQueues } from '../bots/announcements/fanout-queues.ts';
+import { BullJobQueue } from '../queue/bull-job-queue.ts';
+import { InProcessJobQueue } from '../queue/in-process-job-queue.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
 import { RecipientSender } from '../bots/announcements/recipient-sender.ts';
 import type { Outbound } from '../bots/outbound/outbound.ts';
 import type { ChannelLimiters } from './channel-limiters.ts';
@@ -110,4 +113,37 @@ export async function createAnnouncementStore(config: Readonly<Config>, logger?:
 
 function concurrencyFor(perSecond: number): number {
   return Math.max(1, Math.min(64, Math.ceil(perSecond / 2)));
+}
+
+/** One queue per channel (bull on Redis when configured, else in-process), created on first use. */
+function createAnnouncementQueues(config: Readonly<Config>): AnnouncementQueues {
+  const { queue } = config;
+  const make = (channel: AnnouncementChannel): JobQueue<AnnouncementJob> =>
+    queue.redisUrl
+      ? new BullJobQueue<AnnouncementJob>(`${ANNOUNCEMENT_QUEUE_PREFIX}${channel}`, {
+          redisUrl: queue.redisUrl,
+          prefix: queue.prefix,
+          lockDurationMs: queue.lockDurationMs,
+          stalledIntervalMs: queue.stalledIntervalMs,
+          // Finished jobs are kept a day: their ids keep re-enqueuing idempotent meanwhile (the store decides after).
+          keepCompletedSeconds: 86_400,
+        })
+      : new InProcessJobQueue<AnnouncementJob>(`${ANNOUNCEMENT_QUEUE_PREFIX}${channel}`, 86_400_000);
+  return lazyQueues(() => make('teams'), () => make('matrix'));
+}
+
+/** Queues created on first use: a bot process that never announces opens no Redis connection for them. */
+function lazyQueues(teams: () => JobQueue<AnnouncementJob>, matrix: () => JobQueue<AnnouncementJob>): AnnouncementQueues {
+  const made: Partial<Record<AnnouncementChannel, JobQueue<AnnouncementJob>>> = {};
+  return {
+    get teams() {
+      return (made.teams ??= teams());
+    },
+    get matrix() {
+      return (made.matrix ??= matrix());
+    },
+    async close() {
+      await Promise.all(Object.values(made).map((queue) => queue.close()));
+    },
+  };
 }
