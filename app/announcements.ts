@@ -106,7 +106,7 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
 }
 
 /** SQLite: the data directory's state file (its own tables); PostgreSQL: the state store's database and schema. */
-export async function createAnnouncementStore(config: Readonly<Config>, logger?: Logger): Promise<AnnouncementStore> {
+async function createAnnouncementStore(config: Readonly<Config>, logger?: Logger): Promise<AnnouncementStore> {
   if (config.state.kind === 'postgres') return PostgresAnnouncementStore.open({ connectionString: config.state.databaseUrl as string, ...(logger ? { logger } : {}) });
   return new SqliteAnnouncementStore(join(config.dataDir, 'state.sqlite'));
 }

@@ -144,7 +144,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   };
 }
 
-export async function createStateStore(config: Readonly<Config>): Promise<StateStore> {
+async function createStateStore(config: Readonly<Config>): Promise<StateStore> {
   if (config.state.kind === 'postgres') return PostgresStateStore.open({ connectionString: config.state.databaseUrl as string });
   return new SqliteStateStore(join(config.dataDir, 'state.sqlite'));
 }

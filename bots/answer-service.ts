@@ -16,7 +16,7 @@ import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import type { Citation, Reply } from './reply.ts';
+import type { Reply } from './reply.ts';
 import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
 import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
@@ -173,7 +173,7 @@ export class AnswerService {
     const reply: Reply = {
       kind: 'answer',
       text: [...notes, draft.text, ...footer].join('\n\n'),
-      citations: draft.citations.map(toCitation),
+      citations: draft.citations,
       suggestedActions: ['sources'],
       aiGenerated: true,
       feedback: true,
@@ -273,7 +273,7 @@ export class AnswerService {
       reply: {
         kind: 'notice',
         text: [say.proceduralRefusal(drafting.act), list].filter(Boolean).join('\n\n'),
-        citations: citations.map(toCitation),
+        citations: citations,
         suggestedActions: ['aide'],
         aiGenerated: true,
         feedback: true,
@@ -312,7 +312,7 @@ export class AnswerService {
       reply: {
         kind: 'answer',
         text: [note, say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
-        citations: nearest.map(toCitation),
+        citations: nearest,
         suggestedActions: ['aide'],
         aiGenerated: true,
         feedback: true,
@@ -348,10 +348,6 @@ function appendExtractive(draft: DraftAnswer, question: string, withheld: Retrie
     text: `${draft.text}\n\nExtraits complémentaires (non transmis au modèle en raison de leur classification) :\n\n${text}`,
     citations: [...draft.citations, ...extra.citations.map((citation) => ({ ...citation, index: citation.index + offset }))],
   };
-}
-
-function toCitation(citation: PassageCitation): Citation {
-  return { ...citation };
 }
 
 const ENGLISH = /\b(?:the|what|which|how|is|are|can|does|do|customs|officer|leave|should|must|when|where)\b/gi;

@@ -221,7 +221,7 @@ export class PasserelleError extends Error {
   }
 }
 
-export function renderMessage(code: ErrorCode, details: Readonly<Record<string, string | number>>): string {
+function renderMessage(code: ErrorCode, details: Readonly<Record<string, string | number>>): string {
   return ERROR_CATALOGUE[code].userMessage.replace(/\{(\w+)\}/g, (_, key: string) =>
     key in details ? String(details[key]) : `{${key}}`,
   );

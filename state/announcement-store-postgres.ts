@@ -127,11 +127,11 @@ export class PostgresAnnouncementStore implements AnnouncementStore {
     return rows.length > 0;
   }
 
-  async cancelPending(announcementId: string, at: string): Promise<number> {
+  async cancelPending(announcementId: string, at: string, reason: string): Promise<number> {
     const rows = await this.query(
       `WITH u AS (UPDATE ${this.s}.announcement_recipients SET status = 'cancelled', error_code = 'cancelled', reason = $1, updated_at = $2
          WHERE announcement_id = $3 AND status = 'pending' RETURNING 1) SELECT count(*)::int AS n FROM u`,
-      ['Annonce annulée avant cet envoi.', POSTGRES.encodeTime(at), announcementId],
+      [reason, POSTGRES.encodeTime(at), announcementId],
     );
     return Number(rows[0]?.n ?? 0);
   }

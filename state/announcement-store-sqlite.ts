@@ -151,8 +151,8 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
     );
   }
 
-  async cancelPending(announcementId: string, at: string): Promise<number> {
-    return this.run(() => Number(this.sql.cancelPending!.run('Annonce annulée avant cet envoi.', toMillis(at), announcementId).changes));
+  async cancelPending(announcementId: string, at: string, reason: string): Promise<number> {
+    return this.run(() => Number(this.sql.cancelPending!.run(reason, toMillis(at), announcementId).changes));
   }
 
   /** Idempotent. */

@@ -21,8 +21,6 @@ export type AnnouncementStatus = 'draft' | 'scheduled' | 'sending' | 'completed'
 export type RecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'blocked' | 'cancelled';
 export type AnnouncementChannel = Exclude<ChannelName, 'local'>;
 
-export const FINAL_RECIPIENT_STATUSES: readonly RecipientStatus[] = ['sent', 'failed', 'blocked', 'cancelled'];
-
 export interface AnnouncementRecord {
   /** Short, typable id (8 characters, upper case): `annonce confirmer K7Q2ZPXM`. */
   id: string;
@@ -132,8 +130,8 @@ export interface AnnouncementStore {
    * False when the row was not in that state (someone else resolved it).
    */
   finishRecipient(announcementId: string, key: string, outcome: RecipientOutcome, at: string, owner?: string): Promise<boolean>;
-  /** pending → cancelled for every pending recipient; returns how many. */
-  cancelPending(announcementId: string, at: string): Promise<number>;
+  /** pending → cancelled for every pending recipient, with `reason` for the report; returns how many. */
+  cancelPending(announcementId: string, at: string, reason: string): Promise<number>;
 
   close(): Promise<void>;
 }

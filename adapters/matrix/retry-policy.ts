@@ -20,7 +20,7 @@ export function isRateLimited(error: unknown): boolean {
   return typeof (error as { isRateLimitError?: unknown })?.isRateLimitError === 'function' && (error as { isRateLimitError(): boolean }).isRateLimitError();
 }
 
-export function classifyMatrixError(error: unknown): Failure {
+function classifyMatrixError(error: unknown): Failure {
   if (isRateLimited(error)) {
     let advised: number | null = null;
     try {

@@ -74,7 +74,7 @@ export function isPersonalConversation(conversation: { conversationType?: string
 }
 
 /** Stable user id: the Entra object id when Teams gives it, else the channel account id (29:…). */
-export function senderIdOf(activity: Partial<Activity>): string | undefined {
+function senderIdOf(activity: Partial<Activity>): string | undefined {
   return activity.from?.aadObjectId || activity.from?.id || undefined;
 }
 

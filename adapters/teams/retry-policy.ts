@@ -26,7 +26,7 @@ export function isTransient(error: unknown): error is ConnectorError {
   return error instanceof ConnectorError && (error.status === 429 || TRANSIENT.has(error.status) || (error.status === 0 && error.code === 'NetworkError'));
 }
 
-export function classifyConnectorError(error: unknown): Failure {
+function classifyConnectorError(error: unknown): Failure {
   return isTransient(error) ? { transient: true, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) } : { transient: false };
 }
 

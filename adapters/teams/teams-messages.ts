@@ -48,8 +48,7 @@ export const MANIFEST_TEXTS = {
     { title: 'sources', description: 'Les sources de ma dernière réponse' },
     { title: 'oublie', description: 'J’oublie notre conversation' },
     { title: 'avis', description: 'Transmettre une remarque aux responsables des bases' },
-    { title: 'code:', description: 'Question sur le code des douanes' },
-    { title: 'rh:', description: 'Question de ressources humaines' },
-    { title: 'procédures:', description: 'Question sur les procédures internes' },
   ],
+  /** Description of a base's prefix command (the bases come from the catalogue). */
+  baseCommand: (name: string) => `Question : ${name}`,
 } as const;

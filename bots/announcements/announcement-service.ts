@@ -118,7 +118,7 @@ export class AnnouncementService {
       const current = await this.get(id);
       throw new PasserelleError('ANNOUNCEMENT_NOT_CANCELLABLE', { id: current.id, status: say.STATUS_LABELS[current.status] });
     }
-    const cancelledRecipients = await store.cancelPending(announcement.id, at);
+    const cancelledRecipients = await store.cancelPending(announcement.id, at, say.REASON_CANCELLED);
     return { announcement: await this.get(announcement.id), cancelledRecipients };
   }
 

@@ -41,7 +41,7 @@ export interface RecipientSenderDeps {
 }
 
 /** Thrown to have the queue try the job again later (the row is back to pending). */
-export class RetryLater extends Error {
+class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
 

@@ -5,7 +5,7 @@ import type { RecipientRecord, RecipientStatus } from '../../state/announcement-
  * order, streamed page by page so that 17,000 recipients never sit in memory as one string.
  */
 
-export const CSV_COLUMNS = ['annonce', 'canal', 'type', 'destinataire', 'statut', 'libelle', 'tentatives', 'code', 'raison', 'message_id', 'mis_a_jour'] as const;
+const CSV_COLUMNS = ['annonce', 'canal', 'type', 'destinataire', 'statut', 'libelle', 'tentatives', 'code', 'raison', 'message_id', 'mis_a_jour'] as const;
 
 const LABELS: Record<RecipientStatus, string> = {
   pending: 'en attente',
@@ -16,7 +16,7 @@ const LABELS: Record<RecipientStatus, string> = {
   cancelled: 'annulé',
 };
 
-export function csvLine(values: ReadonlyArray<string | number | undefined>): string {
+function csvLine(values: ReadonlyArray<string | number | undefined>): string {
   return `${values.map((value) => csvField(value === undefined ? '' : String(value))).join(',')}\r\n`;
 }
 
