@@ -3,7 +3,7 @@ import type { ChannelName } from './../bots/message.ts';
 
 /**
  * The announcement store port: admin announcements and, for each one, its recipients with their delivery
- * status. It is the source of truth of the fan-out (workers/announcements): a recipient row is the durable
+ * status. It is the source of truth of the fan-out (bots/announcements): a recipient row is the durable
  * record of "one message to one person or room", and its status moves only forward, each move a single
  * compare-and-set statement:
  *

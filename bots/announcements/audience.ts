@@ -2,7 +2,7 @@ import { foldText } from '../../knowledge/analysis/normalise.ts';
 import { PasserelleError } from '../errors.ts';
 
 /**
- * The audience syntax (documented in workers/announcements/README.md). Terms are separated by spaces, `;`
+ * The audience syntax (documented in bots/announcements/README.md). Terms are separated by spaces, `;`
  * or `+`; keywords ignore case and accents, ids are kept as typed:
  *
  *   tous                         every direct chat the bot knows (Teams personal chats, Tchap direct chats)

@@ -12,7 +12,7 @@ import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
 import type { JobCommands } from './job-commands.ts';
 
-/** Handler of admin `annonce …` commands (workers/announcements); absent when announcements are not wired. */
+/** Handler of admin `annonce …` commands (bots/announcements); absent when announcements are not wired. */
 export interface AnnounceCommandHandler {
   handle(turn: Turn, text: string): Promise<void>;
 }
