@@ -63,3 +63,16 @@ export interface ChannelAdapter {
   /** The direct chat with a user, found or opened (Tchap; a Teams bot cannot open one). */
   directRoomFor?(userId: string): Promise<ConversationAddress>;
 }
+
+/** A stream for channels that show progress by editing one message (Tchap): `first` is sent, then edited. */
+export async function streamByEditing(channel: Pick<ChannelAdapter, 'send' | 'update'>, address: ConversationAddress, first: Reply): Promise<ReplyStream> {
+  const id = await channel.send(address, first);
+  return {
+    id,
+    update: (reply) => channel.update(address, id, reply),
+    finish: async (reply) => {
+      await channel.update(address, id, reply);
+      return id;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
-import type { ChannelAdapter, ReplyStream, SendOptions } from '../../bots/channel-adapter.ts';
+import { streamByEditing, type ChannelAdapter, type ReplyStream, type SendOptions } from '../../bots/channel-adapter.ts';
 import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
@@ -171,16 +171,8 @@ export class MatrixAdapter implements ChannelAdapter {
   }
 
   /** Streams by editing one message: the progress text, then the text so far (edits paced), then the final reply. */
-  async stream(address: ConversationAddress, first: Reply): Promise<ReplyStream> {
-    const id = await this.send(address, first);
-    return {
-      id,
-      update: (reply) => this.update(address, id, reply),
-      finish: async (reply) => {
-        await this.update(address, id, reply);
-        return id;
-      },
-    };
+  stream(address: ConversationAddress, first: Reply): Promise<ReplyStream> {
+    return streamByEditing(this, address, first);
   }
 
   /** Downloads an attachment (authenticated media, legacy fallback), decrypting encrypted files; at most `maxBytes`. */

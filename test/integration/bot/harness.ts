@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelAdapter, ReplyStream } from '../../../bots/channel-adapter.ts';
+import { streamByEditing, type ChannelAdapter, type ReplyStream } from '../../../bots/channel-adapter.ts';
 import { createBotApplication, type BotApplication, type BotOverrides } from '../../../app/bot-application.ts';
 import { silentLogger, type Logger } from '../../../bots/logger.ts';
 import type { ConversationAddress, IncomingMessage } from '../../../bots/message.ts';
@@ -39,16 +39,7 @@ export class RecordingChannel implements ChannelAdapter {
   }
 
   async stream(address: ConversationAddress, first: Reply): Promise<ReplyStream | undefined> {
-    if (!this.streaming) return undefined;
-    const id = await this.send(address, first);
-    return {
-      id,
-      update: (reply) => this.update(address, id, reply),
-      finish: async (reply) => {
-        await this.update(address, id, reply);
-        return id;
-      },
-    };
+    return this.streaming ? streamByEditing(this, address, first) : undefined;
   }
 }
 
