@@ -142,3 +142,26 @@ export function jobFailedShort(id: string): string {
 export function jobFailed(id: string, reason: string): string {
   return `❌ Tâche ${id} : ${reason}`;
 }
+export const NO_DOWNLOADS = 'ce canal ne permet pas de télécharger les pièces jointes';
+export function whatDocument(name: string, kilobytes: number): string {
+  return `du document « ${name} » (${kilobytes} Ko)`;
+}
+export function whatConversation(count: number): string {
+  return `des ${count} derniers messages de cette conversation`;
+}
+export function whatArticles(from: string, to: string, code: string): string {
+  return `des articles ${from} à ${to} du ${code}`;
+}
+export function whatHeading(label: string, code: string): string {
+  return `de « ${label} » du ${code}`;
+}
+export function summaryOf(length: 'court' | 'detaille', what: string): string {
+  return `résumé ${length === 'court' ? 'court' : 'détaillé'} ${what}`;
+}
+export function describeDocumentJob(name: string): string {
+  return `résumé de « ${name} »`;
+}
+export const CONVERSATION_JOB = 'résumé de conversation';
+export function describeArticlesJob(from: string, to: string): string {
+  return `résumé des articles ${from} à ${to}`;
+}

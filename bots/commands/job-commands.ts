@@ -45,7 +45,7 @@ export class JobCommands {
           if (attachment.size !== undefined && attachment.size > this.maxDocumentBytes) {
             throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: attachment.size, max: this.maxDocumentBytes });
           }
-          if (!turn.channel.download) throw new PasserelleError('ATTACHMENT_UNREADABLE', { file: attachment.name, reason: 'ce canal ne permet pas de télécharger les pièces jointes' });
+          if (!turn.channel.download) throw new PasserelleError('ATTACHMENT_UNREADABLE', { file: attachment.name, reason: say.NO_DOWNLOADS });
           const bytes = await turn.channel.download(attachment, this.maxDocumentBytes);
           if (bytes.length > this.maxDocumentBytes) throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: bytes.length, max: this.maxDocumentBytes });
           if (bytes.length === 0) throw new PasserelleError('FILE_EMPTY', { file: attachment.name });
@@ -58,7 +58,7 @@ export class JobCommands {
           await writeFile(path, bytes, { mode: 0o600 });
           job = { kind: 'summarise-document', ...common, file: { path, name, size: bytes.length, sha256 } };
           fingerprint = sha256;
-          what = `du document « ${name} » (${Math.ceil(bytes.length / 1024)} Ko)`;
+          what = say.whatDocument(name, Math.ceil(bytes.length / 1024));
           break;
         }
         case 'conversation': {
@@ -67,7 +67,7 @@ export class JobCommands {
           if (messages.length === 0) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
           job = { kind: 'summarise-conversation', ...common, messages };
           fingerprint = createHash('sha256').update(JSON.stringify(messages)).digest('hex');
-          what = `des ${messages.length} derniers messages de cette conversation`;
+          what = say.whatConversation(messages.length);
           break;
         }
         default: {
@@ -78,14 +78,14 @@ export class JobCommands {
           const part = target.type === 'code-articles' ? { type: 'articles' as const, from: target.from, to: target.to } : { type: 'heading' as const, label: target.label };
           job = { kind: 'summarise-code', ...common, kb: kb.id, code, part };
           fingerprint = `${kb.id}|${code}|${JSON.stringify(part)}`;
-          what = part.type === 'articles' ? `des articles ${part.from} à ${part.to} du ${code}` : `de « ${part.label} » du ${code}`;
+          what = part.type === 'articles' ? say.whatArticles(part.from, part.to, code) : say.whatHeading(part.label, code);
         }
       }
     } catch (error) {
       await turn.reply(errorReply(toPasserelleError(error).userMessage));
       return;
     }
-    await this.enqueue(turn, job, fingerprint, `résumé ${request.length === 'court' ? 'court' : 'détaillé'} ${what}`);
+    await this.enqueue(turn, job, fingerprint, say.summaryOf(request.length, what));
   }
 
   async list(turn: Turn): Promise<void> {
@@ -153,10 +153,10 @@ export class JobCommands {
 function describe(job: WorkJobInput): string {
   switch (job.kind) {
     case 'summarise-document':
-      return `résumé de « ${job.file.name} »`;
+      return say.describeDocumentJob(job.file.name);
     case 'summarise-conversation':
-      return 'résumé de conversation';
+      return say.CONVERSATION_JOB;
     case 'summarise-code':
-      return job.part.type === 'articles' ? `résumé des articles ${job.part.from} à ${job.part.to}` : `résumé de « ${job.part.label} »`;
+      return job.part.type === 'articles' ? say.describeArticlesJob(job.part.from, job.part.to) : say.describeDocumentJob(job.part.label);
   }
 }
