@@ -4,18 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import type { ChannelAdapter } from '../bots/channel-adapter.ts';
+import { createChannelLimiters } from '../app/channel-limiters.ts';
+import type { ChannelAdapter, SendOptions } from '../bots/channel-adapter.ts';
 import { PasserelleError } from '../bots/errors.ts';
 import { silentLogger } from '../bots/logger.ts';
 import type { ConversationAddress } from '../bots/message.ts';
-import { SqliteAnnouncementStore } from '../bots/state/announcement-store-sqlite.ts';
-import { SqliteStateStore } from '../bots/state/sqlite-state-store.ts';
+import { Outbound } from '../bots/outbound/outbound.ts';
+import type { Config } from '../config/schema.ts';
+import { SqliteAnnouncementStore } from '../state/announcement-store-sqlite.ts';
+import { SqliteStateStore } from '../state/sqlite-state-store.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { BullJobQueue } from '../workers/bull-job-queue.ts';
-import { InProcessJobQueue } from '../workers/in-process-job-queue.ts';
-import { createAnnouncements } from '../workers/announcements/create-announcements.ts';
-import { inProcessQueues, type AnnouncementJob } from '../workers/announcements/fanout-queues.ts';
-import { reportCsv } from '../workers/announcements/report-csv.ts';
+import { BullJobQueue } from '../queue/bull-job-queue.ts';
+import { InProcessJobQueue } from '../queue/in-process-job-queue.ts';
+import { createAnnouncements } from '../app/announcements.ts';
+import { inProcessQueues, type AnnouncementJob } from '../bots/announcements/fanout-queues.ts';
+import { reportCsv } from '../bots/announcements/report-csv.ts';
 import type { BenchContext, Figure, PartReport } from './bench-part.ts';
 import { since } from './statistics.ts';
 
@@ -38,6 +41,14 @@ const EVERY_429 = 2_000;
 const RETRY_AFTER_MS = 100;
 const TENANT = 'tenant-bench';
 
+/** The outbound path over the fake services, and the channels' limiters (the announcements' share paces the sends). */
+function channelsOf(config: Readonly<Config>, state: SqliteStateStore, services: Record<'teams' | 'matrix', FakeService>, rates: { teamsPerSecond: number; matrixPerSecond: number }) {
+  const limiters = createChannelLimiters(config, rates);
+  const outbound = new Outbound(state, silentLogger);
+  for (const service of Object.values(services)) outbound.register(service);
+  return { outbound, limiters };
+}
+
 class FakeService implements ChannelAdapter {
   readonly received = new Map<string, number>();
   readonly times: number[] = [];
@@ -46,7 +57,7 @@ class FakeService implements ChannelAdapter {
   calls = 0;
   private readonly window: number[] = [];
   private readonly seen = new Set<string>();
-  readonly idempotentSends?: true;
+  readonly idempotentSends: boolean;
 
   constructor(
     readonly name: 'teams' | 'matrix',
@@ -55,14 +66,14 @@ class FakeService implements ChannelAdapter {
     private readonly transient: Set<string>,
     private readonly every429 = EVERY_429,
   ) {
-    if (name === 'matrix') this.idempotentSends = true;
+    this.idempotentSends = name === 'matrix';
   }
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
   async update(): Promise<void> {}
 
-  async send(address: ConversationAddress, _reply: unknown, options?: { idempotencyKey?: string }): Promise<string> {
+  async send(address: ConversationAddress, _reply: unknown, options?: SendOptions): Promise<string> {
     this.calls++;
     const now = performance.now();
     while (this.window.length > 0 && (this.window[0] as number) <= now - 1_000) this.window.shift();
@@ -116,7 +127,7 @@ export async function run(context: BenchContext): Promise<PartReport> {
   const store = new SqliteAnnouncementStore(join(dir, 'state.sqlite'));
   const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent' } });
   const announcements = await createAnnouncements(
-    { config, state, logger: silentLogger, adapters: (channel) => services[channel] },
+    { config, state, logger: silentLogger, ...channelsOf(config, state, services, RATES) },
     { store, queues: inProcessQueues(queue('passerelle-announce-teams'), queue('passerelle-announce-matrix')), channels: ['teams', 'matrix'], rates: RATES, fanout: { backoffMs: 200, tickMs: 500 } },
   );
   notes.push(`queues: ${redis ? `bull on Redis (${redisUrl})` : 'in-process (no Redis reachable)'}; store: SQLite file; fake services answer in ${LATENCY_MS} ms`);
@@ -205,7 +216,7 @@ async function measureCapacity(state: SqliteStateStore, dir: string, redis: { re
   const store = new SqliteAnnouncementStore(join(dir, 'capacity.sqlite'));
   const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent' } });
   const announcements = await createAnnouncements(
-    { config, state, logger: silentLogger, adapters: (channel) => services[channel] },
+    { config, state, logger: silentLogger, ...channelsOf(config, state, services, { teamsPerSecond: 1e6, matrixPerSecond: 1e6 }) },
     { store, queues: inProcessQueues(queue('passerelle-announce-teams'), queue('passerelle-announce-matrix')), channels: ['teams', 'matrix'], rates: { teamsPerSecond: 1e6, matrixPerSecond: 1e6 } },
   );
   try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChannelAdapter } from '../bots/channel-adapter.ts';
-import { createBotApplication } from '../bots/create-bot.ts';
+import { createBotApplication } from '../app/bot-application.ts';
 import { silentLogger } from '../bots/logger.ts';
 import type { IncomingMessage } from '../bots/message.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -55,6 +55,7 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const sent = new Map<string, number>();
     const adapter: ChannelAdapter = {
       name: 'local',
+      idempotentSends: false,
       async start() {},
       async stop() {},
       async send(address, reply) {

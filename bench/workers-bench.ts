@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import type { ChannelAdapter } from '../bots/channel-adapter.ts';
-import { createBotApplication } from '../bots/create-bot.ts';
+import { createBotApplication } from '../app/bot-application.ts';
 import { createLogger, silentLogger } from '../bots/logger.ts';
 import type { ConversationAddress } from '../bots/message.ts';
 import type { Reply } from '../bots/reply.ts';
@@ -15,8 +15,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { createKnowledge } from '../knowledge/create-knowledge.ts';
 import { createChatModel } from '../knowledge/models/langchain-chat-model.ts';
 import { startFakeModelServer } from '../test/fakes/model-server.ts';
-import { createQueues } from '../workers/create-queues.ts';
-import { startWorkConsumer } from '../workers/worker-runtime.ts';
+import { createQueues } from '../app/create-queues.ts';
+import { startWorkConsumer } from '../app/work-consumer.ts';
 import type { BenchContext, Figure, PartReport } from './bench-part.ts';
 import { percentile, since } from './statistics.ts';
 
@@ -145,6 +145,7 @@ function titlesOf(corpus: string): string[] {
 /** Plays the channel: records each result (the progress edits are not counted). */
 class CountingChannel implements ChannelAdapter {
   readonly name = 'teams' as const;
+  readonly idempotentSends = false;
   readonly results: Array<{ key: string; reply: Reply; at: number }> = [];
   private waiting: { count: number; resolve: () => void } | undefined;
 

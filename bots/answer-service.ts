@@ -16,8 +16,9 @@ import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import type { Citation, Reply } from './reply.ts';
-import type { ChannelName, StateStore } from './state/state-store.ts';
+import type { Reply } from './reply.ts';
+import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
+import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
 
 /**
@@ -74,7 +75,7 @@ export class AnswerService {
     private readonly router: Router,
     private readonly model: ChatModel | undefined,
     private readonly memory: ConversationMemory,
-    private readonly state: StateStore,
+    private readonly state: Cache & Pick<CuratorLog, 'recordUnanswered'> & Pick<AuditLog, 'recordAudit'>,
     private readonly settings: AnswerSettings,
     private readonly logger: Logger,
   ) {}
@@ -177,7 +178,7 @@ export class AnswerService {
     const reply: Reply = {
       kind: 'answer',
       text: [...notes, draft.text, ...footer].join('\n\n'),
-      citations: draft.citations.map(toCitation),
+      citations: draft.citations,
       suggestedActions: ['sources'],
       aiGenerated: true,
       feedback: true,
@@ -278,7 +279,7 @@ export class AnswerService {
       reply: {
         kind: 'notice',
         text: [say.proceduralRefusal(drafting.act), list].filter(Boolean).join('\n\n'),
-        citations: citations.map(toCitation),
+        citations: citations,
         suggestedActions: ['aide'],
         aiGenerated: true,
         feedback: true,
@@ -317,7 +318,7 @@ export class AnswerService {
       reply: {
         kind: 'answer',
         text: [note, say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
-        citations: nearest.map(toCitation),
+        citations: nearest,
         suggestedActions: ['aide'],
         aiGenerated: true,
         feedback: true,
@@ -353,10 +354,6 @@ function appendExtractive(draft: DraftAnswer, question: string, withheld: Retrie
     text: `${draft.text}\n\nExtraits complémentaires (non transmis au modèle en raison de leur classification) :\n\n${text}`,
     citations: [...draft.citations, ...extra.citations.map((citation) => ({ ...citation, index: citation.index + offset }))],
   };
-}
-
-function toCitation(citation: PassageCitation): Citation {
-  return { ...citation };
 }
 
 const ENGLISH = /\b(?:the|what|which|how|is|are|can|does|do|customs|officer|leave|should|must|when|where)\b/gi;

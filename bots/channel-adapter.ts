@@ -1,27 +1,78 @@
-import type { Attachment, ConversationAddress, IncomingMessage } from './message.ts';
+import type { InboundSink } from './inbound-event.ts';
+import type { Attachment, ChannelName, ConversationAddress } from './message.ts';
 import type { Reply } from './reply.ts';
 
-/** Handler the core gives an adapter: called once per incoming message. */
-export type MessageHandler = (message: IncomingMessage) => Promise<void>;
+/** Options of one send. */
+export interface SendOptions {
+  /**
+   * Stable key of this message: a channel with `idempotentSends` stores it once whatever the number of
+   * sends (Tchap: the key becomes the transaction id); other channels ignore it.
+   */
+  idempotencyKey?: string;
+}
 
 /**
- * A channel (Teams, Matrix, local terminal). The core never imports a channel SDK: adapters map channel
- * events to IncomingMessage and render Reply their own way. Every reply leaves through `send` or `update`.
+ * A reply shown while it is produced (Teams streaming in personal chats, Tchap edits): the progress text
+ * first, then growing text, then the final reply, all as one message.
+ */
+export interface ReplyStream {
+  /** Channel id of the message (the stream id on Teams). */
+  readonly id: string;
+  /** Shows the text produced so far (a progress reply); best effort, paced by the channel. */
+  update(reply: Reply): Promise<void>;
+  /** Ends the stream with the final reply (an answer or an error); returns the id of the final message. */
+  finish(reply: Reply): Promise<string>;
+}
+
+/** One entry of a conversation's history, oldest first. */
+export interface HistoryEntry {
+  sender: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * A channel (Teams, Matrix, local terminal). The core never imports a channel SDK: adapters turn channel
+ * events into `InboundEvent`s for the sink the core gives `start`, and render `Reply` their own way. Every
+ * reply leaves through the core's one outbound path (bots/outbound/outbound.ts), which calls `send`,
+ * `update` or `stream` here. Optional abilities are declared members: a member that is absent is an ability
+ * the channel does not have; the core never probes for undeclared ones.
+ *
+ * Failure contract of the sending members: RECIPIENT_UNREACHABLE (final: bot blocked, uninstalled,
+ * conversation left; `details.reason` says why), CHANNEL_UNAVAILABLE (retryable, with the service's
+ * Retry-After when it gave one), anything else INTERNAL, the channel's error as cause.
  */
 export interface ChannelAdapter {
-  readonly name: IncomingMessage['channel'];
-  start(handler: MessageHandler): Promise<void>;
+  readonly name: ChannelName;
+  /** Whether `send` honours `idempotencyKey` (a message sent again with the same key is stored once). */
+  readonly idempotentSends: boolean;
+  start(sink: InboundSink): Promise<void>;
   stop(): Promise<void>;
   /** Sends a reply to a stored address; returns the channel's id of the sent message. */
-  send(address: ConversationAddress, reply: Reply): Promise<string>;
-  /** Replaces a message sent earlier (progress, streaming). */
+  send(address: ConversationAddress, reply: Reply, options?: SendOptions): Promise<string>;
+  /** Replaces a message sent earlier (job progress). */
   update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void>;
-  /** Shows "typing…" where the channel supports it; best effort. */
+  /** Starts a streamed reply with `first` (a progress reply); undefined when this conversation cannot stream. */
+  stream?(address: ConversationAddress, first: Reply): Promise<ReplyStream | undefined>;
+  /** Shows "typing…" for a while; best effort. */
   typing?(address: ConversationAddress): Promise<void>;
-  /** Whether `update` may be used for streaming in this conversation (Teams: personal chats only). */
-  canStream?(address: ConversationAddress): boolean;
   /** Downloads (and decrypts) an attachment, refusing more than `maxBytes`. For document summaries. */
   download?(attachment: Attachment, maxBytes: number): Promise<Buffer>;
   /** Recent messages of the conversation or thread, oldest first, within what history visibility allows. */
-  history?(address: ConversationAddress, limit: number): Promise<Array<{ sender: string; text: string; at: string }>>;
+  history?(address: ConversationAddress, limit: number): Promise<HistoryEntry[]>;
+  /** The direct chat with a user, found or opened (Tchap; a Teams bot cannot open one). */
+  directRoomFor?(userId: string): Promise<ConversationAddress>;
+}
+
+/** A stream for channels that show progress by editing one message (Tchap): `first` is sent, then edited. */
+export async function streamByEditing(channel: Pick<ChannelAdapter, 'send' | 'update'>, address: ConversationAddress, first: Reply): Promise<ReplyStream> {
+  const id = await channel.send(address, first);
+  return {
+    id,
+    update: (reply) => channel.update(address, id, reply),
+    finish: async (reply) => {
+      await channel.update(address, id, reply);
+      return id;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { foldText } from '../knowledge/analysis/normalise.ts';
-import type { ConversationTurn, StateStore } from './state/state-store.ts';
+import type { ConversationTurn, ConversationTurns } from '../state/state-store.ts';
 
 /**
  * The last turns of a conversation (per thread in rooms), forgotten after a period of inactivity, used to
@@ -7,7 +7,7 @@ import type { ConversationTurn, StateStore } from './state/state-store.ts';
  */
 export class ConversationMemory {
   constructor(
-    private readonly state: StateStore,
+    private readonly state: ConversationTurns,
     private readonly turns: number,
     private readonly ttlMs: number,
   ) {}

@@ -1,7 +1,9 @@
 /**
  * The one error catalogue. Every failure the product reports carries a stable code; the French text shown
  * to a user is chosen by that code (never built from `error.message`), and the technical cause goes to the
- * log only. `retryable` tells callers (queues, HTTP clients, the pipeline) whether trying again can help.
+ * log only. `retryable` tells callers (queues, HTTP clients, the pipeline) whether trying again can help:
+ * a queue never retries a job that failed with a non-retryable catalogue error. Refusals of announcement
+ * requests carry the HTTP status and the short code the admin API answers with.
  *
  * This module is a leaf: any layer may import it.
  */
@@ -10,7 +12,13 @@ export interface ErrorDefinition {
   /** French text for the user. `{name}` placeholders are filled from `PasserelleError.details`. */
   readonly userMessage: string;
   readonly retryable: boolean;
+  /** Admin API: the status and the `error` field of the answer (announcement refusals). */
+  readonly http?: { status: number; code: string };
 }
+
+/** The audience syntax, repeated in the refusals that are about it. */
+export const AUDIENCE_SYNTAX =
+  'Destinataires possibles (combinables, séparés par des espaces) : « tous », « utilisateurs:<id>,<id> », « salons:<id>,<id> », « equipe:<id équipe Teams> », « groupe:<id groupe Entra> », « membres:<!salon:serveur Tchap> ».';
 
 export const ERROR_CATALOGUE = {
   CONFIG_INVALID: { userMessage: 'La configuration de Passerelle est invalide : {problems}', retryable: false },
@@ -118,6 +126,75 @@ export const ERROR_CATALOGUE = {
   CHANNEL_UNAVAILABLE: { userMessage: 'Le canal de messagerie ne répond pas pour le moment. Nouvel essai automatique.', retryable: true },
   ATTACHMENT_UNREADABLE: { userMessage: 'Je n’ai pas pu récupérer la pièce jointe {file} : {reason}.', retryable: false },
   EVAL_FILE_INVALID: { userMessage: 'Le jeu de questions {file} est invalide : {reason}.', retryable: false },
+  JOB_INVALID: { userMessage: 'Tâche invalide.', retryable: false },
+  JOB_CANCELLED: { userMessage: 'Tâche annulée.', retryable: false },
+  JOB_TIMED_OUT: { userMessage: 'La tâche a dépassé le temps autorisé et a été arrêtée.', retryable: false },
+  JOB_FAILED: { userMessage: 'La tâche a échoué après plusieurs essais.', retryable: false },
+  CODE_NOT_IN_BASE: { userMessage: 'Le {code} n’est pas dans la base {kb}.', retryable: false },
+  ARTICLES_NOT_FOUND: { userMessage: 'Les articles {from} à {to} n’existent pas tous dans le {code} (vérifiez les numéros).', retryable: false },
+  HEADING_NOT_FOUND: {
+    userMessage: 'Je ne trouve pas « {label} » dans le {code}. Indiquez par exemple « titre XII » ou « chapitre II du titre III ».',
+    retryable: false,
+  },
+  CHANNEL_LOCKED: {
+    userMessage:
+      'Une autre instance de Passerelle détient déjà la connexion Tchap/Matrix{owner} : un seul processus peut la tenir (verrou {lockFile}). ' +
+      'Arrêtez l’autre instance, ou supprimez le verrou si vous êtes certain qu’elle ne tourne plus. Les workers confient leurs réponses à ce processus.',
+    retryable: false,
+  },
+  ANNOUNCEMENT_EMPTY: { userMessage: 'Le message de l’annonce est vide.', retryable: false, http: { status: 400, code: 'empty' } },
+  ANNOUNCEMENT_TOO_LONG: { userMessage: 'L’annonce est trop longue ({length} caractères, maximum {max}).', retryable: false, http: { status: 413, code: 'too-long' } },
+  AUDIENCE_MISSING: { userMessage: `Destinataires manquants. ${AUDIENCE_SYNTAX}`, retryable: false, http: { status: 400, code: 'audience-missing' } },
+  AUDIENCE_UNKNOWN: { userMessage: `Destinataires inconnus « {token} ». ${AUDIENCE_SYNTAX}`, retryable: false, http: { status: 400, code: 'audience-unknown' } },
+  AUDIENCE_TEXT_TOO_LONG: { userMessage: 'Liste de destinataires trop longue (plus de {max} caractères).', retryable: false, http: { status: 400, code: 'audience-unknown' } },
+  AUDIENCE_IDS_MISSING: {
+    userMessage: `« {token} » : il manque le ou les identifiants après « {keyword}: ». ${AUDIENCE_SYNTAX}`,
+    retryable: false,
+    http: { status: 400, code: 'audience-unknown' },
+  },
+  AUDIENCE_ONE_ID: {
+    userMessage: '« {keyword}: » attend un seul identifiant (répétez le terme pour en viser plusieurs).',
+    retryable: false,
+    http: { status: 400, code: 'audience-unknown' },
+  },
+  AUDIENCE_ROOM_EXPECTED: {
+    userMessage: '« {token} » : membres: attend un identifiant de salon Tchap (!identifiant:serveur).',
+    retryable: false,
+    http: { status: 400, code: 'audience-unknown' },
+  },
+  AUDIENCE_EMPTY: { userMessage: 'Aucun destinataire : personne ne correspond à ces destinataires.', retryable: false, http: { status: 422, code: 'audience-empty' } },
+  AUDIENCE_TOO_LARGE: { userMessage: 'Trop de destinataires ({count}, maximum {max}).', retryable: false, http: { status: 422, code: 'audience-too-large' } },
+  CHANNEL_DISABLED: {
+    userMessage: 'Le canal {name} n’est pas activé sur ce déploiement : destinataires « {channel} » impossibles.',
+    retryable: false,
+    http: { status: 422, code: 'channel-disabled' },
+  },
+  DIRECTORY_MISSING_TEAMS: {
+    userMessage: 'Microsoft Graph n’est pas configuré : les audiences equipe: et groupe: sont indisponibles.',
+    retryable: false,
+    http: { status: 502, code: 'directory-unavailable' },
+  },
+  DIRECTORY_MISSING_MATRIX: {
+    userMessage: 'La lecture des membres d’un salon Tchap n’est pas disponible (canal Tchap non démarré).',
+    retryable: false,
+    http: { status: 502, code: 'directory-unavailable' },
+  },
+  DIRECTORY_FAILED: {
+    userMessage: 'Impossible de lire les membres de {what} : vérifiez l’identifiant et les droits de Passerelle.',
+    retryable: false,
+    http: { status: 502, code: 'directory-unavailable' },
+  },
+  SCHEDULE_INVALID: {
+    userMessage: 'Date d’envoi illisible « {value} » : écrivez-la au format ISO, par exemple 2026-12-01T09:00+01:00.',
+    retryable: false,
+    http: { status: 400, code: 'schedule-invalid' },
+  },
+  SCHEDULE_PAST: { userMessage: 'La date d’envoi {date} est déjà passée.', retryable: false, http: { status: 400, code: 'schedule-past' } },
+  SCHEDULE_TOO_FAR: { userMessage: 'La date d’envoi est à plus d’un an : programmez l’annonce plus tard.', retryable: false, http: { status: 400, code: 'schedule-too-far' } },
+  ANNOUNCEMENT_NOT_FOUND: { userMessage: 'Je ne trouve pas d’annonce « {id} ».', retryable: false, http: { status: 404, code: 'not-found' } },
+  ANNOUNCEMENT_NOT_DRAFT: { userMessage: 'L’annonce {id} est déjà {status} : rien à confirmer.', retryable: false, http: { status: 409, code: 'not-draft' } },
+  DRAFT_EXPIRED: { userMessage: 'Cet aperçu a expiré : préparez l’annonce à nouveau.', retryable: false, http: { status: 409, code: 'draft-expired' } },
+  ANNOUNCEMENT_NOT_CANCELLABLE: { userMessage: 'L’annonce {id} est {status} : elle ne peut plus être annulée.', retryable: false, http: { status: 409, code: 'not-cancellable' } },
   INTERNAL: {
     userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',
     retryable: false,
@@ -153,10 +230,17 @@ export class PasserelleError extends Error {
   }
 }
 
-export function renderMessage(code: ErrorCode, details: Readonly<Record<string, string | number>>): string {
+function renderMessage(code: ErrorCode, details: Readonly<Record<string, string | number>>): string {
   return ERROR_CATALOGUE[code].userMessage.replace(/\{(\w+)\}/g, (_, key: string) =>
     key in details ? String(details[key]) : `{${key}}`,
   );
+}
+
+/** The admin API's status and code of a refusal (an announcement request that was not accepted), if it is one. */
+export function httpRefusalOf(error: unknown): { status: number; code: string } | undefined {
+  if (!(error instanceof PasserelleError)) return undefined;
+  const definition: ErrorDefinition = ERROR_CATALOGUE[error.code];
+  return definition.http;
 }
 
 /** Wraps anything thrown into a catalogue error (INTERNAL unless it already is one). */

@@ -1,4 +1,23 @@
-import type { ChannelName } from './state/state-store.ts';
+/** The channels Passerelle speaks on. */
+export type ChannelName = 'teams' | 'matrix' | 'local';
+
+/** A serialisable address of a conversation, for replies sent later (summaries, announcements). */
+export interface StoredReference {
+  /** Stable key: `${channel}:${conversation id}` (plus `:${thread}` when the address is a thread). */
+  key: string;
+  channel: ChannelName;
+  /** The channel's own reference, opaque to the core (Teams ConversationReference, Matrix room id…). */
+  reference: unknown;
+  /** User the conversation is a direct chat with, when it is one. */
+  userId?: string;
+  /** Tenant (Teams) or homeserver (Matrix). */
+  tenant?: string;
+  isDirect: boolean;
+  active: boolean;
+  /** Why it was marked inactive (403 blocked, uninstalled, left). */
+  inactiveReason?: string;
+  updatedAt: string;
+}
 
 /** An attachment as the channel announced it; the adapter downloads it on demand. */
 export interface Attachment {

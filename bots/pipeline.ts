@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from './channel-adapter.ts';
+import type { ChannelAdapter, ReplyStream } from './channel-adapter.ts';
 import { toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { IncomingMessage } from './message.ts';
@@ -18,12 +18,20 @@ export interface SenderRights {
   userHash: string;
 }
 
+/** One message on its way through the pipeline, with the ways to answer it (all through the outbound path). */
 export interface Turn {
   message: IncomingMessage;
+  /** The message's channel, for what it reads on demand (attachments, history). */
   channel: ChannelAdapter;
   rights?: SenderRights;
   /** Sends a reply to the message's conversation; returns the sent message id. */
   reply(reply: Reply): Promise<string>;
+  /** Replaces a message sent earlier in the conversation (a job acknowledgement). */
+  edit(messageId: string, reply: Reply): Promise<void>;
+  /** Starts a streamed reply; undefined when the channel cannot stream in this conversation. */
+  stream(first: Reply): Promise<ReplyStream | undefined>;
+  /** Shows "typing…" where the channel can; never fails. */
+  typing(): Promise<void>;
 }
 
 export interface Stage {

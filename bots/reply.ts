@@ -1,19 +1,8 @@
 /** What the bot sends: markdown text plus structured citations that each channel renders its own way. */
+import type { PassageCitation } from '../knowledge/answering/citations.ts';
 
-export interface Citation {
-  /** Marker number used in the text as [n]. */
-  index: number;
-  /** Chunk id. */
-  id: string;
-  kb: string;
-  /** "Code des douanes, art. 60" or a document title. */
-  title: string;
-  /** Heading path and section, for context. */
-  context?: string;
-  url?: string;
-  /** Short extract (≤ 160 characters). */
-  abstract: string;
-}
+/** A cited passage, as knowledge/answering builds it (`[n]` marker, chunk id, title, link, short extract). */
+export type Citation = PassageCitation;
 
 export type ReplyKind = 'answer' | 'notice' | 'error' | 'progress';
 

@@ -9,6 +9,20 @@ export const AI_NOTICE =
   'toute décision. Il ne rédige pas d’actes de procédure. Les échanges sont journalisés sous forme pseudonymisée ' +
   'pour le suivi de qualité. Tapez « aide » pour connaître les commandes.';
 
+/** First message after installation, followed by the AI notice (AI_NOTICE). */
+export const WELCOME =
+  'Bonjour, je suis **Passerelle**, l’assistant documentaire des agents des douanes. Posez-moi vos questions ' +
+  'sur le code des douanes, les ressources humaines ou les procédures internes : je réponds en citant mes sources.';
+
+/** Reminder appended to the welcome in team channels and group chats, where the bot only reads its mentions. */
+export const MENTION_HINT = 'Dans une équipe ou une conversation de groupe, mentionnez-moi (@Passerelle) pour me poser une question.';
+
+/** Shown once per undecryptable message session (keys missing), instead of silence. */
+export const UNDECRYPTABLE_MESSAGE =
+  '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
+  'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
+  '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
+
 export function helpText(bases: Array<{ name: string; prefix?: string }>): string {
   const lines = [
     '**Passerelle — aide**',
@@ -92,3 +106,62 @@ export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
 export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';
+
+// Long jobs (résumés): acknowledgements, progress, results.
+export const NO_JOBS = 'Vous n’avez aucune tâche en cours.';
+export const CANCEL_WHICH = 'Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).';
+export const SUMMARY_AI_GENERATED = '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.';
+export const JOB_STATE_LABELS: Record<string, string> = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
+export function jobList(lines: readonly string[]): string {
+  return `Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`;
+}
+export function jobCancelled(id: string): string {
+  return `Tâche \`${id}\` annulée.`;
+}
+export function jobReceived(what: string): string {
+  return `🕑 Demande reçue : ${what}. Mise en file…`;
+}
+export function jobQueued(id: string, what: string, ahead: number, durable: boolean): string {
+  return `🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`;
+}
+export function jobAlreadyDone(id: string): string {
+  return `Cette demande a déjà été traitée (tâche \`${id}\`) : le résultat a été publié plus haut dans cette conversation.`;
+}
+export function jobAlreadyRunning(id: string): string {
+  return `Cette demande est déjà en cours (tâche \`${id}\`) : le résultat sera publié ici.`;
+}
+export function jobProgress(id: string, percent: number): string {
+  return `⏳ Tâche ${id} : ${percent} %`;
+}
+export function jobDone(id: string): string {
+  return `✅ Tâche ${id} terminée.`;
+}
+export function jobFailedShort(id: string): string {
+  return `❌ Tâche ${id} : échec.`;
+}
+export function jobFailed(id: string, reason: string): string {
+  return `❌ Tâche ${id} : ${reason}`;
+}
+export const NO_DOWNLOADS = 'ce canal ne permet pas de télécharger les pièces jointes';
+export function whatDocument(name: string, kilobytes: number): string {
+  return `du document « ${name} » (${kilobytes} Ko)`;
+}
+export function whatConversation(count: number): string {
+  return `des ${count} derniers messages de cette conversation`;
+}
+export function whatArticles(from: string, to: string, code: string): string {
+  return `des articles ${from} à ${to} du ${code}`;
+}
+export function whatHeading(label: string, code: string): string {
+  return `de « ${label} » du ${code}`;
+}
+export function summaryOf(length: 'court' | 'detaille', what: string): string {
+  return `résumé ${length === 'court' ? 'court' : 'détaillé'} ${what}`;
+}
+export function describeDocumentJob(name: string): string {
+  return `résumé de « ${name} »`;
+}
+export const CONVERSATION_JOB = 'résumé de conversation';
+export function describeArticlesJob(from: string, to: string): string {
+  return `résumé des articles ${from} à ${to}`;
+}

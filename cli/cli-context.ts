@@ -3,7 +3,8 @@ import { PasserelleError } from '../bots/errors.ts';
 import { createLogger, type Logger } from '../bots/logger.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/schema.ts';
-import { createKnowledge, type Knowledge } from '../knowledge/create-knowledge.ts';
+import { openKnowledge } from '../app/knowledge.ts';
+import type { Knowledge } from '../knowledge/create-knowledge.ts';
 
 /** What every CLI command gets: validated config, a logger, output streams, and the knowledge layer on demand. */
 export interface CliContext {
@@ -32,7 +33,7 @@ export function createCliContext(io: CliIo): CliContext {
     err: io.err,
     knowledge(options = {}) {
       ensureDataDir(config.dataDir, options.create ?? false);
-      knowledge ??= createKnowledge(config, (message) => logger.warn(message));
+      knowledge ??= openKnowledge(config, (message) => logger.warn(message));
       return knowledge;
     },
     async close() {

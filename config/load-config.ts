@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PasserelleError } from '../bots/errors.ts';
-import { ConfigSchema, type Config } from './schema.ts';
+import { ConfigSchema, crossFieldIssues, type Config } from './schema.ts';
 
 /**
  * Builds the configuration once: defaults < config file (PASSERELLE_CONFIG, YAML or JSON) < environment.
@@ -132,7 +132,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(racine)'} : ${issue.message}`);
     // zod skips cross-field checks while fields are invalid: run them on what is valid, so every problem is reported at once.
-    for (const problem of crossFieldProblems(raw)) if (!problems.some((known) => known.startsWith(problem.split(' : ')[0] as string))) problems.push(problem);
+    for (const issue of crossFieldIssues(raw)) {
+      const problem = `${issue.path.join('.')} : ${issue.message}`;
+      if (!problems.some((known) => known.startsWith(`${issue.path.join('.')} :`))) problems.push(problem);
+    }
   }
   if (problems.length > 0 || !parsed.success) {
     throw new PasserelleError('CONFIG_INVALID', { problems: problems.join(' ; ') });
@@ -140,23 +143,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const config = parsed.data;
   config.dataDir = resolve(config.dataDir);
   return deepFreeze(config);
-}
-
-/** The schema's cross-field rules, applied to raw values when the schema as a whole failed. */
-function crossFieldProblems(raw: Raw): string[] {
-  const problems: string[] = [];
-  const get = (path: string[]): unknown => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Raw)[key] : undefined), raw);
-  if (get(['vectorStore', 'kind']) === 'qdrant' && !get(['vectorStore', 'qdrant', 'url'])) problems.push('vectorStore.qdrant.url : QDRANT_URL est requis quand le stockage est qdrant');
-  for (const key of ['embeddings', 'chatModel']) {
-    const provider = get([key, 'provider']);
-    if (provider !== 'mistral' && provider !== 'openai-compatible') continue;
-    if (!get([key, 'model'])) problems.push(`${key}.model : modèle requis`);
-    if (provider === 'openai-compatible' && !get([key, 'url'])) problems.push(`${key}.url : URL requise pour un point d’accès compatible OpenAI`);
-  }
-  const reranker = get(['reranker', 'provider']);
-  if (reranker !== undefined && reranker !== 'none' && !get(['reranker', 'url'])) problems.push('reranker.url : RERANKER_URL est requis quand un service de reclassement est configuré');
-  if (get(['state', 'kind']) === 'postgres' && !get(['state', 'databaseUrl'])) problems.push('state.databaseUrl : DATABASE_URL est requis quand l’état est dans PostgreSQL');
-  return problems;
 }
 
 function convert(value: string, type: 'string' | 'number' | 'boolean' | 'list'): unknown {

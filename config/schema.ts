@@ -11,6 +11,9 @@ z.config(z.locales.fr());
 
 export const ClassificationSchema = z.enum(CLASSIFICATIONS);
 
+/** The pseudonymisation secret of development setups, refused in production. */
+const DEVELOPMENT_SECRET = 'passerelle-development-secret';
+
 const SourceSchema = z.object({
   /** File or folder, relative to the project root (catalogue) or to the config file. */
   path: z.string().min(1),
@@ -149,14 +152,14 @@ export const ConfigSchema = z
         /** Energy estimate, watt-hours per 1,000 tokens (input + output). */
         energyWhPer1kTokens: z.number().min(0).default(0.3),
         /** Secret for pseudonymising user ids in the audit log (HMAC-SHA256). */
-        pseudonymSecret: z.string().min(8).default('passerelle-development-secret'),
+        pseudonymSecret: z.string().min(8).default(DEVELOPMENT_SECRET),
         /** Time limit for one model call, ms (streaming included). */
         answerTimeoutMs: z.number().int().positive().default(60_000),
       })
       .default({
         rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
         routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
-        pseudonymSecret: 'passerelle-development-secret', answerTimeoutMs: 60_000,
+        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000,
       }),
     teams: z
       .object({
@@ -249,39 +252,53 @@ export const ConfigSchema = z
       .default({ maxFileBytes: 50 * 1024 * 1024, maxChunkChars: 2_000 }),
   })
   .superRefine((config, context) => {
-    const ids = new Set<string>();
-    config.knowledgeBases.forEach((kb, index) => {
-      if (ids.has(kb.id)) context.addIssue({ code: 'custom', path: ['knowledgeBases', index, 'id'], message: `base « ${kb.id} » en double` });
-      ids.add(kb.id);
-    });
-    if (config.matrix.enabled) {
-      if (!config.matrix.homeserverUrl) context.addIssue({ code: 'custom', path: ['matrix', 'homeserverUrl'], message: 'MATRIX_HOMESERVER_URL est requis' });
-      if (!config.matrix.userId) context.addIssue({ code: 'custom', path: ['matrix', 'userId'], message: 'MATRIX_USER_ID est requis' });
-      if (!config.matrix.password && !config.matrix.accessToken)
-        context.addIssue({ code: 'custom', path: ['matrix', 'password'], message: 'MATRIX_PASSWORD ou MATRIX_ACCESS_TOKEN est requis' });
-    }
-    if (config.teams.enabled && config.environment === 'production' && !config.teams.appId)
-      context.addIssue({ code: 'custom', path: ['teams', 'appId'], message: 'en production, TEAMS_APP_ID et un secret ou un certificat sont requis (pas de mode anonyme)' });
-    if (config.state.kind === 'postgres' && !config.state.databaseUrl)
-      context.addIssue({ code: 'custom', path: ['state', 'databaseUrl'], message: 'DATABASE_URL est requis quand l’état est dans PostgreSQL' });
-    if (config.environment === 'production' && config.bot.pseudonymSecret === 'passerelle-development-secret')
-      context.addIssue({ code: 'custom', path: ['bot', 'pseudonymSecret'], message: 'PASSERELLE_PSEUDONYM_SECRET est requis en production' });
-    if (config.reranker.provider !== 'none' && !config.reranker.url)
-      context.addIssue({ code: 'custom', path: ['reranker', 'url'], message: 'RERANKER_URL est requis quand un service de reclassement est configuré' });
-    if (config.retrieval.rewrite === 'model' && config.chatModel.provider === 'none')
-      context.addIssue({ code: 'custom', path: ['retrieval', 'rewrite'], message: 'la reformulation des questions demande un modèle de langage (CHAT_MODEL_PROVIDER)' });
-    if (config.vectorStore.kind === 'qdrant' && !config.vectorStore.qdrant.url)
-      context.addIssue({ code: 'custom', path: ['vectorStore', 'qdrant', 'url'], message: 'QDRANT_URL est requis quand le stockage est qdrant' });
-    for (const key of ['embeddings', 'chatModel'] as const) {
-      const endpoint = config[key];
-      if (endpoint.provider === 'none') continue;
-      if (!endpoint.model) context.addIssue({ code: 'custom', path: [key, 'model'], message: 'modèle requis' });
-      if (endpoint.provider === 'openai-compatible' && !endpoint.url)
-        context.addIssue({ code: 'custom', path: [key, 'url'], message: 'URL requise pour un point d’accès compatible OpenAI' });
-      if (endpoint.provider === 'mistral' && !endpoint.apiKey && !endpoint.url)
-        context.addIssue({ code: 'custom', path: [key, 'apiKey'], message: 'clé API Mistral requise' });
-    }
+    for (const issue of crossFieldIssues(config)) context.addIssue({ code: 'custom', ...issue });
   });
+
+
+/**
+ * The rules between fields, written once. They read the configuration defensively (`get`), so that
+ * load-config.ts also runs them on the raw values when some field is invalid (zod skips refinements then):
+ * every problem is reported at once. Absent values count as their defaults.
+ */
+export function crossFieldIssues(config: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const get = (...path: Array<string | number>): unknown => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined), config);
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  const add = (path: Array<string | number>, message: string) => issues.push({ path, message });
+  const bases = get('knowledgeBases');
+  const ids = new Set<unknown>();
+  if (Array.isArray(bases)) {
+    bases.forEach((kb: unknown, index) => {
+      const id = (kb as { id?: unknown } | null)?.id;
+      if (id !== undefined && ids.has(id)) add(['knowledgeBases', index, 'id'], `base « ${String(id)} » en double`);
+      ids.add(id);
+    });
+  }
+  const production = get('environment') === 'production';
+  if (get('matrix', 'enabled') === true) {
+    if (!get('matrix', 'homeserverUrl')) add(['matrix', 'homeserverUrl'], 'MATRIX_HOMESERVER_URL est requis');
+    if (!get('matrix', 'userId')) add(['matrix', 'userId'], 'MATRIX_USER_ID est requis');
+    if (!get('matrix', 'password') && !get('matrix', 'accessToken')) add(['matrix', 'password'], 'MATRIX_PASSWORD ou MATRIX_ACCESS_TOKEN est requis');
+  }
+  if (get('teams', 'enabled') === true && production && !get('teams', 'appId')) {
+    add(['teams', 'appId'], 'en production, TEAMS_APP_ID et un secret ou un certificat sont requis (pas de mode anonyme)');
+  }
+  if (get('state', 'kind') === 'postgres' && !get('state', 'databaseUrl')) add(['state', 'databaseUrl'], 'DATABASE_URL est requis quand l’état est dans PostgreSQL');
+  if (production && (get('bot', 'pseudonymSecret') ?? DEVELOPMENT_SECRET) === DEVELOPMENT_SECRET) add(['bot', 'pseudonymSecret'], 'PASSERELLE_PSEUDONYM_SECRET est requis en production');
+  if (get('vectorStore', 'kind') === 'qdrant' && !get('vectorStore', 'qdrant', 'url')) add(['vectorStore', 'qdrant', 'url'], 'QDRANT_URL est requis quand le stockage est qdrant');
+  const reranker = get('reranker', 'provider');
+  if (reranker !== undefined && reranker !== 'none' && !get('reranker', 'url')) add(['reranker', 'url'], 'RERANKER_URL est requis quand un service de reclassement est configuré');
+  const chatProvider = get('chatModel', 'provider') ?? 'none';
+  if (get('retrieval', 'rewrite') === 'model' && chatProvider === 'none') add(['retrieval', 'rewrite'], 'la reformulation des questions demande un modèle de langage (CHAT_MODEL_PROVIDER)');
+  for (const key of ['embeddings', 'chatModel'] as const) {
+    const provider = get(key, 'provider');
+    if (provider !== 'mistral' && provider !== 'openai-compatible') continue;
+    if (!get(key, 'model')) add([key, 'model'], 'modèle requis');
+    if (provider === 'openai-compatible' && !get(key, 'url')) add([key, 'url'], 'URL requise pour un point d’accès compatible OpenAI');
+    if (provider === 'mistral' && !get(key, 'apiKey') && !get(key, 'url')) add([key, 'apiKey'], 'clé API Mistral requise');
+  }
+  return issues;
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type KnowledgeBaseConfig = z.infer<typeof KnowledgeBaseSchema>;

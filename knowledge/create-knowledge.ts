@@ -8,8 +8,6 @@ import { CorpusStatistics } from './corpus-statistics.ts';
 import { EmbeddingService } from './embedding-service.ts';
 import { EnrichmentLookup } from './enrichment/enrichment-lookup.ts';
 import type { EnrichmentStore } from './enrichment/enrichment-store.ts';
-import { PostgresEnrichmentStore } from './enrichment/postgres-enrichment-store.ts';
-import { SqliteEnrichmentStore } from './enrichment/sqlite-enrichment-store.ts';
 import { ShippedEnrichment } from './enrichment/shipped-enrichment.ts';
 import { IngestionService } from './ingestion/ingestion-service.ts';
 import type { VectorStore } from './ports/vector-store.ts';
@@ -30,18 +28,23 @@ export interface Knowledge {
   ingestion: IngestionService;
   /** Word statistics of the bases (routing language models, spelling), shared by the retriever and the router. */
   statistics: CorpusStatistics;
-  /** Agents' wording: the entries written after shipping, and what applies to a document (undefined when off). */
-  enrichment: { store: EnrichmentStore; lookup: EnrichmentLookup } | undefined;
+  /** Agents' wording: what applies to a document, and the store of entries written after shipping (undefined when off). */
+  enrichment: { lookup: EnrichmentLookup; store?: EnrichmentStore } | undefined;
   close(): Promise<void>;
 }
 
-export async function createKnowledge(config: Config, log: (message: string) => void = () => {}): Promise<Knowledge> {
+export interface KnowledgeOptions {
+  /** Where curators' and machine enrichment entries live (chosen by the composition root); without it, shipped entries only. */
+  enrichmentStore?: EnrichmentStore;
+}
+
+export async function createKnowledge(config: Config, log: (message: string) => void = () => {}, options: KnowledgeOptions = {}): Promise<Knowledge> {
   const catalog = new KnowledgeCatalog(config.knowledgeBases);
   const store = createStore(config);
   const encoder = new SparseEncoder(loadDefaultLexicon());
   const embedding = await createEmbedding(config);
   const statistics = new CorpusStatistics(store);
-  const enrichment = createEnrichment(config);
+  const enrichment = createEnrichment(config, options.enrichmentStore);
   const crossEncoder = createCrossEncoder(config);
   const retriever = new Retriever(store, encoder, catalog, embedding, {
     maxQueryLength: config.retrieval.maxQueryLength,
@@ -61,7 +64,7 @@ export async function createKnowledge(config: Config, log: (message: string) => 
   return {
     catalog, store, encoder, embedding, retriever, ingestion, statistics, enrichment,
     async close() {
-      await enrichment?.store.close();
+      await enrichment?.store?.close();
       await store.close();
     },
   };
@@ -75,14 +78,11 @@ export function createStore(config: Config): VectorStore {
   return new SqliteVectorStore(join(config.dataDir, 'knowledge.sqlite'));
 }
 
-/** Shipped team entries plus the store of curators' and machine entries (SQLite in the data folder, or PostgreSQL). */
-function createEnrichment(config: Config): Knowledge['enrichment'] {
+/** Shipped team entries plus, when given, the store of curators' and machine entries. */
+function createEnrichment(config: Config, store: EnrichmentStore | undefined): Knowledge['enrichment'] {
   if (config.retrieval.enrichment === 'off') return undefined;
-  const store: EnrichmentStore =
-    config.state.kind === 'postgres' && config.state.databaseUrl
-      ? new PostgresEnrichmentStore({ connectionString: config.state.databaseUrl })
-      : new SqliteEnrichmentStore(join(config.dataDir, 'enrichment.sqlite'));
-  return { store, lookup: new EnrichmentLookup(new ShippedEnrichment(), store, config.retrieval.enrichment === 'all') };
+  const lookup = new EnrichmentLookup(new ShippedEnrichment(), store, config.retrieval.enrichment === 'all');
+  return { lookup, ...(store ? { store } : {}) };
 }
 
 /** The cross-encoder from configuration, when one is configured. */

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { RecipientCounts } from '../../bots/state/announcement-store.ts';
+import type { RecipientCounts } from '../../state/announcement-store.ts';
 
 /**
  * Client of the admin API, for `passerelle announce`: the CLI never touches the queues or the channels

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../../bots/logger.ts';
-import type { AnnouncementService } from '../../workers/announcements/announcement-service.ts';
-import { AnnouncementRefusal } from '../../workers/announcements/refusal.ts';
+import type { AnnouncementService } from '../../bots/announcements/announcement-service.ts';
+import { httpRefusalOf, PasserelleError } from '../../bots/errors.ts';
 import { announcementRoutes } from './announcement-routes.ts';
 import { checkBearer, FailedAuthLimiter } from './bearer-token.ts';
 import { HttpProblem, sendProblem } from './http-io.ts';
@@ -94,8 +94,9 @@ export class AdminServer {
         response.destroy();
       } else if (error instanceof HttpProblem) {
         sendProblem(response, error.status, error.code, error.userMessage, error.headers);
-      } else if (error instanceof AnnouncementRefusal) {
-        sendProblem(response, error.httpStatus, error.code, error.userMessage);
+      } else if (error instanceof PasserelleError && httpRefusalOf(error)) {
+        const refusal = httpRefusalOf(error)!;
+        sendProblem(response, refusal.status, refusal.code, error.userMessage);
       } else {
         this.options.logger.error('admin API: request failed', { error });
         sendProblem(response, 500, 'internal', 'Erreur interne : elle a été journalisée.');

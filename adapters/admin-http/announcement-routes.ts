@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RecipientRecord, RecipientStatus } from '../../bots/state/announcement-store.ts';
-import type { AnnouncementService, Prepared } from '../../workers/announcements/announcement-service.ts';
-import { STATUS_LABELS } from '../../workers/announcements/messages.ts';
-import { reportCsv } from '../../workers/announcements/report-csv.ts';
+import type { RecipientRecord, RecipientStatus } from '../../state/announcement-store.ts';
+import type { AnnouncementService, Prepared } from '../../bots/announcements/announcement-service.ts';
+import { STATUS_LABELS } from '../../bots/announcements/messages.ts';
+import { reportCsv } from '../../bots/announcements/report-csv.ts';
 import { HttpProblem, readJsonObject, sendJson } from './http-io.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import type { ChannelAdapter } from '../../bots/channel-adapter.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { ConversationAddress, IncomingMessage } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
 import { renderReply } from './render-reply.ts';
@@ -12,6 +13,7 @@ import { renderReply } from './render-reply.ts';
  */
 export class LocalAdapter implements ChannelAdapter {
   readonly name = 'local' as const;
+  readonly idempotentSends = false;
   private counter = 0;
   private readonly address: ConversationAddress;
   private readonly userId: string;
@@ -35,13 +37,13 @@ export class LocalAdapter implements ChannelAdapter {
     return this.closed ?? Promise.resolve();
   }
 
-  async start(handler: MessageHandler): Promise<void> {
+  async start(sink: InboundSink): Promise<void> {
     const lines = createInterface({ input: this.input, terminal: false });
     this.closed = (async () => {
       this.output.write(this.prompt);
       for await (const line of lines) {
         if (/^\s*(quitter|exit|quit)\s*$/i.test(line)) break;
-        if (line.trim() !== '') await handler(this.toMessage(line));
+        if (line.trim() !== '') await sink.receive({ kind: 'message', message: this.toMessage(line) });
         this.output.write(this.prompt);
       }
       this.output.write('\nAu revoir.\n');
@@ -73,10 +75,6 @@ export class LocalAdapter implements ChannelAdapter {
     }
     this.progressShown.delete(messageId);
     this.output.write(`\npasserelle › ${renderReply(reply)}\n`);
-  }
-
-  canStream(): boolean {
-    return false;
   }
 
   private toMessage(text: string): IncomingMessage {

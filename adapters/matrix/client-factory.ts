@@ -21,9 +21,9 @@ import type { MatrixSession } from './session.ts';
  */
 
 /** Snapshot of the IndexedDB databases (Rust crypto store and sync state), in the Matrix data directory. */
-export const CRYPTO_STORE_FILE = 'crypto-store.bin';
+const CRYPTO_STORE_FILE = 'crypto-store.bin';
 /** Random key encrypting the Rust crypto store (0600). */
-export const STORE_KEY_FILE = 'store-key';
+const STORE_KEY_FILE = 'store-key';
 
 /** The bot's client with its durable stores. */
 export interface MatrixRuntime {

@@ -59,7 +59,7 @@ export function genuineReplyOf(content: unknown): string | undefined {
 }
 
 /** Removes the plain-text reply fallback: leading lines starting with ">" and the blank line after them. */
-export function stripReplyFallback(body: string): string {
+function stripReplyFallback(body: string): string {
   const lines = body.split('\n');
   let index = 0;
   while (index < lines.length && (lines[index] as string).startsWith('>')) index += 1;
@@ -69,7 +69,7 @@ export function stripReplyFallback(body: string): string {
 }
 
 /** Removes the HTML reply fallback (`<mx-reply>…</mx-reply>`). */
-export function stripHtmlReplyFallback(html: string): string {
+function stripHtmlReplyFallback(html: string): string {
   return html.replace(/<mx-reply>[\s\S]*?<\/mx-reply>/gi, '');
 }
 

@@ -1,7 +1,6 @@
 import { MatrixEventEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
-import type { MessageHandler } from '../../bots/channel-adapter.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Logger } from '../../bots/logger.ts';
-import type { ChannelName, StateStore } from '../../bots/state/state-store.ts';
 import type { DirectRooms } from './direct-rooms.ts';
 import { genuineReplyOf, threadRootOf, type BotIdentity } from './event-content.ts';
 import { mapEvent, type RawMatrixEvent } from './event-mapper.ts';
@@ -13,16 +12,16 @@ import type { UndecryptableNotices } from './undecryptable-notices.ts';
  * Live room events → the core. Events wait until the first real sync has been processed (before it the
  * client only replays its cache and its device lists may be stale), then run one room at a time in arrival
  * order, rooms in parallel. Each event is decrypted (failures get a notice and a second chance when late keys
- * arrive), mapped by the pure mapper, then either rated (👍/👎) or handed to the core with a read receipt
- * and a typing notification for the time it takes. The event id is the message id: the core's dedupe
- * makes redelivered events (restarts, replays) harmless.
+ * arrive), mapped by the pure mapper, then handed to the core as a rating (👍/👎) or a message, the latter
+ * with a read receipt and a typing notification for the time it takes. The event id is the message id: the
+ * core's dedupe makes redelivered events (restarts, replays) harmless.
  */
 
 export interface InboundDeps {
   client: MatrixClient;
   bot: BotIdentity;
-  state: StateStore;
-  recordRating(input: { channel: ChannelName; messageId: string; userId: string; rating: -1 | 1 }): Promise<boolean>;
+  /** The core: events go there; it also knows the conversations (threads) the bot answered in before. */
+  sink: InboundSink;
   outbox: Outbox;
   directRooms: DirectRooms;
   notices: UndecryptableNotices;
@@ -34,11 +33,8 @@ export interface InboundDeps {
   notBeforeMs: number;
 }
 
-const REACTION_TTL_MS = 30 * 24 * 3_600_000;
-
 /** Live room events to the core, one room at a time (see the module comment). */
 export class InboundEvents {
-  private handler: MessageHandler | undefined;
   private live = false;
   private stopped = false;
   private readonly buffer: Array<[MatrixEvent, Room]> = [];
@@ -51,10 +47,6 @@ export class InboundEvents {
   onIdle: (() => void) | undefined;
 
   constructor(private readonly deps: InboundDeps) {}
-
-  setHandler(handler: MessageHandler): void {
-    this.handler = handler;
-  }
 
   /** True when every received event has been handled (none waiting, none dropped while stopping). */
   get idle(): boolean {
@@ -121,7 +113,7 @@ export class InboundEvents {
   }
 
   private async dispatch(event: MatrixEvent, room: Room): Promise<void> {
-    const { bot, state, outbox, directRooms, logger } = this.deps;
+    const { bot, sink, outbox, directRooms, logger } = this.deps;
     const raw = toRaw(event, room.roomId);
     const isDirect = directRooms.isDirect(room);
     const isMessage = raw.type === 'm.room.message';
@@ -144,27 +136,26 @@ export class InboundEvents {
       return;
     }
     if (mapped.kind === 'reaction') {
-      if (!(await state.markSeen(`matrix:reaction:${mapped.eventId}`, REACTION_TTL_MS))) return;
-      const recorded = await this.deps.recordRating({ channel: 'matrix', messageId: mapped.targetEventId, userId: mapped.userId, rating: mapped.rating });
+      const { recorded } = await sink.receive({ kind: 'rating', channel: 'matrix', messageId: mapped.targetEventId, userId: mapped.userId, rating: mapped.rating, eventId: mapped.eventId });
       logger.debug('matrix reaction', { recorded, rating: mapped.rating });
       return;
     }
     const { message, reference } = mapped;
-    if (!message.addressedToBot || !this.handler) return;
-    await state.saveReference({
+    if (!message.addressedToBot) return;
+    const conversation = {
       key: message.conversation.key,
-      channel: 'matrix',
+      channel: 'matrix' as const,
       reference: storableReference(reference),
       ...(isDirect ? { userId: sender } : {}),
       tenant: serverOf(sender),
       isDirect,
       active: true,
       updatedAt: new Date().toISOString(),
-    });
+    };
     void outbox.receipt(event);
     outbox.typing.start(room.roomId);
     try {
-      await this.handler(message);
+      await sink.receive({ kind: 'message', message, conversation });
     } finally {
       outbox.typing.stop(room.roomId);
     }
@@ -174,7 +165,7 @@ export class InboundEvents {
   private async botInThread(room: Room, threadRootId: string): Promise<boolean> {
     if (this.deps.outbox.answeredInThread(threadRootId) || this.deps.outbox.sentByBot(threadRootId)) return true;
     if ((await this.senderOf(room, threadRootId)) === this.deps.bot.userId) return true;
-    return (await this.deps.state.getReference(conversationKey(room.roomId, threadRootId))) !== undefined;
+    return this.deps.sink.knowsConversation(conversationKey(room.roomId, threadRootId));
   }
 
   /** Sender of an event: sent by the bot, in the local timeline, remembered, or fetched (once). */

@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from '../../bots/channel-adapter.ts';
+import type { ChannelAdapter, ReplyStream } from '../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
 import type { AdapterContext } from '../adapter-context.ts';
@@ -8,7 +8,7 @@ export { MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.ts';
 export { ConnectionLockedError } from './process-lock.ts';
 export type { MatrixReference } from './reference.ts';
 
-/** The Matrix channel as the composition root sees it: a ChannelAdapter plus direct chats for announcements. */
+/** The Matrix channel as the composition root sees it: a ChannelAdapter plus room members for announcement audiences. */
 export interface MatrixChannelAdapter extends ChannelAdapter {
   readonly name: 'matrix';
   /** Resolves once the first real sync has been processed. */
@@ -17,11 +17,12 @@ export interface MatrixChannelAdapter extends ChannelAdapter {
   whenBootstrapped(): Promise<void>;
   /** The bot's Matrix device id, once started. */
   readonly deviceId: string | undefined;
-  /** `send` with an idempotency key stores the message once (the key becomes the transaction id). */
-  readonly idempotentSends: true;
-  send(address: ConversationAddress, reply: Reply, options?: { idempotencyKey?: string }): Promise<string>;
+  /** Streams by editing one message. */
+  stream(address: ConversationAddress, first: Reply): Promise<ReplyStream>;
   /** Address of the direct chat with `userId` (reused from m.direct, or created encrypted and invited). */
   directRoomFor(userId: string): Promise<ConversationAddress>;
+  /** Joined members of a room (announcement audiences `membres:`). */
+  roomMembers(roomId: string): Promise<string[]>;
 }
 
 /**

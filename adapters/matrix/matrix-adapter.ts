@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
-import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import { streamByEditing, type ChannelAdapter, type ReplyStream, type SendOptions } from '../../bots/channel-adapter.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Attachment, ConversationAddress } from '../../bots/message.ts';
-import { notice, type Reply } from '../../bots/reply.ts';
+import type { Reply } from '../../bots/reply.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
@@ -15,7 +16,6 @@ import { downloadAttachment } from './media.ts';
 import { MembershipManager } from './membership.ts';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox } from './outbox.ts';
 import { ProcessLock } from './process-lock.ts';
-import { RateLimiter } from './rate-limiter.ts';
 import { addressOf, parseReference, type MatrixReference } from './reference.ts';
 import { renderReply } from './reply-renderer.ts';
 import { ensurePrivateDir } from './secure-file.ts';
@@ -71,9 +71,10 @@ export class MatrixAdapter implements ChannelAdapter {
     this.bootstrapped = new Promise((resolve) => (this.markBootstrapped = resolve));
   }
 
-  /** The Matrix client while started (room directory for announcements, diagnostics). */
-  get client(): MatrixClient | undefined {
-    return this.runtime?.client;
+  /** Joined members of a room (announcement audiences `membres:`), once started. */
+  async roomMembers(roomId: string): Promise<string[]> {
+    if (!this.runtime) throw new Error('matrix client not available');
+    return Object.keys((await this.runtime.client.getJoinedRoomMembers(roomId)).joined);
   }
 
   /** Resolves when cross-signing, secret storage and key backup have been set up (or failed, logged). */
@@ -86,8 +87,8 @@ export class MatrixAdapter implements ChannelAdapter {
     return this.session?.deviceId;
   }
 
-  async start(handler: MessageHandler): Promise<void> {
-    const { config, logger, state, bot } = this.context;
+  async start(sink: InboundSink): Promise<void> {
+    const { config, logger, limiter } = this.context;
     ensurePrivateDir(this.dir);
     this.lock = ProcessLock.acquire(join(this.dir, 'lock'));
     try {
@@ -97,18 +98,16 @@ export class MatrixAdapter implements ChannelAdapter {
       this.runtime = await createMatrixRuntime({ session: this.session, dir: this.dir, logger, cryptoCallbacks: recovery.callbacks() });
       const { client, store } = this.runtime;
       const botIdentity = { userId: this.session.userId, displayName: config.matrix.displayName };
-      this.outbox = new Outbox(client, new RateLimiter(config.matrix.requestsPerSecond), logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
+      this.outbox = new Outbox(client, limiter, logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
       this.directRooms = new DirectRooms(client, this.outbox, this.session.userId);
-      this.membership = new MembershipManager(client, this.outbox, this.directRooms, state, { allowedInviters: config.matrix.allowedInviters, allowedServers: config.matrix.allowedServers, botUserId: this.session.userId }, logger);
-      this.notices = new UndecryptableNotices(state, (reference) => this.sendReply(reference, notice(say.UNDECRYPTABLE_MESSAGE)).then(() => undefined), { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000 }, logger);
+      this.membership = new MembershipManager(client, this.outbox, this.directRooms, sink, { allowedInviters: config.matrix.allowedInviters, allowedServers: config.matrix.allowedServers, botUserId: this.session.userId }, logger);
+      this.notices = new UndecryptableNotices(sink, (reference) => sink.receive({ kind: 'undecryptable', channel: 'matrix', address: addressOf(reference) }).then(() => undefined), { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000 }, logger);
       this.inbound = new InboundEvents({
-        client, bot: botIdentity, state, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
-        recordRating: (input) => bot.recordRating(input),
+        client, bot: botIdentity, sink, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
         allowGroups: config.access.allowGroups.filter((group) => group.startsWith('!')),
         maxEventAgeMs: this.options.maxEventAgeMs ?? 3 * 24 * 3_600_000,
         notBeforeMs: Date.parse(this.session.createdAt) - 5 * 60_000 || 0,
       });
-      this.inbound.setHandler(handler);
       // The sync position is saved only when every event received so far has been handled: after a crash the
       // server delivers again what was not, and the core's dedupe drops what was.
       const wantsSave = store.wantsSave.bind(store);
@@ -151,9 +150,9 @@ export class MatrixAdapter implements ChannelAdapter {
   }
 
   /** Messages sent with an `idempotencyKey` are stored once (it becomes the transaction id; the homeserver deduplicates). */
-  readonly idempotentSends = true as const;
+  readonly idempotentSends = true;
 
-  async send(address: ConversationAddress, reply: Reply, options: { idempotencyKey?: string } = {}): Promise<string> {
+  async send(address: ConversationAddress, reply: Reply, options: SendOptions = {}): Promise<string> {
     const reference = parseReference(address.reference);
     if (!reference) throw new Error(`not a Matrix conversation: ${address.key}`);
     return this.sendReply(reference, reply, options.idempotencyKey ? transactionIdOf(options.idempotencyKey) : undefined);
@@ -171,8 +170,9 @@ export class MatrixAdapter implements ChannelAdapter {
     if (reference) this.requireOutbox().typing.touch(reference.roomId);
   }
 
-  canStream(): boolean {
-    return true;
+  /** Streams by editing one message: the progress text, then the text so far (edits paced), then the final reply. */
+  stream(address: ConversationAddress, first: Reply): Promise<ReplyStream> {
+    return streamByEditing(this, address, first);
   }
 
   /** Downloads an attachment (authenticated media, legacy fallback), decrypting encrypted files; at most `maxBytes`. */

@@ -3,12 +3,6 @@
  * Wording: plain French, vouvoiement.
  */
 
-/** Shown once per undecryptable message session (keys missing), instead of silence. */
-export const UNDECRYPTABLE_MESSAGE =
-  '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
-  'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
-  '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
-
 /** Label added under AI-generated answers. */
 export const AI_LABEL = 'Contenu généré par IA (Passerelle) — vérifiez les sources citées.';
 
@@ -21,15 +15,6 @@ export const FEEDBACK_HINT = 'Votre avis nous aide : réagissez à cette répons
 /** Line listing the suggested follow-up commands. */
 export function suggestions(actions: readonly string[]): string {
   return `Commandes utiles : ${actions.map((action) => `« ${action} »`).join(', ')}`;
-}
-
-/** Start refused: another process owns the Matrix connection (for the administrator). */
-export function connectionLocked(lockFile: string, pid: number | undefined): string {
-  return (
-    `Une autre instance de Passerelle détient déjà la connexion Tchap/Matrix${pid ? ` (processus ${pid})` : ''} : ` +
-    `un seul processus peut la tenir (verrou ${lockFile}). Arrêtez l’autre instance, ou supprimez le verrou ` +
-    'si vous êtes certain qu’elle ne tourne plus. Les workers confient leurs réponses à ce processus.'
-  );
 }
 
 /** The stored session was refused by the homeserver (token revoked): an administrator must act. */

@@ -10,7 +10,6 @@ import { isRecord } from './event-content.ts';
  */
 
 /** The locator the event mapper stores in `Attachment.locator`. */
-export type MediaLocator = { url: string } | { file: EncryptedFileInfo };
 
 /** The `file` object of an encrypted attachment (untrusted: every field is checked). */
 export interface EncryptedFileInfo {
@@ -109,7 +108,7 @@ async function fetchMedia(client: MediaClient, mxc: { server: string; mediaId: s
 }
 
 /** Key, iv and expected hash of an encrypted attachment, checked. */
-export function parseEncryptedFile(info: EncryptedFileInfo, name: string): { key: Buffer; iv: Buffer; sha256: Buffer } {
+function parseEncryptedFile(info: EncryptedFileInfo, name: string): { key: Buffer; iv: Buffer; sha256: Buffer } {
   if (info.v !== 'v2') throw unreadable(name, 'version de chiffrement non prise en charge');
   const jwk = isRecord(info.key) ? info.key : undefined;
   if (!jwk || jwk.kty !== 'oct' || (jwk.alg !== undefined && jwk.alg !== 'A256CTR') || typeof jwk.k !== 'string') throw unreadable(name, 'clé de chiffrement invalide');

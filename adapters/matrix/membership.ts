@@ -1,14 +1,15 @@
 import type { MatrixClient, Room } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { DirectRooms } from './direct-rooms.ts';
 import { mayInvite, type InvitePolicySettings } from './invite-policy.ts';
 import type { Outbox } from './outbox.ts';
+import { conversationKey } from './reference.ts';
 
 /**
  * Room membership of the bot: accepts invites from allowed inviters (and records direct chats), rejects the
- * others (leave), leaves a room once it is the last member, and marks the stored conversation references of
- * rooms it left as inactive. Reviews of one room run one after another, on the state current at their turn.
+ * others (leave), leaves a room once it is the last member, and tells the core of rooms it left (their
+ * conversations, threads included, become inactive). Reviews of one room run one after another, on the state current at their turn.
  */
 export class MembershipManager {
   private readonly chains = new Map<string, Promise<void>>();
@@ -17,7 +18,7 @@ export class MembershipManager {
     private readonly client: MatrixClient,
     private readonly outbox: Outbox,
     private readonly directRooms: DirectRooms,
-    private readonly state: StateStore,
+    private readonly sink: Pick<InboundSink, 'receive'>,
     private readonly policy: InvitePolicySettings,
     private readonly logger: Logger,
   ) {}
@@ -74,10 +75,7 @@ export class MembershipManager {
   }
 
   private async deactivate(roomId: string, reason: string): Promise<void> {
-    const prefix = `matrix:${roomId}`;
-    const references = await this.state.listReferences({ channel: 'matrix', activeOnly: true });
-    for (const reference of references) {
-      if (reference.key === prefix || reference.key.startsWith(`${prefix}:`)) await this.state.deactivateReference(reference.key, reason);
-    }
+    const key = conversationKey(roomId);
+    await this.sink.receive({ kind: 'removed', channel: 'matrix', key, threadKeyPrefix: `${key}:`, reason });
   }
 }

@@ -1,14 +1,15 @@
 import { EventStatus, EventType, MatrixError, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
 import { EditThrottle } from './edit-throttle.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from '../../bots/outbound/rate-limiter.ts';
 import { isRateLimited, retryDelay } from './retry-policy.ts';
 import type { MatrixReference } from './reference.ts';
 import type { MessageContent } from './reply-renderer.ts';
 import { TypingKeeper } from './typing-keeper.ts';
 
 /**
- * Every request the bot makes in rooms goes through here: paced by the rate limiter, retried on
+ * Every request the bot makes in rooms goes through here: paced by the channel's one rate limiter (shared
+ * with the announcement fan-out), retried by the one retry policy on
  * `M_LIMIT_EXCEEDED` after the server's `retry_after_ms` (everyone waits), on connection errors and on 5xx
  * with exponential backoff. A retried message is re-sent with the same transaction id (`resendEvent`), so
  * the homeserver stores it once even if the first attempt had in fact arrived.

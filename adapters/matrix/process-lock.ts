@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { connectionLocked } from './matrix-messages.ts';
+import { PasserelleError } from '../../bots/errors.ts';
 
-/** Raised when another process (or another adapter in this process) holds the Matrix connection. */
-export class ConnectionLockedError extends Error {
+/** Raised when another process (or another adapter in this process) holds the Matrix connection: CHANNEL_LOCKED. */
+export class ConnectionLockedError extends PasserelleError {
   constructor(
     readonly lockFile: string,
     readonly ownerPid: number | undefined,
   ) {
-    super(connectionLocked(lockFile, ownerPid));
+    super('CHANNEL_LOCKED', { lockFile, owner: ownerPid ? ` (processus ${ownerPid})` : '' });
     this.name = 'ConnectionLockedError';
   }
 }

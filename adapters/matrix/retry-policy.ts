@@ -1,7 +1,10 @@
+import { retryDelay as policyDelay, type Failure } from '../../bots/outbound/retry-policy.ts';
+
 /**
- * When to try a Matrix request again, and after how long: `M_LIMIT_EXCEEDED` (HTTP 429) after the server's
- * `retry_after_ms` (or `Retry-After`), connection errors and 5xx with exponential backoff (1 s, 2 s, 4 s…,
- * at most 30 s); any other error is final. Works on matrix-js-sdk errors by shape, without importing it.
+ * How Tchap (matrix-js-sdk) failures read for the one retry policy (bots/outbound/retry-policy.ts):
+ * `M_LIMIT_EXCEEDED` (HTTP 429) after the server's `retry_after_ms` (or `Retry-After`), connection errors and
+ * 5xx with exponential backoff (1 s, 2 s, 4 s…, at most 30 s); any other error is final. Works on the SDK's
+ * errors by shape, without importing it.
  */
 
 /** Limits of the retry policy. */
@@ -17,10 +20,7 @@ export function isRateLimited(error: unknown): boolean {
   return typeof (error as { isRateLimitError?: unknown })?.isRateLimitError === 'function' && (error as { isRateLimitError(): boolean }).isRateLimitError();
 }
 
-/** Delay before attempt `attempt + 1`, or undefined when the error is final. */
-export function retryDelay(error: unknown, attempt: number, options: RetrySettings): number | undefined {
-  if (attempt >= options.maxAttempts) return undefined;
-  const backoff = Math.min(1_000 * 2 ** (attempt - 1), 30_000);
+function classifyMatrixError(error: unknown): Failure {
   if (isRateLimited(error)) {
     let advised: number | null = null;
     try {
@@ -28,11 +28,14 @@ export function retryDelay(error: unknown, attempt: number, options: RetrySettin
     } catch {
       advised = null;
     }
-    const delay = advised ?? backoff;
-    return delay <= options.maxRetryWaitMs ? delay : undefined;
+    return { transient: true, ...(advised !== null ? { retryAfterMs: advised } : {}) };
   }
   const name = (error as { name?: unknown })?.name;
   const status = (error as { httpStatus?: unknown })?.httpStatus;
-  if (name === 'ConnectionError' || (typeof status === 'number' && status >= 500)) return backoff;
-  return undefined;
+  return { transient: name === 'ConnectionError' || (typeof status === 'number' && status >= 500) };
+}
+
+/** Delay before attempt `attempt + 1`, or undefined when the error is final. */
+export function retryDelay(error: unknown, attempt: number, settings: RetrySettings): number | undefined {
+  return policyDelay(classifyMatrixError(error), attempt, { maxAttempts: settings.maxAttempts, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRetryAfterMs: settings.maxRetryWaitMs });
 }

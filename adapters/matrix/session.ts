@@ -85,7 +85,7 @@ export function readSession(file: string): MatrixSession | undefined {
 }
 
 /** Stores a session (atomic write, 0600). */
-export function writeSession(file: string, session: MatrixSession): void {
+function writeSession(file: string, session: MatrixSession): void {
   writePrivateFile(file, `${JSON.stringify(session, null, 2)}\n`);
 }
 

@@ -1,12 +1,12 @@
 import type { MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import { threadRootOf } from './event-content.ts';
 import type { MatrixReference } from './reference.ts';
 
 /**
  * A message the bot cannot decrypt gets a French notice instead of silence — once per Megolm session (a
- * sender's series of messages), remembered in the state store across restarts, and in shared rooms at most
+ * sender's series of messages), remembered by the core across restarts (`InboundSink.firstTime`), and in shared rooms at most
  * once per room per cooldown, so that a broken sender never floods a room. Keys often arrive a moment after
  * the message: the notice waits `graceMs` and is dropped if the event has been decrypted meanwhile.
  * Messages from before the bot joined (historical) get no notice.
@@ -23,7 +23,7 @@ export class UndecryptableNotices {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly state: StateStore,
+    private readonly seen: Pick<InboundSink, 'firstTime'>,
     private readonly send: (reference: MatrixReference) => Promise<void>,
     private readonly options: UndecryptableOptions,
     private readonly logger: Logger,
@@ -53,8 +53,8 @@ export class UndecryptableNotices {
   }
 
   private async notify(roomId: string, isDirect: boolean, eventId: string, session: string, threadRoot: string | undefined, reason: string): Promise<void> {
-    if (!(await this.state.markSeen(`matrix:undecryptable:${roomId}:${session}`, SESSION_TTL_MS))) return;
-    if (!isDirect && !(await this.state.markSeen(`matrix:undecryptable-room:${roomId}`, this.options.roomCooldownMs))) return;
+    if (!(await this.seen.firstTime(`matrix:undecryptable:${roomId}:${session}`, SESSION_TTL_MS))) return;
+    if (!isDirect && !(await this.seen.firstTime(`matrix:undecryptable-room:${roomId}`, this.options.roomCooldownMs))) return;
     this.logger.warn('matrix message could not be decrypted', { roomId, eventId, reason });
     const threadRootId = threadRoot ?? (isDirect ? undefined : eventId);
     await this.send({ roomId, isDirect, replyToEventId: eventId, ...(threadRootId ? { threadRootId } : {}) });

@@ -1,6 +1,6 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Attachment, ConversationAddress, IncomingMessage } from '../../bots/message.ts';
-import type { StoredReference } from '../../bots/state/state-store.ts';
+import type { StoredReference } from '../../bots/message.ts';
 import { parseFeedback, type FeedbackInput } from './feedback.ts';
 
 /**
@@ -56,7 +56,7 @@ export function classifyActivity(activity: Partial<Activity>, now: Date = new Da
 }
 
 function installEvent(activity: Partial<Activity>, now: Date): TeamsEvent {
-  return { kind: 'install', reference: storedReferenceOf(activity, now), personal: isPersonal(activity), installerId: senderIdOf(activity) };
+  return { kind: 'install', reference: storedReferenceOf(activity, now), personal: isPersonalConversation(activity.conversation), installerId: senderIdOf(activity) };
 }
 
 /** Tenant of the activity: channelData.tenant.id first (Teams), else conversation.tenantId. */
@@ -68,13 +68,13 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
 }
 
 /** A one-to-one chat with the bot. Without conversationType (emulator), a conversation that is not a group. */
-export function isPersonal(activity: Partial<Activity>): boolean {
-  const type = activity.conversation?.conversationType;
-  return type ? type === 'personal' : activity.conversation?.isGroup !== true;
+export function isPersonalConversation(conversation: { conversationType?: string; isGroup?: boolean } | undefined): boolean {
+  const type = conversation?.conversationType;
+  return type ? type === 'personal' : conversation?.isGroup !== true;
 }
 
 /** Stable user id: the Entra object id when Teams gives it, else the channel account id (29:…). */
-export function senderIdOf(activity: Partial<Activity>): string | undefined {
+function senderIdOf(activity: Partial<Activity>): string | undefined {
   return activity.from?.aadObjectId || activity.from?.id || undefined;
 }
 
@@ -103,7 +103,7 @@ export function addressOf(activity: Partial<Activity>): ConversationAddress {
 
 export function storedReferenceOf(activity: Partial<Activity>, now: Date = new Date()): StoredReference {
   const address = addressOf(activity);
-  const personal = isPersonal(activity);
+  const personal = isPersonalConversation(activity.conversation);
   const userId = personal ? senderIdOf(activity) : undefined;
   const tenant = tenantOf(activity);
   return {
@@ -193,7 +193,7 @@ export function attachmentsOf(activity: Partial<Activity>): Attachment[] {
 
 export function toIncomingMessage(activity: Partial<Activity>, now: Date = new Date()): IncomingMessage {
   const address = addressOf(activity);
-  const personal = isPersonal(activity);
+  const personal = isPersonalConversation(activity.conversation);
   const { text, mentioned } = stripMentions(activity);
   const reference = address.reference as TeamsReference;
   const threadId = personal ? undefined : threadRootOf(reference);

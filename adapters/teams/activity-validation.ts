@@ -8,7 +8,7 @@ import { HTTP_ERRORS } from './teams-messages.ts';
  */
 
 /** Activity types of the Bot Framework schema (anything else is a client error). */
-export const KNOWN_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
+const KNOWN_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
   'message', 'conversationUpdate', 'installationUpdate', 'invoke', 'messageReaction', 'messageUpdate', 'messageDelete',
   'event', 'typing', 'endOfConversation', 'contactRelationUpdate', 'deleteUserData', 'trace', 'handoff', 'command',
   'commandResult', 'suggestion', 'invokeResponse',

@@ -32,7 +32,7 @@ export interface DownloadPolicy {
 
 const MAX_REDIRECTS = 5;
 
-export const DOWNLOAD_REASONS = {
+const DOWNLOAD_REASONS = {
   noUrl: 'elle ne porte pas d’adresse de téléchargement',
   forbiddenUrl: 'son adresse de téléchargement n’est pas autorisée',
   network: 'le téléchargement a échoué',
@@ -50,7 +50,7 @@ export function isDownloadAllowed(url: URL, policy: Pick<DownloadPolicy, 'anonym
   return !policy.production && isLoopbackUrl(url.href);
 }
 
-export function locatorOf(attachment: Attachment): TeamsAttachmentLocator | undefined {
+function locatorOf(attachment: Attachment): TeamsAttachmentLocator | undefined {
   const locator = attachment.locator as Partial<TeamsAttachmentLocator> | undefined;
   if (!locator || typeof locator !== 'object' || typeof locator.url !== 'string' || !locator.url) return undefined;
   return locator as TeamsAttachmentLocator;

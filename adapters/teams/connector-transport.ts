@@ -2,7 +2,7 @@ import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilde
 import type { Logger } from '../../bots/logger.ts';
 import type { TeamsReference } from './activity-mapper.ts';
 import { activitiesPath, ConnectorError, ConnectorHttp, type ConnectorResponse, type SigningClient } from './connector-http.ts';
-import type { Clock, OutboundLimiter } from './outbound-limiter.ts';
+import type { Clock, RateLimiter } from '../../bots/outbound/rate-limiter.ts';
 import type { OutgoingActivity } from './reply-renderer.ts';
 import { withRetry, type RetryOptions } from './retry-policy.ts';
 
@@ -10,7 +10,7 @@ import { withRetry, type RetryOptions } from './retry-policy.ts';
  * Every outgoing Teams request, inline replies and proactive sends alike: a proactive turn
  * (`CloudAdapter.continueConversationAsync` on the stored reference) provides the ConnectorClient and its
  * credentials, then the activity JSON is posted raw (see connector-http.ts for why), each attempt behind
- * the rate limiter and the retry policy.
+ * the channel's one rate limiter and the one retry policy.
  */
 
 /** Where an activity goes: the address key (for rate limits), the stored reference, the tenant. */
@@ -24,7 +24,8 @@ export interface TransportOptions {
   adapter: CloudAdapter;
   /** The bot's app id ('' in anonymous mode). */
   appId: string;
-  limiter: OutboundLimiter;
+  /** The Teams channel's rate limiter (shared with the announcement fan-out). */
+  limiter: RateLimiter;
   retry: RetryOptions;
   clock: Clock;
   /** Per-request time limit. */
@@ -89,7 +90,7 @@ export class ConnectorTransport {
       const http = new ConnectorHttp(client, serviceUrl, timeoutMs);
       response = await withRetry(
         async () => {
-          await limiter.acquire(target.key, target.tenant);
+          await limiter.acquire({ conversation: target.key, ...(target.tenant ? { tenant: target.tenant } : {}) });
           return http.request(method, path, body);
         },
         retry,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Activity } from 'botbuilder';
-import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Logger } from '../../bots/logger.ts';
 import { tenantOf } from './activity-mapper.ts';
 import { validateActivity } from './activity-validation.ts';
@@ -47,8 +47,8 @@ export class TeamsEndpoint {
     return address && typeof address === 'object' ? (address as AddressInfo).port : this.options.port;
   }
 
-  async listen(handler: MessageHandler, channel: ChannelAdapter): Promise<void> {
-    this.options.inbound.attach(handler, channel);
+  async listen(sink: InboundSink): Promise<void> {
+    this.options.inbound.attach(sink);
     if (this.server) return;
     const server = createServer((request, response) => {
       this.route(request, response).catch((error: unknown) => {

@@ -1,24 +1,17 @@
 import type { Activity } from 'botbuilder';
-import type { Bot } from '../../bots/bot.ts';
-import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Logger } from '../../bots/logger.ts';
-import type { IncomingMessage } from '../../bots/message.ts';
-import { notice } from '../../bots/reply.ts';
-import type { StateStore, StoredReference } from '../../bots/state/state-store.ts';
-import { AI_NOTICE } from '../../bots/user-messages.ts';
+import type { IncomingMessage, StoredReference } from '../../bots/message.ts';
 import { classifyActivity } from './activity-mapper.ts';
 import type { GroupCache } from './group-cache.ts';
-import { MENTION_HINT, WELCOME } from './teams-messages.ts';
 
 /**
  * What Passerelle does with an authenticated activity. The HTTP answer is decided at once (Teams allows
  * about 15 s, answers can take longer): messages, installations and removals are acknowledged with 200 and
- * handled in the background, their replies leaving later through the adapter's `send`. Only the feedback
- * invoke is handled before answering, because its HTTP answer (200, empty body) says it was stored.
- *
- * Background work: the conversation reference is saved (refreshed) on every message and installation;
- * installation sends the welcome and the AI notice once (state.markNotified, the key the AI-notice stage
- * uses for personal chats); removal marks the reference inactive, with its channel threads.
+ * handed to the core in the background, their replies leaving later through the outbound path. Only the
+ * feedback invoke is handed over before answering, because its HTTP answer (200, empty body) says it was
+ * stored. The core records what must be recorded (references, ratings, welcome, removals); this handler
+ * only adds the sender's Entra groups (access control) to messages.
  */
 
 export interface InboundResult {
@@ -27,46 +20,43 @@ export interface InboundResult {
 }
 
 export interface InboundDeps {
-  state: StateStore;
-  bot: Pick<Bot, 'recordRating'>;
   logger: Logger;
   /** Group memberships for access control, when Microsoft Graph is configured. */
   groups?: GroupCache;
 }
 
 export class InboundHandler {
-  private handler: MessageHandler | undefined;
-  private channel: ChannelAdapter | undefined;
+  private sink: InboundSink | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: InboundDeps) {}
 
-  /** Connects the core's handler and the channel used for welcome messages. */
-  attach(handler: MessageHandler, channel: ChannelAdapter): void {
-    this.handler = handler;
-    this.channel = channel;
+  /** Connects the core. */
+  attach(sink: InboundSink): void {
+    this.sink = sink;
   }
 
   get ready(): boolean {
-    return this.handler !== undefined;
+    return this.sink !== undefined;
   }
 
   async handle(activity: Partial<Activity>): Promise<InboundResult> {
     const event = classifyActivity(activity);
+    const sink = this.sink;
     switch (event.kind) {
       case 'message':
         this.background('message', () => this.onMessage(event.message, event.reference));
         return { status: 200 };
       case 'install':
-        this.background('install', () => this.onInstall(event.reference, event.personal, event.installerId));
+        this.background('install', async () => void (await sink?.receive({ kind: 'installed', conversation: event.reference, personal: event.personal, ...(event.installerId ? { installerId: event.installerId } : {}) })));
         return { status: 200 };
       case 'uninstall':
-        this.background('uninstall', () => this.onUninstall(event.key, event.reason));
+        // Removal from a team also ends its channel threads (`teams:19:…;messageid=…` keys).
+        this.background('uninstall', async () => void (await sink?.receive({ kind: 'removed', channel: 'teams', key: event.key, threadKeyPrefix: `${event.key};messageid=`, reason: event.reason })));
         return { status: 200 };
       case 'feedback': {
         const { feedback } = event;
-        const known = await this.deps.bot.recordRating({ channel: 'teams', messageId: feedback.messageId, userId: feedback.userId, rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}) });
-        if (!known) this.deps.logger.info('teams feedback on an unknown message', { messageId: feedback.messageId });
+        await sink?.receive({ kind: 'rating', channel: 'teams', messageId: feedback.messageId, userId: feedback.userId, rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}) });
         return { status: 200 };
       }
       case 'unsupported-invoke':
@@ -96,7 +86,6 @@ export class InboundHandler {
   }
 
   private async onMessage(message: IncomingMessage, reference: StoredReference): Promise<void> {
-    await this.deps.state.saveReference(reference).catch((error: unknown) => this.deps.logger.warn('could not save Teams reference', { key: reference.key, error }));
     let enriched = message;
     if (this.deps.groups && message.addressedToBot) {
       try {
@@ -105,21 +94,6 @@ export class InboundHandler {
         this.deps.logger.warn('teams group lookup failed, access by user id only', { error });
       }
     }
-    await this.handler?.(enriched);
-  }
-
-  /** Removal from a team also ends its channel threads (`teams:19:…;messageid=…` keys). */
-  private async onUninstall(key: string, reason: string): Promise<void> {
-    const references = await this.deps.state.listReferences({ channel: 'teams', activeOnly: true });
-    const keys = new Set([key, ...references.map((reference) => reference.key).filter((other) => other.startsWith(`${key};messageid=`))]);
-    for (const each of keys) await this.deps.state.deactivateReference(each, reason);
-  }
-
-  private async onInstall(reference: StoredReference, personal: boolean, installerId: string | undefined): Promise<void> {
-    await this.deps.state.saveReference(reference);
-    const notifiedKey = personal && installerId ? `teams:${installerId}` : `welcome:${reference.key}`;
-    if (!this.channel || !(await this.deps.state.markNotified(notifiedKey))) return;
-    const text = [WELCOME, ...(personal ? [] : [MENTION_HINT]), AI_NOTICE].join('\n\n');
-    await this.channel.send({ key: reference.key, reference: reference.reference }, notice(text, ['aide']));
+    await this.sink?.receive({ kind: 'message', message: enriched, conversation: reference });
   }
 }

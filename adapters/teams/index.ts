@@ -7,7 +7,7 @@ import type { HistorySource } from './conversation-history.ts';
 import { GroupCache, type GroupSource } from './group-cache.ts';
 import { TeamsEndpoint } from './http-endpoint.ts';
 import { InboundHandler } from './inbound-handler.ts';
-import { OutboundLimiter, systemClock, TEAMS_LIMITS, type Clock, type OutboundLimits } from './outbound-limiter.ts';
+import { systemClock, type Clock } from '../../bots/outbound/rate-limiter.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.ts';
 import { StreamManager } from './stream-manager.ts';
 import { TeamsAdapter } from './teams-adapter.ts';
@@ -19,7 +19,7 @@ export interface TeamsAdapterOptions {
   /** Bot Framework endpoint overrides (tests: a local OpenID document and a fixed-token credential factory). */
   auth?: AuthenticationOverrides;
   retry?: Partial<RetryOptions>;
-  limits?: OutboundLimits;
+  /** Time source of retries and stream pacing. */
   clock?: Clock;
   /** Minimum spacing of streaming requests (Teams: one per second). */
   streamIntervalMs?: number;
@@ -43,7 +43,7 @@ export interface TeamsAdapterOptions {
  * runs in anonymous local mode, which is refused in production (CONFIG_INVALID).
  */
 export async function createTeamsAdapter(context: AdapterContext, options: TeamsAdapterOptions = {}): Promise<TeamsAdapter> {
-  const { config, state, bot, logger } = context;
+  const { config, logger, limiter } = context;
   const credentials = teamsCredentialsOf(config);
   const authentication = createAuthentication(credentials, options.auth);
   const cloudAdapter = new PasserelleCloudAdapter(authentication);
@@ -51,7 +51,7 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
   const transport = new ConnectorTransport({
     adapter: cloudAdapter,
     appId: credentials?.appId ?? '',
-    limiter: new OutboundLimiter(options.limits ?? TEAMS_LIMITS, clock),
+    limiter,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     clock,
     timeoutMs: options.requestTimeoutMs ?? 15_000,
@@ -61,7 +61,7 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
   const graphDirectory = () => (graph ??= graphDirectoryOf(context, credentials));
   const groupSource = options.groups === null ? undefined : (options.groups ?? (usesGroups(context) ? graphDirectory() : undefined));
   const historySource = options.history === null ? undefined : (options.history ?? graphDirectory());
-  const inbound = new InboundHandler({ state, bot, logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}) });
+  const inbound = new InboundHandler({ logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}) });
   const endpoint = new TeamsEndpoint({
     port: config.teams.port,
     cloudAdapter,
@@ -73,14 +73,13 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
   if (!credentials) logger.warn('teams endpoint in anonymous local mode: requests are not authenticated (development only)');
   const streams = new StreamManager(transport, clock, logger, options.streamIntervalMs ?? 1_000);
   return new TeamsAdapter({
-    state,
-    logger,
     transport,
     streams,
     endpoint,
     downloads: { anonymous: credentials === undefined, production: config.environment === 'production', timeoutMs: options.downloadTimeoutMs ?? 60_000 },
     ...(historySource ? { history: historySource } : {}),
     appId: credentials?.appId ?? '',
+    ...(graphDirectory() ? { directory: graphDirectory() } : {}),
   });
 }
 

@@ -11,12 +11,14 @@ import { CONFIG_ERRORS, MANIFEST_TEXTS } from './teams-messages.ts';
  * the CLI loads this module at start.
  */
 
-export const MANIFEST_VERSION = '1.19';
+const MANIFEST_VERSION = '1.19';
 export const MANIFEST_SCHEMA = `https://developer.microsoft.com/en-us/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
 
 export interface ManifestOptions {
   /** App package version, x.y.z. */
   version: string;
+  /** The knowledge-base catalogue: each base's first prefix becomes a command (`code:`…). */
+  bases: ReadonlyArray<{ name: string; prefixes: readonly string[] }>;
   websiteUrl?: string;
   privacyUrl?: string;
   termsOfUseUrl?: string;
@@ -57,7 +59,7 @@ export function buildManifest(teams: Pick<Config['teams'], 'appId' | 'botName'>,
         commandLists: [
           {
             scopes: [...SCOPES],
-            commands: MANIFEST_TEXTS.commands.map((command) => ({ title: command.title.slice(0, 32), description: command.description.slice(0, 128) })),
+            commands: [...MANIFEST_TEXTS.commands, ...baseCommands(options.bases)].map((command) => ({ title: command.title.slice(0, 32), description: command.description.slice(0, 128) })),
           },
         ],
       },
@@ -75,6 +77,11 @@ export function buildManifest(teams: Pick<Config['teams'], 'appId' | 'botName'>,
       },
     },
   };
+}
+
+/** `code:` — « Question : Code des douanes et textes liés », one per base that has a prefix. */
+function baseCommands(bases: ManifestOptions['bases']): Array<{ title: string; description: string }> {
+  return bases.flatMap((kb) => (kb.prefixes[0] ? [{ title: `${kb.prefixes[0]}:`, description: MANIFEST_TEXTS.baseCommand(kb.name) }] : []));
 }
 
 /** The zip (manifest.json, color.png, outline.png at the root). */

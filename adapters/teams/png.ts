@@ -10,7 +10,7 @@ export type Rgba = readonly [number, number, number, number];
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgba): Buffer {
+function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgba): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -43,7 +43,7 @@ function chunk(type: string, data: Buffer): Buffer {
 const WHITE: Rgba = [255, 255, 255, 255];
 const TRANSPARENT: Rgba = [0, 0, 0, 0];
 /** Bleu France (#000091). */
-export const BLEU_FRANCE: Rgba = [0, 0, 145, 255];
+const BLEU_FRANCE: Rgba = [0, 0, 145, 255];
 
 /** Whether (x, y) belongs to the footbridge drawn in a size×size square: an arch over a deck. */
 function isBridge(x: number, y: number, size: number): boolean {

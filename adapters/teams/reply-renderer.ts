@@ -27,9 +27,9 @@ export const MAX_CITATIONS = 20;
 /** Teams refuses messages above ~28 KB; stay well under. */
 export const MAX_TEXT_CHARS = 20_000;
 /** Informative streaming updates must not exceed 1,000 characters. */
-export const MAX_INFORMATIVE_CHARS = 1_000;
+const MAX_INFORMATIVE_CHARS = 1_000;
 
-export const MESSAGE_ENTITY_TYPE = 'https://schema.org/Message';
+const MESSAGE_ENTITY_TYPE = 'https://schema.org/Message';
 
 export function renderReply(reply: Reply, options: { personal: boolean }): OutgoingActivity {
   const entity = messageEntity(reply);

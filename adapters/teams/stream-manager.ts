@@ -3,7 +3,7 @@ import type { Logger } from '../../bots/logger.ts';
 import type { Reply } from '../../bots/reply.ts';
 import { ConnectorError } from './connector-http.ts';
 import type { DeliveryTarget } from './connector-transport.ts';
-import type { Clock } from './outbound-limiter.ts';
+import type { Clock } from '../../bots/outbound/rate-limiter.ts';
 import { finalStreamMessage, informativeUpdate, renderReply, streamingUpdate, type OutgoingActivity } from './reply-renderer.ts';
 
 /**

@@ -1,10 +1,9 @@
-import type { ChannelAdapter, MessageHandler } from '../../bots/channel-adapter.ts';
+import type { ChannelAdapter, ReplyStream, SendOptions } from '../../bots/channel-adapter.ts';
 import { PasserelleError } from '../../bots/errors.ts';
-import type { Logger } from '../../bots/logger.ts';
+import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
-import type { TeamsReference } from './activity-mapper.ts';
+import { isPersonalConversation, type TeamsReference } from './activity-mapper.ts';
 import { downloadAttachment, type DownloadPolicy } from './attachment-download.ts';
 import { ConnectorError } from './connector-http.ts';
 import type { ConnectorTransport, DeliveryTarget } from './connector-transport.ts';
@@ -13,27 +12,24 @@ import type { TeamsEndpoint } from './http-endpoint.ts';
 import { renderReply } from './reply-renderer.ts';
 import { isTransient } from './retry-policy.ts';
 import type { StreamManager } from './stream-manager.ts';
+import type { GraphDirectory } from './graph-directory.ts';
 import { TypingIndicator } from './typing-indicator.ts';
 
 /**
  * The Teams channel as the core sees it. Incoming activities arrive through the HTTP endpoint (acknowledged
- * at once, handled in the background); every reply, inline or proactive, leaves through `send`/`update`,
- * i.e. a proactive turn on the conversation reference, rate-limited and retried (ConnectorTransport).
+ * at once, handed to the core in the background); every reply, inline or proactive, leaves through
+ * `send`/`update`/`stream`, i.e. a proactive turn on the conversation reference, rate-limited and retried
+ * (ConnectorTransport). Streams exist in personal chats only.
  *
- * Failure contract of `send`/`update`/`typing`: a 403 from the Bot Connector outside streaming (bot blocked
- * by the user, uninstalled, disabled by an admin) marks the stored reference inactive and throws
- * RECIPIENT_UNREACHABLE (not retryable: the caller must not try again); throttling, 5xx and network
- * failures still failing after the retry policy throw CHANNEL_UNAVAILABLE (retryable, with the service's
- * Retry-After when it gave one); anything else (4xx: a payload Teams refused) throws INTERNAL. The
- * ConnectorError (status, Teams error code) is the cause, for the log.
+ * Failure contract of `send`/`update`/`typing`/`stream`: a 403 from the Bot Connector outside streaming
+ * (bot blocked by the user, uninstalled, disabled by an admin) throws RECIPIENT_UNREACHABLE (not
+ * retryable; `details.reason` is `403 <Teams code>`, the core marks the conversation inactive); throttling,
+ * 5xx and network failures still failing after the retry policy throw CHANNEL_UNAVAILABLE (retryable, with
+ * the service's Retry-After when it gave one); anything else (4xx: a payload Teams refused) throws
+ * INTERNAL. The ConnectorError (status, Teams error code) is the cause, for the log.
  */
 
-/** How long a `canStream` answer counts as the intent to stream the next progress reply. */
-const STREAM_INTENT_MS = 10_000;
-
 export interface TeamsAdapterParts {
-  state: StateStore;
-  logger: Logger;
   transport: ConnectorTransport;
   streams: StreamManager;
   endpoint: TeamsEndpoint;
@@ -43,23 +39,30 @@ export interface TeamsAdapterParts {
   history?: HistorySource;
   /** The bot's app id ('' in anonymous mode), for Graph ids of personal chats. */
   appId?: string;
+  /** Microsoft Graph with the bot's app registration (secret or certificate): team and group members. */
+  directory?: GraphDirectory;
 }
 
 export class TeamsAdapter implements ChannelAdapter {
   readonly name = 'teams' as const;
+  /** The Bot Connector has no idempotency key: a message sent twice is posted twice. */
+  readonly idempotentSends = false;
   private readonly typingIndicator = new TypingIndicator();
-  /** Conversation key → until when a progress reply starts a stream (see canStream). */
-  private readonly streamIntents = new Map<string, number>();
 
   constructor(private readonly parts: TeamsAdapterParts) {}
+
+  /** Members of Teams teams and Entra groups (announcement audiences), when Microsoft Graph is configured. */
+  get directory(): GraphDirectory | undefined {
+    return this.parts.directory;
+  }
 
   /** Port of the HTTP endpoint: the bound port once started (useful with port 0), else the configured one. */
   get port(): number {
     return this.parts.endpoint.port;
   }
 
-  async start(handler: MessageHandler): Promise<void> {
-    await this.parts.endpoint.listen(handler, this);
+  async start(sink: InboundSink): Promise<void> {
+    await this.parts.endpoint.listen(sink);
   }
 
   async stop(): Promise<void> {
@@ -72,38 +75,40 @@ export class TeamsAdapter implements ChannelAdapter {
     return this.parts.endpoint.idle();
   }
 
-  /**
-   * A progress reply starts a Teams stream only when the core has just asked `canStream` for this personal
-   * chat (the dispatcher's streamed answer); any other progress (job acknowledgements, which can last far
-   * longer than Teams' two-minute stream limit) is a normal message, later edited by `update`.
-   */
-  async send(address: ConversationAddress, reply: Reply): Promise<string> {
+  /** A normal message (a progress reply too: job acknowledgements can last far longer than a stream may). */
+  async send(address: ConversationAddress, reply: Reply, _options?: SendOptions): Promise<string> {
     const target = targetOf(address);
     this.typingIndicator.stop(target.key);
-    const personal = isPersonalReference(target.reference);
-    return this.deliver(target, async () => {
-      if (reply.kind === 'progress' && personal && this.consumeStreamIntent(target.key)) return this.parts.streams.start(target, reply.text);
-      // An error while a stream is open (the answer failed) ends that stream, so the progress bar disappears.
-      const open = reply.kind === 'error' ? this.parts.streams.openIn(target.key) : undefined;
-      if (open) return this.parts.streams.finish(target, open, reply, { personal });
-      return this.parts.transport.post(target, renderReply(reply, { personal }));
-    });
+    const personal = isPersonalConversation(target.reference.conversation);
+    return this.deliver(target, () => this.parts.transport.post(target, renderReply(reply, { personal })));
   }
 
-  /** Continues or ends a stream; otherwise edits the message (PUT), e.g. a job acknowledgement. */
+  /** Edits a message (PUT), e.g. a job acknowledgement. */
   async update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
     const target = targetOf(address);
     this.typingIndicator.stop(target.key);
-    const personal = isPersonalReference(target.reference);
+    const personal = isPersonalConversation(target.reference.conversation);
     await this.deliver(target, async () => {
-      if (this.parts.streams.has(messageId)) {
-        if (reply.kind === 'progress') await this.parts.streams.update(target, messageId, reply.text);
-        else await this.parts.streams.finish(target, messageId, reply, { personal });
-      } else {
-        await this.parts.transport.put(target, messageId, renderReply(reply, { personal }));
-      }
+      await this.parts.transport.put(target, messageId, renderReply(reply, { personal }));
       return messageId;
     });
+  }
+
+  /**
+   * A Teams stream (personal chats only; undefined elsewhere): `first` is the informative update, `update`
+   * streams the text so far, `finish` sends the final message (see stream-manager.ts).
+   */
+  async stream(address: ConversationAddress, first: Reply): Promise<ReplyStream | undefined> {
+    const target = targetOf(address);
+    if (!isPersonalConversation(target.reference.conversation)) return undefined;
+    this.typingIndicator.stop(target.key);
+    const { streams } = this.parts;
+    const id = await this.deliver(target, () => streams.start(target, first.text));
+    return {
+      id,
+      update: async (reply) => void (await this.deliver(target, async () => (await streams.update(target, id, reply.text), id))),
+      finish: (reply) => this.deliver(target, () => streams.finish(target, id, reply, { personal: true })),
+    };
   }
 
   async typing(address: ConversationAddress): Promise<void> {
@@ -112,16 +117,6 @@ export class TeamsAdapter implements ChannelAdapter {
       await this.typingIndicator.start(target.key, () => this.sendTyping(target));
       return '';
     });
-  }
-
-  /**
-   * Teams streams in personal chats only. A `true` answer is remembered for a few seconds as the intent to
-   * stream: the next progress reply to this conversation starts the stream.
-   */
-  canStream(address: ConversationAddress): boolean {
-    const personal = isPersonalReference(address.reference as TeamsReference);
-    if (personal) this.streamIntents.set(address.key, Date.now() + STREAM_INTENT_MS);
-    return personal;
   }
 
   /**
@@ -138,13 +133,6 @@ export class TeamsAdapter implements ChannelAdapter {
     return readHistory(this.parts.history, this.parts.appId ?? '', address, limit);
   }
 
-  private consumeStreamIntent(key: string): boolean {
-    const until = this.streamIntents.get(key);
-    this.streamIntents.delete(key);
-    if (this.streamIntents.size > 1_000) for (const [other, expiry] of this.streamIntents) if (expiry < Date.now()) this.streamIntents.delete(other);
-    return until !== undefined && until >= Date.now();
-  }
-
   private async sendTyping(target: DeliveryTarget): Promise<void> {
     await this.parts.transport.post(target, { type: 'typing' });
   }
@@ -158,9 +146,7 @@ export class TeamsAdapter implements ChannelAdapter {
       if (!(error instanceof ConnectorError)) throw new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: error });
       if (error.status === 403 && !error.streamNotAllowed) {
         this.typingIndicator.stop(target.key);
-        await this.parts.state.deactivateReference(target.key, `403 ${error.code ?? 'Forbidden'}`).catch((stateError: unknown) => this.parts.logger.error('could not deactivate Teams reference', { key: target.key, error: stateError }));
-        this.parts.logger.warn('teams conversation unreachable, reference deactivated', { key: target.key, code: error.code });
-        throw new PasserelleError('RECIPIENT_UNREACHABLE', { channel: 'teams' }, { cause: error });
+        throw new PasserelleError('RECIPIENT_UNREACHABLE', { channel: 'teams', reason: `403 ${error.code ?? 'Forbidden'}` }, { cause: error });
       }
       if (isTransient(error)) {
         throw new PasserelleError('CHANNEL_UNAVAILABLE', { channel: 'teams' }, { cause: error, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) });
@@ -173,9 +159,4 @@ export class TeamsAdapter implements ChannelAdapter {
 function targetOf(address: ConversationAddress): DeliveryTarget {
   const reference = (address.reference ?? {}) as TeamsReference;
   return { key: address.key, reference, tenant: reference.conversation?.tenantId || undefined };
-}
-
-function isPersonalReference(reference: TeamsReference): boolean {
-  const type = reference.conversation?.conversationType;
-  return type ? type === 'personal' : reference.conversation?.isGroup !== true;
 }

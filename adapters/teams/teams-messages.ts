@@ -1,16 +1,8 @@
 /**
- * French sentences specific to the Teams channel: the welcome shown on installation, the texts of the HTTP
- * endpoint's refusals (read by administrators in logs and tools), and the manifest's texts. Everything else
- * the bot says lives in bots/user-messages.ts.
+ * French sentences specific to the Teams channel: the texts of the HTTP endpoint's refusals (read by
+ * administrators in logs and tools) and the manifest's texts. Everything the bot says lives in
+ * bots/user-messages.ts.
  */
-
-/** First message after installation, followed by the AI notice (bots/user-messages.ts AI_NOTICE). */
-export const WELCOME =
-  'Bonjour, je suis **Passerelle**, l’assistant documentaire des agents des douanes. Posez-moi vos questions ' +
-  'sur le code des douanes, les ressources humaines ou les procédures internes : je réponds en citant mes sources.';
-
-/** Reminder appended to the welcome in channels and group chats, where the bot only reads its mentions. */
-export const MENTION_HINT = 'Dans une équipe ou une conversation de groupe, mentionnez-moi (@Passerelle) pour me poser une question.';
 
 /** Bodies of the endpoint's 4xx answers. */
 export const HTTP_ERRORS = {
@@ -56,8 +48,7 @@ export const MANIFEST_TEXTS = {
     { title: 'sources', description: 'Les sources de ma dernière réponse' },
     { title: 'oublie', description: 'J’oublie notre conversation' },
     { title: 'avis', description: 'Transmettre une remarque aux responsables des bases' },
-    { title: 'code:', description: 'Question sur le code des douanes' },
-    { title: 'rh:', description: 'Question de ressources humaines' },
-    { title: 'procédures:', description: 'Question sur les procédures internes' },
   ],
+  /** Description of a base's prefix command (the bases come from the catalogue). */
+  baseCommand: (name: string) => `Question : ${name}`,
 } as const;

@@ -1,11 +1,11 @@
 import { foldText } from '../../knowledge/analysis/normalise.ts';
-import type { AnnouncementService } from '../../workers/announcements/announcement-service.ts';
-import * as say from '../../workers/announcements/messages.ts';
-import { AnnouncementRefusal } from '../../workers/announcements/refusal.ts';
+import type { AnnouncementService } from '../announcements/announcement-service.ts';
+import * as say from '../announcements/messages.ts';
+import { httpRefusalOf, type PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
 import { notice } from '../reply.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { AuditLog } from '../../state/state-store.ts';
 import type { AnnounceCommandHandler } from './dispatcher.ts';
 
 /**
@@ -59,7 +59,7 @@ export function parseAnnounceCommand(text: string): AnnounceCommand {
   const tokens = (split[1] ?? '').split(/\s+/).filter(Boolean);
   const schedule = tokens.filter((token) => /^(?:à|a|le|at):/i.test(token));
   const audience = tokens.filter((token) => !schedule.includes(token)).join(' ');
-  if (schedule.length > 1) return { type: 'invalid', message: 'Une seule date d’envoi (à:…) par annonce.' };
+  if (schedule.length > 1) return { type: 'invalid', message: say.ONE_SCHEDULE };
   const at = schedule[0]?.slice(schedule[0].indexOf(':') + 1);
   return { type: 'prepare', audience, markdown: split[2] ?? '', ...(at ? { at } : {}) };
 }
@@ -67,7 +67,7 @@ export function parseAnnounceCommand(text: string): AnnounceCommand {
 export class AnnounceCommands implements AnnounceCommandHandler {
   constructor(
     private readonly service: AnnouncementService,
-    private readonly state: StateStore,
+    private readonly state: Pick<AuditLog, 'recordAudit'>,
     private readonly logger: Logger,
   ) {}
 
@@ -87,8 +87,10 @@ export class AnnounceCommands implements AnnounceCommandHandler {
     try {
       await turn.reply(await this.run(turn, command));
     } catch (error) {
-      if (!(error instanceof AnnouncementRefusal)) throw error;
-      await turn.reply(notice(error.userMessage));
+      // A refused request (bad audience, unknown id…) is answered with the catalogue's text; anything else is a failure.
+      const refusal = httpRefusalOf(error) ? (error as PasserelleError) : undefined;
+      if (!refusal) throw error;
+      await turn.reply(notice(refusal.userMessage));
     }
   }
 

@@ -7,12 +7,12 @@ import type { Logger } from '../logger.ts';
 import type { Stage, Turn } from '../pipeline.ts';
 import { toPasserelleError } from '../errors.ts';
 import { errorReply, notice, progress, type Citation, type Reply } from '../reply.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { AnswerLog, CuratorLog } from '../../state/state-store.ts';
 import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
 import type { JobCommands } from './job-commands.ts';
 
-/** Handler of admin `annonce …` commands (workers/announcements); absent when announcements are not wired. */
+/** Handler of admin `annonce …` commands (bots/announcements); absent when announcements are not wired. */
 export interface AnnounceCommandHandler {
   handle(turn: Turn, text: string): Promise<void>;
 }
@@ -26,7 +26,7 @@ export class Dispatcher implements Stage {
     private readonly catalog: KnowledgeCatalog,
     private readonly answers: AnswerService,
     private readonly memory: ConversationMemory,
-    private readonly state: StateStore,
+    private readonly state: AnswerLog & Pick<CuratorLog, 'recordFeedback'>,
     private readonly store: Pick<VectorStore, 'getChunks'>,
     private readonly logger: Logger,
     private readonly streamingIntervalMs = 1_000,
@@ -98,13 +98,12 @@ export class Dispatcher implements Stage {
       await turn.reply(notice(say.EMPTY_MESSAGE, ['aide']));
       return;
     }
-    const { channel, message } = turn;
-    const streaming = channel.canStream?.(message.conversation) ?? false;
-    let progressId: string | undefined;
+    const { message } = turn;
+    // Streamed where the channel can (Teams personal chats, Tchap edits), else "typing…" then one reply.
+    const stream = await turn.stream(progress(say.WORKING));
+    if (!stream) await turn.typing();
     let lastUpdate = 0;
     let pending: Promise<void> = Promise.resolve();
-    if (streaming) progressId = await turn.reply(progress(say.WORKING));
-    else await channel.typing?.(message.conversation).catch(() => undefined);
     let outcome: Awaited<ReturnType<AnswerService['answer']>>;
     try {
       outcome = await this.answers.answer({
@@ -115,35 +114,29 @@ export class Dispatcher implements Stage {
       conversationKey: message.conversation.key,
       channel: message.channel,
       userHash: rights.userHash,
-      ...(progressId
+      ...(stream
         ? {
             onPartial: (text: string) => {
               const now = Date.now();
               if (now - lastUpdate < this.streamingIntervalMs) return;
               lastUpdate = now;
-              pending = pending.then(() => channel.update(message.conversation, progressId as string, progress(text))).catch((error: unknown) => this.logger.warn('streaming update failed', { error }));
+              pending = pending.then(() => stream.update(progress(text))).catch((error: unknown) => this.logger.warn('streaming update failed', { error }));
             },
           }
         : {}),
       });
     } catch (error) {
-      if (!progressId) throw error;
-      // The progress message must not stay "Je cherche…" (or a partial text): it becomes the error message.
+      if (!stream) throw error;
+      // The streamed message must not stay "Je cherche…" (or a partial text): it becomes the error message.
       const failure = toPasserelleError(error);
       this.logger.error('answer failed', { code: failure.code, channel: message.channel, error: failure.cause ?? failure });
       await pending;
-      await channel.update(message.conversation, progressId, errorReply(failure.userMessage));
+      await stream.finish(errorReply(failure.userMessage));
       return;
     }
     await pending;
     const reply: Reply = unknownPrefix ? { ...outcome.reply, text: `${say.unknownPrefix(unknownPrefix)}\n\n${outcome.reply.text}` } : outcome.reply;
-    let messageId: string;
-    if (progressId) {
-      await channel.update(message.conversation, progressId, reply);
-      messageId = progressId;
-    } else {
-      messageId = await turn.reply(reply);
-    }
+    const messageId = stream ? await stream.finish(reply) : await turn.reply(reply);
     await this.state.saveAnswer({
       messageId,
       channel: message.channel,

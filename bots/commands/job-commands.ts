@@ -2,12 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
-import type { JobService, SubmittedJob } from '../../workers/job-service.ts';
-import type { WorkJobInput } from '../../workers/jobs.ts';
+import type { JobService, SubmittedJob } from '../jobs/job-service.ts';
+import type { WorkJobInput } from '../../queue/jobs.ts';
 import { PasserelleError, toPasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
 import { errorReply, notice, progress, type Reply } from '../reply.ts';
+import * as say from '../user-messages.ts';
 import { parseSummaryRequest } from './summary-request.ts';
 
 /**
@@ -44,7 +45,7 @@ export class JobCommands {
           if (attachment.size !== undefined && attachment.size > this.maxDocumentBytes) {
             throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: attachment.size, max: this.maxDocumentBytes });
           }
-          if (!turn.channel.download) throw new PasserelleError('ATTACHMENT_UNREADABLE', { file: attachment.name, reason: 'ce canal ne permet pas de télécharger les pièces jointes' });
+          if (!turn.channel.download) throw new PasserelleError('ATTACHMENT_UNREADABLE', { file: attachment.name, reason: say.NO_DOWNLOADS });
           const bytes = await turn.channel.download(attachment, this.maxDocumentBytes);
           if (bytes.length > this.maxDocumentBytes) throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: bytes.length, max: this.maxDocumentBytes });
           if (bytes.length === 0) throw new PasserelleError('FILE_EMPTY', { file: attachment.name });
@@ -57,7 +58,7 @@ export class JobCommands {
           await writeFile(path, bytes, { mode: 0o600 });
           job = { kind: 'summarise-document', ...common, file: { path, name, size: bytes.length, sha256 } };
           fingerprint = sha256;
-          what = `du document « ${name} » (${Math.ceil(bytes.length / 1024)} Ko)`;
+          what = say.whatDocument(name, Math.ceil(bytes.length / 1024));
           break;
         }
         case 'conversation': {
@@ -66,7 +67,7 @@ export class JobCommands {
           if (messages.length === 0) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
           job = { kind: 'summarise-conversation', ...common, messages };
           fingerprint = createHash('sha256').update(JSON.stringify(messages)).digest('hex');
-          what = `des ${messages.length} derniers messages de cette conversation`;
+          what = say.whatConversation(messages.length);
           break;
         }
         default: {
@@ -77,25 +78,25 @@ export class JobCommands {
           const part = target.type === 'code-articles' ? { type: 'articles' as const, from: target.from, to: target.to } : { type: 'heading' as const, label: target.label };
           job = { kind: 'summarise-code', ...common, kb: kb.id, code, part };
           fingerprint = `${kb.id}|${code}|${JSON.stringify(part)}`;
-          what = part.type === 'articles' ? `des articles ${part.from} à ${part.to} du ${code}` : `de « ${part.label} » du ${code}`;
+          what = part.type === 'articles' ? say.whatArticles(part.from, part.to, code) : say.whatHeading(part.label, code);
         }
       }
     } catch (error) {
       await turn.reply(errorReply(toPasserelleError(error).userMessage));
       return;
     }
-    await this.enqueue(turn, job, fingerprint, `résumé ${request.length === 'court' ? 'court' : 'détaillé'} ${what}`);
+    await this.enqueue(turn, job, fingerprint, say.summaryOf(request.length, what));
   }
 
   async list(turn: Turn): Promise<void> {
     try {
       const jobs = await this.jobs.list(turn.rights!.userHash);
       if (jobs.length === 0) {
-        await turn.reply(notice('Vous n’avez aucune tâche en cours.'));
+        await turn.reply(notice(say.NO_JOBS));
         return;
       }
-      const lines = jobs.map((job) => `- \`${job.id}\` — ${describe(job.data)} — ${STATE_LABELS[job.state] ?? job.state}${job.state === 'active' ? ` (${job.progress} %)` : ''}`);
-      await turn.reply(notice(`Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`));
+      const lines = jobs.map((job) => `- \`${job.id}\` — ${describe(job.data)} — ${say.JOB_STATE_LABELS[job.state] ?? job.state}${job.state === 'active' ? ` (${job.progress} %)` : ''}`);
+      await turn.reply(notice(say.jobList(lines)));
     } catch (error) {
       await turn.reply(errorReply(toPasserelleError(error).userMessage));
     }
@@ -103,12 +104,12 @@ export class JobCommands {
 
   async cancel(turn: Turn, id: string): Promise<void> {
     if (!id) {
-      await turn.reply(notice('Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).'));
+      await turn.reply(notice(say.CANCEL_WHICH));
       return;
     }
     try {
       await this.jobs.cancel(id, turn.rights!.userHash, turn.rights!.isAdmin);
-      await turn.reply(notice(`Tâche \`${id}\` annulée.`));
+      await turn.reply(notice(say.jobCancelled(id)));
     } catch (error) {
       await turn.reply(errorReply(toPasserelleError(error).userMessage));
     }
@@ -119,19 +120,18 @@ export class JobCommands {
     const forgetUpload = () => (upload ? rm(upload, { force: true }).catch(() => undefined) : Promise.resolve());
     let ackId: string;
     try {
-      ackId = await turn.reply(progress(`🕑 Demande reçue : ${what}. Mise en file…`));
+      ackId = await turn.reply(progress(say.jobReceived(what)));
     } catch (error) {
       await forgetUpload();
       throw error;
     }
-    const ack = (reply: Reply) =>
-      turn.channel.update(turn.message.conversation, ackId, reply).catch((error: unknown) => this.logger.warn('acknowledgement update failed', { error }));
+    const ack = (reply: Reply) => turn.edit(ackId, reply).catch((error: unknown) => this.logger.warn('acknowledgement update failed', { error }));
     let submitted: SubmittedJob;
     try {
       // The acknowledgement says « enregistrée » before the job is queued: once queued, only the worker's
       // progress edits (delivered in order) touch that message, so a late edit of ours cannot overwrite them.
       submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint, ({ id, ahead }) =>
-        ack(progress(`🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${this.jobs.durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`)),
+        ack(progress(say.jobQueued(id, what, ahead, this.jobs.durable))),
       );
     } catch (error) {
       await forgetUpload();
@@ -144,25 +144,19 @@ export class JobCommands {
     await forgetUpload();
     await ack(
       progress(
-        submitted.state === 'completed'
-          ? `Cette demande a déjà été traitée (tâche \`${submitted.id}\`) : le résultat a été publié plus haut dans cette conversation.`
-          : `Cette demande est déjà en cours (tâche \`${submitted.id}\`) : le résultat sera publié ici.`,
+        submitted.state === 'completed' ? say.jobAlreadyDone(submitted.id) : say.jobAlreadyRunning(submitted.id),
       ),
     );
   }
 }
 
-const STATE_LABELS: Record<string, string> = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
-
 function describe(job: WorkJobInput): string {
   switch (job.kind) {
     case 'summarise-document':
-      return `résumé de « ${job.file.name} »`;
+      return say.describeDocumentJob(job.file.name);
     case 'summarise-conversation':
-      return 'résumé de conversation';
+      return say.CONVERSATION_JOB;
     case 'summarise-code':
-      return job.part.type === 'articles' ? `résumé des articles ${job.part.from} à ${job.part.to}` : `résumé de « ${job.part.label} »`;
-    case 'reingest':
-      return `réindexation de la base ${job.kb}`;
+      return job.part.type === 'articles' ? say.describeArticlesJob(job.part.from, job.part.to) : say.describeDocumentJob(job.part.label);
   }
 }

@@ -1,8 +1,8 @@
 import type { Stage } from '../pipeline.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { SeenKeys } from '../../state/state-store.ts';
 
 /** Drops a message already handled (channels redeliver; restarts replay). Ids are remembered for `ttlMs`. */
-export function deduplicate(state: StateStore, ttlMs = 7 * 24 * 3_600_000): Stage {
+export function deduplicate(state: SeenKeys, ttlMs = 7 * 24 * 3_600_000): Stage {
   return {
     name: 'dedupe',
     async handle(turn) {

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { AdminApiError, AdminClient, type AnnouncementStatus } from '../../adapters/admin-http/admin-client.ts';
 import { PasserelleError } from '../../bots/errors.ts';
-import { channelName, countsLine, formatDate } from '../../workers/announcements/messages.ts';
+import { channelName, countsLine, formatDate } from '../../bots/announcements/messages.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 

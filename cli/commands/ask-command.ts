@@ -1,4 +1,4 @@
-import { createBotApplication } from '../../bots/create-bot.ts';
+import { createBotApplication } from '../../app/bot-application.ts';
 import { renderReply } from '../../adapters/local/render-reply.ts';
 import { validateQuestion } from '../../knowledge/retriever.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';

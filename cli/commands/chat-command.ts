@@ -1,5 +1,5 @@
 import { LocalAdapter } from '../../adapters/local/local-adapter.ts';
-import { createBotApplication } from '../../bots/create-bot.ts';
+import { createBotApplication } from '../../app/bot-application.ts';
 import type { CliContext } from '../cli-context.ts';
 import { ingestCatalogueSources } from '../../knowledge/ingestion/catalogue-sources.ts';
 import { formatReport } from './ingest-command.ts';

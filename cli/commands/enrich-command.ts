@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { PasserelleError } from '../../bots/errors.ts';
 import { EnrichmentDraftSchema, textHash, type EnrichmentEntry } from '../../knowledge/enrichment/enrichment.ts';
 import { Enricher } from '../../knowledge/enrichment/enricher.ts';
-import type { Knowledge } from '../../knowledge/create-knowledge.ts';
+import type { EnrichmentSource } from '../../knowledge/enrichment/enrichment.ts';
+import type { EnrichmentStore } from '../../knowledge/enrichment/enrichment-store.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseCommandArgs, positiveInteger, UsageError, type Command } from './command.ts';
 
@@ -39,9 +40,11 @@ export const enrichCommand: Command = {
 
     const knowledge = await context.knowledge();
     const kb = knowledge.catalog.get(values.kb).id;
-    const enrichment = knowledge.enrichment;
-    if (!enrichment) throw new PasserelleError('CONFIG_INVALID', { problems: 'l’enrichissement est désactivé (PASSERELLE_ENRICHMENT=off)' });
-    const enricher = new Enricher(knowledge.store, enrichment.store, enrichment.lookup, knowledge.encoder, knowledge.embedding, {
+    const lookup = knowledge.enrichment?.lookup;
+    const store = knowledge.enrichment?.store;
+    if (!lookup || !store) throw new PasserelleError('CONFIG_INVALID', { problems: 'l’enrichissement est désactivé (PASSERELLE_ENRICHMENT=off)' });
+    const enrichment = { lookup, store };
+    const enricher = new Enricher(knowledge.store, store, lookup, knowledge.encoder, knowledge.embedding, {
       embedderCeiling: context.config.embeddings.ceiling,
       timeoutMs: context.config.chatModel.timeoutMs,
     });
@@ -58,7 +61,7 @@ export const enrichCommand: Command = {
       }
       return 0;
     }
-    if (values.import) return importEntries(values.import, kb, knowledge, enricher, context);
+    if (values.import) return importEntries(values.import, kb, store, enricher, context);
     if (values.approve || values.reject) {
       const changed: string[] = [];
       for (const id of positionals) {
@@ -75,7 +78,7 @@ export const enrichCommand: Command = {
       context.out(`${changed.length} entrée(s) ${values.reject ? 'supprimée(s)' : 'approuvée(s)'} ; ${reindexed} document(s) réindexé(s).\n`);
       return changed.length === positionals.length ? 0 : 1;
     }
-    return generate(kb, values.force ?? false, values.limit === undefined ? undefined : positiveInteger(values.limit, 1, '--limit'), knowledge, enricher, context);
+    return generate(kb, values.force ?? false, values.limit === undefined ? undefined : positiveInteger(values.limit, 1, '--limit'), enrichment, enricher, context);
   },
 };
 
@@ -85,18 +88,18 @@ function describe(entry: EnrichmentEntry): string {
 }
 
 /** Through the enrichment queue: on the workers with Redis, in this process otherwise; follows the job to its end. */
-async function generate(kb: string, force: boolean, limit: number | undefined, knowledge: Knowledge, enricher: Enricher, context: CliContext): Promise<number> {
-  const { createQueues } = await import('../../workers/create-queues.ts');
-  const { startEnrichmentConsumer } = await import('../../workers/worker-runtime.ts');
+async function generate(kb: string, force: boolean, limit: number | undefined, enrichment: { lookup: EnrichmentSource; store: EnrichmentStore }, enricher: Enricher, context: CliContext): Promise<number> {
+  const { createQueues } = await import('../../app/create-queues.ts');
+  const { startEnrichmentConsumer } = await import('../../app/work-consumer.ts');
   const { createChatModel } = await import('../../knowledge/models/langchain-chat-model.ts');
   const model = createChatModel(context.config.chatModel);
   if (!model && !context.config.queue.redisUrl) {
     throw new PasserelleError('CONFIG_INVALID', { problems: 'l’enrichissement automatique demande un modèle de langage (CHAT_MODEL_PROVIDER, CHAT_MODEL_NAME…)' });
   }
-  const before = await knowledge.enrichment!.store.list(kb, { origin: 'model' });
+  const before = await enrichment.store.list(kb, { origin: 'model' });
   const queues = createQueues(context.config, context.logger);
   try {
-    if (!queues.enrichment.durable) startEnrichmentConsumer(context.config, knowledge, model, queues, context.logger);
+    if (!queues.enrichment.durable) startEnrichmentConsumer(context.config, await context.knowledge(), model, queues, context.logger);
     const { id } = await queues.enrichment.add({ kind: 'enrich', kb, force, ...(limit ? { limit } : {}) }, { jobId: `enrich:${kb}:${Date.now()}`, attempts: 1 });
     context.out(`Enrichissement de la base ${kb} ${queues.enrichment.durable ? 'confié aux workers' : 'en cours'} (tâche ${id})…\n`);
     let shown = -1;
@@ -116,18 +119,18 @@ async function generate(kb: string, force: boolean, limit: number | undefined, k
   } finally {
     await queues.close();
   }
-  const after = await knowledge.enrichment!.store.list(kb, { origin: 'model' });
+  const after = await enrichment.store.list(kb, { origin: 'model' });
   const previous = new Map(before.map((entry) => [entry.id, entry.updated_at]));
   const written = after.filter((entry) => previous.get(entry.id) !== entry.updated_at).length;
   const documents = await enricher.documents(kb);
   let covered = 0;
-  for (const document of documents) if (await knowledge.enrichment!.lookup.lookup(kb, document.documentId, textHash(document.text))) covered++;
+  for (const document of documents) if (await enrichment.lookup.lookup(kb, document.documentId, textHash(document.text))) covered++;
   context.out(`${written} entrée(s) écrite(s) par le modèle (brouillons à relire) ; ${covered} document(s) sur ${documents.length} ont désormais une formulation d’agents.\n`);
   return 0;
 }
 
 /** Curators' entries: each must name a document of the base; it is written for the document's current text. */
-async function importEntries(file: string, kb: string, knowledge: Knowledge, enricher: Enricher, context: CliContext): Promise<number> {
+async function importEntries(file: string, kb: string, store: EnrichmentStore, enricher: Enricher, context: CliContext): Promise<number> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -154,7 +157,7 @@ async function importEntries(file: string, kb: string, knowledge: Knowledge, enr
       rejected++;
       continue;
     }
-    await knowledge.enrichment!.store.put(kb, {
+    await store.put(kb, {
       id: document.documentId,
       text_sha256: textHash(document.text),
       ...draft.data,

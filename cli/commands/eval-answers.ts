@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { CONFIDENCE_MODEL, fitConfidenceModel, type ConfidenceFeatures } from '../../knowledge/answering/confidence.ts';
-import { createBotApplication } from '../../bots/create-bot.ts';
+import { createBotApplication } from '../../app/bot-application.ts';
 import { AnswerEvalQuestionSchema, computeAnswerMetrics, readQuestionFile, type AnswerEvalOutcome, type AnswerEvalQuestion } from '../../knowledge/evaluation.ts';
 import type { CliContext } from '../cli-context.ts';
 

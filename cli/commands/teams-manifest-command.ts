@@ -27,6 +27,7 @@ export const teamsManifestCommand: Command = {
     }
     const zip = buildAppPackage(context.config.teams, {
       version,
+      bases: context.config.knowledgeBases,
       ...(values['website-url'] ? { websiteUrl: values['website-url'] } : {}),
       ...(values['privacy-url'] ? { privacyUrl: values['privacy-url'] } : {}),
       ...(values['terms-url'] ? { termsOfUseUrl: values['terms-url'] } : {}),

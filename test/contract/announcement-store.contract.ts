@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AnnouncementRecord, AnnouncementStore, NewRecipient } from '../../bots/state/announcement-store.ts';
+import type { AnnouncementRecord, AnnouncementStore, NewRecipient } from '../../state/announcement-store.ts';
 
 /**
  * The behaviour every AnnouncementStore must have, registered once per implementation by
@@ -165,7 +165,7 @@ export function announcementStoreContract(name: string, open: () => Promise<Anno
     it('cancelPending cancels what has not started, and leaves the rest', async () => {
       await store.createAnnouncement(announcement('CAN00001', { status: 'sending' }), [user(1), user(2), user(3)]);
       await store.claimRecipient('CAN00001', user(1).key, 'me', at(1));
-      assert.equal(await store.cancelPending('CAN00001', at(2)), 2);
+      assert.equal(await store.cancelPending('CAN00001', at(2), 'Annonce annulée avant cet envoi.'), 2);
       const counts = await store.countRecipients('CAN00001');
       assert.deepEqual([counts.sending, counts.cancelled, counts.pending], [1, 2, 0]);
       assert.equal(await store.claimRecipient('CAN00001', user(2).key, 'me', at(3)), undefined, 'a cancelled recipient is never sent');

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { PostgresAnnouncementStore } from '../../bots/state/announcement-store-postgres.ts';
-import { SqliteAnnouncementStore } from '../../bots/state/announcement-store-sqlite.ts';
-import { SqliteStateStore } from '../../bots/state/sqlite-state-store.ts';
+import { PostgresAnnouncementStore } from '../../state/announcement-store-postgres.ts';
+import { SqliteAnnouncementStore } from '../../state/announcement-store-sqlite.ts';
+import { SqliteStateStore } from '../../state/sqlite-state-store.ts';
 import { announcementStoreContract } from './announcement-store.contract.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'passerelle-announcements-'));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { PostgresEnrichmentStore } from '../../knowledge/enrichment/postgres-enrichment-store.ts';
-import { SqliteEnrichmentStore } from '../../knowledge/enrichment/sqlite-enrichment-store.ts';
+import { PostgresEnrichmentStore } from '../../state/enrichment-store-postgres.ts';
+import { SqliteEnrichmentStore } from '../../state/enrichment-store-sqlite.ts';
 import { makeTempDir } from '../integration/helpers/knowledge-fixtures.ts';
 import { enrichmentStoreContract } from './enrichment-store.contract.ts';
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, StoredReference, UnansweredRecord,
-} from '../../bots/state/state-store.ts';
+import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, UnansweredRecord } from '../../state/state-store.ts';
+import type { StoredReference } from '../../bots/message.ts';
 
 /**
  * The behaviour every StateStore must have. Registered once per implementation by state-store.test.ts.

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PasserelleError } from '../../bots/errors.ts';
-import { PostgresStateStore } from '../../bots/state/postgres-state-store.ts';
-import { SqliteStateStore } from '../../bots/state/sqlite-state-store.ts';
+import { PostgresStateStore } from '../../state/postgres-state-store.ts';
+import { SqliteStateStore } from '../../state/sqlite-state-store.ts';
 import { stateStoreContract } from './state-store.contract.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'passerelle-state-'));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAnnouncementSurface } from '../../adapters/admin-http/announcement-wiring.ts';
+import { startAdminApi } from '../../app/admin-surface.ts';
+import { attachChannels } from '../../app/serve.ts';
 import { silentLogger } from '../../bots/logger.ts';
 import type { FakeHomeserver } from '../fakes/homeserver/index.ts';
 import type { MatrixUser } from '../fakes/homeserver/matrix-user.ts';
@@ -18,7 +19,7 @@ describe('announcements end to end: Tchap (fake homeserver)', function () {
   let kit: TestKit;
   let fake: FakeHomeserver;
   let bot: MatrixBot;
-  let surface: Awaited<ReturnType<typeof startAnnouncementSurface>>;
+  let surface: Awaited<ReturnType<typeof startAdminApi>>;
   const users = new Map<string, MatrixUser>();
   const dms = new Map<string, string>();
 
@@ -27,7 +28,8 @@ describe('announcements end to end: Tchap (fake homeserver)', function () {
     fake = await kit.startFakeHomeserver();
     bot = await kit.startMatrixBot(fake, { env: { PASSERELLE_ADMINS: '@chef:test.local', ANNOUNCE_MATRIX_PER_SECOND: '20' } });
     bot.app.startJobs();
-    surface = await startAnnouncementSurface(bot.app, [bot.adapter], silentLogger);
+    attachChannels(bot.app, { matrix: bot.adapter });
+    surface = await startAdminApi(bot.app, silentLogger);
     for (const name of ['chef', 'agent1', 'agent2', 'agent3', 'agent4']) {
       const user = await kit.MatrixUser.start(fake, `@${name}:test.local`);
       users.set(name, user);

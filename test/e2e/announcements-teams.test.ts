@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAnnouncementSurface } from '../../adapters/admin-http/announcement-wiring.ts';
+import { startAdminApi } from '../../app/admin-surface.ts';
+import { attachChannels } from '../../app/serve.ts';
 import { GraphDirectory } from '../../adapters/teams/graph-directory.ts';
 import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.ts';
-import { createBotApplication, type BotApplication } from '../../bots/create-bot.ts';
+import { createBotApplication, type BotApplication } from '../../app/bot-application.ts';
 import { silentLogger } from '../../bots/logger.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.ts';
@@ -32,7 +33,7 @@ describe('announcements end to end: Teams (fake Bot Connector)', function () {
   let app: BotApplication;
   let adapter: TeamsAdapter;
   let botUrl: string;
-  let admin: Awaited<ReturnType<typeof startAnnouncementSurface>>;
+  let admin: Awaited<ReturnType<typeof startAdminApi>>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-announce-teams-'));
@@ -45,11 +46,11 @@ describe('announcements end to end: Teams (fake Bot Connector)', function () {
       },
     });
     app = await createBotApplication(config, silentLogger, { model: null, announcements: { fanout: { tickMs: 100, backoffMs: 50 }, maxAttempts: 3 } });
-    adapter = await createTeamsAdapter({ config, state: app.state, bot: app.bot, logger: silentLogger }, { retry: { baseDelayMs: 10, maxDelayMs: 40 } });
-    app.bot.register(adapter);
+    adapter = await createTeamsAdapter({ config, logger: silentLogger, limiter: app.limiters.teams }, { retry: { baseDelayMs: 10, maxDelayMs: 40 } });
+    attachChannels(app, { teams: adapter });
     app.startJobs();
     await app.bot.start();
-    admin = await startAnnouncementSurface(app, [adapter], silentLogger);
+    admin = await startAdminApi(app, silentLogger);
     app.announcements.directories.teams = new GraphDirectory({ tenantId: TENANT, clientId: 'app', clientSecret: 'secret', authorityHost: graph.url, graphUrl: graph.url });
     botUrl = `http://127.0.0.1:${adapter.port}`;
     for (let n = 1; n <= USERS; n++) {

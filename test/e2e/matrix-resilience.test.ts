@@ -59,8 +59,8 @@ describe('matrix e2e: resilience and proactive sends', function () {
   });
 
   it('refuses a second instance on the same data directory with a clear message', async () => {
-    const second = await kit.createMatrixAdapter({ config: bot.config, state: bot.app.state, bot: bot.app.bot, logger: { debug() {}, info() {}, warn() {}, error() {} } });
-    await assert.rejects(second.start(async () => undefined), (error: Error) => error instanceof kit.ConnectionLockedError && /Une autre instance de Passerelle détient déjà la connexion/.test(error.message));
+    const second = await kit.createMatrixAdapter({ config: bot.config, logger: { debug() {}, info() {}, warn() {}, error() {} }, limiter: bot.app.limiters.matrix });
+    await assert.rejects(second.start(bot.app.bot.inbound), (error: Error) => error instanceof kit.ConnectionLockedError && /Une autre instance de Passerelle détient déjà la connexion/.test(error.message));
     const since = fake.state.pos;
     await user.send(roomId, 'Toujours là ? La visite des personnes est-elle possible pour les agents des douanes ?');
     await user.waitForMessage(roomId, kit.BOT_USER_ID, (event) => isAnswer(event) && newerThan(roomId, since)(event), 15_000);

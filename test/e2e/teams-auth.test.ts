@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthenticationOverrides } from '../../adapters/teams/authentication.ts';
 import { createTeamsAdapter } from '../../adapters/teams/index.ts';
+import { TEAMS_LIMITS } from '../../adapters/teams/limits.ts';
+import { RateLimiter } from '../../bots/outbound/rate-limiter.ts';
 import { PasserelleError } from '../../bots/errors.ts';
 import { silentLogger } from '../../bots/logger.ts';
 import { loadConfig } from '../../config/load-config.ts';
@@ -103,7 +105,7 @@ describe('e2e: Teams endpoint with credentials (JWT validation, tenant allow-lis
 describe('teams adapter factory: refuses unsafe or incomplete configurations', () => {
   const context = (env: Record<string, string>, environment?: 'production') => {
     const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(tmpdir(), 'passerelle-teams-unused'), TEAMS_ENABLED: 'true', TEAMS_PORT: '0', ...env } });
-    return { config: environment ? { ...config, environment } : config, state: {} as never, bot: {} as never, logger: silentLogger };
+    return { config: environment ? { ...config, environment } : config, logger: silentLogger, limiter: new RateLimiter(TEAMS_LIMITS) };
   };
   const invalid = (pattern: RegExp) => (error: unknown) => error instanceof PasserelleError && error.code === 'CONFIG_INVALID' && pattern.test(error.userMessage);
 

@@ -115,7 +115,7 @@ describe('e2e: Teams proactive delivery (rate limits, retries, blocked bot)', fu
   it('on 403 (bot blocked or uninstalled): RECIPIENT_UNREACHABLE, not retried, reference marked inactive', async () => {
     t.connector.failNext({ status: 403, code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' });
     const since = t.connector.calls.length;
-    await assert.rejects(t.adapter.send(address, notice('Annonce')), (error: unknown) => error instanceof PasserelleError && error.code === 'RECIPIENT_UNREACHABLE' && !error.retryable);
+    await assert.rejects(t.app.outbound.send('teams', address, notice('Annonce')), (error: unknown) => error instanceof PasserelleError && error.code === 'RECIPIENT_UNREACHABLE' && !error.retryable);
     assert.equal(attempts(since).length, 1);
     const stored = await t.app.state.getReference(address.key);
     assert.equal(stored?.active, false);
@@ -146,9 +146,10 @@ describe('e2e: Teams proactive delivery (rate limits, retries, blocked bot)', fu
 
   it('an error while a streamed answer is open ends the stream with the error message', async () => {
     const since = t.connector.calls.length;
-    assert.equal(t.adapter.canStream(address), true);
-    const streamId = await t.adapter.send(address, progress('Je cherche dans les textes…'));
-    const finalId = await t.adapter.send(address, errorReply('Le modèle de langage ne répond pas pour le moment.'));
+    const stream = await t.adapter.stream(address, progress('Je cherche dans les textes…'));
+    assert.ok(stream, 'a personal chat streams');
+    const streamId = stream.id;
+    const finalId = await stream.finish(errorReply('Le modèle de langage ne répond pas pour le moment.'));
     assert.equal(finalId, streamId);
     const [informative, final] = attempts(since);
     assert.equal((informative?.body.entities as Array<{ streamType: string }>)[0]?.streamType, 'informative');

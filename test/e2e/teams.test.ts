@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { AI_NOTICE } from '../../bots/user-messages.ts';
-import { MENTION_HINT, WELCOME } from '../../adapters/teams/teams-messages.ts';
+import { AI_NOTICE, MENTION_HINT, WELCOME } from '../../bots/user-messages.ts';
 import type { ConnectorCall } from '../fakes/bot-connector.ts';
 import * as A from '../unit/teams/activities.ts';
 import { freshPersonal, freshUser, startTeamsApp, type TeamsApp } from '../unit/teams/teams-app.ts';

@@ -4,8 +4,8 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { setImmediate as tick } from 'node:timers/promises';
 import pg from 'pg';
 import { PasserelleError } from '../../bots/errors.ts';
-import { PostgresStateStore } from '../../bots/state/postgres-state-store.ts';
-import type { StateStore } from '../../bots/state/state-store.ts';
+import { PostgresStateStore } from '../../state/postgres-state-store.ts';
+import type { StateStore } from '../../state/state-store.ts';
 
 /** Every port operation, with harmless arguments. */
 const OPERATIONS: Array<[string, (store: StateStore) => Promise<unknown>]> = [

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMatrixAdapter, type MatrixAdapterOptions, type MatrixChannelAdapter } from '../../../adapters/matrix/index.ts';
-import { createBotApplication, type BotApplication } from '../../../bots/create-bot.ts';
+import { createBotApplication, type BotApplication } from '../../../app/bot-application.ts';
 import { createLogger, silentLogger, type Logger } from '../../../bots/logger.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
@@ -83,7 +83,7 @@ export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOpt
     writeFileSync(corpus, `${[...CORPUS, INJECTED_RECORD].map((record) => JSON.stringify(record)).join('\n')}\n`);
     await app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
   }
-  const context = { config, state: app.state, bot: app.bot, logger };
+  const context = { config, logger, limiter: app.limiters.matrix };
   const launch = async (adapterOptions: MatrixAdapterOptions): Promise<MatrixChannelAdapter> => {
     const adapter = await createMatrixAdapter(context, adapterOptions);
     app.bot.register(adapter);

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBotApplication, type BotApplication } from '../../../bots/create-bot.ts';
+import { createBotApplication, type BotApplication } from '../../../app/bot-application.ts';
 import { PasserelleError } from '../../../bots/errors.ts';
 import { silentLogger } from '../../../bots/logger.ts';
 import type { IncomingMessage } from '../../../bots/message.ts';
 import type { Reply } from '../../../bots/reply.ts';
 import { loadConfig } from '../../../config/load-config.ts';
-import { InProcessJobQueue } from '../../../workers/in-process-job-queue.ts';
-import { inProcessQueues, type AnnouncementJob } from '../../../workers/announcements/fanout-queues.ts';
+import { InProcessJobQueue } from '../../../queue/in-process-job-queue.ts';
+import { inProcessQueues, type AnnouncementJob } from '../../../bots/announcements/fanout-queues.ts';
 import { RecordingAnnounceChannel } from './recording-channel.ts';
 import { matrixReference, teamsReference } from './rig.ts';
 

@@ -11,17 +11,18 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter } from '../../../bots/channel-adapter.ts';
+import type { ChannelAdapter, SendOptions } from '../../../bots/channel-adapter.ts';
 import { silentLogger } from '../../../bots/logger.ts';
 import type { ConversationAddress } from '../../../bots/message.ts';
-import { SqliteAnnouncementStore } from '../../../bots/state/announcement-store-sqlite.ts';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
+import { SqliteAnnouncementStore } from '../../../state/announcement-store-sqlite.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
 import { loadConfig } from '../../../config/load-config.ts';
-import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
-import { InProcessJobQueue } from '../../../workers/in-process-job-queue.ts';
-import type { SendOptions } from '../../../workers/announcements/channel-capabilities.ts';
-import { createAnnouncements } from '../../../workers/announcements/create-announcements.ts';
-import { inProcessQueues, type AnnouncementJob } from '../../../workers/announcements/fanout-queues.ts';
+import { BullJobQueue } from '../../../queue/bull-job-queue.ts';
+import { InProcessJobQueue } from '../../../queue/in-process-job-queue.ts';
+import { Outbound } from '../../../bots/outbound/outbound.ts';
+import { createChannelLimiters } from '../../../app/channel-limiters.ts';
+import { createAnnouncements } from '../../../app/announcements.ts';
+import { inProcessQueues, type AnnouncementJob } from '../../../bots/announcements/fanout-queues.ts';
 
 const env = process.env;
 const log = env.DELIVERY_LOG as string;
@@ -35,7 +36,7 @@ function loggingChannel(name: 'teams' | 'matrix'): ChannelAdapter {
   let counter = 0;
   return {
     name,
-    ...(idempotent ? { idempotentSends: true } : {}),
+    idempotentSends: idempotent,
     async start() {},
     async stop() {},
     async update() {},
@@ -48,18 +49,22 @@ function loggingChannel(name: 'teams' | 'matrix'): ChannelAdapter {
       await sleep(latencyMs);
       return `${name}-${process.pid}-${++counter}`;
     },
-  } as ChannelAdapter;
+  };
 }
 
 const config = loadConfig({ env: { PASSERELLE_DATA_DIR: '/tmp/unused-passerelle-crash', PASSERELLE_LOG_LEVEL: 'silent' } });
+const state = new SqliteStateStore(':memory:');
+const limiters = createChannelLimiters(config, { teamsPerSecond: rate, matrixPerSecond: rate });
 const store = new SqliteAnnouncementStore(env.STORE_FILE as string);
-const channels = { teams: loggingChannel('teams'), matrix: loggingChannel('matrix') };
+const outbound = new Outbound(state, silentLogger);
+outbound.register(loggingChannel('teams'));
+outbound.register(loggingChannel('matrix'));
 const queue = (name: string) =>
   env.REDIS_URL
     ? new BullJobQueue<AnnouncementJob>(name, { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX as string, lockDurationMs: Number(env.LOCK_MS ?? 3_000), stalledIntervalMs: Number(env.STALLED_MS ?? 1_000) })
     : new InProcessJobQueue<AnnouncementJob>(name);
 const announcements = await createAnnouncements(
-  { config, state: new SqliteStateStore(':memory:'), logger: silentLogger, adapters: (channel) => channels[channel] },
+  { config, state, logger: silentLogger, outbound, limiters },
   {
     store,
     queues: inProcessQueues(queue('passerelle-announce-teams'), queue('passerelle-announce-matrix')),

@@ -6,14 +6,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../../../bots/logger.ts';
-import { SqliteAnnouncementStore } from '../../../bots/state/announcement-store-sqlite.ts';
-import type { RecipientRecord } from '../../../bots/state/announcement-store.ts';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
+import { SqliteAnnouncementStore } from '../../../state/announcement-store-sqlite.ts';
+import type { RecipientRecord } from '../../../state/announcement-store.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
 import { loadConfig } from '../../../config/load-config.ts';
-import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
-import { InProcessJobQueue } from '../../../workers/in-process-job-queue.ts';
-import { createAnnouncements } from '../../../workers/announcements/create-announcements.ts';
-import { inProcessQueues, type AnnouncementJob } from '../../../workers/announcements/fanout-queues.ts';
+import { BullJobQueue } from '../../../queue/bull-job-queue.ts';
+import { InProcessJobQueue } from '../../../queue/in-process-job-queue.ts';
+import { createAnnouncements } from '../../../app/announcements.ts';
+import { createChannelLimiters } from '../../../app/channel-limiters.ts';
+import { Outbound } from '../../../bots/outbound/outbound.ts';
+import { inProcessQueues, type AnnouncementJob } from '../../../bots/announcements/fanout-queues.ts';
 import { deleteKeysUnder, REDIS_URL, testPrefix } from '../workers/redis-helpers.ts';
 import { matrixReference, teamsReference } from './rig.ts';
 
@@ -67,7 +69,7 @@ describe('announcements / consumer killed with SIGKILL mid-fan-out, then restart
         const queue = (name: string) => (scenario.redis ? new BullJobQueue<AnnouncementJob>(name, { redisUrl: REDIS_URL, prefix }) : new InProcessJobQueue<AnnouncementJob>(name));
         const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent' } });
         const admin = await createAnnouncements(
-          { config, state, logger: silentLogger, adapters: () => undefined },
+          { config, state, logger: silentLogger, outbound: new Outbound(state, silentLogger), limiters: createChannelLimiters(config) },
           { store, queues: inProcessQueues(queue('passerelle-announce-teams'), queue('passerelle-announce-matrix')), channels: ['teams', 'matrix'] },
         );
         const { announcement } = await admin.service.submit({ to: 'tous', markdown: 'Exercice de reprise', createdBy: 'api', origin: 'api' });

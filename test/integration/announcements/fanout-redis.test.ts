@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PasserelleError } from '../../../bots/errors.ts';
-import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
-import { inProcessQueues, type AnnouncementJob, type AnnouncementQueues } from '../../../workers/announcements/fanout-queues.ts';
+import { BullJobQueue } from '../../../queue/bull-job-queue.ts';
+import { inProcessQueues, type AnnouncementJob, type AnnouncementQueues } from '../../../bots/announcements/fanout-queues.ts';
 import { deleteKeysUnder, keysUnder, REDIS_URL, testPrefix } from '../workers/redis-helpers.ts';
 import { RecordingAnnounceChannel } from './recording-channel.ts';
 import { matrixReference, startRig, teamsReference, type Rig } from './rig.ts';

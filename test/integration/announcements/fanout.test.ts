@@ -151,8 +151,8 @@ describe('announcements / fan-out with recording channels (in-process queues)', 
     await rig.store.transition(id, ['draft'], 'sending', new Date().toISOString());
     // The dead process had sent to agent1 (the homeserver has it) but not recorded it.
     await rig.store.claimRecipient(id, 'matrix:user:@agent1:tchap.example', 'dead-process', new Date().toISOString());
-    const { idempotencyKeyOf } = await import('../../../workers/announcements/fanout-queues.ts');
-    const { replyOf } = await import('../../../workers/announcements/recipient-sender.ts');
+    const { idempotencyKeyOf } = await import('../../../bots/announcements/fanout-queues.ts');
+    const { replyOf } = await import('../../../bots/announcements/recipient-sender.ts');
     await matrix.send(matrixReference(1), replyOf({ markdown: 'Tchap' }), { idempotencyKey: idempotencyKeyOf(id, 'matrix:user:@agent1:tchap.example') });
     const restarted = await rig.restart();
     await restarted.start();

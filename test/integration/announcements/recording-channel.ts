@@ -1,7 +1,6 @@
-import type { ChannelAdapter, MessageHandler } from '../../../bots/channel-adapter.ts';
+import type { ChannelAdapter, SendOptions } from '../../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../../bots/message.ts';
 import type { Reply } from '../../../bots/reply.ts';
-import type { SendOptions } from '../../../workers/announcements/channel-capabilities.ts';
 
 /**
  * A channel that records what it is asked to send, for the announcement tests. Failures are scripted per
@@ -34,18 +33,18 @@ export class RecordingAnnounceChannel implements ChannelAdapter {
   private readonly anyFailures: unknown[] = [];
   private readonly seen = new Map<string, string>();
   private counter = 0;
-  readonly idempotentSends?: true;
+  readonly idempotentSends: boolean;
   readonly directRoomFor?: (userId: string) => Promise<ConversationAddress>;
 
   constructor(
     readonly name: 'teams' | 'matrix',
     private readonly options: RecordingOptions = {},
   ) {
-    if (options.idempotent) this.idempotentSends = true;
+    this.idempotentSends = options.idempotent === true;
     if (options.directRoomFor) this.directRoomFor = options.directRoomFor;
   }
 
-  async start(_handler: MessageHandler): Promise<void> {}
+  async start(): Promise<void> {}
   async stop(): Promise<void> {}
   async update(): Promise<void> {}
 

@@ -3,16 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../../bots/logger.ts';
-import { SqliteAnnouncementStore } from '../../../bots/state/announcement-store-sqlite.ts';
-import type { AnnouncementStore, RecipientCounts } from '../../../bots/state/announcement-store.ts';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
-import type { StateStore, StoredReference } from '../../../bots/state/state-store.ts';
+import { SqliteAnnouncementStore } from '../../../state/announcement-store-sqlite.ts';
+import type { AnnouncementStore, RecipientCounts } from '../../../state/announcement-store.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
+import type { StateStore } from '../../../state/state-store.ts';
+import type { StoredReference } from '../../../bots/message.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
-import { InProcessJobQueue } from '../../../workers/in-process-job-queue.ts';
-import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from '../../../workers/announcements/create-announcements.ts';
-import { inProcessQueues, type AnnouncementJob } from '../../../workers/announcements/fanout-queues.ts';
+import { InProcessJobQueue } from '../../../queue/in-process-job-queue.ts';
+import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from '../../../app/announcements.ts';
+import { inProcessQueues, type AnnouncementJob } from '../../../bots/announcements/fanout-queues.ts';
 import { RecordingAnnounceChannel } from './recording-channel.ts';
+import { Outbound } from '../../../bots/outbound/outbound.ts';
+import { createChannelLimiters } from '../../../app/channel-limiters.ts';
 
 /**
  * Announcements wired as in the bot process, around recording channels: a state store holding Teams and
@@ -68,8 +71,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const channels = { teams, matrix };
   const open: Announcements[] = [];
   const make = async (overrides: AnnouncementsOverrides = {}) => {
+    const rates = overrides.rates ?? options.overrides?.rates ?? { teamsPerSecond: 1_000, matrixPerSecond: 1_000 };
+    // A restarted process has new limiters (the announcements' share of each channel's budget).
+    const limiters = createChannelLimiters(config, rates);
+    const outbound = new Outbound(state, silentLogger);
+    for (const channel of Object.values(channels)) outbound.register(channel);
     const made = await createAnnouncements(
-      { config, state, logger: options.logger ?? silentLogger, adapters: (channel) => channels[channel] },
+      { config, state, logger: options.logger ?? silentLogger, outbound, limiters },
       {
         store,
         queues: inProcessQueues(new InProcessJobQueue<AnnouncementJob>('t'), new InProcessJobQueue<AnnouncementJob>('m')),

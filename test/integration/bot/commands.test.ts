@@ -104,11 +104,11 @@ describe('bot commands (whole bot, offline)', function () {
   it('remembers each answer for later ratings, with its question and cited ids', async () => {
     await ask('Que dit l’article 414 ?');
     const sent = harness.channel.sent.filter((entry) => entry.reply.kind === 'answer').at(-1);
-    const rated = await harness.app.bot.recordRating({ channel: 'teams', messageId: sent?.id ?? '', userId: 'agent-1@douane.finances.gouv.fr', rating: -1, comment: 'incomplet' });
+    const rated = await harness.app.bot.inbound.recordRating({ channel: 'teams', messageId: sent?.id ?? '', userId: 'agent-1@douane.finances.gouv.fr', rating: -1, comment: 'incomplet' });
     assert.equal(rated, true);
     const [feedback] = await harness.app.state.listFeedback(1);
     assert.equal(feedback?.question, 'Que dit l’article 414 ?');
     assert.deepEqual(feedback?.citedIds, ['CD-414#0']);
-    assert.equal(await harness.app.bot.recordRating({ channel: 'teams', messageId: 'inconnu', userId: 'x', rating: 1 }), false);
+    assert.equal(await harness.app.bot.inbound.recordRating({ channel: 'teams', messageId: 'inconnu', userId: 'x', rating: 1 }), false);
   });
 });

@@ -1,27 +1,31 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelAdapter, MessageHandler } from '../../../bots/channel-adapter.ts';
-import { createBotApplication, type BotApplication, type BotOverrides } from '../../../bots/create-bot.ts';
+import { streamByEditing, type ChannelAdapter, type ReplyStream } from '../../../bots/channel-adapter.ts';
+import { createBotApplication, type BotApplication, type BotOverrides } from '../../../app/bot-application.ts';
 import { silentLogger, type Logger } from '../../../bots/logger.ts';
 import type { ConversationAddress, IncomingMessage } from '../../../bots/message.ts';
 import type { Reply } from '../../../bots/reply.ts';
-import type { ChannelName } from '../../../bots/state/state-store.ts';
+import type { ChannelName } from '../../../bots/message.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
 import type { ChatBehaviour, ChatRequestBody, FakeModelServer, RecordedRequest } from '../../fakes/model-server.ts';
 import { writeCorpus, type CorpusFiles } from './corpus.ts';
 
-/** A channel that records what the bot sends, with the time of each call. */
+/**
+ * A channel that records what the bot sends, with the time of each call. With `streaming`, a streamed reply
+ * is recorded like an edited message: its first reply in `sent`, its updates and final reply in `updates`.
+ */
 export class RecordingChannel implements ChannelAdapter {
   readonly sent: Array<{ id: string; reply: Reply; at: number }> = [];
   readonly updates: Array<{ id: string; reply: Reply; at: number }> = [];
+  readonly idempotentSends: boolean = false;
   streaming = false;
   private counter = 0;
 
   constructor(readonly name: ChannelName = 'teams') {}
 
-  async start(_handler: MessageHandler): Promise<void> {}
+  async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
   async send(_address: ConversationAddress, reply: Reply): Promise<string> {
@@ -34,8 +38,8 @@ export class RecordingChannel implements ChannelAdapter {
     this.updates.push({ id: messageId, reply, at: Date.now() });
   }
 
-  canStream(): boolean {
-    return this.streaming;
+  async stream(address: ConversationAddress, first: Reply): Promise<ReplyStream | undefined> {
+    return this.streaming ? streamByEditing(this, address, first) : undefined;
   }
 }
 

@@ -115,10 +115,10 @@ describe('CLI: passerelle enrich through the workers (real Redis, bull)', functi
   this.timeout(60_000);
   it('queues the run for `passerelle worker`, follows its progress and reports what the worker wrote', async () => {
     const { loadConfig } = await import('../../../config/load-config.ts');
-    const { createKnowledge } = await import('../../../knowledge/create-knowledge.ts');
+    const { openKnowledge } = await import('../../../app/knowledge.ts');
     const { createChatModel } = await import('../../../knowledge/models/langchain-chat-model.ts');
-    const { createQueues } = await import('../../../workers/create-queues.ts');
-    const { startEnrichmentConsumer } = await import('../../../workers/worker-runtime.ts');
+    const { createQueues } = await import('../../../app/create-queues.ts');
+    const { startEnrichmentConsumer } = await import('../../../app/work-consumer.ts');
     const { silentLogger } = await import('../../../bots/logger.ts');
     const temp = makeTempDir('cli-enrich-redis');
     const model = await startFakeModelServer();
@@ -131,7 +131,7 @@ describe('CLI: passerelle enrich through the workers (real Redis, bull)', functi
     await cli(['ingest', '--kb', 'legal', '--classification', 'public', corpus], env);
     // The worker process: its own knowledge and queues, as `passerelle worker` builds them.
     const config = loadConfig({ env: { ...env, PASSERELLE_LOG_LEVEL: 'silent' } });
-    const knowledge = await createKnowledge(config);
+    const knowledge = await openKnowledge(config);
     const queues = createQueues(config);
     startEnrichmentConsumer(config, knowledge, createChatModel(config.chatModel), queues, silentLogger);
     try {

@@ -4,8 +4,8 @@ import { PasserelleError } from '../../../bots/errors.ts';
 import { silentLogger } from '../../../bots/logger.ts';
 import type { ConversationAddress } from '../../../bots/message.ts';
 import type { Reply } from '../../../bots/reply.ts';
-import { createDeliveryProcessor } from '../../../workers/delivery-processor.ts';
-import type { DeliveryJob } from '../../../workers/jobs.ts';
+import { createDeliveryProcessor } from '../../../bots/outbound/delivery-processor.ts';
+import type { DeliveryJob } from '../../../queue/jobs.ts';
 import { message, RecordingChannel } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { ADDRESS, startRig, type Rig } from './worker-rig.ts';
@@ -76,7 +76,7 @@ for (const durable of [true, false]) {
       await waitFor(() => channel.sent.length === 1, 'the result');
       await waitFor(async () => (await rig.queues.deliveries.get('d-twice:result'))?.state === 'completed', 'completion');
       // The same delivery run again after the queue forgot it (removed when old, or a re-run): the state store knows.
-      const processor = createDeliveryProcessor(rig.app.bot, rig.app.state, silentLogger);
+      const processor = createDeliveryProcessor(rig.app.outbound, rig.app.state, silentLogger);
       await processor({ action: 'send', address: ADDRESS, channel: 'teams', jobId: 'j', reply: reply('answer', 'Une fois.') }, { id: 'd-twice:result', createdAt: 0, attempt: 1, signal: new AbortController().signal, reportProgress: async () => undefined });
       assert.equal(channel.sent.length, 1);
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PermanentJobError, type JobContext, type JobQueue } from '../../../workers/job-queue.ts';
+import { PasserelleError } from '../../../bots/errors.ts';
+import type { JobContext, JobQueue } from '../../../queue/job-queue.ts';
 import { waitFor } from './redis-helpers.ts';
 
 /**
@@ -136,11 +137,11 @@ export function jobQueueContract(label: string, subject: QueueUnderTest): void {
       assert.equal(failed.failedReason, 'toujours en panne');
     });
 
-    it('does not retry a PermanentJobError', async () => {
+    it('does not retry a job that failed with a non-retryable catalogue error', async () => {
       let calls = 0;
       queue.process(1, async () => {
         calls++;
-        throw new PermanentJobError('bad pdf', 'Le fichier est endommagé.');
+        throw new PasserelleError('FILE_CORRUPT', { file: 'note.pdf', reason: 'bad pdf' });
       });
       await queue.add({ n: 1 }, { jobId: 'permanent', attempts: 3, backoffMs: 50 });
       await waitFor(async () => (await queue.get('permanent'))?.state === 'failed', 'failure');
@@ -223,7 +224,7 @@ export function jobQueueContract(label: string, subject: QueueUnderTest): void {
       const runs: string[] = [];
       queue.process(1, async (data, context) => {
         runs.push(`${context.id}:${data.n}`);
-        if (data.n === 1) throw new PermanentJobError('no', 'non');
+        if (data.n === 1) throw new PasserelleError('JOB_INVALID');
       });
       await queue.add({ n: 1 }, { jobId: 'again' });
       await waitFor(async () => (await queue.get('again'))?.state === 'failed', 'failure');

@@ -1,5 +1,5 @@
-import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
-import { InProcessJobQueue } from '../../../workers/in-process-job-queue.ts';
+import { BullJobQueue } from '../../../queue/bull-job-queue.ts';
+import { InProcessJobQueue } from '../../../queue/in-process-job-queue.ts';
 import { jobQueueContract, type Payload } from './job-queue.contract.ts';
 import { deleteKeysUnder, REDIS_URL, testPrefix } from './redis-helpers.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PasserelleError } from '../../../bots/errors.ts';
 import type { IncomingMessage } from '../../../bots/message.ts';
 import { AI_NOTICE } from '../../../bots/user-messages.ts';
-import type { WorkJobInput } from '../../../workers/jobs.ts';
+import type { WorkJobInput } from '../../../queue/jobs.ts';
 import { message } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { ADDRESS, CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';

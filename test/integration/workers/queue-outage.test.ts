@@ -4,7 +4,7 @@ import type { IncomingMessage } from '../../../bots/message.ts';
 import { AI_NOTICE } from '../../../bots/user-messages.ts';
 import { message } from '../bot/harness.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BullJobQueue } from '../../../workers/bull-job-queue.ts';
+import { BullJobQueue } from '../../../queue/bull-job-queue.ts';
 import { PrivateRedis, testPrefix, waitFor } from './redis-helpers.ts';
 import { ADDRESS, CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';
 

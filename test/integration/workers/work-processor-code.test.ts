@@ -3,7 +3,7 @@ import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-se
 import { chatRequests, requestText } from '../bot/harness.ts';
 import { RESTRICTED_WORD } from './code-corpus.ts';
 import { silentLogger } from '../../../bots/logger.ts';
-import { createWorkProcessor } from '../../../workers/work-processor.ts';
+import { createWorkProcessor } from '../../../worker/work-processor.ts';
 import { waitFor } from './redis-helpers.ts';
 import { ADDRESS, CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';
 
@@ -75,17 +75,6 @@ describe('work processor — code parts and conversations', function () {
       });
     }
 
-    it('re-indexes a base (reingest job) and reports it; an unknown base fails at once, in French', async () => {
-      const id = await rig.enqueue({ kind: 'reingest', kb: 'procedures' });
-      assert.equal((await rig.settled(id, 30_000)).state, 'completed');
-      assert.match(rig.sent()[0]?.text ?? '', /^✅ Réindexation de la base procedures terminée\.\n\nBase « Procédures internes » \(procedures\) : 4 fichier\(s\) lu\(s\)/);
-      const unknown = await rig.enqueue({ kind: 'reingest', kb: 'inconnue' });
-      const job = await rig.settled(unknown);
-      assert.equal(job.state, 'failed');
-      assert.equal(job.attemptsMade, 1, 'not retried');
-      assert.match(rig.sent()[1]?.text ?? '', /^❌ Tâche job-\d+ : La base « inconnue » n’existe pas\. Bases disponibles : /);
-    });
-
     it('summarises a conversation day by day, with the senders', async () => {
       const messages = [
         { sender: 'Agent Martin', text: 'Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux.', at: '2026-03-12T09:00:00Z' },
@@ -147,7 +136,7 @@ describe('work processor — code parts and conversations', function () {
 
     it('a re-run of a job whose result was already handed over (worker killed just after) does not summarise again', async () => {
       server.onChat(() => ({ content: '- Pouvoirs des agents (art. 65).' }));
-      const processor = createWorkProcessor({ store: rig.knowledge.store, model: rig.model, deliveries: rig.queues.deliveries, reingest: async () => '', maxChunkChars: 4_000, attempts: 2, logger: silentLogger });
+      const processor = createWorkProcessor({ store: rig.knowledge.store, model: rig.model, deliveries: rig.queues.deliveries, maxChunkChars: 4_000, attempts: 2, logger: silentLogger });
       const data = { kind: 'summarise-code' as const, requester: REQUESTER, address: ADDRESS, kb: 'legal', code: CODE, part: { type: 'articles' as const, from: '65', to: '65' } };
       const context = { id: 'rerun-1', createdAt: 42, attempt: 1, signal: new AbortController().signal, reportProgress: async () => undefined };
       await processor(data, context);

@@ -2,8 +2,8 @@ import { createLogger } from '../../../bots/logger.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import { createKnowledge } from '../../../knowledge/create-knowledge.ts';
 import { createChatModel } from '../../../knowledge/models/langchain-chat-model.ts';
-import { createQueues } from '../../../workers/create-queues.ts';
-import { startWorkConsumer } from '../../../workers/worker-runtime.ts';
+import { createQueues } from '../../../app/create-queues.ts';
+import { startWorkConsumer } from '../../../app/work-consumer.ts';
 
 /**
  * A worker process for the crash tests and the benchmark: `worker-child.ts '<json>'` where the JSON holds

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
-import type { StoredReference } from '../../../bots/state/state-store.ts';
-import { parseAudience } from '../../../workers/announcements/audience.ts';
-import { AudienceResolver } from '../../../workers/announcements/audience-resolver.ts';
-import type { AudienceDirectories } from '../../../workers/announcements/directories.ts';
-import { AnnouncementRefusal } from '../../../workers/announcements/refusal.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
+import type { StoredReference } from '../../../bots/message.ts';
+import { parseAudience } from '../../../bots/announcements/audience.ts';
+import { AudienceResolver } from '../../../bots/announcements/audience-resolver.ts';
+import type { AudienceDirectories } from '../../../bots/announcements/directories.ts';
+import { httpRefusalOf, PasserelleError } from '../../../bots/errors.ts';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 8, minutes)).toISOString();
 const teams = (key: string, extra: Partial<StoredReference> = {}): StoredReference => ({
@@ -20,7 +20,7 @@ describe('announcements / audience resolution', () => {
   const resolver = (channels: Array<'teams' | 'matrix'> = ['teams', 'matrix'], maxRecipients = 100) =>
     new AudienceResolver({ state, channels: new Set(channels), directories, maxRecipients });
   const resolve = (audience: string, channels?: Array<'teams' | 'matrix'>, max?: number) => resolver(channels, max).resolve(parseAudience(audience));
-  const refused = (code: string) => (error: unknown) => error instanceof AnnouncementRefusal && error.code === code;
+  const refused = (code: string) => (error: unknown) => error instanceof PasserelleError && httpRefusalOf(error)?.code === code;
 
   beforeEach(async () => {
     state = new SqliteStateStore(':memory:');
@@ -79,7 +79,7 @@ describe('announcements / audience resolution', () => {
     assert.deepEqual(recipients.map((r) => `${r.key}=${r.status}`), [
       'matrix:user:@trois:t.fr=pending', 'matrix:user:@un:t.fr=pending', 'teams:user:aad-1=pending', 'teams:user:aad-2=pending', 'teams:user:aad-7=failed',
     ]);
-    await assert.rejects(resolve('equipe:team-x'), (error: unknown) => refused('directory-unavailable')(error) && /l’équipe team-x/.test((error as AnnouncementRefusal).userMessage));
+    await assert.rejects(resolve('equipe:team-x'), (error: unknown) => refused('directory-unavailable')(error) && /l’équipe team-x/.test((error as PasserelleError).userMessage));
   });
 
   it('refuses a disabled channel, a missing directory, an empty or too large audience', async () => {

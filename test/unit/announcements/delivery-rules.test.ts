@@ -1,10 +1,33 @@
 import assert from 'node:assert/strict';
 import { checkBearer, FailedAuthLimiter } from '../../../adapters/admin-http/bearer-token.ts';
 import { PasserelleError } from '../../../bots/errors.ts';
-import { jobIdOf, idempotencyKeyOf } from '../../../workers/announcements/fanout-queues.ts';
-import { csvRow } from '../../../workers/announcements/report-csv.ts';
-import { classifySendError } from '../../../workers/announcements/send-outcome.ts';
-import { SendRateLimiter, type Clock } from '../../../workers/announcements/send-rate-limiter.ts';
+import { jobIdOf, idempotencyKeyOf } from '../../../bots/announcements/fanout-queues.ts';
+import { csvRow } from '../../../bots/announcements/report-csv.ts';
+import { classifySendError } from '../../../bots/announcements/send-outcome.ts';
+import { createChannelLimiters, type ChannelLimiters } from '../../../app/channel-limiters.ts';
+import type { Clock } from '../../../bots/outbound/rate-limiter.ts';
+import { loadConfig } from '../../../config/load-config.ts';
+
+/** The announcements' share of each channel's one rate limiter, as the composition root builds them. */
+class SendRateLimiter {
+  private readonly limiters: ChannelLimiters;
+
+  constructor(rates: { teamsPerSecond: number; matrixPerSecond: number }, clock?: Clock) {
+    this.limiters = createChannelLimiters(loadConfig({ env: { PASSERELLE_LOG_LEVEL: 'silent' } }), rates, clock);
+  }
+
+  acquire(key: { channel: 'teams' | 'matrix'; tenant?: string; conversation?: string }): Promise<void> {
+    return this.limiters[key.channel].acquireShare({ ...(key.tenant ? { tenant: key.tenant } : {}), ...(key.conversation ? { conversation: key.conversation } : {}) });
+  }
+
+  pause(channel: 'teams' | 'matrix', ms: number): void {
+    this.limiters[channel].pause(ms, 'bulk');
+  }
+
+  pausedFor(channel: 'teams' | 'matrix'): number {
+    return this.limiters[channel].pausedFor('bulk');
+  }
+}
 
 /** Virtual time: sleeping advances the clock at once. */
 function virtualClock(): Clock {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { parseAnnounceCommand } from '../../../bots/commands/announce-commands.ts';
-import { checkMarkdown, checkSchedule } from '../../../workers/announcements/announcement-input.ts';
-import { parseAudience } from '../../../workers/announcements/audience.ts';
-import { AnnouncementRefusal } from '../../../workers/announcements/refusal.ts';
+import { checkMarkdown, checkSchedule } from '../../../bots/announcements/announcement-input.ts';
+import { parseAudience } from '../../../bots/announcements/audience.ts';
+import { httpRefusalOf, PasserelleError } from '../../../bots/errors.ts';
 
-const refused = (code: string) => (error: unknown) => error instanceof AnnouncementRefusal && error.code === code;
+const refused = (code: string) => (error: unknown) => error instanceof PasserelleError && httpRefusalOf(error)?.code === code;
 
 describe('announcements / audience syntax', () => {
   it('reads every kind of term, keywords without case or accents, ids as typed', () => {
@@ -20,7 +20,7 @@ describe('announcements / audience syntax', () => {
   it('refuses the rest with the syntax in the message', () => {
     assert.throws(() => parseAudience(''), refused('audience-missing'));
     assert.throws(() => parseAudience('   '), refused('audience-missing'));
-    assert.throws(() => parseAudience('collegues'), (error: unknown) => refused('audience-unknown')(error) && /Destinataires possibles/.test((error as AnnouncementRefusal).userMessage));
+    assert.throws(() => parseAudience('collegues'), (error: unknown) => refused('audience-unknown')(error) && /Destinataires possibles/.test((error as PasserelleError).userMessage));
     assert.throws(() => parseAudience('tous:123'), refused('audience-unknown'));
     assert.throws(() => parseAudience('utilisateurs:'), refused('audience-unknown'));
     assert.throws(() => parseAudience('utilisateurs:,,'), refused('audience-unknown'));
@@ -58,7 +58,7 @@ describe('announcements / message and schedule checks', () => {
   it('trims the message and refuses an empty or oversized one', () => {
     assert.equal(checkMarkdown('  **Bonjour**\n', 100), '**Bonjour**');
     for (const empty of ['', '   ', '\n\n', '---', 42, undefined]) assert.throws(() => checkMarkdown(empty, 100), refused('empty'));
-    assert.throws(() => checkMarkdown('a'.repeat(101), 100), (error: unknown) => refused('too-long')(error) && /101 caractères, maximum 100/.test((error as AnnouncementRefusal).userMessage));
+    assert.throws(() => checkMarkdown('a'.repeat(101), 100), (error: unknown) => refused('too-long')(error) && /101 caractères, maximum 100/.test((error as PasserelleError).userMessage));
     assert.throws(() => checkMarkdown('a'.repeat(1_000_000), 20_000), refused('too-long'));
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ConversationMemory, looksLikeFollowUp } from '../../../bots/conversation-memory.ts';
-import { SqliteStateStore } from '../../../bots/state/sqlite-state-store.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
 import { tempDir } from '../../integration/bot/harness.ts';
 
 describe('conversation memory', () => {

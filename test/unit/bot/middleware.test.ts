@@ -10,7 +10,14 @@ import * as say from '../../../bots/user-messages.ts';
 import { message, RecordingChannel } from '../../integration/bot/harness.ts';
 
 function turnOf(channel: RecordingChannel, incoming: IncomingMessage): Turn {
-  return { message: incoming, channel, reply: (reply) => channel.send(incoming.conversation, reply) };
+  return {
+    message: incoming,
+    channel,
+    reply: (reply) => channel.send(incoming.conversation, reply),
+    edit: (messageId, reply) => channel.update(incoming.conversation, messageId, reply),
+    stream: (first) => channel.stream(incoming.conversation, first),
+    typing: async () => undefined,
+  };
 }
 
 describe('pipeline stages (unit)', () => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { RateLimiter } from '../../../adapters/matrix/rate-limiter.ts';
+import { RateLimiter } from '../../../bots/outbound/rate-limiter.ts';
+
+/** Tchap's budget as the channel's one limiter holds it: a token bucket for the whole account. */
+const bucket = (ratePerSecond: number, burst: number) => ({ account: [{ kind: 'bucket' as const, ratePerSecond, burst }] });
 
 /** A manual clock: `sleep` advances time instantly. */
 function clock() {
@@ -10,7 +13,7 @@ function clock() {
 describe('matrix: rate limiter', () => {
   it('lets a burst through, then one request per 1/rate seconds, in order', async () => {
     const time = clock();
-    const limiter = new RateLimiter(1, 3, time.now, time.sleep);
+    const limiter = new RateLimiter(bucket(1, 3), time);
     const at: number[] = [];
     await Promise.all([1, 2, 3, 4, 5].map(async () => {
       await limiter.acquire();
@@ -21,7 +24,7 @@ describe('matrix: rate limiter', () => {
 
   it('pauses every request after a rate-limit answer', async () => {
     const time = clock();
-    const limiter = new RateLimiter(10, 5, time.now, time.sleep);
+    const limiter = new RateLimiter(bucket(10, 5), time);
     limiter.pause(1_500);
     assert.equal(limiter.tryAcquire(), false);
     await limiter.acquire();
@@ -30,7 +33,7 @@ describe('matrix: rate limiter', () => {
 
   it('refuses best-effort requests when no token is left', () => {
     const time = clock();
-    const limiter = new RateLimiter(1, 1, time.now, time.sleep);
+    const limiter = new RateLimiter(bucket(1, 1), time);
     assert.equal(limiter.tryAcquire(), true);
     assert.equal(limiter.tryAcquire(), false);
     time.advance(1_000);
@@ -38,6 +41,6 @@ describe('matrix: rate limiter', () => {
   });
 
   it('rejects a non-positive rate', () => {
-    assert.throws(() => new RateLimiter(0));
+    assert.throws(() => new RateLimiter(bucket(0, 1)));
   });
 });

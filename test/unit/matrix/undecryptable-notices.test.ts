@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { MatrixEvent } from 'matrix-js-sdk';
 import { silentLogger } from '../../../bots/logger.ts';
-import type { StateStore } from '../../../bots/state/state-store.ts';
+import type { InboundSink } from '../../../bots/inbound-event.ts';
 import type { MatrixReference } from '../../../adapters/matrix/reference.ts';
 import { UndecryptableNotices } from '../../../adapters/matrix/undecryptable-notices.ts';
 
@@ -14,9 +14,9 @@ function fakeEvent(id: string, session: string, options: { reason?: string; thre
   } as unknown as MatrixEvent;
 }
 
-function memoryState(): StateStore {
+function memoryState(): Pick<InboundSink, 'firstTime'> {
   const seen = new Set<string>();
-  return { markSeen: async (key: string) => (seen.has(key) ? false : (seen.add(key), true)) } as unknown as StateStore;
+  return { firstTime: async (key: string) => (seen.has(key) ? false : (seen.add(key), true)) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));

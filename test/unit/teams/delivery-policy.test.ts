@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConnectorError, parseRetryAfter } from '../../../adapters/teams/connector-http.ts';
-import { OutboundLimiter, type Clock } from '../../../adapters/teams/outbound-limiter.ts';
+import { TEAMS_LIMITS } from '../../../adapters/teams/limits.ts';
+import { RateLimiter, type Clock } from '../../../bots/outbound/rate-limiter.ts';
 import { backoff, DEFAULT_RETRY, retryDelay, withRetry, type RetryOptions } from '../../../adapters/teams/retry-policy.ts';
 
 /** A virtual clock: sleeping advances time instantly, in order. */
@@ -65,10 +66,10 @@ describe('teams / delivery policy', () => {
   describe('rate limits (sliding windows)', () => {
     it('lets 7 requests per second through a conversation, then queues the rest in order', async () => {
       const clock = virtualClock();
-      const limiter = new OutboundLimiter(undefined, clock);
+      const limiter = new RateLimiter(TEAMS_LIMITS, clock);
       const start = clock.now();
       const times: number[] = [];
-      await Promise.all(Array.from({ length: 10 }, (_, index) => limiter.acquire('teams:a', 't1').then(() => (times[index] = clock.now() - start))));
+      await Promise.all(Array.from({ length: 10 }, (_, index) => limiter.acquire({ conversation: 'teams:a', tenant: 't1' }).then(() => (times[index] = clock.now() - start))));
       assert.deepEqual(times.slice(0, 7), [0, 0, 0, 0, 0, 0, 0]);
       assert.deepEqual(times.slice(7), [1_000, 1_000, 1_000], 'the next ones once the first second has passed');
       assert.ok(times.every((time, index) => index === 0 || time >= times[index - 1]!), 'first come, first served');
@@ -76,11 +77,11 @@ describe('teams / delivery policy', () => {
 
     it('caps a conversation at 60 requests per 30 seconds', async () => {
       const clock = virtualClock();
-      const limiter = new OutboundLimiter(undefined, clock);
+      const limiter = new RateLimiter(TEAMS_LIMITS, clock);
       const start = clock.now();
       const times: number[] = [];
       for (let index = 0; index < 61; index++) {
-        await limiter.acquire('teams:a', undefined);
+        await limiter.acquire({ conversation: 'teams:a' });
         times.push(clock.now() - start);
       }
       assert.equal(times[59], 8_000, '7 per second: the 60th goes in the ninth second');
@@ -89,12 +90,12 @@ describe('teams / delivery policy', () => {
 
     it('shares 50 requests per second across the conversations of a tenant, not across tenants', async () => {
       const clock = virtualClock();
-      const limiter = new OutboundLimiter(undefined, clock);
+      const limiter = new RateLimiter(TEAMS_LIMITS, clock);
       const start = clock.now();
-      await Promise.all(Array.from({ length: 55 }, (_, index) => limiter.acquire(`teams:conv-${index}`, 'tenant-a')));
+      await Promise.all(Array.from({ length: 55 }, (_, index) => limiter.acquire({ conversation: `teams:conv-${index}`, tenant: 'tenant-a' })));
       assert.equal(clock.now() - start, 1_000, 'the 51st to 55th requests of the tenant waited one second');
       const before = clock.now();
-      await limiter.acquire('teams:other', 'tenant-b');
+      await limiter.acquire({ conversation: 'teams:other', tenant: 'tenant-b' });
       assert.equal(clock.now(), before, 'another tenant is not slowed down');
     });
   });

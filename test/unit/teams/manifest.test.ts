@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
 import { buildAppPackage, buildManifest, MANIFEST_SCHEMA } from '../../../adapters/teams/manifest.ts';
+import { loadConfig } from '../../../config/load-config.ts';
+
+/** The shipped catalogue (config/knowledge-bases.yaml). */
+const BASES = loadConfig({ env: {} }).knowledgeBases;
 import { colorIcon, outlineIcon } from '../../../adapters/teams/png.ts';
 import { PasserelleError } from '../../../bots/errors.ts';
 
@@ -34,7 +38,7 @@ function decodePng(png: Uint8Array): { width: number; height: number; pixel(x: n
 
 describe('teams / app package', () => {
   it('builds a v1.19 manifest with the bot id, the three scopes and the French commands', () => {
-    const manifest = buildManifest({ appId: APP_ID, botName: 'Passerelle' }, { version: '0.1.0' });
+    const manifest = buildManifest({ appId: APP_ID, botName: 'Passerelle' }, { version: '0.1.0', bases: BASES });
     assert.equal(manifest.$schema, MANIFEST_SCHEMA);
     assert.equal(manifest.manifestVersion, '1.19');
     assert.equal(manifest.id, APP_ID);
@@ -55,12 +59,12 @@ describe('teams / app package', () => {
   });
 
   it('refuses to build without a GUID app id, with a French message', () => {
-    assert.throws(() => buildManifest({ botName: 'Passerelle' }, { version: '1.0.0' }), (error: unknown) => error instanceof PasserelleError && error.code === 'CONFIG_INVALID' && /TEAMS_APP_ID est requis/.test(error.userMessage));
-    assert.throws(() => buildManifest({ appId: 'passerelle-bot', botName: 'Passerelle' }, { version: '1.0.0' }), (error: unknown) => error instanceof PasserelleError && /GUID/.test(error.userMessage));
+    assert.throws(() => buildManifest({ botName: 'Passerelle' }, { version: '1.0.0', bases: BASES }), (error: unknown) => error instanceof PasserelleError && error.code === 'CONFIG_INVALID' && /TEAMS_APP_ID est requis/.test(error.userMessage));
+    assert.throws(() => buildManifest({ appId: 'passerelle-bot', botName: 'Passerelle' }, { version: '1.0.0', bases: BASES }), (error: unknown) => error instanceof PasserelleError && /GUID/.test(error.userMessage));
   });
 
   it('zips manifest.json, color.png (192×192) and outline.png (32×32, white on transparent) at the root', () => {
-    const files = unzipSync(buildAppPackage({ appId: APP_ID, botName: 'Passerelle' }, { version: '2.3.4' }));
+    const files = unzipSync(buildAppPackage({ appId: APP_ID, botName: 'Passerelle' }, { version: '2.3.4', bases: BASES }));
     assert.deepEqual(Object.keys(files).sort(), ['color.png', 'manifest.json', 'outline.png']);
     assert.equal((JSON.parse(strFromU8(files['manifest.json']!)) as { version: string }).version, '2.3.4');
     const color = decodePng(files['color.png']!);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConnectorError } from '../../../adapters/teams/connector-http.ts';
 import type { DeliveryTarget } from '../../../adapters/teams/connector-transport.ts';
-import type { Clock } from '../../../adapters/teams/outbound-limiter.ts';
+import type { Clock } from '../../../bots/outbound/rate-limiter.ts';
 import type { OutgoingActivity } from '../../../adapters/teams/reply-renderer.ts';
 import { StreamManager } from '../../../adapters/teams/stream-manager.ts';
 import { silentLogger } from '../../../bots/logger.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterOptions } from '../../../adapters/teams/index.ts';
-import { createBotApplication, type BotApplication } from '../../../bots/create-bot.ts';
+import { createBotApplication, type BotApplication } from '../../../app/bot-application.ts';
 import { createLogger, silentLogger, type Logger } from '../../../bots/logger.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
@@ -75,7 +75,7 @@ export async function startTeamsApp(options: TeamsAppOptions = {}): Promise<Team
   });
   const app = await createBotApplication(config, logger);
   await app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
-  const adapter = await createTeamsAdapter({ config, state: app.state, bot: app.bot, logger }, { retry: { baseDelayMs: 40, maxDelayMs: 200 }, ...options.adapterOptions?.(connector) });
+  const adapter = await createTeamsAdapter({ config, logger, limiter: app.limiters.teams }, { retry: { baseDelayMs: 40, maxDelayMs: 200 }, ...options.adapterOptions?.(connector) });
   app.bot.register(adapter);
   await app.bot.start();
   if (options.startJobs) app.startJobs();

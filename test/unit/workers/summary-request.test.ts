@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseSummaryRequest } from '../../../bots/commands/summary-request.ts';
-import { extractiveSummary, splitSentences } from '../../../workers/summarisation/extractive-summariser.ts';
+import { extractiveSummary, splitSentences } from '../../../worker/summarisation/extractive-summariser.ts';
 
 const CODES = ['Code des douanes', 'Code des impositions sur les biens et services'];
 

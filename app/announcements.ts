@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../bots/logger.ts';
+import { PostgresAnnouncementStore } from '../state/announcement-store-postgres.ts';
+import { SqliteAnnouncementStore } from '../state/announcement-store-sqlite.ts';
+import type { AnnouncementChannel, AnnouncementStore } from '../state/announcement-store.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { Config } from '../config/schema.ts';
+import { AnnouncementService } from '../bots/announcements/announcement-service.ts';
+import { AudienceResolver } from '../bots/announcements/audience-resolver.ts';
+import type { AudienceDirectories } from '../bots/announcements/directories.ts';
+import { FanoutConsumer, type FanoutOptions } from '../bots/announcements/fanout-consumer.ts';
+import { ANNOUNCEMENT_QUEUE_PREFIX, type AnnouncementJob, type AnnouncementQueues } from '../bots/announcements/fanout-queues.ts';
+import { BullJobQueue } from '../queue/bull-job-queue.ts';
+import { InProcessJobQueue } from '../queue/in-process-job-queue.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { RecipientSender } from '../bots/announcements/recipient-sender.ts';
+import type { Outbound } from '../bots/outbound/outbound.ts';
+import type { ChannelLimiters } from './channel-limiters.ts';
+
+/**
+ * Announcements as the bot process holds them (wired by app/bot-application.ts): the store, the service the
+ * chat command, the admin API and the CLI use, and the fan-out consumer started with the other jobs.
+ */
+export interface Announcements {
+  store: AnnouncementStore;
+  service: AnnouncementService;
+  consumer: FanoutConsumer;
+  queues: AnnouncementQueues;
+  /** Filled by the composition root once the channels exist (Graph for Teams, room members for Tchap). */
+  directories: AudienceDirectories;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AnnouncementsDeps {
+  config: Readonly<Config>;
+  state: StateStore;
+  /** The one outbound path: sends leave on its channels' bulk lane. */
+  outbound: Pick<Outbound, 'channel' | 'send'>;
+  /** The channels' rate limiters, shared with the adapters (a Retry-After pauses the bulk lane). */
+  limiters: ChannelLimiters;
+  logger: Logger;
+}
+
+/** Knobs for tests and the benchmark; production takes everything from configuration. */
+export interface AnnouncementsOverrides {
+  store?: AnnouncementStore;
+  queues?: AnnouncementQueues;
+  /** Enabled channels (default: from config.teams/matrix.enabled). */
+  channels?: AnnouncementChannel[];
+  /** Send rates the fan-out's concurrency is sized for (default: config.announcements). */
+  rates?: { teamsPerSecond: number; matrixPerSecond: number };
+  fanout?: Partial<FanoutOptions>;
+  maxAttempts?: number;
+  maxRecipients?: number;
+  draftTtlMs?: number;
+  now?: () => Date;
+  owner?: string;
+}
+
+export async function createAnnouncements(deps: AnnouncementsDeps, overrides: AnnouncementsOverrides = {}): Promise<Announcements> {
+  const { config, logger } = deps;
+  const settings = config.announcements;
+  const store = overrides.store ?? (await createAnnouncementStore(config, logger));
+  const queues = overrides.queues ?? createAnnouncementQueues(config);
+  const rates = overrides.rates ?? { teamsPerSecond: settings.teamsPerSecond, matrixPerSecond: settings.matrixPerSecond };
+  const owner = overrides.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const maxAttempts = overrides.maxAttempts ?? 5;
+  const directories: AudienceDirectories = {};
+  const channels = new Set<AnnouncementChannel>(overrides.channels ?? [...(config.teams.enabled ? ['teams' as const] : []), ...(config.matrix.enabled ? ['matrix' as const] : [])]);
+  const { outbound, limiters } = deps;
+  let consumer: FanoutConsumer | undefined;
+  const sender = new RecipientSender({
+    store, outbound, limiters, owner, maxAttempts, logger,
+    ...(overrides.now ? { now: overrides.now } : {}),
+    onFinished: (id) => consumer?.noteProgress(id),
+  });
+  const options: FanoutOptions = {
+    // Enough sends in flight to reach the rate with ~0.5 s per send, never more than 64.
+    concurrency: { teams: concurrencyFor(rates.teamsPerSecond), matrix: concurrencyFor(rates.matrixPerSecond) },
+    jobAttempts: maxAttempts + 5,
+    backoffMs: 2_000,
+    tickMs: 5_000,
+    staleMs: 60_000,
+    enqueueParallelism: 64,
+    ...overrides.fanout,
+  };
+  consumer = new FanoutConsumer({ store, queues, sender, outbound, owner, logger, options, ...(overrides.now ? { now: overrides.now } : {}) });
+  const resolver = new AudienceResolver({ state: deps.state, channels, directories, maxRecipients: overrides.maxRecipients ?? 200_000 });
+  const service = new AnnouncementService({
+    store, resolver, fanout: consumer, maxChars: settings.maxChars, draftTtlMs: overrides.draftTtlMs ?? 24 * 3_600_000,
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
+  const started = consumer;
+  return {
+    store, service, consumer: started, queues, directories,
+    start: () => started.start(),
+    async close() {
+      await started.stop();
+      if (!overrides.queues) await queues.close();
+      if (!overrides.store) await store.close();
+    },
+  };
+}
+
+/** SQLite: the data directory's state file (its own tables); PostgreSQL: the state store's database and schema. */
+async function createAnnouncementStore(config: Readonly<Config>, logger?: Logger): Promise<AnnouncementStore> {
+  if (config.state.kind === 'postgres') return PostgresAnnouncementStore.open({ connectionString: config.state.databaseUrl as string, ...(logger ? { logger } : {}) });
+  return new SqliteAnnouncementStore(join(config.dataDir, 'state.sqlite'));
+}
+
+function concurrencyFor(perSecond: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(perSecond / 2)));
+}
+
+/** One queue per channel (bull on Redis when configured, else in-process), created on first use. */
+function createAnnouncementQueues(config: Readonly<Config>): AnnouncementQueues {
+  const { queue } = config;
+  const make = (channel: AnnouncementChannel): JobQueue<AnnouncementJob> =>
+    queue.redisUrl
+      ? new BullJobQueue<AnnouncementJob>(`${ANNOUNCEMENT_QUEUE_PREFIX}${channel}`, {
+          redisUrl: queue.redisUrl,
+          prefix: queue.prefix,
+          lockDurationMs: queue.lockDurationMs,
+          stalledIntervalMs: queue.stalledIntervalMs,
+          // Finished jobs are kept a day: their ids keep re-enqueuing idempotent meanwhile (the store decides after).
+          keepCompletedSeconds: 86_400,
+        })
+      : new InProcessJobQueue<AnnouncementJob>(`${ANNOUNCEMENT_QUEUE_PREFIX}${channel}`, 86_400_000);
+  return lazyQueues(() => make('teams'), () => make('matrix'));
+}
+
+/** Queues created on first use: a bot process that never announces opens no Redis connection for them. */
+function lazyQueues(teams: () => JobQueue<AnnouncementJob>, matrix: () => JobQueue<AnnouncementJob>): AnnouncementQueues {
+  const made: Partial<Record<AnnouncementChannel, JobQueue<AnnouncementJob>>> = {};
+  return {
+    get teams() {
+      return (made.teams ??= teams());
+    },
+    get matrix() {
+      return (made.matrix ??= matrix());
+    },
+    async close() {
+      await Promise.all(Object.values(made).map((queue) => queue.close()));
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import type { Config } from '../config/schema.ts';
+import type { Knowledge } from '../knowledge/create-knowledge.ts';
+import { openKnowledge } from './knowledge.ts';
+import { createChatModel } from '../knowledge/models/langchain-chat-model.ts';
+import type { ChatModel } from '../knowledge/ports/chat-model.ts';
+import { ModelRouter, OfflineRouter, type Router } from '../knowledge/router.ts';
+import { resolveInForceDate } from '../knowledge/stores/validity.ts';
+import { AccessPolicy } from '../bots/access-policy.ts';
+import { AnswerService } from '../bots/answer-service.ts';
+import { Bot } from '../bots/bot.ts';
+import { Outbound } from '../bots/outbound/outbound.ts';
+import { createChannelLimiters, type ChannelLimiters } from './channel-limiters.ts';
+import { AnnounceCommands } from '../bots/commands/announce-commands.ts';
+import { Dispatcher } from '../bots/commands/dispatcher.ts';
+import { JobCommands } from '../bots/commands/job-commands.ts';
+import { createQueues, type Queues } from './create-queues.ts';
+import { createDeliveryProcessor } from '../bots/outbound/delivery-processor.ts';
+import { JobService } from '../bots/jobs/job-service.ts';
+import { startWorkConsumer } from './work-consumer.ts';
+import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from './announcements.ts';
+import { ConversationMemory } from '../bots/conversation-memory.ts';
+import type { Logger } from '../bots/logger.ts';
+import { accessControl } from '../bots/middleware/access-control.ts';
+import { addressedToBot } from '../bots/middleware/addressed-to-bot.ts';
+import { aiNotice } from '../bots/middleware/ai-notice.ts';
+import { deduplicate } from '../bots/middleware/deduplicate.ts';
+import { inputGuard } from '../bots/middleware/input-guard.ts';
+import { rateLimit } from '../bots/middleware/rate-limit.ts';
+import { Pipeline } from '../bots/pipeline.ts';
+import { PostgresStateStore } from '../state/postgres-state-store.ts';
+import { SqliteStateStore } from '../state/sqlite-state-store.ts';
+import type { StateStore } from '../state/state-store.ts';
+
+/** Everything the bot process holds, wired from configuration (the composition root). */
+export interface BotApplication {
+  config: Readonly<Config>;
+  knowledge: Knowledge;
+  state: StateStore;
+  model: ChatModel | undefined;
+  answers: AnswerService;
+  bot: Bot;
+  /** The one outbound path (the bot's registered channels). */
+  outbound: Outbound;
+  /** The one rate limiter of each channel: give it to the channel's adapter (app/serve.ts). */
+  limiters: ChannelLimiters;
+  queues: Queues;
+  jobs: JobService;
+  /** Admin announcements: service (chat, admin API), fan-out consumer (started by startJobs). */
+  announcements: Announcements;
+  /**
+   * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
+   * the work itself. With Redis, work runs in `passerelle worker`.
+   */
+  startJobs(): void;
+  close(): Promise<void>;
+}
+
+export interface BotOverrides {
+  state?: StateStore;
+  model?: ChatModel | null;
+  knowledge?: Knowledge;
+  queues?: Queues;
+  limiters?: ChannelLimiters;
+  announcements?: AnnouncementsOverrides;
+}
+
+export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
+  const knowledge = overrides.knowledge ?? (await openKnowledge(config, (message) => logger.warn(message)));
+  const state = overrides.state ?? (await createStateStore(config));
+  const model = overrides.model === null ? undefined : (overrides.model ?? createChatModel(config.chatModel));
+  const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, {
+    margin: config.bot.routingMargin,
+    maxClassification: 'diffusion-restreinte',
+  }, knowledge.statistics);
+  const router: Router = model && model.ceiling !== 'interdit-ia'
+    ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000)
+    : offline;
+  const memory = new ConversationMemory(state, config.bot.memoryTurns, config.bot.memoryTtlMinutes * 60_000);
+  const inForceAt = resolveInForceDate(config.retrieval.inForceAt);
+  const answers = new AnswerService(knowledge.catalog, knowledge.retriever, router, model, memory, state, {
+    ...(config.bot.abstainBelow !== undefined ? { abstainBelow: config.bot.abstainBelow } : {}),
+    answerCacheTtlMs: config.bot.answerCacheTtlMinutes * 60_000,
+    answerTimeoutMs: config.bot.answerTimeoutMs,
+    energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
+    ...(inForceAt ? { inForceAt } : {}),
+  }, logger);
+  const policy = new AccessPolicy(config.access, knowledge.catalog);
+  const queues = overrides.queues ?? createQueues(config, logger);
+  const jobs = new JobService(queues.work, {
+    maxJobsPerUser: config.queue.maxJobsPerUser,
+    attempts: config.queue.attempts,
+    backoffMs: config.queue.backoffMs,
+    jobTimeoutMs: config.queue.jobTimeoutMs,
+    dedupeWindowMs: config.queue.dedupeWindowMinutes * 60_000,
+  });
+  const jobCommands = new JobCommands(jobs, knowledge.catalog, join(config.dataDir, 'uploads'), config.queue.maxDocumentBytes, logger);
+  const outbound = new Outbound(state, logger);
+  const limiters = overrides.limiters ?? createChannelLimiters(config);
+  const announcements = await createAnnouncements({ config, state, logger, outbound, limiters }, overrides.announcements);
+  const pipeline = new Pipeline(
+    [
+      deduplicate(state),
+      accessControl(policy, config.bot.pseudonymSecret),
+      addressedToBot,
+      rateLimit(config.bot.rateLimitPerMinute),
+      inputGuard(config.bot.maxMessageChars),
+      aiNotice(state),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger)),
+    ],
+    logger,
+  );
+  const bot = new Bot(pipeline, outbound, state, logger, config.bot.pseudonymSecret);
+  // Audit retention: purged at start, then daily while the process runs.
+  const purgeAudit = () =>
+    state.purgeAudit(new Date(Date.now() - config.bot.auditRetentionDays * 86_400_000).toISOString()).catch((error: unknown) => logger.warn('audit purge failed', { error }));
+  await purgeAudit();
+  const purgeTimer = setInterval(() => void purgeAudit(), 86_400_000);
+  purgeTimer.unref();
+  return {
+    config,
+    knowledge,
+    state,
+    model,
+    answers,
+    bot,
+    outbound,
+    limiters,
+    queues,
+    jobs,
+    announcements,
+    startJobs() {
+      queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
+      if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
+      void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
+    },
+    async close() {
+      clearInterval(purgeTimer);
+      await bot.stop();
+      await announcements.close();
+      if (!overrides.queues) await queues.close();
+      await state.close();
+      if (!overrides.knowledge) await knowledge.close();
+    },
+  };
+}
+
+async function createStateStore(config: Readonly<Config>): Promise<StateStore> {
+  if (config.state.kind === 'postgres') return PostgresStateStore.open({ connectionString: config.state.databaseUrl as string });
+  return new SqliteStateStore(join(config.dataDir, 'state.sqlite'));
+}

@@ -1,0 +1,85 @@
+import type { MatrixChannelAdapter } from '../adapters/matrix/index.ts';
+import type { TeamsAdapter } from '../adapters/teams/teams-adapter.ts';
+import type { ChannelAdapter } from '../bots/channel-adapter.ts';
+import { PasserelleError } from '../bots/errors.ts';
+import type { Logger } from '../bots/logger.ts';
+import type { Config } from '../config/schema.ts';
+import type { Knowledge } from '../knowledge/create-knowledge.ts';
+import { startAdminApi } from './admin-surface.ts';
+import { createBotApplication, type BotApplication } from './bot-application.ts';
+
+/** The bot process as `passerelle serve` runs it. */
+export interface ServingBot {
+  app: BotApplication;
+  channels: ChannelAdapter[];
+  /** Port of the admin API, when it is enabled. */
+  adminPort?: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts the bot process: the application, the enabled channels (Teams endpoint, Matrix device:
+ * exactly one such process per deployment), the jobs (deliveries, announcements and, without Redis, the
+ * work itself) and the admin API.
+ */
+export async function startServing(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<ServingBot> {
+  if (!config.teams.enabled && !config.matrix.enabled) {
+    throw new PasserelleError('CONFIG_INVALID', { problems: 'aucun canal activé (TEAMS_ENABLED=true et/ou MATRIX_ENABLED=true) ; pour essayer en local : passerelle chat' });
+  }
+  const app = await createBotApplication(config, logger, { knowledge: await openKnowledge() });
+  const channels: EnabledChannels = {};
+  if (config.teams.enabled) channels.teams = await (await import('../adapters/teams/index.ts')).createTeamsAdapter({ config, logger, limiter: app.limiters.teams });
+  if (config.matrix.enabled) channels.matrix = await (await import('../adapters/matrix/index.ts')).createMatrixAdapter({ config, logger, limiter: app.limiters.matrix });
+  attachChannels(app, channels);
+  app.startJobs();
+  await app.bot.start();
+  const admin = await startAdminApi(app, logger);
+  return {
+    app,
+    channels: Object.values(channels),
+    ...(admin.adminPort ? { adminPort: admin.adminPort } : {}),
+    async close() {
+      await admin.close();
+      await app.close();
+    },
+  };
+}
+
+/** The channel adapters of a bot process, as the composition root builds them. */
+export interface EnabledChannels {
+  teams?: TeamsAdapter;
+  matrix?: MatrixChannelAdapter;
+}
+
+/**
+ * Registers the channels on the bot (the outbound path) and gives announcement audiences their directories:
+ * Microsoft Graph for `equipe:`/`groupe:` (the Teams adapter's, when the app has a secret or a certificate),
+ * the Matrix room members for `membres:`.
+ */
+export function attachChannels(app: BotApplication, channels: EnabledChannels): void {
+  const { directories } = app.announcements;
+  if (channels.teams) {
+    app.bot.register(channels.teams);
+    if (channels.teams.directory) directories.teams = channels.teams.directory;
+  }
+  if (channels.matrix) {
+    const matrix = channels.matrix;
+    app.bot.register(matrix);
+    directories.matrix = { joinedMembers: (roomId) => matrix.roomMembers(roomId) };
+    if (app.config.matrix.userId) directories.matrixBotUserId = app.config.matrix.userId;
+  }
+}
+
+/** `passerelle worker`: consumes the work queue (Redis required); results go back through the deliveries queue. */
+export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ close(): Promise<void> }> {
+  if (!config.queue.redisUrl) throw new PasserelleError('CONFIG_INVALID', { problems: 'REDIS_URL est requis pour un processus worker séparé' });
+  const { createQueues } = await import('./create-queues.ts');
+  const { startEnrichmentConsumer, startWorkConsumer } = await import('./work-consumer.ts');
+  const { createChatModel } = await import('../knowledge/models/langchain-chat-model.ts');
+  const knowledge = await openKnowledge();
+  const queues = createQueues(config, logger);
+  const model = createChatModel(config.chatModel);
+  startWorkConsumer(config, knowledge, model, queues, logger);
+  startEnrichmentConsumer(config, knowledge, model, queues, logger);
+  return { close: () => queues.close() };
+}

@@ -1,0 +1,126 @@
+import type { AnnouncementChannel, NewRecipient } from '../../state/announcement-store.ts';
+import type { ConversationReferences } from '../../state/state-store.ts';
+import type { StoredReference } from '../message.ts';
+import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
+import type { AudienceDirectories, DirectoryMember } from './directories.ts';
+import * as say from './messages.ts';
+import { PasserelleError } from '../errors.ts';
+
+/**
+ * Turns an audience into recipients, once, when the announcement is prepared: the list is a snapshot (the
+ * preview's counts are what will be sent). One recipient per user and channel, or per room, whatever the
+ * number of terms naming it. A user the bot cannot reach is kept as an already failed recipient with the
+ * reason, so that the report lists them; nothing is sent to them.
+ *
+ * Teams users are reached through their stored personal conversation (the bot cannot open one); Tchap
+ * users through their stored direct chat, else through the adapter's `directRoomFor` at send time.
+ */
+
+const THREAD_MARKER = ';messageid=';
+
+export interface AudienceResolverDeps {
+  state: Pick<ConversationReferences, 'listReferences'>;
+  /** Channels enabled on this deployment. */
+  channels: ReadonlySet<AnnouncementChannel>;
+  directories: AudienceDirectories;
+  /** Largest audience accepted. */
+  maxRecipients: number;
+}
+
+export class AudienceResolver {
+  constructor(private readonly deps: AudienceResolverDeps) {}
+
+  async resolve(terms: readonly AudienceTerm[]): Promise<NewRecipient[]> {
+    const references = await this.deps.state.listReferences({ activeOnly: true });
+    const directs = new Map<string, StoredReference>();
+    for (const reference of references) {
+      if (!reference.isDirect || !reference.userId) continue;
+      const key = `${reference.channel}:${reference.userId}`;
+      const known = directs.get(key);
+      if (!known || known.updatedAt < reference.updatedAt) directs.set(key, reference);
+    }
+    const recipients = new Map<string, NewRecipient>();
+    const add = (recipient: NewRecipient) => {
+      const known = recipients.get(recipient.key);
+      if (!known || (known.status !== 'pending' && recipient.status === 'pending')) recipients.set(recipient.key, recipient);
+    };
+    const user = (channel: AnnouncementChannel, userId: string) => add(this.user(channel, userId, directs.get(`${channel}:${userId}`)));
+
+    for (const term of terms) {
+      switch (term.kind) {
+        case 'everyone':
+          for (const reference of directs.values()) {
+            if (reference.channel !== 'local' && this.deps.channels.has(reference.channel)) user(reference.channel, reference.userId as string);
+          }
+          break;
+        case 'users':
+          for (const id of term.ids) user(this.require(isMatrixUserId(id) ? 'matrix' : 'teams'), id);
+          break;
+        case 'rooms':
+          for (const id of term.ids) add(this.room(this.require(isMatrixRoomId(id) ? 'matrix' : 'teams'), id, references));
+          break;
+        case 'team':
+        case 'group': {
+          this.require('teams');
+          const directory = this.deps.directories.teams;
+          if (!directory) throw new PasserelleError('DIRECTORY_MISSING_TEAMS');
+          const what = term.kind === 'team' ? `l’équipe ${term.id}` : `du groupe ${term.id}`;
+          const members = await this.members(what, () => (term.kind === 'team' ? directory.teamMembers(term.id) : directory.groupMembers(term.id)));
+          for (const member of members) user('teams', member.id);
+          break;
+        }
+        case 'room-members': {
+          this.require('matrix');
+          const directory = this.deps.directories.matrix;
+          if (!directory) throw new PasserelleError('DIRECTORY_MISSING_MATRIX');
+          const members = await this.members(`du salon ${term.roomId}`, async () => (await directory.joinedMembers(term.roomId)).map((id) => ({ id })));
+          for (const member of members) if (member.id !== this.deps.directories.matrixBotUserId) user('matrix', member.id);
+          break;
+        }
+      }
+    }
+    if (recipients.size === 0) throw new PasserelleError('AUDIENCE_EMPTY');
+    if (recipients.size > this.deps.maxRecipients) {
+      throw new PasserelleError('AUDIENCE_TOO_LARGE', { count: recipients.size, max: this.deps.maxRecipients });
+    }
+    return [...recipients.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private require(channel: AnnouncementChannel): AnnouncementChannel {
+    if (!this.deps.channels.has(channel)) throw new PasserelleError('CHANNEL_DISABLED', { name: say.channelName(channel), channel });
+    return channel;
+  }
+
+  private async members(what: string, list: () => Promise<DirectoryMember[]>): Promise<DirectoryMember[]> {
+    try {
+      return await list();
+    } catch (error) {
+      throw new PasserelleError('DIRECTORY_FAILED', { what }, { cause: error });
+    }
+  }
+
+  private user(channel: AnnouncementChannel, userId: string, direct: StoredReference | undefined): NewRecipient {
+    const base = { key: `${channel}:user:${userId}`, channel, kind: 'user' as const, target: userId };
+    if (direct) {
+      return { ...base, address: { key: direct.key, reference: direct.reference }, ...(direct.tenant ? { tenant: direct.tenant } : {}), status: 'pending' };
+    }
+    // A Tchap direct chat can be opened at send time (MatrixChannelAdapter.directRoomFor); a Teams one cannot.
+    if (channel === 'matrix') return { ...base, status: 'pending' };
+    return { ...base, status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_TEAMS_CONVERSATION };
+  }
+
+  private room(channel: AnnouncementChannel, id: string, references: readonly StoredReference[]): NewRecipient {
+    const base = { key: `${channel}:room:${id}`, channel, kind: 'room' as const, target: id };
+    if (channel === 'matrix') return { ...base, address: { key: `matrix:${id}`, reference: { roomId: id, isDirect: false } }, status: 'pending' };
+    const stored = references.find((reference) => reference.key === `teams:${id}`) ?? references.find((reference) => reference.key.startsWith(`teams:${id}${THREAD_MARKER}`));
+    if (!stored) return { ...base, status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_TEAMS_ROOM };
+    return { ...base, address: { key: `teams:${id}`, reference: withoutThread(stored.reference, id) }, ...(stored.tenant ? { tenant: stored.tenant } : {}), status: 'pending' };
+  }
+}
+
+/** A channel reference posting at the top of the channel (a new thread), not inside the thread it was stored from. */
+function withoutThread(reference: unknown, conversationId: string): unknown {
+  if (!reference || typeof reference !== 'object') return reference;
+  const value = reference as { conversation?: Record<string, unknown> };
+  return { ...value, conversation: { ...(value.conversation ?? {}), id: conversationId } };
+}

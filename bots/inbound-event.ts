@@ -1,0 +1,52 @@
+import type { ChannelName, ConversationAddress, IncomingMessage, StoredReference } from './message.ts';
+
+/**
+ * Everything a channel reports to the core, as one union. Adapters build these events with pure mappers
+ * and hand them to the core's `InboundSink`; they hold neither the bot nor the state store: the core
+ * records references, ratings, welcomes and the AI notice once for every channel.
+ */
+export type InboundEvent =
+  /**
+   * A message for the pipeline; `conversation`, the address to keep for later replies (summaries,
+   * announcements), is saved (refreshed) first. The terminal has none: nothing reaches it later.
+   */
+  | { kind: 'message'; message: IncomingMessage; conversation?: StoredReference }
+  /** 👍/👎 (Tchap reaction, Teams feedback button) on one of the bot's messages. */
+  | {
+      kind: 'rating';
+      channel: ChannelName;
+      /** The rated bot message. */
+      messageId: string;
+      userId: string;
+      rating: -1 | 1;
+      comment?: string;
+      /** The rating's own id, when the channel may deliver it twice (Tchap reactions): counted once. */
+      eventId?: string;
+    }
+  /** The bot was added to a conversation (Teams installation): welcome and AI notice, once. */
+  | { kind: 'installed'; conversation: StoredReference; personal: boolean; installerId?: string }
+  /** The bot left, was removed or was uninstalled: the conversation and its threads become inactive. */
+  | {
+      kind: 'removed';
+      channel: ChannelName;
+      key: string;
+      /** Keys of the conversation's threads start with this (Teams `…;messageid=`, Tchap `…:`). */
+      threadKeyPrefix: string;
+      reason: string;
+    }
+  /** A message the bot could not decrypt: the sender is told so, at `address`. */
+  | { kind: 'undecryptable'; channel: ChannelName; address: ConversationAddress };
+
+/** What the core gives an adapter when it starts it. */
+export interface InboundSink {
+  /**
+   * Handles one event: resolves once it has been handled (the message answered, the rating stored), never
+   * rejects (failures are contained and logged). For a rating, `recorded` is false when the rated message
+   * is not a known answer (or the rating was already counted).
+   */
+  receive(event: InboundEvent): Promise<{ recorded: boolean }>;
+  /** Whether the core holds a conversation under this key (a thread the bot answered in, before a restart). */
+  knowsConversation(key: string): Promise<boolean>;
+  /** True the first time `key` is seen within `ttlMs` — a channel-side dedupe that survives restarts. */
+  firstTime(key: string, ttlMs: number): Promise<boolean>;
+}

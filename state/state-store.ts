@@ -1,0 +1,140 @@
+import type { ChannelName, StoredReference } from '../bots/message.ts';
+
+/**
+ * The state store port: everything the bot must remember across messages and restarts, split by concern
+ * (each part of the core depends on the concerns it uses). Two implementations share one contract suite (test/contract/state-store.contract.ts): SQLite (embedded
+ * default, a file in the data directory) and PostgreSQL (production).
+ */
+
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  kb?: string;
+  /** Ids of the chunks cited by an assistant turn. */
+  citedIds?: string[];
+  /** ISO timestamp. */
+  at: string;
+}
+
+export interface FeedbackRecord {
+  channel: ChannelName;
+  /** Id of the bot message the feedback is about (or '' for free-text `avis`). */
+  messageId: string;
+  /** Pseudonymised user. */
+  userHash: string;
+  /** +1, -1, or 0 for a comment without rating. */
+  rating: -1 | 0 | 1;
+  comment?: string;
+  question?: string;
+  answer?: string;
+  citedIds: string[];
+  kb?: string;
+  at: string;
+}
+
+export interface UnansweredRecord {
+  channel: ChannelName;
+  userHash: string;
+  question: string;
+  kb?: string;
+  /** Why: 'low-confidence' | 'no-valid-citation' | 'no-passage' | … */
+  reason: string;
+  /** Nearest passages' ids, for curators. */
+  nearestIds: string[];
+  at: string;
+}
+
+export interface AuditRecord {
+  channel: ChannelName;
+  userHash: string;
+  kind: string;
+  kb?: string;
+  citedIds: string[];
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Estimated energy, watt-hours. */
+  energyWh: number;
+  latencyMs: number;
+  abstained: boolean;
+  at: string;
+}
+
+/** Answer of a bot message, kept so that feedback on it can be stored with the question and cited ids. */
+export interface AnswerRecord {
+  messageId: string;
+  channel: ChannelName;
+  conversationKey: string;
+  question: string;
+  answer: string;
+  kb?: string;
+  citedIds: string[];
+  at: string;
+}
+
+/** Keys seen recently: redelivered messages, reactions, notices already sent. */
+export interface SeenKeys {
+  /** Records `key` as seen; true the first time, false afterwards (until `ttlMs` has passed). */
+  markSeen(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Where to reach a conversation later (summaries, announcements), and whether it still can be. */
+export interface ConversationReferences {
+  saveReference(reference: StoredReference): Promise<void>;
+  getReference(key: string): Promise<StoredReference | undefined>;
+  listReferences(filter?: { channel?: ChannelName; activeOnly?: boolean; directOnly?: boolean }): Promise<StoredReference[]>;
+  deactivateReference(key: string, reason: string): Promise<void>;
+}
+
+/** Users shown the AI notice (EU AI Act art. 50). */
+export interface NoticeLog {
+  /** True the first time for this user (the AI notice is then shown). */
+  markNotified(userKey: string): Promise<boolean>;
+}
+
+/** The last turns of each conversation (follow-up questions). */
+export interface ConversationTurns {
+  appendTurn(conversationKey: string, turn: ConversationTurn): Promise<void>;
+  /** The last `limit` turns newer than `since` (ISO), oldest first. */
+  recentTurns(conversationKey: string, limit: number, since: string): Promise<ConversationTurn[]>;
+  clearConversation(conversationKey: string): Promise<void>;
+}
+
+/** The bot's answers, so that a rating finds the question and the cited ids. */
+export interface AnswerLog {
+  saveAnswer(answer: AnswerRecord): Promise<void>;
+  getAnswer(channel: ChannelName, messageId: string): Promise<AnswerRecord | undefined>;
+}
+
+/** What curators read: ratings and remarks, questions left unanswered. */
+export interface CuratorLog {
+  recordFeedback(feedback: FeedbackRecord): Promise<void>;
+  listFeedback(limit: number): Promise<FeedbackRecord[]>;
+  recordUnanswered(record: UnansweredRecord): Promise<void>;
+  listUnanswered(limit: number): Promise<UnansweredRecord[]>;
+}
+
+/** The pseudonymised audit log, kept `bot.auditRetentionDays`. */
+export interface AuditLog {
+  recordAudit(record: AuditRecord): Promise<void>;
+  listAudit(limit: number): Promise<AuditRecord[]>;
+  /** Deletes audit records older than `before` (ISO); returns how many. */
+  purgeAudit(before: string): Promise<number>;
+}
+
+/** Cached answers, routing decisions and delivery marks, with a lifetime. */
+export interface Cache {
+  cacheGet(key: string): Promise<string | undefined>;
+  /** Stores `value` under `key` for `ttlMs`. */
+  cacheSet(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Deletes cache entries whose key starts with `prefix` (invalidation by base). */
+  cacheInvalidate(prefix: string): Promise<number>;
+}
+
+/**
+ * The whole state store, as the composition root opens it: one database holding every concern. Each part of
+ * the core depends on the concerns it uses only.
+ */
+export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, Cache {
+  close(): Promise<void>;
+}

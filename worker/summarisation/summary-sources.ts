@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { PasserelleError, toPasserelleError } from '../../bots/errors.ts';
+import { compareArticleNumbers, normaliseArticleNumber } from '../../knowledge/analysis/article-references.ts';
+import { foldText } from '../../knowledge/analysis/normalise.ts';
+import { chunkDocument } from '../../knowledge/ingestion/chunker.ts';
+import { loaderFor, SUPPORTED_EXTENSIONS } from '../../knowledge/ingestion/loaders/loader-registry.ts';
+import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
+import { classificationRank, type Chunk, type Classification } from '../../knowledge/types.ts';
+import type { SummarySection } from './summary-types.ts';
+
+/** Turns what a job names (a file, a code part, messages) into titled sections with references. */
+
+export interface SectionsWithMeta {
+  title: string;
+  sections: SummarySection[];
+  /** Highest classification found: decides whether a model may see the text. */
+  classification: Classification;
+}
+
+export async function documentSections(file: { path: string; name: string }, maxChars: number): Promise<SectionsWithMeta> {
+  const loader = loaderFor(file.name);
+  if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: file.name, formats: SUPPORTED_EXTENSIONS.join(', ') });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file.path);
+  } catch (error) {
+    throw new PasserelleError('FILE_UNREADABLE', { file: file.name, reason: 'fichier introuvable' }, { cause: error });
+  }
+  if (bytes.length === 0) throw new PasserelleError('FILE_EMPTY', { file: file.name });
+  let loaded;
+  try {
+    loaded = await loader(bytes, { source: file.name, displayName: file.name, defaultClassification: 'interne' });
+  } catch (error) {
+    throw toPasserelleError(error);
+  }
+  const chunks = loaded.documents.flatMap((document) => chunkDocument(document, 'upload', maxChars));
+  if (chunks.length === 0) throw new PasserelleError('FILE_NO_TEXT', { file: file.name });
+  const classification = loaded.documents.some((document) => document.classification === 'diffusion-restreinte') ? 'diffusion-restreinte' : 'interne';
+  return {
+    title: loaded.documents[0]?.title ?? file.name,
+    sections: chunks.map((chunk) => ({
+      heading: chunk.section ?? (chunk.kind === 'article' ? chunk.title : chunk.headingPath[chunk.headingPath.length - 1] ?? chunk.title),
+      ...(chunk.pages ? { reference: chunk.pages } : chunk.article ? { reference: `art. ${chunk.article.number}` } : {}),
+      text: chunk.text,
+    })),
+    classification,
+  };
+}
+
+export type CodePart = { type: 'heading'; label: string } | { type: 'articles'; from: string; to: string };
+
+/** A title/chapter/section of a code, or a range of its articles, in the code's order. */
+export async function codeSections(store: VectorStore, kb: string, code: string, part: CodePart): Promise<SectionsWithMeta> {
+  const chunks = (await store.listChunks(kb, { code })).filter((chunk) => chunk.article);
+  if (chunks.length === 0) throw new PasserelleError('CODE_NOT_IN_BASE', { code, kb });
+  chunks.sort((a, b) => compareArticleNumbers(a.article!.number, b.article!.number) || a.part - b.part);
+  let selected: Chunk[];
+  let title: string;
+  if (part.type === 'articles') {
+    const from = normaliseArticleNumber(part.from);
+    const to = normaliseArticleNumber(part.to);
+    const known = new Set(chunks.map((chunk) => normaliseArticleNumber(chunk.article!.number)));
+    if (!known.has(from) || !known.has(to)) {
+      throw new PasserelleError('ARTICLES_NOT_FOUND', { from: part.from, to: part.to, code });
+    }
+    selected = chunks.filter((chunk) => compareArticleNumbers(chunk.article!.number, part.from) >= 0 && compareArticleNumbers(chunk.article!.number, part.to) <= 0);
+    title = `${code}, articles ${part.from} à ${part.to}`;
+  } else {
+    // "chapitre II du titre III": every level named must be on the article's heading path.
+    const wanted = part.label.split(QUALIFIER).map(headingKey);
+    const first = wanted[0] ?? '';
+    selected = chunks.filter((chunk) => {
+      const keys = new Set(chunk.headingPath.map(headingKey));
+      return wanted.every((key) => keys.has(key));
+    });
+    const heading = selected[0]?.headingPath.find((entry) => headingKey(entry) === first);
+    if (!heading) throw new PasserelleError('HEADING_NOT_FOUND', { label: part.label, code });
+    title = `${code} — ${heading}`;
+  }
+  return {
+    title,
+    sections: selected.map((chunk) => ({ heading: `Article ${chunk.article!.number}`, reference: `art. ${chunk.article!.number}`, text: chunk.text })),
+    // The most sensitive article decides (a diffusion-restreinte article must not reach a model cleared for interne).
+    classification: highest(selected.map((chunk) => chunk.classification)),
+  };
+}
+
+export function conversationSections(messages: Array<{ sender: string; text: string; at: string }>, title: string): SectionsWithMeta {
+  const byDay = new Map<string, string[]>();
+  for (const message of messages) {
+    const day = message.at.slice(0, 10);
+    const lines = byDay.get(day) ?? [];
+    lines.push(`${message.sender} : ${message.text}`);
+    byDay.set(day, lines);
+  }
+  return {
+    title,
+    sections: [...byDay.entries()].map(([day, lines]) => ({ heading: `Échanges du ${day.split('-').reverse().join('/')}`, reference: day, text: lines.join('\n') })),
+    classification: 'interne',
+  };
+}
+
+const QUALIFIER = /\s+(?:du|de la|de l['’]|de)\s+(?=(?:partie|livre|titre|chapitre|section)\b)/i;
+
+/** "Titre XII : Contentieux…", "titre xii" and "titre 12" share the key "titre 12"; "Chapitre Ier", "chapitre 1er" → "chapitre 1". */
+function headingKey(text: string): string {
+  const folded = foldText(text).replace(/\s+/g, ' ').trim();
+  const match = /^(partie|livre|titre|chapitre|section|paragraphe|sous-section)\s+([ivxlcdm]+|\d+)(?:er|re)?(?:\s+(bis|ter|quater))?\b/.exec(folded);
+  if (!match) return folded;
+  return [match[1], romanToNumber(match[2] ?? ''), match[3]].filter(Boolean).join(' ');
+}
+
+function romanToNumber(numeral: string): string {
+  if (/^\d+$/.test(numeral)) return String(Number(numeral));
+  const values: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100, d: 500, m: 1000 };
+  let total = 0;
+  for (let i = 0; i < numeral.length; i++) {
+    const value = values[numeral[i] ?? ''] ?? 0;
+    total += value < (values[numeral[i + 1] ?? ''] ?? 0) ? -value : value;
+  }
+  return String(total);
+}
+
+function highest(labels: Classification[]): Classification {
+  return labels.reduce<Classification>((top, label) => (classificationRank(label) > classificationRank(top) ? label : top), 'public');
+}
+
