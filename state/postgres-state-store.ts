@@ -1,7 +1,7 @@
 import type { ChannelName, StoredReference } from '../bots/message.ts';
 import { PostgresDatabase, type PostgresOptions } from './postgres-support.ts';
 import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, REFERENCE, sqlLimit, TURN, UNANSWERED, type Kind } from './record-codec.ts';
-import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, UnansweredRecord } from './state-store.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Pool size defaults to 10 (pg's default). */
 export type PostgresStateStoreOptions = PostgresOptions;
@@ -132,6 +132,31 @@ export class PostgresStateStore implements StateStore {
   async purgeAudit(before: string): Promise<number> {
     const rows = await this.query(`WITH d AS (DELETE FROM ${this.s}.audit WHERE at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [POSTGRES.encodeTime(before)]);
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async activity(from: string, to: string): Promise<ActivityFigures> {
+    const bounds = [POSTGRES.encodeTime(from), POSTGRES.encodeTime(to)];
+    const kinds = [...ANSWER_KINDS];
+    const day = `floor(extract(epoch from at) / 86400)::int`;
+    const [answers, buckets, ratings] = await Promise.all([
+      this.query(
+        `SELECT ${day} AS day, coalesce(kb, '') AS kb, channel, kind, count(*)::int AS n, sum(input_tokens)::float8 AS input_tokens, sum(output_tokens)::float8 AS output_tokens, sum(energy_wh)::float8 AS energy_wh
+         FROM ${this.s}.audit WHERE at >= $1 AND at < $2 AND kind = ANY($3) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+        [...bounds, kinds],
+      ),
+      this.query(`SELECT ${latencyBucketSql()} AS bucket, count(*)::int AS n FROM ${this.s}.audit WHERE at >= $1 AND at < $2 AND kind = ANY($3) GROUP BY 1`, [...bounds, kinds]),
+      this.query(`SELECT ${day} AS day, rating, count(*)::int AS n FROM ${this.s}.feedback WHERE at >= $1 AND at < $2 AND rating <> 0 GROUP BY 1, 2 ORDER BY 1, 2`, bounds),
+    ]);
+    const latency = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
+    for (const row of buckets) latency[Number(row.bucket)] = Number(row.n);
+    return {
+      answers: answers.map((row) => ({
+        day: epochDay(Number(row.day)), kb: String(row.kb), channel: String(row.channel), kind: String(row.kind), count: Number(row.n),
+        inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), energyWh: Number(row.energy_wh),
+      })),
+      latency,
+      ratings: ratings.map((row) => ({ day: epochDay(Number(row.day)), rating: Number(row.rating) > 0 ? 1 : -1, count: Number(row.n) })),
+    };
   }
 
   async cacheGet(key: string): Promise<string | undefined> {

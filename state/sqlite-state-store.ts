@@ -2,7 +2,7 @@ import type { SQLInputValue, DatabaseSync, StatementSync } from 'node:sqlite';
 import type { ChannelName, StoredReference } from '../bots/message.ts';
 import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, REFERENCE, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
 import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
-import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, StateStore, UnansweredRecord } from './state-store.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Expired `seen` and `cache` rows are deleted at most this often (they already behave as absent). */
 const PURGE_INTERVAL_MS = 60_000;
@@ -86,6 +86,14 @@ export class SqliteStateStore implements StateStore {
       recordAudit: prepare(insertSql(SQLITE, 'audit', AUDIT)),
       listAudit: prepare('SELECT * FROM audit ORDER BY at DESC, id DESC LIMIT ?'),
       purgeAudit: prepare('DELETE FROM audit WHERE at < ?'),
+      activityAnswers: prepare(
+        `SELECT at / 86400000 AS day, coalesce(kb, '') AS kb, channel, kind, count(*) AS n, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(energy_wh) AS energy_wh
+         FROM audit WHERE at >= ? AND at < ? AND kind IN (${ANSWER_KINDS.map((kind) => `'${kind}'`).join(', ')}) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      ),
+      activityLatency: prepare(
+        `SELECT ${latencyBucketSql()} AS bucket, count(*) AS n FROM audit WHERE at >= ? AND at < ? AND kind IN (${ANSWER_KINDS.map((kind) => `'${kind}'`).join(', ')}) GROUP BY 1`,
+      ),
+      activityRatings: prepare('SELECT at / 86400000 AS day, rating, count(*) AS n FROM feedback WHERE at >= ? AND at < ? AND rating <> 0 GROUP BY 1, 2 ORDER BY 1, 2'),
       cacheGet: prepare('SELECT value FROM cache WHERE key = ? AND expires_at > ?'),
       cacheSet: prepare(
         'INSERT INTO cache(key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
@@ -179,6 +187,22 @@ export class SqliteStateStore implements StateStore {
 
   async purgeAudit(before: string): Promise<number> {
     return this.run(() => Number(this.sql.purgeAudit!.run(toMillis(before)).changes));
+  }
+
+  async activity(from: string, to: string): Promise<ActivityFigures> {
+    const bounds = [toMillis(from), toMillis(to)];
+    return this.run(() => {
+      const latency = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
+      for (const row of this.sql.activityLatency!.all(...bounds) as Row[]) latency[Number(row.bucket)] = Number(row.n);
+      return {
+        answers: (this.sql.activityAnswers!.all(...bounds) as Row[]).map((row) => ({
+          day: epochDay(Number(row.day)), kb: String(row.kb), channel: String(row.channel), kind: String(row.kind), count: Number(row.n),
+          inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), energyWh: Number(row.energy_wh),
+        })),
+        latency,
+        ratings: (this.sql.activityRatings!.all(...bounds) as Row[]).map((row) => ({ day: epochDay(Number(row.day)), rating: Number(row.rating) > 0 ? 1 : -1, count: Number(row.n) })),
+      };
+    });
   }
 
   async cacheGet(key: string): Promise<string | undefined> {

@@ -122,6 +122,38 @@ export interface AuditLog {
   purgeAudit(before: string): Promise<number>;
 }
 
+/** Audit kinds that are answers to a question (the others are admin events: refused API calls…). */
+export const ANSWER_KINDS = ['extractive', 'generative', 'standard', 'refusal', 'abstention'] as const;
+
+/** Upper bounds (ms, inclusive) of the latency histogram's buckets; one more bucket holds what is beyond. */
+export const LATENCY_BOUNDS_MS = [250, 500, 750, 1_000, 1_500, 2_000, 3_000, 4_000, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 60_000] as const;
+
+/** What the console's overview reads, aggregated by the database over a period (days are UTC). */
+export interface ActivityFigures {
+  /** Answers by day (YYYY-MM-DD), base ('' when none), channel and kind (one of ANSWER_KINDS). */
+  answers: Array<{ day: string; kb: string; channel: string; kind: string; count: number; inputTokens: number; outputTokens: number; energyWh: number }>;
+  /** Answers per latency bucket: `latency[i]` counts latencies ≤ LATENCY_BOUNDS_MS[i] (and above the previous bound); the last, beyond. */
+  latency: number[];
+  /** Ratings (+1 / −1) by day. */
+  ratings: Array<{ day: string; rating: 1 | -1; count: number }>;
+}
+
+/** Aggregates of the audit log and the ratings, for dashboards. */
+export interface ActivityStatistics {
+  /** Between `from` (inclusive) and `to` (exclusive), ISO. */
+  activity(from: string, to: string): Promise<ActivityFigures>;
+}
+
+/** `CASE` expression giving the latency bucket of `latency_ms` (the same SQL in both databases). */
+export function latencyBucketSql(): string {
+  return `CASE ${LATENCY_BOUNDS_MS.map((bound, index) => `WHEN latency_ms <= ${bound} THEN ${index}`).join(' ')} ELSE ${LATENCY_BOUNDS_MS.length} END`;
+}
+
+/** The day (YYYY-MM-DD) of a count of days since the epoch. */
+export function epochDay(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Cached answers, routing decisions and delivery marks, with a lifetime. */
 export interface Cache {
   cacheGet(key: string): Promise<string | undefined>;
@@ -135,6 +167,6 @@ export interface Cache {
  * The whole state store, as the composition root opens it: one database holding every concern. Each part of
  * the core depends on the concerns it uses only.
  */
-export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, Cache {
+export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache {
   close(): Promise<void>;
 }

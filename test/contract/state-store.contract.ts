@@ -235,6 +235,47 @@ export function stateStoreContract(
       });
     });
 
+    describe('activity statistics', () => {
+      it('aggregates answers by day, base, channel and kind, latencies in buckets and ratings by day, over the period', async () => {
+        const answer = (minutes: number, extra: Partial<AuditRecord>): AuditRecord => ({
+          channel: 'teams', userHash: 'u', kind: 'extractive', kb: 'code', citedIds: [], inputTokens: 0, outputTokens: 0, energyWh: 0, latencyMs: 100, abstained: false, at: at(minutes), ...extra,
+        });
+        await store.recordAudit(answer(1, { kind: 'generative', inputTokens: 100, outputTokens: 50, energyWh: 0.045, latencyMs: 1_200 }));
+        await store.recordAudit(answer(2, { kind: 'generative', inputTokens: 10, outputTokens: 5, energyWh: 0.005, latencyMs: 1_400 }));
+        await store.recordAudit(answer(3, { kind: 'abstention', abstained: true, latencyMs: 90_000 }));
+        await store.recordAudit(answer(4, { channel: 'matrix', kb: 'rh' }));
+        await store.recordAudit(answer(24 * 60 + 5, { kind: 'refusal' }));
+        const { kb: _kb, ...noBase } = answer(6, {});
+        await store.recordAudit(noBase);
+        await store.recordAudit(answer(7, { kind: 'announce-refused', latencyMs: 0 }));
+        await store.recordAudit(answer(-60 * 24, {}));
+        await store.recordFeedback({ ...fullFeedback(1), rating: 1 });
+        await store.recordFeedback({ ...fullFeedback(2), rating: -1 });
+        await store.recordFeedback({ ...fullFeedback(3), rating: -1 });
+        await store.recordFeedback({ ...fullFeedback(4), rating: 0 });
+        const figures = await store.activity(at(0), at(2 * 24 * 60));
+        const day = at(0).slice(0, 10);
+        const next = at(24 * 60).slice(0, 10);
+        assert.deepEqual(figures.answers.map((row) => [row.day, row.kb, row.channel, row.kind, row.count]), [
+          [day, '', 'teams', 'extractive', 1],
+          [day, 'code', 'teams', 'abstention', 1],
+          [day, 'code', 'teams', 'generative', 2],
+          [day, 'rh', 'matrix', 'extractive', 1],
+          [next, 'code', 'teams', 'refusal', 1],
+        ]);
+        const generative = figures.answers.find((row) => row.kind === 'generative');
+        assert.deepEqual([generative?.inputTokens, generative?.outputTokens], [110, 55]);
+        assert.ok(Math.abs((generative?.energyWh ?? 0) - 0.05) < 1e-9);
+        assert.equal(figures.latency.reduce((sum, n) => sum + n, 0), 6);
+        assert.equal(figures.latency[0], 3, '≤ 250 ms');
+        assert.equal(figures.latency[4], 2, '1 000 < latency ≤ 1 500 ms');
+        assert.equal(figures.latency.at(-1), 1, 'beyond the last bound');
+        assert.deepEqual(figures.ratings, [{ day, rating: -1, count: 2 }, { day, rating: 1, count: 1 }]);
+        const empty = await store.activity(at(5 * 24 * 60), at(6 * 24 * 60));
+        assert.deepEqual([empty.answers, empty.ratings, empty.latency.every((n) => n === 0)], [[], [], true]);
+      });
+    });
+
     describe('cache', () => {
       it('gets what was set, undefined for a missing key; setting again overwrites', async () => {
         assert.equal(await store.cacheGet('douane:q1'), undefined);
