@@ -20,6 +20,7 @@ import type { Reply } from './reply.ts';
 import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
 import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
+import type { CuratedAnswers, StandardAnswerMatch } from './curation/curated-answers.ts';
 
 /**
  * From question to verified, cited answer: follow-up resolution, refusal of procedural acts, routing,
@@ -42,7 +43,8 @@ export interface AnswerRequest {
   onPartial?: (text: string) => void;
 }
 
-export type AnswerMode = 'extractive' | 'generative' | 'refusal' | 'abstention';
+/** `standard`: a curators' standard answer, published in the console, served as written (nothing generated). */
+export type AnswerMode = 'extractive' | 'generative' | 'standard' | 'refusal' | 'abstention';
 
 export interface AnswerOutcome {
   reply: Reply;
@@ -78,6 +80,8 @@ export class AnswerService {
     private readonly state: Cache & Pick<CuratorLog, 'recordUnanswered'> & Pick<AuditLog, 'recordAudit'>,
     private readonly settings: AnswerSettings,
     private readonly logger: Logger,
+    /** Curators' standard answers and passage rules (the console); absent: none. */
+    private readonly curation?: CuratedAnswers,
   ) {}
 
   async answer(request: AnswerRequest): Promise<AnswerOutcome> {
@@ -119,6 +123,9 @@ export class AnswerService {
     if (drafting) return this.refuseProceduralAct(drafting, request, usage);
 
     const candidates = request.forcedKb ? [request.forcedKb] : request.allowedKbs;
+    // A standard answer comes before routing and generation: the curators wrote it for this very question family.
+    const standard = await this.standardAnswer(searchQuery, candidates, request.clearance);
+    if (standard) return this.serveStandard(standard, request, usage);
     const route = request.forcedKb
       ? { kb: request.forcedKb, confidence: 1, scores: [{ kb: request.forcedKb, confidence: 1 }], method: 'prefix' as const }
       : await this.route(searchQuery, candidates);
@@ -204,10 +211,49 @@ export class AnswerService {
 
   private async retrieve(query: string, route: RouteDecision, request: AnswerRequest): Promise<RetrievedPassage[]> {
     const common = { question: query, maxClassification: request.clearance, ...(this.settings.inForceAt ? { inForceAt: this.settings.inForceAt } : {}) };
-    const primary = await this.retriever.retrieve({ ...common, kb: route.kb, limit: 5 });
+    const retrieved = await this.retriever.retrieve({ ...common, kb: route.kb, limit: 5 });
+    const primary = { passages: await this.adjusted(query, route.kb, retrieved.passages, request) };
     if (!route.alsoKb) return primary.passages;
     const secondary = await this.retriever.retrieve({ ...common, kb: route.alsoKb, limit: 2 });
     return [...primary.passages, ...secondary.passages];
+  }
+
+  /** The published standard answer for the question, if any; a curation store that fails does not stop the answer. */
+  private async standardAnswer(question: string, kbs: string[], clearance: Classification): Promise<StandardAnswerMatch | undefined> {
+    try {
+      return await this.curation?.standardAnswer(question, kbs, clearance);
+    } catch (error) {
+      this.logger.warn('standard answers unavailable', { error });
+      return undefined;
+    }
+  }
+
+  /** The curators' passage rules (boost, hide) for the question's family. */
+  private async adjusted(question: string, kb: string, passages: RetrievedPassage[], request: AnswerRequest): Promise<RetrievedPassage[]> {
+    if (!this.curation) return passages;
+    try {
+      return await this.curation.adjust(question, kb, passages, request.clearance);
+    } catch (error) {
+      this.logger.warn('passage rules unavailable', { error });
+      return passages;
+    }
+  }
+
+  private serveStandard(match: StandardAnswerMatch, request: AnswerRequest, usage: TokenUsage): AnswerOutcome {
+    const { version } = match;
+    const citations = match.sources.map((chunk, index) => citationOf(chunk, index + 1));
+    const reply: Reply = {
+      kind: 'answer',
+      text: [version.text, say.standardAnswerNote(version.version, version.reviewedAt ?? version.createdAt)].join('\n\n'),
+      citations,
+      suggestedActions: ['sources'],
+      // Written by curators and reviewed by a second one: not AI-generated content.
+      aiGenerated: false,
+      feedback: true,
+      answerOf: { question: request.question, kb: version.kb },
+    };
+    const route: RouteDecision = { kb: version.kb, confidence: 1, scores: [{ kb: version.kb, confidence: 1 }], method: 'single' };
+    return { reply, route, mode: 'standard', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
   }
 
   private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<string> {

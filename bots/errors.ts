@@ -12,7 +12,7 @@ export interface ErrorDefinition {
   /** French text for the user. `{name}` placeholders are filled from `PasserelleError.details`. */
   readonly userMessage: string;
   readonly retryable: boolean;
-  /** Admin API: the status and the `error` field of the answer (announcement refusals). */
+  /** Admin API and console: the status and the `error` field of the answer (refusals of an admin's request). */
   readonly http?: { status: number; code: string };
 }
 
@@ -195,6 +195,51 @@ export const ERROR_CATALOGUE = {
   ANNOUNCEMENT_NOT_DRAFT: { userMessage: 'L’annonce {id} est déjà {status} : rien à confirmer.', retryable: false, http: { status: 409, code: 'not-draft' } },
   DRAFT_EXPIRED: { userMessage: 'Cet aperçu a expiré : préparez l’annonce à nouveau.', retryable: false, http: { status: 409, code: 'draft-expired' } },
   ANNOUNCEMENT_NOT_CANCELLABLE: { userMessage: 'L’annonce {id} est {status} : elle ne peut plus être annulée.', retryable: false, http: { status: 409, code: 'not-cancellable' } },
+  CONSOLE_UNAUTHENTICATED: { userMessage: 'Votre session a expiré ou n’existe pas : reconnectez-vous.', retryable: false, http: { status: 401, code: 'unauthenticated' } },
+  CONSOLE_FORBIDDEN: { userMessage: 'Votre rôle ({role}) ne permet pas cette action : elle est réservée aux rôles {needed}.', retryable: false, http: { status: 403, code: 'forbidden' } },
+  CONSOLE_CSRF: {
+    userMessage: 'Ce formulaire a expiré ou ne vient pas de la console (jeton anti-falsification invalide) : rechargez la page puis recommencez.',
+    retryable: false,
+    http: { status: 403, code: 'csrf' },
+  },
+  CONSOLE_TOKEN_INVALID: { userMessage: 'Jeton d’administration invalide.', retryable: false, http: { status: 401, code: 'unauthorized' } },
+  CONSOLE_NOT_FOUND: { userMessage: 'Cette page de la console n’existe pas.', retryable: false, http: { status: 404, code: 'not-found' } },
+  OIDC_FAILED: {
+    userMessage: 'La connexion par {provider} a échoué ({reason}). Recommencez ; si cela se reproduit, prévenez l’administrateur de Passerelle.',
+    retryable: false,
+    http: { status: 401, code: 'sign-in-failed' },
+  },
+  OIDC_NO_ROLE: {
+    userMessage: 'Votre compte {who} est bien reconnu par {provider}, mais aucun rôle de la console ne lui est attribué. Demandez-en un à un administrateur de Passerelle.',
+    retryable: false,
+    http: { status: 403, code: 'no-role' },
+  },
+  OIDC_UNAVAILABLE: {
+    userMessage: 'Le service d’identité {provider} ne répond pas. Réessayez plus tard, ou connectez-vous avec le jeton d’administration sur le poste du serveur.',
+    retryable: true,
+    http: { status: 502, code: 'identity-provider-unavailable' },
+  },
+  FORM_INVALID: { userMessage: 'Formulaire incomplet ou invalide : {problem}.', retryable: false, http: { status: 400, code: 'invalid-form' } },
+  UPLOAD_TOO_LARGE: { userMessage: 'Envoi trop volumineux (plus de {max} octets) : versez les fichiers un par un, ou avec « passerelle ingest ».', retryable: false, http: { status: 413, code: 'too-large' } },
+  STANDARD_ANSWER_NOT_FOUND: { userMessage: 'La réponse type « {id} » (version {version}) est introuvable.', retryable: false, http: { status: 404, code: 'not-found' } },
+  STANDARD_ANSWER_SELF_REVIEW: {
+    userMessage: 'Vous avez rédigé cette version : sa publication doit être validée par un autre curateur (principe du double regard).',
+    retryable: false,
+    http: { status: 409, code: 'self-review' },
+  },
+  STANDARD_ANSWER_NOT_PROPOSED: {
+    userMessage: 'La version {version} de la réponse type {id} n’est plus en attente de relecture (statut : {status}).',
+    retryable: false,
+    http: { status: 409, code: 'not-proposed' },
+  },
+  SOURCE_NOT_FOUND: { userMessage: 'Le passage « {id} » n’existe pas dans la base {kb} : choisissez une source parmi les passages de la base.', retryable: false, http: { status: 400, code: 'unknown-source' } },
+  DOCUMENT_NOT_FOUND: { userMessage: 'Le document « {id} » n’est pas dans la base {kb}.', retryable: false, http: { status: 404, code: 'not-found' } },
+  SOURCE_FILE_MISSING: {
+    userMessage: 'Le fichier source {file} n’existe plus sur le serveur : versez-le à nouveau pour réindexer ce document.',
+    retryable: false,
+    http: { status: 409, code: 'source-missing' },
+  },
+  ENRICHMENT_ENTRY_NOT_FOUND: { userMessage: 'Aucune entrée d’enrichissement pour « {id} » dans la base {kb}.', retryable: false, http: { status: 404, code: 'not-found' } },
   INTERNAL: {
     userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',
     retryable: false,

@@ -68,6 +68,12 @@ export function abstention(baseName: string, hasNearest: boolean): string {
     .join('\n\n');
 }
 
+/** Below a standard answer: who wrote it and when it was published. */
+export function standardAnswerNote(version: number, publishedAt: string): string {
+  const date = new Date(publishedAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+  return `✅ Réponse type rédigée et relue par les responsables de la base (version ${version}, publiée le ${date}). Vérifiez les sources citées.`;
+}
+
 export function proceduralRefusal(act: string): string {
   return (
     `Je ne rédige pas d’actes de procédure (ici : ${act}). Leur rédaction engage l’agent qui les signe et relève de ` +

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { Chunk } from '../../knowledge/types.ts';
+import type { StandardAnswers, StandardAnswerVersion } from '../../state/curation-store.ts';
+import { PasserelleError } from '../errors.ts';
+
+/**
+ * The standard-answer workflow: a curator proposes a version (text, chosen sources, question family), a
+ * second curator publishes or rejects it; publishing supersedes the previous publication; a published answer
+ * can be withdrawn. Nothing is served before publication (curated-answers.ts reads published versions only).
+ */
+
+export interface StandardAnswerDraft {
+  /** Absent: a new answer. */
+  answerId?: string;
+  kb: string;
+  questions: readonly string[];
+  text: string;
+  sourceIds: readonly string[];
+}
+
+export interface StandardAnswerServiceDeps {
+  store: StandardAnswers;
+  catalog: { get(kb: string): { id: string } };
+  chunks: { getChunks(kb: string, ids: string[]): Promise<Chunk[]> };
+  /** Told after a publication or a withdrawal, so this process serves the change at once. */
+  changed?: () => void;
+  now?: () => Date;
+}
+
+const MAX_TEXT = 8_000;
+const MAX_QUESTIONS = 20;
+const MAX_SOURCES = 10;
+
+export class StandardAnswerService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: StandardAnswerServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async propose(draft: StandardAnswerDraft, author: string): Promise<StandardAnswerVersion> {
+    const kb = this.deps.catalog.get(draft.kb).id;
+    const text = draft.text.trim();
+    const questions = [...new Set(draft.questions.map((question) => question.replace(/\s+/g, ' ').trim()).filter(Boolean))];
+    const sourceIds = [...new Set(draft.sourceIds.map((id) => id.trim()).filter(Boolean))];
+    if (!text) throw new PasserelleError('FORM_INVALID', { problem: 'le texte de la réponse est vide' });
+    if (text.length > MAX_TEXT) throw new PasserelleError('FORM_INVALID', { problem: `le texte dépasse ${MAX_TEXT} caractères` });
+    if (questions.length === 0) throw new PasserelleError('FORM_INVALID', { problem: 'indiquez au moins une formulation de la question' });
+    if (questions.length > MAX_QUESTIONS) throw new PasserelleError('FORM_INVALID', { problem: `${MAX_QUESTIONS} formulations au plus` });
+    if (sourceIds.length === 0) throw new PasserelleError('FORM_INVALID', { problem: 'choisissez au moins une source : une réponse type cite ses sources' });
+    if (sourceIds.length > MAX_SOURCES) throw new PasserelleError('FORM_INVALID', { problem: `${MAX_SOURCES} sources au plus` });
+    const found = new Set((await this.deps.chunks.getChunks(kb, sourceIds)).map((chunk) => chunk.id));
+    const missing = sourceIds.find((id) => !found.has(id));
+    if (missing) throw new PasserelleError('SOURCE_NOT_FOUND', { id: missing, kb });
+    if (draft.answerId) await this.latest(draft.answerId);
+    return this.deps.store.proposeVersion({
+      answerId: draft.answerId ?? `RT-${randomBytes(4).toString('hex').toUpperCase()}`,
+      kb, questions, text, sourceIds, author, createdAt: this.now().toISOString(),
+    });
+  }
+
+  /** A second curator's decision. The author of a version cannot publish it. */
+  async review(answerId: string, version: number, decision: 'published' | 'rejected', reviewer: string, note?: string): Promise<StandardAnswerVersion> {
+    const target = (await this.deps.store.answerVersions(answerId)).find((candidate) => candidate.version === version);
+    if (!target) throw new PasserelleError('STANDARD_ANSWER_NOT_FOUND', { id: answerId, version });
+    if (target.status !== 'proposed') throw new PasserelleError('STANDARD_ANSWER_NOT_PROPOSED', { id: answerId, version, status: STATUS_LABELS[target.status] });
+    if (decision === 'published' && sameActor(target.author, reviewer)) throw new PasserelleError('STANDARD_ANSWER_SELF_REVIEW');
+    const trimmed = note?.trim();
+    if (!(await this.deps.store.reviewVersion(answerId, version, decision, reviewer, this.now().toISOString(), trimmed || undefined))) {
+      const current = (await this.deps.store.answerVersions(answerId)).find((candidate) => candidate.version === version);
+      throw new PasserelleError('STANDARD_ANSWER_NOT_PROPOSED', { id: answerId, version, status: STATUS_LABELS[current?.status ?? 'proposed'] });
+    }
+    if (decision === 'published') this.deps.changed?.();
+    return (await this.deps.store.answerVersions(answerId)).find((candidate) => candidate.version === version) as StandardAnswerVersion;
+  }
+
+  async withdraw(answerId: string, by: string): Promise<void> {
+    const latest = await this.latest(answerId);
+    if (!(await this.deps.store.withdrawAnswer(answerId, by, this.now().toISOString()))) {
+      throw new PasserelleError('STANDARD_ANSWER_NOT_PROPOSED', { id: answerId, version: latest.version, status: 'rien de publié' });
+    }
+    this.deps.changed?.();
+  }
+
+  list(limit = 200): Promise<StandardAnswerVersion[]> {
+    return this.deps.store.latestVersions(limit);
+  }
+
+  async versions(answerId: string): Promise<StandardAnswerVersion[]> {
+    await this.latest(answerId);
+    return this.deps.store.answerVersions(answerId);
+  }
+
+  private async latest(answerId: string): Promise<StandardAnswerVersion> {
+    const [latest] = await this.deps.store.answerVersions(answerId);
+    if (!latest) throw new PasserelleError('STANDARD_ANSWER_NOT_FOUND', { id: answerId, version: '—' });
+    return latest;
+  }
+}
+
+export const STATUS_LABELS: Record<StandardAnswerVersion['status'], string> = {
+  proposed: 'en attente de relecture',
+  published: 'publiée',
+  rejected: 'refusée',
+  superseded: 'remplacée',
+  withdrawn: 'retirée',
+};
+
+function sameActor(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
