@@ -30,7 +30,7 @@ module.exports = {
       severity: 'error',
       comment: 'The core never imports an adapter, the composition root, the CLI or the worker process; nor the stores\' implementations.',
       from: { path: '^bots/' },
-      to: { path: '^(adapters|app|cli|worker)/|^state/(sqlite|postgres)|^state/announcement-store-|^queue/(bull|in-process)' },
+      to: { path: '^(adapters|app|cli|worker)/|^state/(sqlite|postgres)|^state/(announcement|curation)-store-|^queue/(bull|in-process)' },
     },
     {
       name: 'adapters-only-see-the-port',
@@ -47,6 +47,16 @@ module.exports = {
       to: {
         path: '^(bots|state|queue|worker|app|cli|knowledge)/',
         pathNot: `${CHANNEL_PORT}|^bots/announcements/(announcement-service|report-csv|messages)[.]ts$|^state/announcement-store[.]ts$`,
+      },
+    },
+    {
+      name: 'console-drives-the-core-services',
+      severity: 'error',
+      comment: 'The web console drives the core\'s services (curation, console, announcements) through ConsoleServices; no store implementation, no knowledge internals.',
+      from: { path: '^adapters/console/' },
+      to: {
+        path: '^(bots|state|queue|worker|app|cli|knowledge)/',
+        pathNot: `${CHANNEL_PORT}|^bots/(curation|console)/|^bots/announcements/(announcement-service|report-csv|messages)[.]ts$|^state/(announcement-store|curation-store|state-store)[.]ts$|^knowledge/(types|catalog)[.]ts$|^knowledge/enrichment/enrichment[.]ts$`,
       },
     },
     {

@@ -2,19 +2,29 @@ import type { Logger } from '../bots/logger.ts';
 import { pseudonymise } from '../bots/pseudonym.ts';
 import { AdminServer } from '../adapters/admin-http/admin-server.ts';
 import type { BotApplication } from './bot-application.ts';
+import { createConsole } from './console.ts';
 
-/** The admin API of `passerelle serve` (announcements), when `announcements.adminToken` is set. */
+/**
+ * The admin listener of `passerelle serve` (`announcements.adminHost`:`adminPort`): the admin API
+ * (announcements, bearer token) and the web console under /console. Started when the admin token or an
+ * identity provider of the console is configured.
+ */
 export async function startAdminApi(app: BotApplication, logger: Logger): Promise<{ adminPort?: number; close(): Promise<void> }> {
   const { config } = app;
   const token = config.announcements.adminToken;
-  if (!token) {
-    logger.info('admin API disabled (no PASSERELLE_ADMIN_TOKEN)');
+  if (!token && !config.console.proconnect && !config.console.entra) {
+    logger.info('admin API and console disabled (no PASSERELLE_ADMIN_TOKEN, no identity provider)');
     return { close: async () => undefined };
   }
+  let port = config.announcements.adminPort;
+  const host = config.announcements.adminHost;
+  const consoleApp = createConsole(app, logger, () => `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const server = new AdminServer({
     service: app.announcements.service,
-    token,
-    port: config.announcements.adminPort,
+    ...(token ? { token } : {}),
+    port,
+    host,
+    console: consoleApp,
     maxChars: config.announcements.maxChars,
     logger,
     audit: (kind, client) =>
@@ -24,6 +34,7 @@ export async function startAdminApi(app: BotApplication, logger: Logger): Promis
       }),
   });
   await server.listen();
-  logger.info('admin API listening', { port: server.port });
+  port = server.port;
+  logger.info('admin API and console listening', { host, port });
   return { adminPort: server.port, close: () => server.close() };
 }

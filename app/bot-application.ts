@@ -31,6 +31,9 @@ import { Pipeline } from '../bots/pipeline.ts';
 import { PostgresStateStore } from '../state/postgres-state-store.ts';
 import { SqliteStateStore } from '../state/sqlite-state-store.ts';
 import type { StateStore } from '../state/state-store.ts';
+import type { CurationStore } from '../state/curation-store.ts';
+import { CuratedAnswerSource } from '../bots/curation/curated-answers.ts';
+import { createCurationStore } from './curation.ts';
 
 /** Everything the bot process holds, wired from configuration (the composition root). */
 export interface BotApplication {
@@ -48,6 +51,10 @@ export interface BotApplication {
   jobs: JobService;
   /** Admin announcements: service (chat, admin API), fan-out consumer (started by startJobs). */
   announcements: Announcements;
+  /** What curators decide in the console: standard answers, passage rules, the knowledge ledger, the admin journal. */
+  curation: CurationStore;
+  /** The published standard answers and passage rules as the answer service reads them. */
+  curated: CuratedAnswerSource;
   /**
    * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
    * the work itself. With Redis, work runs in `passerelle worker`.
@@ -63,6 +70,7 @@ export interface BotOverrides {
   queues?: Queues;
   limiters?: ChannelLimiters;
   announcements?: AnnouncementsOverrides;
+  curation?: CurationStore;
 }
 
 export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
@@ -76,6 +84,8 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   const router: Router = model && model.ceiling !== 'interdit-ia'
     ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000)
     : offline;
+  const curation = overrides.curation ?? (await createCurationStore(config));
+  const curated = new CuratedAnswerSource({ store: curation, chunks: knowledge.store });
   const memory = new ConversationMemory(state, config.bot.memoryTurns, config.bot.memoryTtlMinutes * 60_000);
   const inForceAt = resolveInForceDate(config.retrieval.inForceAt);
   const answers = new AnswerService(knowledge.catalog, knowledge.retriever, router, model, memory, state, {
@@ -84,7 +94,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     answerTimeoutMs: config.bot.answerTimeoutMs,
     energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
     ...(inForceAt ? { inForceAt } : {}),
-  }, logger);
+  }, logger, curated);
   const policy = new AccessPolicy(config.access, knowledge.catalog);
   const queues = overrides.queues ?? createQueues(config, logger);
   const jobs = new JobService(queues.work, {
@@ -129,6 +139,8 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     queues,
     jobs,
     announcements,
+    curation,
+    curated,
     startJobs() {
       queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
       if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
@@ -140,6 +152,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       await announcements.close();
       if (!overrides.queues) await queues.close();
       await state.close();
+      if (!overrides.curation) await curation.close();
       if (!overrides.knowledge) await knowledge.close();
     },
   };

@@ -56,6 +56,22 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['REDIS_URL', ['queue', 'redisUrl'], 'string'],
   ['PASSERELLE_ADMIN_PORT', ['announcements', 'adminPort'], 'number'],
   ['PASSERELLE_ADMIN_TOKEN', ['announcements', 'adminToken'], 'string'],
+  ['PASSERELLE_ADMIN_HOST', ['announcements', 'adminHost'], 'string'],
+  ['PASSERELLE_CONSOLE_URL', ['console', 'publicUrl'], 'string'],
+  ['PASSERELLE_CONSOLE_SESSION_MINUTES', ['console', 'sessionMinutes'], 'number'],
+  ['PASSERELLE_CONSOLE_IDLE_MINUTES', ['console', 'idleMinutes'], 'number'],
+  ...(['proconnect', 'entra'] as const).flatMap((provider): Array<[string, string[], 'string' | 'list']> => {
+    const prefix = provider.toUpperCase();
+    return [
+      [`${prefix}_ISSUER`, ['console', provider, 'issuer'], 'string'],
+      [`${prefix}_CLIENT_ID`, ['console', provider, 'clientId'], 'string'],
+      [`${prefix}_CLIENT_SECRET`, ['console', provider, 'clientSecret'], 'string'],
+      [`${prefix}_SCOPES`, ['console', provider, 'scopes'], 'list'],
+      [`${prefix}_ADMINS`, ['console', provider, 'admins'], 'list'],
+      [`${prefix}_CURATORS`, ['console', provider, 'curators'], 'list'],
+      [`${prefix}_READERS`, ['console', provider, 'readers'], 'list'],
+    ];
+  }),
   ['ANNOUNCE_TEAMS_PER_SECOND', ['announcements', 'teamsPerSecond'], 'number'],
   ['ANNOUNCE_MATRIX_PER_SECOND', ['announcements', 'matrixPerSecond'], 'number'],
   ['PASSERELLE_QUEUE_PREFIX', ['queue', 'prefix'], 'string'],
@@ -84,7 +100,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],
 ];
 
-const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile|adminToken)$/i;
+const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile|adminToken|clientSecret)$/i;
 
 export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
@@ -117,6 +133,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   }
   if (env.QDRANT_URL && !env.PASSERELLE_VECTOR_STORE) setPath(raw, ['vectorStore', 'kind'], 'qdrant');
   if (env.DATABASE_URL && !env.PASSERELLE_STATE) setPath(raw, ['state', 'kind'], 'postgres');
+  // Entra ID by tenant: its v2.0 issuer.
+  if (env.ENTRA_TENANT_ID && !env.ENTRA_ISSUER) setPath(raw, ['console', 'entra', 'issuer'], `${(env.ENTRA_AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${env.ENTRA_TENANT_ID}/v2.0`);
   for (const key of ['embeddings', 'chatModel']) {
     const endpoint = (raw[key] ?? {}) as Raw;
     if (endpoint.provider === 'mistral' && !endpoint.apiKey && env.MISTRAL_API_KEY) endpoint.apiKey = env.MISTRAL_API_KEY;

@@ -56,6 +56,25 @@ const ModelEndpointSchema = z.object({
   maxRetries: z.number().int().min(0).max(5).default(2),
 });
 
+/**
+ * An OpenID Connect provider of the console (ProConnect, Microsoft Entra ID). Roles come from the ID token's
+ * (and, where the provider sends them there, the userinfo's) claims: each entry is `claim=pattern` (glob with
+ * `*`, case-insensitive; a claim holding a list matches when one of its values does), or a bare pattern
+ * matched against the provider's default claim (ProConnect: `email`; Entra ID: `groups`, then `roles`).
+ */
+const OidcProviderSchema = z.object({
+  /** The issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: z.string().url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().optional(),
+  /** Scopes asked for (default: openid email profile, plus the provider's own). */
+  scopes: z.array(z.string()).optional(),
+  /** Who gets which role; the highest matching role wins. */
+  admins: z.array(z.string()).default([]),
+  curators: z.array(z.string()).default([]),
+  readers: z.array(z.string()).default([]),
+});
+
 export const ConfigSchema = z
   .object({
     environment: z.enum(['development', 'production', 'test']).default('development'),
@@ -203,6 +222,8 @@ export const ConfigSchema = z
       .object({
         /** Admin HTTP API (POST /admin/announcements, GET /admin/announcements/:id); disabled without a token. */
         adminPort: z.number().int().min(0).max(65_535).default(8088),
+        /** Interface of the admin listener (API and console); loopback by default, behind a TLS reverse proxy otherwise. */
+        adminHost: z.string().min(1).default('127.0.0.1'),
         adminToken: z.string().min(24, 'au moins 24 caractères').optional(),
         /** Teams sends per second for the whole tenant (Teams allows 50 requests/s per app per tenant). */
         teamsPerSecond: z.number().positive().max(50).default(40),
@@ -211,7 +232,20 @@ export const ConfigSchema = z
         /** Largest announcement, characters. */
         maxChars: z.number().int().positive().default(20_000),
       })
-      .default({ adminPort: 8088, teamsPerSecond: 40, matrixPerSecond: 1, maxChars: 20_000 }),
+      .default({ adminPort: 8088, adminHost: '127.0.0.1', teamsPerSecond: 40, matrixPerSecond: 1, maxChars: 20_000 }),
+    /** The web console (`/console` on the admin listener): sign-in providers and sessions. */
+    console: z
+      .object({
+        /** The address users reach the console at (redirect URIs); default http://<adminHost>:<adminPort>. */
+        publicUrl: z.string().url().optional(),
+        /** A session ends this long after sign-in, minutes. */
+        sessionMinutes: z.number().int().positive().max(24 * 60).default(480),
+        /** …or after this long without a request, minutes. */
+        idleMinutes: z.number().int().positive().max(24 * 60).default(30),
+        proconnect: OidcProviderSchema.optional(),
+        entra: OidcProviderSchema.optional(),
+      })
+      .default({ sessionMinutes: 480, idleMinutes: 30 }),
     queue: z
       .object({
         /** redis://… : bull queues (durable). Absent: in-process queue (not durable). */
@@ -285,6 +319,9 @@ export function crossFieldIssues(config: unknown): Array<{ path: Array<string | 
   }
   if (get('state', 'kind') === 'postgres' && !get('state', 'databaseUrl')) add(['state', 'databaseUrl'], 'DATABASE_URL est requis quand l’état est dans PostgreSQL');
   if (production && (get('bot', 'pseudonymSecret') ?? DEVELOPMENT_SECRET) === DEVELOPMENT_SECRET) add(['bot', 'pseudonymSecret'], 'PASSERELLE_PSEUDONYM_SECRET est requis en production');
+  if (production && (get('console', 'proconnect') || get('console', 'entra')) && !/^https:/.test(String(get('console', 'publicUrl') ?? ''))) {
+    add(['console', 'publicUrl'], 'en production, PASSERELLE_CONSOLE_URL (https://…) est requis pour la connexion par ProConnect ou Entra ID');
+  }
   if (get('vectorStore', 'kind') === 'qdrant' && !get('vectorStore', 'qdrant', 'url')) add(['vectorStore', 'qdrant', 'url'], 'QDRANT_URL est requis quand le stockage est qdrant');
   const reranker = get('reranker', 'provider');
   if (reranker !== undefined && reranker !== 'none' && !get('reranker', 'url')) add(['reranker', 'url'], 'RERANKER_URL est requis quand un service de reclassement est configuré');

@@ -8,16 +8,24 @@ import { checkBearer, FailedAuthLimiter } from './bearer-token.ts';
 import { HttpProblem, sendProblem } from './http-io.ts';
 
 /**
- * The admin HTTP API of the bot process (node:http, no framework): announcements today. Every request needs
+ * The admin HTTP API of the bot process (node:http, no framework): announcements, and the web console under
+ * /console (adapters/console, its own sign-in and sessions). Every API request needs
  * `Authorization: Bearer <announcements.adminToken>` (checked in constant time); a missing or wrong token is
  * answered 401 and written to the audit log (kind 'announce-refused'), and a client failing too often is
  * answered 429 for a while. Listens on 127.0.0.1 by default: expose it through a reverse proxy (TLS) if it
  * must be reached from elsewhere. Started by `passerelle serve` only when a token is configured.
  */
 
+/** The web console, served on the same listener under /console (its own authentication: sessions). */
+export interface ConsoleHandler {
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean>;
+}
+
 export interface AdminServerOptions {
   service: AnnouncementService;
-  token: string;
+  /** The admin API's token; absent: the API answers 401 to everyone (the console may still be on). */
+  token?: string;
+  console?: ConsoleHandler;
   /** 0: a free port (read `port` after `listen`). */
   port: number;
   host?: string;
@@ -76,8 +84,9 @@ export class AdminServer {
     const client = request.socket.remoteAddress ?? 'inconnu';
     try {
       const url = new URL(request.url ?? '/', 'http://admin.local');
+      if (this.options.console && (await this.options.console.handle(request, response, url))) return;
       if (this.failures.blocked(client)) throw new HttpProblem(429, 'too-many-failures', 'Trop d’échecs d’authentification : réessayez dans une minute.');
-      const check = checkBearer(request.headers.authorization, this.options.token);
+      const check = this.options.token ? checkBearer(request.headers.authorization, this.options.token) : 'invalid';
       if (check !== 'ok') {
         this.failures.record(client);
         this.options.logger.warn('admin API: refused request', { reason: check, method: request.method, path: url.pathname });

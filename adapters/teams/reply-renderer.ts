@@ -99,7 +99,7 @@ export function finalStreamMessage(streamId: string, reply: Reply, options: { pe
   return { ...message, entities: [{ type: 'streaminfo', ...info }, ...(message.entities ?? [])], channelData: { ...message.channelData, ...info } };
 }
 
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');

@@ -74,14 +74,19 @@ export class AnnouncementService {
       ...(request.notify ? { notify: request.notify } : {}),
     };
     const stored = await this.insert(announcement, recipients);
-    const perChannel = (['teams', 'matrix'] as const)
-      .map((channel) => {
-        const mine = recipients.filter((recipient) => recipient.channel === channel);
-        const reachable = mine.filter((recipient) => recipient.status === 'pending').length;
-        return { channel, reachable, unreachable: mine.length - reachable };
-      })
-      .filter((entry) => entry.reachable + entry.unreachable > 0);
+    const perChannel = perChannelOf(recipients);
     return { announcement: stored, perChannel, reachable: perChannel.reduce((sum, entry) => sum + entry.reachable, 0) };
+  }
+
+  /** How many recipients an audience has per channel, without storing anything (the console's live counts). */
+  async count(to: string): Promise<Prepared['perChannel']> {
+    const recipients = await this.deps.resolver.resolve(parseAudience(to));
+    return perChannelOf(recipients);
+  }
+
+  /** The newest announcements first. */
+  async list(limit: number): Promise<AnnouncementRecord[]> {
+    return (await this.deps.store.listAnnouncements()).reverse().slice(0, limit);
   }
 
   /** draft → scheduled (future date) or sending (jobs enqueued from now on, in the background). */
@@ -168,6 +173,16 @@ export class AnnouncementService {
       }
     }
   }
+}
+
+function perChannelOf(recipients: readonly NewRecipient[]): Prepared['perChannel'] {
+  return (['teams', 'matrix'] as const)
+    .map((channel) => {
+      const mine = recipients.filter((recipient) => recipient.channel === channel);
+      const reachable = mine.filter((recipient) => recipient.status === 'pending').length;
+      return { channel, reachable, unreachable: mine.length - reachable };
+    })
+    .filter((entry) => entry.reachable + entry.unreachable > 0);
 }
 
 function newId(): string {

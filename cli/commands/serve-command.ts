@@ -11,7 +11,7 @@ export const serveCommand: Command = {
     parseCommandArgs(args, {});
     const { startServing } = await import('../../app/serve.ts');
     const serving = await startServing(context.config, context.logger, () => context.knowledge({ create: true }));
-    context.out(`Passerelle en service : ${serving.channels.map((channel) => channel.name).join(', ')} ; file ${serving.app.queues.work.durable ? 'Redis' : 'locale (non durable)'}${serving.adminPort ? ` ; API d’administration sur 127.0.0.1:${serving.adminPort}` : ''}.\n`);
+    context.out(`Passerelle en service : ${serving.channels.map((channel) => channel.name).join(', ')} ; file ${serving.app.queues.work.durable ? 'Redis' : 'locale (non durable)'}${serving.adminPort ? ` ; API d’administration et console sur http://${context.config.announcements.adminHost}:${serving.adminPort}/console` : ''}.\n`);
     await waitForSignal();
     context.out('Arrêt en cours…\n');
     await serving.close();

@@ -1,0 +1,24 @@
+import type { AnnouncementService } from '../../bots/announcements/announcement-service.ts';
+import type { KnowledgeAdmin } from '../../bots/console/knowledge-admin.ts';
+import type { CurationQueue } from '../../bots/curation/curation-queue.ts';
+import type { StandardAnswerService } from '../../bots/curation/standard-answer-service.ts';
+import type { AdminJournal, PassageRules } from '../../state/curation-store.ts';
+import type { ActivityStatistics } from '../../state/state-store.ts';
+import type { SessionStorage } from './sessions.ts';
+
+/** What the console drives: the core's services, given by the composition root (app/console.ts). */
+export interface ConsoleServices {
+  statistics: ActivityStatistics;
+  queue: CurationQueue;
+  answers: StandardAnswerService;
+  rules: PassageRules;
+  knowledge: KnowledgeAdmin;
+  announcements: AnnouncementService;
+  /** The message as Teams and Tchap will show it (sanitised HTML, each channel's own rendering). */
+  preview(markdown: string): { teams: string; tchap: string };
+  /** Passages of a base for a query (choosing a standard answer's sources). */
+  passages(kb: string, query: string): Promise<Array<{ id: string; title: string; extract: string }>>;
+  journal: AdminJournal;
+  /** Sessions and pending sign-ins (the state store's cache). */
+  sessions: SessionStorage;
+}

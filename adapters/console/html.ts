@@ -1,0 +1,47 @@
+/**
+ * HTML written by templates: every interpolated value is escaped unless it is already `Html` (a fragment
+ * built by this module). Arrays are joined. Nothing else produces markup in the console.
+ */
+
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Value = Html | string | number | boolean | null | undefined | readonly Value[];
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function render(value: Value): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Html) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? '');
+  });
+  return new Html(out);
+}
+
+/** Markup that is already safe (sanitised channel previews). */
+export function trusted(markup: string): Html {
+  return new Html(markup);
+}
+
+/** `fr-FR` date and time in Paris. */
+export function dateTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+}
+
+export function number(value: number, digits = 0): string {
+  return value.toLocaleString('fr-FR', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

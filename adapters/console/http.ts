@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PasserelleError } from '../../bots/errors.ts';
+import type { Html } from './html.ts';
+
+/** Reading forms and writing pages for the console: strict security headers on every answer. */
+
+/** No inline script or style, no third party: everything comes from /console/assets. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+export function sendHtml(response: ServerResponse, status: number, page: Html, headers: Record<string, string | string[]> = {}): void {
+  const body = `<!doctype html>\n${page.value}`;
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  response.end(body);
+}
+
+export function sendJsonData(response: ServerResponse, status: number, data: unknown, headers: Record<string, string | string[]> = {}): void {
+  const body = JSON.stringify(data);
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  response.end(body);
+}
+
+export function redirect(response: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
+  response.writeHead(303, { ...SECURITY_HEADERS, location, 'cache-control': 'no-store', 'content-length': '0', ...headers });
+  response.end();
+}
+
+/** The body, refused (UPLOAD_TOO_LARGE) beyond `maxBytes`. */
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    request.resume();
+    throw new PasserelleError('UPLOAD_TOO_LARGE', { max: maxBytes.toLocaleString('fr-FR') });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      request.resume();
+      throw new PasserelleError('UPLOAD_TOO_LARGE', { max: maxBytes.toLocaleString('fr-FR') });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A submitted form: URL-encoded or multipart (files), parsed by the platform's own FormData. */
+export interface Form {
+  get(name: string): string | undefined;
+  all(name: string): string[];
+  files(name: string): Array<{ name: string; bytes: Uint8Array }>;
+}
+
+export async function readForm(request: IncomingMessage, maxBytes: number): Promise<Form> {
+  const type = String(request.headers['content-type'] ?? '');
+  const body = await readBody(request, maxBytes);
+  if (/^multipart\/form-data/i.test(type)) {
+    let data: FormData;
+    try {
+      data = await new Request('http://console.local/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    } catch (error) {
+      throw new PasserelleError('FORM_INVALID', { problem: 'envoi de fichiers illisible' }, { cause: error });
+    }
+    const files = new Map<string, Array<{ name: string; bytes: Uint8Array }>>();
+    const fields = new Map<string, string[]>();
+    for (const [name, value] of data) {
+      if (typeof value === 'string') (fields.get(name) ?? fields.set(name, []).get(name)!).push(value);
+      else if (value.size > 0 || value.name) (files.get(name) ?? files.set(name, []).get(name)!).push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
+    }
+    return { get: (name) => fields.get(name)?.[0], all: (name) => fields.get(name) ?? [], files: (name) => files.get(name) ?? [] };
+  }
+  if (type && !/^application\/x-www-form-urlencoded/i.test(type) && !/^application\/json/i.test(type)) throw new PasserelleError('FORM_INVALID', { problem: `type de contenu « ${type.slice(0, 60)} » inattendu` });
+  if (/^application\/json/i.test(type)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+      throw new PasserelleError('FORM_INVALID', { problem: 'JSON invalide' });
+    }
+    const record = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    const values = (name: string) => {
+      const value = record[name];
+      return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
+    };
+    return { get: (name) => values(name)[0], all: values, files: () => [] };
+  }
+  const params = new URLSearchParams(body.toString('utf8'));
+  return { get: (name) => params.get(name) ?? undefined, all: (name) => params.getAll(name), files: () => [] };
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator <= 0) continue;
+    const name = part.slice(0, separator).trim();
+    if (!cookies.has(name)) cookies.set(name, decodeURIComponent(part.slice(separator + 1).trim()));
+  }
+  return cookies;
+}
+
+export function cookie(name: string, value: string, options: { path: string; maxAgeSeconds?: number; secure: boolean; sameSite?: 'Lax' | 'Strict' }): string {
+  return [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${options.path}`,
+    'HttpOnly',
+    `SameSite=${options.sameSite ?? 'Lax'}`,
+    ...(options.secure ? ['Secure'] : []),
+    ...(options.maxAgeSeconds !== undefined ? [`Max-Age=${options.maxAgeSeconds}`] : []),
+  ].join('; ');
+}

@@ -1,0 +1,142 @@
+import * as client from 'openid-client';
+import { PasserelleError } from '../../bots/errors.ts';
+import type { Logger } from '../../bots/logger.ts';
+import { roleFromClaims, type Role, type RoleRules } from './roles.ts';
+
+/**
+ * One OpenID Connect provider of the console (ProConnect, Microsoft Entra ID), through openid-client:
+ * discovery, authorization code flow with PKCE (S256), state and nonce, and the ID token checked in full —
+ * signature against the provider's JWKS (non-repudiation checks on), issuer, audience, expiry, nonce.
+ * ProConnect sends the agent's attributes from its userinfo endpoint: they are read there too.
+ *
+ * Plain-HTTP issuers are accepted only on the loopback interface (local fakes, development).
+ */
+
+export interface OidcSettings {
+  /** 'proconnect' | 'entra'. */
+  id: string;
+  label: string;
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: readonly string[];
+  rules: RoleRules;
+  /** Read the userinfo endpoint as well (ProConnect). */
+  userinfo: boolean;
+}
+
+/** What the browser's round trip must carry back (kept server-side, keyed by `state`). */
+export interface PendingSignIn {
+  provider: string;
+  state: string;
+  nonce: string;
+  verifier: string;
+  /** The console's callback URL for this provider (the token request names it again). */
+  redirectUri: string;
+}
+
+export interface SignedIn {
+  subject: string;
+  email?: string;
+  name: string;
+  role: Role | undefined;
+  claims: Record<string, unknown>;
+}
+
+export class OidcProvider {
+  private configuration: Promise<client.Configuration> | undefined;
+
+  constructor(
+    readonly settings: OidcSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get id(): string {
+    return this.settings.id;
+  }
+
+  get label(): string {
+    return this.settings.label;
+  }
+
+  /** Where to send the browser, and what to keep until it comes back. */
+  async start(redirectUri: string): Promise<{ url: string; pending: PendingSignIn }> {
+    const configuration = await this.discover();
+    const verifier = client.randomPKCECodeVerifier();
+    const pending: PendingSignIn = { provider: this.id, state: client.randomState(), nonce: client.randomNonce(), verifier, redirectUri };
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: redirectUri,
+      scope: this.settings.scopes.join(' '),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: pending.state,
+      nonce: pending.nonce,
+      ...(this.id === 'proconnect' ? { acr_values: 'eidas1' } : {}),
+    });
+    return { url: url.href, pending };
+  }
+
+  /** Exchanges the code of the callback (its query string); every check failing is OIDC_FAILED (reason in the log). */
+  async finish(query: string, pending: PendingSignIn): Promise<SignedIn> {
+    const configuration = await this.discover();
+    const callbackUrl = new URL(pending.redirectUri);
+    callbackUrl.search = query;
+    let claims: Record<string, unknown>;
+    try {
+      const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      claims = { ...(tokens.claims() ?? {}) };
+      if (this.settings.userinfo) {
+        const info = await client.fetchUserInfo(configuration, tokens.access_token, String(claims.sub));
+        claims = { ...info, ...claims };
+      }
+    } catch (error) {
+      if (error instanceof PasserelleError) throw error;
+      this.logger.warn('console sign-in refused', { provider: this.id, error });
+      throw new PasserelleError('OIDC_FAILED', { provider: this.label, reason: reasonOf(error) }, { cause: error });
+    }
+    if (this.id === 'entra' && claims._claim_names && typeof claims._claim_names === 'object' && 'groups' in claims._claim_names) {
+      this.logger.warn('Entra ID sent a groups overage claim: map roles with app roles (roles claim) for this user', { subject: claims.sub });
+    }
+    const email = typeof claims.email === 'string' ? claims.email : typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
+    const name = [claims.given_name, claims.usual_name ?? claims.family_name].filter((part) => typeof part === 'string').join(' ') || (typeof claims.name === 'string' ? claims.name : email ?? String(claims.sub));
+    return { subject: String(claims.sub), ...(email ? { email } : {}), name, role: roleFromClaims(claims, this.settings.rules), claims };
+  }
+
+  private discover(): Promise<client.Configuration> {
+    this.configuration ??= (async () => {
+      const issuer = new URL(this.settings.issuer);
+      const loopback = issuer.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(issuer.hostname);
+      try {
+        return await client.discovery(issuer, this.settings.clientId, this.settings.clientSecret, this.settings.clientSecret ? client.ClientSecretPost(this.settings.clientSecret) : client.None(), {
+          execute: [...(loopback ? [client.allowInsecureRequests] : []), client.enableNonRepudiationChecks],
+          timeout: 10,
+        });
+      } catch (error) {
+        this.logger.warn('identity provider discovery failed', { provider: this.id, error });
+        throw new PasserelleError('OIDC_UNAVAILABLE', { provider: this.label }, { cause: error });
+      }
+    })().catch((error: unknown) => {
+      this.configuration = undefined;
+      throw error;
+    });
+    return this.configuration;
+  }
+}
+
+/** A short French reason for the page (the full error goes to the log). */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : String(error);
+  if (/exp|expired|too old|"exp"/i.test(text)) return 'jeton d’identité expiré';
+  if (/signature/i.test(text)) return 'signature du jeton d’identité invalide';
+  if (/nonce/i.test(text)) return 'jeton d’identité rejoué ou d’une autre connexion';
+  if (/state/i.test(text)) return 'réponse d’une autre tentative de connexion';
+  if (/invalid_grant|code_verifier|pkce/i.test(text)) return 'code d’autorisation refusé';
+  if (/aud|audience|iss|issuer/i.test(text)) return 'jeton d’identité destiné à une autre application';
+  if (/access_denied/i.test(text)) return 'accès refusé par le fournisseur';
+  return 'réponse du fournisseur invalide';
+}
