@@ -130,8 +130,12 @@ export class OidcProvider {
 
 /** A short French reason for the page (the full error goes to the log). */
 function reasonOf(error: unknown): string {
-  const text = error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : String(error);
-  if (/exp|expired|too old|"exp"/i.test(text)) return 'jeton d’identité expiré';
+  const parts: string[] = [];
+  for (let cause: unknown = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    parts.push(cause instanceof Error ? `${(cause as { code?: string }).code ?? ''} ${cause.message}` : String(cause));
+  }
+  const text = parts.join(' | ');
+  if (/"exp"|expiration|expired|"iat".*too far in the past/i.test(text)) return 'jeton d’identité expiré';
   if (/signature/i.test(text)) return 'signature du jeton d’identité invalide';
   if (/nonce/i.test(text)) return 'jeton d’identité rejoué ou d’une autre connexion';
   if (/state/i.test(text)) return 'réponse d’une autre tentative de connexion';
