@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startAdminApi } from '../../../app/admin-surface.ts';
+import { attachChannels } from '../../../app/serve.ts';
+import { createBotApplication, type BotApplication } from '../../../app/bot-application.ts';
+import { createTeamsAdapter, type TeamsAdapter } from '../../../adapters/teams/index.ts';
+import { silentLogger } from '../../../bots/logger.ts';
+import { loadConfig } from '../../../config/load-config.ts';
+import { startFakeBotConnector, type FakeBotConnector } from '../../fakes/bot-connector.ts';
+import { FakeOidcProvider } from '../../fakes/oidc-provider.ts';
+import { ARTICLES, writeJsonl } from '../../integration/helpers/knowledge-fixtures.ts';
+import { cli } from '../../integration/helpers/run-cli.ts';
+import { PROCONNECT_USERS } from '../../integration/console/console-rig.ts';
+import { personalInstallationUpdate, TENANT } from '../../unit/teams/activities.ts';
+import { launchChromium, screenshot, seriousViolations } from './browser.ts';
+
+/**
+ * The console end to end in headless Chromium, against the bot process as `serve` builds it (Teams channel
+ * on the fake Bot Connector, admin listener, real stores): sign in through the fake ProConnect, see a
+ * question asked with `passerelle ask` in the curation queue, write a standard answer, have a second curator
+ * publish it and get it from the next `ask`, send an announcement to fake Teams recipients and watch its
+ * report reach « terminée ». axe-core on every page (no serious violation), no CSP violation, screenshots.
+ */
+const QUESTION = 'Les agents peuvent-ils fouiller le coffre de ma voiture ?';
+const STANDARD_TEXT = 'Oui : les agents des douanes peuvent procéder à la visite des moyens de transport, coffre compris [1].';
+const USERS = 4;
+
+describe('console end to end in headless Chromium', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let env: Record<string, string>;
+  let proconnect: FakeOidcProvider;
+  let connector: FakeBotConnector;
+  let app: BotApplication;
+  let adapter: TeamsAdapter;
+  let admin: Awaited<ReturnType<typeof startAdminApi>>;
+  let base: string;
+  let browser: Browser;
+  const cspViolations: string[] = [];
+  const checked = new Map<string, number>();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-console-'));
+    proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS });
+    connector = await startFakeBotConnector();
+    env = {
+      PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000',
+      TEAMS_ENABLED: 'true', TEAMS_PORT: '0', PASSERELLE_ADMIN_TOKEN: 'jeton-administration-e2e-console-0123456789', PASSERELLE_ADMIN_PORT: '0',
+      PROCONNECT_ISSUER: proconnect.issuer, PROCONNECT_CLIENT_ID: 'passerelle-console', PROCONNECT_CLIENT_SECRET: 'secret-proconnect',
+      PROCONNECT_ADMINS: 'alice.admin@douane.finances.gouv.fr', PROCONNECT_CURATORS: '*.curat*@douane.finances.gouv.fr', PROCONNECT_READERS: '*@douane.finances.gouv.fr',
+    };
+    const config = loadConfig({ env });
+    app = await createBotApplication(config, silentLogger, { model: null, announcements: { fanout: { tickMs: 100, backoffMs: 50 }, maxAttempts: 3 } });
+    const legal = app.knowledge.catalog.get('legal');
+    await app.knowledge.ingestion.ingest({ kb: legal.id, ceiling: legal.classificationCeiling }, [writeJsonl(join(dir, 'code.jsonl'), Object.values(ARTICLES))], { defaultClassification: 'public' });
+    adapter = await createTeamsAdapter({ config, logger: silentLogger, limiter: app.limiters.teams }, { retry: { baseDelayMs: 10, maxDelayMs: 40 } });
+    attachChannels(app, { teams: adapter });
+    app.startJobs();
+    await app.bot.start();
+    admin = await startAdminApi(app, silentLogger);
+    base = `http://127.0.0.1:${admin.adminPort}`;
+    const botUrl = `http://127.0.0.1:${adapter.port}`;
+    for (let n = 1; n <= USERS; n++) {
+      const installed = await connector.deliver(botUrl, {
+        ...personalInstallationUpdate(connector.serviceUrl, 'add'),
+        from: { id: `29:agent-${n}`, name: `Agent ${n}`, aadObjectId: `aad-agent-${n}` }, conversation: { conversationType: 'personal', id: `a:agent-${n}`, tenantId: TENANT },
+      });
+      assert.equal(installed.status, 200);
+    }
+    await adapter.idle();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await admin?.close();
+    await app?.close();
+    await connector?.close();
+    await proconnect?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A fresh browser context signed in through the fake ProConnect's page, as a person would. */
+  async function signIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
+    await page.goto(`${base}/console/overview`);
+    assert.match(page.url(), /\/console\/login/);
+    await check(page, 'connexion');
+    await page.getByRole('link', { name: 'Se connecter avec ProConnect' }).click();
+    await page.getByRole('button', { name: `Se connecter en tant que ${email}` }).click();
+    await page.waitForURL(/\/console\/overview$/);
+    return page;
+  }
+
+  /** axe-core (no serious or critical violation) and a screenshot of the page as it is now. */
+  async function check(page: Page, name: string): Promise<void> {
+    await page.waitForLoadState('networkidle');
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations.map((violation) => `${violation.id}: ${violation.help} ${JSON.stringify(violation.nodes.map((node) => node.target))}`), [], `${name}: accessibility`);
+    await screenshot(page, name);
+    checked.set(name, violations.length);
+  }
+
+  it('curators: a question asked with `ask` reaches the queue; a standard answer published by a second curator is the next `ask`’s answer', async () => {
+    const first = await cli(['ask', '--json', QUESTION], env);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(JSON.parse(first.out).abstained, true, 'the bot abstains: the question goes to the curators');
+
+    const bruno = await signIn('bruno.curateur@douane.finances.gouv.fr');
+    await check(bruno, 'vue-d-ensemble');
+    assert.ok(await bruno.locator('canvas#chart-outcomes').isVisible(), 'the chart is drawn');
+    assert.equal(await bruno.evaluate(() => typeof (globalThis as { Chart?: unknown }).Chart), 'function', 'Chart.js loaded from the console itself');
+    await bruno.getByRole('link', { name: 'File de curation' }).click();
+    await bruno.getByRole('heading', { name: QUESTION }).waitFor();
+    await check(bruno, 'file-de-curation');
+    const group = bruno.getByRole('article', { name: QUESTION });
+    assert.match(await group.innerText(), /CD-60#0/, 'the passages retrieved are shown');
+    await group.getByRole('link', { name: 'Rédiger une réponse type' }).click();
+    await bruno.locator('#text').waitFor();
+    assert.equal((await bruno.getByLabel(/Famille de questions/).inputValue()).trim(), QUESTION);
+    await bruno.getByLabel(/^Réponse/).fill(STANDARD_TEXT);
+    await bruno.getByLabel(/^Sources/).fill('CD-60#0');
+    await check(bruno, 'reponse-type-redaction');
+    await bruno.getByRole('button', { name: 'Proposer cette version pour relecture' }).click();
+    await bruno.getByText('Version proposée').first().waitFor();
+    assert.match(await bruno.locator('main').innerText(), /un autre curateur doit la relire/);
+    assert.equal(await bruno.getByRole('button', { name: 'Publier la version 1' }).count(), 0, 'the author cannot publish');
+    await check(bruno, 'reponse-type-proposee');
+    const answerUrl = bruno.url().replace(/\?.*$/, '');
+    const before = await cli(['ask', '--json', QUESTION], env);
+    assert.notEqual(JSON.parse(before.out).mode, 'standard', 'not served before publication');
+
+    const chloe = await signIn('chloe.curatrice@douane.finances.gouv.fr');
+    await chloe.goto(answerUrl);
+    await chloe.getByRole('button', { name: 'Publier la version 1' }).click();
+    await chloe.getByText('Version publiée').first().waitFor();
+    await check(chloe, 'reponse-type-publiee');
+
+    const after = await cli(['ask', '--json', QUESTION], env);
+    const answer = JSON.parse(after.out) as { mode: string; answer: string; citations: Array<{ id: string }>; abstained: boolean };
+    assert.equal(answer.mode, 'standard');
+    assert.equal(answer.abstained, false);
+    assert.ok(answer.answer.startsWith(STANDARD_TEXT), answer.answer);
+    assert.deepEqual(answer.citations.map((citation) => citation.id), ['CD-60#0']);
+
+    await chloe.getByRole('link', { name: 'Réponses types' }).click();
+    await check(chloe, 'reponses-types');
+    await chloe.getByRole('link', { name: 'Bases de connaissances' }).click();
+    await check(chloe, 'bases');
+    await chloe.getByRole('link', { name: 'Code des douanes et textes liés' }).click();
+    await chloe.getByRole('heading', { name: 'Documents' }).waitFor();
+    await check(chloe, 'base-legal');
+    await chloe.goto(`${base}/console/announcements`);
+    assert.match(await chloe.locator('main').innerText(), /réservée aux rôles administrateur/, 'a curator cannot announce');
+  });
+
+  it('admins: an announcement to fake Teams recipients, counted live, previewed, confirmed, reported until « terminée », exported', async () => {
+    const alice = await signIn('alice.admin@douane.finances.gouv.fr');
+    await alice.getByRole('link', { name: 'Annonces' }).click();
+    await alice.getByLabel(/^Destinataires/).fill('tous');
+    await alice.locator('#audience-counts').getByText(`Teams : ${USERS} destinataire(s)`).waitFor();
+    await alice.getByLabel(/^Message/).fill('**Exercice incendie** demain à 10 h, *bâtiment B*.');
+    await alice.locator('#preview-teams strong').getByText('Exercice incendie').waitFor();
+    await alice.locator('#preview-tchap em').getByText('bâtiment B').waitFor();
+    await check(alice, 'annonce-redaction');
+    await alice.getByRole('button', { name: /Préparer l’annonce/ }).click();
+    await alice.getByText('Rien n’a été envoyé').waitFor();
+    await check(alice, 'annonce-apercu');
+    assert.equal(connector.messages().filter((call) => String(call.body.text ?? '').includes('Exercice incendie')).length, 0, 'nothing before confirmation');
+    await alice.getByRole('button', { name: `Confirmer et envoyer à ${USERS} destinataire(s)` }).click();
+    await alice.locator('#report-status strong').getByText('terminée').waitFor({ timeout: 30_000 });
+    assert.equal(await alice.locator('#report-counts [data-count="sent"]').innerText(), String(USERS));
+    assert.equal(await alice.locator('#report-table tbody tr').count(), USERS);
+    await check(alice, 'annonce-rapport');
+    for (let n = 1; n <= USERS; n++) {
+      assert.equal(connector.messages(`a:agent-${n}`).filter((call) => String(call.body.text ?? '').includes('Exercice incendie')).length, 1, `agent ${n}`);
+    }
+    const download = alice.waitForEvent('download');
+    await alice.getByRole('link', { name: 'Exporter le rapport (CSV)' }).click();
+    const csv = await (await download).createReadStream();
+    let text = '';
+    for await (const chunk of csv) text += String(chunk);
+    assert.equal(text.trim().split('\r\n').length, USERS + 1);
+
+    await alice.getByRole('link', { name: 'Journal' }).click();
+    await check(alice, 'journal');
+    const journal = await alice.locator('main table').innerText();
+    for (const action of ['annonce confirmée', 'annonce préparée', 'réponse type publiée', 'réponse type proposée', 'connexion']) assert.match(journal, new RegExp(action), action);
+    await alice.getByLabel('Action').selectOption('standard-answer-publish');
+    await alice.getByRole('button', { name: 'Filtrer' }).click();
+    assert.match(await alice.locator('main table').innerText(), /chloe\.curatrice/);
+    assert.doesNotMatch(await alice.locator('main table tbody').innerText(), /annonce/);
+    await alice.getByRole('link', { name: 'Vue d’ensemble' }).click();
+    assert.match(await alice.locator('.figures').first().innerText(), /dont 1 par réponse type/);
+    await check(alice, 'vue-d-ensemble-admin');
+  });
+
+  it('every page passed axe-core and the strict CSP held', () => {
+    assert.deepEqual(cspViolations, []);
+    for (const name of ['connexion', 'vue-d-ensemble', 'file-de-curation', 'reponse-type-redaction', 'reponse-type-publiee', 'reponses-types', 'bases', 'base-legal', 'annonce-redaction', 'annonce-rapport', 'journal']) {
+      assert.equal(checked.get(name), 0, name);
+    }
+  });
+});
