@@ -239,7 +239,7 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     http: { status: 409, code: 'source-missing' },
   },
-  ENRICHMENT_ENTRY_NOT_FOUND: { userMessage: 'Aucune entrée d’enrichissement pour « {id} » dans la base {kb}.', retryable: false, http: { status: 404, code: 'not-found' } },
+  ENRICHMENT_ENTRY_NOT_FOUND: { userMessage: 'Aucune formulation à relire pour « {id} » dans la base {kb}.', retryable: false, http: { status: 404, code: 'not-found' } },
   INTERNAL: {
     userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',
     retryable: false,

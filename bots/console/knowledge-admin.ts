@@ -140,12 +140,12 @@ export class KnowledgeAdmin {
     return this.deps.enrichment !== undefined;
   }
 
-  /** Approves or deletes a draft, then re-indexes its document. */
+  /** Approves or deletes a draft (only a draft: entries already approved are not reviewed here), then re-indexes its document. */
   async reviewEnrichment(kb: string, documentId: string, decision: 'approve' | 'reject'): Promise<void> {
     const id = this.deps.catalog.get(kb).id;
     const store = this.deps.enrichment;
     const entry = await store?.get(id, documentId);
-    if (!store || !entry) throw new PasserelleError('ENRICHMENT_ENTRY_NOT_FOUND', { id: documentId, kb: id });
+    if (!store || entry?.status !== 'draft') throw new PasserelleError('ENRICHMENT_ENTRY_NOT_FOUND', { id: documentId, kb: id });
     if (decision === 'reject') await store.remove(id, documentId);
     else await store.put(id, { ...entry, status: 'approved', updated_at: (this.deps.now?.() ?? new Date()).toISOString() });
     await this.deps.reindexEnrichment?.(id, [documentId]);

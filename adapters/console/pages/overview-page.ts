@@ -19,7 +19,7 @@ export function overviewPage(context: PageContext, overview: Overview, names: Re
     { id: 'outcomes', title: 'Questions par jour, selon leur issue', type: 'bar', stacked: true, series: OUTCOMES.map((outcome) => ({ label: outcome.label, data: overview.outcomes[outcome.key] })) },
     { id: 'bases', title: 'Questions par jour et par base', type: 'line', stacked: false, series: overview.byBase.map((base) => ({ label: names.get(base.id) ?? base.id, data: base.counts })) },
     { id: 'channels', title: 'Questions par jour et par canal', type: 'line', stacked: false, series: overview.byChannel.map((entry) => ({ label: channel(entry.id), data: entry.counts })) },
-    { id: 'ratings', title: 'Avis des agents par jour', type: 'bar', stacked: false, series: [{ label: '👍 utiles', data: overview.ratings.up }, { label: '👎 pas utiles', data: overview.ratings.down }] },
+    { id: 'ratings', title: 'Avis des agents par jour', type: 'bar', stacked: false, series: [{ label: 'Avis « utile »', data: overview.ratings.up }, { label: 'Avis « pas utile »', data: overview.ratings.down }] },
   ];
   return layout(
     context,
@@ -35,7 +35,7 @@ export function overviewPage(context: PageContext, overview: Overview, names: Re
 <div><dt>Répondues</dt><dd>${number(totals.answered)} <small>(dont ${number(totals.standard)} par réponse type)</small></dd></div>
 <div><dt>Sans réponse fiable</dt><dd>${number(totals.abstained)}</dd></div>
 <div><dt>Refusées</dt><dd>${number(totals.refused)}</dd></div>
-<div><dt>Avis positifs</dt><dd>${percent(totals.satisfaction)} <small>(${number(totals.up)} 👍 / ${number(totals.down)} 👎)</small></dd></div>
+<div><dt>Avis positifs</dt><dd>${percent(totals.satisfaction)} <small>(${number(totals.up)} utiles, ${number(totals.down)} pas utiles)</small></dd></div>
 <div><dt>Temps de réponse médian (p50)</dt><dd>${ms(totals.p50Ms)}</dd></div>
 <div><dt>Temps de réponse p95</dt><dd>${ms(totals.p95Ms)}</dd></div>
 <div><dt>Jetons du modèle (entrée / sortie)</dt><dd>${number(totals.inputTokens)} / ${number(totals.outputTokens)}</dd></div>
