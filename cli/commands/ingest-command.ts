@@ -31,6 +31,8 @@ export const ingestCommand: Command = {
       reports.push(report);
       if (!values.json) context.out(formatReport(report, kb.name));
     }
+    // The console's document versions and failures (app/curation.ts).
+    await (await import('../../app/curation.ts')).recordIngestion(context.config, knowledge.store, reports);
     if (values.json) context.out(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
     const failed = reports.some((report) => report.files > 0 && report.skipped.length === report.files);
     return failed ? 1 : 0;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { textHash } from '../../../knowledge/enrichment/enrichment.ts';
+import { cli } from '../helpers/run-cli.ts';
 import { alertOf, ConsoleClient, startConsoleRig, type ConsoleRig } from './console-rig.ts';
 
 /**
@@ -137,6 +140,17 @@ describe('console curation and knowledge bases (HTTP, real stores)', function ()
     assert.equal(gone.status, 404);
     page = await bruno.page('/console/knowledge/procedures');
     assert.match(page.text, /0 document\(s\)/);
+  });
+
+  it('`passerelle ingest` records versions and failures for the console too', async () => {
+    const file = join(rig.dir, 'conges.md');
+    writeFileSync(file, '# Congés\n\nLes congés annuels sont de cinq semaines.\n');
+    writeFileSync(join(rig.dir, 'vide.txt'), '');
+    const run = await cli(['ingest', '--kb', 'hr', file, join(rig.dir, 'vide.txt')], rig.env);
+    assert.equal(run.code, 0, run.err);
+    const page = await bruno.page('/console/knowledge/hr');
+    assert.match(page.text, /Congés[\s\S]*<td>1<\/td>/, 'version 1');
+    assert.match(page.text, /Le fichier .*vide\.txt est vide/);
   });
 
   it('enrichment drafts are reviewed in the console and the document re-indexed', async () => {
