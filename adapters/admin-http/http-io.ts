@@ -20,6 +20,19 @@ export async function readJsonObject(request: IncomingMessage, maxBytes: number,
   const type = String(request.headers['content-type'] ?? '');
   if (!/^application\/json\b/i.test(type)) throw new HttpProblem(415, 'unsupported-media-type', 'Le corps de la requête doit être du JSON (Content-Type: application/json).');
   const tooLarge = () => new HttpProblem(413, 'too-large', `Requête trop volumineuse (plus de ${maxBytes.toLocaleString('fr-FR')} octets) : une annonce est limitée à ${maxCharsHint.toLocaleString('fr-FR')} caractères.`);
+  const body = await readLimitedBody(request, maxBytes, tooLarge);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpProblem(400, 'malformed-json', 'Le corps de la requête n’est pas un JSON valide.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpProblem(400, 'malformed-json', 'Le corps de la requête doit être un objet JSON : {"to": …, "markdown": …, "at": …}.');
+  return parsed as Record<string, unknown>;
+}
+
+/** The request body, refused with `tooLarge()` beyond `maxBytes` (declared or received); the rest is drained. */
+export async function readLimitedBody(request: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     request.resume();
@@ -35,14 +48,7 @@ export async function readJsonObject(request: IncomingMessage, maxBytes: number,
     }
     chunks.push(chunk);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpProblem(400, 'malformed-json', 'Le corps de la requête n’est pas un JSON valide.');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpProblem(400, 'malformed-json', 'Le corps de la requête doit être un objet JSON : {"to": …, "markdown": …, "at": …}.');
-  return parsed as Record<string, unknown>;
+  return Buffer.concat(chunks);
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

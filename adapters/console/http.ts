@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PasserelleError } from '../../bots/errors.ts';
+import { readLimitedBody } from '../admin-http/http-io.ts';
 import type { Html } from './html.ts';
 
 /** Reading forms and writing pages for the console: strict security headers on every answer. */
@@ -36,23 +37,8 @@ export function redirect(response: ServerResponse, location: string, headers: Re
 }
 
 /** The body, refused (UPLOAD_TOO_LARGE) beyond `maxBytes`. */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    request.resume();
-    throw new PasserelleError('UPLOAD_TOO_LARGE', { max: maxBytes.toLocaleString('fr-FR') });
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      request.resume();
-      throw new PasserelleError('UPLOAD_TOO_LARGE', { max: maxBytes.toLocaleString('fr-FR') });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return readLimitedBody(request, maxBytes, () => new PasserelleError('UPLOAD_TOO_LARGE', { max: maxBytes.toLocaleString('fr-FR') }));
 }
 
 /** A submitted form: URL-encoded or multipart (files), parsed by the platform's own FormData. */

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textHash } from '../../../knowledge/enrichment/enrichment.ts';
 import { cli } from '../helpers/run-cli.ts';
+import { parisTime } from '../../../adapters/console/console-routes.ts';
 import { alertOf, ConsoleClient, startConsoleRig, type ConsoleRig } from './console-rig.ts';
 
 /**
@@ -20,7 +21,8 @@ describe('console curation and knowledge bases (HTTP, real stores)', function ()
     rig.app.answers.answer({ question, allowedKbs: rig.app.knowledge.catalog.ids, clearance: 'diffusion-restreinte', conversationKey: `k:${question}`, channel: 'teams', userHash: 'agent' });
 
   before(async () => {
-    rig = await startConsoleRig();
+    // Announcements as on a deployment with Teams (no fan-out starts: nothing is confirmed for now).
+    rig = await startConsoleRig({}, { announcements: { channels: ['teams'] } });
     bruno = new ConsoleClient(rig.base);
     chloe = new ConsoleClient(rig.base);
     assert.equal((await bruno.signInWith('proconnect', 'pc-bruno', rig.proconnect)).status, 303);
@@ -167,6 +169,45 @@ describe('console curation and knowledge bases (HTTP, real stores)', function ()
     assert.equal(again.status, 404, 'an approved entry is not a draft to review');
     assert.match(alertOf(await again.text()), /Aucune formulation à relire pour « CD-60 »/);
     assert.equal((await entries.get('legal', 'CD-60'))?.status, 'approved');
+  });
+
+  it('announcements: live counts refuse a bad audience in French; a scheduled announcement is confirmed, then cancelled', async () => {
+    const admin = new ConsoleClient(rig.base);
+    await admin.signInWith('proconnect', 'pc-alice', rig.proconnect);
+    await admin.page('/console/announcements');
+    const counted = (await (await admin.get('/console/api/audience?to=tous')).json()) as { ok: boolean; text: string };
+    assert.deepEqual(counted, { ok: false, text: 'Aucun destinataire : personne ne correspond à ces destinataires.' });
+    const unknown = (await (await admin.get('/console/api/audience?to=voisins')).json()) as { ok: boolean; text: string };
+    assert.match(unknown.text, /Destinataires inconnus « voisins »/);
+    const preview = await admin.postJson('/console/api/preview', { markdown: '**Maintenance** <script>alert(1)</script> [lien](javascript:alert(2))' });
+    assert.equal(preview.status, 200);
+    const previews = (await preview.json()) as { teams: string; tchap: string };
+    for (const rendered of [previews.teams, previews.tchap]) {
+      assert.match(rendered, /<strong>Maintenance<\/strong>/);
+      assert.doesNotMatch(rendered, /<script|javascript:/);
+    }
+    assert.equal((await admin.postJson('/console/api/preview', { markdown: 'x' }, false)).status, 403, 'the token header is required');
+    await rig.app.state.saveReference({ key: 'teams:a:agent', channel: 'teams', reference: { conversation: { id: 'a:agent' }, serviceUrl: 'http://127.0.0.1:9/' }, userId: 'aad-agent', tenant: 't', isDirect: true, active: true, updatedAt: new Date().toISOString() });
+    const late = await admin.post('/console/announcements', { to: 'tous', markdown: 'Bientôt', at: 'demain' });
+    assert.equal(late.status, 400);
+    assert.equal((await rig.app.announcements.service.list(10)).length, 0, 'nothing stored');
+    const day = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    const prepared = await admin.post('/console/announcements', { to: 'tous', markdown: '**Maintenance** samedi.', at: `${day}T09:00` });
+    assert.equal(prepared.status, 303, alertOf(await prepared.clone().text()));
+    const location = prepared.headers.get('location') ?? '';
+    const draft = await admin.page(location);
+    assert.match(draft.text, /en attente de confirmation/);
+    assert.match(draft.text, /<strong>Maintenance<\/strong>/, 'previews rendered');
+    const id = /\/console\/announcements\/([A-Z0-9]+)/.exec(location)?.[1] as string;
+    assert.equal((await admin.post(`/console/announcements/${id}/confirm`, {})).status, 303);
+    const scheduled = await rig.app.announcements.service.get(id);
+    assert.deepEqual([scheduled.status, scheduled.scheduledAt], ['scheduled', parisTime(`${day}T09:00`)]);
+    assert.match(scheduled.scheduledAt ?? '', /T0[78]:00:00\.000Z$/, '09:00 in Paris');
+    assert.equal((await admin.post(`/console/announcements/${id}/cancel`, {})).status, 303);
+    assert.equal((await rig.app.announcements.service.get(id)).status, 'cancelled');
+    const again = await admin.post(`/console/announcements/${id}/cancel`, {});
+    assert.equal(again.status, 409);
+    assert.match(alertOf(await again.text()), /annulée/);
   });
 
   it('the overview counts the period’s answers; a bad period and a bad journal date are refused in French; the journal exports as CSV', async () => {

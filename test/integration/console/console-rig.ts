@@ -85,6 +85,11 @@ export class ConsoleClient {
     return this.keep(await fetch(`${this.base}${path}`, { method: 'POST', redirect: 'manual', body, headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded', ...options.headers } }));
   }
 
+  /** A script's request: JSON body, the CSRF token in X-CSRF-Token (unless `withToken` is false). */
+  async postJson(path: string, body: unknown, withToken = true): Promise<Response> {
+    return this.keep(await fetch(`${this.base}${path}`, { method: 'POST', redirect: 'manual', body: JSON.stringify(body), headers: { ...this.headers(), 'content-type': 'application/json', ...(withToken ? { 'x-csrf-token': this.csrf } : {}) } }));
+  }
+
   async upload(path: string, files: Array<{ name: string; bytes: Uint8Array | string }>, fields: Record<string, string> = {}): Promise<Response> {
     const form = new FormData();
     form.set('csrf', this.csrf);
