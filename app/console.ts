@@ -66,6 +66,19 @@ export function createConsole(app: BotApplication, logger: Logger, publicUrl: ()
       }),
       announcements: app.announcements.service,
       preview: (markdown) => ({ teams: teamsPreviewHtml(markdown), tchap: markdownToHtml(markdown) }),
+      audienceChoices: async () => {
+        const enabled = new Set([...(config.teams.enabled ? ['teams'] : []), ...(config.matrix.enabled ? ['matrix'] : [])]);
+        const references = (await state.listReferences({ activeOnly: true }))
+          .filter((reference) => enabled.has(reference.channel) && !reference.key.includes(';messageid='))
+          .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))
+          .slice(0, 200);
+        const channel = (name: string) => (name === 'matrix' ? 'Tchap' : 'Teams');
+        return references.map((reference) =>
+          reference.isDirect && reference.userId
+            ? { term: `utilisateurs:${reference.userId}`, label: `${channel(reference.channel)} — utilisateur ${reference.userId}` }
+            : { term: `salons:${reference.key.slice(reference.channel.length + 1)}`, label: `${channel(reference.channel)} — salon ou équipe ${reference.key.slice(reference.channel.length + 1)}` },
+        );
+      },
       passages: async (kb, query) => {
         const result = await knowledge.retriever.retrieve({ question: query, kb, maxClassification: 'diffusion-restreinte', limit: 10 });
         return result.passages.map((passage) => ({ id: passage.chunk.id, title: passage.chunk.title, extract: passage.chunk.text.replace(/\s+/g, ' ').slice(0, 240) }));

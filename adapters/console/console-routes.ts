@@ -119,11 +119,13 @@ export function consoleRoutes(): Route[] {
     }),
 
     get(/^\/console\/announcements$/, 'announcements', async ({ services, page, response }) => {
-      sendHtml(response, 200, announcementsPage(page, await services.announcements.list(50), { to: 'tous', markdown: '', at: '' }));
+      const [announcements, choices] = await Promise.all([services.announcements.list(50), services.audienceChoices()]);
+      sendHtml(response, 200, announcementsPage(page, announcements, { to: 'tous', markdown: '', at: '' }, choices));
     }),
     post(/^\/console\/announcements$/, 'announcements', async ({ form, services, user, journal, response }) => {
       const at = form.get('at')?.trim();
-      const prepared = await services.announcements.prepare({ to: form.get('to') ?? '', markdown: form.get('markdown') ?? '', ...(at ? { at: parisTime(at) } : {}), createdBy: user.id, origin: 'api' });
+      const to = [form.get('to') ?? '', ...form.all('choices')].map((term) => term.trim()).filter(Boolean).join(' ');
+      const prepared = await services.announcements.prepare({ to, markdown: form.get('markdown') ?? '', ...(at ? { at: parisTime(at) } : {}), createdBy: user.id, origin: 'api' });
       await journal('announcement-prepare', prepared.announcement.id, `${prepared.reachable} destinataire(s) : ${prepared.announcement.audience}`);
       redirect(response, `/console/announcements/${prepared.announcement.id}?fait=preparee`);
     }),

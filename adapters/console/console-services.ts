@@ -16,6 +16,8 @@ export interface ConsoleServices {
   announcements: AnnouncementService;
   /** The message as Teams and Tchap will show it (sanitised HTML, each channel's own rendering). */
   preview(markdown: string): { teams: string; tchap: string };
+  /** Known conversations an announcement can name (audience picker): the audience term and a French label. */
+  audienceChoices(): Promise<Array<{ term: string; label: string }>>;
   /** Passages of a base for a query (choosing a standard answer's sources). */
   passages(kb: string, query: string): Promise<Array<{ id: string; title: string; extract: string }>>;
   journal: AdminJournal;

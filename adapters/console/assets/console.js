@@ -39,9 +39,11 @@
   // Announcements: live audience counts and the Teams / Tchap previews.
   var audience = document.getElementById('audience');
   var counts = document.getElementById('audience-counts');
+  var choices = document.getElementById('choices');
   if (audience && counts) {
     var count = debounce(function () {
-      var value = audience.value.trim();
+      var picked = choices ? Array.prototype.map.call(choices.selectedOptions, function (option) { return option.value; }) : [];
+      var value = [audience.value.trim()].concat(picked).filter(Boolean).join(' ');
       if (!value) { counts.textContent = 'Indiquez les destinataires.'; return; }
       fetch(audience.getAttribute('data-count-url') + '?to=' + encodeURIComponent(value), { credentials: 'same-origin' })
         .then(function (response) { return response.json(); })
@@ -49,6 +51,7 @@
         .catch(function () { counts.textContent = 'Comptage indisponible.'; });
     }, 400);
     audience.addEventListener('input', count);
+    if (choices) choices.addEventListener('change', count);
     count();
   }
   var markdown = document.getElementById('markdown');

@@ -7,14 +7,18 @@ export const RECIPIENT_LABELS: Record<RecipientRecord['status'], string> = {
   pending: 'en attente', sending: 'en cours', sent: 'envoyé', failed: 'en échec', blocked: 'bloqué', cancelled: 'annulé',
 };
 
-export function announcementsPage(context: PageContext, announcements: AnnouncementRecord[], draft: { to: string; markdown: string; at: string }): Html {
+export function announcementsPage(context: PageContext, announcements: AnnouncementRecord[], draft: { to: string; markdown: string; at: string }, choices: Array<{ term: string; label: string }>): Html {
   return layout(
     context,
     'Annonces',
     html`<section aria-labelledby="new-title" class="card"><h2 id="new-title">Nouvelle annonce</h2>
 <form method="post" action="/console/announcements" class="stack" id="announcement-form">${csrfField(context)}
 <label for="audience">Destinataires <span class="hint">(« tous », « utilisateurs:&lt;id&gt;,&lt;id&gt; », « salons:&lt;id&gt; », « equipe:&lt;id équipe Teams&gt; », « groupe:&lt;id groupe Entra&gt; », « membres:&lt;!salon:serveur&gt; », combinables)</span></label>
-<input id="audience" name="to" type="text" value="${draft.to}" required data-count-url="/console/api/audience" aria-describedby="audience-counts">
+<input id="audience" name="to" type="text" value="${draft.to}" data-count-url="/console/api/audience" aria-describedby="audience-counts">
+${choices.length > 0
+  ? html`<label for="choices">Ou choisissez des conversations connues <span class="hint">(les 200 plus récentes ; Ctrl + clic ou Maj + flèches pour en choisir plusieurs ; elles s’ajoutent aux destinataires ci-dessus)</span></label>
+<select id="choices" name="choices" multiple size="6" aria-describedby="audience-counts">${choices.map((choice) => html`<option value="${choice.term}">${choice.label}</option>`)}</select>`
+  : ''}
 <p id="audience-counts" class="counts" aria-live="polite">Les destinataires seront comptés pendant la saisie.</p>
 <label for="markdown">Message <span class="hint">(Markdown)</span></label>
 <textarea id="markdown" name="markdown" rows="8" required data-preview-url="/console/api/preview">${draft.markdown}</textarea>

@@ -166,6 +166,12 @@ describe('console end to end in headless Chromium', function () {
     await alice.getByRole('link', { name: 'Annonces' }).click();
     await alice.getByLabel(/^Destinataires/).fill('tous');
     await alice.locator('#audience-counts').getByText(`Teams : ${USERS} destinataire(s)`).waitFor();
+    // The picker: the same agents chosen among the known conversations, counted live as they are picked.
+    await alice.getByLabel(/^Destinataires/).fill('');
+    await alice.getByLabel(/conversations connues/).selectOption([1, 2].map((n) => `utilisateurs:aad-agent-${n}`));
+    await alice.locator('#audience-counts').getByText('Teams : 2 destinataire(s)').waitFor();
+    await alice.getByLabel(/conversations connues/).selectOption(Array.from({ length: USERS }, (_, n) => `utilisateurs:aad-agent-${n + 1}`));
+    await alice.locator('#audience-counts').getByText(`Teams : ${USERS} destinataire(s)`).waitFor();
     await alice.getByLabel(/^Message/).fill('**Exercice incendie** demain à 10 h, *bâtiment B*.');
     await alice.locator('#preview-teams strong').getByText('Exercice incendie').waitFor();
     await alice.locator('#preview-tchap em').getByText('bâtiment B').waitFor();
