@@ -47,14 +47,14 @@ ${group.passages.length > 0
 ${questions.slice(0, 10).map((question) => html`<input type="hidden" name="questions" value="${question}">`)}
 <label for="rule-${index}-${passage.id}">Pour cette famille de questions</label>
 <select id="rule-${index}-${passage.id}" name="action"><option value="boost">mettre ce passage en avant</option><option value="hide">masquer ce passage</option></select>
-<button type="submit" class="secondary">Appliquer</button></form></li>`,
+<button type="submit" class="secondary">Appliquer<span class="visually-hidden"> au passage ${passage.id}</span></button></form></li>`,
     )}</ul>`
   : ''}
 <div class="actions">
-<a class="button" href="/console/answers/new?${draft.toString()}">Rédiger une réponse type</a>
+<a class="button" href="/console/answers/new?${draft.toString()}" aria-describedby="${headingId}">Rédiger une réponse type</a>
 <form method="post" action="/console/curation/handled">${csrfField(context)}
 ${group.items.map((item) => html`<input type="hidden" name="keys" value="${item.key}">`)}
-<button type="submit" class="secondary">Marquer comme traité</button></form>
+<button type="submit" class="secondary" aria-describedby="${headingId}">Marquer comme traité</button></form>
 </div>
 </article>`;
 }
