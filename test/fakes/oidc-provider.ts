@@ -21,6 +21,11 @@ export interface FakeOidcOptions {
   users: FakeUser[];
   /** Issuer path under the server's origin (Entra: `/<tenant>/v2.0`). */
   issuerPath?: string;
+  /**
+   * ProConnect's way: the ID token carries only the subject, the agent's attributes come from the userinfo
+   * endpoint as a JWT signed by the provider (`application/jwt`). Default: attributes in the ID token, JSON userinfo.
+   */
+  proConnectStyle?: boolean;
 }
 
 interface PendingCode {
@@ -89,6 +94,7 @@ export class FakeOidcProvider {
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
+        userinfo_signing_alg_values_supported: ['RS256'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
         scopes_supported: ['openid', 'email', 'profile'],
@@ -102,7 +108,9 @@ export class FakeOidcProvider {
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       const user = token ? this.tokens.get(token) : undefined;
       if (!user) return send(response, 401, { error: 'invalid_token' });
-      return send(response, 200, { sub: user.sub, ...user.claims });
+      if (!this.options.proConnectStyle) return send(response, 200, { sub: user.sub, ...user.claims });
+      response.writeHead(200, { 'content-type': 'application/jwt', 'cache-control': 'no-store' });
+      return void response.end(this.sign({ iss: this.issuer, aud: this.options.clientId, sub: user.sub, iat: Math.floor(Date.now() / 1000), ...user.claims }));
     }
     send(response, 404, { error: 'not_found' });
   }
@@ -163,7 +171,7 @@ export class FakeOidcProvider {
     const now = Math.floor(Date.now() / 1000);
     const idToken = this.sign({
       iss: this.issuer, sub: pending.user.sub, aud: clientId, iat: now - (this.idTokenLifetimeSeconds < 0 ? 600 : 0), exp: now + this.idTokenLifetimeSeconds,
-      ...(pending.nonce ? { nonce: pending.nonce } : {}), ...pending.user.claims,
+      ...(pending.nonce ? { nonce: pending.nonce } : {}), ...(this.options.proConnectStyle ? { acr: 'eidas1', idp_id: 'fake-idp' } : pending.user.claims),
     });
     send(response, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken, scope: 'openid email' });
   }

@@ -44,7 +44,7 @@ describe('console end to end in headless Chromium', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-console-'));
-    proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS });
+    proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS, proConnectStyle: true });
     connector = await startFakeBotConnector();
     env = {
       PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000',

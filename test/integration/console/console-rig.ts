@@ -40,7 +40,7 @@ export interface ConsoleRig {
 
 export async function startConsoleRig(extraEnv: Record<string, string> = {}, overrides: BotOverrides = {}): Promise<ConsoleRig> {
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-console-'));
-  const proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS });
+  const proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS, proConnectStyle: true });
   const entra = await FakeOidcProvider.start({ clientId: 'entra-app', clientSecret: 'secret-entra', users: ENTRA_USERS, issuerPath: '/tenant-douane/v2.0' });
   const env: Record<string, string> = {
     PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN, PASSERELLE_ADMIN_PORT: '0',

@@ -34,6 +34,7 @@ describe('console sign-in (fake ProConnect and Entra ID on loopback)', function 
     assert.doesNotMatch(overview.text, /href="\/console\/announcements"/, 'a curator has no announcements');
     const token = rig.proconnect.requests.find((request) => request.path === '/token');
     assert.ok(token?.params.code_verifier, 'the verifier went with the code');
+    assert.ok(rig.proconnect.requests.some((request) => request.path === '/userinfo'), 'the e-mail came from the signed userinfo (ProConnect sends nothing else in the ID token)');
     const journal = await rig.app.curation.listJournal({ actor: 'bruno.curateur', limit: 5 });
     assert.deepEqual(journal.map((entry) => [entry.action, entry.role]), [['sign-in', 'curateur']]);
   });
