@@ -47,7 +47,9 @@ describe('console end to end in headless Chromium', function () {
     proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS, proConnectStyle: true });
     connector = await startFakeBotConnector();
     env = {
-      PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000',
+      PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent',
+      // A threshold of its own: the questions abstain whatever the calibrated model of the day says.
+      PASSERELLE_ABSTAIN_BELOW: '0.99', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000',
       TEAMS_ENABLED: 'true', TEAMS_PORT: '0', PASSERELLE_ADMIN_TOKEN: 'jeton-administration-e2e-console-0123456789', PASSERELLE_ADMIN_PORT: '0',
       PROCONNECT_ISSUER: proconnect.issuer, PROCONNECT_CLIENT_ID: 'passerelle-console', PROCONNECT_CLIENT_SECRET: 'secret-proconnect',
       PROCONNECT_ADMINS: 'alice.admin@douane.finances.gouv.fr', PROCONNECT_CURATORS: '*.curat*@douane.finances.gouv.fr', PROCONNECT_READERS: '*@douane.finances.gouv.fr',

@@ -43,7 +43,9 @@ export async function startConsoleRig(extraEnv: Record<string, string> = {}, ove
   const proconnect = await FakeOidcProvider.start({ clientId: 'passerelle-console', clientSecret: 'secret-proconnect', users: PROCONNECT_USERS, proConnectStyle: true });
   const entra = await FakeOidcProvider.start({ clientId: 'entra-app', clientSecret: 'secret-entra', users: ENTRA_USERS, issuerPath: '/tenant-douane/v2.0' });
   const env: Record<string, string> = {
-    PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN, PASSERELLE_ADMIN_PORT: '0',
+    PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent',
+      // A threshold of its own: the questions abstain whatever the calibrated model of the day says.
+      PASSERELLE_ABSTAIN_BELOW: '0.99', PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN, PASSERELLE_ADMIN_PORT: '0',
     PROCONNECT_ISSUER: proconnect.issuer, PROCONNECT_CLIENT_ID: 'passerelle-console', PROCONNECT_CLIENT_SECRET: 'secret-proconnect',
     PROCONNECT_ADMINS: 'alice.admin@douane.finances.gouv.fr', PROCONNECT_CURATORS: 'email=*.curat*@douane.finances.gouv.fr', PROCONNECT_READERS: '*@douane.finances.gouv.fr',
     ENTRA_ISSUER: entra.issuer, ENTRA_CLIENT_ID: 'entra-app', ENTRA_CLIENT_SECRET: 'secret-entra', ENTRA_CURATORS: CURATORS_GROUP,
