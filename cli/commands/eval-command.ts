@@ -3,6 +3,7 @@ import { createChatModel } from '../../knowledge/models/langchain-chat-model.ts'
 import { ModelRouter, OfflineRouter, type Router } from '../../knowledge/router.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 import { evaluateAnswers } from './eval-answers.ts';
+import { FEATURES, type FeatureName } from '../../knowledge/answering/confidence.ts';
 
 /**
  * `passerelle eval [--json] [--details] <questions.jsonl>`: R@1/5/10 and MRR@10 of retrieval in each question's
@@ -10,10 +11,12 @@ import { evaluateAnswers } from './eval-answers.ts';
  */
 export const evalCommand: Command = {
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, details: { type: 'boolean' }, answers: { type: 'boolean' }, calibrate: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, details: { type: 'boolean' }, answers: { type: 'boolean' }, calibrate: { type: 'boolean' }, features: { type: 'string' } });
     if (values.answers) {
       if (positionals.length === 0) throw new UsageError('précisez au moins un fichier de questions (.jsonl)');
-      return evaluateAnswers(positionals, { json: values.json ?? false, details: values.details ?? false, calibrate: values.calibrate ?? false }, context);
+      const features = values.features?.split(',').map((name) => name.trim()) as FeatureName[] | undefined;
+      if (features && !features.every((name) => (FEATURES as readonly string[]).includes(name))) throw new UsageError(`--features attend des noms parmi : ${FEATURES.join(', ')}`);
+      return evaluateAnswers(positionals, { json: values.json ?? false, details: values.details ?? false, calibrate: values.calibrate ?? false, ...(features ? { features } : {}) }, context);
     }
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new UsageError('précisez un seul fichier de questions (.jsonl)');

@@ -65,3 +65,23 @@ describe('extractive answer and citations', () => {
     assert.equal(answerConfidence('visite', [], 1), 0);
   });
 });
+
+describe('calibration of the abstention threshold', () => {
+  it('fits a model that rises with coverage and picks, by cross-validation, the lowest threshold meeting the targets', async () => {
+    const { crossValidatedThreshold, fitConfidenceModel } = await import('../../../knowledge/answering/confidence.ts');
+    // Synthetic but shaped like the real signals: right answers cover the question well, wrong ones and
+    // out-of-scope questions less; the router is surer of in-scope questions.
+    const samples = Array.from({ length: 200 }, (_, index) => {
+      const kind = index % 4; // 0, 1: right; 2: wrong; 3: out of scope
+      const coverage = kind < 2 ? 0.6 + ((index * 37) % 40) / 100 : kind === 2 ? 0.2 + ((index * 13) % 45) / 100 : ((index * 7) % 40) / 100;
+      return { features: { coverage, margin: 0.3, route: kind === 3 ? 0.7 : 0.98, textCoverage: coverage * 0.8, terms: Math.log(4) }, right: kind < 2, outOfScope: kind === 3 };
+    });
+    const model = fitConfidenceModel(samples, 'synthetic', 0.5);
+    assert.ok((model.weights[0] as number) > 0, 'confidence rises with coverage');
+    const { threshold, table } = crossValidatedThreshold(samples, { maxOnlyWrong: 0.05, minDeclined: 0.9 });
+    const chosen = table.find((row) => row.threshold === threshold);
+    assert.ok(chosen && chosen.onlyWrong <= 0.05 && chosen.declined >= 0.9, JSON.stringify(chosen));
+    const lower = table.filter((row) => row.threshold < threshold);
+    assert.ok(lower.every((row) => row.onlyWrong > 0.05 || row.declined < 0.9), 'no lower threshold meets both targets');
+  });
+});
