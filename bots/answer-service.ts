@@ -3,6 +3,7 @@ import { foldText } from '../knowledge/analysis/normalise.ts';
 import type { KnowledgeCatalog } from '../knowledge/catalog.ts';
 import { citationOf, type PassageCitation } from '../knowledge/answering/citations.ts';
 import { verifyCitations } from '../knowledge/answering/citation-verifier.ts';
+import { decisiveQuote } from '../knowledge/answering/decisive-sentence.ts';
 import { answerConfidence, CONFIDENCE_MODEL, confidenceFeatures, type ConfidenceFeatures } from '../knowledge/answering/confidence.ts';
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
@@ -164,7 +165,9 @@ export class AnswerService {
           this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb });
           return this.abstain(request, route, passages, verified.rejected, usage, kbName, languageNote);
         }
-        draft = { text: verified.text, citations: verified.citations };
+        // Answers that teach: the law's decisive sentence, verbatim, before the model's paraphrase.
+        const decisive = decisiveQuote(searchQuery, cleared, verified.citations, say.DECISIVE_TEXT);
+        draft = { text: decisive ? `${decisive}\n\n${verified.text}` : verified.text, citations: verified.citations };
         altered = verified.altered;
         mode = 'generative';
         const withheld = passages.filter((passage) => !cleared.includes(passage)).slice(0, 2);

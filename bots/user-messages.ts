@@ -47,6 +47,9 @@ export const SHORT_HELP = 'Commande inconnue. Tapez « aide » pour la liste des
 export const CHECK_SOURCE_EXTRACTIVE =
   '⚠️ Extraits cités tels quels, sans interprétation : vérifiez le texte source et son applicabilité à votre situation.';
 
+/** Heading of the decisive sentence quoted before a generated answer (answers that teach). */
+export const DECISIVE_TEXT = '📌 **Texte décisif**';
+
 export const CHECK_SOURCE_GENERATED = '⚠️ Réponse générée par IA à partir des sources citées : vérifiez-les avant toute décision.';
 
 export const REFERENCES_REMOVED =

@@ -1,10 +1,12 @@
 import { analyse } from '../analysis/french-analyser.ts';
 import type { RetrievedPassage } from '../retriever.ts';
 import { citationOf, type PassageCitation } from './citations.ts';
+import { highlightDecisive } from './decisive-sentence.ts';
 
 /**
  * The offline answer: the best passages quoted as they are, each with its citation marker, trimmed to the
- * sentences that share the most words with the question. Nothing is paraphrased, so nothing is invented.
+ * sentences that share the most words with the question, the first passage's decisive sentence in bold.
+ * Nothing is paraphrased, so nothing is invented.
  */
 
 export interface DraftAnswer {
@@ -21,7 +23,8 @@ export function extractiveAnswer(question: string, passages: RetrievedPassage[],
   const citations = chosen.map((passage, index) => citationOf(passage.chunk, index + 1));
   const blocks = chosen.map((passage, index) => {
     const citation = citations[index] as PassageCitation;
-    const quote = bestSentences(passage.chunk.text, terms, MAX_QUOTE_CHARS);
+    const best = bestSentences(passage.chunk.text, terms, MAX_QUOTE_CHARS);
+    const quote = index === 0 ? highlightDecisive(best, question) : best;
     return `**${citation.title}** [${citation.index}]\n${quote.split('\n').map((line) => `> ${line}`).join('\n')}`;
   });
   const intro = chosen.length === 1 ? 'Le texte le plus pertinent trouvé :' : 'Les textes les plus pertinents trouvés :';

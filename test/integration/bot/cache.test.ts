@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { jsonl, LEGAL_RECORDS } from './corpus.ts';
-import { answerOf, chatRequests, scriptModel, startHarness, type Harness } from './harness.ts';
+import { answerOf, chatRequests, scriptModel, startHarness, type Harness, paraphraseOf } from './harness.ts';
 
 const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
 let conversation = 0;
@@ -40,20 +40,20 @@ describe('answer cache', function () {
 
   it('misses after a passage it cited was re-ingested with new content', async () => {
     scriptModel(server, { answers: [{ content: 'Avant : les agents peuvent visiter les marchandises [1].' }, { content: 'Après : les agents peuvent visiter les marchandises et les bagages [1].' }] });
-    assert.ok((await ask(harness)).text.startsWith('Avant'));
+    assert.ok(paraphraseOf((await ask(harness)).text).startsWith('Avant'));
     const changed = LEGAL_RECORDS.map((record) => (record.id === 'CD-60' ? { ...record, text: `${String(record.text)} Ils peuvent aussi visiter les bagages.` } : record));
     writeFileSync(harness.files.legal, jsonl(changed));
     const report = await harness.app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [harness.files.legal], { defaultClassification: 'public' });
     assert.equal(report.updated, 1);
     const reply = await ask(harness);
-    assert.ok(reply.text.startsWith('Après'), reply.text);
+    assert.ok(paraphraseOf(reply.text).startsWith('Après'), reply.text);
     assert.equal(chatRequests(server, 'answer').length, 2);
   });
 
   it('does not cache an answer degraded by a model failure', async () => {
     scriptModel(server, { answers: [{ status: 503 }, { content: 'Réponse complète [1].' }] });
     assert.ok((await ask(harness)).text.startsWith('Le modèle de langage ne répond pas'));
-    assert.ok((await ask(harness)).text.startsWith('Réponse complète [1].'));
+    assert.ok(paraphraseOf((await ask(harness)).text).startsWith('Réponse complète [1].'));
   });
 
   it('offline: a cached extractive answer is not served once the passage changed', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { RESTRICTED_MARKER } from './corpus.ts';
-import { answerOf, chatRequests, requestText, scriptModel, startHarness, type Harness, type ModelScript } from './harness.ts';
+import { answerOf, chatRequests, requestText, scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
 
 const RETENUE = 'procédures: Comment se déroule une retenue douanière ?';
 const everythingSent = (server: FakeModelServer) => chatRequests(server).map(requestText).join('\n');
@@ -33,7 +33,7 @@ describe('classification ceiling and redaction (what the model receives)', funct
     assert.equal(chatRequests(server, 'answer').length, 1, 'the model answered from the public passage');
     assert.ok(!everythingSent(server).includes(RESTRICTED_MARKER));
     assert.ok(!everythingSent(server).includes('ligne sécurisée'));
-    assert.ok(reply.text.startsWith('Les marchandises saisies sont consignées au bureau de douane le plus proche [1].'), reply.text);
+    assert.ok(paraphraseOf(reply.text).startsWith('Les marchandises saisies sont consignées au bureau de douane le plus proche [1].'), reply.text);
     assert.match(reply.text, /Extraits complémentaires \(non transmis au modèle en raison de leur classification\)/);
     assert.ok(reply.text.includes(RESTRICTED_MARKER), 'the restricted content reaches the user, quoted');
     const restricted = reply.citations.find((citation) => citation.id.endsWith('fiche-retenue.md#0'));

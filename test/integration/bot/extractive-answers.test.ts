@@ -18,7 +18,7 @@ describe('answers without a model: extractive, abstention, refusal', function ()
     assert.equal(reply.kind, 'answer');
     assert.equal(reply.aiGenerated, true);
     assert.equal(reply.feedback, true);
-    assert.match(reply.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> Pour l’application des dispositions du présent code/);
+    assert.match(reply.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> \*\*Pour l’application des dispositions du présent code[^*\n]+\*\*/, 'the decisive sentence, verbatim, in bold');
     assert.ok(reply.text.endsWith(say.CHECK_SOURCE_EXTRACTIVE));
     assert.deepEqual(reply.suggestedActions, ['sources']);
     const [first] = reply.citations;

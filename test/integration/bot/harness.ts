@@ -148,6 +148,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness;
 }
 
+/** An answer's text after the decisive sentence quoted above a generated answer (answers that teach). */
+export function paraphraseOf(text: string | undefined): string {
+  return (text ?? '').replace(/^📌 [^\n]*\n> [^\n]*\n\n/, '');
+}
+
 /** The answer of a list of replies (skipping the AI notice and progress). */
 export function answerOf(replies: Reply[]): Reply {
   const answer = replies.find((reply) => reply.kind === 'answer') ?? replies.filter((reply) => reply.kind !== 'progress').at(-1);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ERROR_CATALOGUE } from '../../../bots/errors.ts';
 import * as say from '../../../bots/user-messages.ts';
 import { startFakeModelServer, type ChatBehaviour, type FakeModelServer } from '../../fakes/model-server.ts';
-import { answerOf, chatRequests, scriptModel, startHarness, type Harness, type ModelScript } from './harness.ts';
+import { answerOf, chatRequests, scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
 
 const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
 const GOOD = { content: 'Les agents des douanes peuvent visiter les marchandises [1].' };
@@ -56,7 +56,7 @@ for (const provider of ['mistral', 'openai-compatible'] as const) {
         assert.equal(audit?.kind, 'extractive');
 
         const again = answerOf(await harness.say(QUESTION, { conversation: { key, reference: {} } }));
-        assert.ok(again.text.startsWith('Les agents des douanes peuvent visiter les marchandises [1].'), again.text);
+        assert.ok(paraphraseOf(again.text).startsWith('Les agents des douanes peuvent visiter les marchandises [1].'), again.text);
         assert.equal(chatRequests(server, 'answer').length, 2, 'the degraded answer was not cached');
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.deepEqual(escaped.map(String), [], 'no unhandled rejection');

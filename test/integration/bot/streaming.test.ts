@@ -4,7 +4,7 @@ import { ERROR_CATALOGUE } from '../../../bots/errors.ts';
 import * as say from '../../../bots/user-messages.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { EVIL } from './corpus.ts';
-import { chatRequests, scriptModel, startHarness, type Harness, type ModelScript } from './harness.ts';
+import { chatRequests, scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
 
 const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
 const LONG_ANSWER =
@@ -57,7 +57,7 @@ for (const provider of ['mistral', 'openai-compatible'] as const) describe(`stre
     assert.ok(partials.length <= Math.ceil(streamingTime / 1_000) + 1, `${partials.length} updates in ${streamingTime} ms`);
     const final = updates.at(-1);
     assert.equal(final?.reply.kind, 'answer');
-    assert.ok(final?.reply.text.startsWith(LONG_ANSWER), final?.reply.text);
+    assert.ok(paraphraseOf(final?.reply.text).startsWith(LONG_ANSWER), final?.reply.text);
     assert.deepEqual(final?.reply.citations.map((citation) => citation.id), ['CD-60#0']);
     assert.equal(sent.filter((entry) => entry.reply.kind === 'answer').length, 0, 'the answer replaces the progress message');
     const saved = await harness.app.state.getAnswer('teams', progressMessage?.id ?? '');

@@ -11,7 +11,7 @@ describe('extractive answer and citations', () => {
 
   it('quotes the passages as they are, each with its [n] marker', () => {
     const answer = extractiveAnswer('visite des marchandises par les agents', [visite, documents]);
-    assert.match(answer.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> Les agents des douanes peuvent procéder à la visite/);
+    assert.match(answer.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> \*\*Les agents des douanes peuvent procéder à la visite/);
     assert.match(answer.text, /\*\*Code des douanes, art\. 65\*\* \[2\]/);
     assert.deepEqual(answer.citations.map((citation) => [citation.index, citation.id, citation.url]), [
       [1, 'CD-60#0', 'https://www.legifrance.gouv.fr/codes/article_lc/CD-60'],
