@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { PasserelleError, toPasserelleError } from '../../bots/errors.ts';
 import { compareArticleNumbers, normaliseArticleNumber } from '../../knowledge/analysis/article-references.ts';
-import { foldText } from '../../knowledge/analysis/normalise.ts';
+import { HEADING_QUALIFIER, headingKey, headingPathMatches } from '../../knowledge/analysis/headings.ts';
 import { chunkDocument } from '../../knowledge/ingestion/chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from '../../knowledge/ingestion/loaders/loader-registry.ts';
 import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
@@ -67,12 +67,8 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
     title = `${code}, articles ${part.from} à ${part.to}`;
   } else {
     // "chapitre II du titre III": every level named must be on the article's heading path.
-    const wanted = part.label.split(QUALIFIER).map(headingKey);
-    const first = wanted[0] ?? '';
-    selected = chunks.filter((chunk) => {
-      const keys = new Set(chunk.headingPath.map(headingKey));
-      return wanted.every((key) => keys.has(key));
-    });
+    const first = headingKey(part.label.split(HEADING_QUALIFIER)[0] ?? '');
+    selected = chunks.filter((chunk) => headingPathMatches(part.label, chunk.headingPath));
     const heading = selected[0]?.headingPath.find((entry) => headingKey(entry) === first);
     if (!heading) throw new PasserelleError('HEADING_NOT_FOUND', { label: part.label, code });
     title = `${code} — ${heading}`;
@@ -98,27 +94,6 @@ export function conversationSections(messages: Array<{ sender: string; text: str
     sections: [...byDay.entries()].map(([day, lines]) => ({ heading: `Échanges du ${day.split('-').reverse().join('/')}`, reference: day, text: lines.join('\n') })),
     classification: 'interne',
   };
-}
-
-const QUALIFIER = /\s+(?:du|de la|de l['’]|de)\s+(?=(?:partie|livre|titre|chapitre|section)\b)/i;
-
-/** "Titre XII : Contentieux…", "titre xii" and "titre 12" share the key "titre 12"; "Chapitre Ier", "chapitre 1er" → "chapitre 1". */
-function headingKey(text: string): string {
-  const folded = foldText(text).replace(/\s+/g, ' ').trim();
-  const match = /^(partie|livre|titre|chapitre|section|paragraphe|sous-section)\s+([ivxlcdm]+|\d+)(?:er|re)?(?:\s+(bis|ter|quater))?\b/.exec(folded);
-  if (!match) return folded;
-  return [match[1], romanToNumber(match[2] ?? ''), match[3]].filter(Boolean).join(' ');
-}
-
-function romanToNumber(numeral: string): string {
-  if (/^\d+$/.test(numeral)) return String(Number(numeral));
-  const values: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100, d: 500, m: 1000 };
-  let total = 0;
-  for (let i = 0; i < numeral.length; i++) {
-    const value = values[numeral[i] ?? ''] ?? 0;
-    total += value < (values[numeral[i + 1] ?? ''] ?? 0) ? -value : value;
-  }
-  return String(total);
 }
 
 function highest(labels: Classification[]): Classification {
