@@ -1,0 +1,439 @@
+import { analyse } from '../analysis/french-analyser.ts';
+import { STOP_WORDS } from '../analysis/stop-words.ts';
+import { sentenceScore, substantiveSentences, isNormative } from '../answering/decisive-sentence.ts';
+import { textHash } from '../enrichment/enrichment.ts';
+import type { Chunk } from '../types.ts';
+import { NUMBER_WORDS_SOURCE, numberToWords, parseFrenchNumber } from './french-numbers.ts';
+import { quizItemId, type QuizItem } from './quiz-item.ts';
+
+/**
+ * Writes quiz items from a base's chunks, offline and deterministically (the same texts give the same items
+ * and ids). For each document, the questions agents ask about it (the base's enrichment, when it has some)
+ * choose the sentences: the sentence that answers a question best, with a key element the question does not
+ * already give away. Without enrichment, the document's normative sentences ("peut", "doit", "est puni"…).
+ * The blank is, in order of preference, a quantity (number and unit, distractors on the unit's usual scale),
+ * one of the agents' terms written in the text, or a rare word of the base (distractors: the same kind of
+ * element from sibling documents — same headings first — that the document itself never uses).
+ */
+
+export interface GeneratedQuiz {
+  items: QuizItem[];
+  /** Documents read, and those that gave at least one item. */
+  documents: number;
+  documentsWithItems: number;
+}
+
+/** Items per document at most. */
+const MAX_ITEMS_PER_DOCUMENT = 2;
+/** Choices per item (the answer and its distractors). */
+const CHOICES = 4;
+
+interface DocumentText {
+  kb: string;
+  documentId: string;
+  chunks: Chunk[];
+  text: string;
+  folded: string;
+  questions: string[];
+  terms: string[];
+  /** The agents' terms written in the text, as written: distractors for siblings' term blanks. */
+  termKeys: string[];
+  /** The text's rare nouns: distractors for siblings' word blanks. */
+  wordKeys: string[];
+}
+
+type KeyKind = 'termKeys' | 'wordKeys';
+
+interface Candidate {
+  kind: QuizItem['kind'];
+  start: number;
+  length: number;
+  distractors: string[];
+}
+
+export function generateQuiz(chunks: readonly Chunk[]): GeneratedQuiz {
+  const { documents, write } = prepare(chunks);
+  const items = documents.flatMap(write);
+  return { items, documents: documents.length, documentsWithItems: new Set(items.map((item) => item.documentId)).size };
+}
+
+/**
+ * `generateQuiz` that hands the event loop back every `slice` documents: a base of thousands of articles
+ * takes seconds, and the bot process must keep acknowledging messages meanwhile.
+ */
+export async function generateQuizCooperatively(chunks: readonly Chunk[], slice = 50): Promise<GeneratedQuiz> {
+  const { documents, write } = prepare(chunks);
+  const items: QuizItem[] = [];
+  for (let from = 0; from < documents.length; from += slice) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const document of documents.slice(from, from + slice)) items.push(...write(document));
+  }
+  return { items, documents: documents.length, documentsWithItems: new Set(items.map((item) => item.documentId)).size };
+}
+
+/** The base-wide part (documents, word frequencies, key elements, siblings), and the per-document writer. */
+function prepare(chunks: readonly Chunk[]): { documents: DocumentText[]; write: (document: DocumentText) => QuizItem[] } {
+  const documents = groupDocuments(chunks);
+  const frequency = documentFrequency(documents);
+  const rare = (word: string) => {
+    const count = frequency.get(word) ?? 0;
+    return count >= 2 && count <= Math.max(3, documents.length * 0.03);
+  };
+  for (const document of documents) Object.assign(document, keyElements(document, rare));
+  const siblings = new SiblingIndex(documents);
+  return { documents, write: (document) => itemsOf(document, rare, siblings) };
+}
+
+function itemsOf(document: DocumentText, rare: (word: string) => boolean, siblings: SiblingIndex): QuizItem[] {
+  const sentences = document.chunks.flatMap((chunk) => substantiveSentences(chunk.text).map((span) => ({ chunk, text: span.text })));
+  const items: QuizItem[] = [];
+  const used = new Set<string>();
+  const tryAdd = (sentence: { chunk: Chunk; text: string }, situation: string | undefined) => {
+    if (used.has(sentence.text) || items.length >= MAX_ITEMS_PER_DOCUMENT) return;
+    const givenAway = new Set(situation ? analyse(situation).terms : []);
+    const candidate = candidatesIn(sentence.text, document, rare, siblings, givenAway).next().value;
+    if (!candidate) return;
+    used.add(sentence.text);
+    items.push(buildItem(document, sentence.chunk, sentence.text, candidate, situation));
+  };
+  for (const question of document.questions) {
+    const wanted = new Set(analyse(question).terms);
+    const ranked = sentences
+      .map((sentence, index) => ({ sentence, index, score: sentenceScore(wanted, sentence.text) }))
+      .filter((entry) => entry.score >= 1)
+      .sort((a, b) => b.score - a.score || a.index - b.index);
+    for (const entry of ranked.slice(0, 2)) {
+      const before = items.length;
+      tryAdd(entry.sentence, question);
+      if (items.length > before) break;
+    }
+  }
+  const normativeFirst = sentences.map((sentence, index) => ({ sentence, index, rule: isNormative(sentence.text) })).sort((a, b) => Number(b.rule) - Number(a.rule) || a.index - b.index);
+  for (const entry of normativeFirst) tryAdd(entry.sentence, undefined);
+  return items;
+}
+
+function buildItem(document: DocumentText, chunk: Chunk, sentence: string, candidate: Candidate, situation: string | undefined): QuizItem {
+  const answer = sentence.slice(candidate.start, candidate.start + candidate.length);
+  const id = quizItemId(document.kb, document.documentId, sentence, answer);
+  const random = seededRandom(id);
+  const answerIndex = Math.floor(random() * CHOICES);
+  const choices = [...candidate.distractors.slice(0, CHOICES - 1)];
+  choices.splice(answerIndex, 0, answer);
+  return {
+    id,
+    kb: document.kb,
+    documentId: document.documentId,
+    chunk,
+    kind: candidate.kind,
+    ...(situation ? { situation } : {}),
+    sentence,
+    blank: { start: candidate.start, length: candidate.length },
+    answer,
+    choices,
+    answerIndex,
+    textHash: textHash(document.text),
+  };
+}
+
+/**
+ * The blanks a sentence offers, best first, each with enough distractors; a blank the situation question
+ * already gives away (it shares a content term with it) is skipped. Lazy: distractors are only looked for
+ * until one blank has them.
+ */
+function* candidatesIn(sentence: string, document: DocumentText, rare: (word: string) => boolean, siblings: SiblingIndex, givenAway: ReadonlySet<string>): Generator<Candidate> {
+  const folded = foldKeepingLength(sentence);
+  const once = (start: number, needle: string) => folded.indexOf(needle) === start && folded.indexOf(needle, start + 1) < 0;
+  const free = (start: number, length: number) => !analyse(sentence.slice(start, start + length)).terms.some((term) => givenAway.has(term));
+  const taken: Array<{ start: number; length: number }> = [];
+  const available = (start: number, length: number) => !taken.some((other) => start < other.start + other.length && other.start < start + length);
+  for (const match of folded.matchAll(QUANTITY)) {
+    const start = match.index ?? 0;
+    const length = match[0].length;
+    taken.push({ start, length });
+    if (!once(start, match[0]) || !free(start, length)) continue;
+    const distractors = quantityDistractors(sentence.slice(start, start + length), document.folded);
+    if (distractors.length >= CHOICES - 1) yield { kind: 'quantity', start, length, distractors };
+  }
+  for (const term of [...document.terms].sort((a, b) => b.length - a.length)) {
+    const needle = foldKeepingLength(term);
+    const start = wordIndex(folded, needle);
+    if (start < 0 || !available(start, needle.length)) continue;
+    taken.push({ start, length: needle.length });
+    if (!once(start, needle) || !free(start, needle.length)) continue;
+    const distractors = siblings.distractors(document, sentence.slice(start, start + needle.length), 'termKeys');
+    if (distractors.length >= CHOICES - 1) yield { kind: 'term', start, length: needle.length, distractors };
+  }
+  for (const match of folded.matchAll(WORD)) {
+    const start = match.index ?? 0;
+    const word = match[0];
+    if (!isKeyWord(word, rare) || !available(start, word.length) || !once(start, word) || !free(start, word.length)) continue;
+    const distractors = siblings.distractors(document, sentence.slice(start, start + word.length), 'wordKeys');
+    if (distractors.length >= CHOICES - 1) yield { kind: 'term', start, length: word.length, distractors };
+  }
+}
+
+/** Noun endings (folded): a blanked rare word and its distractors are nouns of the same ending. */
+const NOUN_ENDING = /(?:tion|sion|ment|ance|ence|age|ure|eur|isme)s?$/;
+/** Adverbs share the ending -ment ("respectivement", "directement", "notamment"); nouns in -ement are kept. */
+const ADVERB_ENDING = /(?:ivement|alement|iquement|ellement|ablement|iblement|amment|emment|ctement|ulement|airement|eusement|ierement|atement|ntement|brement|urement)$/;
+
+function isKeyWord(word: string, rare: (word: string) => boolean): boolean {
+  return word.length >= 7 && NOUN_ENDING.test(word) && !ADVERB_ENDING.test(word) && !STOP_WORDS.has(word) && rare(word);
+}
+
+// Quantities ------------------------------------------------------------------------------------------------
+
+interface UnitScale {
+  pattern: string;
+  /** The values the codes use for this unit, in order: distractors are the answer's neighbours here. */
+  ladder: number[];
+  singular: string;
+  plural: string;
+  feminine: boolean;
+}
+
+const UNIT_SCALES: UnitScale[] = [
+  { pattern: 'ans?', ladder: [1, 2, 3, 4, 5, 6, 7, 10, 15, 20, 30], singular: 'an', plural: 'ans', feminine: false },
+  { pattern: 'annees?', ladder: [1, 2, 3, 4, 5, 6, 10, 15, 20], singular: 'année', plural: 'années', feminine: true },
+  { pattern: 'mois', ladder: [1, 2, 3, 4, 6, 9, 12, 18, 24, 36], singular: 'mois', plural: 'mois', feminine: false },
+  { pattern: 'semaines?', ladder: [1, 2, 3, 4, 6, 8, 10, 12, 16], singular: 'semaine', plural: 'semaines', feminine: true },
+  { pattern: 'jours?', ladder: [1, 2, 3, 5, 8, 10, 15, 21, 30, 45, 60, 90], singular: 'jour', plural: 'jours', feminine: false },
+  { pattern: 'heures?', ladder: [1, 2, 4, 6, 12, 24, 48, 72, 96], singular: 'heure', plural: 'heures', feminine: true },
+  { pattern: 'euros?', ladder: [], singular: 'euro', plural: 'euros', feminine: false },
+  { pattern: '%|pour cent', ladder: [1, 2, 3, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 80, 90, 100], singular: 'pour cent', plural: 'pour cent', feminine: false },
+];
+
+const QUANTITY = new RegExp(`(?<![\\p{L}\\d,])${NUMBER_WORDS_SOURCE} ?(?:${UNIT_SCALES.map((unit) => unit.pattern).join('|')})(?![\\p{L}])`, 'gu');
+const WORD = /\p{L}+/gu;
+
+/** Three other quantities in the answer's unit and style, on the unit's usual scale, none in the document. */
+function quantityDistractors(answer: string, foldedDocument: string): string[] {
+  const parts = splitQuantity(answer);
+  if (!parts) return [];
+  const { value, inWords, separator, unit, scale } = parts;
+  const ladder = scale.ladder.length > 0 ? scale.ladder : amountLadder(value);
+  const present = new Set([...foldedDocument.matchAll(QUANTITY)].filter((match) => splitQuantity(match[0])?.scale === scale).map((match) => splitQuantity(match[0])?.value));
+  const options = ladder.filter((candidate) => candidate !== value && !present.has(candidate) && (!inWords || numberToWords(candidate) !== undefined));
+  // The answer's nearest neighbours on the scale (by ratio), shown in increasing order.
+  options.sort((a, b) => Math.abs(Math.log(a / value)) - Math.abs(Math.log(b / value)) || a - b);
+  return options.slice(0, CHOICES - 1).sort((a, b) => a - b).map((candidate) => formatQuantity(candidate, inWords, separator, unit, scale));
+}
+
+const QUANTITY_PARTS = new RegExp(`^(${NUMBER_WORDS_SOURCE})(\\s?)(.+)$`, 'u');
+
+/** "trois ans" → 3, in words, " ", "ans", the years' scale; undefined when not a quantity of a known unit. */
+function splitQuantity(text: string): { value: number; inWords: boolean; separator: string; unit: string; scale: UnitScale } | undefined {
+  const match = QUANTITY_PARTS.exec(foldKeepingLength(text));
+  if (!match) return undefined;
+  const numberText = match[1] as string;
+  const separator = match[2] as string;
+  const unit = text.slice(numberText.length + separator.length);
+  const scale = UNIT_SCALES.find((candidate) => new RegExp(`^(?:${candidate.pattern})$`).test(foldKeepingLength(unit)));
+  const value = parseFrenchNumber(numberText);
+  if (!scale || value === undefined || value <= 0) return undefined;
+  return { value, inWords: /^\p{L}/u.test(numberText), separator, unit, scale };
+}
+
+/** The value and unit of a quantity ("trois ans", "3 années" → 3, "an"), or undefined. For reading answers. */
+export function quantityOf(text: string): { value: number; unit: string } | undefined {
+  const parts = splitQuantity(text.trim());
+  return parts ? { value: parts.value, unit: parts.scale.singular === 'année' ? 'an' : parts.scale.singular } : undefined;
+}
+
+function amountLadder(value: number): number[] {
+  const steps = [0.1, 0.2, 0.5, 2, 5, 10];
+  return steps.map((step) => roundAmount(value * step)).filter((amount) => amount > 0 && amount !== value);
+}
+
+function roundAmount(amount: number): number {
+  const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(amount)) - 1);
+  return Math.round(amount / magnitude) * magnitude;
+}
+
+function formatQuantity(value: number, inWords: boolean, separator: string, unit: string, scale: UnitScale): string {
+  let number = inWords ? (numberToWords(value) as string) : value.toLocaleString('fr-FR').replace(/[\u202f\u00a0]/g, ' ');
+  if (inWords && value === 1 && scale.feminine) number = 'une';
+  // The text's own unit spelling ("%", "ans", "années"), made singular or plural.
+  return `${number}${separator}${value > 1 ? plural(unit, scale) : singular(unit, scale)}`;
+}
+
+function plural(unit: string, scale: UnitScale): string {
+  return foldKeepingLength(unit) === foldKeepingLength(scale.singular) ? scale.plural : unit;
+}
+
+function singular(unit: string, scale: UnitScale): string {
+  return foldKeepingLength(unit) === foldKeepingLength(scale.plural) ? scale.singular : unit;
+}
+
+// Documents, key elements, siblings -------------------------------------------------------------------------
+
+function groupDocuments(chunks: readonly Chunk[]): DocumentText[] {
+  const byDocument = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const key = `${chunk.kb}\n${chunk.documentId}`;
+    const list = byDocument.get(key) ?? [];
+    list.push(chunk);
+    byDocument.set(key, list);
+  }
+  return [...byDocument.values()]
+    .map((parts) => {
+      parts.sort((a, b) => a.part - b.part);
+      const first = parts[0] as Chunk;
+      const text = parts.map((chunk) => chunk.text).join('\n\n');
+      const enrichment = parseEnrichment(first.enrichment?.text);
+      return { kb: first.kb, documentId: first.documentId, chunks: parts, text, folded: foldKeepingLength(text), questions: enrichment.questions, terms: enrichment.terms, termKeys: [], wordKeys: [] };
+    })
+    .sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0));
+}
+
+/** The indexed enrichment (subject, questions, then the terms joined by " ; ", one per line) read back. */
+export function parseEnrichment(text: string | undefined): { questions: string[]; terms: string[] } {
+  if (!text) return { questions: [], terms: [] };
+  const lines = text.split('\n');
+  if (lines.length < 3) return { questions: lines.slice(1), terms: [] };
+  const terms = (lines[lines.length - 1] as string).split(' ; ').map((term) => term.trim()).filter(Boolean);
+  return { questions: lines.slice(1, -1).filter((line) => line.trim() !== ''), terms };
+}
+
+function documentFrequency(documents: readonly DocumentText[]): Map<string, number> {
+  const frequency = new Map<string, number>();
+  for (const document of documents) {
+    for (const word of new Set(document.folded.match(WORD) ?? [])) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  }
+  return frequency;
+}
+
+/** The document's key elements as written in it: the agents' terms found in its text, and its rare nouns. */
+function keyElements(document: DocumentText, rare: (word: string) => boolean): Pick<DocumentText, KeyKind> {
+  const termKeys: string[] = [];
+  for (const term of document.terms) {
+    const at = wordIndex(document.folded, foldKeepingLength(term));
+    if (at >= 0) termKeys.push(document.text.slice(at, at + term.length));
+  }
+  const wordKeys: string[] = [];
+  for (const match of document.folded.matchAll(WORD)) {
+    if (isKeyWord(match[0], rare)) wordKeys.push(document.text.slice(match.index ?? 0, (match.index ?? 0) + match[0].length));
+  }
+  const unique = (keys: string[]) => [...new Map(keys.map((key) => [foldKeepingLength(key), key])).values()];
+  return { termKeys: unique(termKeys), wordKeys: unique(wordKeys) };
+}
+
+/**
+ * Distractors from the closest documents first: same headings, then the same top heading, then the base.
+ * Term blanks take other documents' agents' terms of about the same length in words; word blanks, other
+ * documents' rare nouns of the same ending. Never an element the document itself uses.
+ */
+class SiblingIndex {
+  private readonly tiers = new Map<string, Record<KeyKind, PoolEntry[]>>();
+
+  constructor(documents: readonly DocumentText[]) {
+    for (const document of documents) {
+      for (const key of tierKeys(document)) {
+        const tier = this.tiers.get(key) ?? { termKeys: [], wordKeys: [] };
+        tier.termKeys.push(...document.termKeys.map(poolEntry));
+        tier.wordKeys.push(...document.wordKeys.map(poolEntry));
+        this.tiers.set(key, tier);
+      }
+    }
+  }
+
+  /** Up to three key elements of other documents, shaped like `answer`, that `document` never uses. */
+  distractors(document: DocumentText, answer: string, kind: KeyKind): string[] {
+    const target = poolEntry(answer);
+    const random = seededRandom(`${document.documentId}\n${target.folded}`);
+    const picked = new Map<string, string>();
+    const fits = (entry: PoolEntry, sameEnding: boolean) => {
+      if (picked.has(entry.folded) || entry.folded.includes(target.folded) || target.folded.includes(entry.folded)) return false;
+      if (target.words === 1 ? entry.words !== 1 : entry.words < 2 || Math.abs(entry.words - target.words) > 1) return false;
+      if (sameEnding && entry.ending !== target.ending) return false;
+      return wordIndex(document.folded, entry.folded) < 0;
+    };
+    // Single words of the same ending first (nouns with nouns, participles with participles); rare nouns only so.
+    const passes = kind === 'wordKeys' ? [true] : target.words === 1 ? [true, false] : [false];
+    for (const sameEnding of passes) {
+      for (const tierKey of tierKeys(document)) {
+        const pool = this.tiers.get(tierKey)?.[kind] ?? [];
+        // A seeded starting point, then the whole pool once: deterministic, and no full shuffle per blank.
+        const offset = Math.floor(random() * pool.length);
+        for (let i = 0; i < pool.length && picked.size < CHOICES - 1; i++) {
+          const entry = pool[(offset + i) % pool.length] as PoolEntry;
+          if (fits(entry, sameEnding)) picked.set(entry.folded, matchCase(entry.key, answer));
+        }
+        if (picked.size >= CHOICES - 1) return [...picked.values()];
+      }
+    }
+    return [...picked.values()];
+  }
+}
+
+interface PoolEntry {
+  key: string;
+  folded: string;
+  words: number;
+  /** Last three letters, plural s aside. */
+  ending: string;
+}
+
+function poolEntry(key: string): PoolEntry {
+  const folded = foldKeepingLength(key);
+  return { key, folded, words: folded.split(/\s+/).length, ending: folded.replace(/s$/, '').slice(-3) };
+}
+
+/** The sibling tiers of a document, closest first. */
+function tierKeys(document: DocumentText): string[] {
+  const headings = (document.chunks[0] as Chunk).headingPath;
+  return [`path\n${document.kb}\n${headings.join('\n')}`, `top\n${document.kb}\n${headings[0] ?? ''}`, `base\n${document.kb}`];
+}
+
+function add<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key) ?? [];
+  list.push(value);
+  map.set(key, list);
+}
+
+/** A distractor as written in its text, with a capital when the answer starts with one (a sentence start). */
+function matchCase(key: string, answer: string): string {
+  return /^\p{Lu}/u.test(answer) ? key[0]!.toUpperCase() + key.slice(1) : key;
+}
+
+// Text helpers ----------------------------------------------------------------------------------------------
+
+/** Lower case without accents, one character for one (offsets stay valid), plain apostrophes and spaces. */
+export function foldKeepingLength(text: string): string {
+  let folded = '';
+  for (const char of text) {
+    if (char.length !== 1) {
+      folded += ' ';
+      continue;
+    }
+    const base = char.normalize('NFD')[0] ?? char;
+    folded += /[\u2018\u2019\u02bc]/.test(char) ? "'" : /[\u00a0\u202f\u2009]/.test(char) ? ' ' : /[\u2010-\u2015]/.test(char) ? '-' : base.toLowerCase().length === 1 ? base.toLowerCase() : base;
+  }
+  return folded;
+}
+
+/** Index of `needle` in `haystack` as whole words (folded texts), or -1. */
+export function wordIndex(haystack: string, needle: string): number {
+  if (needle.trim() === '') return -1;
+  let at = haystack.indexOf(needle);
+  while (at >= 0) {
+    const before = haystack[at - 1];
+    const after = haystack[at + needle.length];
+    if ((before === undefined || !/[\p{L}\d]/u.test(before)) && (after === undefined || !/[\p{L}\d]/u.test(after))) return at;
+    at = haystack.indexOf(needle, at + 1);
+  }
+  return -1;
+}
+
+/** A deterministic generator in [0, 1) seeded by a string (mulberry32 over a 32-bit FNV-1a hash). */
+export function seededRandom(seed: string): () => number {
+  let state = 2166136261;
+  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 16777619);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
