@@ -1,3 +1,4 @@
+import { headingLabelIn } from '../../knowledge/analysis/headings.ts';
 import { foldText } from '../../knowledge/analysis/normalise.ts';
 
 /**
@@ -18,9 +19,6 @@ export interface SummaryRequest {
 
 const NUMBER = String.raw`(?:[lrd]\.?\s?)?\d+(?:-\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?`;
 const RANGE = new RegExp(`articles?\\s+(${NUMBER})\\s*(?:a|au|-|jusqu'a)\\s*(?:l'article\\s+)?(${NUMBER})`);
-const LEVEL = String.raw`(?:partie|livre|titre|chapitre|section)\s+(?:[ivxlcdm]+|\d+)(?:er|re)?(?:\s+(?:bis|ter))?`;
-/** "titre xii", "chapitre ii du titre iii" (every level kept: a chapter number alone is ambiguous). */
-const HEADING = new RegExp(String.raw`\b(${LEVEL}(?:\s+(?:du|de la|de l')\s+${LEVEL})*)\b`);
 
 export function parseSummaryRequest(text: string, hasAttachment: boolean, codes: readonly string[]): SummaryRequest {
   const folded = foldText(text);
@@ -28,8 +26,8 @@ export function parseSummaryRequest(text: string, hasAttachment: boolean, codes:
   const code = codes.find((name) => folded.includes(foldText(name))) ?? aliasCode(folded, codes);
   const range = RANGE.exec(folded);
   if (range?.[1] && range[2]) return { target: { type: 'code-articles', from: range[1], to: range[2], ...(code ? { code } : {}) }, length };
-  const heading = HEADING.exec(folded);
-  if (heading?.[1]) return { target: { type: 'code-heading', label: heading[1], ...(code ? { code } : {}) }, length };
+  const heading = headingLabelIn(folded);
+  if (heading) return { target: { type: 'code-heading', label: heading, ...(code ? { code } : {}) }, length };
   if (hasAttachment) return { target: { type: 'document' }, length };
   if (/\b(?:conversation|fil|discussion|echanges|salon|messages)\b/.test(folded)) return { target: { type: 'conversation' }, length };
   return { target: undefined, length };

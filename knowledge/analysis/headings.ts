@@ -6,6 +6,15 @@ import { foldText } from './normalise.ts';
  * summaries and quizzes.
  */
 
+const LEVEL = String.raw`(?:partie|livre|titre|chapitre|section)\s+(?:[ivxlcdm]+|\d+)(?:er|re)?(?:\s+(?:bis|ter))?`;
+/** "titre xii", "chapitre ii du titre iii" (every level kept: a chapter number alone is ambiguous). */
+const HEADING_LABEL = new RegExp(String.raw`\b(${LEVEL}(?:\s+(?:du|de la|de l')\s+${LEVEL})*)\b`);
+
+/** The part of a code a request names, in folded text ("résume le titre xii …" → "titre xii"), if any. */
+export function headingLabelIn(folded: string): string | undefined {
+  return HEADING_LABEL.exec(folded)?.[1];
+}
+
 /** Joins the levels of "chapitre II du titre III" (every level named must be on the heading path). */
 export const HEADING_QUALIFIER = /\s+(?:du|de la|de l['’]|de)\s+(?=(?:partie|livre|titre|chapitre|section)\b)/i;
 

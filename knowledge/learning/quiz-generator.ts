@@ -155,7 +155,8 @@ function* candidatesIn(sentence: string, document: DocumentText, rare: (word: st
     const distractors = quantityDistractors(sentence.slice(start, start + length), document.folded);
     if (distractors.length >= CHOICES - 1) yield { kind: 'quantity', start, length, distractors };
   }
-  for (const term of [...document.terms].sort((a, b) => b.length - a.length)) {
+  // Terms holding a figure ("2 tonnes") would get word distractors: quantities are blanked as quantities only.
+  for (const term of [...document.terms].filter((candidate) => !/\d/.test(candidate)).sort((a, b) => b.length - a.length)) {
     const needle = foldKeepingLength(term);
     const start = wordIndex(folded, needle);
     if (start < 0 || !available(start, needle.length)) continue;
@@ -178,8 +179,11 @@ const NOUN_ENDING = /(?:tion|sion|ment|ance|ence|age|ure|eur|isme)s?$/;
 /** Adverbs share the ending -ment ("respectivement", "directement", "notamment"); nouns in -ement are kept. */
 const ADVERB_ENDING = /(?:ivement|alement|iquement|ellement|ablement|iblement|amment|emment|ctement|ulement|airement|eusement|ierement|atement|ntement|brement|urement)$/;
 
+/** Nouns of the legal style that say nothing by themselves ("à l'occasion de", "sous réserve de"): never blanked. */
+const GENERIC_NOUNS = new Set(['occasion', 'condition', 'conditions', 'application', 'disposition', 'dispositions', 'exception', 'fonction', 'fonctions', 'situation', 'situations', 'mention', 'mentions', 'ensemble', 'moment', 'mesure', 'mesures', 'procedure', 'procedures']);
+
 function isKeyWord(word: string, rare: (word: string) => boolean): boolean {
-  return word.length >= 7 && NOUN_ENDING.test(word) && !ADVERB_ENDING.test(word) && !STOP_WORDS.has(word) && rare(word);
+  return word.length >= 7 && NOUN_ENDING.test(word) && !ADVERB_ENDING.test(word) && !GENERIC_NOUNS.has(word) && !STOP_WORDS.has(word) && rare(word);
 }
 
 // Quantities ------------------------------------------------------------------------------------------------
@@ -205,6 +209,7 @@ const UNIT_SCALES: UnitScale[] = [
 ];
 
 const QUANTITY = new RegExp(`(?<![\\p{L}\\d,])${NUMBER_WORDS_SOURCE} ?(?:${UNIT_SCALES.map((unit) => unit.pattern).join('|')})(?![\\p{L}])`, 'gu');
+const WHOLE_QUANTITY = new RegExp(`^${QUANTITY.source}$`, 'u');
 const WORD = /\p{L}+/gu;
 
 /** Three other quantities in the answer's unit and style, on the unit's usual scale, none in the document. */
@@ -307,13 +312,15 @@ function documentFrequency(documents: readonly DocumentText[]): Map<string, numb
 /** The document's key elements as written in it: the agents' terms found in its text, and its rare nouns. */
 function keyElements(document: DocumentText, rare: (word: string) => boolean): Pick<DocumentText, KeyKind> {
   const termKeys: string[] = [];
-  for (const term of document.terms) {
+  // Quantities ("deux ans", "2 tonnes") are never distractors of a term.
+  for (const term of document.terms.filter((candidate) => !/\d/.test(candidate) && !WHOLE_QUANTITY.test(foldKeepingLength(candidate)))) {
     const at = wordIndex(document.folded, foldKeepingLength(term));
     if (at >= 0) termKeys.push(document.text.slice(at, at + term.length));
   }
   const wordKeys: string[] = [];
   for (const match of document.folded.matchAll(WORD)) {
-    if (isKeyWord(match[0], rare)) wordKeys.push(document.text.slice(match.index ?? 0, (match.index ?? 0) + match[0].length));
+    // Rare nouns are common nouns: a capital they owe to a sentence start is dropped.
+    if (isKeyWord(match[0], rare)) wordKeys.push(lowerFirst(document.text.slice(match.index ?? 0, (match.index ?? 0) + match[0].length)));
   }
   const unique = (keys: string[]) => [...new Map(keys.map((key) => [foldKeepingLength(key), key])).values()];
   return { termKeys: unique(termKeys), wordKeys: unique(wordKeys) };
@@ -328,11 +335,13 @@ class SiblingIndex {
   private readonly tiers = new Map<string, Record<KeyKind, PoolEntry[]>>();
 
   constructor(documents: readonly DocumentText[]) {
+    const entries = new Map<string, PoolEntry>();
+    const entry = (key: string) => entries.get(key) ?? entries.set(key, poolEntry(key)).get(key)!;
     for (const document of documents) {
       for (const key of tierKeys(document)) {
         const tier = this.tiers.get(key) ?? { termKeys: [], wordKeys: [] };
-        tier.termKeys.push(...document.termKeys.map(poolEntry));
-        tier.wordKeys.push(...document.wordKeys.map(poolEntry));
+        tier.termKeys.push(...document.termKeys.map(entry));
+        tier.wordKeys.push(...document.wordKeys.map(entry));
         this.tiers.set(key, tier);
       }
     }
@@ -344,7 +353,7 @@ class SiblingIndex {
     const random = seededRandom(`${document.documentId}\n${target.folded}`);
     const picked = new Map<string, string>();
     const fits = (entry: PoolEntry, sameEnding: boolean) => {
-      if (picked.has(entry.folded) || entry.folded.includes(target.folded) || target.folded.includes(entry.folded)) return false;
+      if (picked.has(entry.stems) || entry.stems === target.stems || entry.folded.includes(target.folded) || target.folded.includes(entry.folded)) return false;
       if (target.words === 1 ? entry.words !== 1 : entry.words < 2 || Math.abs(entry.words - target.words) > 1) return false;
       if (sameEnding && entry.ending !== target.ending) return false;
       return wordIndex(document.folded, entry.folded) < 0;
@@ -358,7 +367,7 @@ class SiblingIndex {
         const offset = Math.floor(random() * pool.length);
         for (let i = 0; i < pool.length && picked.size < CHOICES - 1; i++) {
           const entry = pool[(offset + i) % pool.length] as PoolEntry;
-          if (fits(entry, sameEnding)) picked.set(entry.folded, matchCase(entry.key, answer));
+          if (fits(entry, sameEnding)) picked.set(entry.stems, matchCase(entry.key, answer));
         }
         if (picked.size >= CHOICES - 1) return [...picked.values()];
       }
@@ -370,6 +379,8 @@ class SiblingIndex {
 interface PoolEntry {
   key: string;
   folded: string;
+  /** Content stems: "proposition" and "propositions" are one distractor. */
+  stems: string;
   words: number;
   /** Last three letters, plural s aside. */
   ending: string;
@@ -377,13 +388,17 @@ interface PoolEntry {
 
 function poolEntry(key: string): PoolEntry {
   const folded = foldKeepingLength(key);
-  return { key, folded, words: folded.split(/\s+/).length, ending: folded.replace(/s$/, '').slice(-3) };
+  return { key, folded, stems: analyse(key).terms.join(' ') || folded, words: folded.split(/\s+/).length, ending: folded.replace(/s$/, '').slice(-3) };
 }
 
 /** The sibling tiers of a document, closest first. */
 function tierKeys(document: DocumentText): string[] {
   const headings = (document.chunks[0] as Chunk).headingPath;
   return [`path\n${document.kb}\n${headings.join('\n')}`, `top\n${document.kb}\n${headings[0] ?? ''}`, `base\n${document.kb}`];
+}
+
+function lowerFirst(word: string): string {
+  return /^\p{Lu}\p{Ll}/u.test(word) ? word[0]!.toLowerCase() + word.slice(1) : word;
 }
 
 function add<T>(map: Map<string, T[]>, key: string, value: T): void {
