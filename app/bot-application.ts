@@ -19,6 +19,7 @@ import { createDeliveryProcessor } from '../bots/outbound/delivery-processor.ts'
 import { JobService } from '../bots/jobs/job-service.ts';
 import { startWorkConsumer } from './work-consumer.ts';
 import { createAnnouncements, type Announcements, type AnnouncementsOverrides } from './announcements.ts';
+import { createLearning, createLearningStore, type Learning } from './learning.ts';
 import { ConversationMemory } from '../bots/conversation-memory.ts';
 import type { Logger } from '../bots/logger.ts';
 import { accessControl } from '../bots/middleware/access-control.ts';
@@ -30,6 +31,7 @@ import { rateLimit } from '../bots/middleware/rate-limit.ts';
 import { Pipeline } from '../bots/pipeline.ts';
 import { PostgresStateStore } from '../state/postgres-state-store.ts';
 import { SqliteStateStore } from '../state/sqlite-state-store.ts';
+import type { LearningStore } from '../state/learning-store.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { CurationStore } from '../state/curation-store.ts';
 import { CuratedAnswerSource } from '../bots/curation/curated-answers.ts';
@@ -55,6 +57,8 @@ export interface BotApplication {
   curation: CurationStore;
   /** The published standard answers and passage rules as the answer service reads them. */
   curated: CuratedAnswerSource;
+  /** Learning mode: quiz bank, learning store, commands. */
+  learning: Learning;
   /**
    * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
    * the work itself. With Redis, work runs in `passerelle worker`.
@@ -71,6 +75,9 @@ export interface BotOverrides {
   limiters?: ChannelLimiters;
   announcements?: AnnouncementsOverrides;
   curation?: CurationStore;
+  learningStore?: LearningStore;
+  /** The learning mode's clock. */
+  now?: () => Date;
 }
 
 export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
@@ -108,6 +115,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   const outbound = new Outbound(state, logger);
   const limiters = overrides.limiters ?? createChannelLimiters(config);
   const announcements = await createAnnouncements({ config, state, logger, outbound, limiters }, overrides.announcements);
+  const learning = createLearning({ config, knowledge, memory, store: overrides.learningStore ?? (await createLearningStore(config)), logger, ...(overrides.now ? { now: overrides.now } : {}) });
   const pipeline = new Pipeline(
     [
       deduplicate(state),
@@ -116,7 +124,8 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       rateLimit(config.bot.rateLimitPerMinute),
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
-      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger)),
+      learning.commands.roster(),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger), learning.commands),
     ],
     logger,
   );
@@ -141,6 +150,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     announcements,
     curation,
     curated,
+    learning,
     startJobs() {
       queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
       if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
@@ -150,6 +160,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       clearInterval(purgeTimer);
       await bot.stop();
       await announcements.close();
+      if (!overrides.learningStore) await learning.store.close();
       if (!overrides.queues) await queues.close();
       await state.close();
       if (!overrides.curation) await curation.close();

@@ -189,7 +189,7 @@ export class AnswerService {
       kind: 'answer',
       text: [...notes, draft.text, ...footer].join('\n\n'),
       citations: draft.citations,
-      suggestedActions: ['sources'],
+      suggestedActions: ['sources', 'explique'],
       aiGenerated: true,
       feedback: true,
       answerOf: { question, kb: route.kb },

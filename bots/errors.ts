@@ -136,6 +136,20 @@ export const ERROR_CATALOGUE = {
     userMessage: 'Je ne trouve pas « {label} » dans le {code}. Indiquez par exemple « titre XII » ou « chapitre II du titre III ».',
     retryable: false,
   },
+  QUIZ_NOTHING_TO_ASK: {
+    userMessage:
+      'Je n’ai pas de question de quiz sur « {scope} » dans les bases qui vous sont ouvertes. Essayez « quiz », « quiz titre XII », « quiz article 414 » ou « quiz congés ».',
+    retryable: false,
+  },
+  EXPLAIN_NOTHING_CITED: {
+    userMessage: 'Je n’ai pas encore cité d’article dans cette conversation : posez une question, puis tapez « explique » — ou « explique l’article 414 ».',
+    retryable: false,
+  },
+  EXPLAIN_SOURCE_UNKNOWN: { userMessage: 'Ma dernière réponse cite {count} source(s) : « explique 1 » à « explique {count} ».', retryable: false },
+  EXPLAIN_ARTICLE_NOT_FOUND: {
+    userMessage: 'Je ne trouve pas l’article « {number} » dans les bases qui vous sont ouvertes. Vérifiez le numéro (et le code : « explique l’article L621-1 du CGFP »).',
+    retryable: false,
+  },
   CHANNEL_LOCKED: {
     userMessage:
       'Une autre instance de Passerelle détient déjà la connexion Tchap/Matrix{owner} : un seul processus peut la tenir (verrou {lockFile}). ' +

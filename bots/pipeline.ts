@@ -6,6 +6,7 @@ import { errorReply, type Reply } from './reply.ts';
 
 /**
  * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → input guard → AI notice →
+ * learning roster (agents counted for the AI-literacy coverage) →
  * command or question. A stage returns false to stop the message. A stage that throws is contained: the
  * cause is logged, the user gets the catalogue's French message (only if the message was addressed to the
  * bot), and the pipeline stops.

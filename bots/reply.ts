@@ -19,6 +19,11 @@ export interface Reply {
   feedback: boolean;
   /** Set for answers so feedback and `sources` find the question and cited ids later. */
   answerOf?: { question: string; kb?: string };
+  /**
+   * Numbered answers to pick from (quiz, training check): the agent answers with the number. Teams shows
+   * Adaptive Card buttons that post it; Tchap and the terminal show a numbered list.
+   */
+  choices?: string[];
 }
 
 export function notice(text: string, suggestedActions: string[] = []): Reply {

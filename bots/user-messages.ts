@@ -7,7 +7,7 @@ export const AI_NOTICE =
   'ℹ️ Vous échangez avec **Passerelle**, un assistant fondé sur l’intelligence artificielle (règlement européen ' +
   'sur l’IA, article 50). Ses réponses s’appuient sur des textes qu’il cite : vérifiez toujours la source avant ' +
   'toute décision. Il ne rédige pas d’actes de procédure. Les échanges sont journalisés sous forme pseudonymisée ' +
-  'pour le suivi de qualité. Tapez « aide » pour connaître les commandes.';
+  'pour le suivi de qualité. Tapez « aide » pour connaître les commandes, « formation » pour la formation à l’IA (5 minutes).';
 
 /** First message after installation, followed by the AI notice (AI_NOTICE). */
 export const WELCOME =
@@ -37,6 +37,9 @@ export function helpText(bases: Array<{ name: string; prefix?: string }>): strin
     '- `avis <votre remarque>` — transmettre une remarque aux responsables des bases',
     '- `résume` + pièce jointe, `résume la conversation`, `résume le titre XII du code des douanes`, `résume les articles 60 à 67 bis` (ajoutez « détaillé » pour un résumé long)',
     '- `tâches` — vos tâches en cours ; `annule <id>` — annuler une tâche',
+    '- `explique` — l’article cité par ma dernière réponse, pas à pas (`explique 2` : sa 2ᵉ source ; `explique l’article 414`)',
+    '- `quiz` — s’entraîner sur les textes (`quiz titre XII`, `quiz article 414`, `quiz congés`) ; `quiz bilan` — vos résultats, visibles de vous seul',
+    '- `formation` — la formation à l’IA (5 minutes) et sa vérification',
     '- `aide` — ce message',
   ];
   return lines.join('\n');
@@ -115,6 +118,7 @@ export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
 export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';
+export const LEARNING_DISABLED = 'Le quiz, la formation et « explique » ne sont pas activés sur ce déploiement.';
 
 // Long jobs (résumés): acknowledgements, progress, results.
 export const NO_JOBS = 'Vous n’avez aucune tâche en cours.';

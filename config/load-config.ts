@@ -78,6 +78,8 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['PASSERELLE_WORKER_CONCURRENCY', ['queue', 'workerConcurrency'], 'number'],
   ['PASSERELLE_MAX_JOBS_PER_USER', ['queue', 'maxJobsPerUser'], 'number'],
   ['PASSERELLE_JOB_TIMEOUT_MS', ['queue', 'jobTimeoutMs'], 'number'],
+  ['PASSERELLE_QUIZ_LENGTH', ['learning', 'quizLength'], 'number'],
+  ['PASSERELLE_REPORT_MIN_GROUP', ['learning', 'minGroupSize'], 'number'],
   ['PASSERELLE_ALLOW', ['access', 'allow'], 'list'],
   ['PASSERELLE_ADMINS', ['access', 'admins'], 'list'],
   ['PASSERELLE_ADMIN_GROUPS', ['access', 'adminGroups'], 'list'],

@@ -276,6 +276,25 @@ export const ConfigSchema = z
         databaseUrl: z.string().optional(),
       })
       .default({ kind: 'sqlite' }),
+    learning: z
+      .object({
+        /** Questions per quiz. */
+        quizLength: z.number().int().min(1).max(20).default(5),
+        /** A quiz or the training waits this long for the next answer, minutes; then messages are ordinary again. */
+        sessionMinutes: z.number().int().positive().max(24 * 60).default(60),
+        /**
+         * Services, for the AI-literacy coverage report (EU AI Act art. 4): each agent counts in the first service
+         * whose user-id patterns or groups (Teams/Entra group ids) match; the others in « non renseigné ».
+         */
+        services: z
+          .array(z.object({ name: z.string().trim().min(1).max(120), users: z.array(z.string()).default([]), groups: z.array(z.string()).default([]) }))
+          .default([]),
+        /** Aggregate figures for administrators hide groups of fewer agents than this (anonymity). */
+        minGroupSize: z.number().int().min(2).default(5),
+        /** Period the administrators' report covers, days. */
+        reportDays: z.number().int().positive().default(365),
+      })
+      .default({ quizLength: 5, sessionMinutes: 60, services: [], minGroupSize: 5, reportDays: 365 }),
     ingestion: z
       .object({
         /** Largest file accepted, bytes. */

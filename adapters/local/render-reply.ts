@@ -1,8 +1,10 @@
 import type { Reply } from '../../bots/reply.ts';
 
-/** Renders a reply for a terminal: the markdown text, then numbered sources with their links. */
+/** Renders a reply for a terminal: the markdown text, the numbered choices of a quiz question, then numbered sources with their links. */
 export function renderReply(reply: Reply): string {
   const lines = [reply.text.trim()];
+  // Numbered choices (quiz): the agent types the number.
+  if (reply.choices && reply.choices.length > 0) lines.push('', ...reply.choices.map((choice, index) => `  ${index + 1}. ${choice}`));
   const listed = reply.kind === 'notice' && reply.text.includes('[1]');
   if (reply.citations.length > 0 && !listed && !reply.text.includes('Sources de ma dernière réponse')) {
     lines.push('', 'Sources :');

@@ -12,6 +12,9 @@ export const SOURCES_HEADING = 'Sources';
 /** Invitation to rate an answer with a reaction. */
 export const FEEDBACK_HINT = 'Votre avis nous aide : réagissez à cette réponse avec 👍 ou 👎.';
 
+/** Under the numbered choices of a quiz question. */
+export const CHOICE_HINT = 'Répondez par le numéro de votre choix.';
+
 /** Line listing the suggested follow-up commands. */
 export function suggestions(actions: readonly string[]): string {
   return `Commandes utiles : ${actions.map((action) => `« ${action} »`).join(', ')}`;

@@ -5,7 +5,8 @@ import * as say from './matrix-messages.ts';
 /**
  * Reply → Matrix message content: plain `body` (the markdown text, readable as is) and a sanitised
  * `org.matrix.custom.html` `formatted_body`, with the sources as a list of links, the AI label, the feedback
- * hint and the suggested commands. Answers are `m.text`; notices, errors and progress are `m.notice`.
+ * hint, the numbered choices of a quiz question and the suggested commands. Answers are `m.text`; notices,
+ * errors and progress are `m.notice`.
  * `m.mentions` is always empty: text echoed from a question ("@room") never pings anyone.
  */
 
@@ -23,6 +24,12 @@ export interface MessageContent {
 export function renderReply(reply: Reply): MessageContent {
   const plain: string[] = [reply.text.trim()];
   const html: string[] = [markdownToHtml(reply.text)];
+  const choices = reply.choices ?? [];
+  if (choices.length > 0) {
+    // Numbered replies: the agent answers with the number.
+    plain.push('', ...choices.map((choice, index) => `${index + 1}. ${choice}`), say.CHOICE_HINT);
+    html.push(`<ol>${choices.map((choice) => `<li>${escapeHtml(choice)}</li>`).join('')}</ol><p>${escapeHtml(say.CHOICE_HINT)}</p>`);
+  }
   const sources = citationsToList(reply);
   if (sources.length > 0) {
     plain.push('', `${say.SOURCES_HEADING} :`, ...sources.map(plainCitation));

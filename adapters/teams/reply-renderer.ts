@@ -8,7 +8,8 @@ import type { Citation, Reply } from '../../bots/reply.ts';
  *   (`additionalType: ["AIGeneratedContent"]`) and the citations (`Claim`/`DigitalDocument`, name ≤ 80,
  *   abstract ≤ 160 characters, at most 20);
  * - `channelData.feedbackLoopEnabled: true` on answers, so Teams shows 👍/👎;
- * - suggested actions as imBack buttons in personal chats only.
+ * - suggested actions as imBack buttons in personal chats only;
+ * - the choices of a quiz question as an Adaptive Card whose buttons post the choice's number (imBack).
  * The delivery layer adds from/recipient/conversation from the stored reference.
  */
 
@@ -20,7 +21,11 @@ export interface OutgoingActivity {
   entities?: Array<Record<string, unknown>>;
   channelData?: Record<string, unknown>;
   suggestedActions?: { actions: Array<{ type: 'imBack'; title: string; value: string }> };
+  attachments?: Array<{ contentType: string; content: Record<string, unknown> }>;
 }
+
+/** Adaptive Card content type (Bot Framework attachments). */
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
 /** Teams shows at most 20 citations per message and rejects more with a 400. */
 export const MAX_CITATIONS = 20;
@@ -41,6 +46,26 @@ export function renderReply(reply: Reply, options: { personal: boolean }): Outgo
     ...(entity ? { entities: [entity] } : {}),
     ...(reply.feedback ? { channelData: { feedbackLoopEnabled: true } } : {}),
     ...(actions.length > 0 ? { suggestedActions: { actions: actions.map((action) => ({ type: 'imBack' as const, title: clip(action, 50), value: action })) } } : {}),
+    ...(reply.choices && reply.choices.length > 0 ? { attachments: [{ contentType: ADAPTIVE_CARD, content: choiceCard(reply.choices) }] } : {}),
+  };
+}
+
+/**
+ * The numbered choices of a quiz question as an Adaptive Card: each choice written out, and one button per
+ * choice whose `imBack` posts its number as the agent's own message — the same answer a Tchap or terminal
+ * user types.
+ */
+export function choiceCard(choices: readonly string[]): Record<string, unknown> {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: choices.map((choice, index) => ({ type: 'TextBlock', text: `**${index + 1}.** ${clip(choice, 300)}`, wrap: true })),
+    actions: choices.map((choice, index) => ({
+      type: 'Action.Submit',
+      title: `${index + 1}. ${clip(choice, 40)}`,
+      data: { msteams: { type: 'imBack', value: String(index + 1) } },
+    })),
   };
 }
 

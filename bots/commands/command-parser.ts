@@ -14,10 +14,23 @@ export type ParsedInput =
   | { type: 'jobs' }
   | { type: 'cancel'; id: string }
   | { type: 'announce'; text: string }
+  /** `quiz [thème | titre | article | bilan | efface | stop]` (learning mode). */
+  | { type: 'quiz'; text: string }
+  /** `formation [rapport]`: the AI-literacy module and its check. */
+  | { type: 'training'; text: string }
+  /** `explique [n | article …]`: walks through the article an answer cites. */
+  | { type: 'explain'; text: string }
   | { type: 'unknown-command'; name: string }
   | { type: 'question'; text: string; kb?: string; unknownPrefix?: string };
 
-const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel' | 'announce'> = {
+const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel' | 'announce' | 'quiz' | 'training' | 'explain'> = {
+  quiz: 'quiz',
+  quizz: 'quiz',
+  formation: 'training',
+  training: 'training',
+  explique: 'explain',
+  expliquer: 'explain',
+  explain: 'explain',
   resume: 'summarise',
   resumer: 'summarise',
   resumes: 'summarise',
@@ -44,6 +57,11 @@ const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'sum
   feedback: 'feedback',
   remarque: 'feedback',
 };
+
+/** What may follow "formation": nothing, or one of its sub-commands. */
+const TRAINING_ARGUMENT = /^(?:|rapport|bilan|stop)$/i;
+/** What may follow "explique": nothing, a source number ("2", "[2]"), or an article ("l'article 414", "art. L621-1"). */
+const EXPLAIN_ARGUMENT = /^(?:|\[?\d{1,2}\]?|(?:l'|la source |source )?(?:articles?|art\.?)\s*\S.*)$/;
 
 export interface PrefixTable {
   /** Folded prefix → base id. */
@@ -72,7 +90,11 @@ export function parseInput(raw: string, prefixes: PrefixTable): ParsedInput {
     if (command === 'announce') return { type: 'announce', text: rest.trim() };
     if (command === 'cancel') return { type: 'cancel', id: rest.trim().split(/\s+/)[0] ?? '' };
     if (command === 'jobs' && rest.trim() === '') return { type: 'jobs' };
-    if (command && command !== 'jobs' && (slash || rest.trim() === '')) return { type: command };
+    if (command === 'quiz') return { type: 'quiz', text: rest.trim() };
+    // "formation continue des agents ?" and "explique-moi la retenue" stay questions: only the commands' own arguments.
+    if (command === 'training' && (slash || TRAINING_ARGUMENT.test(rest.trim()))) return { type: 'training', text: rest.trim() };
+    if (command === 'explain' && (slash || EXPLAIN_ARGUMENT.test(foldText(rest.trim())))) return { type: 'explain', text: rest.trim() };
+    if (command && command !== 'jobs' && command !== 'training' && command !== 'explain' && (slash || rest.trim() === '')) return { type: command };
   }
   if (slash && word) {
     const kb = prefixes.get(word);

@@ -17,6 +17,15 @@ export interface AnnounceCommandHandler {
   handle(turn: Turn, text: string): Promise<void>;
 }
 
+/** Learning mode (bots/learning/learning-commands.ts): quiz, AI-literacy training, `explique`. */
+export interface LearningCommandHandler {
+  quiz(turn: Turn, text: string): Promise<void>;
+  trainingCommand(turn: Turn, text: string): Promise<void>;
+  explain(turn: Turn, text: string): Promise<void>;
+  /** True when the message was the answer to the quiz or training question waiting in the conversation. */
+  answerPending(turn: Turn, text: string): Promise<boolean>;
+}
+
 /** The last stage: runs a command or answers a question, and records what feedback will need. */
 export class Dispatcher implements Stage {
   readonly name = 'dispatch';
@@ -32,6 +41,7 @@ export class Dispatcher implements Stage {
     private readonly streamingIntervalMs = 1_000,
     private readonly jobs?: JobCommands,
     private readonly announcements?: AnnounceCommandHandler,
+    private readonly learning?: LearningCommandHandler,
   ) {
     this.prefixes = prefixTable(catalog.bases);
   }
@@ -63,7 +73,21 @@ export class Dispatcher implements Stage {
         await turn.reply(await this.lastSources(turn));
         return true;
       case 'question':
+        // A message without a base prefix may be the answer to the quiz question waiting in this conversation.
+        if (this.learning && !input.kb && !input.unknownPrefix && (await this.learning.answerPending(turn, input.text))) return true;
         await this.answer(turn, input.text, input.kb, input.unknownPrefix);
+        return true;
+      case 'quiz':
+        if (this.learning) await this.learning.quiz(turn, input.text);
+        else await turn.reply(notice(say.LEARNING_DISABLED));
+        return true;
+      case 'training':
+        if (this.learning) await this.learning.trainingCommand(turn, input.text);
+        else await turn.reply(notice(say.LEARNING_DISABLED));
+        return true;
+      case 'explain':
+        if (this.learning) await this.learning.explain(turn, input.text);
+        else await turn.reply(notice(say.LEARNING_DISABLED));
         return true;
       case 'summarise':
         if (this.jobs) await this.jobs.summarise(turn, input.text);

@@ -20,7 +20,7 @@ describe('answers without a model: extractive, abstention, refusal', function ()
     assert.equal(reply.feedback, true);
     assert.match(reply.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> \*\*Pour l’application des dispositions du présent code[^*\n]+\*\*/, 'the decisive sentence, verbatim, in bold');
     assert.ok(reply.text.endsWith(say.CHECK_SOURCE_EXTRACTIVE));
-    assert.deepEqual(reply.suggestedActions, ['sources']);
+    assert.deepEqual(reply.suggestedActions, ['sources', 'explique']);
     const [first] = reply.citations;
     assert.deepEqual(
       { index: first?.index, id: first?.id, kb: first?.kb, title: first?.title, url: first?.url },

@@ -19,7 +19,7 @@ interface Spec {
 export const QUIZ_ARTICLES: Spec[] = [
   {
     num: '414',
-    text: 'Sont passibles d’un emprisonnement de trois ans, de la confiscation de l’objet de fraude, et d’une amende, tout fait de contrebande. La tentative est punie comme le délit.',
+    text: 'Sont passibles d’un emprisonnement de trois ans, de la confiscation de l’objet de fraude, et d’une amende, tout fait de contrebande. La tentative est punie comme le délit, dans les conditions de l’article 418 et de l’article 999.',
     questions: ['Quelle peine de prison pour un fait de contrebande ?'],
     terms: ['contrebande', 'objet de fraude', 'prison'],
   },
