@@ -30,6 +30,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'enrich --kb <id> [--limit N] [--force] | --list [--status brouillon|approuve] [--json] | --export <f.jsonl> | --import <f.jsonl> | --approve <id…> | --reject <id…>   Formulations des agents (enrichissement) : écrites par le modèle, relues par les curateurs',
     load: async () => (await import('./enrich-command.ts')).enrichCommand,
   },
+  'learning': {
+    summary: 'learning --quiz [--kb <id>] [--sample N] [--json] | --report [--days N] [--json]   Questions de quiz écrites pour chaque base (vérifiées sur les textes) ; bilan agrégé et anonyme de la formation à l’IA',
+    load: async () => (await import('./learning-command.ts')).learningCommand,
+  },
   'ask': {
     summary: 'ask [--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
     load: async () => (await import('./ask-command.ts')).askCommand,
