@@ -71,7 +71,7 @@ export function learnerResults(input: { answers: number; correct: number; items:
   const lines = ['📊 **Vos résultats** (visibles de vous seul) :'];
   if (input.answers === 0) lines.push('- Quiz : aucune réponse pour l’instant (tapez « quiz »).');
   else {
-    lines.push(`- Quiz : ${plural(input.answers, 'réponse')}, ${Math.round((100 * input.correct) / input.answers)} % justes, ${plural(input.items, 'question')} vues.`);
+    lines.push(`- Quiz : ${plural(input.answers, 'réponse')}, ${Math.round((100 * input.correct) / input.answers)} % justes, ${plural(input.items, 'question')} ${input.items > 1 ? 'vues' : 'vue'}.`);
     lines.push(input.due > 0 ? `- À revoir maintenant : ${input.due} (tapez « quiz »).` : `- Rien à revoir pour l’instant${input.nextDueAt ? ` ; prochaine révision le ${frenchDate(input.nextDueAt)}` : ''}.`);
   }
   lines.push(
