@@ -155,6 +155,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
       if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
       void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
+      learning.warm();
     },
     async close() {
       clearInterval(purgeTimer);

@@ -21,6 +21,8 @@ export interface Learning {
   store: LearningStore;
   bank: QuizBank;
   commands: LearningCommands;
+  /** Writes every base's quiz items in the background (cooperatively), so that the first `quiz` waits for nothing. */
+  warm(): void;
 }
 
 export interface LearningDeps {
@@ -46,7 +48,16 @@ export function createLearning(deps: LearningDeps): Learning {
     minGroupSize: settings.minGroupSize,
     reportDays: settings.reportDays,
   }, logger, now);
-  return { store, bank, commands };
+  return {
+    store,
+    bank,
+    commands,
+    warm() {
+      void (async () => {
+        for (const kb of knowledge.catalog.ids) await bank.base(kb);
+      })().catch((error: unknown) => logger.warn('quiz items could not be written in advance', { error }));
+    },
+  };
 }
 
 /** PostgreSQL (the state store's database) when configured, else `learning.sqlite` in the data folder. */

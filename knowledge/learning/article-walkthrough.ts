@@ -4,7 +4,8 @@ import { decisiveSentence, substantiveSentences } from '../answering/decisive-se
 import type { SearchFilter, VectorStore } from '../ports/vector-store.ts';
 import { isWithinCeiling, type Chunk } from '../types.ts';
 import { BaseCache } from './base-cache.ts';
-import { definitionsIn, definitionsUsedBy, type Definition } from './definitions.ts';
+import { runCooperatively } from './cooperative.ts';
+import { definitionSteps, definitionsUsedBy, type Definition } from './definitions.ts';
 
 /**
  * What `explique` walks through for one article, every step from the texts themselves: what the article says
@@ -44,7 +45,7 @@ export class ArticleGuide {
     private readonly store: Pick<VectorStore, 'listChunks' | 'listDocuments' | 'findArticle'>,
     recheckMs = 60_000,
   ) {
-    this.definitions = new BaseCache(store, async (kb) => definitionsIn(await store.listChunks(kb)), recheckMs);
+    this.definitions = new BaseCache(store, async (kb) => runCooperatively(definitionSteps(await store.listChunks(kb))), recheckMs);
   }
 
   async walkThrough(article: Chunk, options: { question?: string; filter: SearchFilter }): Promise<Walkthrough> {

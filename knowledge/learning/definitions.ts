@@ -2,6 +2,7 @@ import { analyse } from '../analysis/french-analyser.ts';
 import { STOP_WORDS } from '../analysis/stop-words.ts';
 import { substantiveSentences } from '../answering/decisive-sentence.ts';
 import type { Chunk } from '../types.ts';
+import { runAtOnce, type Steps } from './cooperative.ts';
 import { foldKeepingLength } from './quiz-generator.ts';
 
 /**
@@ -32,8 +33,14 @@ const LEAD = /^\s*(?:(?:\d+°|[IVX]+\.|[a-z]\)|[—–-])\s*)*/u;
 const NOT_A_NOTION = /\b(?:avoir|etre|ete|sont|est|peut|peuvent|doit|doivent)\b/;
 
 export function definitionsIn(chunks: readonly Chunk[]): Definition[] {
+  return runAtOnce(definitionSteps(chunks));
+}
+
+/** `definitionsIn`, one chunk at a time (see cooperative.ts). */
+export function* definitionSteps(chunks: readonly Chunk[]): Steps<Definition[]> {
   const found: Definition[] = [];
   for (const chunk of chunks) {
+    yield;
     for (const span of substantiveSentences(chunk.text)) {
       const folded = foldKeepingLength(span.text);
       const phrase = DEFINING.exec(folded);

@@ -4,6 +4,7 @@ import { sentenceScore, substantiveSentences, isNormative } from '../answering/d
 import { textHash } from '../enrichment/enrichment.ts';
 import type { Chunk } from '../types.ts';
 import { NUMBER_WORDS_SOURCE, numberToWords, parseFrenchNumber } from './french-numbers.ts';
+import { runAtOnce, runCooperatively, type Steps } from './cooperative.ts';
 import { quizItemId, type QuizItem } from './quiz-item.ts';
 
 /**
@@ -52,36 +53,48 @@ interface Candidate {
 }
 
 export function generateQuiz(chunks: readonly Chunk[]): GeneratedQuiz {
-  const { documents, write } = prepare(chunks);
-  const items = documents.flatMap(write);
-  return { items, documents: documents.length, documentsWithItems: new Set(items.map((item) => item.documentId)).size };
+  return runAtOnce(quizSteps(chunks));
 }
 
 /**
- * `generateQuiz` that hands the event loop back every `slice` documents: a base of thousands of articles
- * takes seconds, and the bot process must keep acknowledging messages meanwhile.
+ * `generateQuiz` that hands the event loop back every few milliseconds: a base of thousands of articles takes
+ * seconds, and the bot process must keep acknowledging messages meanwhile.
  */
-export async function generateQuizCooperatively(chunks: readonly Chunk[], slice = 50): Promise<GeneratedQuiz> {
-  const { documents, write } = prepare(chunks);
-  const items: QuizItem[] = [];
-  for (let from = 0; from < documents.length; from += slice) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const document of documents.slice(from, from + slice)) items.push(...write(document));
-  }
-  return { items, documents: documents.length, documentsWithItems: new Set(items.map((item) => item.documentId)).size };
+export function generateQuizCooperatively(chunks: readonly Chunk[], budgetMs?: number): Promise<GeneratedQuiz> {
+  return runCooperatively(quizSteps(chunks), budgetMs);
 }
 
-/** The base-wide part (documents, word frequencies, key elements, siblings), and the per-document writer. */
-function prepare(chunks: readonly Chunk[]): { documents: DocumentText[]; write: (document: DocumentText) => QuizItem[] } {
-  const documents = groupDocuments(chunks);
-  const frequency = documentFrequency(documents);
+/** The whole writing, one document at a time in each phase: documents, word frequencies, key elements, siblings, items. */
+function* quizSteps(chunks: readonly Chunk[]): Steps<GeneratedQuiz> {
+  const documents: DocumentText[] = [];
+  for (const parts of groupChunks(chunks)) {
+    documents.push(documentOf(parts));
+    yield;
+  }
+  const frequency = new Map<string, number>();
+  for (const document of documents) {
+    for (const word of new Set(document.folded.match(WORD) ?? [])) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+    yield;
+  }
   const rare = (word: string) => {
     const count = frequency.get(word) ?? 0;
     return count >= 2 && count <= Math.max(3, documents.length * 0.03);
   };
-  for (const document of documents) Object.assign(document, keyElements(document, rare));
-  const siblings = new SiblingIndex(documents);
-  return { documents, write: (document) => itemsOf(document, rare, siblings) };
+  for (const document of documents) {
+    Object.assign(document, keyElements(document, rare));
+    yield;
+  }
+  const siblings = new SiblingIndex();
+  for (const document of documents) {
+    siblings.add(document);
+    yield;
+  }
+  const items: QuizItem[] = [];
+  for (const document of documents) {
+    items.push(...itemsOf(document, rare, siblings));
+    yield;
+  }
+  return { items, documents: documents.length, documentsWithItems: new Set(items.map((item) => item.documentId)).size };
 }
 
 function itemsOf(document: DocumentText, rare: (word: string) => boolean, siblings: SiblingIndex): QuizItem[] {
@@ -273,7 +286,8 @@ function singular(unit: string, scale: UnitScale): string {
 
 // Documents, key elements, siblings -------------------------------------------------------------------------
 
-function groupDocuments(chunks: readonly Chunk[]): DocumentText[] {
+/** The chunks of each document, in part order, documents by id. */
+function groupChunks(chunks: readonly Chunk[]): Chunk[][] {
   const byDocument = new Map<string, Chunk[]>();
   for (const chunk of chunks) {
     const key = `${chunk.kb}\n${chunk.documentId}`;
@@ -282,14 +296,15 @@ function groupDocuments(chunks: readonly Chunk[]): DocumentText[] {
     byDocument.set(key, list);
   }
   return [...byDocument.values()]
-    .map((parts) => {
-      parts.sort((a, b) => a.part - b.part);
-      const first = parts[0] as Chunk;
-      const text = parts.map((chunk) => chunk.text).join('\n\n');
-      const enrichment = parseEnrichment(first.enrichment?.text);
-      return { kb: first.kb, documentId: first.documentId, chunks: parts, text, folded: foldKeepingLength(text), questions: enrichment.questions, terms: enrichment.terms, termKeys: [], wordKeys: [] };
-    })
-    .sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0));
+    .map((parts) => parts.sort((a, b) => a.part - b.part))
+    .sort((a, b) => ((a[0] as Chunk).documentId < (b[0] as Chunk).documentId ? -1 : (a[0] as Chunk).documentId > (b[0] as Chunk).documentId ? 1 : 0));
+}
+
+function documentOf(parts: Chunk[]): DocumentText {
+  const first = parts[0] as Chunk;
+  const text = parts.map((chunk) => chunk.text).join('\n\n');
+  const enrichment = parseEnrichment(first.enrichment?.text);
+  return { kb: first.kb, documentId: first.documentId, chunks: parts, text, folded: foldKeepingLength(text), questions: enrichment.questions, terms: enrichment.terms, termKeys: [], wordKeys: [] };
 }
 
 /** The indexed enrichment (subject, questions, then the terms joined by " ; ", one per line) read back. */
@@ -299,14 +314,6 @@ export function parseEnrichment(text: string | undefined): { questions: string[]
   if (lines.length < 3) return { questions: lines.slice(1), terms: [] };
   const terms = (lines[lines.length - 1] as string).split(' ; ').map((term) => term.trim()).filter(Boolean);
   return { questions: lines.slice(1, -1).filter((line) => line.trim() !== ''), terms };
-}
-
-function documentFrequency(documents: readonly DocumentText[]): Map<string, number> {
-  const frequency = new Map<string, number>();
-  for (const document of documents) {
-    for (const word of new Set(document.folded.match(WORD) ?? [])) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-  }
-  return frequency;
 }
 
 /** The document's key elements as written in it: the agents' terms found in its text, and its rare nouns. */
@@ -333,17 +340,16 @@ function keyElements(document: DocumentText, rare: (word: string) => boolean): P
  */
 class SiblingIndex {
   private readonly tiers = new Map<string, Record<KeyKind, PoolEntry[]>>();
+  private readonly entries = new Map<string, PoolEntry>();
 
-  constructor(documents: readonly DocumentText[]) {
-    const entries = new Map<string, PoolEntry>();
-    const entry = (key: string) => entries.get(key) ?? entries.set(key, poolEntry(key)).get(key)!;
-    for (const document of documents) {
-      for (const key of tierKeys(document)) {
-        const tier = this.tiers.get(key) ?? { termKeys: [], wordKeys: [] };
-        tier.termKeys.push(...document.termKeys.map(entry));
-        tier.wordKeys.push(...document.wordKeys.map(entry));
-        this.tiers.set(key, tier);
-      }
+  /** Puts a document's key elements in its tiers (its headings, its top heading, its base). */
+  add(document: DocumentText): void {
+    const entry = (key: string) => this.entries.get(key) ?? this.entries.set(key, poolEntry(key)).get(key)!;
+    for (const key of tierKeys(document)) {
+      const tier = this.tiers.get(key) ?? { termKeys: [], wordKeys: [] };
+      tier.termKeys.push(...document.termKeys.map(entry));
+      tier.wordKeys.push(...document.wordKeys.map(entry));
+      this.tiers.set(key, tier);
     }
   }
 
