@@ -32,6 +32,11 @@ export const PARTS: readonly BenchPartEntry[] = [
     load: () => import('./policies-bench.ts'),
   },
   {
+    name: 'learning',
+    description: 'quiz items written from each base (time, event-loop stalls, share passing the check against the cited text), definitions for explique',
+    load: () => import('./learning-bench.ts'),
+  },
+  {
     name: 'announcements',
     description: '17,000 recipients on two fake channels (Teams, Tchap) with 429/403/5xx injected: rate vs limit, lost, duplicates, memory',
     load: () => import('./announcements-bench.ts'),

@@ -2,6 +2,7 @@ import type { VectorStore } from '../ports/vector-store.ts';
 import type { Chunk } from '../types.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../stores/validity.ts';
 import { BaseCache } from './base-cache.ts';
+import { runCooperatively, type Steps } from './cooperative.ts';
 import { checkItem, type ItemProblem } from './quiz-check.ts';
 import { generateQuizCooperatively } from './quiz-generator.ts';
 import { kbOfItem, type QuizItem } from './quiz-item.ts';
@@ -67,12 +68,18 @@ export class QuizBank {
     const generated = await generateQuizCooperatively(chunks);
     const texts = documentTexts(chunks);
     const problems: Record<ItemProblem, number> = { 'text-changed': 0, 'answer-not-in-text': 0, 'distractor-in-text': 0, 'choices-invalid': 0 };
-    const items: QuizItem[] = [];
-    for (const item of generated.items) {
-      const check = checkItem(item, texts.get(item.documentId) ?? '');
-      for (const problem of check.problems) problems[problem] += 1;
-      if (check.ok) items.push(item);
-    }
+    const items = await runCooperatively(
+      (function* (): Steps<QuizItem[]> {
+        const kept: QuizItem[] = [];
+        for (const item of generated.items) {
+          const check = checkItem(item, texts.get(item.documentId) ?? '');
+          for (const problem of check.problems) problems[problem] += 1;
+          if (check.ok) kept.push(item);
+          yield;
+        }
+        return kept;
+      })(),
+    );
     const report: QuizBaseReport = {
       kb,
       documents: generated.documents,
