@@ -1,5 +1,5 @@
-import type { Spec } from './record-codec.ts';
-import type { QuizAnswerRecord, ReviewRecord, TrainingRecord } from './learning-store.ts';
+import type { Dialect, Spec } from './record-codec.ts';
+import type { LearnerSummary, QuizAnswerRecord, ReviewRecord, TrainingRecord, TrainingStatus } from './learning-store.ts';
 
 /** How the learning store's records are stored (state/record-codec.ts), the same for SQLite and PostgreSQL. */
 
@@ -8,3 +8,25 @@ export const QUIZ_ANSWER = { learnerHash: 'text', itemId: 'text', kb: 'text', co
 export const REVIEW = {
   learnerHash: 'text', itemId: 'text', kb: 'text', box: 'num', dueAt: 'time', lastAnsweredAt: 'time', correctCount: 'num', wrongCount: 'num',
 } satisfies Spec<ReviewRecord>;
+
+/** The training status from `COUNT(*) AS attempts, MAX(score) AS best, MAX(total) AS total, MAX(pass time) AS completed`. */
+export function toTrainingStatus(dialect: Pick<Dialect, 'decodeTime'>, row: Record<string, unknown> | undefined): TrainingStatus | undefined {
+  if (!row || Number(row.attempts) === 0) return undefined;
+  return {
+    ...(row.completed != null ? { completedAt: dialect.decodeTime(row.completed) } : {}),
+    bestScore: Number(row.best),
+    total: Number(row.total),
+    attempts: Number(row.attempts),
+  };
+}
+
+/** The agent's summary from the answers' counts (`answers`, `correct`) and the reviews' (`items`, `due`, `next_due`). */
+export function toSummary(dialect: Pick<Dialect, 'decodeTime'>, answers: Record<string, unknown> | undefined, reviews: Record<string, unknown> | undefined): LearnerSummary {
+  return {
+    answers: Number(answers?.answers ?? 0),
+    correct: Number(answers?.correct ?? 0),
+    items: Number(reviews?.items ?? 0),
+    due: Number(reviews?.due ?? 0),
+    ...(reviews?.next_due != null ? { nextDueAt: dialect.decodeTime(reviews.next_due) } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import { PostgresDatabase, type PostgresOptions, type Row } from './postgres-support.ts';
-import { QUIZ_ANSWER, REVIEW, TRAINING } from './learning-codec.ts';
+import { QUIZ_ANSWER, REVIEW, toSummary, toTrainingStatus, TRAINING } from './learning-codec.ts';
 import { decode, encode, insertSql, POSTGRES } from './record-codec.ts';
 import type {
   CoverageRow, LearnerSummary, LearningSession, LearningStore, QuizActivityRow, QuizAnswerRecord, ReviewRecord, TrainingRecord, TrainingStatus,
@@ -47,13 +47,7 @@ export class PostgresLearningStore implements LearningStore {
        FROM ${this.s}.learning_training WHERE learner_hash = $1`,
       [learnerHash],
     );
-    if (!row || Number(row.attempts) === 0) return undefined;
-    return {
-      ...(row.completed != null ? { completedAt: POSTGRES.decodeTime(row.completed) } : {}),
-      bestScore: Number(row.best),
-      total: Number(row.total),
-      attempts: Number(row.attempts),
-    };
+    return toTrainingStatus(POSTGRES, row);
   }
 
   async recordAnswer(answer: QuizAnswerRecord, review: ReviewRecord): Promise<void> {
@@ -88,13 +82,7 @@ export class PostgresLearningStore implements LearningStore {
          MIN(CASE WHEN due_at > $2 THEN due_at END) AS next_due FROM ${this.s}.learning_reviews WHERE learner_hash = $1`,
       [learnerHash, POSTGRES.encodeTime(now)],
     );
-    return {
-      answers: Number(answers?.answers ?? 0),
-      correct: Number(answers?.correct ?? 0),
-      items: Number(reviews?.items ?? 0),
-      due: Number(reviews?.due ?? 0),
-      ...(reviews?.next_due != null ? { nextDueAt: POSTGRES.decodeTime(reviews.next_due) } : {}),
-    };
+    return toSummary(POSTGRES, answers, reviews);
   }
 
   async saveSession(session: LearningSession): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { QUIZ_ANSWER, REVIEW, TRAINING } from './learning-codec.ts';
+import { QUIZ_ANSWER, REVIEW, toSummary, toTrainingStatus, TRAINING } from './learning-codec.ts';
 import { decode, encode, insertSql, SQLITE, toMillis } from './record-codec.ts';
 import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
 import type {
@@ -91,14 +91,7 @@ export class SqliteLearningStore implements LearningStore {
   }
 
   async trainingStatus(learnerHash: string): Promise<TrainingStatus | undefined> {
-    const row = this.run(() => this.sql.trainingStatus!.get(learnerHash)) as Row;
-    if (Number(row.attempts) === 0) return undefined;
-    return {
-      ...(row.completed != null ? { completedAt: SQLITE.decodeTime(row.completed) } : {}),
-      bestScore: Number(row.best),
-      total: Number(row.total),
-      attempts: Number(row.attempts),
-    };
+    return toTrainingStatus(SQLITE, this.run(() => this.sql.trainingStatus!.get(learnerHash)) as Row);
   }
 
   async recordAnswer(answer: QuizAnswerRecord, review: ReviewRecord): Promise<void> {
@@ -123,13 +116,7 @@ export class SqliteLearningStore implements LearningStore {
   async summary(learnerHash: string, now: string): Promise<LearnerSummary> {
     const answers = this.run(() => this.sql.answers!.get(learnerHash)) as Row;
     const reviews = this.run(() => this.sql.reviewCounts!.get(learnerHash, toMillis(now))) as Row;
-    return {
-      answers: Number(answers.answers),
-      correct: Number(answers.correct),
-      items: Number(reviews.items),
-      due: Number(reviews.due),
-      ...(reviews.next_due != null ? { nextDueAt: SQLITE.decodeTime(reviews.next_due) } : {}),
-    };
+    return toSummary(SQLITE, answers, reviews);
   }
 
   async saveSession(session: LearningSession): Promise<void> {

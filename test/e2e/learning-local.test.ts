@@ -1,35 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CHECK } from '../../bots/learning/ai-literacy.ts';
 import * as say from '../../bots/learning/messages.ts';
 import { tempDir } from '../integration/bot/harness.ts';
 import { articlesJsonl } from '../integration/learning/learning-rig.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE = join(ROOT, 'node_modules/.bin/node');
-
-function passerelle(args: string[], env: Record<string, string>, input = ''): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [join(ROOT, 'bin/passerelle.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`passerelle ${args.join(' ')} did not finish\n${out}\n${err}`));
-    }, 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-    child.stdin.end(input);
-  });
-}
+import { passerelle } from './passerelle-process.ts';
 
 /** Learning mode in the terminal chat: the spawned `passerelle` command, a real data folder, typed answers. */
 describe('e2e: quiz and training in the terminal chat (spawned passerelle)', function () {
@@ -49,7 +25,7 @@ describe('e2e: quiz and training in the terminal chat (spawned passerelle)', fun
 
   it('takes the training with typed numbers, then a quiz answered in words; the results survive the session', async () => {
     const answers = CHECK.map((question) => String(question.answer + 1)).join('\n');
-    const run = await passerelle(['chat'], env, `formation\n${answers}\nquiz article 414\ntrois ans\nquit\n`);
+    const run = await passerelle(['chat'], env, `formation\n${answers}\nquiz article 414\ntrois ans\nquit\n`, 120_000);
     assert.equal(run.code, 0, run.err);
     assert.ok(run.out.includes('**Vérification — 5 questions.**'));
     assert.ok(run.out.includes(`  1. ${CHECK[0]?.choices[0]}\n  2. ${CHECK[0]?.choices[1]}`), 'numbered choices under the question');

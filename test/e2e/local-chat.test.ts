@@ -1,45 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AI_NOTICE } from '../../bots/user-messages.ts';
 import { tempDir } from '../integration/bot/harness.ts';
 import { LEGIFRANCE, writeCorpus } from '../integration/bot/corpus.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE = join(ROOT, 'node_modules/.bin/node');
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function passerelle(args: string[], env: Record<string, string>, input?: string, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [join(ROOT, 'bin/passerelle.js'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`passerelle ${args.join(' ')} did not finish in ${timeoutMs} ms\n${out}\n${err}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-    if (input !== undefined) child.stdin.end(input);
-    else child.stdin.end();
-  });
-}
+import { passerelle } from './passerelle-process.ts';
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
