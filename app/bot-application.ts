@@ -4,6 +4,7 @@ import type { Knowledge } from '../knowledge/create-knowledge.ts';
 import { openKnowledge } from './knowledge.ts';
 import { createChatModel } from '../knowledge/models/langchain-chat-model.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
+import { EvidenceRouter } from '../knowledge/evidence-router.ts';
 import { ModelRouter, OfflineRouter, type Router } from '../knowledge/router.ts';
 import { resolveInForceDate } from '../knowledge/stores/validity.ts';
 import { AccessPolicy } from '../bots/access-policy.ts';
@@ -84,13 +85,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   const knowledge = overrides.knowledge ?? (await openKnowledge(config, (message) => logger.warn(message)));
   const state = overrides.state ?? (await createStateStore(config));
   const model = overrides.model === null ? undefined : (overrides.model ?? createChatModel(config.chatModel));
-  const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, {
-    margin: config.bot.routingMargin,
-    maxClassification: 'diffusion-restreinte',
-  }, knowledge.statistics);
-  const router: Router = model && model.ceiling !== 'interdit-ia'
-    ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000)
-    : offline;
+  const router = createRouter(config, knowledge, model);
   const curation = overrides.curation ?? (await createCurationStore(config));
   const curated = new CuratedAnswerSource({ store: curation, chunks: knowledge.store });
   const memory = new ConversationMemory(state, config.bot.memoryTurns, config.bot.memoryTtlMinutes * 60_000);
@@ -173,4 +168,16 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
 async function createStateStore(config: Readonly<Config>): Promise<StateStore> {
   if (config.state.kind === 'postgres') return PostgresStateStore.open({ connectionString: config.state.databaseUrl as string });
   return new SqliteStateStore(join(config.dataDir, 'state.sqlite'));
+}
+
+/**
+ * The router: the offline one (the bases' word statistics, then a second opinion from the passages), behind the
+ * chat model's when one is configured and cleared; the model falls back to the offline router on any failure.
+ */
+export function createRouter(config: Readonly<Config>, knowledge: Pick<Knowledge, 'store' | 'encoder' | 'catalog' | 'statistics' | 'retriever'>, model: ChatModel | undefined): Router {
+  const offline = new EvidenceRouter(
+    new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte' }, knowledge.statistics),
+    knowledge.retriever,
+  );
+  return model && model.ceiling !== 'interdit-ia' ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000) : offline;
 }

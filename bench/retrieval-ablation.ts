@@ -15,6 +15,7 @@ import { ingestCatalogueSources } from '../knowledge/ingestion/catalogue-sources
 import { IngestionService } from '../knowledge/ingestion/ingestion-service.ts';
 import type { RerankerSettings } from '../knowledge/reranker.ts';
 import { Retriever } from '../knowledge/retriever.ts';
+import { EvidenceRouter } from '../knowledge/evidence-router.ts';
 import { OfflineRouter, type OfflineRouterSettings } from '../knowledge/router.ts';
 import { SqliteVectorStore } from '../knowledge/stores/embedded/sqlite-vector-store.ts';
 
@@ -22,7 +23,7 @@ import { SqliteVectorStore } from '../knowledge/stores/embedded/sqlite-vector-st
  * Retrieval ablation: the whole catalogue indexed in memory as `npm start` indexes it (embedded store, lexical
  * only), then each component switched off in turn, on the field evaluation set.
  *
- *   node --import tsx bench/retrieval-ablation.ts [--half tune|holdout] [--only <name>]
+ *   node --import tsx bench/retrieval-ablation.ts [--half tune|holdout|calibration|field2] [--only <name>]
  *
  * `--half holdout` is the frozen half: run it once, at the end, and report it (docs/retrieval.md); tune on
  * `--half tune` (the default). Figures: R@1, R@5, MRR@10 per base, routing accuracy over both bases.
@@ -36,6 +37,8 @@ interface Variant {
   router?: Partial<OfflineRouterSettings>;
   enrichment?: boolean;
   speller?: boolean;
+  /** The passages' second opinion on the route (knowledge/evidence-router.ts). */
+  evidenceRouter?: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -47,19 +50,29 @@ const VARIANTS: Variant[] = [
   { name: '-definition', description: 'no defining-article boost', rerank: { definitionWeight: 0 } },
   { name: '-lexicon', description: 'no query lexicon (lexicon.yaml)', lexical: { synonymWeight: 0 } },
   { name: '-lm-router', description: 'former router: search scores 0.6 + catalogue descriptions 0.4', router: { profileWeight: 0, descriptionWeight: 0.4, searchWeight: 0.6 } },
+  { name: '-evidence-router', description: 'route by word statistics alone, no second opinion from the passages', evidenceRouter: false },
   { name: '-size-prior', description: 'router language models with a uniform prior', router: { sizePrior: 0 } },
 ];
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({ options: { half: { type: 'string', default: 'tune' }, only: { type: 'string' } } });
-if (values.half !== 'tune' && values.half !== 'holdout') throw new Error('--half tune|holdout');
+// tune / holdout: the halves of the first field set; calibration: the calibration set (docs/retrieval.md §3.6);
+// field2: the second field set, written afterwards and run once (test/fixtures/eval/field2/README.md).
+const FILES: Record<string, { legal: string; hr: string }> = {
+  tune: { legal: 'eval/field/legal-tune.jsonl', hr: 'eval/field/hr-tune.jsonl' },
+  holdout: { legal: 'eval/field/legal-holdout.jsonl', hr: 'eval/field/hr-holdout.jsonl' },
+  calibration: { legal: 'calibration/legal.jsonl', hr: 'calibration/hr.jsonl' },
+  field2: { legal: 'eval/field2/legal.jsonl', hr: 'eval/field2/hr.jsonl' },
+};
+const files = FILES[values.half];
+if (!files) throw new Error(`--half ${Object.keys(FILES).join('|')}`);
 
 const read = (file: string) =>
-  readFileSync(join(ROOT, 'test/fixtures/eval/field', file), 'utf8')
+  readFileSync(join(ROOT, 'test/fixtures', file), 'utf8')
     .trim()
     .split('\n')
     .map((line) => EvalQuestionSchema.parse(JSON.parse(line)));
-const sets = { legal: read(`legal-${values.half}.jsonl`), hr: read(`hr-${values.half}.jsonl`) };
+const sets = { legal: read(files.legal), hr: read(files.hr) };
 const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(ROOT, 'data'), PASSERELLE_LOG_LEVEL: 'silent' } });
 if (!existsSync(join(ROOT, '../shared/corpus'))) throw new Error('../shared/corpus is required');
 
@@ -83,7 +96,8 @@ for (const variant of VARIANTS.filter((entry) => !values.only || entry.name === 
     () => {},
     variant.speller === false ? undefined : statistics,
   );
-  const router = new OfflineRouter(store, encoder, catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte', ...variant.router }, statistics);
+  const offline = new OfflineRouter(store, encoder, catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte', ...variant.router }, statistics);
+  const router = variant.evidenceRouter === false ? offline : new EvidenceRouter(offline, retriever);
   const cells: string[] = [];
   let routed = 0;
   let total = 0;

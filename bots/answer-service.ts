@@ -4,7 +4,7 @@ import type { KnowledgeCatalog } from '../knowledge/catalog.ts';
 import { citationOf, type PassageCitation } from '../knowledge/answering/citations.ts';
 import { verifyCitations } from '../knowledge/answering/citation-verifier.ts';
 import { decisiveQuote } from '../knowledge/answering/decisive-sentence.ts';
-import { answerConfidence, CONFIDENCE_MODEL, confidenceFeatures, type ConfidenceFeatures } from '../knowledge/answering/confidence.ts';
+import { answerConfidence, confidenceFeatures, confidenceModelFor, type ConfidenceFeatures } from '../knowledge/answering/confidence.ts';
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
@@ -137,7 +137,7 @@ export class AnswerService {
     const measured = { value: confidence, features: confidenceFeatures(scoredQuery, passages, route.confidence) };
     const kbName = this.catalog.get(route.kb).name;
     const languageNote = looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question) ? say.ANSWER_IN_FRENCH_NOTE : undefined;
-    if (passages.length === 0 || confidence < (this.settings.abstainBelow ?? CONFIDENCE_MODEL.threshold)) {
+    if (passages.length === 0 || confidence < (this.settings.abstainBelow ?? confidenceModelFor(passages).threshold)) {
       return { ...(await this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName, languageNote)), confidence: measured };
     }
 

@@ -1,6 +1,6 @@
 import { computeMetrics, distinctDocuments, EvalQuestionSchema, readQuestionFile, type EvalOutcome } from '../../knowledge/evaluation.ts';
 import { createChatModel } from '../../knowledge/models/langchain-chat-model.ts';
-import { ModelRouter, OfflineRouter, type Router } from '../../knowledge/router.ts';
+import { createRouter } from '../../app/bot-application.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 import { evaluateAnswers } from './eval-answers.ts';
 import { FEATURES, type FeatureName } from '../../knowledge/answering/confidence.ts';
@@ -24,9 +24,7 @@ export const evalCommand: Command = {
     const knowledge = await context.knowledge();
     for (const question of questions) knowledge.catalog.get(question.kb);
     const { config } = context;
-    const offline = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: config.bot.routingMargin, maxClassification: 'diffusion-restreinte' }, knowledge.statistics);
-    const model = createChatModel(config.chatModel);
-    const router: Router = model ? new ModelRouter(model, knowledge.catalog, offline, config.bot.routingMargin, 15_000) : offline;
+    const router = createRouter(config, knowledge, createChatModel(config.chatModel));
     const routeAll = new Set(questions.map((question) => question.kb)).size > 1;
     const outcomes: EvalOutcome[] = [];
     for (const question of questions) {

@@ -5,14 +5,15 @@ import type { RetrievedPassage } from '../retriever.ts';
 
 /**
  * How sure the bot may be that the passages it is about to cite answer the question: a calibrated probability
- * that the answer cites a relevant article, from three signals a wrong answer lacks —
+ * that the answer cites a relevant article, from four signals a wrong answer lacks —
  *
  * - coverage: the share of the question's content terms the best passage holds (title, headings, text and the
  *   enrichment's agents' wording), by stem or word prefix;
  * - margin: how far the best document stands above the next one (log of the score ratio);
- * - route: the router's confidence in the base.
+ * - route: the router's confidence in the base;
+ * - match: how close the question is to one of the best article's typical questions (its enrichment).
  *
- * All three are free of the base's size (a raw score is not: IDF grows with the base, so a model using it would
+ * All four are free of the base's size (a raw score is not: IDF grows with the base, so a model using it would
  * abstain on every small base).
  *
  * The coefficients come from a logistic regression fitted on the tuning half of the team's field evaluation set
@@ -21,7 +22,7 @@ import type { RetrievedPassage } from '../retriever.ts';
  * confidence.
  */
 
-export const FEATURES = ['coverage', 'margin', 'route', 'textCoverage', 'terms'] as const;
+export const FEATURES = ['coverage', 'margin', 'route', 'match', 'textCoverage', 'terms'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
 const ModelSchema = z
@@ -37,7 +38,22 @@ const ModelSchema = z
   .refine((model) => [model.weights, model.mean, model.scale].every((list) => list.length === model.features.length), 'one weight, mean and scale per feature');
 export type ConfidenceModel = z.infer<typeof ModelSchema>;
 
-export const CONFIDENCE_MODEL: ConfidenceModel = ModelSchema.parse(JSON.parse(readFileSync(new URL('./confidence-model.json', import.meta.url), 'utf8')));
+const loadModel = (file: string): ConfidenceModel => ModelSchema.parse(JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')));
+
+/** The shipped model, for passages that carry agents' wording (enrichment): coverage, margin, route and match. */
+export const CONFIDENCE_MODEL: ConfidenceModel = loadModel('./confidence-model.json');
+
+/**
+ * The model for passages without enrichment (a base nobody enriched yet, a curator's new document): the same
+ * calibration without the `match` signal, which such passages cannot have — scoring them with the full model
+ * would read "no typical question" as "wrong article" and abstain on every question of the base.
+ */
+export const PLAIN_CONFIDENCE_MODEL: ConfidenceModel = loadModel('./confidence-model-plain.json');
+
+/** The model that applies to these passages: the full one when the best passage is enriched, else the plain one. */
+export function confidenceModelFor(passages: RetrievedPassage[]): ConfidenceModel {
+  return passages[0]?.chunk.enrichment ? CONFIDENCE_MODEL : PLAIN_CONFIDENCE_MODEL;
+}
 
 export interface ConfidenceFeatures {
   /** Share of the question's terms the best passage holds, its enrichment included. */
@@ -46,6 +62,8 @@ export interface ConfidenceFeatures {
   margin: number;
   /** The router's confidence in the base. */
   route: number;
+  /** How close the question is to one of the best article's typical questions (enrichment; Dice over terms). */
+  match: number;
   /** The same share without the enrichment: what the law's own words cover. */
   textCoverage: number;
   /** Log of 1 + the question's distinct content terms (one-word questions are the least reliable). */
@@ -63,6 +81,7 @@ export function confidenceFeatures(question: string, passages: RetrievedPassage[
   return {
     coverage: best ? coverage(question, best) : 0,
     textCoverage: best ? coverage(question, best, false) : 0,
+    match: best ? questionMatch(question, best) : 0,
     terms: Math.log(1 + new Set(analyse(question).terms).size),
     margin: nextScore > 0 ? Math.log(bestScore / nextScore) : Math.log(9),
     route: routeConfidence,
@@ -70,7 +89,7 @@ export function confidenceFeatures(question: string, passages: RetrievedPassage[
 }
 
 /** Probability (0–1) that an answer built on these passages cites a relevant article. */
-export function answerConfidence(question: string, passages: RetrievedPassage[], routeConfidence: number, model: ConfidenceModel = CONFIDENCE_MODEL): number {
+export function answerConfidence(question: string, passages: RetrievedPassage[], routeConfidence: number, model: ConfidenceModel = confidenceModelFor(passages)): number {
   if (passages.some((passage) => passage.namedInQuestion)) return 1;
   if (passages.length === 0) return 0;
   return Math.round(probability(vector(confidenceFeatures(question, passages, routeConfidence), model.features), model) * 1000) / 1000;
@@ -81,7 +100,7 @@ export function answerConfidence(question: string, passages: RetrievedPassage[],
  * word prefix for morphological variants.
  */
 export function coverage(question: string, passage: RetrievedPassage, withEnrichment = true): number {
-  const terms = [...new Set(analyse(question).terms)].filter((term) => term.length > 2 || /\d/.test(term));
+  const terms = contentTerms(question);
   if (terms.length === 0) return 0;
   const { chunk } = passage;
   const content = analyse([chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.text, withEnrichment ? (chunk.enrichment?.text ?? '') : ''].join('\n'));
@@ -89,6 +108,30 @@ export function coverage(question: string, passage: RetrievedPassage, withEnrich
   const prefixes = new Set(content.prefixes);
   const covered = terms.filter((term) => stems.has(term) || prefixes.has(`~${term.slice(0, PREFIX_LENGTH)}`)).length;
   return Math.round((covered / terms.length) * 1000) / 1000;
+}
+
+/**
+ * How close the question is to the closest of the typical questions (and subject, and terms line) the enrichment
+ * gives for the passage's article: the Dice coefficient of their content-term sets (0–1). Coverage says whether the
+ * question's words are somewhere in the article and its wording; this says whether the question is one of the
+ * article's own questions — the enrichment was written from the article alone, so a close match is strong evidence.
+ */
+export function questionMatch(question: string, passage: RetrievedPassage): number {
+  const lines = (passage.chunk.enrichment?.text ?? '').split('\n').filter((line) => line.trim() !== '');
+  if (lines.length === 0) return 0;
+  const asked = contentTerms(question);
+  if (asked.length === 0) return 0;
+  let best = 0;
+  for (const line of lines) {
+    const typical = new Set(contentTerms(line));
+    const shared = asked.filter((term) => typical.has(term)).length;
+    best = Math.max(best, (2 * shared) / (asked.length + typical.size));
+  }
+  return Math.round(best * 1000) / 1000;
+}
+
+function contentTerms(text: string): string[] {
+  return [...new Set(analyse(text).terms)].filter((term) => term.length > 2 || /\d/.test(term));
 }
 
 /** One question of the calibration: its signals, whether the cited articles included a relevant one, and whether no article answers it. */

@@ -74,7 +74,7 @@ describe('calibration of the abstention threshold', () => {
     const samples = Array.from({ length: 200 }, (_, index) => {
       const kind = index % 4; // 0, 1: right; 2: wrong; 3: out of scope
       const coverage = kind < 2 ? 0.6 + ((index * 37) % 40) / 100 : kind === 2 ? 0.2 + ((index * 13) % 45) / 100 : ((index * 7) % 40) / 100;
-      return { features: { coverage, margin: 0.3, route: kind === 3 ? 0.7 : 0.98, textCoverage: coverage * 0.8, terms: Math.log(4) }, right: kind < 2, outOfScope: kind === 3 };
+      return { features: { coverage, margin: 0.3, route: kind === 3 ? 0.7 : 0.98, match: coverage * 0.6, textCoverage: coverage * 0.8, terms: Math.log(4) }, right: kind < 2, outOfScope: kind === 3 };
     });
     const model = fitConfidenceModel(samples, 'synthetic', 0.5);
     assert.ok((model.weights[0] as number) > 0, 'confidence rises with coverage');
