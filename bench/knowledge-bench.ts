@@ -11,6 +11,7 @@ import type { BenchContext, Figure, PartReport } from './bench-part.ts';
 import { phase } from './cpu-profile.ts';
 import { measureIngestion } from './knowledge-ingestion.ts';
 import { measureIndexMemory } from './knowledge-memory.ts';
+import { EvidenceRouter } from '../knowledge/evidence-router.ts';
 import { OfflineRouter } from '../knowledge/router.ts';
 import { buildQueries, evalQuestionsIn, readEvalQuestions, type BenchQuery } from './knowledge-queries.ts';
 import { cpuSince, percentile, since } from './statistics.ts';
@@ -162,9 +163,9 @@ async function measureQuality(context: BenchContext, knowledge: Knowledge, hasSh
   }
 }
 
-/** Routing accuracy of the offline router over the field tuning questions, every base a candidate. */
+/** Routing accuracy of the offline router (with the passages' second opinion, as shipped) over the field tuning questions, every base a candidate. */
 async function measureRouting(knowledge: Knowledge, questions: EvalQuestion[], report: Required<PartReport>): Promise<void> {
-  const router = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: 0.12, maxClassification: 'diffusion-restreinte' }, knowledge.statistics);
+  const router = new EvidenceRouter(new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: 0.12, maxClassification: 'diffusion-restreinte' }, knowledge.statistics), knowledge.retriever);
   let right = 0;
   for (const question of questions) if ((await router.route(question.question, knowledge.catalog.ids)).kb === question.kb) right++;
   report.figures.push({ key: 'quality.routing', label: `Routing accuracy, field tuning questions (n=${questions.length})`, value: questions.length > 0 ? right / questions.length : null, unit: '', digits: 3, target: { atLeast: 0.97 } });
