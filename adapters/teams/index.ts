@@ -45,7 +45,7 @@ export interface TeamsAdapterOptions {
 export async function createTeamsAdapter(context: AdapterContext, options: TeamsAdapterOptions = {}): Promise<TeamsAdapter> {
   const { config, logger, limiter } = context;
   const credentials = teamsCredentialsOf(config);
-  const authentication = createAuthentication(credentials, options.auth);
+  const authentication = createAuthentication(credentials, options.auth, logger);
   const cloudAdapter = new PasserelleCloudAdapter(authentication);
   const clock = options.clock ?? systemClock;
   const transport = new ConnectorTransport({

@@ -18,6 +18,7 @@ export const HTTP_ERRORS = {
   forbiddenTenant: 'Ce locataire Microsoft 365 n’est pas autorisé à utiliser Passerelle.',
   forbiddenServiceUrl: 'En mode local anonyme, seules les adresses de service locales (127.0.0.1, localhost) sont acceptées.',
   notStarted: 'Passerelle démarre : réessayez dans quelques instants.',
+  signingKeysUnavailable: 'Les clés de signature du service Bot Framework sont momentanément injoignables : réessayez dans quelques instants.',
   unsupportedInvoke: 'Action non prise en charge par Passerelle.',
 } as const;
 

@@ -91,6 +91,12 @@ export interface FakeBotConnector {
   readonly downloads: FileDownload[];
   stopStreamAfter(updates: number | undefined): void;
   requireToken(token: string | undefined): void;
+  /**
+   * Makes the channel's signing keys unreachable until called again without argument: `refused` (the key
+   * set's host refuses connections), `dns` (its name does not resolve), `metadata-503` (the OpenID document
+   * answers 503), `keys-502` (the key set answers 502), `garbage` (the key set is not JSON).
+   */
+  keysOutage(kind?: KeysOutage): void;
   /** Message activities posted (final stream messages included), optionally for one conversation. */
   messages(conversationId?: string): ConnectorCall[];
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -106,6 +112,8 @@ export interface FakeBotConnector {
 
 const ISSUER = 'https://api.botframework.com';
 
+export type KeysOutage = 'refused' | 'dns' | 'metadata-503' | 'keys-502' | 'garbage';
+
 export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const calls: ConnectorCall[] = [];
   const streams = new Map<string, StreamRecord>();
@@ -119,6 +127,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const downloads: FileDownload[] = [];
   let stopAfter: number | undefined;
   let token: string | undefined;
+  let outage: KeysOutage | undefined;
   let counter = 0;
   let port = 0;
 
@@ -175,9 +184,16 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname === '/v1/.well-known/openidconfiguration') {
-      return respond(res, 200, { issuer: ISSUER, jwks_uri: `http://127.0.0.1:${port}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+      if (outage === 'metadata-503') return respond(res, 503, connectorError('ServiceUnavailable', 'Injected outage'));
+      const keysAt = outage === 'refused' ? `http://127.0.0.1:${closedPort}/keys` : outage === 'dns' ? 'http://passerelle-keys.invalid/keys' : `http://127.0.0.1:${port}/v1/.well-known/keys`;
+      return respond(res, 200, { issuer: ISSUER, jwks_uri: keysAt, id_token_signing_alg_values_supported: ['RS256'] });
     }
     if (url.pathname === '/v1/.well-known/keys') {
+      if (outage === 'keys-502') return respond(res, 502, connectorError('BadGateway', 'Injected outage'));
+      if (outage === 'garbage') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return void res.end('<html>proxy error</html>');
+      }
       const jwk = publicKey.export({ format: 'jwk' });
       return respond(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams', 'emulator'] }] });
     }
@@ -259,6 +275,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
+  // A port nothing listens on (taken, then released), for the `refused` outage.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const closedPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
   const serviceUrl = `http://127.0.0.1:${port}/`;
 
   const connector: FakeBotConnector = {
@@ -277,6 +298,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     },
     stopStreamAfter: (updates) => void (stopAfter = updates),
     requireToken: (value) => void (token = value),
+    keysOutage: (kind) => void (outage = kind),
     messages: (conversationId) => calls.filter((call) => call.body.type === 'message' && call.status < 300 && (!conversationId || call.conversationId === conversationId)),
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
