@@ -88,6 +88,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['PASSERELLE_ADMIN_GROUPS', ['access', 'adminGroups'], 'list'],
   ['TEAMS_ENABLED', ['teams', 'enabled'], 'boolean'],
   ['TEAMS_PORT', ['teams', 'port'], 'number'],
+  ['TEAMS_HOST', ['teams', 'host'], 'string'],
   ['TEAMS_APP_ID', ['teams', 'appId'], 'string'],
   ['TEAMS_APP_PASSWORD', ['teams', 'appPassword'], 'string'],
   ['TEAMS_CERTIFICATE_THUMBPRINT', ['teams', 'certificateThumbprint'], 'string'],

@@ -22,6 +22,8 @@ import { HTTP_ERRORS } from './teams-messages.ts';
 
 export interface EndpointOptions {
   port: number;
+  /** Interface to listen on; undefined: every interface. */
+  host?: string;
   cloudAdapter: PasserelleCloudAdapter;
   inbound: InboundHandler;
   /** No credentials: requests are not authenticated (local development and tests only). */
@@ -50,6 +52,12 @@ export class TeamsEndpoint {
     return address && typeof address === 'object' ? (address as AddressInfo).port : this.options.port;
   }
 
+  /** The interface listened on once started (`::` or `0.0.0.0`: every interface), else the configured one. */
+  get host(): string | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).address : this.options.host;
+  }
+
   async listen(sink: InboundSink): Promise<void> {
     this.options.inbound.attach(sink);
     if (this.server) return;
@@ -70,13 +78,13 @@ export class TeamsEndpoint {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, () => {
+      server.listen(this.options.port, this.options.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
     this.server = server;
-    this.options.logger.info('teams endpoint listening', { port: this.port, mode: this.options.anonymous ? 'anonymous' : 'authenticated' });
+    this.options.logger.info('teams endpoint listening', { host: this.host, port: this.port, mode: this.options.anonymous ? 'anonymous' : 'authenticated' });
   }
 
   /** Stops accepting requests, lets running handlers finish (at most `graceMs`), then closes connections. */
