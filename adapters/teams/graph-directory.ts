@@ -145,6 +145,10 @@ export class GraphDirectory implements GroupSource {
       const body: GraphPage<T> = await this.get<GraphPage<T>>(url);
       items.push(...(body.value ?? []));
       url = body['@odata.nextLink'];
+      // The next page gets the bearer token: only on Graph's own origin.
+      if (url !== undefined && !sameOrigin(url, this.graphUrl)) {
+        throw new PasserelleError('INTERNAL', { service: 'microsoft-graph' }, { cause: new Error(`@odata.nextLink on another origin refused: ${originOf(url)}`) });
+      }
     }
     return items;
   }
@@ -154,9 +158,14 @@ export class GraphDirectory implements GroupSource {
       const token = await this.token();
       let response: Response;
       try {
-        response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+        // Graph does not redirect these calls: a redirect is refused, never followed with the bearer token.
+        response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
         throw new PasserelleError('INTERNAL', { service: 'microsoft-graph' }, { cause: error });
+      }
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new PasserelleError('INTERNAL', { service: 'microsoft-graph', status: response.status }, { cause: new Error(`GET ${new URL(url).pathname}: ${response.status} redirect to ${originOf(response.headers.get('location') ?? '', url)} refused`) });
       }
       if (response.ok) return (await response.json()) as T;
       const retryable = response.status === 429 || response.status === 503 || response.status === 504;
@@ -201,4 +210,21 @@ export function msalConfiguration(options: GraphDirectoryOptions): Configuration
 function certificateOf(certificate: { thumbprint: string; privateKey: string }): { thumbprint?: string; thumbprintSha256?: string; privateKey: string } {
   const thumbprint = certificate.thumbprint.replace(/[^0-9a-f]/gi, '');
   return thumbprint.length === 64 ? { thumbprintSha256: thumbprint, privateKey: certificate.privateKey } : { thumbprint, privateKey: certificate.privateKey };
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The origin of a URL, for the log (never its path or query). */
+function originOf(url: string, base?: string): string {
+  try {
+    return new URL(url, base).origin;
+  } catch {
+    return '(unreadable URL)';
+  }
 }

@@ -10,7 +10,7 @@
  * reported in `violations`: sequence starts at 1 and increases, no sequence on the final, streamed text
  * extends the previous text, at most one request per second per stream, no update after the final.
  *
- * Scripting: `failNext` queues HTTP failures (429 with Retry-After, 403, 5xx…) for the next matching
+ * Scripting: `failNext` queues HTTP failures (429 with Retry-After, 403, 5xx, 3xx with a Location…) for the next matching
  * requests; `stopStreamAfter(n)` makes Teams answer 403 ContentStreamNotAllowed to a stream's requests after
  * n streaming updates (the user pressed Stop); `requireToken` makes every connector call need that bearer.
  *
@@ -47,6 +47,8 @@ export interface InjectedFailure {
   message?: string;
   /** Only requests for which this returns true consume the failure (default: any). */
   match?: (call: Omit<ConnectorCall, 'status' | 'response'>) => boolean;
+  /** Location header, for a redirect (3xx). */
+  location?: string;
 }
 
 export interface StreamRecord {
@@ -223,7 +225,10 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     const failureIndex = failures.findIndex((failure) => !failure.match || failure.match(call));
     if (failureIndex >= 0) {
       const [failure] = failures.splice(failureIndex, 1) as [InjectedFailure];
-      return finish(failure.status, connectorError(failure.code ?? defaultCode(failure.status), failure.message ?? 'Injected failure'), failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
+      return finish(failure.status, connectorError(failure.code ?? defaultCode(failure.status), failure.message ?? 'Injected failure'), {
+        ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}),
+        ...(failure.location !== undefined ? { location: failure.location } : {}),
+      });
     }
     if (call.method === 'POST') {
       const streamed = stream(call);
