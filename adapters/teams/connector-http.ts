@@ -11,6 +11,8 @@
  * delivery policy (the Azure pipeline behind `sendRequest` would retry on its own and hide them).
  */
 
+import { pathSegment } from './path-segment.ts';
+
 /** The part of botbuilder's ConnectorClient used here: its credentials sign outgoing requests. */
 export interface SigningClient {
   credentials: { signRequest(resource: never): Promise<unknown> };
@@ -41,10 +43,17 @@ export interface ConnectorResponse {
   body: unknown;
 }
 
-/** Path of a conversation's activities, or of one activity. Ids are URL-encoded (`19:…;messageid=…`). */
+/**
+ * Path of a conversation's activities, or of one activity. Ids are URL-encoded (`19:…;messageid=…`), each in
+ * its own segment; an id that would be a dot segment ("." or "..") is refused (ConnectorError 400 InvalidId).
+ */
 export function activitiesPath(conversationId: string, activityId?: string): string {
-  const base = `v3/conversations/${encodeURIComponent(conversationId)}/activities`;
-  return activityId ? `${base}/${encodeURIComponent(activityId)}` : base;
+  try {
+    const base = `v3/conversations/${pathSegment(conversationId)}/activities`;
+    return activityId !== undefined ? `${base}/${pathSegment(activityId)}` : base;
+  } catch (error) {
+    throw new ConnectorError(400, 'InvalidId', 'conversation or activity id unusable in a URL path', undefined, { cause: error });
+  }
 }
 
 export class ConnectorHttp {
