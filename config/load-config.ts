@@ -16,6 +16,9 @@ const DEFAULT_CATALOGUE = resolve(PROJECT_ROOT, 'config/knowledge-bases.yaml');
 
 type Raw = Record<string, unknown>;
 
+/** The NODE_ENV values read as the environment, exactly as written. */
+const KNOWN_NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+
 /** Environment variable → config path. Values are strings; numbers are converted before validation. */
 const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' | 'list']> = [
   ['PASSERELLE_ENV', ['environment'], 'string'],
@@ -85,6 +88,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['PASSERELLE_ADMIN_GROUPS', ['access', 'adminGroups'], 'list'],
   ['TEAMS_ENABLED', ['teams', 'enabled'], 'boolean'],
   ['TEAMS_PORT', ['teams', 'port'], 'number'],
+  ['TEAMS_HOST', ['teams', 'host'], 'string'],
   ['TEAMS_APP_ID', ['teams', 'appId'], 'string'],
   ['TEAMS_APP_PASSWORD', ['teams', 'appPassword'], 'string'],
   ['TEAMS_CERTIFICATE_THUMBPRINT', ['teams', 'certificateThumbprint'], 'string'],
@@ -141,7 +145,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
     const endpoint = (raw[key] ?? {}) as Raw;
     if (endpoint.provider === 'mistral' && !endpoint.apiKey && env.MISTRAL_API_KEY) endpoint.apiKey = env.MISTRAL_API_KEY;
   }
-  if (!raw.environment && env.NODE_ENV && ['development', 'production', 'test'].includes(env.NODE_ENV)) raw.environment = env.NODE_ENV;
+  // NODE_ENV decides only when nothing else did; a value it does not know exactly ("PRODUCTION", "prod") is refused
+  // rather than silently read as development (which would open the anonymous Teams endpoint).
+  if (!raw.environment && env.NODE_ENV) {
+    if ((KNOWN_NODE_ENVIRONMENTS as readonly string[]).includes(env.NODE_ENV)) raw.environment = env.NODE_ENV;
+    else problems.push(`NODE_ENV : valeur « ${env.NODE_ENV.slice(0, 40)} » inconnue ; valeurs reconnues (en minuscules) : development, test ou production — ou définissez PASSERELLE_ENV`);
+  }
   if (options.overrides) deepMerge(raw, options.overrides);
   // Sovereignty: LangChain would send every prompt to LangSmith (a US cloud) when tracing is on.
   for (const name of ['LANGSMITH_TRACING', 'LANGCHAIN_TRACING_V2', 'LANGCHAIN_TRACING']) {

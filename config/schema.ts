@@ -43,6 +43,15 @@ export const KnowledgeBaseSchema = z.object({
   examples: z.string().optional(),
 });
 
+/** A listening interface: an IPv4 or IPv6 address (0.0.0.0 / :: for every interface) or a host name, no scheme or port. */
+const HostSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .refine((value) => z.ipv4().safeParse(value).success || z.ipv6().safeParse(value).success || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value), {
+    message: 'adresse IP ou nom d’hôte attendu, sans schéma ni port (par exemple 127.0.0.1 ou 0.0.0.0)',
+  });
+
 const ModelEndpointSchema = z.object({
   provider: z.enum(['none', 'mistral', 'openai-compatible']).default('none'),
   /** Base URL: https://api.mistral.ai for Mistral; for OpenAI-compatible servers the URL ending in /v1. */
@@ -185,6 +194,11 @@ export const ConfigSchema = z
         enabled: z.boolean().default(false),
         /** Port of POST /api/messages and GET /healthz. */
         port: z.number().int().min(0).max(65_535).default(3978),
+        /**
+         * Interface of the endpoint. Default: 127.0.0.1 in anonymous local mode (it authenticates nothing), every
+         * interface with credentials; 0.0.0.0 in a container that publishes the port.
+         */
+        host: HostSchema.optional(),
         /** Entra app registration (single tenant). Without it the endpoint runs anonymous, refused in production. */
         appId: z.string().optional(),
         appPassword: z.string().optional(),
@@ -223,7 +237,7 @@ export const ConfigSchema = z
         /** Admin HTTP API (POST /admin/announcements, GET /admin/announcements/:id); disabled without a token. */
         adminPort: z.number().int().min(0).max(65_535).default(8088),
         /** Interface of the admin listener (API and console); loopback by default, behind a TLS reverse proxy otherwise. */
-        adminHost: z.string().min(1).default('127.0.0.1'),
+        adminHost: HostSchema.default('127.0.0.1'),
         adminToken: z.string().min(24, 'au moins 24 caractères').optional(),
         /** Teams sends per second for the whole tenant (Teams allows 50 requests/s per app per tenant). */
         teamsPerSecond: z.number().positive().max(50).default(40),

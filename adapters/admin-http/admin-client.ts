@@ -88,12 +88,18 @@ export class AdminClient {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        // The token and the announcement go to the configured admin API only: a redirect is not followed.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new AdminApiError(0, 'unreachable', `Le service Passerelle ne répond pas sur ${this.base} : « passerelle serve » est-il démarré, avec PASSERELLE_ADMIN_TOKEN ?`, { cause: error });
     }
     if (response.ok) return response;
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new AdminApiError(response.status, 'redirect', `Le service sur ${this.base} a répondu par une redirection (${response.status}) : elle n’est pas suivie, pour que le jeton ne quitte pas cette adresse. Indiquez l’adresse finale de l’API d’administration.`);
+    }
     const text = await response.text().catch(() => '');
     let problem: { error?: unknown; message?: unknown } = {};
     try {

@@ -11,8 +11,8 @@ import { HttpProblem, sendProblem } from './http-io.ts';
  * The admin HTTP API of the bot process (node:http, no framework): announcements, and the web console under
  * /console (adapters/console, its own sign-in and sessions). Every API request needs
  * `Authorization: Bearer <announcements.adminToken>` (checked in constant time); a missing or wrong token is
- * answered 401 and written to the audit log (kind 'announce-refused'), and a client failing too often is
- * answered 429 for a while. Listens on 127.0.0.1 by default: expose it through a reverse proxy (TLS) if it
+ * answered 401 and written to the audit log (kind 'announce-refused'), and a client failing too often has its
+ * bad attempts answered 429 for a while (the right token still goes through). Listens on 127.0.0.1 by default: expose it through a reverse proxy (TLS) if it
  * must be reached from elsewhere. Started by `passerelle serve` only when a token is configured.
  */
 
@@ -85,8 +85,13 @@ export class AdminServer {
     try {
       const url = new URL(request.url ?? '/', 'http://admin.local');
       if (this.options.console && (await this.options.console.handle(request, response, url))) return;
-      if (this.failures.blocked(client)) throw new HttpProblem(429, 'too-many-failures', 'Trop d’échecs d’authentification : réessayez dans une minute.');
       const check = this.options.token ? checkBearer(request.headers.authorization, this.options.token) : 'invalid';
+      // The lockout throttles bad attempts only: the right token always goes through, so that nobody sharing the
+      // address (a local process, the reverse proxy) can lock the administrator out by failing on purpose.
+      if (check !== 'ok' && this.failures.blocked(client)) {
+        request.resume();
+        throw new HttpProblem(429, 'too-many-failures', 'Trop d’échecs d’authentification : réessayez dans une minute.', { 'retry-after': '60' });
+      }
       if (check !== 'ok') {
         this.failures.record(client);
         this.options.logger.warn('admin API: refused request', { reason: check, method: request.method, path: url.pathname });

@@ -17,8 +17,10 @@ export function checkBearer(header: string | undefined, expected: string): Token
 }
 
 /**
- * Failed authentications per client address in a sliding minute: beyond `limit`, the client is answered
- * 429 without the token being checked (slows down guessing; tokens are ≥ 24 characters anyway).
+ * Failed authentications per client address in a sliding minute: beyond `limit`, the client's bad attempts are
+ * answered 429 and no longer journaled (slows down guessing and keeps the audit log readable; tokens are ≥ 24
+ * characters anyway). The right token is never refused: an address is shared (proxy, local processes), and a
+ * lockout anyone can trigger would lock the administrator out.
  */
 export class FailedAuthLimiter {
   private readonly failures = new Map<string, number[]>();

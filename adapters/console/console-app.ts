@@ -147,8 +147,9 @@ export class ConsoleApp {
     if (!expected || !sameToken(form.get('csrf'), expected)) throw new PasserelleError('CONSOLE_CSRF');
     const url = new URL(`http://console.local/console/login?next=${encodeURIComponent(form.get('next') ?? '')}`);
     if (!this.options.adminToken) throw new PasserelleError('CONSOLE_NOT_FOUND');
-    if (this.failures.blocked(client)) return this.loginForm(response, url, 'Trop d’échecs de connexion : réessayez dans une minute.', 429);
     if (checkBearer(`Bearer ${form.get('token') ?? ''}`, this.options.adminToken) !== 'ok') {
+      // Only bad attempts are throttled: the right token always signs in (see AdminServer).
+      if (this.failures.blocked(client)) return this.loginForm(response, url, 'Trop d’échecs de connexion : réessayez dans une minute.', 429);
       this.failures.record(client);
       await this.journal({ id: `jeton-admin (${client})`, name: 'jeton', role: 'admin', provider: 'jeton' }, 'sign-in-refused', undefined, 'Jeton d’administration invalide');
       return this.loginForm(response, url, new PasserelleError('CONSOLE_TOKEN_INVALID').userMessage, 401);

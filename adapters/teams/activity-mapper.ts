@@ -73,14 +73,20 @@ export function isPersonalConversation(conversation: { conversationType?: string
   return type ? type === 'personal' : conversation?.isGroup !== true;
 }
 
-/** Stable user id: the Entra object id when Teams gives it, else the channel account id (29:…). */
+/** Stable user id: the Entra object id when Teams gives it, else the channel account id (29:…); strings only. */
 function senderIdOf(activity: Partial<Activity>): string | undefined {
-  return activity.from?.aadObjectId || activity.from?.id || undefined;
+  const { aadObjectId, id } = (activity.from ?? {}) as { aadObjectId?: unknown; id?: unknown };
+  if (typeof aadObjectId === 'string' && aadObjectId) return aadObjectId;
+  return typeof id === 'string' && id ? id : undefined;
 }
 
 /** Reference used to answer: the conversation, with the channel thread for channel messages. */
 export function conversationReferenceOf(activity: Partial<Activity>): TeamsReference {
   const reference = TurnContext.getConversationReference(activity);
+  // Stored and sent back with every reply: only the fields Teams defines, never whatever else the request carried.
+  if (reference.conversation) reference.conversation = pick(reference.conversation, ['id', 'name', 'conversationType', 'tenantId', 'isGroup']) as unknown as typeof reference.conversation;
+  if (reference.user) reference.user = pick(reference.user, ['id', 'name', 'aadObjectId', 'role']) as unknown as typeof reference.user;
+  if (reference.bot) reference.bot = pick(reference.bot, ['id', 'name', 'role']) as unknown as typeof reference.bot;
   const conversation = reference.conversation;
   if (activity.type === 'message' && conversation?.conversationType === 'channel' && !conversation.id.includes(THREAD_MARKER)) {
     const root = activity.replyToId || activity.id;
@@ -94,6 +100,16 @@ export function conversationReferenceOf(activity: Partial<Activity>): TeamsRefer
     };
   }
   return reference;
+}
+
+/** The listed fields of `value` that are strings or booleans. */
+function pick(value: object, keys: readonly string[]): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const key of keys) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (typeof inner === 'string' || typeof inner === 'boolean') out[key] = inner;
+  }
+  return out;
 }
 
 export function addressOf(activity: Partial<Activity>): ConversationAddress {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { PasserelleError } from '../../bots/errors.ts';
+import type { Logger } from '../../bots/logger.ts';
 import type { Config } from '../../config/schema.ts';
+import { installSigningKeySets } from './signing-keys.ts';
 import { CONFIG_ERRORS } from './teams-messages.ts';
 
 /**
@@ -63,8 +65,10 @@ export function teamsCredentialsOf(config: Readonly<Config>): TeamsCredentials |
 }
 
 /** botbuilder's authentication for these credentials (anonymous when undefined). */
-export function createAuthentication(credentials: TeamsCredentials | undefined, overrides: AuthenticationOverrides = {}): ConfigurationBotFrameworkAuthentication {
+export function createAuthentication(credentials: TeamsCredentials | undefined, overrides: AuthenticationOverrides = {}, logger?: Logger): ConfigurationBotFrameworkAuthentication {
   const settings: Record<string, string> = {};
+  // Channel tokens are checked against keys fetched by SigningKeySet (an outage is 503, never 401).
+  if (credentials) installSigningKeySets([overrides.openIdMetadataUrl ?? PUBLIC_CLOUD.ToBotFromChannelOpenIdMetadataUrl, PUBLIC_CLOUD.ToBotFromEmulatorOpenIdMetadataUrl], logger ? { logger } : {});
   if (credentials) {
     settings.MicrosoftAppId = credentials.appId;
     settings.MicrosoftAppType = 'SingleTenant';
@@ -118,4 +122,23 @@ export function isLoopbackUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Network failures of Node's and node-fetch's HTTP clients (system error codes). */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+/**
+ * Whether an authentication failure means "the channel's signing keys could not be fetched" (OpenID metadata
+ * or key set unreachable, DNS, proxy, 5xx, not JSON) rather than "this token is not valid". botbuilder reports
+ * the first with status 500 when the service answered an error, and lets node-fetch's FetchError (or a system
+ * error) through when it could not be reached. Such a request may be genuine: it is answered 503 so that the
+ * channel retries it, never 401.
+ */
+export function isSigningKeyFetchFailure(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const failure = error as { statusCode?: unknown; name?: unknown; code?: unknown; errno?: unknown; cause?: unknown };
+  if (failure.statusCode === 500) return true;
+  if (failure.name === 'FetchError' || failure.name === 'AbortError') return true;
+  if (typeof failure.code === 'string' && NETWORK_CODES.has(failure.code)) return true;
+  return failure.cause !== undefined && failure.cause !== error && isSigningKeyFetchFailure(failure.cause);
 }

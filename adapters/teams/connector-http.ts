@@ -11,12 +11,14 @@
  * delivery policy (the Azure pipeline behind `sendRequest` would retry on its own and hide them).
  */
 
+import { pathSegment } from './path-segment.ts';
+
 /** The part of botbuilder's ConnectorClient used here: its credentials sign outgoing requests. */
 export interface SigningClient {
   credentials: { signRequest(resource: never): Promise<unknown> };
 }
 
-/** A non-2xx answer (status ≥ 300) or a transport failure (status 0). */
+/** A non-2xx answer (status ≥ 300; a redirect is code RedirectRefused) or a transport failure (status 0). */
 export class ConnectorError extends Error {
   constructor(
     readonly status: number,
@@ -41,10 +43,17 @@ export interface ConnectorResponse {
   body: unknown;
 }
 
-/** Path of a conversation's activities, or of one activity. Ids are URL-encoded (`19:…;messageid=…`). */
+/**
+ * Path of a conversation's activities, or of one activity. Ids are URL-encoded (`19:…;messageid=…`), each in
+ * its own segment; an id that would be a dot segment ("." or "..") is refused (ConnectorError 400 InvalidId).
+ */
 export function activitiesPath(conversationId: string, activityId?: string): string {
-  const base = `v3/conversations/${encodeURIComponent(conversationId)}/activities`;
-  return activityId ? `${base}/${encodeURIComponent(activityId)}` : base;
+  try {
+    const base = `v3/conversations/${pathSegment(conversationId)}/activities`;
+    return activityId !== undefined ? `${base}/${pathSegment(activityId)}` : base;
+  } catch (error) {
+    throw new ConnectorError(400, 'InvalidId', 'conversation or activity id unusable in a URL path', undefined, { cause: error });
+  }
 }
 
 export class ConnectorHttp {
@@ -62,10 +71,16 @@ export class ConnectorHttp {
     if (authorization) headers.authorization = authorization;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      // The Bot Connector API never redirects: a 3xx is refused, never followed (it would carry the activity —
+      // the agent's words and the answer — and the bot's token wherever the Location points).
+      response = await fetch(url, { method, headers, body: JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new ConnectorError(0, timeout ? 'Timeout' : 'NetworkError', `${method} ${url.pathname}: ${timeout ? 'timeout' : 'network failure'}`, undefined, { cause: error });
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new ConnectorError(response.status, 'RedirectRefused', `${method} ${url.pathname}: ${response.status} redirect to ${describeLocation(response.headers.get('location'), url)} refused`);
     }
     const text = await response.text().catch(() => '');
     const parsed = parseJson(text);
@@ -106,5 +121,15 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/** The origin a redirect points to, for the log (never its path or query: they may carry tokens). */
+function describeLocation(location: string | null, base: URL): string {
+  if (!location) return '(no Location)';
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return '(unreadable Location)';
   }
 }

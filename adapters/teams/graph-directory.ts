@@ -3,6 +3,7 @@ import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
 import { isLoopbackHttp, LoopbackNetworkClient } from './graph-network-client.ts';
 import type { GroupSource } from './group-cache.ts';
+import { pathSegment } from './path-segment.ts';
 import { CONFIG_ERRORS } from './teams-messages.ts';
 
 /**
@@ -72,7 +73,7 @@ export class GraphDirectory implements GroupSource {
 
   /** Members of a team (its Microsoft 365 group's users), from /teams/{id}/members. */
   async teamMembers(teamId: string): Promise<DirectoryMember[]> {
-    const members = await this.list<{ userId?: string; displayName?: string; email?: string }>(`/v1.0/teams/${encodeURIComponent(teamId)}/members`);
+    const members = await this.list<{ userId?: string; displayName?: string; email?: string }>(`/v1.0/teams/${segment(teamId)}/members`);
     return members
       .filter((member): member is { userId: string; displayName?: string; email?: string } => typeof member.userId === 'string')
       .map((member) => ({ id: member.userId, ...(member.displayName ? { displayName: member.displayName } : {}), ...(member.email ? { mail: member.email } : {}) }));
@@ -81,7 +82,7 @@ export class GraphDirectory implements GroupSource {
   /** Direct members of a group that are users. */
   async groupMembers(groupId: string): Promise<DirectoryMember[]> {
     const members = await this.list<{ '@odata.type'?: string; id?: string; displayName?: string; userPrincipalName?: string; mail?: string }>(
-      `/v1.0/groups/${encodeURIComponent(groupId)}/members/microsoft.graph.user?$select=id,displayName,userPrincipalName,mail`,
+      `/v1.0/groups/${segment(groupId)}/members/microsoft.graph.user?$select=id,displayName,userPrincipalName,mail`,
     );
     return members
       .filter((member): member is typeof member & { id: string } => typeof member.id === 'string')
@@ -95,7 +96,7 @@ export class GraphDirectory implements GroupSource {
 
   /** Ids of every group the user belongs to, nested groups included (transitiveMemberOf). */
   async userGroups(userId: string): Promise<string[]> {
-    const groups = await this.list<{ id?: string }>(`/v1.0/users/${encodeURIComponent(userId)}/transitiveMemberOf/microsoft.graph.group?$select=id`);
+    const groups = await this.list<{ id?: string }>(`/v1.0/users/${segment(userId)}/transitiveMemberOf/microsoft.graph.group?$select=id`);
     return groups.map((group) => group.id).filter((id): id is string => typeof id === 'string');
   }
 
@@ -105,7 +106,7 @@ export class GraphDirectory implements GroupSource {
    */
   async chatMessages(chatId: string, limit: number): Promise<GraphChatMessage[]> {
     const top = Math.max(1, Math.min(50, limit));
-    const messages = await this.list<GraphChatMessage>(`/v1.0/chats/${encodeURIComponent(chatId)}/messages?$top=${top}&$orderby=createdDateTime%20desc`, limit);
+    const messages = await this.list<GraphChatMessage>(`/v1.0/chats/${segment(chatId)}/messages?$top=${top}&$orderby=createdDateTime%20desc`, limit);
     return oldestFirst(messages).slice(-limit);
   }
 
@@ -114,7 +115,7 @@ export class GraphDirectory implements GroupSource {
    * Permission: RSC ChannelMessage.Read.Group (or application ChannelMessage.Read.All).
    */
   async threadMessages(teamId: string, channelId: string, rootId: string, limit: number): Promise<GraphChatMessage[]> {
-    const base = `/v1.0/teams/${encodeURIComponent(teamId)}/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(rootId)}`;
+    const base = `/v1.0/teams/${segment(teamId)}/channels/${segment(channelId)}/messages/${segment(rootId)}`;
     const root = await this.get<GraphChatMessage>(`${this.graphUrl}${base}`);
     const replies = limit > 1 ? await this.list<GraphChatMessage>(`${base}/replies?$top=${Math.min(50, limit - 1)}`, limit - 1) : [];
     return [root, ...oldestFirst(replies).slice(-(limit - 1))].slice(0, limit);
@@ -145,6 +146,10 @@ export class GraphDirectory implements GroupSource {
       const body: GraphPage<T> = await this.get<GraphPage<T>>(url);
       items.push(...(body.value ?? []));
       url = body['@odata.nextLink'];
+      // The next page gets the bearer token: only on Graph's own origin.
+      if (url !== undefined && !sameOrigin(url, this.graphUrl)) {
+        throw new PasserelleError('INTERNAL', { service: 'microsoft-graph' }, { cause: new Error(`@odata.nextLink on another origin refused: ${originOf(url)}`) });
+      }
     }
     return items;
   }
@@ -154,9 +159,14 @@ export class GraphDirectory implements GroupSource {
       const token = await this.token();
       let response: Response;
       try {
-        response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+        // Graph does not redirect these calls: a redirect is refused, never followed with the bearer token.
+        response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
         throw new PasserelleError('INTERNAL', { service: 'microsoft-graph' }, { cause: error });
+      }
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new PasserelleError('INTERNAL', { service: 'microsoft-graph', status: response.status }, { cause: new Error(`GET ${new URL(url).pathname}: ${response.status} redirect to ${originOf(response.headers.get('location') ?? '', url)} refused`) });
       }
       if (response.ok) return (await response.json()) as T;
       const retryable = response.status === 429 || response.status === 503 || response.status === 504;
@@ -201,4 +211,30 @@ export function msalConfiguration(options: GraphDirectoryOptions): Configuration
 function certificateOf(certificate: { thumbprint: string; privateKey: string }): { thumbprint?: string; thumbprintSha256?: string; privateKey: string } {
   const thumbprint = certificate.thumbprint.replace(/[^0-9a-f]/gi, '');
   return thumbprint.length === 64 ? { thumbprintSha256: thumbprint, privateKey: certificate.privateKey } : { thumbprint, privateKey: certificate.privateKey };
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The origin of a URL, for the log (never its path or query). */
+function originOf(url: string, base?: string): string {
+  try {
+    return new URL(url, base).origin;
+  } catch {
+    return '(unreadable URL)';
+  }
+}
+
+/** An id as one path segment of a Graph URL ("." and ".." refused: they would climb the path). */
+function segment(id: string): string {
+  try {
+    return pathSegment(id);
+  } catch (error) {
+    throw new PasserelleError('INTERNAL', { service: 'microsoft-graph' }, { cause: error });
+  }
 }

@@ -30,6 +30,8 @@ export class LoopbackNetworkClient implements INetworkModule {
       method,
       headers: options.headers ?? {},
       ...(method === 'POST' && options.body !== undefined ? { body: options.body } : {}),
+      // Token requests carry the client secret: a redirect is answered as is (MSAL reports it), never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeout ?? this.timeoutMs),
     });
     const headers: Record<string, string> = {};

@@ -5,7 +5,7 @@ import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Logger } from '../../bots/logger.ts';
 import { tenantOf } from './activity-mapper.ts';
 import { validateActivity } from './activity-validation.ts';
-import { isLoopbackUrl, isTenantAllowed } from './authentication.ts';
+import { isLoopbackUrl, isSigningKeyFetchFailure, isTenantAllowed } from './authentication.ts';
 import type { AuthenticatedRequest, PasserelleCloudAdapter } from './cloud-adapter.ts';
 import type { InboundHandler, InboundResult } from './inbound-handler.ts';
 import { HTTP_ERRORS } from './teams-messages.ts';
@@ -13,7 +13,8 @@ import { HTTP_ERRORS } from './teams-messages.ts';
 /**
  * The Teams endpoint on node:http: `POST /api/messages` (Bot Framework activities) and `GET /healthz`.
  * Order of checks, each with its own answer and none reaching the bot when it fails: size (413), JSON (400),
- * activity shape (400), authentication (401; anonymous local mode: loopback serviceUrl only, 403), tenant
+ * activity shape (400), authentication (401; 503 with Retry-After when the channel's signing keys cannot be
+ * fetched; anonymous local mode: loopback serviceUrl only, 403), tenant
  * allow-list (403). Then the CloudAdapter turn runs and the answer is sent as soon as the inbound handler
  * has decided it (200 for messages, handled in the background). Nothing thrown while handling a request
  * escapes: it becomes a 500 and a log line.
@@ -21,6 +22,8 @@ import { HTTP_ERRORS } from './teams-messages.ts';
 
 export interface EndpointOptions {
   port: number;
+  /** Interface to listen on; undefined: every interface. */
+  host?: string;
   cloudAdapter: PasserelleCloudAdapter;
   inbound: InboundHandler;
   /** No credentials: requests are not authenticated (local development and tests only). */
@@ -33,6 +36,8 @@ export interface EndpointOptions {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+/** Retry-After of a request that could not be authenticated because the signing keys were unreachable. */
+const KEYS_RETRY_AFTER_SECONDS = 10;
 /** Past this, an oversized body is not even drained: the connection is cut. */
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
@@ -45,6 +50,12 @@ export class TeamsEndpoint {
   get port(): number {
     const address = this.server?.address();
     return address && typeof address === 'object' ? (address as AddressInfo).port : this.options.port;
+  }
+
+  /** The interface listened on once started (`::` or `0.0.0.0`: every interface), else the configured one. */
+  get host(): string | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).address : this.options.host;
   }
 
   async listen(sink: InboundSink): Promise<void> {
@@ -67,13 +78,13 @@ export class TeamsEndpoint {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, () => {
+      server.listen(this.options.port, this.options.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
     this.server = server;
-    this.options.logger.info('teams endpoint listening', { port: this.port, mode: this.options.anonymous ? 'anonymous' : 'authenticated' });
+    this.options.logger.info('teams endpoint listening', { host: this.host, port: this.port, mode: this.options.anonymous ? 'anonymous' : 'authenticated' });
   }
 
   /** Stops accepting requests, lets running handlers finish (at most `graceMs`), then closes connections. */
@@ -115,20 +126,24 @@ export class TeamsEndpoint {
     const validation = validateActivity(parsed);
     if (!validation.ok) return send(response, 400, { error: validation.error });
     const result = await this.accept(validation.activity, request.headers.authorization ?? '');
-    return send(response, result.status, result.body);
+    return send(response, result.status, result.body, result.headers);
   }
 
   /** Authentication, tenant check, then the CloudAdapter turn. */
-  private async accept(activity: Partial<Activity>, authorization: string): Promise<InboundResult> {
+  private async accept(activity: Partial<Activity>, authorization: string): Promise<InboundResult & { headers?: Record<string, string> }> {
     const { cloudAdapter, inbound, logger } = this.options;
     let authenticated: AuthenticatedRequest;
     try {
       authenticated = await cloudAdapter.authenticate(activity, authorization);
     } catch (error) {
-      const status = (error as { statusCode?: unknown }).statusCode;
+      // A failure to load the signing keys is ours (DNS, proxy, Microsoft's outage): the request may be genuine,
+      // so it is answered 503 and the channel retries it; a token that is checked and wrong is 401.
+      if (isSigningKeyFetchFailure(error)) {
+        logger.error('teams request not authenticated: the channel’s signing keys could not be fetched', { reason: error instanceof Error ? error.message : String(error) });
+        return { status: 503, body: { error: HTTP_ERRORS.signingKeysUnavailable }, headers: { 'retry-after': String(KEYS_RETRY_AFTER_SECONDS) } };
+      }
       logger.warn('teams request refused: authentication', { reason: error instanceof Error ? error.message : String(error) });
-      // A failure to load the signing keys (botbuilder reports 500) is ours: let the channel retry.
-      return status === 500 ? { status: 503, body: { error: HTTP_ERRORS.notStarted } } : { status: 401, body: { error: HTTP_ERRORS.unauthenticated } };
+      return { status: 401, body: { error: HTTP_ERRORS.unauthenticated } };
     }
     if (this.options.anonymous && activity.serviceUrl && !isLoopbackUrl(activity.serviceUrl)) {
       logger.warn('teams request refused: non-local serviceUrl in anonymous mode', { serviceUrl: activity.serviceUrl });
@@ -139,7 +154,7 @@ export class TeamsEndpoint {
       logger.warn('teams request refused: tenant', { tenant });
       return { status: 403, body: { error: HTTP_ERRORS.forbiddenTenant } };
     }
-    if (!inbound.ready) return { status: 503, body: { error: HTTP_ERRORS.notStarted } };
+    if (!inbound.ready) return { status: 503, body: { error: HTTP_ERRORS.notStarted }, headers: { 'retry-after': '5' } };
     let result: InboundResult = { status: 200 };
     await cloudAdapter.runTurn(authenticated, activity, async (context) => {
       result = await inbound.handle(context.activity);

@@ -1,5 +1,5 @@
 import type { AdapterContext } from '../adapter-context.ts';
-import { allowedTenantsOf, createAuthentication, teamsCredentialsOf, type AuthenticationOverrides } from './authentication.ts';
+import { allowedTenantsOf, createAuthentication, isLoopbackUrl, teamsCredentialsOf, type AuthenticationOverrides } from './authentication.ts';
 import { PasserelleCloudAdapter } from './cloud-adapter.ts';
 import { ConnectorTransport } from './connector-transport.ts';
 import { GraphDirectory } from './graph-directory.ts';
@@ -38,14 +38,15 @@ export interface TeamsAdapterOptions {
 
 /**
  * Builds the Teams channel from configuration: `POST /api/messages` and `GET /healthz` on
- * `config.teams.port` (0: a free port, read `adapter.port` after `start`). With `teams.appId` the endpoint
+ * `config.teams.host`:`config.teams.port` (0: a free port, read `adapter.port` after `start`; host: 127.0.0.1 in
+ * anonymous mode, every interface with credentials, unless TEAMS_HOST is set). With `teams.appId` the endpoint
  * requires Bot Framework JWTs and a single-tenant app registration (secret or certificate); without it, it
  * runs in anonymous local mode, which is refused in production (CONFIG_INVALID).
  */
 export async function createTeamsAdapter(context: AdapterContext, options: TeamsAdapterOptions = {}): Promise<TeamsAdapter> {
   const { config, logger, limiter } = context;
   const credentials = teamsCredentialsOf(config);
-  const authentication = createAuthentication(credentials, options.auth);
+  const authentication = createAuthentication(credentials, options.auth, logger);
   const cloudAdapter = new PasserelleCloudAdapter(authentication);
   const clock = options.clock ?? systemClock;
   const transport = new ConnectorTransport({
@@ -62,8 +63,11 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
   const groupSource = options.groups === null ? undefined : (options.groups ?? (usesGroups(context) ? graphDirectory() : undefined));
   const historySource = options.history === null ? undefined : (options.history ?? graphDirectory());
   const inbound = new InboundHandler({ logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}) });
+  // Anonymous mode authenticates nothing: loopback only, unless TEAMS_HOST says otherwise (a development container).
+  const host = config.teams.host ?? (credentials ? undefined : '127.0.0.1');
   const endpoint = new TeamsEndpoint({
     port: config.teams.port,
+    ...(host ? { host } : {}),
     cloudAdapter,
     inbound,
     anonymous: credentials === undefined,
@@ -71,6 +75,7 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
     logger,
   });
   if (!credentials) logger.warn('teams endpoint in anonymous local mode: requests are not authenticated (development only)');
+  if (!credentials && host && !isLoopbackHost(host)) logger.warn('teams endpoint in anonymous mode on a non-loopback interface (TEAMS_HOST): any host that reaches it can drive the bot', { host });
   const streams = new StreamManager(transport, clock, logger, options.streamIntervalMs ?? 1_000);
   return new TeamsAdapter({
     transport,
@@ -101,4 +106,8 @@ function graphDirectoryOf(context: AdapterContext, credentials: ReturnType<typeo
     graphUrl: teams.graphUrl,
     logger: context.logger,
   });
+}
+
+function isLoopbackHost(host: string): boolean {
+  return isLoopbackUrl(`http://${host.includes(':') ? `[${host}]` : host}/`);
 }

@@ -61,6 +61,11 @@ export class TeamsAdapter implements ChannelAdapter {
     return this.parts.endpoint.port;
   }
 
+  /** Interface of the HTTP endpoint (the bound address once started). */
+  get host(): string | undefined {
+    return this.parts.endpoint.host;
+  }
+
   async start(sink: InboundSink): Promise<void> {
     await this.parts.endpoint.listen(sink);
   }

@@ -14,10 +14,13 @@ export const HTTP_ERRORS = {
   notAnActivity: 'Le corps de la requête n’est pas une activité Bot Framework (champ « type » manquant).',
   unknownType: 'Type d’activité inconnu',
   missingFields: 'Activité incomplète : champs requis manquants',
+  mistypedFields: 'Activité invalide : champs d’un type inattendu',
+  tooDeep: 'Activité refusée : imbrication trop profonde (plus de 32 niveaux).',
   unauthenticated: 'Authentification requise : jeton Bot Framework absent ou invalide.',
   forbiddenTenant: 'Ce locataire Microsoft 365 n’est pas autorisé à utiliser Passerelle.',
   forbiddenServiceUrl: 'En mode local anonyme, seules les adresses de service locales (127.0.0.1, localhost) sont acceptées.',
   notStarted: 'Passerelle démarre : réessayez dans quelques instants.',
+  signingKeysUnavailable: 'Les clés de signature du service Bot Framework sont momentanément injoignables : réessayez dans quelques instants.',
   unsupportedInvoke: 'Action non prise en charge par Passerelle.',
 } as const;
 

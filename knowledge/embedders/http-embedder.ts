@@ -45,6 +45,7 @@ export class HttpEmbedder implements Embedder {
     try {
       response = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}/embeddings`, {
         method: 'POST',
+        redirect: 'manual',
         headers: {
           'content-type': 'application/json',
           ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),

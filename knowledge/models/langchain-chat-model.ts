@@ -40,7 +40,8 @@ import type { ChatCompletion, ChatMessage, ChatModel, ChatOptions, TokenUsage } 
  * Errors. Every failure becomes a catalogue error with the original error as `cause` (the user message
  * comes from the catalogue, never from the cause): network, 5xx, 408/409/425/429 → MODEL_UNAVAILABLE
  * (with `retryAfterMs` from `Retry-After`); other 4xx (400, 401, 403, 404, 413, 422…) →
- * MODEL_REJECTED_REQUEST; unparsable, unexpected or empty response → MODEL_BAD_RESPONSE; timeouts →
+ * MODEL_REJECTED_REQUEST, and so is a redirect (never followed: the prompt would go where the Location points);
+ * unparsable, unexpected or empty response → MODEL_BAD_RESPONSE; timeouts →
  * MODEL_TIMEOUT. An error of unknown shape is reported as MODEL_UNAVAILABLE.
  */
 export const MISTRAL_SERVER_URL = 'https://api.mistral.ai';
@@ -178,7 +179,8 @@ export class LangChainChatModel implements ChatModel {
         if (this.apiKey === undefined) headers.delete('authorization');
         // Replaces the SDK's own signal, a fixed 30 s `AbortSignal.timeout` covering the body too, which would
         // cut any answer streamed for longer than 30 s whatever `timeoutMs` says; `signal` carries our limits.
-        return new Request(request, { signal, headers });
+        // Never follow a redirect: it would carry the prompt (cited passages) to wherever the Location points.
+        return new Request(request, { signal, headers, redirect: 'manual' });
       };
       return new ChatMistralAI({
         model: this.model,
@@ -205,9 +207,10 @@ export class LangChainChatModel implements ChatModel {
         baseURL: this.url,
         // Errors surface as exceptions mapped above; the SDK's own console logging would only add noise.
         logLevel: 'off',
-        // `defaultHeaders: { Authorization: null }` would be the SDK's way, but LangChain's header
-        // normalisation drops the null: remove the placeholder key's header at fetch time instead.
-        ...(this.apiKey === undefined ? { fetch: fetchWithoutAuthorization } : {}),
+        // Redirects are never followed (the prompt carries cited passages). `defaultHeaders: { Authorization:
+        // null }` would be the SDK's way to send no key, but LangChain's header normalisation drops the null:
+        // the placeholder key's header is removed at fetch time instead.
+        fetch: this.apiKey === undefined ? fetchWithoutAuthorization : fetchWithoutRedirects,
       },
     });
   }
@@ -253,10 +256,12 @@ const checkJsonBody: MistralResponseHook = async (response) => {
   }
 };
 
+const fetchWithoutRedirects = (input: string | URL | Request, init?: RequestInit): Promise<Response> => fetch(input, { ...init, redirect: 'manual' });
+
 const fetchWithoutAuthorization = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
   const headers = new Headers(init?.headers);
   headers.delete('authorization');
-  return fetch(input, { ...init, headers });
+  return fetch(input, { ...init, headers, redirect: 'manual' });
 };
 
 /** Rejects as soon as `signal` aborts, without waiting for `promise` (whose rejection stays handled). */
@@ -336,8 +341,9 @@ export function toModelError(error: unknown, signal?: AbortSignal): PasserelleEr
     const status = httpStatus(link);
     if (status === undefined) continue;
     if (status >= 500 || [408, 409, 425, 429].includes(status)) return fail('MODEL_UNAVAILABLE', retryAfterMs(link));
-    if (status >= 400) return fail('MODEL_REJECTED_REQUEST');
-    return fail('MODEL_BAD_RESPONSE'); // a 2xx/3xx the client could not use (unexpected content type…)
+    // A redirect is never followed (the endpoint's URL must be its final one): a configuration problem.
+    if (status >= 400 || (status >= 300 && status < 400)) return fail('MODEL_REJECTED_REQUEST');
+    return fail('MODEL_BAD_RESPONSE'); // a 2xx the client could not use (unexpected content type…)
   }
   const names = chain.map(nameOf);
   if (names.some((name) => name === 'TimeoutError' || name === 'RequestTimeoutError' || name === 'APIConnectionTimeoutError')) {

@@ -53,7 +53,7 @@ export class HttpRerankingModel implements RerankingModel {
     try {
       response = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}/rerank`, {
         method: 'POST',
-        redirect: 'error',
+        redirect: 'manual',
         headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
         body: JSON.stringify(body),
         ...(options.signal ? { signal: options.signal } : {}),

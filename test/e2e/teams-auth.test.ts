@@ -102,6 +102,49 @@ describe('e2e: Teams endpoint with credentials (JWT validation, tenant allow-lis
   });
 });
 
+describe('e2e: Teams endpoint while the channel’s signing keys cannot be fetched', function () {
+  this.timeout(30_000);
+  let t: TeamsApp;
+
+  // A fresh connector (its own metadata URL): botbuilder caches the keys per URL once it has them.
+  before(async () => {
+    t = await startTeamsApp({
+      env: { TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'not-used-by-the-fake', TEAMS_TENANT_ID: A.TENANT },
+      adapterOptions: (connector) => ({ auth: { openIdMetadataUrl: connector.openIdMetadataUrl, credentialsFactory: fixedTokenFactory } }),
+    });
+  });
+  after(async () => {
+    await t?.close();
+  });
+  beforeEach(() => sinon.stub(console, 'error'));
+  afterEach(() => sinon.restore());
+
+  const question = (who = freshPersonal()) => A.personalMessage(t.connector.serviceUrl, 'aide', who);
+
+  it('answers 503 with Retry-After, not 401, while the channel’s signing keys cannot be fetched; forged tokens stay 401 once they can', async () => {
+    for (const outage of ['refused', 'dns', 'metadata-503', 'keys-502', 'garbage'] as const) {
+      t.connector.keysOutage(outage);
+      const who = freshPersonal();
+      const token = t.connector.issueToken({ appId: APP_ID });
+      const response = await t.connector.deliver(t.botUrl, question(who), { token });
+      assert.equal(response.status, 503, `${outage}: ${response.body}`);
+      assert.match(response.body, /clés de signature/);
+      const raw = await fetch(new URL('/api/messages', t.botUrl), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(question(who)) });
+      assert.equal(raw.status, 503, `${outage}: ${await raw.clone().text()}`);
+      assert.match(String(raw.headers.get('retry-after')), /^\d+$/, `${outage}: Retry-After`);
+      await t.adapter.idle();
+      assert.equal(t.connector.messages(who.conversation.id).length, 0, `${outage}: nothing answered without authentication`);
+    }
+    t.connector.keysOutage(undefined);
+    const who = freshPersonal();
+    assert.equal((await t.connector.deliver(t.botUrl, question(who), { token: t.connector.issueToken({ appId: APP_ID, signingKey: foreignSigningKey() }) })).status, 401, 'forged');
+    assert.equal((await t.connector.deliver(t.botUrl, question(who), { token: t.connector.issueToken({ appId: APP_ID }) })).status, 200, 'the retried genuine message goes through');
+    await t.adapter.idle();
+    assert.ok(t.connector.messages(who.conversation.id).length > 0);
+  });
+
+});
+
 describe('teams adapter factory: refuses unsafe or incomplete configurations', () => {
   const context = (env: Record<string, string>, environment?: 'production') => {
     const config = loadConfig({ env: { PASSERELLE_DATA_DIR: join(tmpdir(), 'passerelle-teams-unused'), TEAMS_ENABLED: 'true', TEAMS_PORT: '0', ...env } });

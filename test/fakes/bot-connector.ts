@@ -10,7 +10,7 @@
  * reported in `violations`: sequence starts at 1 and increases, no sequence on the final, streamed text
  * extends the previous text, at most one request per second per stream, no update after the final.
  *
- * Scripting: `failNext` queues HTTP failures (429 with Retry-After, 403, 5xx…) for the next matching
+ * Scripting: `failNext` queues HTTP failures (429 with Retry-After, 403, 5xx, 3xx with a Location…) for the next matching
  * requests; `stopStreamAfter(n)` makes Teams answer 403 ContentStreamNotAllowed to a stream's requests after
  * n streaming updates (the user pressed Stop); `requireToken` makes every connector call need that bearer.
  *
@@ -47,6 +47,8 @@ export interface InjectedFailure {
   message?: string;
   /** Only requests for which this returns true consume the failure (default: any). */
   match?: (call: Omit<ConnectorCall, 'status' | 'response'>) => boolean;
+  /** Location header, for a redirect (3xx). */
+  location?: string;
 }
 
 export interface StreamRecord {
@@ -91,6 +93,12 @@ export interface FakeBotConnector {
   readonly downloads: FileDownload[];
   stopStreamAfter(updates: number | undefined): void;
   requireToken(token: string | undefined): void;
+  /**
+   * Makes the channel's signing keys unreachable until called again without argument: `refused` (the key
+   * set's host refuses connections), `dns` (its name does not resolve), `metadata-503` (the OpenID document
+   * answers 503), `keys-502` (the key set answers 502), `garbage` (the key set is not JSON).
+   */
+  keysOutage(kind?: KeysOutage): void;
   /** Message activities posted (final stream messages included), optionally for one conversation. */
   messages(conversationId?: string): ConnectorCall[];
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -106,6 +114,8 @@ export interface FakeBotConnector {
 
 const ISSUER = 'https://api.botframework.com';
 
+export type KeysOutage = 'refused' | 'dns' | 'metadata-503' | 'keys-502' | 'garbage';
+
 export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const calls: ConnectorCall[] = [];
   const streams = new Map<string, StreamRecord>();
@@ -119,6 +129,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const downloads: FileDownload[] = [];
   let stopAfter: number | undefined;
   let token: string | undefined;
+  let outage: KeysOutage | undefined;
   let counter = 0;
   let port = 0;
 
@@ -175,9 +186,16 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname === '/v1/.well-known/openidconfiguration') {
-      return respond(res, 200, { issuer: ISSUER, jwks_uri: `http://127.0.0.1:${port}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+      if (outage === 'metadata-503') return respond(res, 503, connectorError('ServiceUnavailable', 'Injected outage'));
+      const keysAt = outage === 'refused' ? `http://127.0.0.1:${closedPort}/keys` : outage === 'dns' ? 'http://passerelle-keys.invalid/keys' : `http://127.0.0.1:${port}/v1/.well-known/keys`;
+      return respond(res, 200, { issuer: ISSUER, jwks_uri: keysAt, id_token_signing_alg_values_supported: ['RS256'] });
     }
     if (url.pathname === '/v1/.well-known/keys') {
+      if (outage === 'keys-502') return respond(res, 502, connectorError('BadGateway', 'Injected outage'));
+      if (outage === 'garbage') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return void res.end('<html>proxy error</html>');
+      }
       const jwk = publicKey.export({ format: 'jwk' });
       return respond(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams', 'emulator'] }] });
     }
@@ -207,7 +225,10 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     const failureIndex = failures.findIndex((failure) => !failure.match || failure.match(call));
     if (failureIndex >= 0) {
       const [failure] = failures.splice(failureIndex, 1) as [InjectedFailure];
-      return finish(failure.status, connectorError(failure.code ?? defaultCode(failure.status), failure.message ?? 'Injected failure'), failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
+      return finish(failure.status, connectorError(failure.code ?? defaultCode(failure.status), failure.message ?? 'Injected failure'), {
+        ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}),
+        ...(failure.location !== undefined ? { location: failure.location } : {}),
+      });
     }
     if (call.method === 'POST') {
       const streamed = stream(call);
@@ -259,6 +280,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
+  // A port nothing listens on (taken, then released), for the `refused` outage.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const closedPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
   const serviceUrl = `http://127.0.0.1:${port}/`;
 
   const connector: FakeBotConnector = {
@@ -277,6 +303,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     },
     stopStreamAfter: (updates) => void (stopAfter = updates),
     requireToken: (value) => void (token = value),
+    keysOutage: (kind) => void (outage = kind),
     messages: (conversationId) => calls.filter((call) => call.body.type === 'message' && call.status < 300 && (!conversationId || call.conversationId === conversationId)),
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

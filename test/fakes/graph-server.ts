@@ -74,7 +74,7 @@ export interface FakeGraphServer {
   /** Token requests received (successful or not). */
   readonly tokenRequests: number;
   /** Answers the next Graph (not identity) requests with these statuses, in order. */
-  failNextGraph(...failures: Array<{ status: number; retryAfter?: number }>): void;
+  failNextGraph(...failures: Array<{ status: number; retryAfter?: number; location?: string }>): void;
   /** Changes the lifetime of the tokens issued from now on. */
   setExpiresIn(seconds: number): void;
   close(): Promise<void>;
@@ -83,7 +83,7 @@ export interface FakeGraphServer {
 export async function startFakeGraphServer(options: FakeGraphOptions): Promise<FakeGraphServer> {
   const requests: RecordedGraphRequest[] = [];
   const tokens = new Set<string>();
-  const failures: Array<{ status: number; retryAfter?: number }> = [];
+  const failures: Array<{ status: number; retryAfter?: number; location?: string }> = [];
   const sockets = new Set<Socket>();
   let tokenRequests = 0;
   let expiresIn = options.expiresIn ?? 3600;
@@ -143,7 +143,12 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!tokens.has(token)) return graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
     const failure = failures.shift();
-    if (failure) return graphError(res, failure.status, failure.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'Injected failure', failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
+    if (failure) {
+      return graphError(res, failure.status, failure.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'Injected failure', {
+        ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}),
+        ...(failure.location !== undefined ? { location: failure.location } : {}),
+      });
+    }
     const parts = url.pathname.split('/').map(decodeURIComponent);
     const userOf = (id: string) => users.get(id) ?? { id };
     if (parts[2] === 'teams' && parts[4] === 'members' && parts.length === 5) {

@@ -115,7 +115,7 @@ describe('announcements / admin HTTP API', function () {
       assert.equal(rig.teams.attempts.length + rig.matrix.attempts.length, 0, 'nothing sent');
     });
 
-    it('401 without a token or with a wrong one (audited), 429 after too many failures', async () => {
+    it('401 without a token or with a wrong one (audited), 429 for bad tokens after too many failures, while the right token still goes through', async () => {
       const missing = await call('POST', '/admin/announcements', { to: 'tous', markdown: 'x' }, { authorization: '' });
       assert.equal(missing.status, 401);
       assert.equal(missing.json.error, 'unauthorized');
@@ -125,8 +125,13 @@ describe('announcements / admin HTTP API', function () {
       assert.equal(audits.length, 3);
       assert.ok(audits.every((entry) => entry.startsWith('announce-refused:')));
       for (let i = 0; i < 17; i++) await call('GET', '/admin/announcements/ABC', undefined, { authorization: 'Bearer faux' });
-      const locked = await call('GET', '/admin/announcements/ABC');
-      assert.equal(locked.status, 429, 'even the right token waits once a client failed 20 times');
+      const locked = await call('GET', '/admin/announcements/ABC', undefined, { authorization: 'Bearer faux' });
+      assert.equal(locked.status, 429, 'a client that failed 20 times in a minute is slowed down');
+      assert.equal(locked.json.error, 'too-many-failures');
+      assert.equal(audits.length, 20, 'attempts refused during the lockout do not flood the audit log');
+      const admin = await call('GET', '/admin/announcements/ABC');
+      assert.equal(admin.status, 404, 'the right token is never locked out by someone else’s bad attempts');
+      assert.equal(admin.json.error, 'not-found');
     });
 
     const cases: Array<[string, unknown, number, string]> = [

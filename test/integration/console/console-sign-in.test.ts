@@ -102,6 +102,17 @@ describe('console sign-in (fake ProConnect and Entra ID on loopback)', function 
     assert.equal((await client.get('/console/audit')).status, 303, 'signed out: back to the login page');
   });
 
+  it('after 20 wrong admin tokens from one address, wrong ones get 429 but the right token still signs in', async () => {
+    const client = new ConsoleClient(rig.base);
+    await client.page('/console/login');
+    // The rig is shared: earlier tests' wrong tokens count in the same minute.
+    for (let i = 0; i < 20; i++) assert.ok([401, 429].includes((await client.signInWithToken(`mauvais-jeton-${i}`)).status));
+    const slowed = await client.signInWithToken('mauvais-jeton');
+    assert.equal(slowed.status, 429);
+    assert.match(await slowed.text(), /Trop d’échecs de connexion/);
+    assert.equal((await client.signInWithToken(ADMIN_TOKEN)).status, 303, 'the administrator is not locked out');
+  });
+
   it('roles and CSRF: a reader sees dashboards only; a post without the session’s token is refused', async () => {
     const reader = new ConsoleClient(rig.base);
     await reader.signInWith('proconnect', 'pc-denis', rig.proconnect);

@@ -143,4 +143,17 @@ describe('config: loadConfig', () => {
     writeFileSync(catalogue, `knowledgeBases:\n  - id: essai\n    ${base}\n  - id: essai\n    ${base}\n`);
     assert.match(configError({ PASSERELLE_KNOWLEDGE_BASES: catalogue }).userMessage, /base « essai » en double/);
   });
+
+  it('takes NODE_ENV only when it is one of development, test, production (exactly) and names it otherwise', () => {
+    assert.equal(loadConfig({ env: { NODE_ENV: 'test' } }).environment, 'test');
+    assert.equal(loadConfig({ env: { NODE_ENV: 'development' } }).environment, 'development');
+    for (const value of ['PRODUCTION', 'prod', 'Production', 'staging']) {
+      const message = configError({ NODE_ENV: value }).userMessage;
+      assert.match(message, /NODE_ENV/);
+      assert.ok(message.includes(`« ${value} »`), message);
+      assert.match(message, /development, test ou production/);
+    }
+    // PASSERELLE_ENV decides when both are set; NODE_ENV is then not consulted.
+    assert.equal(loadConfig({ env: { NODE_ENV: 'prod', PASSERELLE_ENV: 'test' } }).environment, 'test');
+  });
 });

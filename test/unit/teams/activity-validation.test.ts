@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { validateActivity } from '../../../adapters/teams/activity-validation.ts';
+import { depthExceeds, validateActivity } from '../../../adapters/teams/activity-validation.ts';
+import { activitiesPath, ConnectorError } from '../../../adapters/teams/connector-http.ts';
 import { isLoopbackUrl, isTenantAllowed, allowedTenantsOf } from '../../../adapters/teams/authentication.ts';
 import * as A from './activities.ts';
 
@@ -7,7 +8,7 @@ const SERVICE = 'https://smba.trafficmanager.net/emea/';
 
 function error(body: unknown): string {
   const result = validateActivity(body);
-  assert.equal(result.ok, false, JSON.stringify(body).slice(0, 80));
+  assert.equal(result.ok, false, String((body as { type?: unknown } | null)?.type));
   return result.ok ? '' : result.error;
 }
 
@@ -34,6 +35,26 @@ describe('teams / activity validation and trust rules', () => {
     assert.match(error({ ...A.personalMessage(SERVICE, 'x'), text: { html: '<p>' } }), /text/);
     assert.match(error({ ...A.personalMessage(SERVICE, 'x'), entities: [null] }), /entities/);
     assert.match(error({ ...A.feedbackInvoke(SERVICE, 'a', 'like'), name: 42 }), /name/);
+  });
+
+  it('refuses deep nesting anywhere, identity fields that are not strings and dot-segment conversation ids', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    assert.match(error({ ...A.personalMessage(SERVICE, 'x'), channelData: deep }), /imbrication trop profonde/);
+    assert.match(error({ type: 'messageReaction', serviceUrl: deep }), /imbrication trop profonde/);
+    assert.equal(depthExceeds({ a: { b: [{ c: 1 }] } }, 4), false);
+    assert.equal(depthExceeds({ a: { b: [{ c: {} }] } }, 4), true);
+    assert.equal(validateActivity({ ...A.feedbackInvoke(SERVICE, 'a', 'like') }).ok, true, 'real invokes are far from the limit');
+    assert.match(error({ ...A.personalMessage(SERVICE, 'x'), from: { id: '29:x', aadObjectId: {} } }), /from\.aadObjectId \(chaîne\)/);
+    assert.match(error({ ...A.personalMessage(SERVICE, 'x'), from: { id: '29:x', aadObjectId: true } }), /from\.aadObjectId/);
+    assert.match(error({ ...A.personalMessage(SERVICE, 'x'), from: 'moi' }), /from \(objet\)/);
+    assert.match(error({ type: 'messageReaction', conversation: { id: 42 } }), /conversation\.id \(chaîne\)/);
+    assert.match(error({ ...A.personalMessage(SERVICE, 'x'), conversation: { id: 'a', isGroup: 'oui' } }), /conversation\.isGroup/);
+    for (const id of ['.', '..']) assert.match(error({ ...A.personalMessage(SERVICE, 'x'), conversation: { id } }), /conversation\.id/);
+    assert.equal(activitiesPath('a/../b', '1'), 'v3/conversations/a%2F..%2Fb/activities/1');
+    for (const [conversation, activity] of [['..', undefined], ['a', '.'], ['', undefined]] as const) {
+      assert.throws(() => activitiesPath(conversation, activity), (thrown) => thrown instanceof ConnectorError && thrown.status === 400 && thrown.code === 'InvalidId');
+    }
   });
 
   it('allows the configured tenants, else the app’s tenant, else (anonymous) any', () => {

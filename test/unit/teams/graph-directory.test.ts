@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import { GraphDirectory, msalConfiguration } from '../../../adapters/teams/graph-directory.ts';
 import { PasserelleError } from '../../../bots/errors.ts';
 import { startFakeGraphServer, type FakeGraphServer } from '../../fakes/graph-server.ts';
+import { recordOutboundRequests } from '../../fakes/outbound-requests.ts';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -38,6 +39,30 @@ describe('teams / GraphDirectory (MSAL client credentials against a fake identit
   function directory(secret = 'secret-1'): GraphDirectory {
     return new GraphDirectory({ tenantId: TENANT, clientId: CLIENT, clientSecret: secret, authorityHost: server.url, graphUrl: server.url });
   }
+
+  it('never follows a redirect nor a @odata.nextLink to another host with the bearer token', async () => {
+    const recorder = recordOutboundRequests();
+    try {
+      for (const location of ['http://10.0.0.1/v1.0/groups/x/members', 'http://169.254.169.254/metadata/identity/oauth2/token']) {
+        server.failNextGraph({ status: 307, location });
+        await assert.rejects(directory().groupMembers('grp-brigade'), (error) => error instanceof PasserelleError && /redirect/.test(String((error.cause as Error)?.message)));
+        assert.deepEqual(recorder.to(location), []);
+      }
+      const foreign = directory();
+      await foreign.token();
+      // Graph's first page names another host as the next page.
+      const stub = sinon.stub(globalThis, 'fetch').callThrough();
+      stub.onFirstCall().resolves(new Response(JSON.stringify({ value: [{ id: 'u1' }], '@odata.nextLink': 'http://10.0.0.1/v1.0/groups/x/members?$skiptoken=2' }), { headers: { 'content-type': 'application/json' } }));
+      try {
+        await assert.rejects(foreign.groupMembers('grp-brigade'), (error) => error instanceof PasserelleError && /nextLink/.test(String((error.cause as Error)?.message)));
+      } finally {
+        stub.restore();
+      }
+      assert.deepEqual(recorder.to('http://10.0.0.1/'), []);
+    } finally {
+      recorder.stop();
+    }
+  });
 
   it('lists group members across pages (@odata.nextLink)', async () => {
     const members = await directory().groupMembers('grp-brigade');
