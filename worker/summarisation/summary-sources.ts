@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PasserelleError, toPasserelleError } from '../../bots/errors.ts';
-import { compareArticleNumbers, normaliseArticleNumber } from '../../knowledge/analysis/article-references.ts';
+import { articleNumberKey, compareArticleNumbers } from '../../knowledge/analysis/article-references.ts';
 import { HEADING_QUALIFIER, headingKey, headingPathMatches } from '../../knowledge/analysis/headings.ts';
 import { chunkDocument } from '../../knowledge/ingestion/chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from '../../knowledge/ingestion/loaders/loader-registry.ts';
@@ -51,19 +51,19 @@ export type CodePart = { type: 'heading'; label: string } | { type: 'articles'; 
 
 /** A title/chapter/section of a code, or a range of its articles, in the code's order. */
 export async function codeSections(store: VectorStore, kb: string, code: string, part: CodePart): Promise<SectionsWithMeta> {
-  const chunks = (await store.listChunks(kb, { code })).filter((chunk) => chunk.article);
+  const chunks = inCodeOrder((await store.listChunks(kb, { code })).filter((chunk) => chunk.article));
   if (chunks.length === 0) throw new PasserelleError('CODE_NOT_IN_BASE', { code, kb });
-  chunks.sort((a, b) => compareArticleNumbers(a.article!.number, b.article!.number) || a.part - b.part);
   let selected: Chunk[];
   let title: string;
   if (part.type === 'articles') {
-    const from = normaliseArticleNumber(part.from);
-    const to = normaliseArticleNumber(part.to);
-    const known = new Set(chunks.map((chunk) => normaliseArticleNumber(chunk.article!.number)));
-    if (!known.has(from) || !known.has(to)) {
-      throw new PasserelleError('ARTICLES_NOT_FOUND', { from: part.from, to: part.to, code });
-    }
-    selected = chunks.filter((chunk) => compareArticleNumbers(chunk.article!.number, part.from) >= 0 && compareArticleNumbers(chunk.article!.number, part.to) <= 0);
+    // A range is every article printed between its two ends, in the code's order: "67" is not "67 A".
+    const keys = chunks.map((chunk) => articleNumberKey(chunk.article!.number));
+    const ends = [articleNumberKey(part.from), articleNumberKey(part.to)];
+    if (ends.some((key) => !keys.includes(key))) throw new PasserelleError('ARTICLES_NOT_FOUND', { from: part.from, to: part.to, code });
+    // Written the other way round ("67 bis à 60"), the same range.
+    const start = Math.min(...ends.map((key) => keys.indexOf(key)));
+    const end = Math.max(...ends.map((key) => keys.lastIndexOf(key)));
+    selected = chunks.slice(start, end + 1);
     title = `${code}, articles ${part.from} à ${part.to}`;
   } else {
     // "chapitre II du titre III": every level named must be on the article's heading path.
@@ -75,7 +75,7 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
   }
   return {
     title,
-    sections: selected.map((chunk) => ({ heading: `Article ${chunk.article!.number}`, reference: `art. ${chunk.article!.number}`, text: chunk.text })),
+    sections: articleSections(selected),
     // The most sensitive article decides (a diffusion-restreinte article must not reach a model cleared for interne).
     classification: highest(selected.map((chunk) => chunk.classification)),
   };
@@ -94,6 +94,34 @@ export function conversationSections(messages: Array<{ sender: string; text: str
     sections: [...byDay.entries()].map(([day, lines]) => ({ heading: `Échanges du ${day.split('-').reverse().join('/')}`, reference: day, text: lines.join('\n') })),
     classification: 'interne',
   };
+}
+
+/**
+ * The articles of a code in the order of its source (position in the code file, kept at ingestion) when
+ * every article has one from a single source; otherwise by number, as Légifrance orders them. Parts of a
+ * long article stay together, in order.
+ */
+export function inCodeOrder(chunks: Chunk[]): Chunk[] {
+  const sources = new Set(chunks.map((chunk) => chunk.source));
+  const positioned = sources.size === 1 && chunks.every((chunk) => chunk.article?.position !== undefined);
+  return [...chunks].sort((a, b) =>
+    (positioned ? a.article!.position! - b.article!.position! : compareArticleNumbers(a.article!.number, b.article!.number)) || a.part - b.part,
+  );
+}
+
+/** One section per article: the parts of a long article joined again under one heading. */
+function articleSections(chunks: Chunk[]): SummarySection[] {
+  const sections: Array<SummarySection & { documentId: string }> = [];
+  for (const chunk of chunks) {
+    const previous = sections.at(-1);
+    if (previous && previous.documentId === chunk.documentId) {
+      previous.text = `${previous.text}\n\n${chunk.text}`;
+      continue;
+    }
+    const number = chunk.article!.number;
+    sections.push({ documentId: chunk.documentId, heading: `Article ${number}`, reference: `art. ${number}`, text: chunk.text, ...(chunk.url ? { url: chunk.url } : {}) });
+  }
+  return sections.map(({ documentId: _documentId, ...section }) => section);
 }
 
 function highest(labels: Classification[]): Classification {

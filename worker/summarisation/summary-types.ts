@@ -3,6 +3,8 @@ export interface SummarySection {
   heading: string;
   /** Where to find it: "p. 3-4", "art. 60 bis", "12/03 10:42". */
   reference?: string;
+  /** Where to read it in full (Légifrance for an article). */
+  url?: string;
   text: string;
 }
 

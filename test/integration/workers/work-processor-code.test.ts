@@ -33,17 +33,17 @@ describe('work processor — code parts and conversations', function () {
       assert.equal((await rig.settled(id)).state, 'completed');
       const [result] = rig.sent();
       assert.match(result?.text ?? '', /^# Résumé court — Code des douanes — Titre II : Organisation et fonctionnement du service des douanes/);
-      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60 bis', '60-1', '60-2', '60-3', '65']);
+      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60-1', '60-2', '60-3', '60 bis', '65']);
       assert.match(result?.text ?? '', /## Article 60 bis \(art\. 60 bis\)\n- Lorsque des indices sérieux/);
       assert.equal(rig.updates('ack-2').at(-1)?.text, `✅ Tâche ${id} terminée.`);
     });
 
-    it('summarises "articles 60 à 60-3": 60, 60 bis, 60-1, 60-2, 60-3 and nothing else', async () => {
+    it('summarises "articles 60 à 60-3": 60, 60-1, 60-2, 60-3 and nothing else (60 bis comes after 60-3)', async () => {
       const id = await rig.enqueue(code({ type: 'articles', from: '60', to: '60-3' }));
       assert.equal((await rig.settled(id)).state, 'completed');
       const [result] = rig.sent();
       assert.match(result?.text ?? '', /^# Résumé court — Code des douanes, articles 60 à 60-3/);
-      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60 bis', '60-1', '60-2', '60-3']);
+      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60-1', '60-2', '60-3']);
     });
 
     it('summarises "titre XII" across its chapters, and "chapitre Ier du titre XII" alone', async () => {
