@@ -1,4 +1,5 @@
 import type { ChatModel } from '../../knowledge/ports/chat-model.ts';
+import { summaryTitle } from './extractive-summariser.ts';
 import type { SummaryInput, SummaryProgress, SummaryResult } from './summary-types.ts';
 
 /**
@@ -53,12 +54,17 @@ export async function modelSummary(model: ChatModel, input: SummaryInput, signal
   }
   if (joinedLength(partials) > CHUNK_CHARS) partials = fit(partials, CHUNK_CHARS);
   const final = await call(
-    `Tu rédiges le résumé ${input.length === 'court' ? 'court (10 puces au plus)' : 'détaillé'} d’un document intitulé « ${input.title} » à partir de résumés partiels. Structure-le avec des titres Markdown (##) et garde les références (pages, sections, articles) entre parenthèses.`,
+    `Tu rédiges le résumé ${input.length === 'court' ? 'court (10 puces au plus)' : 'détaillé'} d’un document intitulé « ${input.title} » à partir de résumés partiels. Structure-le avec de courts intertitres en gras (**ainsi**), sans titres Markdown (#), et garde les références (pages, sections, articles) entre parenthèses.`,
     `<texte>\n${partials.join('\n\n')}\n</texte>`,
     input.length === 'court' ? 600 : 1_500,
   );
   await progress(total, total);
-  return { markdown: `# Résumé ${input.length === 'court' ? 'court' : 'détaillé'} — ${input.title}\n\n${final}`, method: 'model', inputTokens, outputTokens };
+  return { markdown: `${summaryTitle(input)}\n\n${boldHeadings(final)}`, method: 'model', inputTokens, outputTokens };
+}
+
+/** Markdown titles a model wrote anyway ("## Pouvoirs") as bold lines: chat clients show titles far too large. */
+export function boldHeadings(markdown: string): string {
+  return markdown.replace(/^#{1,6}\s+(.+?)\s*#*\s*$/gm, (_line, title: string) => `**${title.replace(/^\*\*(.*)\*\*$/, '$1')}**`);
 }
 
 function pack(parts: string[]): string[] {

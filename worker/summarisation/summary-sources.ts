@@ -64,7 +64,7 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
     const start = Math.min(...ends.map((key) => keys.indexOf(key)));
     const end = Math.max(...ends.map((key) => keys.lastIndexOf(key)));
     selected = chunks.slice(start, end + 1);
-    title = `${code}, articles ${part.from} à ${part.to}`;
+    title = ends[0] === ends[1] ? `${code}, article ${part.from}` : `${code}, articles ${part.from} à ${part.to}`;
   } else {
     // "chapitre II du titre III": every level named must be on the article's heading path.
     const first = headingKey(part.label.split(HEADING_QUALIFIER)[0] ?? '');
@@ -91,7 +91,7 @@ export function conversationSections(messages: Array<{ sender: string; text: str
   }
   return {
     title,
-    sections: [...byDay.entries()].map(([day, lines]) => ({ heading: `Échanges du ${day.split('-').reverse().join('/')}`, reference: day, text: lines.join('\n') })),
+    sections: [...byDay.entries()].map(([day, lines]) => ({ heading: `Échanges du ${day.split('-').reverse().join('/')}`, text: lines.join('\n') })),
     classification: 'interne',
   };
 }

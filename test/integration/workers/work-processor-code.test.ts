@@ -13,7 +13,7 @@ const code = (part: { type: 'heading'; label: string } | { type: 'articles'; fro
   ({ kind: 'summarise-code' as const, kb: 'legal', code: name, part });
 
 function articlesIn(text: string): string[] {
-  return [...text.matchAll(/^## Article (\S+(?: bis)?)/gm)].map((match) => match[1] ?? '');
+  return [...text.matchAll(/^\*\*\[?Article ([^\]*]+)\]?/gm)].map((match) => match[1] ?? '');
 }
 
 describe('work processor — code parts and conversations', function () {
@@ -32,9 +32,9 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue({ ...code({ type: 'heading', label: 'titre II' }), progressMessageId: 'ack-2' });
       assert.equal((await rig.settled(id)).state, 'completed');
       const [result] = rig.sent();
-      assert.match(result?.text ?? '', /^# Résumé court — Code des douanes — Titre II : Organisation et fonctionnement du service des douanes/);
+      assert.match(result?.text ?? '', /^\*\*Résumé court — Code des douanes — Titre II : Organisation et fonctionnement du service des douanes/);
       assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60-1', '60-2', '60-3', '60 bis', '65']);
-      assert.match(result?.text ?? '', /## Article 60 bis \(art\. 60 bis\)\n- Lorsque des indices sérieux/);
+      assert.match(result?.text ?? '', /\*\*Article 60 bis\*\*\n- Lorsque des indices sérieux/);
       assert.equal(rig.updates('ack-2').at(-1)?.text, `✅ Tâche ${id} terminée.`);
     });
 
@@ -42,7 +42,7 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue(code({ type: 'articles', from: '60', to: '60-3' }));
       assert.equal((await rig.settled(id)).state, 'completed');
       const [result] = rig.sent();
-      assert.match(result?.text ?? '', /^# Résumé court — Code des douanes, articles 60 à 60-3/);
+      assert.match(result?.text ?? '', /^\*\*Résumé court — Code des douanes, articles 60 à 60-3/);
       assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60-1', '60-2', '60-3']);
     });
 
@@ -84,9 +84,9 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
       assert.equal((await rig.settled(id)).state, 'completed');
       const text = rig.sent()[0]?.text ?? '';
-      assert.match(text, /^# Résumé court — Conversation/);
-      assert.match(text, /## Échanges du 12\/03\/2026 \(2026-03-12\)\n- Agent Martin : Le contrôle des bagages/);
-      assert.match(text, /## Échanges du 13\/03\/2026[\s\S]*levée par le procureur/);
+      assert.match(text, /^\*\*Résumé court — Conversation\*\*/);
+      assert.match(text, /\*\*Échanges du 12\/03\/2026\*\*\n- Agent Martin : Le contrôle des bagages/);
+      assert.match(text, /\*\*Échanges du 13\/03\/2026\*\*[\s\S]*levée par le procureur/);
     });
   });
 

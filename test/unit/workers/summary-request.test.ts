@@ -36,9 +36,10 @@ describe('extractive summary (unit)', () => {
     assert.equal(result.method, 'extractive');
     assert.equal(result.inputTokens + result.outputTokens, 0);
     const lines = result.markdown.split('\n');
-    assert.equal(lines[0], '# Résumé court — Fiche');
-    assert.ok(lines.includes('## Objet (p. 1)'));
-    assert.ok(lines.indexOf('## Objet (p. 1)') < lines.indexOf('## Modalités'));
+    assert.equal(lines[0], '**Résumé court — Fiche**');
+    assert.ok(lines.includes('**Objet** (p. 1)'));
+    assert.ok(lines.indexOf('**Objet** (p. 1)') < lines.indexOf('**Modalités**'));
+    assert.ok(!lines.some((line) => line.startsWith('#')), 'no Markdown titles (huge in chat)');
     assert.ok(lines.includes('- La fiche de contrôle doit être signée par le chef de poste.'));
     assert.ok(!lines.includes('- Ok.'), 'fragments are not sentences');
     assert.match(result.markdown, /_Résumé extractif : phrases reprises telles quelles du texte, sans reformulation\._$/);
