@@ -15,6 +15,8 @@ export interface SectionsWithMeta {
   sections: SummarySection[];
   /** Highest classification found: decides whether a model may see the text. */
   classification: Classification;
+  /** People named as such (a conversation's senders): replaced by placeholders before a model sees them. */
+  people?: string[];
 }
 
 export async function documentSections(file: { path: string; name: string }, maxChars: number): Promise<SectionsWithMeta> {
@@ -92,7 +94,9 @@ export function conversationSections(messages: Array<{ sender: string; text: str
   return {
     title,
     sections: [...byDay.entries()].map(([day, lines]) => ({ heading: `Échanges du ${day.split('-').reverse().join('/')}`, text: lines.join('\n') })),
+    // At least interne; passages of the bases quoted in it may raise it (summary-policy.ts).
     classification: 'interne',
+    people: [...new Set(messages.map((message) => message.sender))],
   };
 }
 

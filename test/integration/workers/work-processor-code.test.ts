@@ -161,6 +161,51 @@ describe('work processor — code parts and conversations', function () {
       assert.equal(rig.sent()[0]?.aiGenerated, false);
     });
 
+    it('redacts a conversation before the model (senders, names, NIR, phone) and restores the values in the summary', async () => {
+      server.onChat((request) => {
+        const text = requestText(request as never);
+        const placeholders = [...new Set(text.match(/\[(?:PERSONNE|NIR|TELEPHONE)_\d+\]/g) ?? [])];
+        return { content: `- Points évoqués par ${placeholders.join(', ')}.` };
+      });
+      const messages = [
+        { sender: 'Karim Haddad', text: 'Le voyageur Jean-Pierre Dupont, NIR 1 85 05 78 006 084 36, joignable au 06 12 34 56 78, sera entendu demain.', at: '2026-03-12T09:00:00Z' },
+        { sender: 'Sophie Leroy', text: 'Entendu, je prépare la convocation pour la retenue douanière de demain matin à neuf heures.', at: '2026-03-12T09:05:00Z' },
+      ];
+      const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const sentToModel = chatRequests(server).map((request) => requestText(request)).join('\n');
+      for (const value of ['Karim Haddad', 'Sophie Leroy', 'Jean-Pierre Dupont', '1 85 05 78 006 084 36', '06 12 34 56 78']) {
+        assert.ok(!sentToModel.includes(value), `« ${value} » reached the model`);
+      }
+      assert.match(sentToModel, /\[PERSONNE_1\] : Le voyageur \[PERSONNE_\d\], NIR \[NIR_1\]/);
+      const summary = rig.sent()[0]?.text ?? '';
+      for (const value of ['Karim Haddad', 'Jean-Pierre Dupont', '1 85 05 78 006 084 36', '06 12 34 56 78']) assert.ok(summary.includes(value), `« ${value} » restored: ${summary}`);
+      assert.doesNotMatch(summary, /\[(?:PERSONNE|NIR|TELEPHONE)_\d+\]/);
+    });
+
+    it('labels a conversation quoting a restricted passage (the bot’s earlier answer) with that label, and keeps it from the model', async () => {
+      const messages = [
+        { sender: 'Agent Martin', text: 'Quelles sont les consignes réservées pour les chefs de poste ?', at: '2026-03-12T09:00:00Z' },
+        { sender: 'Passerelle', text: `Selon l’article 450 : « Les consignes réservées de contrôle sont communiquées aux seuls chefs de poste sous le code ${RESTRICTED_WORD} par la ligne sécurisée du service. » [1]`, at: '2026-03-12T09:00:05Z' },
+        { sender: 'Agent Durand', text: 'Merci, je transmets au chef de poste de la brigade de nuit avant la relève.', at: '2026-03-12T09:10:00Z' },
+      ];
+      const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      assert.equal(chatRequests(server).length, 0, 'above the model’s ceiling (interne)');
+      assert.match(rig.sent()[0]?.text ?? '', /^\*\*Résumé court — Conversation\*\*\n🔒 \*\*Diffusion restreinte\*\* : ce résumé reprend des éléments de ce niveau/);
+    });
+
+    it('removes an article the model invented from a code summary, and says so', async () => {
+      server.onChat(() => ({ content: '- La contrebande est punie d’emprisonnement et de confiscation (art. 414).\n- Voir aussi l’article 999 ter pour les récidives.' }));
+      const id = await rig.enqueue(code({ type: 'articles', from: '414', to: '414' }));
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const summary = rig.sent()[0]?.text ?? '';
+      assert.match(summary, /\(art\. 414\)/);
+      assert.doesNotMatch(summary, /999/);
+      assert.match(summary, /Voir aussi l’\[référence retirée\] pour les récidives/);
+      assert.match(summary, /références d’articles absentes du texte résumé ont été retirées/);
+    });
+
     it('keeps an article classified above the model ceiling away from the model (extractive instead)', async () => {
       const id = await rig.enqueue(code({ type: 'heading', label: 'titre XIII' }));
       assert.equal((await rig.settled(id)).state, 'completed');
