@@ -8,6 +8,7 @@ import type { VectorStore } from '../knowledge/ports/vector-store.ts';
 import { classificationRank, isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { isPermanentFailure, type JobContext, type JobQueue, type Processor } from '../queue/job-queue.ts';
 import { DeliveryJob, FINAL_EDIT, WorkJob, type WorkJobInput } from '../queue/jobs.ts';
+import { conversationSummary } from './summarisation/conversation-digest.ts';
 import { extractiveSummary } from './summarisation/extractive-summariser.ts';
 import { modelSummary } from './summarisation/model-summariser.ts';
 import { checkedReferences, quotedClassification, redactSections, restored } from './summarisation/summary-policy.ts';
@@ -119,9 +120,10 @@ async function summarise(
   context: JobContext,
   progress: (done: number, total: number) => Promise<void>,
 ): Promise<SummaryResult> {
-  const input = { title: source.title, sections: source.sections, length };
+  const input = { title: source.title, sections: source.sections, length, ...(kind === 'summarise-conversation' ? { focus: 'conversation' as const } : {}) };
   const model = dependencies.model;
-  if (!model || !isWithinCeiling(source.classification, model.ceiling)) return extractiveSummary(input);
+  const extractive = () => (source.messages ? conversationSummary(source.messages, length) : extractiveSummary(input));
+  if (!model || !isWithinCeiling(source.classification, model.ceiling)) return extractive();
   try {
     // What leaves for the model is redacted, as questions are; the law itself (a code's articles) is not.
     const redaction = kind === 'summarise-code' ? undefined : redactSections(source.title, source.sections, source.people);
@@ -138,7 +140,7 @@ async function summarise(
     const hopeless = error instanceof PasserelleError && !error.retryable;
     if (context.signal.aborted || (!hopeless && context.attempt < dependencies.attempts)) throw error;
     dependencies.logger.warn('model summary failed for good, extractive instead', { job: context.id, error });
-    return extractiveSummary(input);
+    return extractive();
   }
 }
 

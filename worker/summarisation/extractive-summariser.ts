@@ -53,7 +53,8 @@ export function extractiveSummary(input: SummaryInput): SummaryResult {
   input.sections.forEach((section, index) => {
     const chosen = sentences.filter((sentence) => sentence.section === index && kept.has(sentence));
     if (chosen.length === 0) return;
-    lines.push(`**${section.heading}**${section.reference ? ` (${section.reference})` : ''}`);
+    if (section.heading) lines.push(`**${section.heading}**${section.reference ? ` (${section.reference})` : ''}`);
+    else if (section.reference) lines.push(`_(${section.reference})_`);
     for (const sentence of chosen) lines.push(`- ${sentence.text}`);
     lines.push('');
   });

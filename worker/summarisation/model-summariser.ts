@@ -28,13 +28,15 @@ export async function modelSummary(model: ChatModel, input: SummaryInput, signal
     return completion.text.trim();
   };
 
-  const chunks = pack(input.sections.map((section) => `### ${section.heading}${section.reference ? ` (${section.reference})` : ''}\n${section.text}`));
+  const chunks = pack(input.sections.map((section) => (section.heading || section.reference ? `### ${section.heading}${section.reference ? ` (${section.reference})` : ''}\n${section.text}` : section.text)));
   const total = chunks.length + 1;
   let partials: string[] = [];
   for (const [index, chunk] of chunks.entries()) {
     partials.push(
       await call(
-        'Tu résumes un extrait de document pour un agent des douanes, en quelques puces factuelles. Garde les références entre parenthèses (pages, sections, articles). N’ajoute rien qui ne soit dans le texte.',
+        input.focus === 'conversation'
+          ? 'Tu résumes une conversation entre agents des douanes, en quelques puces factuelles : ce que chaque participant a dit d’important (nomme-le), les décisions prises (horaires, dates, durées, documents à demander) et qui fait quoi. Chaque ligne « Nom : texte » est un message. N’ajoute rien qui ne soit dans le texte.'
+          : 'Tu résumes un extrait de document pour un agent des douanes, en quelques puces factuelles. Garde les références entre parenthèses (pages, sections, articles). N’ajoute rien qui ne soit dans le texte.',
         `<texte>\n${chunk}\n</texte>`,
         input.length === 'court' ? 300 : 700,
       ),

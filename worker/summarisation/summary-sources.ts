@@ -6,6 +6,7 @@ import { chunkDocument } from '../../knowledge/ingestion/chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from '../../knowledge/ingestion/loaders/loader-registry.ts';
 import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
 import { classificationRank, type Chunk, type Classification } from '../../knowledge/types.ts';
+import { isBotRequest, type ConversationMessage } from './conversation-digest.ts';
 import type { SummarySection } from './summary-types.ts';
 
 /** Turns what a job names (a file, a code part, messages) into titled sections with references. */
@@ -17,6 +18,8 @@ export interface SectionsWithMeta {
   classification: Classification;
   /** People named as such (a conversation's senders): replaced by placeholders before a model sees them. */
   people?: string[];
+  /** A conversation's messages (requests to the bot left out), for its own extractive summary. */
+  messages?: ConversationMessage[];
 }
 
 export async function documentSections(file: { path: string; name: string }, maxChars: number): Promise<SectionsWithMeta> {
@@ -38,15 +41,32 @@ export async function documentSections(file: { path: string; name: string }, max
   const chunks = loaded.documents.flatMap((document) => chunkDocument(document, 'upload', maxChars));
   if (chunks.length === 0) throw new PasserelleError('FILE_NO_TEXT', { file: file.name });
   const classification = loaded.documents.some((document) => document.classification === 'diffusion-restreinte') ? 'diffusion-restreinte' : 'interne';
-  return {
-    title: loaded.documents[0]?.title ?? file.name,
-    sections: chunks.map((chunk) => ({
-      heading: chunk.section ?? (chunk.kind === 'article' ? chunk.title : chunk.headingPath[chunk.headingPath.length - 1] ?? chunk.title),
-      ...(chunk.pages ? { reference: chunk.pages } : chunk.article ? { reference: `art. ${chunk.article.number}` } : {}),
-      text: chunk.text,
-    })),
-    classification,
-  };
+  // The agent knows the document by the name of the file they sent; its own first heading is not repeated
+  // as a section heading under that title.
+  const ownTitle = headingKey(loaded.documents[0]?.title ?? '');
+  const sections: SummarySection[] = [];
+  for (const chunk of chunks) {
+    const heading = chunk.section ?? (chunk.kind === 'article' ? chunk.title : chunk.headingPath[chunk.headingPath.length - 1] ?? chunk.title);
+    const reference = chunk.pages ?? (chunk.article ? `art. ${chunk.article.number}` : undefined);
+    const previous = sections.at(-1);
+    const shown = sections.length === 0 && headingKey(heading) === ownTitle ? '' : heading;
+    if (previous && (previous.heading === shown || (previous.heading === '' && headingKey(heading) === ownTitle))) {
+      // A section cut in several chunks is one section (its pages joined).
+      previous.text = `${previous.text}\n\n${chunk.text}`;
+      if (previous.reference && reference) previous.reference = joinedPages(previous.reference, reference);
+      continue;
+    }
+    sections.push({ heading: shown, ...(reference ? { reference } : {}), text: chunk.text });
+  }
+  return { title: file.name, sections, classification };
+}
+
+/** "p. 3" and "p. 4-5" → "p. 3-5"; anything else: the first. */
+function joinedPages(first: string, next: string): string {
+  const start = /^p\. (\d+)/.exec(first)?.[1];
+  const end = /(\d+)$/.exec(next)?.[1];
+  if (!start || !end || !next.startsWith('p. ')) return first;
+  return start === end ? `p. ${start}` : `p. ${start}-${end}`;
 }
 
 export type CodePart = { type: 'heading'; label: string } | { type: 'articles'; from: string; to: string };
@@ -83,7 +103,9 @@ export async function codeSections(store: VectorStore, kb: string, code: string,
   };
 }
 
-export function conversationSections(messages: Array<{ sender: string; text: string; at: string }>, title: string): SectionsWithMeta {
+export function conversationSections(all: readonly ConversationMessage[], title: string): SectionsWithMeta {
+  // One message per line, each ending as a sentence (a message without final punctuation is not run into the next).
+  const messages = all.filter((message) => !isBotRequest(message.text)).map((message) => ({ ...message, text: punctuated(message.text) }));
   const byDay = new Map<string, string[]>();
   for (const message of messages) {
     const day = message.at.slice(0, 10);
@@ -97,7 +119,13 @@ export function conversationSections(messages: Array<{ sender: string; text: str
     // At least interne; passages of the bases quoted in it may raise it (summary-policy.ts).
     classification: 'interne',
     people: [...new Set(messages.map((message) => message.sender))],
+    messages: all.filter((message) => !isBotRequest(message.text)),
   };
+}
+
+function punctuated(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return /[.!?…:;]$/.test(flat) ? flat : `${flat}.`;
 }
 
 /**

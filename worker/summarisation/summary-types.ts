@@ -12,6 +12,8 @@ export interface SummaryInput {
   title: string;
   sections: SummarySection[];
   length: 'court' | 'detaille';
+  /** What is summarised, when the model should read it in a particular way (who said what, what was decided). */
+  focus?: 'conversation';
 }
 
 export interface SummaryResult {

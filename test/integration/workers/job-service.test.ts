@@ -46,6 +46,15 @@ describe('JobService on bull (no worker: jobs stay pending)', function () {
     assert.equal((await rig.queues.work.pending()).length, 2);
   });
 
+  it('the same request in another conversation is another job (its result is posted there)', async () => {
+    const jobs = rig.app.jobs;
+    const here = await jobs.submit(codeJob('60', '60-1'), 'same-pdf');
+    const elsewhere = await jobs.submit({ ...codeJob('60', '60-1'), address: { key: 'matrix:!group-room', reference: {} } }, 'same-pdf');
+    assert.equal(here.created, true);
+    assert.equal(elsewhere.created, true);
+    assert.notEqual(elsewhere.id, here.id);
+  });
+
   it('refuses a third pending job of the same user (JOB_LIMIT_REACHED), not another user’s', async () => {
     const jobs = rig.app.jobs;
     await jobs.submit(codeJob('60', '60-1'), 'a');

@@ -84,8 +84,8 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
       assert.equal((await rig.settled(id)).state, 'completed');
       const text = rig.sent()[0]?.text ?? '';
-      assert.match(text, /^\*\*Résumé court — Conversation\*\*/);
-      assert.match(text, /\*\*Échanges du 12\/03\/2026\*\*\n- Agent Martin : Le contrôle des bagages/);
+      assert.match(text, /^\*\*Résumé court — Conversation \(3 messages\)\*\*\n\n\*\*Participants\*\* : Agent Martin \(2\), Agent Durand \(1\)/);
+      assert.match(text, /Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux\. — _Agent Martin, 12\/03 10:00_/);
       assert.match(text, /\*\*Échanges du 13\/03\/2026\*\*[\s\S]*levée par le procureur/);
     });
   });
@@ -192,7 +192,7 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
       assert.equal((await rig.settled(id)).state, 'completed');
       assert.equal(chatRequests(server).length, 0, 'above the model’s ceiling (interne)');
-      assert.match(rig.sent()[0]?.text ?? '', /^\*\*Résumé court — Conversation\*\*\n🔒 \*\*Diffusion restreinte\*\* : ce résumé reprend des éléments de ce niveau/);
+      assert.match(rig.sent()[0]?.text ?? '', /^\*\*Résumé court — Conversation \(3 messages, 12\/03\/2026\)\*\*\n🔒 \*\*Diffusion restreinte\*\* : ce résumé reprend des éléments de ce niveau/);
     });
 
     it('removes an article the model invented from a code summary, and says so', async () => {

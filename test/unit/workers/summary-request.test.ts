@@ -13,6 +13,7 @@ describe('summary requests (unit)', () => {
     ['le chapitre II du titre III', false, { target: { type: 'code-heading', label: 'chapitre ii du titre iii' }, length: 'court' }],
     ['le chapitre Ier du titre XII du code des douanes', false, { target: { type: 'code-heading', label: 'chapitre ier du titre xii', code: 'Code des douanes' }, length: 'court' }],
     ['le titre II des accises', false, { target: { type: 'code-heading', label: 'titre ii', code: 'Code des impositions sur les biens et services' }, length: 'court' }],
+    ['la conversation en détail', false, { target: { type: 'conversation' }, length: 'detaille' }],
     ['ce document', true, { target: { type: 'document' }, length: 'court' }],
     ['ce document de façon complète', true, { target: { type: 'document' }, length: 'detaille' }],
     ['la conversation', false, { target: { type: 'conversation' }, length: 'court' }],
