@@ -20,6 +20,7 @@ export function startWorkConsumer(config: Readonly<Config>, knowledge: Knowledge
     maxChunkChars: 4_000,
     attempts: config.queue.attempts,
     logger,
+    knowledgeBases: knowledge.catalog.ids,
   });
   queues.work.process(config.queue.workerConcurrency, processor);
 }

@@ -124,6 +124,11 @@ export const LEARNING_DISABLED = 'Le quiz, la formation et « explique » ne son
 export const NO_JOBS = 'Vous n’avez aucune tâche en cours.';
 export const CANCEL_WHICH = 'Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).';
 export const SUMMARY_AI_GENERATED = '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.';
+export const SUMMARY_REFERENCES_REMOVED = '_Une ou plusieurs références d’articles absentes du texte résumé ont été retirées ([référence retirée])._';
+const CLASSIFICATION_NAMES: Record<string, string> = { public: 'Public', interne: 'Interne', 'diffusion-restreinte': 'Diffusion restreinte', 'interdit-ia': 'Interdit IA' };
+export function summaryClassification(label: string): string {
+  return `🔒 **${CLASSIFICATION_NAMES[label] ?? label}** : ce résumé reprend des éléments de ce niveau de classification ; ne le transmettez qu’aux personnes habilitées.`;
+}
 export const JOB_STATE_LABELS: Record<string, string> = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
 export function jobList(lines: readonly string[]): string {
   return `Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`;

@@ -28,6 +28,8 @@ export interface ArticleInfo {
   validFrom?: string;
   /** End of validity (ISO date; 2999-01-01 means open-ended) when known. */
   validTo?: string;
+  /** Rank of the article in its source file (0-based): the code's own order, as Légifrance prints it. */
+  position?: number;
 }
 
 /**

@@ -5,11 +5,13 @@ import type { Reply } from '../bots/reply.ts';
 import * as say from '../bots/user-messages.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
 import type { VectorStore } from '../knowledge/ports/vector-store.ts';
-import { isWithinCeiling } from '../knowledge/types.ts';
+import { classificationRank, isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { isPermanentFailure, type JobContext, type JobQueue, type Processor } from '../queue/job-queue.ts';
 import { DeliveryJob, FINAL_EDIT, WorkJob, type WorkJobInput } from '../queue/jobs.ts';
+import { conversationSummary } from './summarisation/conversation-digest.ts';
 import { extractiveSummary } from './summarisation/extractive-summariser.ts';
 import { modelSummary } from './summarisation/model-summariser.ts';
+import { checkedReferences, quotedClassification, redactSections, restored } from './summarisation/summary-policy.ts';
 import { codeSections, conversationSections, documentSections, type SectionsWithMeta } from './summarisation/summary-sources.ts';
 import type { SummaryResult } from './summarisation/summary-types.ts';
 
@@ -28,6 +30,8 @@ export interface WorkProcessorDependencies {
   /** Attempts configured for work jobs: the last one falls back to an extractive summary. */
   attempts: number;
   logger: Logger;
+  /** Bases whose passages, quoted in a conversation, raise its summary's classification. Default: none. */
+  knowledgeBases?: readonly string[];
 }
 
 export function createWorkProcessor(dependencies: WorkProcessorDependencies): Processor<WorkJobInput> {
@@ -67,13 +71,13 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       }
       const source = await sections(job, dependencies);
       await progress(0, 1);
-      const result = await summarise(source, job.length, dependencies, context, progress);
+      const result = await summarise(job.kind, source, job.length, dependencies, context, progress);
       await context.reportProgress(100);
       if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(say.jobDone(context.id)), job.progressMessageId, FINAL_EDIT);
       const aiGenerated = result.method === 'model';
-      await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? say.SUMMARY_AI_GENERATED : ''}`.trim(), aiGenerated));
+      await deliver('result', 'send', answer(`${labelled(result.markdown, source.classification)}\n\n${aiGenerated ? say.SUMMARY_AI_GENERATED : ''}`.trim(), aiGenerated));
       await forgetUpload();
-      logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
+      logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, classification: source.classification, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
     } catch (caught) {
       // A catalogue error that retrying cannot fix (unknown base, refused request…) fails at once, in French.
       const error = caught;
@@ -99,30 +103,52 @@ async function sections(job: WorkJob, dependencies: WorkProcessorDependencies): 
       return documentSections(job.file, dependencies.maxChunkChars);
     case 'summarise-code':
       return codeSections(dependencies.store, job.kb, job.code, job.part);
-    case 'summarise-conversation':
-      return conversationSections(job.messages, 'Conversation');
+    case 'summarise-conversation': {
+      const source = conversationSections(job.messages, 'Conversation');
+      // A passage of the bases quoted in the conversation (the bot's earlier answer, a pasted excerpt) keeps its label.
+      const classification = await quotedClassification(job.messages.map((message) => message.text), dependencies.store, dependencies.knowledgeBases ?? [], source.classification);
+      return { ...source, classification };
+    }
   }
 }
 
 async function summarise(
+  kind: WorkJob['kind'],
   source: SectionsWithMeta,
   length: 'court' | 'detaille',
   dependencies: WorkProcessorDependencies,
   context: JobContext,
   progress: (done: number, total: number) => Promise<void>,
 ): Promise<SummaryResult> {
-  const input = { title: source.title, sections: source.sections, length };
+  const input = { title: source.title, sections: source.sections, length, ...(kind === 'summarise-conversation' ? { focus: 'conversation' as const } : {}) };
   const model = dependencies.model;
-  if (!model || !isWithinCeiling(source.classification, model.ceiling)) return extractiveSummary(input);
+  const extractive = () => (source.messages ? conversationSummary(source.messages, length) : extractiveSummary(input));
+  if (!model || !isWithinCeiling(source.classification, model.ceiling)) return extractive();
   try {
-    return await modelSummary(model, input, context.signal, progress);
+    // What leaves for the model is redacted, as questions are; the law itself (a code's articles) is not.
+    const redaction = kind === 'summarise-code' ? undefined : redactSections(source.title, source.sections, source.people);
+    if (redaction && redaction.redacted.length > 0) dependencies.logger.info('summary input redacted', { job: context.id, redacted: redaction.redacted.length });
+    const result = await modelSummary(model, redaction ? { ...input, title: redaction.title, sections: redaction.sections } : input, context.signal, progress);
+    const [title = '', ...body] = (redaction ? restored(result.markdown, redaction.mapping) : result.markdown).split('\n');
+    // Article references the model wrote must be articles of what was summarised (or cited by it).
+    const checked = checkedReferences(body.join('\n'), source.sections);
+    if (checked.removed > 0) dependencies.logger.warn('summary references removed', { job: context.id, removed: checked.removed });
+    const note = checked.removed > 0 ? `\n\n${say.SUMMARY_REFERENCES_REMOVED}` : '';
+    return { ...result, markdown: `${title}\n${checked.markdown}${note}` };
   } catch (error) {
     // A model that refuses the request (credentials, parameters) will refuse it again: extractive at once.
     const hopeless = error instanceof PasserelleError && !error.retryable;
     if (context.signal.aborted || (!hopeless && context.attempt < dependencies.attempts)) throw error;
     dependencies.logger.warn('model summary failed for good, extractive instead', { job: context.id, error });
-    return extractiveSummary(input);
+    return extractive();
   }
+}
+
+/** A summary made from anything above interne says so under its title: it must be handled at that level. */
+function labelled(markdown: string, classification: Classification): string {
+  if (classificationRank(classification) <= classificationRank('interne')) return markdown;
+  const [title = '', ...rest] = markdown.split('\n');
+  return [title, say.summaryClassification(classification), ...rest].join('\n');
 }
 
 function answer(text: string, aiGenerated: boolean): Reply {

@@ -75,7 +75,7 @@ export class JobCommands {
           const code = target.code ?? codes[0];
           const kb = allowed.find((base) => code !== undefined && base.codes.includes(code));
           if (!code || !kb) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
-          const part = target.type === 'code-articles' ? { type: 'articles' as const, from: target.from, to: target.to } : { type: 'heading' as const, label: target.label };
+          const part = target.type === 'code-articles' ? { type: 'articles' as const, from: target.from, to: target.to } : { type: 'heading' as const, label: printedHeading(target.label) };
           job = { kind: 'summarise-code', ...common, kb: kb.id, code, part };
           fingerprint = `${kb.id}|${code}|${JSON.stringify(part)}`;
           what = part.type === 'articles' ? say.whatArticles(part.from, part.to, code) : say.whatHeading(part.label, code);
@@ -148,6 +148,16 @@ export class JobCommands {
       ),
     );
   }
+}
+
+/**
+ * A heading label as a code prints it, from the folded words a request was read in: "titre xii" →
+ * "titre XII", "chapitre ier du titre iii" → "chapitre Ier du titre III" (shown to the agent, and the same key).
+ */
+export function printedHeading(label: string): string {
+  return label.replace(/\b(partie|livre|titre|chapitre|section)\s+([ivxlcdm]+)(er|re)?\b/gi, (_match, level: string, numeral: string, ordinal: string | undefined) =>
+    `${level} ${numeral.toUpperCase()}${ordinal ? ordinal.toLowerCase() : ''}`,
+  );
 }
 
 function describe(job: WorkJobInput): string {

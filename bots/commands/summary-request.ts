@@ -22,7 +22,7 @@ const RANGE = new RegExp(`articles?\\s+(${NUMBER})\\s*(?:a|au|-|jusqu'a)\\s*(?:l
 
 export function parseSummaryRequest(text: string, hasAttachment: boolean, codes: readonly string[]): SummaryRequest {
   const folded = foldText(text);
-  const length = /\b(?:detaille|detaillee|long|complet|complete|approfondi)\b/.test(folded) ? 'detaille' : 'court';
+  const length = /\b(?:detaille|detaillee|en detail|long|complet|complete|approfondi)\b/.test(folded) ? 'detaille' : 'court';
   const code = codes.find((name) => folded.includes(foldText(name))) ?? aliasCode(folded, codes);
   const range = RANGE.exec(folded);
   if (range?.[1] && range[2]) return { target: { type: 'code-articles', from: range[1], to: range[2], ...(code ? { code } : {}) }, length };

@@ -5,8 +5,8 @@ import type { JobQueue, JobSnapshot, JobState } from '../../queue/job-queue.ts';
 import type { WorkJob, WorkJobInput } from '../../queue/jobs.ts';
 
 /**
- * The bot side of long jobs: idempotent ids (the same request on the same content within the window is
- * the same job), a per-user limit, and a clear QUEUE_UNAVAILABLE when Redis is down — questions keep
+ * The bot side of long jobs: idempotent ids (the same request on the same content in the same conversation
+ * within the window is the same job), a per-user limit, and a clear QUEUE_UNAVAILABLE when Redis is down — questions keep
  * being answered meanwhile.
  */
 
@@ -46,7 +46,9 @@ export class JobService {
   async submit(job: WorkJobInput, fingerprint: string, onAccepted?: (accepted: { id: string; ahead: number }) => Promise<unknown>): Promise<SubmittedJob> {
     if (!(await this.queue.healthy())) throw new PasserelleError('QUEUE_UNAVAILABLE');
     const window = Math.floor(this.now() / this.settings.dedupeWindowMs);
-    const id = `${job.kind.replace('summarise-', 'res-')}-${createHash('sha256').update(`${job.requester.userHash}|${fingerprint}|${'length' in job ? job.length : ''}|${window}`).digest('hex').slice(0, 10)}`;
+    // The same request in another conversation is another job: its result is posted there, and « déjà
+    // traitée… publié plus haut dans cette conversation » must be true where it is said.
+    const id = `${job.kind.replace('summarise-', 'res-')}-${createHash('sha256').update(`${job.requester.userHash}|${job.address.key}|${fingerprint}|${'length' in job ? job.length : ''}|${window}`).digest('hex').slice(0, 10)}`;
     let pending: Array<JobSnapshot<WorkJobInput>>;
     try {
       pending = await this.queue.pending();

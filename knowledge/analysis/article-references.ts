@@ -68,28 +68,92 @@ export function findArticleMentions(text: string): ArticleMention[] {
 }
 
 /**
- * Natural order of article numbers within a code: "L112-1" < "L112-2" < "L112-10", "60" < "60 bis" <
- * "60 ter" < "60-1" < "61". Used to rebuild a code's order from an unordered store.
+ * Latin multiplicatives in their order (bis = 2 … vicies = 20), with the spellings Légifrance uses for the
+ * same rank ("nonies"/"novies", "sexdecies"/"sexiesdecies"…). Only for ordering: free-text recognition
+ * keeps the shorter `LATIN_SUFFIXES`.
+ */
+const ORDINAL_RANKS: ReadonlyMap<string, number> = new Map(
+  [
+    ['bis'], ['ter'], ['quater'], ['quinquies'], ['sexies'], ['septies'], ['octies'], ['nonies', 'novies'], ['decies'],
+    ['undecies'], ['duodecies'], ['terdecies'], ['quaterdecies'], ['quindecies'], ['sexdecies', 'sexiesdecies'],
+    ['septdecies', 'septiesdecies'], ['octodecies', 'octiesdecies', 'duodevicies'], ['novodecies', 'noviesdecies', 'undevicies'], ['vicies'],
+  ].flatMap((spellings, index) => spellings.map((spelling) => [spelling, index + 2] as const)),
+);
+
+/** One step below an article number: "-3", "bis", "A". */
+interface NumberPart {
+  /** 1: "-N" (60-1), 2: Latin multiplicative (60 bis), 3: capital letter (64 A). */
+  kind: number;
+  value: number;
+}
+
+interface ParsedNumber {
+  /** 0: no prefix, 1: L (legislative part), 2: R or D (regulatory part, interleaved by number). */
+  part: number;
+  letter: string;
+  main: number;
+  parts: NumberPart[];
+}
+
+/**
+ * Reads an article number as a code prints it ("67 bis-1 A", "L. 621-1", "322-00 bis", "65 A bis").
+ * Capital letters count only in numbers given as such (a record's `num`, a range end), never in free text,
+ * where "67 a" is the verb.
+ */
+function parseArticleNumber(raw: string): ParsedNumber | undefined {
+  const text = foldText(raw).replace(/^\s*(?:articles?|art\.?)\s*/, '').trim();
+  const head = /^(?:([lrd])\s?\.?\s?\*?\s?)?(\d+)/.exec(text);
+  if (!head) return undefined;
+  const parts: NumberPart[] = [];
+  const step = /\s*(?:-\s*(\d+)|([a-z]{2,})|([a-z])(?![a-z]))/y;
+  step.lastIndex = head[0].length;
+  let match: RegExpExecArray | null;
+  while ((match = step.exec(text))) {
+    const [, digits, word, capital] = match;
+    if (digits !== undefined) parts.push({ kind: 1, value: Number(digits), ...(/^0+$/.test(digits) ? { zeros: digits.length } : {}) } as NumberPart);
+    else if (word !== undefined) {
+      const rank = ORDINAL_RANKS.get(word);
+      if (rank === undefined) break;
+      const previous = parts.at(-1) as (NumberPart & { zeros?: number }) | undefined;
+      // "322-0 bis" and "322-00 bis" were inserted just before "322 bis" (Légifrance's order).
+      if (previous?.zeros) parts.splice(-1, 1, { kind: 2, value: rank - 1 / (previous.zeros + 1) });
+      else parts.push({ kind: 2, value: rank });
+    } else if (capital !== undefined) parts.push({ kind: 3, value: capital.charCodeAt(0) });
+  }
+  const letter = head[1] ?? '';
+  return { part: letter === '' ? 0 : letter === 'l' ? 1 : 2, letter, main: Number(head[2]), parts };
+}
+
+/**
+ * The identity of an article number given as such ("67 bis-1 A" → "67bis-1a", "L. 621-1" → "l621-1"): two
+ * numbers are the same article when their keys are equal. Unlike `normaliseArticleNumber`, "67 A" is not "67".
+ */
+export function articleNumberKey(raw: string): string {
+  return foldText(raw).replace(/^\s*(?:articles?|art\.?)\s*/, '').replace(/[\s.*]+/g, '');
+}
+
+/**
+ * Order of article numbers within a code, as Légifrance prints it, for stores that do not keep the source
+ * order: a number comes before everything inserted after it, and what is inserted comes in this order:
+ * "-N" (by N), then bis, ter … vicies, then capital letters, each with its own insertions after it:
+ * 60 < 60-1 < 60-10 < 60 bis < 61; 65 bis < 65 bis A < 65 ter < 65 quinquies < 65 A < 65 A bis < 65 B < 66;
+ * "L112-2" < "L112-10"; legislative (L) before regulatory (R and D, interleaved by number).
+ * The source's own order remains the reference where it is known (a few insertions, such as "67 ter A"
+ * printed before "67 ter", follow no rule).
  */
 export function compareArticleNumbers(a: string, b: string): number {
-  const key = (raw: string) => {
-    const folded = normaliseArticleNumber(raw);
-    const match = /^([lrd]?)(\d+(?:-\d+)*)([a-z]*)(?:-(\d+))?/.exec(folded);
-    const prefix = match?.[1] ?? '';
-    const numbers = (match?.[2] ?? '0').split('-').map(Number);
-    const suffix = match?.[3] ? LATIN_SUFFIXES.indexOf(match[3] as (typeof LATIN_SUFFIXES)[number]) + 1 : 0;
-    return { prefix, numbers, suffix };
-  };
-  const left = key(a);
-  const right = key(b);
-  if (left.prefix !== right.prefix) return left.prefix < right.prefix ? -1 : 1;
-  if ((left.numbers[0] ?? 0) !== (right.numbers[0] ?? 0)) return (left.numbers[0] ?? 0) - (right.numbers[0] ?? 0);
-  // "60", "60 bis", "60 ter" … then "60-1", "60-2".
-  const rank = (entry: typeof left) => (entry.numbers.length > 1 ? 100 : 0) + entry.suffix;
-  if (rank(left) !== rank(right)) return rank(left) - rank(right);
-  for (let i = 1; i < Math.max(left.numbers.length, right.numbers.length); i++) {
-    const difference = (left.numbers[i] ?? -1) - (right.numbers[i] ?? -1);
-    if (difference !== 0) return difference;
+  const left = parseArticleNumber(a);
+  const right = parseArticleNumber(b);
+  if (!left || !right) return left ? -1 : right ? 1 : foldText(a).localeCompare(foldText(b));
+  if (left.part !== right.part) return left.part - right.part;
+  if (left.main !== right.main) return left.main - right.main;
+  for (let i = 0; i < Math.max(left.parts.length, right.parts.length); i++) {
+    const x = left.parts[i];
+    const y = right.parts[i];
+    // The article itself comes before what was inserted after it.
+    if (!x || !y) return x ? 1 : -1;
+    if (x.kind !== y.kind) return x.kind - y.kind;
+    if (x.value !== y.value) return x.value - y.value;
   }
-  return 0;
+  return left.letter < right.letter ? -1 : left.letter > right.letter ? 1 : 0;
 }

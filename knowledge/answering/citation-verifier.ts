@@ -28,12 +28,9 @@ export function verifyCitations(answer: string, passages: RetrievedPassage[]): V
   if (text === '' || text.toUpperCase().includes(DONT_KNOW)) return { text, citations: [], altered: false, rejected: 'model-abstained' };
   let altered = false;
 
-  const known = knownReferences(passages);
-  let checked = text.replace(ARTICLE_MENTION, (mention, number: string) => {
-    if (known.has(normaliseArticleNumber(number))) return mention;
-    altered = true;
-    return '[référence retirée]';
-  });
+  const references = checkArticleReferences(text, knownReferences(passages));
+  altered = references.removed > 0;
+  let checked = references.text;
 
   const urls = new Set(passages.map((passage) => passage.chunk.url).filter((url): url is string => Boolean(url)));
   checked = checked.replace(URL, (url) => {
@@ -57,6 +54,27 @@ export function verifyCitations(answer: string, passages: RetrievedPassage[]): V
   if (renumber.size === 0) return { text: checked, citations: [], altered, rejected: 'no-valid-citation' };
   const citations = [...renumber.entries()].map(([original, index]) => citationOf((passages[original - 1] as RetrievedPassage).chunk, index));
   return { text: checked, citations, altered };
+}
+
+/**
+ * Replaces every article a text mentions that is not among `known` (normalised numbers, see
+ * `referencesInTexts`) by "[référence retirée]". Used for answers and for summaries.
+ */
+export function checkArticleReferences(text: string, known: ReadonlySet<string>): { text: string; removed: number } {
+  let removed = 0;
+  const checked = text.replace(ARTICLE_MENTION, (mention, number: string) => {
+    if (known.has(normaliseArticleNumber(number))) return mention;
+    removed++;
+    return '[référence retirée]';
+  });
+  return { text: checked, removed };
+}
+
+/** The article numbers texts mention or are (normalised), for `checkArticleReferences`. */
+export function referencesInTexts(texts: readonly string[], articleNumbers: readonly string[] = []): Set<string> {
+  const known = new Set(articleNumbers.map(normaliseArticleNumber));
+  for (const text of texts) for (const token of tokenize(text)) if (token.reference) known.add(token.text);
+  return known;
 }
 
 /** Article numbers the passages hold; memoised per passage list (streaming verifies the partial text often). */

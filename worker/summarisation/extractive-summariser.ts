@@ -1,10 +1,14 @@
 import { analyse } from '../../knowledge/analysis/french-analyser.ts';
+import { digestArticle } from './article-digest.ts';
 import type { SummaryInput, SummaryResult } from './summary-types.ts';
 
 /**
  * Summary without a model: sentences scored by how central their words are to the whole text (term
  * frequency over the document, damped by sentence length, with a bonus for the opening of a section),
- * the best kept in their original order under their section heading with its reference. Always returns.
+ * the best kept in their original order under their section heading with its reference. Articles of a
+ * code are digested one by one instead (article-digest.ts): every article of the part, in the code's
+ * order, linked to its text. Headings are bold lines (chat clients show Markdown titles far too large).
+ * Always returns.
  */
 
 const BUDGET = { court: 10, detaille: 40 } as const;
@@ -18,6 +22,7 @@ interface Sentence {
 }
 
 export function extractiveSummary(input: SummaryInput): SummaryResult {
+  if (input.sections.length > 0 && input.sections.every((section) => section.reference?.startsWith('art. '))) return articlesSummary(input);
   const frequencies = new Map<string, number>();
   const sentences: Sentence[] = [];
   input.sections.forEach((section, sectionIndex) => {
@@ -44,16 +49,37 @@ export function extractiveSummary(input: SummaryInput): SummaryResult {
     perSection.set(sentence.section, count + 1);
     kept.add(sentence);
   }
-  const lines = [`# Résumé ${input.length === 'court' ? 'court' : 'détaillé'} — ${input.title}`, ''];
+  const lines = [summaryTitle(input), ''];
   input.sections.forEach((section, index) => {
     const chosen = sentences.filter((sentence) => sentence.section === index && kept.has(sentence));
     if (chosen.length === 0) return;
-    lines.push(`## ${section.heading}${section.reference ? ` (${section.reference})` : ''}`);
+    if (section.heading) lines.push(`**${section.heading}**${section.reference ? ` (${section.reference})` : ''}`);
+    else if (section.reference) lines.push(`_(${section.reference})_`);
     for (const sentence of chosen) lines.push(`- ${sentence.text}`);
     lines.push('');
   });
   if (kept.size === 0) lines.push('_Le texte ne contient pas de phrase exploitable pour un résumé._');
   lines.push('_Résumé extractif : phrases reprises telles quelles du texte, sans reformulation._');
+  return { markdown: lines.join('\n').trim(), method: 'extractive', inputTokens: 0, outputTokens: 0 };
+}
+
+/** "**Résumé court — Code des douanes, articles 60 à 67 bis**". */
+export function summaryTitle(input: Pick<SummaryInput, 'title' | 'length'>): string {
+  return `**Résumé ${input.length === 'court' ? 'court' : 'détaillé'} — ${input.title}**`;
+}
+
+/** Every article, in the order given (the code's), with what it says and a link to its full text. */
+function articlesSummary(input: SummaryInput): SummaryResult {
+  const lines = [summaryTitle(input), ''];
+  for (const section of input.sections) {
+    lines.push(section.url ? `**[${section.heading}](${section.url})**` : `**${section.heading}**`);
+    const { lines: digest, hiddenDivisions } = digestArticle(section.text, input.length);
+    for (const line of digest) lines.push(`- ${line.division ? `${line.division} ` : ''}${line.text}`);
+    if (digest.length === 0) lines.push('- _(article sans texte exploitable)_');
+    if (hiddenDivisions > 0) lines.push(`- _… et ${hiddenDivisions} autre${hiddenDivisions > 1 ? 's' : ''} paragraphe${hiddenDivisions > 1 ? 's' : ''} numéroté${hiddenDivisions > 1 ? 's' : ''} (résumé détaillé ou texte complet)._`);
+    lines.push('');
+  }
+  lines.push('_Résumé extractif : phrases reprises telles quelles des articles, sans reformulation ; le lien de chaque article mène à son texte complet sur Légifrance._');
   return { markdown: lines.join('\n').trim(), method: 'extractive', inputTokens: 0, outputTokens: 0 };
 }
 

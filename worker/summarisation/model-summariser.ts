@@ -1,4 +1,5 @@
 import type { ChatModel } from '../../knowledge/ports/chat-model.ts';
+import { summaryTitle } from './extractive-summariser.ts';
 import type { SummaryInput, SummaryProgress, SummaryResult } from './summary-types.ts';
 
 /**
@@ -27,13 +28,15 @@ export async function modelSummary(model: ChatModel, input: SummaryInput, signal
     return completion.text.trim();
   };
 
-  const chunks = pack(input.sections.map((section) => `### ${section.heading}${section.reference ? ` (${section.reference})` : ''}\n${section.text}`));
+  const chunks = pack(input.sections.map((section) => (section.heading || section.reference ? `### ${section.heading}${section.reference ? ` (${section.reference})` : ''}\n${section.text}` : section.text)));
   const total = chunks.length + 1;
   let partials: string[] = [];
   for (const [index, chunk] of chunks.entries()) {
     partials.push(
       await call(
-        'Tu résumes un extrait de document pour un agent des douanes, en quelques puces factuelles. Garde les références entre parenthèses (pages, sections, articles). N’ajoute rien qui ne soit dans le texte.',
+        input.focus === 'conversation'
+          ? 'Tu résumes une conversation entre agents des douanes, en quelques puces factuelles : ce que chaque participant a dit d’important (nomme-le), les décisions prises (horaires, dates, durées, documents à demander) et qui fait quoi. Chaque ligne « Nom : texte » est un message. N’ajoute rien qui ne soit dans le texte.'
+          : 'Tu résumes un extrait de document pour un agent des douanes, en quelques puces factuelles. Garde les références entre parenthèses (pages, sections, articles). N’ajoute rien qui ne soit dans le texte.',
         `<texte>\n${chunk}\n</texte>`,
         input.length === 'court' ? 300 : 700,
       ),
@@ -53,12 +56,17 @@ export async function modelSummary(model: ChatModel, input: SummaryInput, signal
   }
   if (joinedLength(partials) > CHUNK_CHARS) partials = fit(partials, CHUNK_CHARS);
   const final = await call(
-    `Tu rédiges le résumé ${input.length === 'court' ? 'court (10 puces au plus)' : 'détaillé'} d’un document intitulé « ${input.title} » à partir de résumés partiels. Structure-le avec des titres Markdown (##) et garde les références (pages, sections, articles) entre parenthèses.`,
+    `Tu rédiges le résumé ${input.length === 'court' ? 'court (10 puces au plus)' : 'détaillé'} d’un document intitulé « ${input.title} » à partir de résumés partiels. Structure-le avec de courts intertitres en gras (**ainsi**), sans titres Markdown (#), et garde les références (pages, sections, articles) entre parenthèses.`,
     `<texte>\n${partials.join('\n\n')}\n</texte>`,
     input.length === 'court' ? 600 : 1_500,
   );
   await progress(total, total);
-  return { markdown: `# Résumé ${input.length === 'court' ? 'court' : 'détaillé'} — ${input.title}\n\n${final}`, method: 'model', inputTokens, outputTokens };
+  return { markdown: `${summaryTitle(input)}\n\n${boldHeadings(final)}`, method: 'model', inputTokens, outputTokens };
+}
+
+/** Markdown titles a model wrote anyway ("## Pouvoirs") as bold lines: chat clients show titles far too large. */
+export function boldHeadings(markdown: string): string {
+  return markdown.replace(/^#{1,6}\s+(.+?)\s*#*\s*$/gm, (_line, title: string) => `**${title.replace(/^\*\*(.*)\*\*$/, '$1')}**`);
 }
 
 function pack(parts: string[]): string[] {

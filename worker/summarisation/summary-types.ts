@@ -3,6 +3,8 @@ export interface SummarySection {
   heading: string;
   /** Where to find it: "p. 3-4", "art. 60 bis", "12/03 10:42". */
   reference?: string;
+  /** Where to read it in full (Légifrance for an article). */
+  url?: string;
   text: string;
 }
 
@@ -10,6 +12,8 @@ export interface SummaryInput {
   title: string;
   sections: SummarySection[];
   length: 'court' | 'detaille';
+  /** What is summarised, when the model should read it in a particular way (who said what, what was decided). */
+  focus?: 'conversation';
 }
 
 export interface SummaryResult {

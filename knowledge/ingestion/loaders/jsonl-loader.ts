@@ -53,7 +53,7 @@ export const loadJsonl: Loader = async (bytes, context) => {
       warnings.push({ line: lineNumber, reason: `JSON invalide (${(error as Error).message})` });
       return;
     }
-    const document = toDocument(value, line, context.source, context.defaultClassification, headings);
+    const document = toDocument(value, line, context.source, context.defaultClassification, headings, documents.length);
     if (typeof document === 'string') warnings.push({ line: lineNumber, reason: document });
     else if (seen.has(document.documentId)) warnings.push({ line: lineNumber, reason: `identifiant en double « ${document.documentId} »` });
     else if (document.classification === 'interdit-ia') warnings.push({ line: lineNumber, reason: `« ${document.documentId} » est classifié interdit IA : refusé`, documentId: document.documentId });
@@ -65,7 +65,7 @@ export const loadJsonl: Loader = async (bytes, context) => {
   return { documents, warnings };
 };
 
-function toDocument(value: unknown, line: string, source: string, fallback: SourceDocument['classification'], headings: LeakedHeadings): SourceDocument | string {
+function toDocument(value: unknown, line: string, source: string, fallback: SourceDocument['classification'], headings: LeakedHeadings, position: number): SourceDocument | string {
   const contentHash = sha256(line);
   const article = ArticleRecord.safeParse(value);
   if (article.success) {
@@ -84,7 +84,7 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
       text: plainArticleText(text),
       ...url(record),
       classification: resolveClassification(record.classification, '', fallback),
-      article: { code: record.code, number: record.num, ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}) },
+      article: { code: record.code, number: record.num, ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}), position },
       contentHash,
     };
   }

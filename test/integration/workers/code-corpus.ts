@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * A tiny Code des douanes for the summary jobs (JSONL in the shared corpus' shape): titre II with the
- * articles 60 to 60-3 and 65, titre XII with two chapters, and one article classified diffusion restreinte
+ * articles 60 to 60-3, 60 bis and 65 (in the code's order, as Légifrance prints it), titre XII with two chapters, and one article classified diffusion restreinte
  * in a third title (to check what a model may see).
  */
 
@@ -20,10 +20,10 @@ function article(num: string, titlePath: string[], text: string, classification?
 
 export const CODE_ARTICLES = [
   article('60', POWERS, 'Pour l’application des dispositions du présent code et en vue de la recherche de la fraude, les agents des douanes peuvent procéder à la visite des marchandises et des moyens de transport et à celle des personnes.'),
-  article('60 bis', POWERS, 'Lorsque des indices sérieux laissent présumer qu’une personne transporte des produits stupéfiants dissimulés dans son organisme, les agents des douanes peuvent la soumettre à des examens médicaux de dépistage après avoir obtenu son consentement exprès.'),
   article('60-1', POWERS, 'Les agents des douanes peuvent procéder à la visite des bagages des voyageurs et demander l’ouverture des contenants présentés lors du contrôle.'),
   article('60-2', POWERS, 'Les agents des douanes peuvent immobiliser le moyen de transport le temps strictement nécessaire à la réalisation de la visite des marchandises.'),
   article('60-3', POWERS, 'Les agents des douanes peuvent, pour l’application de la visite, recourir à des moyens de détection électroniques et à des équipes cynophiles habilitées.'),
+  article('60 bis', POWERS, 'Lorsque des indices sérieux laissent présumer qu’une personne transporte des produits stupéfiants dissimulés dans son organisme, les agents des douanes peuvent la soumettre à des examens médicaux de dépistage après avoir obtenu son consentement exprès.'),
   article('65', POWERS, 'Les agents des douanes ayant au moins le grade de contrôleur peuvent exiger la communication des papiers et documents de toute nature relatifs aux opérations intéressant leur service.'),
   article('323-1', FINDINGS, 'Les agents des douanes ne peuvent procéder à l’arrestation et au placement en retenue douanière d’une personne qu’en cas de flagrant délit douanier puni d’une peine d’emprisonnement.'),
   article('334', FINDINGS, 'Les résultats des contrôles effectués par les agents des douanes sont consignés dans des procès-verbaux de constat, qui énoncent la date et le lieu des contrôles, la nature des constatations et les renseignements recueillis.'),

@@ -78,7 +78,7 @@ describe('crash recovery: a worker process killed mid-job', function () {
     await sleep(1_500);
     const results = rig.sent();
     assert.equal(results.length, 1, `exactly one result: ${JSON.stringify(results.map((reply) => reply.text.slice(0, 40)))}`);
-    assert.match(results[0]?.text ?? '', /^# Résumé court — Code des douanes — Titre II[\s\S]*Visite des marchandises et des personnes \(art\. 60\)/);
+    assert.match(results[0]?.text ?? '', /^\*\*Résumé court — Code des douanes — Titre II[\s\S]*Visite des marchandises et des personnes \(art\. 60\)/);
     const updates = rig.updates('ack-crash').map((reply) => reply.text);
     assert.equal(updates.filter((text) => text.startsWith('✅')).length, 1);
     assert.equal(new Set(updates).size, updates.length, `each progress step once: ${updates}`);

@@ -80,7 +80,7 @@ describe('document and conversation requests through the whole bot', function ()
         const [ack] = await say('résume ce document', { attachments: [attachment('Fiche contrôle (v2).pdf', join(FIXTURES, 'sample.pdf'), 2_219)] });
         assert.equal(ack?.reply.text, '🕑 Demande reçue : résumé court du document « Fiche contrôle _v2_.pdf » (3 Ko). Mise en file…');
         await waitFor(() => results().length === 1, 'the result');
-        assert.match(results()[0]?.text ?? '', /^# Résumé court — Fiche de contrôle[\s\S]*La fiche de contrôle doit être signée par le chef de poste\./);
+        assert.match(results()[0]?.text ?? '', /^\*\*Résumé court — Fiche contrôle _v2_\.pdf\*\*\n[\s\S]*La fiche de contrôle doit être signée par le chef de poste\./);
         const registered = channel.updates.find((entry) => entry.id === ack?.id && entry.reply.text.startsWith('🕑 Tâche'))?.reply.text ?? '';
         assert.match(registered, /^🕑 Tâche `res-document-[0-9a-f]{10}` enregistrée/);
         assert.equal(registered.includes('File locale'), !durable, 'the in-process queue warns that it is not durable');
@@ -91,7 +91,7 @@ describe('document and conversation requests through the whole bot', function ()
         const [ack] = await say('résume la conversation');
         assert.equal(ack?.reply.text, '🕑 Demande reçue : résumé court des 2 derniers messages de cette conversation. Mise en file…');
         await waitFor(() => results().length === 1, 'the result');
-        assert.match(results()[0]?.text ?? '', /^# Résumé court — Conversation\n\n## Échanges du 12\/03\/2026 \(2026-03-12\)\n- Agent Martin : Le contrôle des bagages/);
+        assert.match(results()[0]?.text ?? '', /^\*\*Résumé court — Conversation \(2 messages, 12\/03\/2026\)\*\*\n\n\*\*Participants\*\* : Agent Martin \(1\), Agent Durand \(1\)\n\n[\s\S]*Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux\. — _Agent Martin, 10:00_/);
       });
     });
   }

@@ -46,6 +46,15 @@ describe('JobService on bull (no worker: jobs stay pending)', function () {
     assert.equal((await rig.queues.work.pending()).length, 2);
   });
 
+  it('the same request in another conversation is another job (its result is posted there)', async () => {
+    const jobs = rig.app.jobs;
+    const here = await jobs.submit(codeJob('60', '60-1'), 'same-pdf');
+    const elsewhere = await jobs.submit({ ...codeJob('60', '60-1'), address: { key: 'matrix:!group-room', reference: {} } }, 'same-pdf');
+    assert.equal(here.created, true);
+    assert.equal(elsewhere.created, true);
+    assert.notEqual(elsewhere.id, here.id);
+  });
+
   it('refuses a third pending job of the same user (JOB_LIMIT_REACHED), not another user’s', async () => {
     const jobs = rig.app.jobs;
     await jobs.submit(codeJob('60', '60-1'), 'a');
@@ -103,7 +112,7 @@ describe('job commands through the whole bot (bull, worker in this process)', fu
     assert.doesNotMatch(registered?.text ?? '', /File locale/, 'a Redis queue is durable');
     await rig.settled(id);
     await waitFor(() => results().length === 1, 'the result');
-    assert.match(results()[0]?.text ?? '', /^# Résumé court — Code des douanes, articles 60 à 60-3/);
+    assert.match(results()[0]?.text ?? '', /^\*\*Résumé court — Code des douanes, articles 60 à 60-3/);
     const [again] = await say('résume les articles 60 à 60-3');
     assert.equal(rig.updates(again?.id).at(-1)?.text, `Cette demande a déjà été traitée (tâche \`${id}\`) : le résultat a été publié plus haut dans cette conversation.`);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -113,7 +122,7 @@ describe('job commands through the whole bot (bull, worker in this process)', fu
   it('« résume le titre XX » is accepted, then fails with the French explanation', async () => {
     await say('résume le titre XX du code des douanes');
     await waitFor(() => results().length === 1, 'the failure');
-    assert.match(results()[0]?.text ?? '', /^❌ Tâche res-code-[0-9a-f]+ : Je ne trouve pas « titre xx » dans le Code des douanes\./);
+    assert.match(results()[0]?.text ?? '', /^❌ Tâche res-code-[0-9a-f]+ : Je ne trouve pas « titre XX » dans le Code des douanes\./);
   });
 
   it('« résume » alone explains what can be summarised', async () => {
@@ -144,14 +153,15 @@ describe('job commands through the whole bot, jobs left pending (no worker)', fu
   it('« tâches » lists, the limit is explained on the acknowledgement, « annule » cancels', async () => {
     assert.equal((await say('tâches'))[0]?.reply.text, 'Vous n’avez aucune tâche en cours.');
     await say('résume les articles 60 à 65');
-    await say('résume en détail le titre XII');
+    const [heading] = await say('résume en détail le titre xii');
+    assert.match(rig.updates(heading?.id).at(-1)?.text ?? '', /enregistrée : résumé détaillé de « titre XII » du Code des douanes\./, 'Roman numerals as the code prints them');
     const [third] = await say('résume les articles 414 à 414');
     assert.equal(rig.updates(third?.id).at(-1)?.text, 'Vous avez déjà 2 tâche(s) en cours (maximum 2). Attendez qu’elles se terminent ou annulez-en une (« tâches », « annule <id> »).');
     assert.equal(rig.updates(third?.id).at(-1)?.kind, 'error');
     const list = (await say('tâches'))[0]?.reply.text ?? '';
     const ids = [...list.matchAll(/`(res-code-[0-9a-f]+)`/g)].map((match) => match[1] ?? '');
     assert.equal(ids.length, 2, list);
-    assert.match(list, /^Vos tâches en cours :\n- `res-code-[0-9a-f]+` — résumé des articles 60 à 65 — en attente\n- `res-code-[0-9a-f]+` — résumé de « titre xii » — en attente\n\n« annule <id> » pour en annuler une\.$/);
+    assert.match(list, /^Vos tâches en cours :\n- `res-code-[0-9a-f]+` — résumé des articles 60 à 65 — en attente\n- `res-code-[0-9a-f]+` — résumé de « titre XII » — en attente\n\n« annule <id> » pour en annuler une\.$/);
     assert.equal((await say(`annule ${ids[0]}`))[0]?.reply.text, `Tâche \`${ids[0]}\` annulée.`);
     assert.equal((await say(`annule ${ids[0]}`))[0]?.reply.text, `Je ne trouve pas de tâche « ${ids[0]} » parmi les vôtres. Tapez « tâches » pour la liste.`);
     assert.equal((await say('annule'))[0]?.reply.text, 'Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).');

@@ -28,7 +28,7 @@ describe('queue outage: Redis down, then back', function () {
     await rig.app.bot.handle(message(text, { conversation: { key: `teams:outage-${++conversation}`, reference: {} }, ...options }));
     return rig.channel.sent.slice(before).filter((entry) => entry.reply.text !== AI_NOTICE);
   };
-  const results = () => rig.sent().filter((reply) => reply.kind === 'answer' && reply.text.startsWith('# Résumé'));
+  const results = () => rig.sent().filter((reply) => reply.kind === 'answer' && reply.text.startsWith('**Résumé'));
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);

@@ -13,7 +13,7 @@ const code = (part: { type: 'heading'; label: string } | { type: 'articles'; fro
   ({ kind: 'summarise-code' as const, kb: 'legal', code: name, part });
 
 function articlesIn(text: string): string[] {
-  return [...text.matchAll(/^## Article (\S+(?: bis)?)/gm)].map((match) => match[1] ?? '');
+  return [...text.matchAll(/^\*\*\[?Article ([^\]*]+)\]?/gm)].map((match) => match[1] ?? '');
 }
 
 describe('work processor — code parts and conversations', function () {
@@ -32,18 +32,18 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue({ ...code({ type: 'heading', label: 'titre II' }), progressMessageId: 'ack-2' });
       assert.equal((await rig.settled(id)).state, 'completed');
       const [result] = rig.sent();
-      assert.match(result?.text ?? '', /^# Résumé court — Code des douanes — Titre II : Organisation et fonctionnement du service des douanes/);
-      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60 bis', '60-1', '60-2', '60-3', '65']);
-      assert.match(result?.text ?? '', /## Article 60 bis \(art\. 60 bis\)\n- Lorsque des indices sérieux/);
+      assert.match(result?.text ?? '', /^\*\*Résumé court — Code des douanes — Titre II : Organisation et fonctionnement du service des douanes/);
+      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60-1', '60-2', '60-3', '60 bis', '65']);
+      assert.match(result?.text ?? '', /\*\*Article 60 bis\*\*\n- Lorsque des indices sérieux/);
       assert.equal(rig.updates('ack-2').at(-1)?.text, `✅ Tâche ${id} terminée.`);
     });
 
-    it('summarises "articles 60 à 60-3": 60, 60 bis, 60-1, 60-2, 60-3 and nothing else', async () => {
+    it('summarises "articles 60 à 60-3": 60, 60-1, 60-2, 60-3 and nothing else (60 bis comes after 60-3)', async () => {
       const id = await rig.enqueue(code({ type: 'articles', from: '60', to: '60-3' }));
       assert.equal((await rig.settled(id)).state, 'completed');
       const [result] = rig.sent();
-      assert.match(result?.text ?? '', /^# Résumé court — Code des douanes, articles 60 à 60-3/);
-      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60 bis', '60-1', '60-2', '60-3']);
+      assert.match(result?.text ?? '', /^\*\*Résumé court — Code des douanes, articles 60 à 60-3/);
+      assert.deepEqual(articlesIn(result?.text ?? ''), ['60', '60-1', '60-2', '60-3']);
     });
 
     it('summarises "titre XII" across its chapters, and "chapitre Ier du titre XII" alone', async () => {
@@ -84,9 +84,9 @@ describe('work processor — code parts and conversations', function () {
       const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
       assert.equal((await rig.settled(id)).state, 'completed');
       const text = rig.sent()[0]?.text ?? '';
-      assert.match(text, /^# Résumé court — Conversation/);
-      assert.match(text, /## Échanges du 12\/03\/2026 \(2026-03-12\)\n- Agent Martin : Le contrôle des bagages/);
-      assert.match(text, /## Échanges du 13\/03\/2026[\s\S]*levée par le procureur/);
+      assert.match(text, /^\*\*Résumé court — Conversation \(3 messages\)\*\*\n\n\*\*Participants\*\* : Agent Martin \(2\), Agent Durand \(1\)/);
+      assert.match(text, /Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux\. — _Agent Martin, 12\/03 10:00_/);
+      assert.match(text, /\*\*Échanges du 13\/03\/2026\*\*[\s\S]*levée par le procureur/);
     });
   });
 
@@ -159,6 +159,51 @@ describe('work processor — code parts and conversations', function () {
       assert.equal(chatRequests(server).length, 1);
       assert.match(rig.sent()[0]?.text ?? '', /Résumé extractif/);
       assert.equal(rig.sent()[0]?.aiGenerated, false);
+    });
+
+    it('redacts a conversation before the model (senders, names, NIR, phone) and restores the values in the summary', async () => {
+      server.onChat((request) => {
+        const text = requestText(request as never);
+        const placeholders = [...new Set(text.match(/\[(?:PERSONNE|NIR|TELEPHONE)_\d+\]/g) ?? [])];
+        return { content: `- Points évoqués par ${placeholders.join(', ')}.` };
+      });
+      const messages = [
+        { sender: 'Karim Haddad', text: 'Le voyageur Jean-Pierre Dupont, NIR 1 85 05 78 006 084 36, joignable au 06 12 34 56 78, sera entendu demain.', at: '2026-03-12T09:00:00Z' },
+        { sender: 'Sophie Leroy', text: 'Entendu, je prépare la convocation pour la retenue douanière de demain matin à neuf heures.', at: '2026-03-12T09:05:00Z' },
+      ];
+      const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const sentToModel = chatRequests(server).map((request) => requestText(request)).join('\n');
+      for (const value of ['Karim Haddad', 'Sophie Leroy', 'Jean-Pierre Dupont', '1 85 05 78 006 084 36', '06 12 34 56 78']) {
+        assert.ok(!sentToModel.includes(value), `« ${value} » reached the model`);
+      }
+      assert.match(sentToModel, /\[PERSONNE_1\] : Le voyageur \[PERSONNE_\d\], NIR \[NIR_1\]/);
+      const summary = rig.sent()[0]?.text ?? '';
+      for (const value of ['Karim Haddad', 'Jean-Pierre Dupont', '1 85 05 78 006 084 36', '06 12 34 56 78']) assert.ok(summary.includes(value), `« ${value} » restored: ${summary}`);
+      assert.doesNotMatch(summary, /\[(?:PERSONNE|NIR|TELEPHONE)_\d+\]/);
+    });
+
+    it('labels a conversation quoting a restricted passage (the bot’s earlier answer) with that label, and keeps it from the model', async () => {
+      const messages = [
+        { sender: 'Agent Martin', text: 'Quelles sont les consignes réservées pour les chefs de poste ?', at: '2026-03-12T09:00:00Z' },
+        { sender: 'Passerelle', text: `Selon l’article 450 : « Les consignes réservées de contrôle sont communiquées aux seuls chefs de poste sous le code ${RESTRICTED_WORD} par la ligne sécurisée du service. » [1]`, at: '2026-03-12T09:00:05Z' },
+        { sender: 'Agent Durand', text: 'Merci, je transmets au chef de poste de la brigade de nuit avant la relève.', at: '2026-03-12T09:10:00Z' },
+      ];
+      const id = await rig.enqueue({ kind: 'summarise-conversation', messages });
+      assert.equal((await rig.settled(id)).state, 'completed');
+      assert.equal(chatRequests(server).length, 0, 'above the model’s ceiling (interne)');
+      assert.match(rig.sent()[0]?.text ?? '', /^\*\*Résumé court — Conversation \(3 messages, 12\/03\/2026\)\*\*\n🔒 \*\*Diffusion restreinte\*\* : ce résumé reprend des éléments de ce niveau/);
+    });
+
+    it('removes an article the model invented from a code summary, and says so', async () => {
+      server.onChat(() => ({ content: '- La contrebande est punie d’emprisonnement et de confiscation (art. 414).\n- Voir aussi l’article 999 ter pour les récidives.' }));
+      const id = await rig.enqueue(code({ type: 'articles', from: '414', to: '414' }));
+      assert.equal((await rig.settled(id)).state, 'completed');
+      const summary = rig.sent()[0]?.text ?? '';
+      assert.match(summary, /\(art\. 414\)/);
+      assert.doesNotMatch(summary, /999/);
+      assert.match(summary, /Voir aussi l’\[référence retirée\] pour les récidives/);
+      assert.match(summary, /références d’articles absentes du texte résumé ont été retirées/);
     });
 
     it('keeps an article classified above the model ceiling away from the model (extractive instead)', async () => {

@@ -35,7 +35,8 @@ describe('work processor — document summaries', function () {
         assert.equal(sent.length, 1, `exactly one message: ${JSON.stringify(sent.map((reply) => reply.text))}`);
         const result = sent[0]!;
         assert.equal(result.kind, 'answer');
-        assert.match(result.text, /^# Résumé court — Fiche de contrôle/);
+        assert.ok(result.text.startsWith(`**Résumé court — ${name}**\n`), `titled with the file name: ${result.text}`);
+        assert.doesNotMatch(result.text, /^\*\*Fiche de contrôle\*\*/m, 'the document’s own first heading is not repeated under the title');
         assert.ok(result.text.includes(SENTENCE), result.text);
         assert.match(result.text, /Résumé extractif/);
         assert.doesNotMatch(result.text, /généré par IA/);
@@ -58,8 +59,9 @@ describe('work processor — document summaries', function () {
         const job = await rig.settled(id);
         assert.equal(job.state, 'completed', job.failedReason);
         const [result] = rig.sent();
-        assert.match(result?.text ?? '', /^# Résumé détaillé — /);
-        assert.ok((result?.text.match(/^## /gm) ?? []).length >= 2, result?.text);
+        assert.match(result?.text ?? '', /^\*\*Résumé détaillé — /);
+        assert.ok((result?.text.match(/^\*\*/gm) ?? []).length >= 3, result?.text);
+        assert.doesNotMatch(result?.text ?? '', /^#/m, 'bold headings, no Markdown titles');
         assert.ok((result?.text.match(/^- /gm) ?? []).length >= 3, result?.text);
       });
     }
@@ -139,11 +141,11 @@ describe('work processor — document summaries', function () {
       const requests = chatRequests(server);
       assert.equal(requests.length, 2);
       assert.match(requestText(requests[0]!), /Tu résumes un extrait[\s\S]*<texte>[\s\S]*La fiche de contrôle doit être signée par le chef de poste\./);
-      assert.match(requestText(requests[1]!), /Tu rédiges le résumé court[\s\S]*« Fiche de contrôle »/);
+      assert.match(requestText(requests[1]!), /Tu rédiges le résumé court[\s\S]*« sample\.pdf »/);
       const [result] = rig.sent();
       assert.equal(result?.kind, 'answer');
       assert.equal(result?.aiGenerated, true);
-      assert.match(result?.text ?? '', /^# Résumé court — Fiche de contrôle\n\n- La fiche de contrôle doit être signée \(p\. 1\)\./);
+      assert.match(result?.text ?? '', /^\*\*Résumé court — sample\.pdf\*\*\n\n- La fiche de contrôle doit être signée \(p\. 1\)\./);
       assert.match(result?.text ?? '', /Résumé généré par IA/);
     });
 

@@ -39,7 +39,7 @@ describe('ingestion: JSONL loader', () => {
     assert.deepEqual(document?.headingPath, ARTICLE_323_1.title_path);
     assert.equal(document?.url, ARTICLE_323_1.source_url);
     assert.equal(document?.classification, 'public');
-    assert.deepEqual(document?.article, { code: 'Code des douanes', number: '323-1', validFrom: '2011-06-01' });
+    assert.deepEqual(document?.article, { code: 'Code des douanes', number: '323-1', validFrom: '2011-06-01', position: 0 });
   });
 
   it('turns a Q/A record into one qa document holding question and answer', async () => {

@@ -13,6 +13,7 @@ describe('summary requests (unit)', () => {
     ['le chapitre II du titre III', false, { target: { type: 'code-heading', label: 'chapitre ii du titre iii' }, length: 'court' }],
     ['le chapitre Ier du titre XII du code des douanes', false, { target: { type: 'code-heading', label: 'chapitre ier du titre xii', code: 'Code des douanes' }, length: 'court' }],
     ['le titre II des accises', false, { target: { type: 'code-heading', label: 'titre ii', code: 'Code des impositions sur les biens et services' }, length: 'court' }],
+    ['la conversation en détail', false, { target: { type: 'conversation' }, length: 'detaille' }],
     ['ce document', true, { target: { type: 'document' }, length: 'court' }],
     ['ce document de façon complète', true, { target: { type: 'document' }, length: 'detaille' }],
     ['la conversation', false, { target: { type: 'conversation' }, length: 'court' }],
@@ -36,9 +37,10 @@ describe('extractive summary (unit)', () => {
     assert.equal(result.method, 'extractive');
     assert.equal(result.inputTokens + result.outputTokens, 0);
     const lines = result.markdown.split('\n');
-    assert.equal(lines[0], '# Résumé court — Fiche');
-    assert.ok(lines.includes('## Objet (p. 1)'));
-    assert.ok(lines.indexOf('## Objet (p. 1)') < lines.indexOf('## Modalités'));
+    assert.equal(lines[0], '**Résumé court — Fiche**');
+    assert.ok(lines.includes('**Objet** (p. 1)'));
+    assert.ok(lines.indexOf('**Objet** (p. 1)') < lines.indexOf('**Modalités**'));
+    assert.ok(!lines.some((line) => line.startsWith('#')), 'no Markdown titles (huge in chat)');
     assert.ok(lines.includes('- La fiche de contrôle doit être signée par le chef de poste.'));
     assert.ok(!lines.includes('- Ok.'), 'fragments are not sentences');
     assert.match(result.markdown, /_Résumé extractif : phrases reprises telles quelles du texte, sans reformulation\._$/);
