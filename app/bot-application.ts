@@ -28,7 +28,7 @@ import { addressedToBot } from '../bots/middleware/addressed-to-bot.ts';
 import { aiNotice } from '../bots/middleware/ai-notice.ts';
 import { deduplicate } from '../bots/middleware/deduplicate.ts';
 import { inputGuard } from '../bots/middleware/input-guard.ts';
-import { rateLimit } from '../bots/middleware/rate-limit.ts';
+import { RateLimitStage } from '../bots/middleware/rate-limit.ts';
 import { Pipeline } from '../bots/pipeline.ts';
 import { PostgresStateStore } from '../state/postgres-state-store.ts';
 import { SqliteStateStore } from '../state/sqlite-state-store.ts';
@@ -60,6 +60,8 @@ export interface BotApplication {
   curated: CuratedAnswerSource;
   /** Learning mode: quiz bank, learning store, commands. */
   learning: Learning;
+  /** The per-user question limit and the questions it holds (released once `startJobs` ran). */
+  rateLimit: RateLimitStage;
   /**
    * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
    * the work itself. With Redis, work runs in `passerelle worker`.
@@ -77,7 +79,7 @@ export interface BotOverrides {
   announcements?: AnnouncementsOverrides;
   curation?: CurationStore;
   learningStore?: LearningStore;
-  /** The learning mode's clock. */
+  /** The learning mode's and the rate limit's clock. */
   now?: () => Date;
 }
 
@@ -111,12 +113,13 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   const limiters = overrides.limiters ?? createChannelLimiters(config);
   const announcements = await createAnnouncements({ config, state, logger, outbound, limiters }, overrides.announcements);
   const learning = createLearning({ config, knowledge, memory, store: overrides.learningStore ?? (await createLearningStore(config)), logger, ...(overrides.now ? { now: overrides.now } : {}) });
+  const rateLimit = new RateLimitStage(state, logger, { perMinute: config.bot.rateLimitPerMinute, ...(overrides.now ? { now: overrides.now } : {}) });
   const pipeline = new Pipeline(
     [
       deduplicate(state),
       accessControl(policy, config.bot.pseudonymSecret),
       addressedToBot,
-      rateLimit(config.bot.rateLimitPerMinute),
+      rateLimit,
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
       learning.commands.roster(),
@@ -146,7 +149,9 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     curation,
     curated,
     learning,
+    rateLimit,
     startJobs() {
+      rateLimit.start((message) => bot.handle(message, { released: true }));
       queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
       if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
       void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
@@ -154,6 +159,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     },
     async close() {
       clearInterval(purgeTimer);
+      rateLimit.stop();
       await bot.stop();
       await announcements.close();
       if (!overrides.learningStore) await learning.store.close();

@@ -38,13 +38,17 @@ export class Bot {
     for (const adapter of this.outbound.channels()) await adapter.stop().catch((error: unknown) => this.logger.warn('adapter stop failed', { channel: adapter.name, error }));
   }
 
-  /** Runs one message through the pipeline. Never throws: failures are contained and reported. */
-  async handle(message: IncomingMessage): Promise<void> {
+  /**
+   * Runs one message through the pipeline. Never throws: failures are contained and reported. `released`: a
+   * question the rate limit held, now due (RateLimitStage).
+   */
+  async handle(message: IncomingMessage, options: { released?: boolean } = {}): Promise<void> {
     const { outbound } = this;
     const address = message.conversation;
     try {
       await this.pipeline.run({
         message,
+        ...(options.released ? { released: true } : {}),
         channel: outbound.require(message.channel),
         reply: (reply) => outbound.send(message.channel, address, reply),
         edit: (messageId, reply) => outbound.update(message.channel, address, messageId, reply),

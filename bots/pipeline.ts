@@ -25,6 +25,11 @@ export interface Turn {
   /** The message's channel, for what it reads on demand (attachments, history). */
   channel: ChannelAdapter;
   rights?: SenderRights;
+  /**
+   * The question was held by the rate limit and is now released: it was already deduplicated and counted,
+   * and goes through the pipeline again from the access stage.
+   */
+  released?: boolean;
   /** Sends a reply to the message's conversation; returns the sent message id. */
   reply(reply: Reply): Promise<string>;
   /** Replaces a message sent earlier in the conversation (a job acknowledgement). */

@@ -98,7 +98,21 @@ export function unknownPrefix(prefix: string): string {
 
 export const ANSWER_IN_FRENCH_NOTE = '(Je réponds en français ; demandez « answer in English » si vous préférez l’anglais.)';
 
-export const RATE_LIMITED = 'Vous avez posé beaucoup de questions en peu de temps. Merci de patienter une minute avant la suivante.';
+/** Told once per burst: the question beyond the per-minute limit is kept and answered at `due`. */
+export function questionQueued(perMinute: number, due: Date, now: Date): string {
+  const seconds = Math.max(1, Math.round((due.getTime() - now.getTime()) / 1_000));
+  const delay = seconds < 90 ? `dans ${seconds} seconde${seconds > 1 ? 's' : ''} environ` : `dans ${Math.round(seconds / 60)} minutes environ`;
+  const time = due.toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).replace(':', ' h ');
+  return (
+    `⏳ Vous avez posé beaucoup de questions en peu de temps (au plus ${perMinute} par minute). Votre question est ` +
+    `en file d’attente : je vous répondrai vers ${time} (${delay}), puis aux suivantes dans l’ordre, sans que vous ` +
+    'ayez à les renvoyer. Les commandes (aide, sources, tâches…) restent disponibles tout de suite.'
+  );
+}
+/** The user already has `held` questions waiting: this one is not kept. */
+export function questionQueueFull(held: number): string {
+  return `Vous avez déjà ${held} questions en attente de réponse : je ne garde pas celle-ci. Attendez mes réponses, puis posez-la de nouveau.`;
+}
 export const ACCESS_DENIED = 'Vous n’êtes pas autorisé à utiliser Passerelle. Si vous pensez que c’est une erreur, contactez votre administrateur.';
 export function baseForbidden(baseName: string): string {
   return `Vous n’avez pas accès à la base « ${baseName} ». Contactez votre administrateur si vous en avez besoin.`;

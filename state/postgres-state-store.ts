@@ -1,7 +1,7 @@
 import type { ChannelName, StoredReference } from '../bots/message.ts';
 import { PostgresDatabase, type PostgresOptions } from './postgres-support.ts';
-import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, REFERENCE, sqlLimit, TURN, UNANSWERED, type Kind } from './record-codec.ts';
-import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, RATE_SLOT, REFERENCE, sqlLimit, TURN, UNANSWERED, type Kind } from './record-codec.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Pool size defaults to 10 (pg's default). */
 export type PostgresStateStoreOptions = PostgresOptions;
@@ -184,6 +184,36 @@ export class PostgresStateStore implements StateStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async addSlot(slot: RateSlot): Promise<void> {
+    await this.query(insertSql(POSTGRES, `${this.s}.rate_slots`, RATE_SLOT), encode(POSTGRES, RATE_SLOT, slot));
+  }
+
+  async userSlots(userKey: string, since: string): Promise<RateSlot[]> {
+    const rows = await this.query(
+      `SELECT * FROM ${this.s}.rate_slots WHERE user_key = $1 AND (at >= $2 OR message IS NOT NULL) ORDER BY at, id COLLATE "C"`,
+      [userKey, POSTGRES.encodeTime(since)],
+    );
+    return rows.map((row) => decode<RateSlot>(POSTGRES, RATE_SLOT, row));
+  }
+
+  async dueSlots(until: string, limit: number): Promise<RateSlot[]> {
+    const rows = await this.query(
+      `SELECT * FROM ${this.s}.rate_slots WHERE message IS NOT NULL AND at <= $1 ORDER BY at, id COLLATE "C" LIMIT $2`,
+      [POSTGRES.encodeTime(until), sqlLimit(limit, null)],
+    );
+    return rows.map((row) => decode<RateSlot>(POSTGRES, RATE_SLOT, row));
+  }
+
+  async releaseSlot(id: string): Promise<boolean> {
+    const rows = await this.query(`UPDATE ${this.s}.rate_slots SET message = NULL WHERE id = $1 AND message IS NOT NULL RETURNING 1`, [id]);
+    return rows.length > 0;
+  }
+
+  async pruneSlots(before: string): Promise<number> {
+    const rows = await this.query(`WITH d AS (DELETE FROM ${this.s}.rate_slots WHERE message IS NULL AND at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [POSTGRES.encodeTime(before)]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Ends the pool. Idempotent. */
   async close(): Promise<void> {
     await this.db.close();
@@ -234,5 +264,8 @@ CREATE TABLE IF NOT EXISTS ${s}.audit (
   cited_ids jsonb NOT NULL, model text, input_tokens float8 NOT NULL, output_tokens float8 NOT NULL,
   energy_wh float8 NOT NULL, latency_ms float8 NOT NULL, abstained boolean NOT NULL, at timestamptz NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_by_time ON ${s}.audit (at, id);
-CREATE TABLE IF NOT EXISTS ${s}.cache (key text PRIMARY KEY, value text NOT NULL, expires_at timestamptz NOT NULL);`;
+CREATE TABLE IF NOT EXISTS ${s}.cache (key text PRIMARY KEY, value text NOT NULL, expires_at timestamptz NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.rate_slots (id text PRIMARY KEY, user_key text NOT NULL, at timestamptz NOT NULL, message jsonb);
+CREATE INDEX IF NOT EXISTS rate_slots_by_user ON ${s}.rate_slots (user_key, at);
+CREATE INDEX IF NOT EXISTS rate_slots_held ON ${s}.rate_slots (at) WHERE message IS NOT NULL;`;
 }

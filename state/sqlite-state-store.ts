@@ -1,8 +1,8 @@
 import type { SQLInputValue, DatabaseSync, StatementSync } from 'node:sqlite';
 import type { ChannelName, StoredReference } from '../bots/message.ts';
-import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, REFERENCE, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, RATE_SLOT, REFERENCE, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
 import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
-import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Expired `seen` and `cache` rows are deleted at most this often (they already behave as absent). */
 const PURGE_INTERVAL_MS = 60_000;
@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS audit (
   latency_ms REAL NOT NULL, abstained INTEGER NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit(at, id);
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rate_slots (id TEXT PRIMARY KEY, user_key TEXT NOT NULL, at INTEGER NOT NULL, message TEXT);
+CREATE INDEX IF NOT EXISTS rate_slots_by_user ON rate_slots(user_key, at);
+CREATE INDEX IF NOT EXISTS rate_slots_held ON rate_slots(at) WHERE message IS NOT NULL;
 `;
 
 type Row = Record<string, SQLInputValue>;
@@ -101,6 +104,11 @@ export class SqliteStateStore implements StateStore {
       // substr/length rather than LIKE: a prefix containing `%` or `_` must match literally.
       cacheDropExpired: prepare('DELETE FROM cache WHERE substr(key, 1, length(?1)) = ?1 AND expires_at <= ?2'),
       cacheInvalidate: prepare('DELETE FROM cache WHERE substr(key, 1, length(?1)) = ?1'),
+      addSlot: prepare(insertSql(SQLITE, 'rate_slots', RATE_SLOT)),
+      userSlots: prepare('SELECT * FROM rate_slots WHERE user_key = ? AND (at >= ? OR message IS NOT NULL) ORDER BY at, id'),
+      dueSlots: prepare('SELECT * FROM rate_slots WHERE message IS NOT NULL AND at <= ? ORDER BY at, id LIMIT ?'),
+      releaseSlot: prepare('UPDATE rate_slots SET message = NULL WHERE id = ? AND message IS NOT NULL'),
+      pruneSlots: prepare('DELETE FROM rate_slots WHERE message IS NULL AND at < ?'),
       purgeSeen: prepare('DELETE FROM seen WHERE expires_at <= ?'),
       purgeCache: prepare('DELETE FROM cache WHERE expires_at <= ?'),
     };
@@ -226,6 +234,28 @@ export class SqliteStateStore implements StateStore {
         return Number(this.sql.cacheInvalidate!.run(prefix).changes);
       }),
     );
+  }
+
+  async addSlot(slot: RateSlot): Promise<void> {
+    this.run(() => this.sql.addSlot!.run(...encode(SQLITE, RATE_SLOT, slot)));
+  }
+
+  async userSlots(userKey: string, since: string): Promise<RateSlot[]> {
+    const rows = this.run(() => this.sql.userSlots!.all(userKey, toMillis(since)) as Row[]);
+    return rows.map((row) => decode<RateSlot>(SQLITE, RATE_SLOT, row));
+  }
+
+  async dueSlots(until: string, limit: number): Promise<RateSlot[]> {
+    const rows = this.run(() => this.sql.dueSlots!.all(toMillis(until), sqlLimit(limit, -1)) as Row[]);
+    return rows.map((row) => decode<RateSlot>(SQLITE, RATE_SLOT, row));
+  }
+
+  async releaseSlot(id: string): Promise<boolean> {
+    return this.run(() => Number(this.sql.releaseSlot!.run(id).changes) > 0);
+  }
+
+  async pruneSlots(before: string): Promise<number> {
+    return this.run(() => Number(this.sql.pruneSlots!.run(toMillis(before)).changes));
   }
 
   /** Idempotent. */

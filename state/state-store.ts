@@ -154,6 +154,33 @@ export function epochDay(days: number): string {
   return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * One message's place in a user's rate window (`bot.rateLimitPerMinute`): a question let through at `at`,
+ * or a question held until `at` because the user had asked too many in a minute (it is answered then).
+ */
+export interface RateSlot {
+  id: string;
+  /** `${channel}:${user id}`. */
+  userKey: string;
+  /** When the question was let through, or when the held question is due (ISO). */
+  at: string;
+  /** The held question (the serialised IncomingMessage), until it is released. */
+  message?: unknown;
+}
+
+/** The per-user rate windows and the questions held in them, kept across restarts. */
+export interface RateSlots {
+  addSlot(slot: RateSlot): Promise<void>;
+  /** The user's slots at or after `since` and every slot still holding a message, oldest first. */
+  userSlots(userKey: string, since: string): Promise<RateSlot[]>;
+  /** Slots holding a message due at or before `until`, oldest first, at most `limit`. */
+  dueSlots(until: string, limit: number): Promise<RateSlot[]>;
+  /** Takes the held message out of the slot (the slot stays counted): true for exactly one caller. */
+  releaseSlot(id: string): Promise<boolean>;
+  /** Deletes slots holding no message that are older than `before`; returns how many. */
+  pruneSlots(before: string): Promise<number>;
+}
+
 /** Cached answers, routing decisions and delivery marks, with a lifetime. */
 export interface Cache {
   cacheGet(key: string): Promise<string | undefined>;
@@ -167,6 +194,6 @@ export interface Cache {
  * The whole state store, as the composition root opens it: one database holding every concern. Each part of
  * the core depends on the concerns it uses only.
  */
-export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache {
+export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache, RateSlots {
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ export function deduplicate(state: SeenKeys, ttlMs = 7 * 24 * 3_600_000): Stage 
   return {
     name: 'dedupe',
     async handle(turn) {
+      if (turn.released) return true; // seen when it was held
       return state.markSeen(`message:${turn.message.channel}:${turn.message.id}`, ttlMs);
     },
   };

@@ -276,6 +276,38 @@ export function stateStoreContract(
       });
     });
 
+    describe('rate slots (questions held by the rate limit)', () => {
+      const held = { channel: 'teams', id: 'in-7', text: 'Délai de recours ?', nested: { thread: null, list: [1, 'deux'] } };
+      it('lists a user\'s recent slots and every held one, oldest first; due ones across users; releases once', async () => {
+        await store.addSlot({ id: 's1', userKey: 'teams:u1', at: at(0) });
+        await store.addSlot({ id: 's2', userKey: 'teams:u1', at: at(2) });
+        await store.addSlot({ id: 'h2', userKey: 'teams:u1', at: at(4), message: held });
+        await store.addSlot({ id: 'h1', userKey: 'teams:u1', at: at(3), message: { text: 'avant' } });
+        await store.addSlot({ id: 'o1', userKey: 'matrix:@u2:x', at: at(1), message: { text: 'autre' } });
+        assert.deepEqual(await store.userSlots('teams:u1', at(1)), [
+          { id: 's2', userKey: 'teams:u1', at: at(2) },
+          { id: 'h1', userKey: 'teams:u1', at: at(3), message: { text: 'avant' } },
+          { id: 'h2', userKey: 'teams:u1', at: at(4), message: held },
+        ]);
+        assert.deepEqual((await store.userSlots('teams:u1', at(10))).map((slot) => slot.id), ['h1', 'h2'], 'held slots whatever their time');
+        assert.deepEqual((await store.dueSlots(at(3), 10)).map((slot) => slot.id), ['o1', 'h1']);
+        assert.deepEqual((await store.dueSlots(at(9), 1)).map((slot) => slot.id), ['o1']);
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.releaseSlot('h1')));
+        assert.equal(results.filter(Boolean).length, 1, 'released for exactly one caller');
+        assert.equal(await store.releaseSlot('unknown'), false);
+        assert.deepEqual((await store.dueSlots(at(9), 10)).map((slot) => slot.id), ['o1', 'h2']);
+        assert.deepEqual(await store.userSlots('teams:u1', at(3)), [{ id: 'h1', userKey: 'teams:u1', at: at(3) }, { id: 'h2', userKey: 'teams:u1', at: at(4), message: held }], 'a released slot stays counted');
+      });
+
+      it('pruneSlots deletes old slots that hold no message, never a held one', async () => {
+        await store.addSlot({ id: 'old', userKey: 'k', at: at(0) });
+        await store.addSlot({ id: 'old-held', userKey: 'k', at: at(0), message: { text: 'q' } });
+        await store.addSlot({ id: 'new', userKey: 'k', at: at(5) });
+        assert.equal(await store.pruneSlots(at(3)), 1);
+        assert.deepEqual((await store.userSlots('k', at(0))).map((slot) => slot.id), ['old-held', 'new']);
+      });
+    });
+
     describe('cache', () => {
       it('gets what was set, undefined for a missing key; setting again overwrites', async () => {
         assert.equal(await store.cacheGet('douane:q1'), undefined);

@@ -51,13 +51,11 @@ describe('bot pipeline through the whole bot (real SQLite state, real embedded s
     assert.equal(answerOf(replies).kind, 'answer');
   });
 
-  it('warns once when a user exceeds the rate limit, then drops silently', async () => {
+  it('commands do not count toward the rate limit', async () => {
     const sender = newUser();
     const all: string[][] = [];
     for (let i = 0; i < 6; i++) all.push(texts(await harness.say('aide', { sender })));
-    assert.ok(all.slice(0, 4).every((replies) => replies.some((text) => text.includes('Passerelle — aide'))));
-    assert.deepEqual(all[4], [say.RATE_LIMITED]);
-    assert.deepEqual(all[5], []);
+    assert.ok(all.every((replies) => replies.some((text) => text.includes('Passerelle — aide'))));
   });
 
   for (const [label, text, expected] of [
@@ -97,5 +95,39 @@ describe('bot pipeline through the whole bot (real SQLite state, real embedded s
     assert.deepEqual(replies.map((reply) => [reply.kind, reply.text]), [['error', ERROR_CATALOGUE.INTERNAL.userMessage]]);
     assert.ok(!JSON.stringify(replies).includes('SQLITE_FULL') && !JSON.stringify(replies).includes('/srv/secret'));
     assert.equal(answerOf(await harness.say(QUESTION, { sender })).kind, 'answer');
+  });
+});
+
+describe('rate limit through the whole bot: questions over the limit are queued, then answered', function () {
+  this.timeout(30_000);
+  let harness: Harness;
+  let now = Date.UTC(2026, 2, 2, 9, 0, 0);
+  before(async () => {
+    harness = await startHarness({ env: { PASSERELLE_RATE_LIMIT_PER_MINUTE: '2' }, botOverrides: { now: () => new Date(now) } });
+    harness.app.startJobs();
+  });
+  after(async () => harness.close());
+
+  it('the 3rd question in a minute is answered when allowed, the agent told once when; commands stay immediate', async () => {
+    const sender = { id: 'pressé@douane.finances.gouv.fr' };
+    const kinds = (replies: Array<{ kind: string }>) => replies.map((reply) => reply.kind);
+    assert.ok(kinds(await harness.say(QUESTION, { sender })).includes('answer'));
+    now += 1_000;
+    assert.ok(kinds(await harness.say('Que dit l’article 414 ?', { sender })).includes('answer'));
+    now += 1_000;
+    const queued = await harness.say('Quelle est la durée du congé annuel ?', { sender });
+    assert.deepEqual(queued.map((reply) => reply.text), [say.questionQueued(2, new Date(Date.UTC(2026, 2, 2, 9, 1, 0)), new Date(now))]);
+    assert.match(queued[0]!.text, /vers 10 h 01/);
+    assert.deepEqual(await harness.say('Et le congé de maternité ?', { sender }), [], 'told once per burst');
+    const help = await harness.say('aide', { sender });
+    assert.ok(help.some((reply) => reply.text.includes('Passerelle — aide')), 'commands do not wait');
+    const before = harness.channel.sent.length;
+    now = Date.UTC(2026, 2, 2, 9, 1, 0);
+    assert.equal(await harness.app.rateLimit.releaseDue(), 1);
+    now = Date.UTC(2026, 2, 2, 9, 1, 1);
+    assert.equal(await harness.app.rateLimit.releaseDue(), 1, 'the next one a second later: never more than two in a minute');
+    const later = harness.channel.sent.slice(before).map((entry) => entry.reply);
+    assert.equal(later.filter((reply) => reply.kind === 'answer' || reply.kind === 'notice').length, 2, JSON.stringify(later.map((reply) => reply.text.slice(0, 60))));
+    assert.ok(later.every((reply) => reply.kind !== 'error'));
   });
 });

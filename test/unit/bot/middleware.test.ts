@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createLogger } from '../../../bots/logger.ts';
 import { inputGuard } from '../../../bots/middleware/input-guard.ts';
-import { rateLimit } from '../../../bots/middleware/rate-limit.ts';
+import { RateLimitStage } from '../../../bots/middleware/rate-limit.ts';
+import { silentLogger } from '../../../bots/logger.ts';
+import { SqliteStateStore } from '../../../state/sqlite-state-store.ts';
 import { Pipeline, type Stage, type Turn } from '../../../bots/pipeline.ts';
 import type { IncomingMessage } from '../../../bots/message.ts';
 import { ERROR_CATALOGUE, PasserelleError } from '../../../bots/errors.ts';
@@ -22,27 +24,108 @@ function turnOf(channel: RecordingChannel, incoming: IncomingMessage): Turn {
 
 describe('pipeline stages (unit)', () => {
   describe('rate limit', () => {
-    it('lets N messages a minute through, warns once on the next, then stays silent until the window passes', async () => {
-      let now = 1_000_000;
-      const stage = rateLimit(3, () => now);
+    let store: SqliteStateStore;
+    let now: number;
+    const clock = () => new Date(now);
+    beforeEach(() => {
+      store = new SqliteStateStore(':memory:');
+      now = Date.UTC(2026, 2, 2, 13, 0, 0);
+    });
+    afterEach(() => store.close());
+
+    const released: IncomingMessage[] = [];
+    const stageOf = async (perMinute: number, maxHeld?: number) => {
+      const stage = new RateLimitStage(store, silentLogger, { perMinute, now: clock, ...(maxHeld ? { maxHeld } : {}) });
+      released.length = 0;
+      await stage.start(async (incoming) => {
+        released.push(incoming);
+      });
+      return stage;
+    };
+
+    it('holds the questions beyond N a minute instead of dropping them, says so once with the time, and releases them in order when due', async () => {
+      const stage = await stageOf(3);
       const channel = new RecordingChannel();
       const results: boolean[] = [];
-      for (let i = 0; i < 6; i++) {
-        results.push(await stage.handle(turnOf(channel, message('question'))));
+      const questions = Array.from({ length: 6 }, (_, i) => message(`question ${i}`));
+      for (const question of questions) {
+        results.push(await stage.handle(turnOf(channel, question)));
         now += 1_000;
       }
+      stage.stop();
       assert.deepEqual(results, [true, true, true, false, false, false]);
-      assert.deepEqual(channel.sent.map((entry) => entry.reply.text), [say.RATE_LIMITED]);
+      // 14:00:00, 14:00:01, 14:00:02 let through: the 4th is due at 14:01:00 (Paris), told once.
+      assert.deepEqual(channel.sent.map((entry) => entry.reply.text), [say.questionQueued(3, new Date(Date.UTC(2026, 2, 2, 13, 1, 0)), new Date(Date.UTC(2026, 2, 2, 13, 0, 3)))]);
+      assert.match(channel.sent[0]!.reply.text, /file d’attente.*vers 14 h 01 \(dans 57 secondes environ\)/);
+      assert.equal(await stage.start(async (incoming) => {
+        released.push(incoming);
+      }), 0, 'nothing is due yet');
+      now = Date.UTC(2026, 2, 2, 13, 1, 0);
+      assert.equal(await stage.releaseDue(), 1);
+      now = Date.UTC(2026, 2, 2, 13, 1, 2);
+      assert.equal(await stage.releaseDue(), 2);
+      assert.deepEqual(released.map((incoming) => incoming.text), ['question 3', 'question 4', 'question 5']);
+      assert.equal(await stage.releaseDue(), 0, 'each held question is released once');
+      stage.stop();
+    });
+
+    it('a released question passes, and new questions queue behind the held ones', async () => {
+      const stage = await stageOf(1);
+      const channel = new RecordingChannel();
+      assert.equal(await stage.handle(turnOf(channel, message('a'))), true);
+      assert.equal(await stage.handle(turnOf(channel, message('b'))), false);
+      assert.equal(await stage.handle(turnOf(channel, message('c'))), false);
+      assert.equal(channel.sent.length, 1, 'told once per burst');
       now += 60_000;
+      await stage.releaseDue();
+      assert.deepEqual(released.map((incoming) => incoming.text), ['b']);
+      assert.equal(await stage.handle({ ...turnOf(channel, released[0]!), released: true }), true);
+      now += 60_000;
+      await stage.releaseDue();
+      assert.deepEqual(released.map((incoming) => incoming.text), ['b', 'c']);
+      stage.stop();
+    });
+
+    it('commands do not count toward the limit and are never held', async () => {
+      const stage = await stageOf(1);
+      const channel = new RecordingChannel();
       assert.equal(await stage.handle(turnOf(channel, message('question'))), true);
+      for (const command of ['aide', 'sources', 'tâches', 'annule 12', 'annonce tous Bonjour', '/aide', 'oublie']) {
+        assert.equal(await stage.handle(turnOf(channel, message(command))), true, command);
+      }
+      assert.equal(await stage.handle(turnOf(channel, message('autre question'))), false);
+      stage.stop();
     });
 
     it('counts each user separately', async () => {
-      const stage = rateLimit(1, () => 5_000_000);
+      const stage = await stageOf(1);
       const channel = new RecordingChannel();
       assert.equal(await stage.handle(turnOf(channel, message('a', { sender: { id: 'u1' } }))), true);
       assert.equal(await stage.handle(turnOf(channel, message('a', { sender: { id: 'u2' } }))), true);
       assert.equal(await stage.handle(turnOf(channel, message('a', { sender: { id: 'u1' } }))), false);
+      stage.stop();
+    });
+
+    it('held questions survive a restart: a new stage on the same store releases them', async () => {
+      const first = await stageOf(1);
+      const channel = new RecordingChannel();
+      await first.handle(turnOf(channel, message('a')));
+      await first.handle(turnOf(channel, message('gardée')));
+      first.stop();
+      now += 61_000;
+      const second = await stageOf(1);
+      assert.equal(await second.releaseDue(), 0, 'start released it');
+      assert.deepEqual(released.map((incoming) => incoming.text), ['gardée']);
+      second.stop();
+    });
+
+    it('refuses, saying so, beyond the questions one user may have waiting', async () => {
+      const stage = await stageOf(1, 2);
+      const channel = new RecordingChannel();
+      for (const text of ['a', 'b', 'c', 'd']) await stage.handle(turnOf(channel, message(text)));
+      assert.equal(channel.sent.length, 2);
+      assert.equal(channel.sent[1]!.reply.text, say.questionQueueFull(2));
+      stage.stop();
     });
   });
 
