@@ -28,7 +28,7 @@ for (const provider of ['mistral', 'openai-compatible'] as const) {
     before(async () => {
       process.on('unhandledRejection', record);
       server = await startFakeModelServer();
-      harness = await startHarness({ model: { provider, server }, overrides: { bot: { answerTimeoutMs: 400 } } });
+      harness = await startHarness({ model: { provider, server }, overrides: { bot: { answerTimeoutMs: 1_500 } } });
     });
     beforeEach(async () => {
       server.reset();
