@@ -155,20 +155,25 @@ export class AnswerService {
     let draft: DraftAnswer;
     let mode: AnswerMode = 'extractive';
     let altered = false;
+    let unsupported = 0;
     const cleared = this.model ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling)) : [];
     if (this.model && cleared.length > 0) {
       try {
         // A follow-up goes to the model as its standalone form ("et pour un contractuel ?" alone cannot be answered).
         const generated = await this.generate(searchQuery, cleared, request, usage);
-        const verified = verifyCitations(generated, cleared);
+        const verified = verifyCitations(generated, cleared, { question: searchQuery });
         if (verified.rejected) {
-          this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb });
-          return this.abstain(request, route, passages, verified.rejected, usage, kbName, languageNote);
+          this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb, unsupported: verified.unsupported });
+          // The articles the model named come first among the nearest passages: the agent can read them.
+          const named = passages.filter((passage) => verified.namedIds.includes(passage.chunk.id));
+          const nearest = [...named, ...passages.filter((passage) => !named.includes(passage))];
+          return this.abstain(request, route, nearest, verified.rejected, usage, kbName, languageNote);
         }
         // Answers that teach: the law's decisive sentence, verbatim, before the model's paraphrase.
         const decisive = decisiveQuote(searchQuery, cleared, verified.citations, say.DECISIVE_TEXT);
         draft = { text: decisive ? `${decisive}\n\n${verified.text}` : verified.text, citations: verified.citations };
         altered = verified.altered;
+        unsupported = verified.unsupported;
         mode = 'generative';
         const withheld = passages.filter((passage) => !cleared.includes(passage)).slice(0, 2);
         if (withheld.length > 0) draft = appendExtractive(draft, question, withheld);
@@ -183,7 +188,7 @@ export class AnswerService {
     }
 
     const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
-    if (altered) footer.unshift(say.REFERENCES_REMOVED);
+    if (altered) footer.unshift(unsupported > 0 ? say.UNSUPPORTED_REMOVED : say.REFERENCES_REMOVED);
     if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
     const reply: Reply = {
       kind: 'answer',
@@ -271,7 +276,7 @@ export class AnswerService {
             onDelta: (delta: string) => {
               partial += delta;
               // Partial text is shown to the user: unverifiable references and links never appear, even briefly.
-              request.onPartial?.(restore(verifyCitations(partial, passages).text, mapping));
+              request.onPartial?.(restore(verifyCitations(partial, passages, { question, partial: true }).text, mapping));
             },
           }
         : {}),

@@ -58,6 +58,9 @@ export const CHECK_SOURCE_GENERATED = '⚠️ Réponse générée par IA à part
 export const REFERENCES_REMOVED =
   '⚠️ Des références que je n’ai pas pu vérifier dans les textes trouvés ont été retirées de cette réponse.';
 
+export const UNSUPPORTED_REMOVED =
+  '⚠️ Des affirmations que les textes cités ne confirment pas, ou des références que je n’ai pas pu vérifier, ont été retirées de cette réponse.';
+
 export const INFRACTION_RESERVATION =
   '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
   'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +
