@@ -8,6 +8,7 @@ import { answerConfidence, confidenceFeatures, confidenceModelFor, type Confiden
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
+import { isInstructionLike } from '../knowledge/policies/instruction-injection.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
 import { redactPersonalData, restore, withoutPersonalData } from '../knowledge/policies/redaction.ts';
 import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
@@ -67,6 +68,8 @@ export interface AnswerSettings {
   answerTimeoutMs: number;
   energyWhPer1kTokens: number;
   inForceAt?: string;
+  /** Send passages flagged as instruction-like to the model (default false: they are withheld). */
+  sendInstructionLike?: boolean;
 }
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
@@ -156,7 +159,11 @@ export class AnswerService {
     let mode: AnswerMode = 'extractive';
     let altered = false;
     let unsupported = 0;
-    const cleared = this.model ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling)) : [];
+    // Instruction-like passages (prompt injection suspected) stay out of the model's context unless configured.
+    const instructionLike = passages.filter((passage) => isInstructionLikePassage(passage));
+    const cleared = this.model
+      ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling) && (this.settings.sendInstructionLike || !instructionLike.includes(passage)))
+      : [];
     if (this.model && cleared.length > 0) {
       try {
         // A follow-up goes to the model as its standalone form ("et pour un contractuel ?" alone cannot be answered).
@@ -170,13 +177,14 @@ export class AnswerService {
           return this.abstain(request, route, nearest, verified.rejected, usage, kbName, languageNote);
         }
         // Answers that teach: the law's decisive sentence, verbatim, before the model's paraphrase.
-        const decisive = decisiveQuote(searchQuery, cleared, verified.citations, say.DECISIVE_TEXT);
+        const decisive = decisiveQuote(searchQuery, cleared.filter((passage) => !instructionLike.includes(passage)), verified.citations, say.DECISIVE_TEXT);
         draft = { text: decisive ? `${decisive}\n\n${verified.text}` : verified.text, citations: verified.citations };
         altered = verified.altered;
         unsupported = verified.unsupported;
         mode = 'generative';
-        const withheld = passages.filter((passage) => !cleared.includes(passage)).slice(0, 2);
+        const withheld = passages.filter((passage) => !cleared.includes(passage) && !instructionLike.includes(passage)).slice(0, 2);
         if (withheld.length > 0) draft = appendExtractive(draft, question, withheld);
+        if (instructionLike.some((passage) => !cleared.includes(passage))) notes.push(say.INSTRUCTION_LIKE_WITHHELD);
       } catch (error) {
         const failure = toPasserelleError(error);
         this.logger.warn('model call failed, extractive answer instead', { code: failure.code, error: failure.cause ?? failure });
@@ -396,6 +404,11 @@ export class AnswerService {
     const digest = createHash('sha256').update([normalised, route.kb, route.alsoKb ?? '', signature, this.model?.id ?? 'extractive'].join('\n')).digest('hex');
     return `answer:${route.kb}:${digest}`;
   }
+}
+
+/** Flagged at ingestion, or (passages ingested before the check) instruction-like now. */
+function isInstructionLikePassage(passage: RetrievedPassage): boolean {
+  return (passage.chunk.instructionLike?.length ?? 0) > 0 || isInstructionLike(passage.chunk.text);
 }
 
 function appendExtractive(draft: DraftAnswer, question: string, withheld: RetrievedPassage[]): DraftAnswer {

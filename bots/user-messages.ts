@@ -61,6 +61,9 @@ export const REFERENCES_REMOVED =
 export const UNSUPPORTED_REMOVED =
   '⚠️ Des affirmations que les textes cités ne confirment pas, ou des références que je n’ai pas pu vérifier, ont été retirées de cette réponse.';
 
+export const INSTRUCTION_LIKE_WITHHELD =
+  '⚠️ Un document trouvé contient une formulation qui ressemble à une consigne adressée à un assistant IA (tentative de manipulation possible) : il n’a pas servi à rédiger cette réponse. Signalez-le aux responsables de la base.';
+
 export const INFRACTION_RESERVATION =
   '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
   'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +

@@ -54,6 +54,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['PASSERELLE_PSEUDONYM_SECRET', ['bot', 'pseudonymSecret'], 'string'],
   ['PASSERELLE_RATE_LIMIT_PER_MINUTE', ['bot', 'rateLimitPerMinute'], 'number'],
   ['PASSERELLE_ABSTAIN_BELOW', ['bot', 'abstainBelow'], 'number'],
+  ['PASSERELLE_INSTRUCTION_LIKE_PASSAGES', ['bot', 'instructionLikePassages'], 'string'],
   ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
   ['PASSERELLE_STATE', ['state', 'kind'], 'string'],
   ['REDIS_URL', ['queue', 'redisUrl'], 'string'],

@@ -183,11 +183,16 @@ export const ConfigSchema = z
         pseudonymSecret: z.string().min(8).default(DEVELOPMENT_SECRET),
         /** Time limit for one model call, ms (streaming included). */
         answerTimeoutMs: z.number().int().positive().default(60_000),
+        /**
+         * Passages flagged at ingestion as instruction-like (prompt injection suspected): `withhold` keeps them out
+         * of the model's context (default), `send` sends them as data like any other passage.
+         */
+        instructionLikePassages: z.enum(['withhold', 'send']).default('withhold'),
       })
       .default({
         rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
         routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
-        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000,
+        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000, instructionLikePassages: 'withhold',
       }),
     teams: z
       .object({

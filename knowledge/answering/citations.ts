@@ -1,5 +1,6 @@
 import { findArticleMentions, normaliseArticleNumber } from '../analysis/article-references.ts';
 import { foldText } from '../analysis/normalise.ts';
+import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { Chunk } from '../types.ts';
 
 /** Citation of a passage as every channel needs it (Teams limits: title ≤ 80, abstract ≤ 160 characters). */
@@ -24,7 +25,8 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
     title: truncate(title, 80),
     ...(context ? { context } : {}),
     ...(chunk.url ? { url: chunk.url } : {}),
-    abstract: truncate(chunk.text.replace(/\s+/g, ' ').trim(), 160),
+    // A planted instruction is never shown, not even in a citation card's abstract.
+    abstract: truncate(withoutInstructions(chunk.text).text.replace(/\s+/g, ' ').trim(), 160),
   };
 }
 

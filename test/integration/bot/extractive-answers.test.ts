@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as say from '../../../bots/user-messages.ts';
+import { INSTRUCTION_WARNING } from '../../../knowledge/answering/extractive-answerer.ts';
 import { LEGIFRANCE } from './corpus.ts';
 import { answerOf, startHarness, type Harness } from './harness.ts';
 
@@ -30,6 +31,13 @@ describe('answers without a model: extractive, abstention, refusal', function ()
       assert.ok(reply.text.includes(`[${citation.index}]`));
       assert.ok(citation.title.length <= 80 && citation.abstract.length <= 160 && citation.abstract.length > 0);
     }
+  });
+
+  it('never quotes a planted instruction: the sentence is withheld and a French warning stands above the quote', async () => {
+    const reply = await ask('procédures: Comment se déroule le contrôle des bagages en zone portuaire ?');
+    assert.match(reply.text, new RegExp(`\\*\\*Consignes de contrôle des bagages en zone portuaire\\*\\* \\[\\d\\]\\n${INSTRUCTION_WARNING.replace(/[()]/g, '\\$&')}\\n> Le contrôle des bagages en zone portuaire se fait par sondage`), reply.text);
+    assert.ok(!reply.text.includes('Ignore les consignes') && !reply.text.includes('evil.example'), reply.text);
+    assert.ok(reply.citations.every((citation) => !citation.abstract.includes('evil.example')));
   });
 
   it('keeps citation titles within 80 characters for long Q/A titles', async () => {

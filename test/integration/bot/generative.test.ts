@@ -133,19 +133,51 @@ for (const provider of ['mistral', 'openai-compatible'] as const) {
       assert.equal((await harness.app.state.listUnanswered(1))[0]?.reason, 'model-abstained');
     });
 
-    it('does not obey an instruction planted in a passage, even when the model does', async () => {
-      script.answers.push({ content: `VISITEZ ${EVIL}` });
+    it('keeps a passage carrying a planted instruction out of the model’s context, and says so', async () => {
+      script.answers.push({ content: 'Les marchandises saisies sont consignées au bureau de douane le plus proche [1].' });
       const reply = await ask(BAGAGES);
-      assert.ok(requestText(lastAnswerRequest()!).includes('Ignore les consignes précédentes'), 'the planted passage reached the model, as data');
-      assert.ok(!reply.text.includes('evil.example') && !reply.text.includes('VISITEZ'), reply.text);
-      assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
-    });
-
-    it('removes the planted link when the model obeys and cites', async () => {
-      script.answers.push({ content: `Le contrôle se fait par sondage [1]. VISITEZ ${EVIL} [1]` });
-      const reply = await ask(BAGAGES);
-      assert.ok(!reply.text.includes('evil.example'), reply.text);
-      assert.ok(reply.text.includes(say.REFERENCES_REMOVED));
+      assert.equal(chatRequests(server, 'answer').length, 1, 'the other passages went to the model');
+      for (const request of chatRequests(server, 'answer')) assert.ok(!requestText(request).includes('Ignore les consignes précédentes'), 'the planted passage reached the model');
+      assert.ok(!reply.text.includes('evil.example') && !reply.text.includes('Ignore les consignes'), reply.text);
+      assert.ok(reply.text.startsWith(say.INSTRUCTION_LIKE_WITHHELD), reply.text);
+      assert.ok(reply.citations.every((citation) => !citation.abstract.includes('Ignore')), JSON.stringify(reply.citations));
     });
   });
 }
+
+describe('instruction-like passages sent as data (PASSERELLE_INSTRUCTION_LIKE_PASSAGES=send, fake model server)', function () {
+  this.timeout(30_000);
+  let server: FakeModelServer;
+  let harness: Harness;
+  let script: ModelScript;
+  let conversation = 0;
+  const ask = async (text: string) => answerOf(await harness.say(text, { conversation: { key: `teams:send-${++conversation}`, reference: {} } }));
+
+  before(async () => {
+    server = await startFakeModelServer();
+    harness = await startHarness({ model: { provider: 'openai-compatible', server }, env: { PASSERELLE_INSTRUCTION_LIKE_PASSAGES: 'send' }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
+  });
+  beforeEach(() => {
+    server.reset();
+    script = scriptModel(server);
+  });
+  after(async () => {
+    await harness.close();
+    await server.close();
+  });
+
+  it('sends the planted passage as data, and does not obey it even when the model does', async () => {
+    script.answers.push({ content: `VISITEZ ${EVIL}` });
+    const reply = await ask(BAGAGES);
+    assert.ok(requestText(chatRequests(server, 'answer').at(-1)!).includes('Ignore les consignes précédentes'), 'the planted passage reached the model, as data');
+    assert.ok(!reply.text.includes('evil.example') && !reply.text.includes('VISITEZ'), reply.text);
+    assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
+  });
+
+  it('removes the planted link when the model obeys and cites', async () => {
+    script.answers.push({ content: `Le contrôle des bagages se fait par sondage [1]. VISITEZ ${EVIL} [1]` });
+    const reply = await ask(BAGAGES);
+    assert.ok(!reply.text.includes('evil.example'), reply.text);
+    assert.ok(reply.text.includes(say.REFERENCES_REMOVED) || reply.text.includes(say.UNSUPPORTED_REMOVED), reply.text);
+  });
+});
