@@ -35,6 +35,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['EMBEDDINGS_CEILING', ['embeddings', 'ceiling'], 'string'],
   ['EMBEDDINGS_BATCH_SIZE', ['embeddings', 'batchSize'], 'number'],
   ['EMBEDDINGS_TIMEOUT_MS', ['embeddings', 'timeoutMs'], 'number'],
+  ['EMBEDDINGS_REPROBE_MS', ['embeddings', 'reprobeMs'], 'number'],
   ['CHAT_MODEL_PROVIDER', ['chatModel', 'provider'], 'string'],
   ['CHAT_MODEL_URL', ['chatModel', 'url'], 'string'],
   ['CHAT_MODEL_API_KEY', ['chatModel', 'apiKey'], 'string'],

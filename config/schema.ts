@@ -108,7 +108,9 @@ export const ConfigSchema = z
     embeddings: ModelEndpointSchema.extend({
       /** Inputs per request (the provider's limit may be lower: Mistral accepts large batches, TEI 32). */
       batchSize: z.number().int().positive().max(2048).default(64),
-    }).default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2, batchSize: 64 }),
+      /** While the service does not answer (search is lexical), delay between two probes, ms. */
+      reprobeMs: z.number().int().positive().default(30_000),
+    }).default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2, batchSize: 64, reprobeMs: 30_000 }),
     chatModel: ModelEndpointSchema.default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2 }),
     /** Cross-encoder re-ranking of the first candidates (TEI, Albert or Cohere-compatible `/rerank`). */
     reranker: z

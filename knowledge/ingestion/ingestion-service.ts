@@ -89,6 +89,8 @@ export class IngestionService {
 
   async ingest(target: IngestTarget, paths: string[], options: IngestOptions = {}): Promise<IngestReport> {
     const report: IngestReport = { kb: target.kb, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [], instructionLike: [] };
+    // Chunks must not be stored without their vectors: a service down is probed now, and the ingestion stops if it still is.
+    await this.embedding?.ensureAvailable();
     await this.store.ensureBase(target.kb, this.embedding?.dimensions);
     for (const path of paths) {
       for (const file of await this.expand({ path: resolve(path), shown: path }, report)) {

@@ -38,6 +38,19 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.ok(!/"level":"error"/.test(run.err), run.err);
   });
 
+  it('ask and chat start in lexical mode when the embeddings service is down: a logged warning, an answer, exit code 0', async () => {
+    // Port 9 (discard) on the loopback: nothing listens, the connection is refused at once.
+    const down = { ...env, EMBEDDINGS_PROVIDER: 'openai-compatible', EMBEDDINGS_URL: 'http://127.0.0.1:9/v1', EMBEDDINGS_MODEL: 'bge-m3' };
+    const ask = await passerelle(['ask', 'Que dit l’article 414 ?'], down);
+    assert.equal(ask.code, 0, ask.err);
+    assert.ok(ask.out.includes('Code des douanes, art. 414'), ask.out);
+    assert.match(ask.err, /"level":"warn".*embeddings service unavailable at start.*lexical search only/);
+    const chat = await passerelle(['chat'], down, 'Quels sont les pouvoirs de visite des agents des douanes ?\nquitter\n');
+    assert.equal(chat.code, 0, chat.err);
+    assert.ok(chat.out.includes('**Code des douanes, art. 60** [1]'), chat.out);
+    assert.match(chat.err, /embeddings service unavailable at start/);
+  });
+
   it('chat: ends cleanly on end of input without « quitter »', async () => {
     const run = await passerelle(['chat'], env, 'aide\n');
     assert.equal(run.code, 0, run.err);
