@@ -43,6 +43,11 @@ export interface AnswerRequest {
   userHash: string;
   /** Receives the text generated so far while the model streams. */
   onPartial?: (text: string) => void;
+  /**
+   * Called once when a model call has kept the agent waiting `progressAfterMs` with nothing to show (no
+   * streamed text yet): the channel shows that the answer is being written.
+   */
+  onWaiting?: () => void;
 }
 
 /** `standard`: a curators' standard answer, published in the console, served as written (nothing generated). */
@@ -70,9 +75,14 @@ export interface AnswerSettings {
   inForceAt?: string;
   /** Send passages flagged as instruction-like to the model (default false: they are withheld). */
   sendInstructionLike?: boolean;
+  /** Model wait, ms, after which `onWaiting` is called (default 2,000). */
+  progressAfterMs?: number;
 }
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** Requests whose agent was already told that the answer is being written (once is enough). */
+const waitingShown = new WeakSet<AnswerRequest>();
 
 export class AnswerService {
   constructor(
@@ -121,7 +131,7 @@ export class AnswerService {
   private async produce(request: AnswerRequest): Promise<AnswerOutcome> {
     const usage: TokenUsage = { ...ZERO_USAGE };
     const question = request.question.trim();
-    const searchQuery = await this.resolveFollowUp(question, request.conversationKey, usage);
+    const searchQuery = await this.resolveFollowUp(question, request, usage);
 
     const drafting = detectProceduralDrafting(question);
     if (drafting) return this.refuseProceduralAct(drafting, request, usage);
@@ -277,28 +287,53 @@ export class AnswerService {
     // Personal data never leaves; the placeholders the model writes back are restored in what the agent reads.
     const { text: safeQuestion, mapping } = redactPersonalData(question);
     let partial = '';
+    const waiting = this.waitTimer(request);
     const completion = await model.complete(buildPrompt(safeQuestion, passages), {
       signal: AbortSignal.timeout(this.settings.answerTimeoutMs),
       ...(request.onPartial
         ? {
             onDelta: (delta: string) => {
+              // Text on screen: no need to say that the answer is being written.
+              if (delta.trim() !== '') waiting.stop();
               partial += delta;
               // Partial text is shown to the user: unverifiable references and links never appear, even briefly.
               request.onPartial?.(restore(verifyCitations(partial, passages, { question, partial: true }).text, mapping));
             },
           }
         : {}),
-    });
+    }).finally(() => waiting.stop());
     usage.inputTokens += completion.usage.inputTokens;
     usage.outputTokens += completion.usage.outputTokens;
     if (completion.text.trim() === '') throw new PasserelleError('MODEL_BAD_RESPONSE', {}, { cause: new Error('empty completion') });
     return restore(completion.text, mapping);
   }
 
+  /** `work`, with `request.onWaiting` called if it keeps the agent waiting `progressAfterMs`. */
+  private async whileWaiting<T>(request: AnswerRequest, work: Promise<T>): Promise<T> {
+    const waiting = this.waitTimer(request);
+    try {
+      return await work;
+    } finally {
+      waiting.stop();
+    }
+  }
+
+  /** Calls `request.onWaiting` after `progressAfterMs`, at most once per request, unless stopped first. */
+  private waitTimer(request: AnswerRequest): { stop(): void } {
+    const notify = request.onWaiting;
+    if (!notify || waitingShown.has(request)) return { stop() {} };
+    const timer = setTimeout(() => {
+      waitingShown.add(request);
+      notify();
+    }, this.settings.progressAfterMs ?? 2_000);
+    timer.unref?.();
+    return { stop: () => clearTimeout(timer) };
+  }
+
   /** A standalone search query for a follow-up: rewritten by the model, else joined to the previous question. */
-  private async resolveFollowUp(question: string, conversationKey: string, usage: TokenUsage): Promise<string> {
+  private async resolveFollowUp(question: string, request: AnswerRequest, usage: TokenUsage): Promise<string> {
     if (!looksLikeFollowUp(question)) return question;
-    const turns = await this.memory.recent(conversationKey);
+    const turns = await this.memory.recent(request.conversationKey);
     const previous = [...turns].reverse().find((turn) => turn.role === 'user');
     if (!previous) return question;
     if (this.model) {
@@ -308,11 +343,11 @@ export class AnswerService {
           .filter((turn) => turn.role === 'user')
           .slice(-3)
           .map((turn) => ({ role: turn.role, content: redactPersonalData(turn.text.slice(0, 1_500)).text }));
-        const completion = await this.model.complete(buildRewritePrompt(redactPersonalData(question).text, history), {
+        const completion = await this.whileWaiting(request, this.model.complete(buildRewritePrompt(redactPersonalData(question).text, history), {
           maxTokens: 120,
           temperature: 0,
           signal: AbortSignal.timeout(Math.min(this.settings.answerTimeoutMs, 15_000)),
-        });
+        }));
         usage.inputTokens += completion.usage.inputTokens;
         usage.outputTokens += completion.usage.outputTokens;
         const rewritten = completion.text.trim().split('\n')[0]?.trim();

@@ -136,6 +136,8 @@ export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question
 export const NO_SOURCES_IN_LAST_ANSWER = 'Ma dernière réponse ne citait aucune source : je n’avais pas trouvé de réponse fiable dans les textes.';
 export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
+/** Shown when the model has kept the agent waiting (2 s by default) with nothing on screen yet. */
+export const DRAFTING = 'Je rédige la réponse…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
 export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';
 export const LEARNING_DISABLED = 'Le quiz, la formation et « explique » ne sont pas activés sur ce déploiement.';

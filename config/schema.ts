@@ -190,11 +190,13 @@ export const ConfigSchema = z
          * of the model's context (default), `send` sends them as data like any other passage.
          */
         instructionLikePassages: z.enum(['withhold', 'send']).default('withhold'),
+        /** Model wait, ms, after which every channel shows « Je rédige la réponse… ». */
+        progressAfterMs: z.number().int().min(0).default(2_000),
       })
       .default({
         rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
         routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
-        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000, instructionLikePassages: 'withhold',
+        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000, instructionLikePassages: 'withhold', progressAfterMs: 2_000,
       }),
     teams: z
       .object({
