@@ -71,9 +71,10 @@ function measureInjection(context: BenchContext, report: Required<PartReport>): 
   for (const file of ['code_douanes.jsonl', 'code_general_fonction_publique.jsonl', 'code_impositions_biens_services.jsonl', 'code_pensions_civiles_militaires.jsonl', 'hr_faq_cisirh.jsonl']) {
     for (const line of readFileSync(join(corpus, file), 'utf8').split('\n')) {
       if (line.trim() === '') continue;
-      const record = JSON.parse(line) as { id: string; text?: string; answer?: string };
+      const record = JSON.parse(line) as { id: string; text?: string; question?: string; answer?: string };
       records++;
-      if (isInstructionLike(record.text ?? record.answer ?? '')) flagged.push(record.id);
+      // Q/A records as the loader writes them (knowledge/ingestion/loaders/jsonl-loader.ts).
+      if (isInstructionLike(record.text ?? `Question : ${record.question ?? ''}\n\nRéponse : ${record.answer ?? ''}`)) flagged.push(record.id);
     }
   }
   report.figures.push({ key: 'injection.corpus.flagged', label: `injection classifier: records of the shared corpus flagged (of ${records})`, value: flagged.length, unit: '', target: { below: 1 } });
@@ -91,7 +92,15 @@ async function measureRouting(context: BenchContext, report: Required<PartReport
   try {
     const knowledge = await cli.knowledge({ create: true });
     context.log('routing: ingesting the catalogue corpus (lexical only)');
-    for (const kb of knowledge.catalog.bases) await ingestCatalogueSources(kb, knowledge.ingestion, cli.logger);
+    let chunks = 0;
+    const flagged: string[] = [];
+    for (const kb of knowledge.catalog.bases) {
+      const ingested = await ingestCatalogueSources(kb, knowledge.ingestion, cli.logger);
+      chunks += ingested.chunks;
+      flagged.push(...ingested.instructionLike.map((passage) => passage.chunkId));
+    }
+    report.figures.push({ key: 'injection.catalogue.flagged', label: `injection classifier: chunks flagged at ingestion of the catalogue corpus (of ${chunks})`, value: flagged.length, unit: '', target: { below: 1 } });
+    if (flagged.length > 0) report.notes.push(`catalogue chunks flagged: ${flagged.join(', ')}`);
     const field = join(context.root, 'test/fixtures/eval/field');
     const sets = [
       { name: 'routing_dev', file: routingDev },

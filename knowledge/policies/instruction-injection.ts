@@ -74,11 +74,12 @@ const SIGNALS: ReadonlyArray<{ name: string; pattern: RegExp; addresses?: true }
   // An AI named or addressed.
   { name: 'ai', pattern: /\b(?:assistants?(?: virtuels?)?|ia|chatbot|llm|gpt|ai|intelligence artificielle|language model|modele (?:de langage|qui (?:lit|lira|lirait)))\b/ },
   // The answer itself as the object of the text.
-  { name: 'answer', pattern: /\b(?:reponse|repondre|reponds|disant que|dire que|dis plutot|affirmer que|state that|answer|respond|reply|historique de la conversation|opinion)\b/ },
+  // ("Réponse :" is how the Q/A loader labels an answer, not an order.)
+  { name: 'answer', pattern: /\b(?:reponse(?!\s*:)|repondre|reponds|disant que|dire que|dis plutot|affirmer que|state that|answer|respond|reply|historique de la conversation|opinion)\b/ },
   // English second person, in a French corpus.
   { name: 'you', addresses: true, pattern: /\b(?:you|your|yourself)\b/ },
   // Setting rules aside.
-  { name: 'override', addresses: true, pattern: /\b(?:override|bypass|sans limites?|sans filtres?|peu importe les textes|de memoire|quoi que disent|ne s'appliquent plus|prime sur|stop following|every rule|all rules|are disabled|desactivee?s?|secretes?|confidential)\b/ },
+  { name: 'override', addresses: true, pattern: /\b(?:override|bypass|sans limites?|sans filtres?|peu importe les textes|de memoire|quoi que disent|ne s'appliquent plus|stop following|every rule|all rules|are disabled|desactivee?s?|secretes?|confidential)\b/ },
   // What an assistant is given.
   { name: 'instructions', pattern: /\b(?:instructions?|consignes?|regles?|rules|prompt|configuration|textes officiels|sources)\b/ },
   // English imperative opening a sentence.

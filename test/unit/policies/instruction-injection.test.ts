@@ -25,6 +25,8 @@ describe('instruction-like passages (prompt injection)', () => {
       'Répondez à l’usager par écrit dans un délai de deux mois.',
       'Nul n’est censé ignorer la loi.',
       'Les règles de gestion reprises dans le chatbot prennent en compte les conditions juridiques.',
+      // Q/A chunks as the loader writes them: found as false alarms by the first ingestion of the whole corpus.
+      'Question : Un agent en CMO peut-il être suspendu ?\n\nRéponse : En situation de CMO (ou autre motif de congé, ex : maternité…), c\'est le congé qui prime sur la suspension.',
     ]) {
       assert.ok(!isInstructionLike(text), text);
     }
