@@ -10,7 +10,7 @@ import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.t
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
 import { isInstructionLike } from '../knowledge/policies/instruction-injection.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
-import { redactPersonalData, restore, withoutPersonalData } from '../knowledge/policies/redaction.ts';
+import { redactPersonalData, restore, withoutPersonalData, type RedactionMapping } from '../knowledge/policies/redaction.ts';
 import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
 import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
@@ -178,7 +178,9 @@ export class AnswerService {
       try {
         // A follow-up goes to the model as its standalone form ("et pour un contractuel ?" alone cannot be answered).
         const generated = await this.generate(searchQuery, cleared, request, usage);
-        const verified = verifyCitations(generated, cleared, { question: searchQuery });
+        // Verified as the model wrote it (placeholders are not claims to check), then personal data put back.
+        const checked = verifyCitations(generated.text, cleared);
+        const verified = { ...checked, text: restore(checked.text, generated.mapping) };
         if (verified.rejected) {
           this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb, unsupported: verified.unsupported });
           // The articles the model named come first among the nearest passages: the agent can read them.
@@ -282,7 +284,7 @@ export class AnswerService {
     return { reply, route, mode: 'standard', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
   }
 
-  private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<string> {
+  private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<{ text: string; mapping: RedactionMapping }> {
     const model = this.model as ChatModel;
     // Personal data never leaves; the placeholders the model writes back are restored in what the agent reads.
     const { text: safeQuestion, mapping } = redactPersonalData(question);
@@ -297,7 +299,7 @@ export class AnswerService {
               if (delta.trim() !== '') waiting.stop();
               partial += delta;
               // Partial text is shown to the user: unverifiable references and links never appear, even briefly.
-              request.onPartial?.(restore(verifyCitations(partial, passages, { question, partial: true }).text, mapping));
+              request.onPartial?.(restore(verifyCitations(partial, passages, { partial: true }).text, mapping));
             },
           }
         : {}),
@@ -305,7 +307,7 @@ export class AnswerService {
     usage.inputTokens += completion.usage.inputTokens;
     usage.outputTokens += completion.usage.outputTokens;
     if (completion.text.trim() === '') throw new PasserelleError('MODEL_BAD_RESPONSE', {}, { cause: new Error('empty completion') });
-    return restore(completion.text, mapping);
+    return { text: completion.text, mapping };
   }
 
   /** `work`, with `request.onWaiting` called if it keeps the agent waiting `progressAfterMs`. */

@@ -31,8 +31,6 @@ export interface VerifiedAnswer {
 }
 
 export interface VerifyOptions {
-  /** The agent's question: its words may be restated without being claims. */
-  question?: string;
   /** Support threshold (default: the calibrated SUPPORT_THRESHOLD). */
   supportThreshold?: number;
   /** Streaming: the last sentence may be incomplete, its support is not judged yet. */
@@ -96,8 +94,8 @@ export function verifyCitations(answer: string, passages: RetrievedPassage[], op
       if (incomplete) return [checked];
       const evidence = cited.size > 0 ? [...cited].map((index) => evidenceOf(passages[index - 1] as RetrievedPassage)) : passages.map(evidenceOf);
       const score = cited.size > 0
-        ? supportScore(checked, evidence, options.question)
-        : best(evidence.map((one) => supportScore(checked, one, options.question)));
+        ? supportScore(checked, evidence)
+        : best(evidence.map((one) => supportScore(checked, one)));
       const judged = cited.size > 0 || score.items >= MIN_ITEMS_UNMARKED;
       if (judged && !isSupported(score, threshold)) {
         altered = true;

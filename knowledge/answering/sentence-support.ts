@@ -8,9 +8,9 @@ import { NUMBER_WORDS_SOURCE, parseFrenchNumber } from '../learning/french-numbe
  * Lexical entailment: does a passage support a sentence? The score is the share of the sentence's checkable
  * items found in the passage — content stems (or, for long words, their 5-letter prefix, which joins
  * "constater" and "constatation"), numbers (digits and number words meet: "trois ans" and "3 ans") and
- * negated terms ("n'est pas punie" needs a negation of "punie" in the passage). Words of the agent's
- * question count as given (the answer may restate them) except negations, and the model's discourse words
- * ("selon", "prévoit", "article"…) are not claims; the trade's lexicon (knowledge/analysis/lexicon.yaml) reads
+ * negated terms ("n'est pas punie" needs a negation of "punie" in the passage). The model's discourse words
+ * ("selon", "prévoit", "article"…) are not claims. The agent's question gives nothing: an answer restating its
+ * premise ("oui, les agents peuvent fouiller la nuit") must find it in the passage; the trade's lexicon (knowledge/analysis/lexicon.yaml) reads
  * the model's paraphrase ("fouiller" is found as "visite"). A sentence under {@link SUPPORT_THRESHOLD} is unsupported.
  *
  * Calibrated on test/fixtures/citations/support-pairs.jsonl (real passages of the corpus, one supported and
@@ -116,9 +116,9 @@ function numberKey(text: string, reference: boolean): string | undefined {
   return value !== undefined && value > 1 ? `#${value}` : undefined;
 }
 
-/** Removes [n] markers and the verifier's own placeholders before scoring. */
+/** Removes [n] markers, the verifier's own placeholders and personal-data placeholders ([PERSONNE_1]) before scoring. */
 function stripMarkers(text: string): string {
-  return text.replace(/\[\d{1,3}\]/g, ' ').replace(/\[(?:référence|lien) retirée?\]/g, ' ').replace(/\bhttps?:\/\/\S+/g, ' ');
+  return text.replace(/\[\d{1,3}\]/g, ' ').replace(/\[[A-Z][A-Z_]*_\d{1,3}\]/g, ' ').replace(/\[(?:référence|lien) retirée?\]/g, ' ').replace(/\bhttps?:\/\/\S+/g, ' ');
 }
 
 export function passageEvidence(text: string): PassageEvidence {
@@ -135,13 +135,9 @@ export function passageEvidence(text: string): PassageEvidence {
   return evidence;
 }
 
-/**
- * Support of `sentence` by the passage(s) whose evidence is given, with the agent's question as context
- * (its words are given, its negations are not).
- */
-export function supportScore(sentence: string, evidence: PassageEvidence | PassageEvidence[], question = ''): SupportScore {
+/** Support of `sentence` by the passage(s) whose evidence is given (their items pooled). */
+export function supportScore(sentence: string, evidence: PassageEvidence | PassageEvidence[]): SupportScore {
   const sources = Array.isArray(evidence) ? evidence : [evidence];
-  const given = new Set(itemsOf(question).filter((item) => !item.negation).flatMap((item) => [item.key, ...(item.prefix ? [item.prefix] : [])]));
   // The trade's lexicon (agents' words → the texts' words) reads the model's paraphrase: "fouiller" is found as "visite".
   const paraphrased = new Set<number>();
   for (const expansion of loadDefaultLexicon().expansionsIn(stripMarkers(sentence))) {
@@ -159,10 +155,8 @@ export function supportScore(sentence: string, evidence: PassageEvidence | Passa
     seen.add(item.key);
     const found = item.negation
       ? sources.some((source) => source.negations.has(item.key) || (item.prefix !== undefined && source.negations.has(item.prefix)))
-      : given.has(item.key) || (item.prefix !== undefined && given.has(item.prefix)) || paraphrased.has(item.at) ||
+      : paraphrased.has(item.at) ||
         sources.some((source) => source.terms.has(item.key) || (item.prefix !== undefined && source.prefixes.has(item.prefix)));
-    // Restating the question is not a claim to check; a negation always is.
-    if (!item.negation && given.has(item.key) && !sources.some((source) => source.terms.has(item.key))) continue;
     items++;
     weight += item.weight;
     if (!found) {

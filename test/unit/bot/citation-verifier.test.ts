@@ -131,13 +131,11 @@ describe('citation verifier', () => {
     });
 
     it('reads the model’s paraphrase through the trade’s lexicon', () => {
-    assert.equal(verifyCitations('Les agents peuvent fouiller les marchandises et les moyens de transport [1].', PASSAGES, { supportThreshold: 0.99 }).rejected, undefined);
-  });
+      assert.equal(verifyCitations('Les agents peuvent fouiller les marchandises et les moyens de transport [1].', PASSAGES, { supportThreshold: 0.99 }).rejected, undefined);
+    });
 
-  it('counts the words of the question as given', () => {
-      const sentence = 'Pour un navire, les agents peuvent visiter les marchandises et les moyens de transport [1].';
-      assert.equal(verifyCitations(sentence, PASSAGES, { question: 'Les agents peuvent-ils visiter un navire ?', supportThreshold: 0.99 }).rejected, undefined);
-      assert.equal(verifyCitations(sentence, PASSAGES, { supportThreshold: 0.99 }).rejected, 'unsupported');
+    it('takes nothing from the question: a sentence restating its premise needs the passage', () => {
+      assert.equal(verifyCitations('Oui, les agents peuvent fouiller un navire la nuit sans autorisation [1].', PASSAGES).rejected, 'unsupported');
     });
 
     it('does not judge the last, incomplete sentence of a partial answer', () => {
