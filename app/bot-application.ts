@@ -96,6 +96,8 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     ...(config.bot.abstainBelow !== undefined ? { abstainBelow: config.bot.abstainBelow } : {}),
     answerCacheTtlMs: config.bot.answerCacheTtlMinutes * 60_000,
     answerTimeoutMs: config.bot.answerTimeoutMs,
+    sendInstructionLike: config.bot.instructionLikePassages === 'send',
+    progressAfterMs: config.bot.progressAfterMs,
     energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
     ...(inForceAt ? { inForceAt } : {}),
   }, logger, curated);

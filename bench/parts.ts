@@ -32,6 +32,11 @@ export const PARTS: readonly BenchPartEntry[] = [
     load: () => import('./policies-bench.ts'),
   },
   {
+    name: 'answering',
+    description: 'support check of cited sentences (precision, recall), injection classifier (precision, recall), model-router calls saved by the lexical router',
+    load: () => import('./answering-bench.ts'),
+  },
+  {
     name: 'learning',
     description: 'quiz items written from each base (time, event-loop stalls, share passing the check against the cited text), definitions for explique',
     load: () => import('./learning-bench.ts'),

@@ -8,8 +8,9 @@ import { answerConfidence, confidenceFeatures, confidenceModelFor, type Confiden
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
+import { isInstructionLike } from '../knowledge/policies/instruction-injection.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
-import { redactPersonalData, restore, withoutPersonalData } from '../knowledge/policies/redaction.ts';
+import { redactPersonalData, restore, withoutPersonalData, type RedactionMapping } from '../knowledge/policies/redaction.ts';
 import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
 import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
@@ -42,6 +43,11 @@ export interface AnswerRequest {
   userHash: string;
   /** Receives the text generated so far while the model streams. */
   onPartial?: (text: string) => void;
+  /**
+   * Called once when a model call has kept the agent waiting `progressAfterMs` with nothing to show (no
+   * streamed text yet): the channel shows that the answer is being written.
+   */
+  onWaiting?: () => void;
 }
 
 /** `standard`: a curators' standard answer, published in the console, served as written (nothing generated). */
@@ -67,9 +73,16 @@ export interface AnswerSettings {
   answerTimeoutMs: number;
   energyWhPer1kTokens: number;
   inForceAt?: string;
+  /** Send passages flagged as instruction-like to the model (default false: they are withheld). */
+  sendInstructionLike?: boolean;
+  /** Model wait, ms, after which `onWaiting` is called (default 2,000). */
+  progressAfterMs?: number;
 }
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** Requests whose agent was already told that the answer is being written (once is enough). */
+const waitingShown = new WeakSet<AnswerRequest>();
 
 export class AnswerService {
   constructor(
@@ -118,7 +131,7 @@ export class AnswerService {
   private async produce(request: AnswerRequest): Promise<AnswerOutcome> {
     const usage: TokenUsage = { ...ZERO_USAGE };
     const question = request.question.trim();
-    const searchQuery = await this.resolveFollowUp(question, request.conversationKey, usage);
+    const searchQuery = await this.resolveFollowUp(question, request, usage);
 
     const drafting = detectProceduralDrafting(question);
     if (drafting) return this.refuseProceduralAct(drafting, request, usage);
@@ -155,23 +168,35 @@ export class AnswerService {
     let draft: DraftAnswer;
     let mode: AnswerMode = 'extractive';
     let altered = false;
-    const cleared = this.model ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling)) : [];
+    let unsupported = 0;
+    // Instruction-like passages (prompt injection suspected) stay out of the model's context unless configured.
+    const instructionLike = passages.filter((passage) => isInstructionLikePassage(passage));
+    const cleared = this.model
+      ? passages.filter((passage) => isWithinCeiling(passage.chunk.classification, this.model!.ceiling) && (this.settings.sendInstructionLike || !instructionLike.includes(passage)))
+      : [];
     if (this.model && cleared.length > 0) {
       try {
         // A follow-up goes to the model as its standalone form ("et pour un contractuel ?" alone cannot be answered).
         const generated = await this.generate(searchQuery, cleared, request, usage);
-        const verified = verifyCitations(generated, cleared);
+        // Verified as the model wrote it (placeholders are not claims to check), then personal data put back.
+        const checked = verifyCitations(generated.text, cleared);
+        const verified = { ...checked, text: restore(checked.text, generated.mapping) };
         if (verified.rejected) {
-          this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb });
-          return this.abstain(request, route, passages, verified.rejected, usage, kbName, languageNote);
+          this.logger.info('generated answer rejected', { reason: verified.rejected, kb: route.kb, unsupported: verified.unsupported });
+          // The articles the model named come first among the nearest passages: the agent can read them.
+          const named = passages.filter((passage) => verified.namedIds.includes(passage.chunk.id));
+          const nearest = [...named, ...passages.filter((passage) => !named.includes(passage))];
+          return this.abstain(request, route, nearest, verified.rejected, usage, kbName, languageNote);
         }
         // Answers that teach: the law's decisive sentence, verbatim, before the model's paraphrase.
-        const decisive = decisiveQuote(searchQuery, cleared, verified.citations, say.DECISIVE_TEXT);
+        const decisive = decisiveQuote(searchQuery, cleared.filter((passage) => !instructionLike.includes(passage)), verified.citations, say.DECISIVE_TEXT);
         draft = { text: decisive ? `${decisive}\n\n${verified.text}` : verified.text, citations: verified.citations };
         altered = verified.altered;
+        unsupported = verified.unsupported;
         mode = 'generative';
-        const withheld = passages.filter((passage) => !cleared.includes(passage)).slice(0, 2);
+        const withheld = passages.filter((passage) => !cleared.includes(passage) && !instructionLike.includes(passage)).slice(0, 2);
         if (withheld.length > 0) draft = appendExtractive(draft, question, withheld);
+        if (instructionLike.some((passage) => !cleared.includes(passage))) notes.push(say.INSTRUCTION_LIKE_WITHHELD);
       } catch (error) {
         const failure = toPasserelleError(error);
         this.logger.warn('model call failed, extractive answer instead', { code: failure.code, error: failure.cause ?? failure });
@@ -183,7 +208,7 @@ export class AnswerService {
     }
 
     const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
-    if (altered) footer.unshift(say.REFERENCES_REMOVED);
+    if (altered) footer.unshift(unsupported > 0 ? say.UNSUPPORTED_REMOVED : say.REFERENCES_REMOVED);
     if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
     const reply: Reply = {
       kind: 'answer',
@@ -259,33 +284,58 @@ export class AnswerService {
     return { reply, route, mode: 'standard', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
   }
 
-  private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<string> {
+  private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<{ text: string; mapping: RedactionMapping }> {
     const model = this.model as ChatModel;
     // Personal data never leaves; the placeholders the model writes back are restored in what the agent reads.
     const { text: safeQuestion, mapping } = redactPersonalData(question);
     let partial = '';
+    const waiting = this.waitTimer(request);
     const completion = await model.complete(buildPrompt(safeQuestion, passages), {
       signal: AbortSignal.timeout(this.settings.answerTimeoutMs),
       ...(request.onPartial
         ? {
             onDelta: (delta: string) => {
+              // Text on screen: no need to say that the answer is being written.
+              if (delta.trim() !== '') waiting.stop();
               partial += delta;
               // Partial text is shown to the user: unverifiable references and links never appear, even briefly.
-              request.onPartial?.(restore(verifyCitations(partial, passages).text, mapping));
+              request.onPartial?.(restore(verifyCitations(partial, passages, { partial: true }).text, mapping));
             },
           }
         : {}),
-    });
+    }).finally(() => waiting.stop());
     usage.inputTokens += completion.usage.inputTokens;
     usage.outputTokens += completion.usage.outputTokens;
     if (completion.text.trim() === '') throw new PasserelleError('MODEL_BAD_RESPONSE', {}, { cause: new Error('empty completion') });
-    return restore(completion.text, mapping);
+    return { text: completion.text, mapping };
+  }
+
+  /** `work`, with `request.onWaiting` called if it keeps the agent waiting `progressAfterMs`. */
+  private async whileWaiting<T>(request: AnswerRequest, work: Promise<T>): Promise<T> {
+    const waiting = this.waitTimer(request);
+    try {
+      return await work;
+    } finally {
+      waiting.stop();
+    }
+  }
+
+  /** Calls `request.onWaiting` after `progressAfterMs`, at most once per request, unless stopped first. */
+  private waitTimer(request: AnswerRequest): { stop(): void } {
+    const notify = request.onWaiting;
+    if (!notify || waitingShown.has(request)) return { stop() {} };
+    const timer = setTimeout(() => {
+      waitingShown.add(request);
+      notify();
+    }, this.settings.progressAfterMs ?? 2_000);
+    timer.unref?.();
+    return { stop: () => clearTimeout(timer) };
   }
 
   /** A standalone search query for a follow-up: rewritten by the model, else joined to the previous question. */
-  private async resolveFollowUp(question: string, conversationKey: string, usage: TokenUsage): Promise<string> {
+  private async resolveFollowUp(question: string, request: AnswerRequest, usage: TokenUsage): Promise<string> {
     if (!looksLikeFollowUp(question)) return question;
-    const turns = await this.memory.recent(conversationKey);
+    const turns = await this.memory.recent(request.conversationKey);
     const previous = [...turns].reverse().find((turn) => turn.role === 'user');
     if (!previous) return question;
     if (this.model) {
@@ -295,11 +345,11 @@ export class AnswerService {
           .filter((turn) => turn.role === 'user')
           .slice(-3)
           .map((turn) => ({ role: turn.role, content: redactPersonalData(turn.text.slice(0, 1_500)).text }));
-        const completion = await this.model.complete(buildRewritePrompt(redactPersonalData(question).text, history), {
+        const completion = await this.whileWaiting(request, this.model.complete(buildRewritePrompt(redactPersonalData(question).text, history), {
           maxTokens: 120,
           temperature: 0,
           signal: AbortSignal.timeout(Math.min(this.settings.answerTimeoutMs, 15_000)),
-        });
+        }));
         usage.inputTokens += completion.usage.inputTokens;
         usage.outputTokens += completion.usage.outputTokens;
         const rewritten = completion.text.trim().split('\n')[0]?.trim();
@@ -391,6 +441,11 @@ export class AnswerService {
     const digest = createHash('sha256').update([normalised, route.kb, route.alsoKb ?? '', signature, this.model?.id ?? 'extractive'].join('\n')).digest('hex');
     return `answer:${route.kb}:${digest}`;
   }
+}
+
+/** Flagged at ingestion, or (passages ingested before the check) instruction-like now. */
+function isInstructionLikePassage(passage: RetrievedPassage): boolean {
+  return (passage.chunk.instructionLike?.length ?? 0) > 0 || isInstructionLike(passage.chunk.text);
 }
 
 function appendExtractive(draft: DraftAnswer, question: string, withheld: RetrievedPassage[]): DraftAnswer {

@@ -58,6 +58,12 @@ export const CHECK_SOURCE_GENERATED = '⚠️ Réponse générée par IA à part
 export const REFERENCES_REMOVED =
   '⚠️ Des références que je n’ai pas pu vérifier dans les textes trouvés ont été retirées de cette réponse.';
 
+export const UNSUPPORTED_REMOVED =
+  '⚠️ Des affirmations que les textes cités ne confirment pas, ou des références que je n’ai pas pu vérifier, ont été retirées de cette réponse.';
+
+export const INSTRUCTION_LIKE_WITHHELD =
+  '⚠️ Un document trouvé contient une formulation qui ressemble à une consigne adressée à un assistant IA (tentative de manipulation possible) : il n’a pas servi à rédiger cette réponse. Signalez-le aux responsables de la base.';
+
 export const INFRACTION_RESERVATION =
   '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
   'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +
@@ -130,6 +136,8 @@ export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question
 export const NO_SOURCES_IN_LAST_ANSWER = 'Ma dernière réponse ne citait aucune source : je n’avais pas trouvé de réponse fiable dans les textes.';
 export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
 export const WORKING = 'Je cherche dans les textes…';
+/** Shown when the model has kept the agent waiting (2 s by default) with nothing on screen yet. */
+export const DRAFTING = 'Je rédige la réponse…';
 export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
 export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';
 export const LEARNING_DISABLED = 'Le quiz, la formation et « explique » ne sont pas activés sur ce déploiement.';

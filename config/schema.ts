@@ -108,7 +108,9 @@ export const ConfigSchema = z
     embeddings: ModelEndpointSchema.extend({
       /** Inputs per request (the provider's limit may be lower: Mistral accepts large batches, TEI 32). */
       batchSize: z.number().int().positive().max(2048).default(64),
-    }).default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2, batchSize: 64 }),
+      /** While the service does not answer (search is lexical), delay between two probes, ms. */
+      reprobeMs: z.number().int().positive().default(30_000),
+    }).default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2, batchSize: 64, reprobeMs: 30_000 }),
     chatModel: ModelEndpointSchema.default({ provider: 'none', ceiling: 'public', timeoutMs: 30_000, maxRetries: 2 }),
     /** Cross-encoder re-ranking of the first candidates (TEI, Albert or Cohere-compatible `/rerank`). */
     reranker: z
@@ -183,11 +185,18 @@ export const ConfigSchema = z
         pseudonymSecret: z.string().min(8).default(DEVELOPMENT_SECRET),
         /** Time limit for one model call, ms (streaming included). */
         answerTimeoutMs: z.number().int().positive().default(60_000),
+        /**
+         * Passages flagged at ingestion as instruction-like (prompt injection suspected): `withhold` keeps them out
+         * of the model's context (default), `send` sends them as data like any other passage.
+         */
+        instructionLikePassages: z.enum(['withhold', 'send']).default('withhold'),
+        /** Model wait, ms, after which every channel shows « Je rédige la réponse… ». */
+        progressAfterMs: z.number().int().min(0).default(2_000),
       })
       .default({
         rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
         routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
-        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000,
+        pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000, instructionLikePassages: 'withhold', progressAfterMs: 2_000,
       }),
     teams: z
       .object({

@@ -42,7 +42,7 @@ export async function createKnowledge(config: Config, log: (message: string) => 
   const catalog = new KnowledgeCatalog(config.knowledgeBases);
   const store = createStore(config);
   const encoder = new SparseEncoder(loadDefaultLexicon());
-  const embedding = await createEmbedding(config);
+  const embedding = await createEmbedding(config, log);
   const statistics = new CorpusStatistics(store);
   const enrichment = createEnrichment(config, options.enrichmentStore);
   const crossEncoder = createCrossEncoder(config);
@@ -98,7 +98,7 @@ function createRewriter(config: Config, log: (message: string) => void): ModelQu
   return new ModelQueryRewriter(model, Math.min(config.chatModel.timeoutMs, 10_000), log);
 }
 
-async function createEmbedding(config: Config): Promise<EmbeddingService | undefined> {
+async function createEmbedding(config: Config, log: (message: string) => void): Promise<EmbeddingService | undefined> {
   const endpoint = config.embeddings;
   if (endpoint.provider === 'none') return undefined;
   const embedder = new HttpEmbedder({
@@ -107,6 +107,10 @@ async function createEmbedding(config: Config): Promise<EmbeddingService | undef
     ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}),
     maxInputsPerCall: endpoint.batchSize,
   });
-  await embedder.probe(AbortSignal.timeout(endpoint.timeoutMs));
-  return new EmbeddingService(embedder, { batchSize: endpoint.batchSize, timeoutMs: endpoint.timeoutMs, maxRetries: endpoint.maxRetries });
+  // A service down at start does not stop the process: search is lexical until it answers (probed again later).
+  return EmbeddingService.start(
+    embedder,
+    { batchSize: endpoint.batchSize, timeoutMs: endpoint.timeoutMs, maxRetries: endpoint.maxRetries, reprobeMs: endpoint.reprobeMs },
+    { probe: (signal) => embedder.probe(signal), log },
+  );
 }

@@ -103,11 +103,13 @@ export class Retriever {
 
     let dense: Float32Array | undefined;
     if (this.embedding && isWithinCeiling(request.maxClassification, this.settings.embedderCeiling)) {
+      // While the service is known to be down the call fails at once (or probes it when due); that is logged once, by the service.
+      const wasAvailable = this.embedding.available;
       try {
         // Personal data never leaves for the embedding service.
         dense = await this.embedding.embedOne(redactPersonalData(rewritten ? `${question}\n${rewritten}` : question).text);
       } catch (error) {
-        this.log(`embedder unavailable, lexical search only: ${(error as Error).message}`);
+        if (wasAvailable) this.log(`embedder unavailable, lexical search only: ${(error as Error).message}`);
       }
     }
     const hits = await this.store.search({

@@ -143,8 +143,22 @@ export class OfflineRouter implements Router {
 }
 
 /**
- * Router asking the chat model to pick a base from the catalogue descriptions; falls back to the offline
- * router when the model fails or answers something unusable.
+ * Offline confidence at or above which the lexical router is sure and the model router is not called (and no
+ * second base is within the margin). Chosen on the routing dev set and the field tuning sets: docs/retrieval.md
+ * §3.2, BENCHMARKS.md (`npm run bench -- answering`).
+ */
+export const LEXICAL_ROUTER_SURE_ABOVE = 0.9;
+
+/** True when the offline decision needs no model: one candidate, a prefix, or a confident lone winner. */
+export function isSureDecision(decision: RouteDecision, sureAbove = LEXICAL_ROUTER_SURE_ABOVE): boolean {
+  if (decision.method === 'single' || decision.method === 'prefix') return true;
+  return decision.confidence >= sureAbove && decision.alsoKb === undefined;
+}
+
+/**
+ * Router asking the chat model to pick a base from the catalogue descriptions — only when the offline (lexical)
+ * router is unsure: a model call per question costs time and tokens for what the texts' words already decide.
+ * Falls back to the offline decision when the model fails or answers something unusable.
  */
 export class ModelRouter implements Router {
   constructor(
@@ -153,10 +167,13 @@ export class ModelRouter implements Router {
     private readonly fallback: Router,
     private readonly margin: number,
     private readonly timeoutMs: number,
+    /** Offline confidence from which the model is not asked; above 1: always ask. */
+    private readonly sureAbove: number = LEXICAL_ROUTER_SURE_ABOVE,
   ) {}
 
   async route(question: string, candidates: string[]): Promise<RouteDecision> {
-    if (candidates.length === 1) return this.fallback.route(question, candidates);
+    const offline = await this.fallback.route(question, candidates);
+    if (candidates.length === 1 || isSureDecision(offline, this.sureAbove)) return offline;
     const catalogue = candidates.map((id) => `- ${id} : ${this.catalog.get(id).description}`).join('\n');
     try {
       const completion = await this.model.complete(
@@ -178,7 +195,7 @@ export class ModelRouter implements Router {
       const rest = (1 - confidence) / (candidates.length - 1);
       return decide(candidates, candidates.map((id) => (id === kb ? confidence : rest)), this.margin, 'model');
     } catch {
-      return this.fallback.route(question, candidates);
+      return offline;
     }
   }
 }

@@ -95,6 +95,11 @@ export interface Chunk {
   contentHash: string;
   /** Agents' wording for the whole document (every part carries it): indexed and used in ranking, never shown. */
   enrichment?: DocumentEnrichment;
+  /**
+   * Instruction-like phrases found at ingestion (prompt injection suspected, knowledge/policies/instruction-injection.ts):
+   * the passage is kept out of the model's context by default and never quoted without a warning.
+   */
+  instructionLike?: string[];
 }
 
 /** Sparse lexical vector: term ids (32-bit hashes of analysed terms) with their document-side weights. */

@@ -128,6 +128,20 @@ export class Dispatcher implements Stage {
     if (!stream) await turn.typing();
     let lastUpdate = 0;
     let pending: Promise<void> = Promise.resolve();
+    // A model slow to answer: the agent sees that the answer is being written, on every channel (the streamed
+    // message says so; elsewhere a placeholder message, replaced by the answer).
+    let placeholder: Promise<string | undefined> | undefined;
+    const onWaiting = () => {
+      if (stream) {
+        pending = pending.then(() => stream.update(progress(say.DRAFTING))).catch((error: unknown) => this.logger.warn('progress update failed', { error }));
+        return;
+      }
+      placeholder = turn.reply(progress(say.DRAFTING)).catch((error: unknown) => {
+        this.logger.warn('progress message failed', { error });
+        return undefined;
+      });
+      void turn.typing();
+    };
     let outcome: Awaited<ReturnType<AnswerService['answer']>>;
     try {
       outcome = await this.answers.answer({
@@ -138,6 +152,7 @@ export class Dispatcher implements Stage {
       conversationKey: message.conversation.key,
       channel: message.channel,
       userHash: rights.userHash,
+      onWaiting,
       ...(stream
         ? {
             onPartial: (text: string) => {
@@ -150,17 +165,25 @@ export class Dispatcher implements Stage {
         : {}),
       });
     } catch (error) {
-      if (!stream) throw error;
+      const shown = await placeholder;
+      if (!stream && !shown) throw error;
       // The streamed message must not stay "Je cherche…" (or a partial text): it becomes the error message.
       const failure = toPasserelleError(error);
       this.logger.error('answer failed', { code: failure.code, channel: message.channel, error: failure.cause ?? failure });
       await pending;
-      await stream.finish(errorReply(failure.userMessage));
+      if (stream) await stream.finish(errorReply(failure.userMessage));
+      else if (shown) await turn.edit(shown, errorReply(failure.userMessage));
       return;
     }
     await pending;
     const reply: Reply = unknownPrefix ? { ...outcome.reply, text: `${say.unknownPrefix(unknownPrefix)}\n\n${outcome.reply.text}` } : outcome.reply;
-    const messageId = stream ? await stream.finish(reply) : await turn.reply(reply);
+    const shown = await placeholder;
+    let messageId: string;
+    if (stream) messageId = await stream.finish(reply);
+    else if (shown) {
+      await turn.edit(shown, reply);
+      messageId = shown;
+    } else messageId = await turn.reply(reply);
     await this.state.saveAnswer({
       messageId,
       channel: message.channel,

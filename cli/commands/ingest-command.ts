@@ -48,5 +48,10 @@ export function formatReport(report: IngestReport, name: string): string {
     lines.push(`  ! ${warning.file}${warning.line ? `, ligne ${warning.line}` : ''} : ${warning.message}`);
   }
   if (report.warnings.length > 50) lines.push(`  … et ${report.warnings.length - 50} autre(s) avertissement(s).`);
+  if (report.instructionLike.length > 0) {
+    lines.push(`  ⚠ ${report.instructionLike.length} passage(s) ressemblent à des instructions adressées à un assistant IA (injection possible) : tenus hors du contexte du modèle, cités avec un avertissement. Vérifiez ces documents.`);
+    for (const passage of report.instructionLike.slice(0, 20)) lines.push(`    ⚠ ${passage.file}${passage.documentId === passage.file ? '' : ` (${passage.documentId})`} : « ${passage.phrase} »`);
+    if (report.instructionLike.length > 20) lines.push(`    … et ${report.instructionLike.length - 20} autre(s).`);
+  }
   return `${lines.join('\n')}\n`;
 }

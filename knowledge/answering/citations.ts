@@ -1,3 +1,6 @@
+import { findArticleMentions, normaliseArticleNumber } from '../analysis/article-references.ts';
+import { foldText } from '../analysis/normalise.ts';
+import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { Chunk } from '../types.ts';
 
 /** Citation of a passage as every channel needs it (Teams limits: title ≤ 80, abstract ≤ 160 characters). */
@@ -22,7 +25,8 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
     title: truncate(title, 80),
     ...(context ? { context } : {}),
     ...(chunk.url ? { url: chunk.url } : {}),
-    abstract: truncate(chunk.text.replace(/\s+/g, ' ').trim(), 160),
+    // A planted instruction is never shown, not even in a citation card's abstract.
+    abstract: truncate(withoutInstructions(chunk.text).text.replace(/\s+/g, ' ').trim(), 160),
   };
 }
 
@@ -31,4 +35,41 @@ export function truncate(text: string, length: number): string {
   const cut = text.slice(0, length - 1);
   const space = cut.lastIndexOf(' ');
   return `${space > length * 0.6 ? cut.slice(0, space) : cut}…`;
+}
+
+/** An article a sentence names in words ("l’article 414 du code des douanes", "art. L. 621-1 du CGFP"). */
+export interface NamedArticle {
+  /** The mention as written, to remove it when it is invented. */
+  mention: string;
+  /** Normalised number ("414", "l621-1", "60bis"). */
+  number: string;
+  /** The code named right after the mention, when any (canonical name). */
+  code?: string;
+}
+
+const IN_WORDS = /\b(?:[Aa]rticles?|[Aa]rt\.)\s+((?:[LRD]\.?\s?\*?\s?)?\d+(?:-\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?)/gu;
+
+/** Articles named in a sentence, in order of appearance. */
+export function namedArticles(sentence: string): NamedArticle[] {
+  const named: NamedArticle[] = [];
+  const matches = [...sentence.matchAll(IN_WORDS)];
+  matches.forEach((match, at) => {
+    const start = match.index ?? 0;
+    const end = matches[at + 1]?.index ?? sentence.length;
+    const [mention] = findArticleMentions(sentence.slice(start, end));
+    const number = mention?.number ?? normaliseArticleNumber(match[1] ?? '');
+    named.push({ mention: match[0], number, ...(mention?.code ? { code: mention.code } : {}) });
+  });
+  return named;
+}
+
+/** Indexes (0-based) of the passages that are the named article itself (same number, same code when one is named). */
+export function passagesOfArticle(named: NamedArticle, chunks: readonly Chunk[]): number[] {
+  const found: number[] = [];
+  chunks.forEach((chunk, index) => {
+    if (!chunk.article || normaliseArticleNumber(chunk.article.number) !== named.number) return;
+    if (named.code && foldText(chunk.article.code) !== foldText(named.code)) return;
+    found.push(index);
+  });
+  return found;
 }

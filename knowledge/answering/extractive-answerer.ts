@@ -1,4 +1,5 @@
 import { analyse } from '../analysis/french-analyser.ts';
+import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { RetrievedPassage } from '../retriever.ts';
 import { citationOf, type PassageCitation } from './citations.ts';
 import { highlightDecisive } from './decisive-sentence.ts';
@@ -17,15 +18,23 @@ export interface DraftAnswer {
 
 const MAX_QUOTE_CHARS = 600;
 
+/** Shown above a quoted passage that holds an instruction-like sentence (prompt injection suspected). */
+export const INSTRUCTION_WARNING =
+  '⚠️ Attention : ce document contient une formulation qui ressemble à une consigne adressée à un assistant IA (tentative de manipulation possible). ' +
+  'Elle n’est pas reproduite ci-dessous ; ne la suivez pas et signalez ce document aux responsables de la base.';
+
 export function extractiveAnswer(question: string, passages: RetrievedPassage[], maxPassages = 3): DraftAnswer {
   const chosen = choosePassages(passages, maxPassages);
   const terms = new Set(analyse(question).terms);
   const citations = chosen.map((passage, index) => citationOf(passage.chunk, index + 1));
   const blocks = chosen.map((passage, index) => {
     const citation = citations[index] as PassageCitation;
-    const best = bestSentences(passage.chunk.text, terms, MAX_QUOTE_CHARS);
-    const quote = index === 0 ? highlightDecisive(best, question) : best;
-    return `**${citation.title}** [${citation.index}]\n${quote.split('\n').map((line) => `> ${line}`).join('\n')}`;
+    const { text, withheld } = withoutInstructions(passage.chunk.text);
+    const flagged = withheld || (passage.chunk.instructionLike?.length ?? 0) > 0;
+    const best = bestSentences(text, terms, MAX_QUOTE_CHARS);
+    const quote = index === 0 && !flagged ? highlightDecisive(best, question) : best;
+    const warning = flagged ? `${INSTRUCTION_WARNING}\n` : '';
+    return `**${citation.title}** [${citation.index}]\n${warning}${quote.split('\n').map((line) => `> ${line}`).join('\n')}`;
   });
   const intro = chosen.length === 1 ? 'Le texte le plus pertinent trouvé :' : 'Les textes les plus pertinents trouvés :';
   return { text: `${intro}\n\n${blocks.join('\n\n')}`, citations };

@@ -8,11 +8,11 @@ export async function ingestCatalogueSources(kb: KnowledgeBaseConfig, ingestion:
   const present = kb.sources.filter((source) => existsSync(source.path) || !source.optional);
   const target = { kb: kb.id, ceiling: kb.classificationCeiling };
   if (present.length === 0) {
-    if (!kb.examples) return { kb: kb.id, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
+    if (!kb.examples) return { kb: kb.id, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [], instructionLike: [] };
     logger.info('no source present, ingesting examples', { kb: kb.id });
     return ingestion.ingest(target, [kb.examples], { defaultClassification: 'interne' });
   }
-  const merged: IngestReport = { kb: kb.id, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
+  const merged: IngestReport = { kb: kb.id, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [], instructionLike: [] };
   for (const source of present) {
     const report = await ingestion.ingest(target, [source.path], { defaultClassification: source.classification });
     merged.files += report.files;
@@ -23,6 +23,7 @@ export async function ingestCatalogueSources(kb: KnowledgeBaseConfig, ingestion:
     merged.chunks += report.chunks;
     merged.skipped.push(...report.skipped);
     merged.warnings.push(...report.warnings);
+    merged.instructionLike.push(...report.instructionLike);
   }
   return merged;
 }

@@ -7,6 +7,7 @@ import type { VectorStore } from '../ports/vector-store.ts';
 import { isWithinCeiling, type Chunk, type Classification, type DocumentRecord, type IndexedChunk, type SourceDocument } from '../types.ts';
 import { textHash, toDocumentEnrichment, type EnrichmentSource } from '../enrichment/enrichment.ts';
 import { sha256 } from './loaders/loader.ts';
+import { findInstructions } from '../policies/instruction-injection.ts';
 import { chunkDocument } from './chunker.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from './loaders/loader-registry.ts';
 
@@ -39,6 +40,15 @@ export interface IngestWarning {
   message: string;
 }
 
+/** A passage that reads like an instruction to an AI assistant (prompt injection suspected). */
+export interface InstructionLikePassage {
+  file: string;
+  documentId: string;
+  chunkId: string;
+  /** The first instruction-like phrase found. */
+  phrase: string;
+}
+
 export interface IngestReport {
   kb: string;
   files: number;
@@ -49,6 +59,8 @@ export interface IngestReport {
   chunks: number;
   skipped: SkippedFile[];
   warnings: IngestWarning[];
+  /** Passages flagged as instruction-like in this run (written or re-written), kept out of the model's context. */
+  instructionLike: InstructionLikePassage[];
 }
 
 export interface IngestionSettings {
@@ -76,7 +88,9 @@ export class IngestionService {
   ) {}
 
   async ingest(target: IngestTarget, paths: string[], options: IngestOptions = {}): Promise<IngestReport> {
-    const report: IngestReport = { kb: target.kb, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [] };
+    const report: IngestReport = { kb: target.kb, files: 0, added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], warnings: [], instructionLike: [] };
+    // Chunks must not be stored without their vectors: a service down is probed now, and the ingestion stops if it still is.
+    await this.embedding?.ensureAvailable();
     await this.store.ensureBase(target.kb, this.embedding?.dimensions);
     for (const path of paths) {
       for (const file of await this.expand({ path: resolve(path), shown: path }, report)) {
@@ -158,7 +172,9 @@ export class IngestionService {
     const gone = partial ? [...existing.keys()].filter((documentId) => refused.has(documentId)) : [...existing.keys()];
     await this.store.deleteDocuments(target.kb, [...gone, ...changed.map((document) => document.documentId)]);
     report.removed += gone.length;
-    report.chunks += await this.write(target.kb, changed);
+    report.chunks += await this.write(target.kb, changed, (chunk, phrases) => {
+      report.instructionLike.push({ file: displayName, documentId: chunk.documentId, chunkId: chunk.id, phrase: phrases[0] ?? '' });
+    });
   }
 
   /**
@@ -172,7 +188,7 @@ export class IngestionService {
     document.contentHash = sha256(`${document.contentHash}\n${JSON.stringify(document.enrichment)}`);
   }
 
-  private async write(kb: string, documents: SourceDocument[]): Promise<number> {
+  private async write(kb: string, documents: SourceDocument[], onInstructionLike: (chunk: Chunk, phrases: string[]) => void): Promise<number> {
     const batchSize = this.store.maxUpsertBatch;
     let pending: IndexedChunk[] = [];
     let records: DocumentRecord[] = [];
@@ -187,6 +203,7 @@ export class IngestionService {
     };
     for (const document of documents) {
       const chunks = chunkDocument(document, kb, this.settings.maxChunkChars);
+      for (const chunk of chunks) flagInstructions(chunk, onInstructionLike);
       if (pending.length + chunks.length > batchSize) await flush();
       pending.push(...chunks.map((chunk) => ({ chunk, sparse: this.encoder.encodeDocument(documentFields(chunk)) })));
       records.push({ kb, documentId: document.documentId, source: document.source, contentHash: document.contentHash, chunkCount: chunks.length });
@@ -240,6 +257,14 @@ export class IngestionService {
     return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
   }
 
+}
+
+/** Marks a chunk that reads like an instruction to an AI assistant (stored with the chunk, reported). */
+function flagInstructions(chunk: Chunk, onFlagged: (chunk: Chunk, phrases: string[]) => void): void {
+  const phrases = [...new Set(findInstructions(chunk.text).map((finding) => finding.phrase))];
+  if (phrases.length === 0) return;
+  chunk.instructionLike = phrases;
+  onFlagged(chunk, phrases);
 }
 
 /** The fields the sparse encoder weighs: headings say what a chunk is about; the enrichment, how agents ask. */

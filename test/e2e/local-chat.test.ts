@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AI_NOTICE } from '../../bots/user-messages.ts';
 import { tempDir } from '../integration/bot/harness.ts';
 import { LEGIFRANCE, writeCorpus } from '../integration/bot/corpus.ts';
-import { passerelle } from './passerelle-process.ts';
+import { passerelle, ROOT } from './passerelle-process.ts';
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
@@ -36,6 +37,41 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.ok(run.out.indexOf(AI_NOTICE) < run.out.indexOf('Code des douanes, art. 60'));
     assert.ok(run.out.trimEnd().endsWith('Au revoir.'));
     assert.ok(!/"level":"error"/.test(run.err), run.err);
+  });
+
+  it('ask and chat start in lexical mode when the embeddings service is down: a logged warning, an answer, exit code 0', async () => {
+    // Port 9 (discard) on the loopback: nothing listens, the connection is refused at once.
+    const down = { ...env, EMBEDDINGS_PROVIDER: 'openai-compatible', EMBEDDINGS_URL: 'http://127.0.0.1:9/v1', EMBEDDINGS_MODEL: 'bge-m3' };
+    const ask = await passerelle(['ask', 'Que dit l’article 414 ?'], down);
+    assert.equal(ask.code, 0, ask.err);
+    assert.ok(ask.out.includes('Code des douanes, art. 414'), ask.out);
+    assert.match(ask.err, /"level":"warn".*embeddings service unavailable at start.*lexical search only/);
+    const chat = await passerelle(['chat'], down, 'Quels sont les pouvoirs de visite des agents des douanes ?\nquitter\n');
+    assert.equal(chat.code, 0, chat.err);
+    assert.ok(chat.out.includes('**Code des douanes, art. 60** [1]'), chat.out);
+    assert.match(chat.err, /embeddings service unavailable at start/);
+  });
+
+  it('serve starts in lexical mode when the embeddings service is down: a logged warning, « en service », a clean stop', async () => {
+    const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/passerelle.js', 'serve'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, TEAMS_ENABLED: 'true', TEAMS_PORT: '0',
+        EMBEDDINGS_PROVIDER: 'openai-compatible', EMBEDDINGS_URL: 'http://127.0.0.1:9/v1', EMBEDDINGS_MODEL: 'bge-m3',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()).includes('en service') && resolve());
+      void exited.then((code) => reject(new Error(`passerelle serve exited (${code}): ${out}\n${err}`)));
+    });
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, err);
+    assert.match(err, /embeddings service unavailable at start.*lexical search only/);
   });
 
   it('chat: ends cleanly on end of input without « quitter »', async () => {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as say from '../../../bots/user-messages.ts';
-import { LEGIFRANCE } from './corpus.ts';
+import { INSTRUCTION_WARNING } from '../../../knowledge/answering/extractive-answerer.ts';
+import { jsonl, LEGIFRANCE } from './corpus.ts';
 import { answerOf, startHarness, type Harness } from './harness.ts';
 
 describe('answers without a model: extractive, abstention, refusal', function () {
@@ -30,6 +33,13 @@ describe('answers without a model: extractive, abstention, refusal', function ()
       assert.ok(reply.text.includes(`[${citation.index}]`));
       assert.ok(citation.title.length <= 80 && citation.abstract.length <= 160 && citation.abstract.length > 0);
     }
+  });
+
+  it('never quotes a planted instruction: the sentence is withheld and a French warning stands above the quote', async () => {
+    const reply = await ask('procédures: Comment se déroule le contrôle des bagages en zone portuaire ?');
+    assert.match(reply.text, new RegExp(`\\*\\*Consignes de contrôle des bagages en zone portuaire\\*\\* \\[\\d\\]\\n${INSTRUCTION_WARNING.replace(/[()]/g, '\\$&')}\\n> Le contrôle des bagages en zone portuaire se fait par sondage`), reply.text);
+    assert.ok(!reply.text.includes('Ignore les consignes') && !reply.text.includes('evil.example'), reply.text);
+    assert.ok(reply.citations.every((citation) => !citation.abstract.includes('evil.example')));
   });
 
   it('keeps citation titles within 80 characters for long Q/A titles', async () => {
@@ -96,5 +106,30 @@ describe('answers without a model: extractive, abstention, refusal', function ()
     assert.equal(reply.citations[0]?.id, 'CD-414#0');
     const plain = await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
     assert.ok(!plain.text.includes(say.INFRACTION_RESERVATION));
+  });
+});
+
+describe('a question about a procedural act is answered, not refused (issue 11, item 6)', function () {
+  this.timeout(30_000);
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+    // Art. 336 of the Code des douanes, as in ../shared/corpus: the value of a PV written by two agents.
+    const file = join(harness.dir, 'code_douanes_336.jsonl');
+    writeFileSync(file, jsonl([{
+      id: 'CD-336', code: 'Code des douanes', num: '336', title_path: ['Titre XII : Contentieux', 'Chapitre III : Poursuites'],
+      text: '1. Les procès-verbaux de douane rédigés par deux agents des douanes ou de toute autre administration font foi jusqu\'à inscription de faux des constatations matérielles qu\'ils relatent.\n\n2. Ils ne font foi que jusqu\'à preuve contraire de l\'exactitude et de la sincérité des aveux et déclarations qu\'ils rapportent.',
+      valid_from: null, valid_to: null, source_url: `${LEGIFRANCE}CD-336`,
+    }]));
+    await harness.app.knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [file], { defaultClassification: 'public' });
+  });
+  after(async () => harness.close());
+
+  it('« Un procès-verbal rédigé par deux agents, quelle est sa valeur devant le tribunal ? » cites art. 336', async () => {
+    const reply = answerOf(await harness.say('Un procès-verbal rédigé par deux agents, quelle est sa valeur devant le tribunal ?'));
+    assert.equal(reply.kind, 'answer');
+    assert.ok(!reply.text.startsWith('Je ne rédige pas'), reply.text);
+    assert.equal(reply.citations[0]?.id, 'CD-336#0', reply.text);
+    assert.match(reply.text, /font foi jusqu'à inscription de faux/);
   });
 });

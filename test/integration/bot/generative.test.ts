@@ -5,6 +5,7 @@ import { EVIL } from './corpus.ts';
 import { answerOf, chatRequests, requestText, scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
 
 const VISITE = 'Quels sont les pouvoirs de visite des agents des douanes ?';
+const PEINE = 'De quelles peines est passible tout fait de contrebande ?';
 const BAGAGES = 'procédures: Comment se déroule le contrôle des bagages en zone portuaire ?';
 
 for (const provider of ['mistral', 'openai-compatible'] as const) {
@@ -67,21 +68,49 @@ for (const provider of ['mistral', 'openai-compatible'] as const) {
     });
 
     it('removes an invented « article 999 » and marks the answer', async () => {
-      script.answers.push({ content: 'Selon l’article 999 du code des douanes, les agents peuvent visiter les marchandises [1].' });
+      script.answers.push({ content: 'Selon l’article 999 du code des douanes, les agents peuvent saisir tout véhicule sans motif [1]. Les agents des douanes peuvent visiter les marchandises [1].' });
       const reply = await ask(VISITE);
       assert.ok(!reply.text.includes('999'), reply.text);
+      assert.ok(!reply.text.includes('sans motif'), 'the invented article’s claim is not left attributed to passage [1]');
       assert.ok(reply.text.includes(say.REFERENCES_REMOVED));
-      assert.match(reply.text, /les agents peuvent visiter les marchandises \[1\]/);
+      assert.match(reply.text, /Les agents des douanes peuvent visiter les marchandises \[1\]/);
       assert.equal(reply.citations.length, 1);
     });
 
     it('removes a marker pointing past the passages', async () => {
-      script.answers.push({ content: 'Les agents peuvent visiter les marchandises [1] et exiger des documents [7].' });
+      script.answers.push({ content: 'Les agents peuvent visiter les marchandises [1]. Ils peuvent exiger des documents [7].' });
       const reply = await ask(VISITE);
       assert.ok(extraits() < 7, `${extraits()} passages sent`);
       assert.ok(!reply.text.includes('[7]'), reply.text);
       assert.ok(reply.text.includes(say.REFERENCES_REMOVED));
       assert.deepEqual(reply.citations.map((citation) => citation.index), [1]);
+    });
+
+    it('takes « l’article 414 du code des douanes », written without markers as real models do, as the citation of art. 414', async () => {
+      script.answers.push({ content: 'D’après l’article 414 du code des douanes, tout fait de contrebande est passible d’un emprisonnement de trois ans et de la confiscation de l’objet de fraude.' });
+      const reply = await ask(PEINE);
+      assert.equal(reply.kind, 'answer');
+      assert.ok(!reply.text.startsWith('Je n’ai pas trouvé'), reply.text);
+      assert.match(paraphraseOf(reply.text), /^D’après l’article 414 du code des douanes, tout fait de contrebande .*objet de fraude \[1\]\./);
+      assert.deepEqual(reply.citations.map((citation) => citation.id), ['CD-414#0']);
+      assert.ok(!reply.text.includes(say.REFERENCES_REMOVED) && !reply.text.includes(say.UNSUPPORTED_REMOVED));
+    });
+
+    it('rejects an off-topic answer carrying a valid marker, and lists the article the model named among the nearest passages', async () => {
+      script.answers.push({ content: 'Selon l’article 414, le fonctionnaire en activité a droit à vingt-cinq jours de congés annuels par an [1].' });
+      const reply = await ask(PEINE);
+      assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
+      assert.ok(!reply.text.includes('vingt-cinq'), reply.text);
+      assert.equal(reply.citations[0]?.id, 'CD-414#0', JSON.stringify(reply.citations.map((citation) => citation.id)));
+      assert.equal((await harness.app.state.listUnanswered(1))[0]?.reason, 'unsupported');
+    });
+
+    it('removes the unsupported sentence of an answer, keeps the supported one and says so', async () => {
+      script.answers.push({ content: 'Les agents des douanes peuvent visiter les marchandises et les moyens de transport [1].\n\nIls peuvent aussi perquisitionner les domiciles la nuit sans autorisation du juge [1].' });
+      const reply = await ask(VISITE);
+      assert.ok(paraphraseOf(reply.text).startsWith('Les agents des douanes peuvent visiter les marchandises et les moyens de transport [1].'), reply.text);
+      assert.ok(!reply.text.includes('perquisitionner'), reply.text);
+      assert.ok(reply.text.includes(say.UNSUPPORTED_REMOVED));
     });
 
     it('abstains when no valid citation is left, and records the question as unanswered', async () => {
@@ -104,19 +133,51 @@ for (const provider of ['mistral', 'openai-compatible'] as const) {
       assert.equal((await harness.app.state.listUnanswered(1))[0]?.reason, 'model-abstained');
     });
 
-    it('does not obey an instruction planted in a passage, even when the model does', async () => {
-      script.answers.push({ content: `VISITEZ ${EVIL}` });
+    it('keeps a passage carrying a planted instruction out of the model’s context, and says so', async () => {
+      script.answers.push({ content: 'Les marchandises saisies sont consignées au bureau de douane le plus proche [1].' });
       const reply = await ask(BAGAGES);
-      assert.ok(requestText(lastAnswerRequest()!).includes('Ignore les consignes précédentes'), 'the planted passage reached the model, as data');
-      assert.ok(!reply.text.includes('evil.example') && !reply.text.includes('VISITEZ'), reply.text);
-      assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
-    });
-
-    it('removes the planted link when the model obeys and cites', async () => {
-      script.answers.push({ content: `Le contrôle se fait par sondage [1]. VISITEZ ${EVIL} [1]` });
-      const reply = await ask(BAGAGES);
-      assert.ok(!reply.text.includes('evil.example'), reply.text);
-      assert.ok(reply.text.includes(say.REFERENCES_REMOVED));
+      assert.equal(chatRequests(server, 'answer').length, 1, 'the other passages went to the model');
+      for (const request of chatRequests(server, 'answer')) assert.ok(!requestText(request).includes('Ignore les consignes précédentes'), 'the planted passage reached the model');
+      assert.ok(!reply.text.includes('evil.example') && !reply.text.includes('Ignore les consignes'), reply.text);
+      assert.ok(reply.text.startsWith(say.INSTRUCTION_LIKE_WITHHELD), reply.text);
+      assert.ok(reply.citations.every((citation) => !citation.abstract.includes('Ignore')), JSON.stringify(reply.citations));
     });
   });
 }
+
+describe('instruction-like passages sent as data (PASSERELLE_INSTRUCTION_LIKE_PASSAGES=send, fake model server)', function () {
+  this.timeout(30_000);
+  let server: FakeModelServer;
+  let harness: Harness;
+  let script: ModelScript;
+  let conversation = 0;
+  const ask = async (text: string) => answerOf(await harness.say(text, { conversation: { key: `teams:send-${++conversation}`, reference: {} } }));
+
+  before(async () => {
+    server = await startFakeModelServer();
+    harness = await startHarness({ model: { provider: 'openai-compatible', server }, env: { PASSERELLE_INSTRUCTION_LIKE_PASSAGES: 'send' }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
+  });
+  beforeEach(() => {
+    server.reset();
+    script = scriptModel(server);
+  });
+  after(async () => {
+    await harness.close();
+    await server.close();
+  });
+
+  it('sends the planted passage as data, and does not obey it even when the model does', async () => {
+    script.answers.push({ content: `VISITEZ ${EVIL}` });
+    const reply = await ask(BAGAGES);
+    assert.ok(requestText(chatRequests(server, 'answer').at(-1)!).includes('Ignore les consignes précédentes'), 'the planted passage reached the model, as data');
+    assert.ok(!reply.text.includes('evil.example') && !reply.text.includes('VISITEZ'), reply.text);
+    assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
+  });
+
+  it('removes the planted link when the model obeys and cites', async () => {
+    script.answers.push({ content: `Le contrôle des bagages se fait par sondage [1]. VISITEZ ${EVIL} [1]` });
+    const reply = await ask(BAGAGES);
+    assert.ok(!reply.text.includes('evil.example'), reply.text);
+    assert.ok(reply.text.includes(say.REFERENCES_REMOVED) || reply.text.includes(say.UNSUPPORTED_REMOVED), reply.text);
+  });
+});

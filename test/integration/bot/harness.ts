@@ -115,6 +115,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // articles, where the same questions are answered at a lower threshold. Tests of abstention itself still hold.
     env: {
       PASSERELLE_DATA_DIR: join(temp.path, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', PASSERELLE_ABSTAIN_BELOW: '0.5',
+      // « Je rédige la réponse… » after 2 s of model wait would turn answers into edits on a loaded machine; tested on its own (progress.test.ts).
+      PASSERELLE_PROGRESS_AFTER_MS: '600000',
       ...(options.model ? modelEnv(options.model) : {}), ...options.env,
     },
     overrides: { chatModel: { maxRetries: 0 }, ...options.overrides },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as say from '../../../bots/user-messages.ts';
 import { computeMetrics, type EvalOutcome } from '../../../knowledge/evaluation.ts';
 import { createChatModel } from '../../../knowledge/models/langchain-chat-model.ts';
-import { ModelRouter, OfflineRouter } from '../../../knowledge/router.ts';
+import { isSureDecision, LEXICAL_ROUTER_SURE_ABOVE, ModelRouter, OfflineRouter } from '../../../knowledge/router.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { answerOf, chatRequests, startHarness, type Harness } from './harness.ts';
 
@@ -74,14 +74,35 @@ describe('router', function () {
   });
 
   describe('model router', () => {
-    const router = (timeoutMs = 5_000) =>
+    // sureAbove above 1: the model is asked whatever the offline router's confidence (the gate is tested below).
+    const router = (timeoutMs = 5_000, sureAbove = 1.01) =>
       new ModelRouter(
         createChatModel({ provider: 'openai-compatible', url: `${server.url}/v1`, model: 'albert-large', ceiling: 'public', timeoutMs: 10_000, maxRetries: 0 })!,
         harness.app.knowledge.catalog,
         offline,
         0.12,
         timeoutMs,
+        sureAbove,
       );
+
+    it('is not called when the lexical router is sure: the offline decision stands, no request', async () => {
+      const question = 'Comment demander un temps partiel ?';
+      const sure = await offline.route(question, TWO_BASES);
+      assert.ok(isSureDecision(sure), JSON.stringify(sure));
+      const decision = await router(5_000, LEXICAL_ROUTER_SURE_ABOVE).route(question, TWO_BASES);
+      assert.deepEqual(decision, sure);
+      assert.equal(chatRequests(server, 'route').length, 0);
+    });
+
+    it('is called when the lexical router is unsure', async () => {
+      server.queueChat({ content: '{"kb": "hr", "confidence": 0.9}' });
+      const question = 'Comment demander un temps partiel ?';
+      const offlineDecision = await offline.route(question, TWO_BASES);
+      // The same question with a gate above the offline confidence: unsure, so the model decides.
+      const decision = await router(5_000, offlineDecision.confidence + 0.001).route(question, TWO_BASES);
+      assert.equal(decision.method, 'model');
+      assert.equal(chatRequests(server, 'route').length, 1);
+    });
 
     it('uses the base and confidence the model answers in JSON', async () => {
       server.queueChat({ content: 'Voici : {"kb": "hr", "confidence": 0.8}' });

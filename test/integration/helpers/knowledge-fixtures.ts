@@ -98,7 +98,7 @@ export function makeTempDir(prefix: string): { path: string; remove(): void } {
 }
 
 /** The real knowledge layer (embedded SQLite store) on a data folder, with optional extra environment and overrides. */
-export async function openKnowledge(dataDir: string, env: Record<string, string> = {}, overrides: Record<string, unknown> = {}): Promise<Knowledge> {
+export async function openKnowledge(dataDir: string, env: Record<string, string> = {}, overrides: Record<string, unknown> = {}, log?: (message: string) => void): Promise<Knowledge> {
   const config = loadConfig({ env: { PASSERELLE_DATA_DIR: dataDir, PASSERELLE_LOG_LEVEL: 'silent', ...env }, overrides });
-  return createKnowledge(config);
+  return createKnowledge(config, log);
 }

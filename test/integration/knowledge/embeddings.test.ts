@@ -99,3 +99,68 @@ describe('dense retrieval with an OpenAI-compatible embedder (fake model server,
     assert.equal(result.passages[0]?.namedInQuestion, true);
   });
 });
+
+describe('embeddings service down at start (fake model server, real store)', () => {
+  let server: FakeModelServer;
+  let temp: ReturnType<typeof makeTempDir>;
+  let healthy = true;
+  const env = () => ({ EMBEDDINGS_PROVIDER: 'openai-compatible', EMBEDDINGS_URL: `${server.url}/v1`, EMBEDDINGS_MODEL: 'text-embedding-3-small', EMBEDDINGS_CEILING: 'public' });
+
+  before(async () => {
+    server = await startFakeModelServer();
+    server.onEmbeddings((request) => {
+      if (!healthy) return { status: 503 };
+      const input = request.body.input;
+      return { vectors: (Array.isArray(input) ? input : [input ?? '']).map(conceptVector) };
+    });
+    temp = makeTempDir('dense-down');
+    const knowledge = await openKnowledge(join(temp.path, 'data'), env(), { embeddings: { maxRetries: 0 } });
+    await knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [writeJsonl(join(temp.path, 'code.jsonl'), Object.values(ARTICLES))], { defaultClassification: 'public' });
+    await knowledge.close();
+  });
+  after(async () => {
+    await server.close();
+    temp.remove();
+  });
+
+  it('opens in lexical mode with a warning, searches lexically, and brings dense search back when the service answers', async () => {
+    healthy = false;
+    const logged: string[] = [];
+    // reprobeMs 1: every search while down is due for a probe (no waiting in the test).
+    const knowledge = await openKnowledge(join(temp.path, 'data'), env(), { embeddings: { maxRetries: 0, reprobeMs: 1 } }, (message) => logged.push(message));
+    try {
+      assert.equal(knowledge.embedding?.available, false);
+      assert.match(logged.join('\n'), /embeddings service unavailable at start .*lexical search only, probed again/);
+      const lexical = await knowledge.retriever.retrieve({ question: 'examens médicaux de dépistage', kb: 'legal', maxClassification: 'public' });
+      assert.equal(lexical.dense, false);
+      assert.equal(lexical.passages[0]?.chunk.documentId, 'CD-60_bis');
+      await assert.rejects(
+        knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [writeJsonl(join(temp.path, 'more.jsonl'), [ARTICLES.zones])]),
+        (error: Error & { code?: string }) => error.code === 'EMBEDDER_UNAVAILABLE',
+        'chunks are never stored without their vectors',
+      );
+      healthy = true;
+      const dense = await knowledge.retriever.retrieve({ question: 'boulettes avalées par un passager', kb: 'legal', maxClassification: 'public' });
+      assert.equal(dense.dense, true);
+      assert.equal(dense.passages[0]?.chunk.documentId, 'CD-60_bis');
+      assert.match(logged.at(-1) ?? '', /embeddings service answers again .*dense search resumed/);
+    } finally {
+      await knowledge.close();
+    }
+  });
+
+  it('does not wait for the service on every question while it is down: one probe per interval', async () => {
+    healthy = false;
+    const knowledge = await openKnowledge(join(temp.path, 'data'), env(), { embeddings: { maxRetries: 0, reprobeMs: 3_600_000 } });
+    try {
+      const before = server.requests.length;
+      for (const question of ['visite des marchandises', 'contrebande', 'article 414']) {
+        assert.equal((await knowledge.retriever.retrieve({ question, kb: 'legal', maxClassification: 'public' })).dense, false);
+      }
+      assert.equal(server.requests.length, before, 'no request to a service known to be down before its next probe');
+    } finally {
+      await knowledge.close();
+      healthy = true;
+    }
+  });
+});
