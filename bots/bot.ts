@@ -4,6 +4,7 @@ import type { Logger } from './logger.ts';
 import type { ChannelName, IncomingMessage } from './message.ts';
 import type { Outbound } from './outbound/outbound.ts';
 import type { Pipeline } from './pipeline.ts';
+import { notice, withNotice, type Reply } from './reply.ts';
 
 /**
  * The bot: starts the channel adapters with the core's inbound handler, runs every message through the
@@ -45,16 +46,30 @@ export class Bot {
   async handle(message: IncomingMessage, options: { released?: boolean } = {}): Promise<void> {
     const { outbound } = this;
     const address = message.conversation;
+    // A notice owed to the user rides in the turn's first reply that is not a progress message.
+    let owed: string | undefined;
+    const carry = (reply: Reply): Reply => {
+      if (owed === undefined || reply.kind === 'progress') return reply;
+      const text = owed;
+      owed = undefined;
+      return withNotice(reply, text);
+    };
     try {
       await this.pipeline.run({
         message,
         ...(options.released ? { released: true } : {}),
         channel: outbound.require(message.channel),
-        reply: (reply) => outbound.send(message.channel, address, reply),
+        reply: (reply) => outbound.send(message.channel, address, carry(reply)),
         edit: (messageId, reply) => outbound.update(message.channel, address, messageId, reply),
-        stream: (first) => outbound.stream(message.channel, address, first),
+        stream: async (first) => {
+          const stream = await outbound.stream(message.channel, address, first);
+          return stream && { id: stream.id, update: (reply) => stream.update(reply), finish: (reply) => stream.finish(carry(reply)) };
+        },
         typing: () => outbound.typing(message.channel, address),
+        carryNotice: (text) => void (owed = owed === undefined ? text : `${owed}\n\n${text}`),
       });
+      // Nothing carried it (no reply, or progress messages only): it goes alone.
+      if (owed !== undefined) await outbound.send(message.channel, address, notice(owed));
     } catch (error) {
       this.logger.error('message handling failed', { channel: message.channel, error });
     }

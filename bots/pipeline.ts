@@ -38,6 +38,11 @@ export interface Turn {
   stream(first: Reply): Promise<ReplyStream | undefined>;
   /** Shows "typing…" where the channel can; never fails. */
   typing(): Promise<void>;
+  /**
+   * Owes the user a notice (the AI notice): it goes inside the turn's first reply that is not a progress
+   * message (after its text; the final message of a stream), or alone at the end of the turn if none was sent.
+   */
+  carryNotice(text: string): void;
 }
 
 export interface Stage {

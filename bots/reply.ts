@@ -30,6 +30,11 @@ export function notice(text: string, suggestedActions: string[] = []): Reply {
   return { kind: 'notice', text, citations: [], suggestedActions, aiGenerated: false, feedback: false };
 }
 
+/** The reply with a notice the user is owed (the AI notice of a first exchange) after its text, in the same message. */
+export function withNotice(reply: Reply, noticeText: string): Reply {
+  return { ...reply, text: reply.text ? `${reply.text}\n\n${noticeText}` : noticeText };
+}
+
 export function errorReply(text: string): Reply {
   return { kind: 'error', text, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { CHECK } from '../../bots/learning/ai-literacy.ts';
 import * as say from '../../bots/learning/messages.ts';
+import { AI_NOTICE } from '../../bots/user-messages.ts';
 import { blankedSentence } from '../../knowledge/learning/quiz-item.ts';
 import type { ConnectorCall } from '../fakes/bot-connector.ts';
 import * as A from '../unit/teams/activities.ts';
@@ -80,7 +81,8 @@ describe('e2e: quiz and AI-literacy training on Teams (Adaptive Card choices, fa
     await t.connector.deliver(t.botUrl, A.channelMention(t.connector.serviceUrl, 'quiz'));
     await t.adapter.idle();
     const replies = t.connector.calls.slice(before).filter((call) => call.body.type === 'message');
-    assert.ok(replies.some((call) => call.body.text === say.DIRECT_ONLY));
+    // The channel's first exchange with this user: the AI notice rides along.
+    assert.ok(replies.some((call) => call.body.text === say.DIRECT_ONLY || call.body.text === `${say.DIRECT_ONLY}\n\n${AI_NOTICE}`));
     assert.ok(!replies.some((call) => cardOf(call)));
   });
 });

@@ -34,7 +34,9 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.ok(run.out.includes('**Code des douanes, art. 60** [1]'));
     assert.ok(run.out.includes(`  [1] Code des douanes, art. 60 — Titre II : Organisation du service des douanes › Chapitre IV : Pouvoirs des agents des douanes\n      ${LEGIFRANCE}CD-60`), run.out);
     assert.ok(run.out.includes('Tout fonctionnaire en activité a droit'));
-    assert.ok(run.out.indexOf(AI_NOTICE) < run.out.indexOf('Code des douanes, art. 60'));
+    // Inside the first answer, after its text: the agent reads the answer first.
+    assert.ok(run.out.indexOf('**Code des douanes, art. 60** [1]') < run.out.indexOf(AI_NOTICE));
+    assert.ok(run.out.indexOf(AI_NOTICE) < run.out.indexOf('Tout fonctionnaire en activité a droit'));
     assert.ok(run.out.trimEnd().endsWith('Au revoir.'));
     assert.ok(!/"level":"error"/.test(run.err), run.err);
   });

@@ -41,20 +41,19 @@ describe('e2e: Teams channel (anonymous local mode, fake Bot Connector)', functi
     const who = freshPersonal();
     let streamId = '';
 
-    it('acknowledges at once, then shows the AI notice and streams a cited, AI-labelled answer with feedback buttons', async () => {
+    it('acknowledges at once, then streams a cited, AI-labelled answer with feedback buttons, the AI notice inside it', async () => {
       const response = await deliver(A.personalMessage(t.connector.serviceUrl, QUESTION, who));
       assert.deepEqual(response, { status: 200, body: '' });
       assert.equal(t.connector.messages(who.conversation.id).filter((call) => streamInfo(call)).length, 0, 'acknowledged before the answer was sent');
       await t.adapter.idle();
       const calls = callsTo(who.conversation.id);
       assert.deepEqual(calls.map((call) => [call.method, call.body.type, streamInfo(call)?.streamType ?? null]), [
-        ['POST', 'message', null],
         ['POST', 'typing', 'informative'],
         ['POST', 'message', 'final'],
-      ]);
-      const [noticeCall, informative, final] = calls as [ConnectorCall, ConnectorCall, ConnectorCall];
-      assert.equal(noticeCall.body.text, AI_NOTICE);
-      assert.equal(messageEntity(noticeCall), undefined, 'the notice is not AI-generated content');
+      ], 'no separate notice message before the answer');
+      const [informative, final] = calls as [ConnectorCall, ConnectorCall];
+      assert.ok(String(final.body.text).endsWith(`\n\n${AI_NOTICE}`), 'the AI notice closes the first answer');
+      assert.ok(String(final.body.text).indexOf('[1]') < String(final.body.text).indexOf(AI_NOTICE), 'the answer comes first');
       assert.equal(informative.body.text, 'Je cherche dans les textes…');
       assert.deepEqual(streamInfo(informative), { type: 'streaminfo', streamType: 'informative', streamSequence: 1 });
       streamId = String(streamInfo(final)?.streamId);
@@ -163,7 +162,7 @@ describe('e2e: Teams channel (anonymous local mode, fake Bot Connector)', functi
       assert.equal(stored?.userId, who.from.aadObjectId);
       await deliver(A.personalMessage(t.connector.serviceUrl, 'aide', who));
       await t.adapter.idle();
-      assert.ok(!t.connector.messages(who.conversation.id).some((call) => call.body.text === AI_NOTICE), 'the AI notice is not repeated on the first question');
+      assert.ok(!t.connector.messages(who.conversation.id).slice(1).some((call) => String(call.body.text).includes(AI_NOTICE)), 'the AI notice is not repeated on the first question');
     });
 
     it('on install in a team: posts the welcome, the mention hint and the AI notice at the top of the General channel', async () => {

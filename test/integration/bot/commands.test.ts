@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as say from '../../../bots/user-messages.ts';
 import { LEGIFRANCE } from './corpus.ts';
-import { answerOf, startHarness, type Harness } from './harness.ts';
+import { answerOf, startHarness, withoutNotice, type Harness } from './harness.ts';
 
 describe('bot commands (whole bot, offline)', function () {
   this.timeout(30_000);
@@ -12,7 +12,7 @@ describe('bot commands (whole bot, offline)', function () {
   const ask = (text: string) => harness.say(text, { conversation: address });
   const last = async (text: string) => {
     const replies = await ask(text);
-    return replies.filter((reply) => reply.text !== say.AI_NOTICE).at(-1);
+    return replies.map(withoutNotice).filter((reply) => reply.text !== '').at(-1);
   };
 
   before(async () => {

@@ -11,6 +11,7 @@ import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
 import type { ChatBehaviour, ChatRequestBody, FakeModelServer, RecordedRequest } from '../../fakes/model-server.ts';
 import { writeCorpus, type CorpusFiles } from './corpus.ts';
+import { AI_NOTICE } from '../../../bots/user-messages.ts';
 
 /**
  * A channel that records what the bot sends, with the time of each call. With `streaming`, a streamed reply
@@ -155,11 +156,17 @@ export function paraphraseOf(text: string | undefined): string {
   return (text ?? '').replace(/^📌 [^\n]*\n> [^\n]*\n\n/, '');
 }
 
-/** The answer of a list of replies (skipping the AI notice and progress). */
+/** The answer of a list of replies (skipping progress), without the AI notice a user's first answer carries. */
 export function answerOf(replies: Reply[]): Reply {
   const answer = replies.find((reply) => reply.kind === 'answer') ?? replies.filter((reply) => reply.kind !== 'progress').at(-1);
   if (!answer) throw new Error(`no reply among ${JSON.stringify(replies.map((reply) => reply.kind))}`);
-  return answer;
+  return withoutNotice(answer);
+}
+
+/** A reply without the AI notice appended to a user's first reply (pipeline.test.ts checks the notice itself). */
+export function withoutNotice(reply: Reply): Reply {
+  const suffix = `\n\n${AI_NOTICE}`;
+  return reply.text.endsWith(suffix) ? { ...reply, text: reply.text.slice(0, -suffix.length) } : reply.text === AI_NOTICE ? { ...reply, text: '' } : reply;
 }
 
 export type ChatRequest = RecordedRequest<ChatRequestBody>;

@@ -71,15 +71,17 @@ describe('bot pipeline through the whole bot (real SQLite state, real embedded s
     });
   }
 
-  it('shows the AI notice exactly once per user, before the first answer', async () => {
+  it('shows the AI notice exactly once per user, inside the first answer (after it, not as a message of its own)', async () => {
     const sender = newUser();
     const first = await harness.say(QUESTION, { sender });
     const second = await harness.say('Que dit l’article 414 ?', { sender });
-    assert.deepEqual(first.map((reply) => reply.kind), ['notice', 'answer']);
-    assert.equal(first[0]?.text, say.AI_NOTICE);
-    assert.ok(second.every((reply) => reply.text !== say.AI_NOTICE));
-    const other = await harness.say(QUESTION, { sender: newUser() });
-    assert.equal(other[0]?.text, say.AI_NOTICE);
+    assert.deepEqual(first.map((reply) => reply.kind), ['answer']);
+    assert.ok(first[0]!.text.endsWith(`\n\n${say.AI_NOTICE}`), first[0]!.text);
+    assert.ok(first[0]!.text.length > say.AI_NOTICE.length + 20, 'the answer comes first');
+    assert.ok(second.every((reply) => !reply.text.includes(say.AI_NOTICE)));
+    const other = await harness.say('aide', { sender: newUser() });
+    assert.equal(other.length, 1);
+    assert.ok(other[0]!.text.endsWith(say.AI_NOTICE), 'a command’s reply carries it too');
   });
 
   it('contains a failing stage: French catalogue message, cause not leaked, bot still answering', async () => {

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { textHash } from '../../../knowledge/enrichment/enrichment.ts';
 import type { IncomingMessage } from '../../../bots/message.ts';
 import type { Reply } from '../../../bots/reply.ts';
-import { AI_NOTICE } from '../../../bots/user-messages.ts';
 import { QUIZ_ARTICLES, QUIZ_URL } from '../../unit/learning/quiz-fixtures.ts';
-import { startHarness, type Harness, type HarnessOptions } from '../bot/harness.ts';
+import { startHarness, withoutNotice, type Harness, type HarnessOptions } from '../bot/harness.ts';
 
 /**
  * The real bot application (real config, embedded store, SQLite state and learning stores in a temp data
@@ -57,7 +56,7 @@ export async function startLearningRig(options: HarnessOptions & { extra?: Array
     clock,
     async dm(text, sender = AGENT, messageOptions = {}) {
       const replies = await harness.say(text, { sender: { id: sender }, conversation: { key: `teams:dm-${sender}`, reference: {} }, isDirect: true, ...messageOptions });
-      return replies.filter((reply) => reply.text !== AI_NOTICE);
+      return replies.map(withoutNotice).filter((reply) => reply.text !== '');
     },
   };
 }

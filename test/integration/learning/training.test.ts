@@ -48,7 +48,8 @@ describe('learning mode: AI-literacy training and the administrators’ report (
 
   it('offers the training at first contact and in the help', async () => {
     const replies = await rig.say('aide', { sender: { id: 'nouvel-agent@douane.finances.gouv.fr' }, conversation: { key: 'teams:first-contact', reference: {} } });
-    assert.equal(replies[0]?.text, AI_NOTICE);
+    assert.equal(replies.length, 1, 'the notice rides in the first reply');
+    assert.ok(replies[0]?.text.endsWith(`\n\n${AI_NOTICE}`));
     assert.match(AI_NOTICE, /« formation » pour la formation à l’IA \(5 minutes\)/);
     assert.match(helpText([]), /`formation` — la formation à l’IA/);
   });

@@ -3,8 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attachment, ConversationAddress, IncomingMessage } from '../../../bots/message.ts';
-import { AI_NOTICE } from '../../../bots/user-messages.ts';
-import { message, RecordingChannel } from '../bot/harness.ts';
+import { message, RecordingChannel, withoutNotice } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { startRig, type Rig } from './worker-rig.ts';
 
@@ -41,7 +40,7 @@ describe('document and conversation requests through the whole bot', function ()
   const say = async (text: string, options: Partial<IncomingMessage> = {}) => {
     const before = channel.sent.length;
     await rig.app.bot.handle(message(text, { conversation: { key: `teams:docs-${++conversation}`, reference: {} }, ...options }));
-    return channel.sent.slice(before).filter((entry) => entry.reply.text !== AI_NOTICE);
+    return channel.sent.slice(before).map((entry) => ({ ...entry, reply: withoutNotice(entry.reply) })).filter((entry) => entry.reply.text !== '');
   };
   const results = () => channel.sent.map((entry) => entry.reply).filter((reply) => reply.kind === 'answer' || reply.kind === 'error');
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { PasserelleError } from '../../../bots/errors.ts';
 import type { IncomingMessage } from '../../../bots/message.ts';
-import { AI_NOTICE } from '../../../bots/user-messages.ts';
 import type { WorkJobInput } from '../../../queue/jobs.ts';
-import { message } from '../bot/harness.ts';
+import { message, withoutNotice } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { ADDRESS, CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';
 
@@ -89,7 +88,7 @@ describe('job commands through the whole bot (bull, worker in this process)', fu
   const say = async (text: string, options: Partial<IncomingMessage> = {}) => {
     const before = rig.channel.sent.length;
     await rig.app.bot.handle(message(text, { conversation: address, ...options }));
-    return rig.channel.sent.slice(before).filter((entry) => entry.reply.text !== AI_NOTICE);
+    return rig.channel.sent.slice(before).map((entry) => ({ ...entry, reply: withoutNotice(entry.reply) })).filter((entry) => entry.reply.text !== '');
   };
   const results = () => rig.sent().filter((reply) => reply.kind === 'answer' || reply.kind === 'error');
 
@@ -145,7 +144,7 @@ describe('job commands through the whole bot, jobs left pending (no worker)', fu
   const say = async (text: string) => {
     const before = rig.channel.sent.length;
     await rig.app.bot.handle(message(text, { conversation: address }));
-    return rig.channel.sent.slice(before).filter((entry) => entry.reply.text !== AI_NOTICE);
+    return rig.channel.sent.slice(before).map((entry) => ({ ...entry, reply: withoutNotice(entry.reply) })).filter((entry) => entry.reply.text !== '');
   };
   before(async () => (rig = await startRig({ worker: false, queue: { maxJobsPerUser: 2 } })));
   after(async () => rig.close());

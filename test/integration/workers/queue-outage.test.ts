@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { PasserelleError } from '../../../bots/errors.ts';
 import type { IncomingMessage } from '../../../bots/message.ts';
-import { AI_NOTICE } from '../../../bots/user-messages.ts';
-import { message } from '../bot/harness.ts';
+import { message, withoutNotice } from '../bot/harness.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BullJobQueue } from '../../../queue/bull-job-queue.ts';
 import { PrivateRedis, testPrefix, waitFor } from './redis-helpers.ts';
@@ -26,7 +25,7 @@ describe('queue outage: Redis down, then back', function () {
   const say = async (text: string, options: Partial<IncomingMessage> = {}) => {
     const before = rig.channel.sent.length;
     await rig.app.bot.handle(message(text, { conversation: { key: `teams:outage-${++conversation}`, reference: {} }, ...options }));
-    return rig.channel.sent.slice(before).filter((entry) => entry.reply.text !== AI_NOTICE);
+    return rig.channel.sent.slice(before).map((entry) => ({ ...entry, reply: withoutNotice(entry.reply) })).filter((entry) => entry.reply.text !== '');
   };
   const results = () => rig.sent().filter((reply) => reply.kind === 'answer' && reply.text.startsWith('**Résumé'));
 

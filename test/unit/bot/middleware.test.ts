@@ -19,6 +19,7 @@ function turnOf(channel: RecordingChannel, incoming: IncomingMessage): Turn {
     edit: (messageId, reply) => channel.update(incoming.conversation, messageId, reply),
     stream: (first) => channel.stream(incoming.conversation, first),
     typing: async () => undefined,
+    carryNotice: () => undefined,
   };
 }
 
