@@ -4,6 +4,7 @@ import * as say from '../bots/user-messages.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
 import type { VectorStore } from '../knowledge/ports/vector-store.ts';
 import { classificationRank, isWithinCeiling, type Classification } from '../knowledge/types.ts';
+import type { StepMemo } from '../queue/job-queue.ts';
 import type { WorkJob } from '../queue/jobs.ts';
 import { conversationSummary } from './summarisation/conversation-digest.ts';
 import { extractiveSummary } from './summarisation/extractive-summariser.ts';
@@ -39,6 +40,8 @@ export interface ProductionContext {
   id: string;
   attempt: number;
   signal: AbortSignal;
+  /** Finished steps of this run (model calls), when the queue keeps them. */
+  steps?: StepMemo;
 }
 
 export type ProductionProgress = (done: number, total: number) => Promise<void>;
@@ -97,7 +100,7 @@ async function summarise(
     // What leaves for the model is redacted, as questions are; the law itself (a code's articles) is not.
     const redaction = kind === 'summarise-code' ? undefined : redactSections(source.title, source.sections, source.people);
     if (redaction && redaction.redacted.length > 0) dependencies.logger.info('summary input redacted', { job: context.id, redacted: redaction.redacted.length });
-    const result = await modelSummary(model, redaction ? { ...input, title: redaction.title, sections: redaction.sections } : input, context.signal, progress);
+    const result = await modelSummary(model, redaction ? { ...input, title: redaction.title, sections: redaction.sections } : input, context.signal, progress, context.steps);
     const [title = '', ...body] = (redaction ? restored(result.markdown, redaction.mapping) : result.markdown).split('\n');
     // Article references the model wrote must be articles of what was summarised (or cited by it).
     const checked = checkedReferences(body.join('\n'), source.sections);
