@@ -32,13 +32,16 @@ export type ChildMessage =
   | { type: 'progress'; run: number; done: number; total: number }
   | { type: 'done'; run: number; summary: ProducedSummary }
   | { type: 'failed'; run: number; error: SerialisedError }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> }
+  | { type: 'step-get'; run: number; ask: number; key: string }
+  | { type: 'step-set'; run: number; key: string; value: string };
 
 /** Messages to a child. */
 export type ParentMessage =
   | { type: 'init'; config: Readonly<Config> }
   | { type: 'run'; run: number; job: WorkJob; context: { id: string; attempt: number }; attempts: number }
-  | { type: 'abort'; run: number; reason: string };
+  | { type: 'abort'; run: number; reason: string }
+  | { type: 'step'; ask: number; value?: string };
 
 export interface SerialisedError {
   code?: string;
@@ -53,6 +56,8 @@ interface Pending {
   resolve(summary: ProducedSummary): void;
   reject(error: unknown): void;
   progress: ProductionProgress;
+  context: ProductionContext;
+  child: ChildProcess;
 }
 
 export class ChildProcessSummaryRunner implements SummaryRunner {
@@ -83,7 +88,7 @@ export class ChildProcessSummaryRunner implements SummaryRunner {
     };
     try {
       return await new Promise<ProducedSummary>((resolve, reject) => {
-        this.pending.set(run, { resolve, reject, progress });
+        this.pending.set(run, { resolve, reject, progress, context, child });
         (child as ChildProcess & { currentRun?: number }).currentRun = run;
         context.signal.addEventListener('abort', onAbort, { once: true });
         child.send({ type: 'run', run, job, context: { id: context.id, attempt: context.attempt }, attempts } satisfies ParentMessage);
@@ -163,6 +168,18 @@ export class ChildProcessSummaryRunner implements SummaryRunner {
         return;
       case 'log':
         this.logger[message.level](message.message, { ...message.fields, process: 'summary' });
+        return;
+      case 'step-get': {
+        // The run's finished steps live with the queue, in this process: the child asks for them.
+        const pending = this.pending.get(message.run);
+        const steps = pending?.context.steps;
+        const answer = (value?: string) => pending?.child.send({ type: 'step', ask: message.ask, ...(value === undefined ? {} : { value }) } satisfies ParentMessage);
+        if (!steps) answer();
+        else steps.get(message.key).then(answer, () => answer());
+        return;
+      }
+      case 'step-set':
+        void this.pending.get(message.run)?.context.steps?.set(message.key, message.value).catch((error: unknown) => this.logger.warn('summary step not kept', { error }));
         return;
       default:
         return;

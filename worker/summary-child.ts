@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { createStore } from '../knowledge/create-knowledge.ts';
 import { createChatModel } from '../knowledge/models/langchain-chat-model.ts';
 import type { ChildMessage, ParentMessage, SerialisedError } from './child-summary-runner.ts';
+import type { StepMemo } from '../queue/job-queue.ts';
 import { produceSummary, type ProductionDependencies } from './summary-production.ts';
 
 /**
@@ -14,6 +15,21 @@ import { produceSummary, type ProductionDependencies } from './summary-productio
 
 let dependencies: ProductionDependencies | undefined;
 const controllers = new Map<number, AbortController>();
+const asks = new Map<number, (value: string | undefined) => void>();
+let lastAsk = 0;
+
+/** The run's step memo, kept by the parent (with the queue). */
+function stepsOf(run: number): StepMemo {
+  return {
+    get: (key) =>
+      new Promise((resolve) => {
+        const ask = ++lastAsk;
+        asks.set(ask, resolve);
+        send({ type: 'step-get', run, ask, key });
+      }),
+    set: async (key, value) => send({ type: 'step-set', run, key, value }),
+  };
+}
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -45,10 +61,14 @@ process.on('message', (message: ParentMessage) => {
     case 'abort':
       controllers.get(message.run)?.abort(new Error(message.reason));
       return;
+    case 'step':
+      asks.get(message.ask)?.(message.value);
+      asks.delete(message.ask);
+      return;
     case 'run': {
       const controller = new AbortController();
       controllers.set(message.run, controller);
-      const context = { ...message.context, signal: controller.signal };
+      const context = { ...message.context, signal: controller.signal, steps: stepsOf(message.run) };
       const progress = async (done: number, total: number) => send({ type: 'progress', run: message.run, done, total });
       produceSummary(message.job, { ...(dependencies as ProductionDependencies), attempts: message.attempts }, context, progress)
         .then((summary) => send({ type: 'done', run: message.run, summary }))

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attachment, ConversationAddress } from '../../../bots/message.ts';
 import { AI_NOTICE } from '../../../bots/user-messages.ts';
-import { message, RecordingChannel } from '../bot/harness.ts';
+import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
+import { chatRequests, message, RecordingChannel } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { startRig, type Rig } from './worker-rig.ts';
 
@@ -72,5 +73,27 @@ describe('in-process queue: summaries off the bot’s event loop', function () {
     await waitFor(async () => ['cancelled', 'failed'].includes((await rig.queues.work.get(job.id))?.state ?? ''), 'the job to stop');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.ok(!channel.sent.some((entry) => entry.reply.kind === 'answer' && entry.reply.text.includes('Résumé')), 'no summary after the cancellation');
+  });
+
+  describe('with a model', () => {
+    let server: FakeModelServer;
+    let modelRig: Rig;
+    before(async () => {
+      server = await startFakeModelServer();
+      modelRig = await startRig({ redis: false, model: { provider: 'openai-compatible', server, ceiling: 'interne' }, queue: { attempts: 2, backoffMs: 100 } });
+    });
+    after(async () => {
+      await modelRig.close();
+      await server.close();
+    });
+
+    it('a retry in a child process does not ask again for the map step finished before the failure', async () => {
+      server.queueChat({ content: '- Visite des marchandises (art. 60).' }, { status: 503 });
+      server.onChat(() => ({ content: '- Visite des marchandises (art. 60).' }));
+      const id = await modelRig.enqueue({ kind: 'summarise-code', kb: 'legal', code: 'Code des douanes', part: { type: 'heading', label: 'titre II' } });
+      assert.equal((await modelRig.settled(id, 60_000)).state, 'completed');
+      assert.equal(chatRequests(server).length, 3, 'map, failed final; then the final only');
+      assert.equal(modelRig.sent().length, 1);
+    });
   });
 });
