@@ -136,6 +136,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   await purgeAudit();
   const purgeTimer = setInterval(() => void purgeAudit(), 86_400_000);
   purgeTimer.unref();
+  let workConsumer: { close(): Promise<void> } | undefined;
   return {
     config,
     knowledge,
@@ -155,7 +156,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     startJobs() {
       rateLimit.start((message) => bot.handle(message, { released: true }));
       queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
-      if (!queues.work.durable) startWorkConsumer(config, knowledge, model, queues, logger);
+      if (!queues.work.durable) workConsumer = startWorkConsumer(config, knowledge, model, queues, logger);
       void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
       learning.warm();
     },
@@ -166,6 +167,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       await announcements.close();
       if (!overrides.learningStore) await learning.store.close();
       if (!overrides.queues) await queues.close();
+      await workConsumer?.close();
       await state.close();
       if (!overrides.curation) await curation.close();
       if (!overrides.knowledge) await knowledge.close();

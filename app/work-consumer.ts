@@ -6,13 +6,16 @@ import type { Queues } from './create-queues.ts';
 import { PasserelleError } from '../bots/errors.ts';
 import { Enricher } from '../knowledge/enrichment/enricher.ts';
 import { EnrichJob } from '../queue/jobs.ts';
+import { ChildProcessSummaryRunner } from '../worker/child-summary-runner.ts';
 import { createWorkProcessor } from '../worker/work-processor.ts';
 
 /**
- * Starts consuming the work queue: in `passerelle worker` (Redis) or inside the bot process (in-process
- * queue). Concurrency from config.
+ * Starts consuming the work queue: in `passerelle worker` (Redis), or inside the bot process (in-process
+ * queue) where summaries are computed in child processes at a lower priority, so that the bot keeps
+ * answering while a large document is summarised. Concurrency from config.
  */
-export function startWorkConsumer(config: Readonly<Config>, knowledge: Knowledge, model: ChatModel | undefined, queues: Queues, logger: Logger): void {
+export function startWorkConsumer(config: Readonly<Config>, knowledge: Knowledge, model: ChatModel | undefined, queues: Queues, logger: Logger): { close(): Promise<void> } {
+  const runner = queues.work.durable ? undefined : new ChildProcessSummaryRunner(config, logger);
   const processor = createWorkProcessor({
     store: knowledge.store,
     model,
@@ -21,8 +24,10 @@ export function startWorkConsumer(config: Readonly<Config>, knowledge: Knowledge
     attempts: config.queue.attempts,
     logger,
     knowledgeBases: knowledge.catalog.ids,
+    ...(runner ? { runner } : {}),
   });
   queues.work.process(config.queue.workerConcurrency, processor);
+  return { close: async () => runner?.close() };
 }
 
 /** Starts consuming enrichment runs (one at a time: each is a long series of model calls). */

@@ -27,6 +27,11 @@ export const PARTS: readonly BenchPartEntry[] = [
     load: () => import('./workers-bench.ts'),
   },
   {
+    name: 'embedded-jobs',
+    description: 'in-process queue: answer latency while a 16 MB document is summarised (child process vs the bot’s own event loop)',
+    load: () => import('./embedded-jobs-bench.ts'),
+  },
+  {
     name: 'policies',
     description: 'personal-data recogniser precision and recall per kind, request classifiers accuracy per set (tune and held-out), recogniser cost on the legal corpus',
     load: () => import('./policies-bench.ts'),

@@ -2,7 +2,7 @@ import { PasserelleError } from '../bots/errors.ts';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import Bull from 'bull';
 import type { Redis } from 'ioredis';
-import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor } from './job-queue.ts';
+import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor, type StepMemo } from './job-queue.ts';
 
 /**
  * The production queue: bull on Redis. Named jobs need `process('*', …)`. Stalled jobs (a worker killed
@@ -112,6 +112,8 @@ export class BullJobQueue<T> implements JobQueue<T> {
           })
           .catch(() => undefined);
       }, this.cancelPollMs);
+      // Finished steps of this run (the job as added: a job added again under the same id starts afresh).
+      const steps = `${this.prefix}:${this.name}:steps:${id}@${job.timestamp}`;
       const timeoutMs = (job.opts as { timeoutMs?: number }).timeoutMs;
       const timer = timeoutMs ? setTimeout(() => controller.abort(new Error('timeout')), timeoutMs) : undefined;
       try {
@@ -124,9 +126,13 @@ export class BullJobQueue<T> implements JobQueue<T> {
           reportProgress: async (percent) => {
             await job.progress(Math.max(0, Math.min(100, Math.round(percent))));
           },
+          steps: this.stepsOf(steps),
         });
+        await client.del(steps).catch(() => undefined);
       } catch (error) {
         if (isPermanentFailure(error) || controller.signal.aborted) await job.discard();
+        // The last attempt, or one that cannot succeed: its steps are of no further use.
+        if (isPermanentFailure(error) || controller.signal.aborted || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await client.del(steps).catch(() => undefined);
         throw error;
       } finally {
         clearInterval(poll);
@@ -179,6 +185,17 @@ export class BullJobQueue<T> implements JobQueue<T> {
     // Waits for a start under way (never long: not at all while Redis is unreachable).
     await Promise.race([this.started, sleep(1_000, undefined, { ref: false })]);
     await this.queue.close().catch(() => undefined);
+  }
+
+  /** A Redis hash per run; kept a week at most (a job nobody retries). */
+  private stepsOf(key: string): StepMemo {
+    const client = this.queue.client;
+    return {
+      get: async (step) => (await client.hget(key, step)) ?? undefined,
+      set: async (step, value) => {
+        await client.multi().hset(key, step, value).expire(key, 7 * 86_400).exec();
+      },
+    };
   }
 
   private cancelKey(id: string): string {

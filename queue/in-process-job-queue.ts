@@ -8,6 +8,8 @@ interface Entry<T> extends JobSnapshot<T> {
   options: EnqueueOptions;
   controller?: AbortController;
   finishedAt?: number;
+  /** Finished steps, kept across the attempts of this job (not across a restart: nothing is). */
+  steps: Map<string, string>;
 }
 
 export class InProcessJobQueue<T> implements JobQueue<T> {
@@ -34,7 +36,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     this.jobs.delete(options.jobId);
     // Strictly increasing: a job added again under the same id is told apart from the earlier one.
     this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
-    this.jobs.set(options.jobId, { id: options.jobId, data, state: 'waiting', progress: 0, attemptsMade: 0, createdAt: this.lastCreatedAt, options });
+    this.jobs.set(options.jobId, { id: options.jobId, data, state: 'waiting', progress: 0, attemptsMade: 0, createdAt: this.lastCreatedAt, options, steps: new Map() });
     this.enqueue(options.jobId, options.priority);
     this.pump();
     return { id: options.jobId, created: true };
@@ -105,7 +107,12 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
         reportProgress: async (percent) => {
           entry.progress = Math.max(0, Math.min(100, Math.round(percent)));
         },
+        steps: {
+          get: async (key) => entry.steps.get(key),
+          set: async (key, value) => void entry.steps.set(key, value),
+        },
       });
+      entry.steps.clear();
       if (entry.state === 'active') {
         entry.state = 'completed';
         entry.progress = 100;
@@ -131,6 +138,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
         entry.state = 'failed';
         entry.finishedAt = Date.now();
       }
+      if (entry.state !== 'delayed') entry.steps.clear();
     } finally {
       if (timeout) clearTimeout(timeout);
       this.active--;

@@ -40,6 +40,17 @@ export interface JobContext {
   /** Aborted on cancellation or timeout: processors must stop promptly. */
   signal: AbortSignal;
   reportProgress(percent: number): Promise<void>;
+  /**
+   * Results of the steps this run already finished (model calls of a summary), kept across retries and
+   * across a worker killed mid-job (Redis with bull), dropped once the job is over. Absent: nothing kept.
+   */
+  steps?: StepMemo;
+}
+
+/** What a run keeps of its finished steps, by a key the processor derives from each step's input. */
+export interface StepMemo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
 }
 
 export type Processor<T> = (data: T, context: JobContext) => Promise<void>;

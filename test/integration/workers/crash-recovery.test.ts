@@ -4,9 +4,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
-import { chatRequests, modelEnv } from '../bot/harness.ts';
+import { chatRequests, modelEnv, requestText } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
-import { CODE, REQUESTER, startRig, type Rig } from './worker-rig.ts';
+import { CODE, REQUESTER, startRig, writeLongMarkdown, type Rig } from './worker-rig.ts';
 
 /**
  * A worker in a child process killed with SIGKILL in the middle of a job (the model is slow), then
@@ -82,6 +82,34 @@ describe('crash recovery: a worker process killed mid-job', function () {
     const updates = rig.updates('ack-crash').map((reply) => reply.text);
     assert.equal(updates.filter((text) => text.startsWith('✅')).length, 1);
     assert.equal(new Set(updates).size, updates.length, `each progress step once: ${updates}`);
+    await kill(second, 'SIGTERM');
+  });
+
+  it('resumes a killed job where it stopped: the map steps finished before the crash are not asked of the model again', async () => {
+    server.reset();
+    server.onChat(() => ({ delayMs: 400, then: { content: '- Point essentiel de la partie (section).' } }));
+    rig.channel.sent.length = 0;
+    const first = await startWorkerChild(rig, server);
+    children.push(first);
+    const file = rig.upload(writeLongMarkdown(rig.dir, 15, 4_000));
+    const id = await rig.enqueue({ kind: 'summarise-document', file, progressMessageId: 'ack-resume' });
+    // Three map steps answered, the fourth in flight.
+    await waitFor(() => chatRequests(server).length >= 4, 'three map steps done', 30_000);
+    await kill(first, 'SIGKILL');
+    const beforeCrash = chatRequests(server).length;
+    assert.equal(rig.sent().length, 0, 'no result before the crash');
+
+    const second = await startWorkerChild(rig, server);
+    children.push(second);
+    assert.equal((await rig.settled(id, 40_000)).state, 'completed');
+    const texts = chatRequests(server).map((request) => requestText(request));
+    const distinct = new Set(texts).size;
+    assert.ok(distinct >= 6, `several map steps and a final one (${distinct})`);
+    // Every step asked once, except the one in flight when the worker died.
+    assert.equal(texts.length, distinct + 1, `${beforeCrash} calls before the crash, ${texts.length - beforeCrash} after, ${distinct} distinct`);
+    await sleep(1_000);
+    assert.equal(rig.sent().length, 1, 'exactly one result');
+    assert.match(rig.sent()[0]?.text ?? '', /^\*\*Résumé court — long-note\.md\*\*/);
     await kill(second, 'SIGTERM');
   });
 

@@ -121,6 +121,21 @@ export function jobQueueContract(label: string, subject: QueueUnderTest): void {
       assert.equal((await queue.get('retry'))?.attemptsMade, 2);
     });
 
+    it('keeps the steps a run finished across its retries, and starts a job added again afresh', async () => {
+      const seen: Array<string | undefined> = [];
+      queue.process(1, async (data, context) => {
+        seen.push(await context.steps?.get('map-1'));
+        await context.steps?.set('map-1', `résumé partiel ${data.n}`);
+        if (data.n === 1 && context.attempt < 2) throw new Error('modèle indisponible');
+      });
+      await queue.add({ n: 1 }, { jobId: 'steps', attempts: 2, backoffMs: 50 });
+      await waitFor(async () => (await queue.get('steps'))?.state === 'completed', 'completion after a retry');
+      assert.deepEqual(seen, [undefined, 'résumé partiel 1'], 'the retry finds the first attempt’s step');
+      await queue.add({ n: 2 }, { jobId: 'steps-2', attempts: 1 });
+      await waitFor(async () => (await queue.get('steps-2'))?.state === 'completed', 'another job');
+      assert.equal(seen[2], undefined, 'another job has steps of its own');
+    });
+
     it('fails a job for good once its attempts are spent, with the reason', async () => {
       let calls = 0;
       queue.process(1, async () => {

@@ -120,14 +120,14 @@ describe('work processor — code parts and conversations', function () {
       assert.deepEqual(rig.updates('ack-m').map((reply) => reply.text), [`⏳ Tâche ${id} : 0 %`, `⏳ Tâche ${id} : 50 %`, `✅ Tâche ${id} terminée.`]);
     });
 
-    it('retries after a model failure and still delivers exactly one result and one set of progress updates', async () => {
+    it('retries after a model failure without redoing the finished map step, and delivers exactly one result and one set of progress updates', async () => {
       server.queueChat({ content: '- partiel' }, { status: 503 });
       server.onChat(() => ({ content: '- Visite des marchandises (art. 60).' }));
       const id = await rig.enqueue({ ...code({ type: 'articles', from: '60', to: '60-3' }), progressMessageId: 'ack-r' });
       const job = await rig.settled(id);
       assert.equal(job.state, 'completed');
       assert.equal(job.attemptsMade, 1);
-      assert.equal(chatRequests(server).length, 4, 'map + failed final, then map + final');
+      assert.equal(chatRequests(server).length, 3, 'map + failed final, then only the final again (the map step is kept for the retry)');
       assert.equal(rig.sent().length, 1);
       assert.match(rig.sent()[0]?.text ?? '', /Visite des marchandises \(art\. 60\)/);
       const texts = rig.updates('ack-r').map((reply) => reply.text);
