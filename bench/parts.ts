@@ -47,6 +47,11 @@ export const PARTS: readonly BenchPartEntry[] = [
     load: () => import('./learning-bench.ts'),
   },
   {
+    name: 'startup',
+    description: '`passerelle ask` until its answer and `passerelle serve` until healthy, compiled (dist/) vs tsx warm and cold',
+    load: () => import('./startup-bench.ts'),
+  },
+  {
     name: 'announcements',
     description: '17,000 recipients on two fake channels (Teams, Tchap) with 429/403/5xx injected: rate vs limit, lost, duplicates, memory',
     load: () => import('./announcements-bench.ts'),

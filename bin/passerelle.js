@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Launcher for the `passerelle` command. The project targets Node >= 22 (node:sqlite, stable fetch
 // streaming); `npm ci` installs a pinned Node 22 in node_modules/.bin, which npm scripts and npx put first
-// in PATH. TypeScript sources are loaded through tsx, so there is no build step.
+// in PATH. It runs the compiled JavaScript in dist/ (`npm run build`, also run by `npm ci`) when it is up to
+// date with the sources, else the TypeScript sources through tsx (development, tests; bin/launcher.js).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
   process.stderr.write(
@@ -14,6 +15,12 @@ process.removeAllListeners('warning');
 process.on('warning', (warning) => {
   if (warning.name !== 'ExperimentalWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
-const { register } = await import('tsx/esm/api');
-register();
-await import('../cli/main.ts');
+const { chooseRuntime } = await import('./launcher.js');
+const { fileURLToPath } = await import('node:url');
+if (chooseRuntime(fileURLToPath(new URL('..', import.meta.url))) === 'compiled') {
+  await import('../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/main.ts');
+}

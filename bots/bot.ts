@@ -60,7 +60,8 @@ export class Bot {
         ...(options.released ? { released: true } : {}),
         channel: outbound.require(message.channel),
         reply: (reply) => outbound.send(message.channel, address, carry(reply)),
-        edit: (messageId, reply) => outbound.update(message.channel, address, messageId, reply),
+        // A placeholder of this turn replaced by the answer: the answer carries the notice there too.
+        edit: (messageId, reply) => outbound.update(message.channel, address, messageId, carry(reply)),
         stream: async (first) => {
           const stream = await outbound.stream(message.channel, address, first);
           return stream && { id: stream.id, update: (reply) => stream.update(reply), finish: (reply) => stream.finish(carry(reply)) };

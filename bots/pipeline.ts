@@ -40,7 +40,8 @@ export interface Turn {
   typing(): Promise<void>;
   /**
    * Owes the user a notice (the AI notice): it goes inside the turn's first reply that is not a progress
-   * message (after its text; the final message of a stream), or alone at the end of the turn if none was sent.
+   * message (after its text; the final message of a stream, or the answer replacing a placeholder), or alone
+   * at the end of the turn if none was sent.
    */
   carryNotice(text: string): void;
 }

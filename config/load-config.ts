@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PasserelleError } from '../bots/errors.ts';
@@ -11,7 +11,8 @@ import { ConfigSchema, crossFieldIssues, type Config } from './schema.ts';
  * only module that reads `process.env`.
  */
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The project's root, from the sources (config/) or from the compiled code (dist/config/, `npm run build`). */
+export const PROJECT_ROOT = projectRoot(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 const DEFAULT_CATALOGUE = resolve(PROJECT_ROOT, 'config/knowledge-bases.yaml');
 
 type Raw = Record<string, unknown>;
@@ -175,6 +176,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const config = parsed.data;
   config.dataDir = resolve(config.dataDir);
   return deepFreeze(config);
+}
+
+function projectRoot(parent: string): string {
+  return basename(parent) === 'dist' && existsSync(resolve(parent, '..', 'package.json')) ? resolve(parent, '..') : parent;
 }
 
 function convert(value: string, type: 'string' | 'number' | 'boolean' | 'list'): unknown {

@@ -15,8 +15,17 @@ export interface Run {
 
 /** Runs `passerelle <args>` with only PATH, HOME and `env`, `input` on stdin; rejects after `timeoutMs`. */
 export function passerelle(args: string[], env: Record<string, string>, input?: string, timeoutMs = 60_000): Promise<Run> {
+  return runScript('bin/passerelle.js', args, env, input, timeoutMs);
+}
+
+/** Runs the compiled CLI (`npm run build`) directly: plain Node, no TypeScript loader anywhere. */
+export function compiledPasserelle(args: string[], env: Record<string, string>, input?: string, timeoutMs = 60_000): Promise<Run> {
+  return runScript('dist/cli/main.js', args, env, input, timeoutMs);
+}
+
+function runScript(script: string, args: string[], env: Record<string, string>, input: string | undefined, timeoutMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [join(ROOT, 'bin/passerelle.js'), ...args], {
+    const child = spawn(NODE, [join(ROOT, script), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

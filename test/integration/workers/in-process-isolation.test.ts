@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attachment, ConversationAddress } from '../../../bots/message.ts';
-import { AI_NOTICE } from '../../../bots/user-messages.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
-import { chatRequests, message, RecordingChannel } from '../bot/harness.ts';
+import { chatRequests, message, RecordingChannel, withoutNotice } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { startRig, type Rig } from './worker-rig.ts';
 
@@ -54,7 +53,7 @@ describe('in-process queue: summaries off the bot’s event loop', function () {
     const say = async (text: string, attachments: Attachment[] = []) => {
       const before = channel.sent.length;
       await rig.app.bot.handle(message(text, { conversation: address, attachments }));
-      return channel.sent.slice(before).filter((entry) => entry.reply.text !== AI_NOTICE);
+      return channel.sent.slice(before).map((entry) => ({ ...entry, reply: withoutNotice(entry.reply) })).filter((entry) => entry.reply.text !== '');
     };
     const [ack] = await say('résume ce document', [{ name: 'note-volumineuse.md', contentType: 'text/markdown', locator: path }]);
     const job = await waitFor(async () => (await rig.queues.work.pending()).find((entry) => entry.state === 'active'), 'the job to start');

@@ -43,6 +43,17 @@ describe('bot: a notice owed by a turn', () => {
     assert.deepEqual(channel.updates.map((entry) => entry.reply.text), ['Répon', `Le modèle ne répond pas.\n\n${NOTICE}`]);
   });
 
+  it('goes into the answer that replaces a placeholder of the turn (slow model, no streaming)', async () => {
+    const { bot, channel } = botWith(async (turn) => {
+      const shown = await turn.reply(progress('Je rédige la réponse…'));
+      await turn.edit(shown, answer('Réponse [1].'));
+      return true;
+    });
+    await bot.handle(message('question'));
+    assert.deepEqual(channel.sent.map((entry) => entry.reply.text), ['Je rédige la réponse…']);
+    assert.deepEqual(channel.updates.map((entry) => entry.reply.text), [`Réponse [1].\n\n${NOTICE}`]);
+  });
+
   it('is sent alone at the end of a turn that sent nothing else (or only progress)', async () => {
     const { bot, channel } = botWith(async (turn) => {
       await turn.reply(progress('Résumé en cours…'));
