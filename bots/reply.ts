@@ -24,6 +24,11 @@ export interface Reply {
    * Adaptive Card buttons that post it; Tchap and the terminal show a numbered list.
    */
   choices?: string[];
+  /**
+   * Sent as a reply to the message that asked, where the channel shows replies (a document's summary in a
+   * direct chat answers the file itself).
+   */
+  inReplyToRequest?: boolean;
 }
 
 export function notice(text: string, suggestedActions: string[] = []): Reply {

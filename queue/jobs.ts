@@ -66,6 +66,7 @@ export const DeliveryJob = z.object({
     suggestedActions: z.array(z.string()),
     aiGenerated: z.boolean(),
     feedback: z.boolean(),
+    inReplyToRequest: z.boolean().optional(),
   }),
   /** Job the delivery belongs to (for exactly-once bookkeeping). */
   jobId: z.string(),

@@ -65,7 +65,8 @@ export function createWorkProcessor(dependencies: WorkProcessorDependencies): Pr
       await context.reportProgress(100);
       if (job.progressMessageId) await deliver('progress-done', 'update', progressReply(say.jobDone(context.id)), job.progressMessageId, FINAL_EDIT);
       const aiGenerated = result.method === 'model';
-      await deliver('result', 'send', answer(`${result.markdown}\n\n${aiGenerated ? say.SUMMARY_AI_GENERATED : ''}`.trim(), aiGenerated));
+      // A document's summary answers the file (a reply to it, where the channel shows replies).
+      await deliver('result', 'send', { ...answer(`${result.markdown}\n\n${aiGenerated ? say.SUMMARY_AI_GENERATED : ''}`.trim(), aiGenerated), ...(job.kind === 'summarise-document' ? { inReplyToRequest: true } : {}) });
       await forgetUpload();
       logger.info('job completed', { job: context.id, kind: job.kind, method: result.method, classification: result.classification, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
     } catch (caught) {

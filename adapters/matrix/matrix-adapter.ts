@@ -201,7 +201,7 @@ export class MatrixAdapter implements ChannelAdapter {
   private async sendReply(reference: MatrixReference, reply: Reply, txnId?: string): Promise<string> {
     await this.ready;
     if (!this.runtime?.client.getRoom(reference.roomId)) throw new Error(`unknown Matrix room ${reference.roomId}`);
-    return this.requireOutbox().send(reference, renderReply(reply), txnId);
+    return this.requireOutbox().send(reference, renderReply(reply), txnId, reply.inReplyToRequest === true);
   }
 
   private requireOutbox(): Outbox {

@@ -52,10 +52,13 @@ export class Outbox {
    * Sends a message where the reference points (inside its thread, if any); returns the event id. With a
    * `txnId` the send is idempotent: the homeserver keeps one event per transaction id of this device.
    */
-  async send(reference: MatrixReference, content: MessageContent, txnId?: string): Promise<string> {
+  async send(reference: MatrixReference, content: MessageContent, txnId?: string, inReplyToRequest = false): Promise<string> {
     const full: Record<string, unknown> = { ...content };
     if (reference.threadRootId) {
       full['m.relates_to'] = { rel_type: 'm.thread', event_id: reference.threadRootId, is_falling_back: true, 'm.in_reply_to': { event_id: reference.replyToEventId ?? reference.threadRootId } };
+    } else if (inReplyToRequest && reference.replyToEventId) {
+      // Outside threads (direct chats), a reply to the message that asked: the file a summary is about.
+      full['m.relates_to'] = { 'm.in_reply_to': { event_id: reference.replyToEventId } };
     }
     const eventId = await this.sendEvent(reference.roomId, EventType.RoomMessage, full, txnId);
     this.remember(eventId, reference.threadRootId);

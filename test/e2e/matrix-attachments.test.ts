@@ -74,9 +74,10 @@ describe('matrix e2e: attachments and conversation summaries', function () {
   it('downloads, checks and decrypts an encrypted PDF sent with « résume », and publishes its summary', async () => {
     const since = fake.state.pos;
     const downloads = fake.media.downloads.length;
-    await sendEncryptedFile(PDF, 'sample.pdf', 'résume');
+    const file = await sendEncryptedFile(PDF, 'sample.pdf', 'résume');
     const summary = await waitForBot(since, isSummary);
     assert.ok(summary.encrypted, 'the summary travels encrypted');
+    assert.deepEqual((summary.content['m.relates_to'] as Record<string, unknown> | undefined)?.['m.in_reply_to'], { event_id: file }, 'in the direct chat, a reply to the file');
     assert.deepEqual(fake.media.downloads.slice(downloads).map((entry) => entry.split(' ')[0]), ['v1'], 'one download, through authenticated media');
     const ack = botEventsSince(since).find((event) => /Demande reçue|Tâche `/.test(String(event.content.body)));
     assert.ok(ack, 'the request was acknowledged');
