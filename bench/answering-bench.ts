@@ -7,7 +7,8 @@ import { SUPPORT_THRESHOLD } from '../knowledge/answering/sentence-support.ts';
 import { evaluateInjection, parseLabelledTexts } from '../knowledge/policies/injection-evaluation.ts';
 import { isInstructionLike } from '../knowledge/policies/instruction-injection.ts';
 import { ingestCatalogueSources } from '../knowledge/ingestion/catalogue-sources.ts';
-import { isSureDecision, LEXICAL_ROUTER_SURE_ABOVE, OfflineRouter, type RouteDecision } from '../knowledge/router.ts';
+import { createRouter } from '../app/bot-application.ts';
+import { isSureDecision, LEXICAL_ROUTER_SURE_ABOVE, type RouteDecision } from '../knowledge/router.ts';
 import { openCli } from './knowledge-bench.ts';
 import type { BenchContext, Figure, PartReport, Target } from './bench-part.ts';
 
@@ -106,7 +107,8 @@ async function measureRouting(context: BenchContext, report: Required<PartReport
       { name: 'routing_dev', file: routingDev },
       ...(await readdir(field)).filter((file) => /-tune\.jsonl$/.test(file)).sort().map((file) => ({ name: file.replace(/\.jsonl$/, ''), file: join(field, file) })),
     ];
-    const router = new OfflineRouter(knowledge.store, knowledge.encoder, knowledge.catalog, { margin: cli.config.bot.routingMargin, maxClassification: 'diffusion-restreinte' }, knowledge.statistics);
+    // The offline router as shipped (word statistics, then the passages' second opinion): what the model router falls back to.
+    const router = createRouter(cli.config, knowledge, undefined);
     const decided: Array<{ set: string; id: string; kb?: string; decision: RouteDecision }> = [];
     for (const set of sets) {
       for (const line of (await readFile(set.file, 'utf8')).split('\n')) {
