@@ -22,7 +22,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     context = createCliContext(io);
   } catch (error) {
-    io.err(`${toPasserelleError(error).userMessage}\n`);
+    const failure = toPasserelleError(error);
+    if (command.onInvalidConfiguration && failure.code === 'CONFIG_INVALID') io.out(await command.onInvalidConfiguration(String(failure.details.problems ?? failure.userMessage)));
+    else io.err(`${failure.userMessage}\n`);
     return 1;
   }
   try {
