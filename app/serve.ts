@@ -6,6 +6,7 @@ import type { Logger } from '../bots/logger.ts';
 import type { Config } from '../config/schema.ts';
 import type { Knowledge } from '../knowledge/create-knowledge.ts';
 import { startAdminApi } from './admin-surface.ts';
+import { observeAnnouncements, startMetricsListener, startObservability } from './observability.ts';
 import { createBotApplication, type BotApplication } from './bot-application.ts';
 
 /** The bot process as `passerelle serve` runs it. */
@@ -26,7 +27,9 @@ export async function startServing(config: Readonly<Config>, logger: Logger, ope
   if (!config.teams.enabled && !config.matrix.enabled) {
     throw new PasserelleError('CONFIG_INVALID', { problems: 'aucun canal activé (TEAMS_ENABLED=true et/ou MATRIX_ENABLED=true) ; pour essayer en local : passerelle chat' });
   }
+  const observability = startObservability(config, 'serve', logger);
   const app = await createBotApplication(config, logger, { knowledge: await openKnowledge() });
+  observeAnnouncements(app.announcements.store);
   const channels: EnabledChannels = {};
   if (config.teams.enabled) channels.teams = await (await import('../adapters/teams/index.ts')).createTeamsAdapter({ config, logger, limiter: app.limiters.teams });
   if (config.matrix.enabled) channels.matrix = await (await import('../adapters/matrix/index.ts')).createMatrixAdapter({ config, logger, limiter: app.limiters.matrix });
@@ -41,6 +44,7 @@ export async function startServing(config: Readonly<Config>, logger: Logger, ope
     async close() {
       await admin.close();
       await app.close();
+      await observability.shutdown();
     },
   };
 }
@@ -71,15 +75,25 @@ export function attachChannels(app: BotApplication, channels: EnabledChannels): 
 }
 
 /** `passerelle worker`: consumes the work queue (Redis required); results go back through the deliveries queue. */
-export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ close(): Promise<void> }> {
+export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ metricsPort?: number; close(): Promise<void> }> {
   if (!config.queue.redisUrl) throw new PasserelleError('CONFIG_INVALID', { problems: 'REDIS_URL est requis pour un processus worker séparé' });
   const { createQueues } = await import('./create-queues.ts');
   const { startEnrichmentConsumer, startWorkConsumer } = await import('./work-consumer.ts');
   const { createChatModel } = await import('../knowledge/models/langchain-chat-model.ts');
+  const observability = startObservability(config, 'worker', logger);
   const knowledge = await openKnowledge();
   const queues = createQueues(config, logger);
   const model = createChatModel(config.chatModel);
   startWorkConsumer(config, knowledge, model, queues, logger);
   startEnrichmentConsumer(config, knowledge, model, queues, logger);
-  return { close: () => queues.close() };
+  const port = config.observability.workerMetricsPort;
+  const listener = port === undefined ? undefined : await startMetricsListener(config, port, logger);
+  return {
+    ...(listener ? { metricsPort: listener.port } : {}),
+    async close() {
+      await listener?.close();
+      await queues.close();
+      await observability.shutdown();
+    },
+  };
 }
