@@ -9,6 +9,7 @@ import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk,
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 import { LexicalIndex, type RowFilter } from './lexical-index.ts';
+import { incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 
 /**
  * The embedded default: one SQLite file (Node's built-in node:sqlite, no native build) holding chunks,
@@ -24,13 +25,18 @@ export class SqliteVectorStore implements VectorStore {
   private readonly dimensions = new Map<string, number | null>();
   private readonly statements: Record<string, StatementSync>;
 
-  constructor(file: string) {
+  /** Bases whose index format was checked in this process (index-format.ts). */
+  private readonly formatChecked = new Set<string>();
+
+  /** `indexFormat`: the format this store reads and writes (tests only; default INDEX_FORMAT). */
+  constructor(file: string, private readonly indexFormat: number = INDEX_FORMAT) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new DatabaseSync(file, { allowExtension: true });
       this.db.loadExtension(sqliteVec.getLoadablePath());
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
       this.db.exec(SCHEMA);
+      this.db.exec(FORMAT_SCHEMA);
     } catch (error) {
       throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
     }
@@ -70,11 +76,13 @@ export class SqliteVectorStore implements VectorStore {
         this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vectorTable(kb)} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
       }
       this.statements.insertBase!.run(kb, dimensions ?? null);
+      if (stored === undefined) this.db.prepare('INSERT INTO base_formats(kb, format) VALUES (?, ?) ON CONFLICT(kb) DO UPDATE SET format = excluded.format').run(kb, this.indexFormat);
       this.dimensions.set(kb, dimensions ?? null);
     }
   }
 
   async upsert(kb: string, chunks: IndexedChunk[], documents: DocumentRecord[]): Promise<void> {
+    this.checkFormat(kb);
     const dimensions = this.storedDimensions(kb);
     if (dimensions === undefined) await this.ensureBase(kb, chunks.find((entry) => entry.dense)?.dense?.length);
     const vectors = this.storedDimensions(kb) ? vectorTable(kb) : undefined;
@@ -143,6 +151,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async search(query: HybridQuery): Promise<SearchHit[]> {
+    this.checkFormat(query.kb);
     const index = this.lexicalIndex(query.kb);
     const filter = rowFilter(query.filter);
     const pool = query.dense ? Math.max(query.limit * 4, 50) : query.limit;
@@ -154,6 +163,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async findArticle(query: ArticleQuery): Promise<Chunk[]> {
+    this.checkFormat(query.kb);
     const index = this.lexicalIndex(query.kb);
     const filter = rowFilter(query.filter);
     const rows = this.statements.article!.all(query.kb, normaliseArticleNumber(query.number)) as Array<{ row: number; payload: string }>;
@@ -164,6 +174,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async getChunks(kb: string, ids: string[]): Promise<Chunk[]> {
+    this.checkFormat(kb);
     return ids
       .map((id) => this.statements.byId!.get(kb, id) as { payload: string } | undefined)
       .filter((row): row is { payload: string } => row !== undefined)
@@ -171,6 +182,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async listChunks(kb: string, filter: { code?: string } = {}): Promise<Chunk[]> {
+    this.checkFormat(kb);
     const rows = (filter.code === undefined
       ? this.db.prepare('SELECT payload FROM chunks WHERE kb = ? ORDER BY row').all(kb)
       : this.db.prepare('SELECT payload FROM chunks WHERE kb = ? AND article_code = ? ORDER BY row').all(kb, filter.code)) as Array<{ payload: string }>;
@@ -183,9 +195,11 @@ export class SqliteVectorStore implements VectorStore {
       this.db.prepare('DELETE FROM chunks WHERE kb = ?').run(kb);
       this.db.prepare('DELETE FROM documents WHERE kb = ?').run(kb);
       this.db.prepare('DELETE FROM bases WHERE kb = ?').run(kb);
+      this.db.prepare('DELETE FROM base_formats WHERE kb = ?').run(kb);
     });
     this.indexes.delete(kb);
     this.dimensions.delete(kb);
+    this.formatChecked.delete(kb);
   }
 
   async count(kb: string): Promise<number> {
@@ -194,6 +208,19 @@ export class SqliteVectorStore implements VectorStore {
 
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+  }
+
+  /**
+   * Refuses a base built with another index format (once per base and process): a base without a format
+   * row was built before formats were recorded, format 1.
+   */
+  private checkFormat(kb: string): void {
+    if (this.formatChecked.has(kb)) return;
+    if (this.storedDimensions(kb) === undefined) return; // no base yet: written in this format when created
+    const row = this.db.prepare('SELECT format FROM base_formats WHERE kb = ?').get(kb) as { format: number } | undefined;
+    const stored = Number(row?.format ?? 1);
+    if (stored !== this.indexFormat) throw incompatibleFormat(kb, stored, this.indexFormat);
+    this.formatChecked.add(kb);
   }
 
   private storedDimensions(kb: string): number | null | undefined {
@@ -270,6 +297,9 @@ function rowFilter(filter: SearchFilter): RowFilter {
 function vectorTable(kb: string): string {
   return `vectors_${kb.replace(/[^a-z0-9]/g, '_')}`;
 }
+
+/** Index format of each base (index-format.ts); kept apart from SCHEMA, which the stores' data layout owns. */
+const FORMAT_SCHEMA = 'CREATE TABLE IF NOT EXISTS base_formats (kb TEXT PRIMARY KEY, format INTEGER NOT NULL);';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bases (kb TEXT PRIMARY KEY, dimensions INTEGER);
