@@ -44,7 +44,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] !== undefined && /passerelle(\.js)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+// bin/passerelle.js (tsx, development) or the compiled dist/cli/main.js (deploy/build.sh: images, VM installs).
+const isMain = process.argv[1] !== undefined && /passerelle(\.js)?$|cli[\\/]main\.[jt]s$/.test(process.argv[1]);
 if (isMain) {
   const code = await runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),

@@ -115,6 +115,12 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],
 ];
 
+/** Every environment variable the configuration reads (deployment files are checked against it). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [
+  'PASSERELLE_CONFIG', 'PASSERELLE_KNOWLEDGE_BASES', 'ENTRA_TENANT_ID', 'ENTRA_AUTHORITY_HOST',
+  ...ENVIRONMENT_MAP.map(([name]) => name),
+];
+
 const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile|adminToken|clientSecret)$/i;
 
 export interface LoadConfigOptions {
