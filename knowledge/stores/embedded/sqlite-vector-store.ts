@@ -9,6 +9,7 @@ import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk,
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 import { LexicalIndex, type RowFilter } from './lexical-index.ts';
+import { bumpGeneration, generationOf, loadSnapshot, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
 import { incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 
 /**
@@ -21,7 +22,8 @@ export class SqliteVectorStore implements VectorStore {
   readonly name = 'embedded';
   readonly maxUpsertBatch = 1_000;
   private readonly db: DatabaseSync;
-  private readonly indexes = new Map<string, LexicalIndex>();
+  /** Lexical index of each base in memory, with the generation of the rows it holds (lexical-snapshot.ts). */
+  private readonly indexes = new Map<string, { index: LexicalIndex; generation: number }>();
   private readonly dimensions = new Map<string, number | null>();
   private readonly statements: Record<string, StatementSync>;
 
@@ -37,6 +39,7 @@ export class SqliteVectorStore implements VectorStore {
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
       this.db.exec(SCHEMA);
       this.db.exec(FORMAT_SCHEMA);
+      this.db.exec(SNAPSHOT_SCHEMA);
     } catch (error) {
       throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
     }
@@ -89,6 +92,7 @@ export class SqliteVectorStore implements VectorStore {
     const insertVector = vectors ? this.db.prepare(`INSERT INTO ${vectors}(rowid, embedding) VALUES (?, ?)`) : undefined;
     const deleteVector = vectors ? this.db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`) : undefined;
     this.transaction(() => {
+      bumpGeneration(this.db, kb);
       for (const { chunk, sparse, dense } of chunks) {
         const existing = this.statements.rowOf!.get(kb, chunk.id) as { row: number } | undefined;
         if (existing) {
@@ -128,6 +132,7 @@ export class SqliteVectorStore implements VectorStore {
     const vectors = this.storedDimensions(kb) ? vectorTable(kb) : undefined;
     const deleteVector = vectors ? this.db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`) : undefined;
     this.transaction(() => {
+      bumpGeneration(this.db, kb);
       for (const documentId of documentIds) {
         if (deleteVector) {
           for (const { row } of this.statements.rowsOfDocument!.all(kb, documentId) as Array<{ row: number }>) deleteVector.run(BigInt(row));
@@ -196,10 +201,17 @@ export class SqliteVectorStore implements VectorStore {
       this.db.prepare('DELETE FROM documents WHERE kb = ?').run(kb);
       this.db.prepare('DELETE FROM bases WHERE kb = ?').run(kb);
       this.db.prepare('DELETE FROM base_formats WHERE kb = ?').run(kb);
+      bumpGeneration(this.db, kb);
     });
     this.indexes.delete(kb);
     this.dimensions.delete(kb);
     this.formatChecked.delete(kb);
+  }
+
+  /** Builds and persists the base's lexical index (end of an ingestion): the next process to start loads it. */
+  async prepare(kb: string): Promise<void> {
+    this.checkFormat(kb);
+    this.lexicalIndex(kb);
   }
 
   async count(kb: string): Promise<number> {
@@ -232,28 +244,55 @@ export class SqliteVectorStore implements VectorStore {
     return this.dimensions.get(kb);
   }
 
+  /**
+   * The base's lexical index: the one in memory while the base's generation has not moved (another process
+   * may have written), else its persisted snapshot, else built from the rows and persisted for the next
+   * process (lexical-snapshot.ts).
+   */
   private lexicalIndex(kb: string): LexicalIndex {
-    let index = this.indexes.get(kb);
-    if (!index) {
-      const rows = this.statements.indexRows!.all(kb) as Array<Record<string, unknown>>;
-      index = new LexicalIndex(
-        rows.map((row) => {
-          const indices = row.sparse_indices as Uint8Array;
-          const values = row.sparse_values as Uint8Array;
-          return {
-            row: Number(row.row),
-            classificationRank: Number(row.classification_rank),
-            validFromDay: Number(row.valid_from_day),
-            validToDay: Number(row.valid_to_day),
-            sparse: {
-              indices: Array.from(new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength))),
-              values: Array.from(new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))),
-            },
-          };
-        }),
-      );
-      this.indexes.set(kb, index);
+    const generation = generationOf(this.db, kb);
+    const cached = this.indexes.get(kb);
+    if (cached && cached.generation === generation) return cached.index;
+    const stored = loadSnapshot(this.db, kb, generation);
+    if (stored) {
+      const index = LexicalIndex.fromArrays(stored);
+      this.indexes.set(kb, { index, generation });
+      return index;
     }
+    // The rows and their generation in one read transaction: the snapshot is of exactly that generation.
+    let rows: Array<Record<string, unknown>>;
+    let built: number;
+    this.db.exec('BEGIN');
+    try {
+      built = generationOf(this.db, kb);
+      rows = this.statements.indexRows!.all(kb) as Array<Record<string, unknown>>;
+    } finally {
+      this.db.exec('COMMIT');
+    }
+    const index = new LexicalIndex(
+      rows.map((row) => {
+        const indices = row.sparse_indices as Uint8Array;
+        const values = row.sparse_values as Uint8Array;
+        return {
+          row: Number(row.row),
+          classificationRank: Number(row.classification_rank),
+          validFromDay: Number(row.valid_from_day),
+          validToDay: Number(row.valid_to_day),
+          sparse: {
+            indices: Array.from(new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength))),
+            values: Array.from(new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))),
+          },
+        };
+      }),
+    );
+    if (rows.length > 0) {
+      try {
+        saveSnapshot(this.db, kb, built, index.toArrays());
+      } catch {
+        // Busy or read-only: the next process builds it again; this one has its index.
+      }
+    }
+    this.indexes.set(kb, { index, generation: built });
     return index;
   }
 

@@ -129,9 +129,11 @@ export class QdrantStore implements VectorStore {
   private async refuseOtherFormat(kb: string): Promise<void> {
     const checked = this.formatChecked.get(kb);
     if (checked !== undefined && Date.now() - checked < 30_000) return;
-    const { collections } = await this.client.getCollections().catch((error: unknown) => {
+    const listed = await this.client.getCollections().catch((error: unknown) => {
+      if (statusOf(error) === 404) return undefined; // nothing listed there (a proxy path): nothing to compare
       throw storeError(error);
     });
+    const collections = listed?.collections ?? [];
     const other = collections.map((collection) => formatOfCollection(this.prefix, kb, collection.name)).find((format) => format !== undefined && format !== this.format);
     if (other !== undefined) throw incompatibleFormat(kb, other, this.format);
     this.formatChecked.set(kb, Date.now());
