@@ -49,7 +49,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./chat-command.ts')).demoCommand,
   },
   'serve': {
-    summary: 'serve   Démarre le bot sur les canaux activés (Teams, Tchap) — un seul processus par déploiement',
+    summary: 'serve   Démarre le bot sur les canaux activés (Teams, Tchap) — plusieurs répliques possibles avec PostgreSQL (Tchap tenu par une seule à la fois)',
     load: async () => (await import('./serve-command.ts')).serveCommand,
   },
   'worker': {
