@@ -56,12 +56,13 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const knowledge = await cli.knowledge({ create: true });
     const started = performance.now();
     const ingested = await knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
+    await knowledge.statistics.of('legal'); // as `passerelle ingest` does: the corpus statistics kept with the base
     const ingestSeconds = since(started) / 1000;
     await cli.close();
     report.figures.push(
       { key: 'footprint.articles', label: `Legal base ×${REPLICAS}: articles / chunks`, value: lines.length, unit: '' },
       { key: 'footprint.chunks', label: `Legal base ×${REPLICAS}: chunks indexed`, value: ingested.chunks, unit: '' },
-      { key: 'footprint.ingest', label: 'Ingestion, wall time (index persisted at the end)', value: ingestSeconds, unit: 's', digits: 1 },
+      { key: 'footprint.ingest', label: 'Ingestion, wall time (index and corpus statistics persisted at the end)', value: ingestSeconds, unit: 's', digits: 1 },
     );
     const db = new DatabaseSync(join(dataDir, 'data', 'knowledge.sqlite'));
     const snapshot = db.prepare("SELECT length(data) AS bytes FROM lexical_snapshots WHERE kb = 'legal'").get() as { bytes: number } | undefined;
@@ -76,13 +77,13 @@ export async function run(context: BenchContext): Promise<PartReport> {
     };
     await measure('warm-up (compiles the modules once)');
     const persisted = await measure('index persisted');
-    db.exec('DELETE FROM lexical_snapshots');
+    db.exec('DELETE FROM lexical_snapshots; DELETE FROM derived_snapshots');
     db.close();
     const rebuilt = await measure('index rebuilt in the process');
-    for (const [key, label, result] of [['persisted', 'index persisted', persisted], ['rebuilt', 'index rebuilt from the rows (before)', rebuilt]] as const) {
+    for (const [key, label, result] of [['persisted', 'index and statistics persisted', persisted], ['rebuilt', 'both rebuilt from the rows (before)', rebuilt]] as const) {
       report.figures.push(
         { key: `footprint.${key}.first_search`, label: `Replica ready → store open and first search, ${label}`, value: result.firstSearchMs, unit: 'ms', ...(key === 'persisted' ? { target: { below: 1_000 } } : {}) },
-        { key: `footprint.${key}.first_answer`, label: `then the first answer (routing, speller, search), ${label}`, value: result.firstAnswerMs, unit: 'ms' },
+        { key: `footprint.${key}.first_answer`, label: `then the first answer (routing, speller, search), ${label}`, value: result.firstAnswerMs, unit: 'ms', ...(key === 'persisted' ? { target: { below: 1_000 } } : {}) },
         { key: `footprint.${key}.rss`, label: `Replica RSS after the first answer, ${label}`, value: result.rssMb, unit: 'MB' },
         { key: `footprint.${key}.peak_rss`, label: `Replica peak RSS, ${label}`, value: result.peakRssMb, unit: 'MB' },
         { key: `footprint.${key}.heap`, label: `Replica JS heap + buffers after a GC, ${label}`, value: result.heapMb, unit: 'MB' },

@@ -18,7 +18,8 @@ import type { LexicalIndexArrays } from './lexical-index.ts';
 
 export const SNAPSHOT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS lexical_generations (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS lexical_snapshots (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL);`;
+CREATE TABLE IF NOT EXISTS lexical_snapshots (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS derived_snapshots (kb TEXT NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kb, name));`;
 
 const MAGIC = 0x504c5831; // "PLX1"
 const LAYOUT_VERSION = 1;
@@ -34,6 +35,21 @@ export function generationOf(db: DatabaseSync, kb: string): number {
 export function bumpGeneration(db: DatabaseSync, kb: string): void {
   db.prepare('INSERT INTO lexical_generations(kb, generation) VALUES (?, 1) ON CONFLICT(kb) DO UPDATE SET generation = generation + 1').run(kb);
   db.prepare('DELETE FROM lexical_snapshots WHERE kb = ?').run(kb);
+  db.prepare('DELETE FROM derived_snapshots WHERE kb = ?').run(kb);
+}
+
+/** Other data derived from a base's rows (corpus statistics), with the same generation rule as the index. */
+export function loadDerived(db: DatabaseSync, kb: string, name: string): { generation: number; data?: string } {
+  const generation = generationOf(db, kb);
+  const row = db.prepare('SELECT data FROM derived_snapshots WHERE kb = ? AND name = ? AND generation = ?').get(kb, name, generation) as { data: string } | undefined;
+  return row ? { generation, data: row.data } : { generation };
+}
+
+export function saveDerived(db: DatabaseSync, kb: string, name: string, generation: number, data: string): void {
+  db.prepare(
+    `INSERT INTO derived_snapshots(kb, name, generation, data) SELECT ?, ?, ?, ? WHERE coalesce((SELECT generation FROM lexical_generations WHERE kb = ?), 0) = ?
+     ON CONFLICT(kb, name) DO UPDATE SET generation = excluded.generation, data = excluded.data`,
+  ).run(kb, name, generation, data, kb, generation);
 }
 
 /** The stored snapshot of the base's current generation, if there is one. */

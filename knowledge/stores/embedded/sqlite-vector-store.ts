@@ -9,7 +9,7 @@ import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk,
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 import { LexicalIndex, type RowFilter } from './lexical-index.ts';
-import { bumpGeneration, generationOf, loadSnapshot, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
+import { bumpGeneration, generationOf, loadDerived, loadSnapshot, saveDerived, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
 import { incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 
 /**
@@ -206,6 +206,18 @@ export class SqliteVectorStore implements VectorStore {
     this.indexes.delete(kb);
     this.dimensions.delete(kb);
     this.formatChecked.delete(kb);
+  }
+
+  async readDerived(kb: string, name: string): Promise<{ generation: number; data?: string }> {
+    return loadDerived(this.db, kb, name);
+  }
+
+  async writeDerived(kb: string, name: string, generation: number, data: string): Promise<void> {
+    try {
+      saveDerived(this.db, kb, name, generation, data);
+    } catch {
+      // Busy or read-only: the next process computes it again.
+    }
   }
 
   /** Builds and persists the base's lexical index (end of an ingestion): the next process to start loads it. */

@@ -116,3 +116,41 @@ describe('embedded store: persisted lexical index', () => {
     await store.close();
   });
 });
+
+describe('corpus statistics kept with the base (embedded store)', () => {
+  const encoder = new SparseEncoder(loadDefaultLexicon());
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'passerelle-statistics-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const chunk = (id: string, text: string): Chunk => ({
+    id: `${id}#0`, kb: 'legal', documentId: id, source: 's.jsonl', kind: 'article', title: `Article ${id}`, headingPath: [], classification: 'public', text, part: 0, parts: 1, contentHash: `h-${id}`,
+  });
+  const write = async (store: SqliteVectorStore, chunks: Chunk[]) => {
+    await store.ensureBase('legal', undefined);
+    await store.upsert('legal', chunks.map((c) => ({ chunk: c, sparse: encoder.encodeDocument(documentFields(c)) })), chunks.map((c) => ({ kb: 'legal', documentId: c.documentId, source: c.source, contentHash: c.contentHash, chunkCount: 1 })));
+  };
+
+  it('a process computes them once; the next loads them; a write makes them computed again', async () => {
+    const { CorpusStatistics } = await import('../../../knowledge/corpus-statistics.ts');
+    const file = join(dir, 'knowledge.sqlite');
+    const first = new SqliteVectorStore(file);
+    await write(first, [chunk('A1', 'Les agents des douanes procèdent à la visite des marchandises.')]);
+    const computed = await new CorpusStatistics(first).of('legal');
+    assert.equal(computed.words.get('visite'), 1);
+    const db = new DatabaseSync(file);
+    db.exec("UPDATE chunks SET payload = json_set(payload, '$.text', 'rien')"); // a process reading the chunks would count other words
+    db.close();
+    const second = new SqliteVectorStore(file);
+    const loaded = await new CorpusStatistics(second).of('legal');
+    assert.deepEqual([...loaded.words].sort(), [...computed.words].sort());
+    assert.equal(loaded.total, computed.total);
+    await write(second, [chunk('A2', 'La déclaration en détail.')]);
+    const recomputed = await new CorpusStatistics(new SqliteVectorStore(file)).of('legal');
+    assert.equal(recomputed.words.get('visite'), undefined, 'computed again from the (changed) chunks');
+    assert.equal(recomputed.words.get('declaration') ?? recomputed.words.get('déclaration'), 1);
+    await first.close();
+    await second.close();
+  });
+});
