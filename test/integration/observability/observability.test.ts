@@ -138,7 +138,7 @@ describe('observability: /metrics, request ids in JSON logs, OpenTelemetry trace
     it('a summary job: job duration by queue and outcome, deliveries, queue depths', async () => {
       const before = (await scrape()).text;
       await rig.receive(message('résume les articles 60 à 60-3', { conversation: { key: 'teams:jobs', reference: {} } }));
-      await waitFor(() => rig.channel.sent.some((entry) => entry.reply.kind === 'answer' && entry.reply.text.includes('60-3')), 'the summary');
+      await waitFor(() => rig.channel.sent.some((entry) => entry.reply.kind === 'answer' && entry.reply.text.includes('60-3')), 'the summary', 90_000);
       await waitFor(async () => (await rig.app.queues.deliveries.pending()).length === 0, 'deliveries');
       const after = (await scrape()).text;
       assert.equal(sample(after, 'passerelle_job_duration_seconds_count', { queue: 'passerelle-work', outcome: 'completed' }) - sample(before, 'passerelle_job_duration_seconds_count', { queue: 'passerelle-work', outcome: 'completed' }), 1);
@@ -222,7 +222,7 @@ describe('observability: /metrics, request ids in JSON logs, OpenTelemetry trace
     it('one request id from the channel to the worker and back (job payloads carry it), and one trace', async () => {
       rig.logs.length = 0;
       await rig.receive(message('résume les articles 60 à 60-3', { conversation: { key: 'teams:trace', reference: {} } }));
-      await waitFor(() => rig.channel.sent.some((entry) => entry.reply.kind === 'answer' && entry.reply.text.includes('60-3')), 'the summary');
+      await waitFor(() => rig.channel.sent.some((entry) => entry.reply.kind === 'answer' && entry.reply.text.includes('60-3')), 'the summary', 90_000);
       await waitFor(async () => (await rig.app.queues.deliveries.pending()).length === 0, 'deliveries');
       const inbound = rig.logs.find((line) => line.message === 'inbound event');
       assert.ok(inbound?.requestId, JSON.stringify(rig.logs.slice(0, 3)));
