@@ -61,10 +61,10 @@ export function migrateSqlite(db: DatabaseSync, store: StoreName, initial: strin
     const current = Number(row?.version ?? 0);
     refuseNewer(store, current);
     const record = db.prepare('INSERT INTO schema_migrations (store, version, name, applied_at) VALUES (?, ?, ?, ?)');
-    if (current < 1) {
-      db.exec(initial);
-      record.run(store, 1, 'initial schema (release 0.1)', new Date().toISOString());
-    }
+    // The version-1 script is idempotent (CREATE … IF NOT EXISTS) and runs at every open: a table added to it
+    // before the first release reaches databases created earlier. Changes to existing tables are migrations.
+    db.exec(initial);
+    if (current < 1) record.run(store, 1, 'initial schema (release 0.1)', new Date().toISOString());
     for (const migration of MIGRATIONS[store]) {
       if (migration.version <= current) continue;
       db.exec(migration.sqlite(''));
@@ -94,10 +94,8 @@ export async function migratePostgres(query: Query, s: string, schema: string, s
   const [row] = await query(`SELECT max(version) AS version FROM ${s}.schema_migrations WHERE store = $1`, [store]);
   const current = Number(row?.version ?? 0);
   refuseNewer(store, current);
-  if (current < 1) {
-    await query(initial);
-    await query(`INSERT INTO ${s}.schema_migrations (store, version, name) VALUES ($1, 1, 'initial schema (release 0.1)')`, [store]);
-  }
+  await query(initial); // idempotent, at every open (see migrateSqlite)
+  if (current < 1) await query(`INSERT INTO ${s}.schema_migrations (store, version, name) VALUES ($1, 1, 'initial schema (release 0.1)')`, [store]);
   for (const migration of MIGRATIONS[store]) {
     if (migration.version <= current) continue;
     await query(migration.postgres(`${s}.`));

@@ -192,6 +192,17 @@ describe('schema migrations from release 0.1 (SQLite)', () => {
     assert.deepEqual(applied.map((row) => ({ ...row })), [{ store: 'announcements', version: 1 }, { store: 'state', version: 1 }, { store: 'state', version: 2 }]);
   });
 
+  it('a table added to the version-1 script before release reaches a database created earlier', async () => {
+    await (await openAll(dir)).close();
+    const db = new DatabaseSync(join(dir, 'state.sqlite'));
+    db.exec('DROP TABLE cache'); // as if the database predated the table
+    db.close();
+    const reopened = await openAll(dir);
+    await reopened.state.cacheSet('k', 'v', 60_000);
+    assert.equal(await reopened.state.cacheGet('k'), 'v');
+    await reopened.close();
+  });
+
   it('refuses files written by a newer release', async () => {
     await (await openAll(dir)).close();
     const db = new DatabaseSync(join(dir, 'learning.sqlite'));
