@@ -1,4 +1,5 @@
 import type { Logger } from '../bots/logger.ts';
+import { renderMetrics } from '../bots/metrics.ts';
 import { pseudonymise } from '../bots/pseudonym.ts';
 import { AdminServer } from '../adapters/admin-http/admin-server.ts';
 import type { BotApplication } from './bot-application.ts';
@@ -12,8 +13,8 @@ import { createConsole } from './console.ts';
 export async function startAdminApi(app: BotApplication, logger: Logger): Promise<{ adminPort?: number; close(): Promise<void> }> {
   const { config } = app;
   const token = config.announcements.adminToken;
-  if (!token && !config.console.proconnect && !config.console.entra) {
-    logger.info('admin API and console disabled (no PASSERELLE_ADMIN_TOKEN, no identity provider)');
+  if (!token && !config.console.proconnect && !config.console.entra && !config.observability.metrics) {
+    logger.info('admin API and console disabled (no PASSERELLE_ADMIN_TOKEN, no identity provider, no PASSERELLE_METRICS)');
     return { close: async () => undefined };
   }
   let port = config.announcements.adminPort;
@@ -25,6 +26,7 @@ export async function startAdminApi(app: BotApplication, logger: Logger): Promis
     port,
     host,
     console: consoleApp,
+    metrics: { render: renderMetrics, ...(config.observability.metricsToken ? { token: config.observability.metricsToken } : {}) },
     maxChars: config.announcements.maxChars,
     logger,
     audit: (kind, client) =>

@@ -13,6 +13,7 @@ import type { AudienceDirectories } from '../bots/announcements/directories.ts';
 import { FanoutConsumer, type FanoutOptions } from '../bots/announcements/fanout-consumer.ts';
 import { ANNOUNCEMENT_QUEUE_PREFIX, type AnnouncementJob, type AnnouncementQueues } from '../bots/announcements/fanout-queues.ts';
 import { BullJobQueue } from '../queue/bull-job-queue.ts';
+import { instrumentQueue } from './instrumented-queue.ts';
 import { InProcessJobQueue } from '../queue/in-process-job-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { RecipientSender } from '../bots/announcements/recipient-sender.ts';
@@ -118,7 +119,8 @@ function concurrencyFor(perSecond: number): number {
 /** One queue per channel (bull on Redis when configured, else in-process), created on first use. */
 function createAnnouncementQueues(config: Readonly<Config>): AnnouncementQueues {
   const { queue } = config;
-  const make = (channel: AnnouncementChannel): JobQueue<AnnouncementJob> =>
+  const make = (channel: AnnouncementChannel): JobQueue<AnnouncementJob> => instrumentQueue(makeQueue(channel));
+  const makeQueue = (channel: AnnouncementChannel): JobQueue<AnnouncementJob> =>
     queue.redisUrl
       ? new BullJobQueue<AnnouncementJob>(`${ANNOUNCEMENT_QUEUE_PREFIX}${channel}`, {
           redisUrl: queue.redisUrl,

@@ -1,6 +1,7 @@
 import { matrixLimits } from '../adapters/matrix/limits.ts';
 import { TEAMS_LIMITS } from '../adapters/teams/limits.ts';
-import { perSecond, RateLimiter, type Clock } from '../bots/outbound/rate-limiter.ts';
+import { metrics } from '../bots/metrics.ts';
+import { perSecond, RateLimiter, type Clock, type RateLimiterObserver } from '../bots/outbound/rate-limiter.ts';
 import type { Config } from '../config/schema.ts';
 import type { AnnouncementChannel } from '../state/announcement-store.ts';
 
@@ -17,7 +18,15 @@ export type ChannelLimiters = Readonly<Record<AnnouncementChannel, RateLimiter>>
 export function createChannelLimiters(config: Readonly<Config>, rates?: { teamsPerSecond: number; matrixPerSecond: number }, clock?: Clock): ChannelLimiters {
   const bulk = rates ?? config.announcements;
   return {
-    teams: new RateLimiter({ ...TEAMS_LIMITS, bulk: { tenant: perSecond(bulk.teamsPerSecond), ...(TEAMS_LIMITS.conversation ? { conversation: TEAMS_LIMITS.conversation.slice(0, 1) } : {}) } }, clock),
-    matrix: new RateLimiter({ ...matrixLimits(config.matrix.requestsPerSecond), bulk: { account: perSecond(bulk.matrixPerSecond) } }, clock),
+    teams: new RateLimiter({ ...TEAMS_LIMITS, bulk: { tenant: perSecond(bulk.teamsPerSecond), ...(TEAMS_LIMITS.conversation ? { conversation: TEAMS_LIMITS.conversation.slice(0, 1) } : {}) } }, clock, observed('teams')),
+    matrix: new RateLimiter({ ...matrixLimits(config.matrix.requestsPerSecond), bulk: { account: perSecond(bulk.matrixPerSecond) } }, clock, observed('matrix')),
+  };
+}
+
+/** Waits go to passerelle_rate_limit_wait_seconds; a pause is a service's rate-limit refusal (429, M_LIMIT_EXCEEDED). */
+function observed(channel: 'teams' | 'matrix'): RateLimiterObserver {
+  return {
+    waited: (lane, ms) => metrics.rateLimitWaitSeconds.observe({ channel, lane }, ms / 1000),
+    paused: () => metrics.throttled.inc({ channel }),
   };
 }

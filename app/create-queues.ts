@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { BullJobQueue } from '../queue/bull-job-queue.ts';
 import { InProcessJobQueue } from '../queue/in-process-job-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
+import { instrumentQueue } from './instrumented-queue.ts';
 import { DELIVERY_QUEUE, ENRICH_QUEUE, WORK_QUEUE, type DeliveryJob, type EnrichJobInput, type WorkJobInput } from '../queue/jobs.ts';
 
 /**
@@ -19,7 +20,8 @@ export interface Queues {
 /** `logger` hears of a queue that stopped processing for another reason than close() (Redis errors are retried silently). */
 export function createQueues(config: Readonly<Config>, logger?: Logger): Queues {
   const { queue } = config;
-  const make = <T>(name: string): JobQueue<T> =>
+  const make = <T>(name: string): JobQueue<T> => instrumentQueue(makeQueue<T>(name), logger);
+  const makeQueue = <T>(name: string): JobQueue<T> =>
     queue.redisUrl
       ? new BullJobQueue<T>(name, {
           redisUrl: queue.redisUrl,

@@ -52,6 +52,11 @@ export const PARTS: readonly BenchPartEntry[] = [
     load: () => import('./startup-bench.ts'),
   },
   {
+    name: 'footprint',
+    description: 'a serve replica on the legal base ×16: time from start to the first answer and memory, lexical index persisted vs rebuilt',
+    load: () => import('./footprint-bench.ts'),
+  },
+  {
     name: 'announcements',
     description: '17,000 recipients on two fake channels (Teams, Tchap) with 429/403/5xx injected: rate vs limit, lost, duplicates, memory',
     load: () => import('./announcements-bench.ts'),

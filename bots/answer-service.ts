@@ -18,6 +18,8 @@ import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { metrics, secondsSince } from './metrics.ts';
+import { inSpan } from './tracing.ts';
 import type { Reply } from './reply.ts';
 import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
 import type { ChannelName } from './message.ts';
@@ -100,7 +102,9 @@ export class AnswerService {
 
   async answer(request: AnswerRequest): Promise<AnswerOutcome> {
     const started = Date.now();
+    const clock = performance.now();
     const outcome = await this.produce(request);
+    observeAnswer(request.channel, outcome, this.model?.id, this.settings.energyWhPer1kTokens, secondsSince(clock));
     const energyWh = ((outcome.usage.inputTokens + outcome.usage.outputTokens) / 1000) * this.settings.energyWhPer1kTokens;
     await this.state.recordAudit({
       channel: request.channel,
@@ -142,8 +146,8 @@ export class AnswerService {
     if (standard) return this.serveStandard(standard, request, usage);
     const route = request.forcedKb
       ? { kb: request.forcedKb, confidence: 1, scores: [{ kb: request.forcedKb, confidence: 1 }], method: 'prefix' as const }
-      : await this.route(searchQuery, candidates);
-    const passages = await this.retrieve(searchQuery, route, request);
+      : await step('answer.route', () => this.route(searchQuery, candidates));
+    const passages = await step('answer.retrieve', () => this.retrieve(searchQuery, route, request));
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
     const scoredQuery = withoutPersonalData(searchQuery);
     const confidence = answerConfidence(scoredQuery, passages, route.confidence);
@@ -177,7 +181,7 @@ export class AnswerService {
     if (this.model && cleared.length > 0) {
       try {
         // A follow-up goes to the model as its standalone form ("et pour un contractuel ?" alone cannot be answered).
-        const generated = await this.generate(searchQuery, cleared, request, usage);
+        const generated = await step('answer.generate', () => this.generate(searchQuery, cleared, request, usage));
         // Verified as the model wrote it (placeholders are not claims to check), then personal data put back.
         const checked = verifyCitations(generated.text, cleared);
         const verified = { ...checked, text: restore(checked.text, generated.mapping) };
@@ -467,4 +471,27 @@ function looksEnglish(text: string): boolean {
   const english = text.match(ENGLISH)?.length ?? 0;
   const french = text.match(FRENCH)?.length ?? 0;
   return english >= 2 && english > french * 2;
+}
+
+/** One timed step of an answer: a histogram observation and a span. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await inSpan(`passerelle.${name}`, {}, work);
+  } finally {
+    metrics.stageSeconds.observe({ stage: name }, secondsSince(started));
+  }
+}
+
+/** The answer's metrics: the question by base, channel and outcome; its time; the model's tokens and energy. */
+function observeAnswer(channel: ChannelName, outcome: AnswerOutcome, modelId: string | undefined, whPer1kTokens: number, seconds: number): void {
+  const kb = outcome.route?.kb ?? 'aucune';
+  metrics.questions.inc({ kb, channel, outcome: outcome.mode });
+  metrics.answerSeconds.observe({ channel, outcome: outcome.mode }, seconds);
+  const { inputTokens, outputTokens } = outcome.usage;
+  if (inputTokens + outputTokens === 0) return;
+  const model = outcome.model ?? modelId ?? 'inconnu';
+  metrics.modelTokens.inc({ model, direction: 'input' }, inputTokens);
+  metrics.modelTokens.inc({ model, direction: 'output' }, outputTokens);
+  metrics.energy.inc({ kb }, ((inputTokens + outputTokens) / 1000) * whPer1kTokens);
 }

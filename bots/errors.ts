@@ -76,6 +76,16 @@ export const ERROR_CATALOGUE = {
     userMessage: 'La base documentaire est momentanément indisponible. Réessayez dans quelques instants.',
     retryable: true,
   },
+  STATE_SCHEMA_TOO_NEW: {
+    userMessage:
+      'Les données de Passerelle ({store}) ont été écrites par une version plus récente (schéma {stored}, cette version connaît le schéma {supported}) : installez la version la plus récente, ou restaurez la sauvegarde prise avant la mise à jour.',
+    retryable: false,
+  },
+  STORE_FORMAT_INCOMPATIBLE: {
+    userMessage:
+      'La base {kb} a été indexée par une version incompatible de Passerelle (format {stored}, cette version lit le format {expected}) : relancez l’indexation avec « passerelle ingest --kb {kb} --reindex ».',
+    retryable: false,
+  },
   STORE_DIMENSION_MISMATCH: {
     userMessage:
       'La base {kb} a été indexée avec un autre modèle de vectorisation ({stored} dimensions, {actual} attendues) : relancez l’ingestion avec --reindex.',

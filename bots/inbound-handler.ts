@@ -1,5 +1,7 @@
 import type { InboundEvent, InboundSink } from './inbound-event.ts';
 import type { Logger } from './logger.ts';
+import { metrics } from './metrics.ts';
+import { startRequest } from './tracing.ts';
 import type { ChannelName, IncomingMessage, StoredReference } from './message.ts';
 import type { Outbound } from './outbound/outbound.ts';
 import { pseudonymise } from './pseudonym.ts';
@@ -35,13 +37,19 @@ export function aiNoticeKey(channel: ChannelName, userId: string): string {
 export class InboundHandler implements InboundSink {
   constructor(private readonly deps: InboundHandlerDeps) {}
 
-  async receive(event: InboundEvent): Promise<{ recorded: boolean }> {
-    try {
-      return await this.dispatch(event);
-    } catch (error) {
-      this.deps.logger.error('inbound event handling failed', { kind: event.kind, error });
-      return { recorded: false };
-    }
+  /** Each event is one request: a request id in every log line, a root span when traces are on. */
+  receive(event: InboundEvent): Promise<{ recorded: boolean }> {
+    const channel = channelOf(event);
+    metrics.inboundEvents.inc({ channel, kind: event.kind });
+    return startRequest(`passerelle.inbound.${event.kind}`, { 'passerelle.channel': channel }, async () => {
+      this.deps.logger.info('inbound event', { channel, kind: event.kind });
+      try {
+        return await this.dispatch(event);
+      } catch (error) {
+        this.deps.logger.error('inbound event handling failed', { kind: event.kind, error });
+        return { recorded: false };
+      }
+    });
   }
 
   async knowsConversation(key: string): Promise<boolean> {
@@ -79,6 +87,7 @@ export class InboundHandler implements InboundSink {
     const { state, outbound, logger } = this.deps;
     switch (event.kind) {
       case 'message':
+        observeSyncLag(event.message);
         if (event.conversation) {
           const { key } = event.conversation;
           await state.saveReference(event.conversation).catch((error: unknown) => logger.warn('could not save a conversation reference', { key, error }));
@@ -101,6 +110,7 @@ export class InboundHandler implements InboundSink {
         return { recorded: true };
       }
       case 'undecryptable':
+        metrics.undecryptable.inc({ channel: event.channel });
         await outbound.send(event.channel, event.address, notice(say.UNDECRYPTABLE_MESSAGE));
         return { recorded: true };
     }
@@ -115,4 +125,22 @@ export class InboundHandler implements InboundSink {
     const text = [say.WELCOME, ...(personal ? [] : [say.MENTION_HINT]), say.AI_NOTICE].join('\n\n');
     await outbound.send(conversation.channel, { key: conversation.key, reference: conversation.reference }, notice(text, ['aide']));
   }
+}
+
+function channelOf(event: InboundEvent): ChannelName {
+  switch (event.kind) {
+    case 'message':
+      return event.message.channel;
+    case 'installed':
+      return event.conversation.channel;
+    default:
+      return event.channel;
+  }
+}
+
+/** Tchap's /sync lag: from the sender's server stamp to the bot's receipt (clock skew can make it negative: ignored). */
+function observeSyncLag(message: IncomingMessage): void {
+  if (message.channel !== 'matrix' || !message.sentAt) return;
+  const lag = (Date.parse(message.receivedAt) - Date.parse(message.sentAt)) / 1000;
+  if (Number.isFinite(lag) && lag >= 0) metrics.matrixSyncLagSeconds.observe(lag);
 }

@@ -1,6 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Structured log lines (JSON) on stderr. Causes of user-facing errors go here, never to the user.
  * A leaf module, importable from any layer.
+ *
+ * Every line written while a request is handled carries its context (`requestId`, and `traceId` when
+ * traces are on): set once where the request enters (the bot's message handling, a job taken from a
+ * queue: the id travels in the job payload), inherited by everything awaited from there.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -9,6 +15,24 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Fields every log line of the current request carries. */
+export interface LogContext {
+  requestId?: string;
+  traceId?: string;
+}
+
+const contexts = new AsyncLocalStorage<LogContext>();
+
+/** Runs `work` with `context` added to (and overriding) the current log context. */
+export function withLogContext<T>(context: LogContext, work: () => T): T {
+  return contexts.run({ ...contexts.getStore(), ...context }, work);
+}
+
+/** The log context of the current request (empty outside one). */
+export function logContext(): LogContext {
+  return contexts.getStore() ?? {};
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -39,7 +63,8 @@ export function logLine(level: Exclude<LogLevel, 'silent'>, message: string, fie
   } catch (error) {
     body = { logFieldsUnavailable: error instanceof Error ? error.name : 'unknown' };
   }
-  const line = JSON.stringify({ ...head, ...body });
+  // The current request's context (requestId, traceId) on every line; the caller's fields come after.
+  const line = JSON.stringify({ ...head, ...contexts.getStore(), ...body });
   if (Buffer.byteLength(line) <= LOG_LIMITS.lineBytes) return line;
   return JSON.stringify({ ...head, truncated: `fields dropped: the line would have been ${Buffer.byteLength(line)} bytes`, fields: Object.keys(body).slice(0, LOG_LIMITS.entries) });
 }

@@ -50,6 +50,8 @@ export interface IncomingMessage {
   /** Groups the sender belongs to, when the channel knows (for access control). */
   groups?: string[];
   receivedAt: string;
+  /** When the sender's server stamped the message (Matrix origin_server_ts), when the channel says: the sync lag is `receivedAt − sentAt`. */
+  sentAt?: string;
 }
 
 /** A conversation address: stable key plus the channel's opaque reference. */

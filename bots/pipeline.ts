@@ -1,6 +1,8 @@
 import type { ChannelAdapter, ReplyStream } from './channel-adapter.ts';
 import { toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { metrics, secondsSince } from './metrics.ts';
+import { inSpan } from './tracing.ts';
 import type { IncomingMessage } from './message.ts';
 import { errorReply, type Reply } from './reply.ts';
 
@@ -64,8 +66,9 @@ export class Pipeline {
   async run(turn: Turn): Promise<void> {
     for (const stage of this.stages) {
       let proceed: boolean;
+      const started = performance.now();
       try {
-        proceed = await stage.handle(turn);
+        proceed = await inSpan(`passerelle.stage.${stage.name}`, {}, () => stage.handle(turn));
       } catch (error) {
         const failure = toPasserelleError(error);
         this.logger.error('pipeline stage failed', { stage: stage.name, code: failure.code, channel: turn.message.channel, error: failure.cause ?? failure });
@@ -73,6 +76,8 @@ export class Pipeline {
           await turn.reply(errorReply(failure.userMessage)).catch((sendError: unknown) => this.logger.error('could not report failure', { error: sendError }));
         }
         return;
+      } finally {
+        metrics.stageSeconds.observe({ stage: stage.name }, secondsSince(started));
       }
       if (!proceed) return;
     }

@@ -22,7 +22,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     context = createCliContext(io);
   } catch (error) {
-    io.err(`${toPasserelleError(error).userMessage}\n`);
+    const failure = toPasserelleError(error);
+    if (command.onInvalidConfiguration && failure.code === 'CONFIG_INVALID') io.out(await command.onInvalidConfiguration(String(failure.details.problems ?? failure.userMessage)));
+    else io.err(`${failure.userMessage}\n`);
     return 1;
   }
   try {
@@ -42,6 +44,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+// bin/passerelle.js: the compiled dist/cli/main.js when built (`npm run build`, run by `npm ci`), else the sources through tsx.
 const isMain = process.argv[1] !== undefined && /passerelle(\.js)?$|cli[\\/]main\.[jt]s$/.test(process.argv[1]);
 if (isMain) {
   const code = await runCli(process.argv.slice(2), {

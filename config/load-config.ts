@@ -99,6 +99,12 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['TEAMS_CERTIFICATE_KEY_FILE', ['teams', 'certificateKeyFile'], 'string'],
   ['TEAMS_TENANT_ID', ['teams', 'tenantId'], 'string'],
   ['TEAMS_ALLOWED_TENANTS', ['teams', 'allowedTenants'], 'list'],
+  ['PASSERELLE_METRICS', ['observability', 'metrics'], 'boolean'],
+  ['PASSERELLE_METRICS_TOKEN', ['observability', 'metricsToken'], 'string'],
+  ['PASSERELLE_WORKER_METRICS_PORT', ['observability', 'workerMetricsPort'], 'number'],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', ['observability', 'otlpEndpoint'], 'string'],
+  ['OTEL_SERVICE_NAME', ['observability', 'serviceName'], 'string'],
+  ['PASSERELLE_TRACE_SAMPLE_RATIO', ['observability', 'traceSampleRatio'], 'number'],
   ['MATRIX_ENABLED', ['matrix', 'enabled'], 'boolean'],
   ['MATRIX_HOMESERVER_URL', ['matrix', 'homeserverUrl'], 'string'],
   ['MATRIX_USER_ID', ['matrix', 'userId'], 'string'],
@@ -108,6 +114,12 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['MATRIX_ALLOWED_INVITERS', ['matrix', 'allowedInviters'], 'list'],
   ['MATRIX_ALLOWED_SERVERS', ['matrix', 'allowedServers'], 'list'],
   ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],
+];
+
+/** Every environment variable the configuration reads (deployment files are checked against it). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [
+  'PASSERELLE_CONFIG', 'PASSERELLE_KNOWLEDGE_BASES', 'ENTRA_TENANT_ID', 'ENTRA_AUTHORITY_HOST',
+  ...ENVIRONMENT_MAP.map(([name]) => name),
 ];
 
 const SECRET_KEYS = /(api[-_]?key|password|secret|token|databaseUrl|redisUrl|accessToken|appPassword|keyFile|adminToken|clientSecret)$/i;

@@ -318,6 +318,25 @@ export const ConfigSchema = z
         reportDays: z.number().int().positive().default(365),
       })
       .default({ quizLength: 5, sessionMinutes: 60, services: [], minGroupSize: 5, reportDays: 365 }),
+    /** Metrics (Prometheus), traces (OpenTelemetry) and the request id in logs. */
+    observability: z
+      .object({
+        /** Starts the admin listener for /metrics and /healthz even without an admin token or a console provider. */
+        metrics: z.boolean().default(false),
+        /** Bearer token Prometheus must present on /metrics (absent: open, like /healthz; keep the listener internal). */
+        metricsToken: z.string().min(16, 'au moins 16 caractères').optional(),
+        /** `passerelle worker`: port of its own /metrics and /healthz listener (absent: none). */
+        workerMetricsPort: z.number().int().min(0).max(65_535).optional(),
+        /** OTLP/HTTP endpoint of a collector (e.g. http://otel-collector:4318): traces are exported to `<endpoint>/v1/traces`. */
+        otlpEndpoint: z.string().url().optional(),
+        /** Extra headers of the OTLP export, `name=value` pairs (authentication of a hosted collector). */
+        otlpHeaders: z.record(z.string(), z.string()).default({}),
+        /** `service.name` of the traces. */
+        serviceName: z.string().min(1).default('passerelle'),
+        /** Share of requests traced, 0–1. */
+        traceSampleRatio: z.number().min(0).max(1).default(1),
+      })
+      .default({ metrics: false, otlpHeaders: {}, serviceName: 'passerelle', traceSampleRatio: 1 }),
     ingestion: z
       .object({
         /** Largest file accepted, bytes. */

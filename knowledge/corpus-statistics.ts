@@ -90,11 +90,22 @@ export class CorpusStatistics {
     return next;
   }
 
+  /**
+   * Reads the base's chunks — or, when the store keeps derived data (the embedded store), the statistics a
+   * process already computed from the same chunks (a replica starting does not tokenise the whole base again).
+   */
   private async build(kb: string): Promise<Entry> {
+    const name = `corpus-statistics:${this.settings.enrichmentWeight}:${this.settings.headingWeight}`;
+    const stored = await this.store.readDerived?.(kb, name);
+    if (stored?.data) {
+      const parsed = parseStatistics(stored.data);
+      if (parsed) return { statistics: parsed, checkedAt: this.now() };
+    }
     const statistics: BaseStatistics = { terms: new Map(), total: 0, words: new Map(), chunks: 0 };
     const chunks = await this.store.listChunks(kb);
     for (const chunk of chunks) addChunk(statistics, chunk, this.settings);
     statistics.chunks = chunks.length;
+    if (stored && chunks.length > 0) await this.store.writeDerived?.(kb, name, stored.generation, JSON.stringify({ terms: [...statistics.terms], total: statistics.total, words: [...statistics.words], chunks: statistics.chunks }));
     return { statistics, checkedAt: this.now() };
   }
 }
@@ -112,4 +123,15 @@ function addChunk(statistics: BaseStatistics, chunk: Chunk, settings: Statistics
   add(chunk.text, 1);
   add([...chunk.headingPath, chunk.section ?? ''].join('\n'), settings.headingWeight);
   if (chunk.enrichment) add(chunk.enrichment.text, settings.enrichmentWeight);
+}
+
+/** Statistics stored by `build`, or undefined when the text is not that shape. */
+function parseStatistics(text: string): BaseStatistics | undefined {
+  try {
+    const value = JSON.parse(text) as { terms?: unknown; total?: unknown; words?: unknown; chunks?: unknown };
+    if (!Array.isArray(value.terms) || !Array.isArray(value.words) || typeof value.total !== 'number' || typeof value.chunks !== 'number') return undefined;
+    return { terms: new Map(value.terms as Array<[string, number]>), total: value.total, words: new Map(value.words as Array<[string, number]>), chunks: value.chunks };
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@ import { PasserelleError } from '../bots/errors.ts';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import Bull from 'bull';
 import type { Redis } from 'ioredis';
-import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor, type StepMemo } from './job-queue.ts';
+import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor, type QueueCounts, type StepMemo } from './job-queue.ts';
 
 /**
  * The production queue: bull on Redis. Named jobs need `process('*', …)`. Stalled jobs (a worker killed
@@ -166,6 +166,11 @@ export class BullJobQueue<T> implements JobQueue<T> {
     await this.queue.client.set(this.cancelKey(id), '1', 'EX', 86_400);
     if (state !== 'active') await job.remove().catch(() => undefined);
     return true;
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const counts = await this.queue.getJobCounts();
+    return { waiting: counts.waiting, delayed: counts.delayed, active: counts.active, failed: counts.failed };
   }
 
   async healthy(): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type Processor } from './job-queue.ts';
+import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type Processor, type QueueCounts } from './job-queue.ts';
 
 /**
  * The embedded default when no Redis is configured: the same contract, run inside the bot process.
@@ -66,6 +66,12 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     entry.state = 'cancelled';
     entry.finishedAt = Date.now();
     return true;
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const counts: QueueCounts = { waiting: 0, delayed: 0, active: 0, failed: 0 };
+    for (const entry of this.jobs.values()) if (entry.state in counts) counts[entry.state as keyof QueueCounts]++;
+    return counts;
   }
 
   async healthy(): Promise<boolean> {

@@ -53,6 +53,14 @@ export interface StepMemo {
   set(key: string, value: string): Promise<void>;
 }
 
+/** How many jobs of a queue are in each unfinished state, and how many failed for good (kept for a while). */
+export interface QueueCounts {
+  waiting: number;
+  delayed: number;
+  active: number;
+  failed: number;
+}
+
 export type Processor<T> = (data: T, context: JobContext) => Promise<void>;
 
 export interface JobQueue<T> {
@@ -66,6 +74,8 @@ export interface JobQueue<T> {
   pending(): Promise<Array<JobSnapshot<T>>>;
   /** Cancels a waiting job, or signals an active one to stop. True when the job existed and was not finished. */
   cancel(id: string): Promise<boolean>;
+  /** Jobs not finished, by state (metrics: queue depth). */
+  counts(): Promise<QueueCounts>;
   /** Whether the backend answers now (Redis reachable). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

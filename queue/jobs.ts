@@ -5,6 +5,12 @@ import { z } from 'zod';
  * (a malformed one fails permanently instead of crashing the worker).
  */
 
+/**
+ * The request a job belongs to: its id (in every log line of the worker too) and the W3C trace context
+ * (the worker's spans join the request's trace). Set when the job is added; absent in older payloads.
+ */
+export const TraceContext = z.object({ requestId: z.string().max(64).optional(), traceparent: z.string().max(128).optional() });
+
 const Address = z.object({ key: z.string().min(1), reference: z.unknown() });
 const Requester = z.object({
   channel: z.enum(['teams', 'matrix', 'local']),
@@ -15,6 +21,7 @@ export const SummaryLength = z.enum(['court', 'detaille']);
 export type SummaryLength = z.infer<typeof SummaryLength>;
 
 const Common = {
+  trace: TraceContext.optional(),
   requester: Requester,
   address: Address,
   /** Bot message to update with progress, when the channel supports edits. */
@@ -54,6 +61,7 @@ export type WorkJobInput = z.input<typeof WorkJob>;
 
 /** What the worker hands back to the bot process, which owns the channel connections. */
 export const DeliveryJob = z.object({
+  trace: TraceContext.optional(),
   /** `send` a new message, or `update` the progress message. */
   action: z.enum(['send', 'update']),
   address: Address,
@@ -87,6 +95,7 @@ export const ENRICH_QUEUE = 'passerelle-enrichment';
 
 /** Writing agents' wording for the documents of a base that have none for their current text. */
 export const EnrichJob = z.object({
+  trace: TraceContext.optional(),
   kind: z.literal('enrich'),
   kb: z.string().min(1),
   force: z.boolean().default(false),

@@ -24,7 +24,7 @@ export class PostgresAnnouncementStore implements AnnouncementStore {
   private readonly s: string;
 
   constructor(options: PostgresAnnouncementStoreOptions) {
-    this.db = new PostgresDatabase(options, 5, SCHEMA_LOCK_CLASS, tablesSql);
+    this.db = new PostgresDatabase(options, 5, SCHEMA_LOCK_CLASS, tablesSql, 'announcements');
     this.s = this.db.s;
   }
 

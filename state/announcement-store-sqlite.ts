@@ -33,7 +33,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
   private closed = false;
 
   constructor(file: string) {
-    this.db = openSqlite(file, SCHEMA);
+    this.db = openSqlite(file, SCHEMA, 'announcements');
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       insertAnnouncement: prepare(insertSql(SQLITE, 'announcements', ANNOUNCEMENT)),

@@ -13,7 +13,7 @@ export class PostgresCurationStore extends SqlCurationStore {
 
   /** Connects and creates the tables if needed; STORE_UNAVAILABLE when the database cannot be reached. */
   static async open(options: PostgresOptions): Promise<PostgresCurationStore> {
-    const db = new PostgresDatabase(options, 4, SCHEMA_LOCK, (s) => curationTables({ time: 'timestamptz', json: 'jsonb', serial: 'bigserial PRIMARY KEY' }, `${s}.`));
+    const db = new PostgresDatabase(options, 4, SCHEMA_LOCK, (s) => curationTables({ time: 'timestamptz', json: 'jsonb', serial: 'bigserial PRIMARY KEY' }, `${s}.`), 'curation');
     await db.open();
     const executor: SqlExecutor = {
       dialect: POSTGRES,

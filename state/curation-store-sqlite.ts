@@ -15,7 +15,7 @@ export class SqliteCurationStore extends SqlCurationStore {
 }
 
 function sqliteExecutor(file: string): SqlExecutor {
-  const db = openSqlite(file, curationTables({ time: 'INTEGER', json: 'TEXT', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }));
+  const db = openSqlite(file, curationTables({ time: 'INTEGER', json: 'TEXT', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }), 'curation');
   let tail: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = tail.then(work, work);

@@ -1,3 +1,4 @@
+import { migratePostgres } from './schema-migrations.ts';
 import pg from 'pg';
 import { PasserelleError } from '../bots/errors.ts';
 import { EnrichmentEntrySchema, type EnrichmentEntry, type EnrichmentOrigin } from '../knowledge/enrichment/enrichment.ts';
@@ -59,9 +60,8 @@ export class PostgresEnrichmentStore implements EnrichmentStore {
     let failed = false;
     try {
       await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('passerelle-enrichment-schema'))");
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (kb text NOT NULL, id text NOT NULL, status text NOT NULL, origin text NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (kb, id))`);
+      const initial = `CREATE TABLE IF NOT EXISTS ${this.table} (kb text NOT NULL, id text NOT NULL, status text NOT NULL, origin text NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (kb, id))`;
+      await migratePostgres(async (text, values) => (await client.query(text, values)).rows as Array<Record<string, unknown>>, `"${this.schemaName}"`, this.schemaName, 'enrichment', initial);
       await client.query('COMMIT');
     } catch (error) {
       failed = true;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { PasserelleError } from '../bots/errors.ts';
 import { guardSqlite } from './sqlite-support.ts';
+import { migrateSqlite } from './schema-migrations.ts';
 import { EnrichmentEntrySchema, type EnrichmentEntry, type EnrichmentOrigin } from '../knowledge/enrichment/enrichment.ts';
 import type { EnrichmentStore } from '../knowledge/enrichment/enrichment-store.ts';
 
@@ -14,10 +15,11 @@ export class SqliteEnrichmentStore implements EnrichmentStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new DatabaseSync(file);
-      this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;
-        CREATE TABLE IF NOT EXISTS enrichment_entries (kb TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, origin TEXT NOT NULL,
+      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
+      migrateSqlite(this.db, 'enrichment', `CREATE TABLE IF NOT EXISTS enrichment_entries (kb TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, origin TEXT NOT NULL,
           entry TEXT NOT NULL, PRIMARY KEY (kb, id));`);
     } catch (error) {
+      if (error instanceof PasserelleError) throw error;
       throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
     }
   }

@@ -19,7 +19,7 @@ export class PostgresLearningStore implements LearningStore {
   private readonly s: string;
 
   constructor(options: PostgresOptions) {
-    this.db = new PostgresDatabase(options, 3, SCHEMA_LOCK_CLASS, tablesSql);
+    this.db = new PostgresDatabase(options, 3, SCHEMA_LOCK_CLASS, tablesSql, 'learning');
     this.s = this.db.s;
   }
 

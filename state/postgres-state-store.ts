@@ -30,7 +30,7 @@ export class PostgresStateStore implements StateStore {
   private lastPurge = 0;
 
   constructor(options: PostgresStateStoreOptions) {
-    this.db = new PostgresDatabase(options, 10, SCHEMA_LOCK_CLASS, schemaSql);
+    this.db = new PostgresDatabase(options, 10, SCHEMA_LOCK_CLASS, schemaSql, 'state');
     this.s = this.db.s;
   }
 

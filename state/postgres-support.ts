@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PasserelleError } from '../bots/errors.ts';
 import { silentLogger, type Logger } from '../bots/logger.ts';
+import { migratePostgres, type StoreName } from './schema-migrations.ts';
 
 /**
  * What the PostgreSQL stores share, written once: the pool, the schema created idempotently under an
@@ -43,6 +44,8 @@ export class PostgresDatabase {
     defaultPoolSize: number,
     private readonly lockClass: number,
     private readonly tables: (s: string) => string,
+    /** Versioned stores (schema-migrations.ts): `tables` is their version 1, later versions are migrated. */
+    private readonly store?: StoreName,
   ) {
     this.schema = options.schema ?? 'passerelle';
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(this.schema)) {
@@ -113,12 +116,17 @@ export class PostgresDatabase {
     let failed = false;
     try {
       await client.query('BEGIN');
-      // Transaction-scoped: released on COMMIT, ROLLBACK, or if this connection dies.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [this.lockClass, this.schema]);
-      // CREATE SCHEMA checks the CREATE privilege on the database even when the schema exists: skip it then.
-      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
-      if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
-      await client.query(this.tables(this.s));
+      if (this.store) {
+        // Versioned store: schema creation and migrations under the schema's migration lock.
+        await migratePostgres(async (text, values) => (await client.query(text, values)).rows as Row[], this.s, this.schema, this.store, this.tables(this.s));
+      } else {
+        // Transaction-scoped: released on COMMIT, ROLLBACK, or if this connection dies.
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [this.lockClass, this.schema]);
+        // CREATE SCHEMA checks the CREATE privilege on the database even when the schema exists: skip it then.
+        const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+        if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
+        await client.query(this.tables(this.s));
+      }
       await client.query('COMMIT');
     } catch (error) {
       failed = true;

@@ -41,7 +41,7 @@ export class SqliteLearningStore implements LearningStore {
   private closed = false;
 
   constructor(file: string) {
-    this.db = openSqlite(file, SCHEMA);
+    this.db = openSqlite(file, SCHEMA, 'learning');
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       noteLearner: prepare(

@@ -62,7 +62,7 @@ export class SqliteStateStore implements StateStore {
   private closed = false;
 
   constructor(file: string) {
-    this.db = openSqlite(file, SCHEMA);
+    this.db = openSqlite(file, SCHEMA, 'state');
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       // Inserts, or takes over an expired row; on a live row the upsert's WHERE is false: 0 changes.

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { PasserelleError } from '../bots/errors.ts';
+import { migrateSqlite, type StoreName } from './schema-migrations.ts';
 
 /** What the SQLite stores share: opening the file, one-writer transactions and the mapping of I/O failures. */
 
@@ -12,19 +13,23 @@ import { PasserelleError } from '../bots/errors.ts';
 const UNAVAILABLE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14]);
 
 /**
- * Opens (creating its folder) a SQLite file, or `':memory:'`, and its tables. WAL journal and a busy timeout
+ * Opens (creating its folder) a SQLite file, or `':memory:'`, and its tables (migrated to this release's
+ * schema when the store is named). WAL journal and a busy timeout
  * let another process (a worker, the CLI) share the file. Failing to open is STORE_UNAVAILABLE.
  */
-export function openSqlite(file: string, schema: string): DatabaseSync {
+export function openSqlite(file: string, schema: string, store?: StoreName): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     db = new DatabaseSync(file);
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    db.exec(schema);
+    // Named stores are versioned (schema-migrations.ts): `schema` is their version 1.
+    if (store) migrateSqlite(db, store, schema);
+    else db.exec(schema);
     return db;
   } catch (error) {
     db?.close();
+    if (error instanceof PasserelleError) throw error;
     throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
   }
 }

@@ -33,6 +33,11 @@ export interface AdminServerOptions {
   logger: Logger;
   /** Records a refused attempt (bad or missing token) in the audit log. */
   audit(kind: 'announce-refused', client: string): Promise<void>;
+  /**
+   * Prometheus exposition on GET /metrics: open, or with `token` only to `Authorization: Bearer <token>`.
+   * GET /healthz (liveness, no content) is always served.
+   */
+  metrics?: { token?: string; render(): Promise<{ contentType: string; body: string }> };
 }
 
 const UNAUTHORIZED = 'Jeton d’administration manquant ou invalide (en-tête Authorization: Bearer <jeton>).';
@@ -80,10 +85,28 @@ export class AdminServer {
     await closed;
   }
 
+  private async serveMetrics(request: IncomingMessage, response: ServerResponse, metrics: NonNullable<AdminServerOptions['metrics']>, client: string): Promise<void> {
+    if (metrics.token) {
+      if (this.failures.blocked(client)) throw new HttpProblem(429, 'too-many-failures', 'Trop d’échecs d’authentification : réessayez dans une minute.');
+      if (checkBearer(request.headers.authorization, metrics.token) !== 'ok') {
+        this.failures.record(client);
+        sendProblem(response, 401, 'unauthorized', 'Jeton de métriques manquant ou invalide (en-tête Authorization: Bearer <jeton>).', { 'www-authenticate': 'Bearer realm="passerelle-metrics"' });
+        return;
+      }
+    }
+    const { contentType, body } = await metrics.render();
+    response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const client = request.socket.remoteAddress ?? 'inconnu';
     try {
       const url = new URL(request.url ?? '/', 'http://admin.local');
+      if (request.method === 'GET' && url.pathname === '/healthz') {
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/metrics' && this.options.metrics) return await this.serveMetrics(request, response, this.options.metrics, client);
       if (this.options.console && (await this.options.console.handle(request, response, url))) return;
       const check = this.options.token ? checkBearer(request.headers.authorization, this.options.token) : 'invalid';
       // The lockout throttles bad attempts only: the right token always goes through, so that nobody sharing the

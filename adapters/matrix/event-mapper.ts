@@ -105,6 +105,7 @@ export function mapEvent(event: RawMatrixEvent, context: MappingContext): Mapped
     attachments,
     ...(context.groups && context.groups.length > 0 ? { groups: context.groups } : {}),
     receivedAt: context.receivedAt,
+    ...(typeof event.origin_server_ts === 'number' && Number.isFinite(event.origin_server_ts) ? { sentAt: new Date(event.origin_server_ts).toISOString() } : {}),
   };
   return { kind: 'message', message, reference };
 }

@@ -37,6 +37,11 @@ export interface MatrixAdapterOptions {
   startTimeoutMs?: number;
   /** How long `stop` lets messages in progress finish, ms. */
   drainMs?: number;
+  /**
+   * Set when the composition root holds the Tchap lease (app/matrix-lease.ts): its fencing already proves the
+   * previous owner is gone, so a lock file left by a replica on another host (a crash) is taken over.
+   */
+  leaseHeld?: boolean;
 }
 
 /**
@@ -90,7 +95,7 @@ export class MatrixAdapter implements ChannelAdapter {
   async start(sink: InboundSink): Promise<void> {
     const { config, logger, limiter } = this.context;
     ensurePrivateDir(this.dir);
-    this.lock = ProcessLock.acquire(join(this.dir, 'lock'));
+    this.lock = ProcessLock.acquire(join(this.dir, 'lock'), { takeOverFromOtherHosts: this.options.leaseHeld === true });
     try {
       this.session = await establishSession(this.dir, config.matrix, passwordLogin(logger), logger);
       await verifySession(this.session, join(this.dir, SESSION_FILE));

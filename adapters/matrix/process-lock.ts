@@ -40,7 +40,7 @@ export class ProcessLock {
   }
 
   /** Takes the lock or throws ConnectionLockedError. */
-  static acquire(path: string): ProcessLock {
+  static acquire(path: string, options: { takeOverFromOtherHosts?: boolean } = {}): ProcessLock {
     if (heldHere.has(path)) throw new ConnectionLockedError(path, process.pid);
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const content: LockContent = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
@@ -57,7 +57,8 @@ export class ProcessLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const owner = readLock(path);
-      if (owner && (owner.host !== hostname() || isAlive(owner.pid))) throw new ConnectionLockedError(path, owner.pid);
+      const foreign = owner !== undefined && owner.host !== hostname();
+      if (owner && ((foreign && !options.takeOverFromOtherHosts) || (!foreign && isAlive(owner.pid)))) throw new ConnectionLockedError(path, owner.pid);
       removeIfUnchanged(path, owner);
     }
     throw new ConnectionLockedError(path, readLock(path)?.pid);

@@ -95,7 +95,10 @@ export class ConnectorTransport {
         },
         retry,
         clock,
-        (error, attempt, delayMs) => logger.warn('teams send retried', { key: target.key, attempt, delayMs, status: error instanceof ConnectorError ? error.status : undefined, code: error instanceof ConnectorError ? error.code : undefined }),
+        (error, attempt, delayMs) => {
+          if (error instanceof ConnectorError && error.status === 429) limiter.throttled();
+          logger.warn('teams send retried', { key: target.key, attempt, delayMs, status: error instanceof ConnectorError ? error.status : undefined, code: error instanceof ConnectorError ? error.code : undefined });
+        },
       );
     });
     if (!response) throw new ConnectorError(500, 'NoResponse', 'proactive turn ended without a response');

@@ -1,3 +1,4 @@
+import { metrics } from '../metrics.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConversationAddress } from '../message.ts';
@@ -83,7 +84,9 @@ export class RecipientSender {
       claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
       if (!claimed) return;
     }
-    return this.save(job, await this.attempt(announcement, claimed));
+    const outcome = await this.attempt(announcement, claimed);
+    if (outcome.status !== 'pending') metrics.announcementSends.inc({ channel: claimed.channel, outcome: outcome.status });
+    return this.save(job, outcome);
   }
 
   /**

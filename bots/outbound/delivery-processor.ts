@@ -1,5 +1,6 @@
 import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import type { Outbound } from './outbound.ts';
 import type { Cache } from '../../state/state-store.ts';
 import type { Processor } from '../../queue/job-queue.ts';
@@ -45,7 +46,8 @@ export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, '
     if (!parsed.success) throw new PasserelleError('JOB_INVALID', {}, { cause: new Error(`invalid delivery: ${parsed.error.message}`) });
     const delivery = parsed.data;
     const doneKey = `delivered:${context.id}`;
-    if (await state.cacheGet(doneKey)) return;
+    const count = (outcome: 'delivered' | 'duplicate' | 'refused' | 'failed') => metrics.deliveries.inc({ channel: delivery.channel, action: delivery.action, outcome });
+    if (await state.cacheGet(doneKey)) return count('duplicate');
     const reply = { ...delivery.reply, citations: delivery.reply.citations };
     try {
       await inOrder(delivery, async () => {
@@ -55,15 +57,18 @@ export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, '
     } catch (error) {
       if (error instanceof PasserelleError && !error.retryable) {
         logger.warn('delivery refused by the channel', { delivery: context.id, code: error.code });
+        count('refused');
         throw error; // not retryable: the queue gives up at once
       }
       if (delivery.action === 'update') {
         // A progress edit that fails is not worth retrying: the final result comes as its own message.
         logger.debug('progress update failed', { delivery: context.id, error });
-        return;
+        return count('failed');
       }
+      count('failed');
       throw error;
     }
+    count('delivered');
     await state.cacheSet(doneKey, '1', ttlMs);
   };
 }

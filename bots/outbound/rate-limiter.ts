@@ -134,6 +134,12 @@ class TokenBucket implements Meter {
   }
 }
 
+/** Told of what the limiter does (metrics): how long each turn waited, and each pause a service asked for. */
+export interface RateLimiterObserver {
+  waited?(lane: Lane, ms: number): void;
+  paused?(ms: number, lane: Lane | undefined): void;
+}
+
 export class RateLimiter {
   private readonly meters = new Map<string, Meter[]>();
   private readonly tails = new Map<string, Promise<void>>();
@@ -142,6 +148,7 @@ export class RateLimiter {
   constructor(
     private readonly budgets: ChannelBudgets,
     private readonly clock: Clock = systemClock,
+    private readonly observer: RateLimiterObserver = {},
   ) {
     const { bulk, ...channel } = budgets;
     for (const budget of [...Object.values(channel), ...Object.values(bulk ?? {})].flat() as Budget[]) {
@@ -184,7 +191,13 @@ export class RateLimiter {
   /** No request (of `lane`, or of any lane) before `ms` from now: the service asked to slow down. */
   pause(ms: number, lane?: Lane): void {
     const key = lane ?? 'all';
+    this.observer.paused?.(ms, lane);
     this.pausedUntil.set(key, Math.max(this.pausedUntil.get(key) ?? 0, this.clock.now() + Math.max(0, ms)));
+  }
+
+  /** The service refused a request for its rate (429) and the caller retries by itself: counted, nothing held. */
+  throttled(): void {
+    this.observer.paused?.(0, undefined);
   }
 
   /** Milliseconds requests of `lane` are still held for (0: not paused). */
@@ -194,6 +207,7 @@ export class RateLimiter {
   }
 
   private async take(lane: Lane, prefix: string, budgets: ScopeBudgets, scope: RequestScope): Promise<void> {
+    const started = this.clock.now();
     for (;;) {
       const paused = this.pausedFor(lane);
       if (paused > 0) {
@@ -205,6 +219,7 @@ export class RateLimiter {
       const wait = Math.max(0, ...meters.map((meter) => meter.waitFor(now)));
       if (wait === 0) {
         for (const meter of meters) meter.take(now);
+        this.observer.waited?.(lane, now - started);
         return;
       }
       await this.clock.sleep(wait);

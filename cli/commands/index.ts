@@ -7,6 +7,8 @@ import type { Command } from './command.ts';
 export interface CommandEntry {
   summary: string;
   load(): Promise<Command>;
+  /** Prints its own report when the configuration does not validate (instead of the bare error). */
+  onInvalidConfiguration?(problems: string): Promise<string>;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
@@ -47,7 +49,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./chat-command.ts')).demoCommand,
   },
   'serve': {
-    summary: 'serve   Démarre le bot sur les canaux activés (Teams, Tchap) — un seul processus par déploiement',
+    summary: 'serve   Démarre le bot sur les canaux activés (Teams, Tchap) — plusieurs répliques possibles avec PostgreSQL (Tchap tenu par une seule à la fois)',
     load: async () => (await import('./serve-command.ts')).serveCommand,
   },
   'worker': {
@@ -61,6 +63,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'config': {
     summary: 'config   Affiche la configuration effective (secrets masqués)',
     load: async () => (await import('./config-command.ts')).configCommand,
+  },
+  'doctor': {
+    summary: 'doctor [--json] [--timeout <secondes>]   Vérifie la configuration et chaque dépendance configurée (Qdrant, Redis, PostgreSQL, modèles, Tchap, Teams) et dit quoi corriger',
+    load: async () => (await import('./doctor-command.ts')).doctorCommand,
+    onInvalidConfiguration: async (problems) => (await import('../../app/doctor/doctor.ts')).formatInvalidConfiguration(problems),
   },
   'teams-manifest': {
     summary: 'teams-manifest [--out fichier.zip] [--version x.y.z]   Génère le paquet d’application Teams (manifeste et icônes)',

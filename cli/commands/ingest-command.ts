@@ -29,6 +29,8 @@ export const ingestCommand: Command = {
           ? await knowledge.ingestion.ingest({ kb: kb.id, ceiling: kb.classificationCeiling }, positionals, classification ? { defaultClassification: classification } : {})
           : await ingestCatalogueSources(kb, knowledge.ingestion, context.logger);
       reports.push(report);
+      // Computed once here and kept with the base (embedded store): replicas starting do not redo it.
+      await knowledge.statistics.of(kb.id);
       if (!values.json) context.out(formatReport(report, kb.name));
     }
     // The console's document versions and failures (app/curation.ts).

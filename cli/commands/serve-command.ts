@@ -2,9 +2,9 @@ import type { CliContext } from '../cli-context.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 
 /**
- * `passerelle serve`: the bot process (app/serve.ts). It owns the channel connections (Teams endpoint,
- * Matrix device: exactly one such process per deployment), consumes the deliveries queue, and — when no
- * Redis is configured — runs long jobs itself.
+ * `passerelle serve`: the bot process (app/serve.ts): the Teams endpoint, the Tchap device (with state in
+ * PostgreSQL, on the replica holding the Tchap lease), the deliveries queue, and — when no Redis is
+ * configured — long jobs too. Several replicas may run behind a load balancer (docs/operations.md).
  */
 export const serveCommand: Command = {
   async run(args, context) {
@@ -12,10 +12,10 @@ export const serveCommand: Command = {
     const { startServing } = await import('../../app/serve.ts');
     const serving = await startServing(context.config, context.logger, () => context.knowledge({ create: true }));
     context.out(`Passerelle en service : ${serving.channels.map((channel) => channel.name).join(', ')} ; file ${serving.app.queues.work.durable ? 'Redis' : 'locale (non durable)'}${serving.adminPort ? ` ; API d’administration et console sur http://${context.config.announcements.adminHost}:${serving.adminPort}/console` : ''}.\n`);
-    await waitForSignal();
-    context.out('Arrêt en cours…\n');
+    const lost = await Promise.race([waitForSignal().then(() => undefined), serving.stopped]);
+    context.out(lost ? `Arrêt : ${lost}. Le superviseur relance ce processus, qui attendra son tour.\n` : 'Arrêt en cours…\n');
     await serving.close();
-    return 0;
+    return lost ? 1 : 0;
   },
 };
 

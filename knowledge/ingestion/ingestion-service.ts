@@ -107,6 +107,7 @@ export class IngestionService {
         }
       }
     }
+    await this.store.prepare?.(target.kb);
     return report;
   }
 

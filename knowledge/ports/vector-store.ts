@@ -53,6 +53,20 @@ export interface VectorStore {
   getChunks(kb: string, ids: string[]): Promise<Chunk[]>;
   /** Every chunk of a base (of one code when `code` is given), in no guaranteed order. For summaries of code parts. */
   listChunks(kb: string, filter?: { code?: string }): Promise<Chunk[]>;
+  /**
+   * Precomputes what the store's first query in any process would otherwise compute (the embedded store's
+   * lexical index, persisted); called once at the end of an ingestion. Stores with nothing to prepare
+   * (Qdrant) leave it out.
+   */
+  prepare?(kb: string): Promise<void>;
+  /**
+   * Data a caller derived from the base's chunks (corpus statistics), kept with the base until its next write:
+   * `readDerived` gives the base's current generation and the data stored for it, if any; `writeDerived`
+   * stores data computed from the chunks of `generation`, unless the base has been written since. Stores
+   * without it (Qdrant) leave both out: callers compute again.
+   */
+  readDerived?(kb: string, name: string): Promise<{ generation: number; data?: string }>;
+  writeDerived?(kb: string, name: string, generation: number, data: string): Promise<void>;
   /** Drops the whole base (used by `ingest --reindex`). */
   dropBase(kb: string): Promise<void>;
   count(kb: string): Promise<number>;

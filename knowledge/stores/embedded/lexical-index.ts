@@ -22,6 +22,18 @@ export interface RowFilter {
   day?: number;
 }
 
+/** The index's arrays, as lexical-snapshot.ts stores them. */
+export interface LexicalIndexArrays {
+  rows: Int32Array;
+  ranks: Uint8Array;
+  fromDays: Int32Array;
+  toDays: Int32Array;
+  terms: Uint32Array;
+  starts: Uint32Array;
+  positionsOf: Int32Array;
+  weights: Float32Array;
+}
+
 export class LexicalIndex {
   private readonly rows: Int32Array;
   private readonly ranks: Uint8Array;
@@ -72,6 +84,20 @@ export class LexicalIndex {
         fill.set(index, next + 1);
       });
     });
+  }
+
+  /** An index from its arrays (a snapshot), without rebuilding anything but the row → position map. */
+  static fromArrays(arrays: LexicalIndexArrays): LexicalIndex {
+    const index = Object.create(LexicalIndex.prototype) as LexicalIndex;
+    const positions = new Map<number, number>();
+    arrays.rows.forEach((row, position) => positions.set(row, position));
+    return Object.assign(index, arrays, { positions });
+  }
+
+  /** The arrays, for a snapshot. */
+  toArrays(): LexicalIndexArrays {
+    const { rows, ranks, fromDays, toDays, terms, starts, positionsOf, weights } = this;
+    return { rows, ranks, fromDays, toDays, terms, starts, positionsOf, weights };
   }
 
   /** Slice of the postings of a term, or undefined when no row holds it. */

@@ -9,6 +9,8 @@ import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk,
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 import { LexicalIndex, type RowFilter } from './lexical-index.ts';
+import { bumpGeneration, generationOf, loadDerived, loadSnapshot, saveDerived, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
+import { incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 
 /**
  * The embedded default: one SQLite file (Node's built-in node:sqlite, no native build) holding chunks,
@@ -20,17 +22,24 @@ export class SqliteVectorStore implements VectorStore {
   readonly name = 'embedded';
   readonly maxUpsertBatch = 1_000;
   private readonly db: DatabaseSync;
-  private readonly indexes = new Map<string, LexicalIndex>();
+  /** Lexical index of each base in memory, with the generation of the rows it holds (lexical-snapshot.ts). */
+  private readonly indexes = new Map<string, { index: LexicalIndex; generation: number }>();
   private readonly dimensions = new Map<string, number | null>();
   private readonly statements: Record<string, StatementSync>;
 
-  constructor(file: string) {
+  /** Bases whose index format was checked in this process (index-format.ts). */
+  private readonly formatChecked = new Set<string>();
+
+  /** `indexFormat`: the format this store reads and writes (tests only; default INDEX_FORMAT). */
+  constructor(file: string, private readonly indexFormat: number = INDEX_FORMAT) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new DatabaseSync(file, { allowExtension: true });
       this.db.loadExtension(sqliteVec.getLoadablePath());
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
       this.db.exec(SCHEMA);
+      this.db.exec(FORMAT_SCHEMA);
+      this.db.exec(SNAPSHOT_SCHEMA);
     } catch (error) {
       throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
     }
@@ -70,17 +79,20 @@ export class SqliteVectorStore implements VectorStore {
         this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vectorTable(kb)} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
       }
       this.statements.insertBase!.run(kb, dimensions ?? null);
+      if (stored === undefined) this.db.prepare('INSERT INTO base_formats(kb, format) VALUES (?, ?) ON CONFLICT(kb) DO UPDATE SET format = excluded.format').run(kb, this.indexFormat);
       this.dimensions.set(kb, dimensions ?? null);
     }
   }
 
   async upsert(kb: string, chunks: IndexedChunk[], documents: DocumentRecord[]): Promise<void> {
+    this.checkFormat(kb);
     const dimensions = this.storedDimensions(kb);
     if (dimensions === undefined) await this.ensureBase(kb, chunks.find((entry) => entry.dense)?.dense?.length);
     const vectors = this.storedDimensions(kb) ? vectorTable(kb) : undefined;
     const insertVector = vectors ? this.db.prepare(`INSERT INTO ${vectors}(rowid, embedding) VALUES (?, ?)`) : undefined;
     const deleteVector = vectors ? this.db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`) : undefined;
     this.transaction(() => {
+      bumpGeneration(this.db, kb);
       for (const { chunk, sparse, dense } of chunks) {
         const existing = this.statements.rowOf!.get(kb, chunk.id) as { row: number } | undefined;
         if (existing) {
@@ -120,6 +132,7 @@ export class SqliteVectorStore implements VectorStore {
     const vectors = this.storedDimensions(kb) ? vectorTable(kb) : undefined;
     const deleteVector = vectors ? this.db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`) : undefined;
     this.transaction(() => {
+      bumpGeneration(this.db, kb);
       for (const documentId of documentIds) {
         if (deleteVector) {
           for (const { row } of this.statements.rowsOfDocument!.all(kb, documentId) as Array<{ row: number }>) deleteVector.run(BigInt(row));
@@ -143,6 +156,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async search(query: HybridQuery): Promise<SearchHit[]> {
+    this.checkFormat(query.kb);
     const index = this.lexicalIndex(query.kb);
     const filter = rowFilter(query.filter);
     const pool = query.dense ? Math.max(query.limit * 4, 50) : query.limit;
@@ -154,6 +168,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async findArticle(query: ArticleQuery): Promise<Chunk[]> {
+    this.checkFormat(query.kb);
     const index = this.lexicalIndex(query.kb);
     const filter = rowFilter(query.filter);
     const rows = this.statements.article!.all(query.kb, normaliseArticleNumber(query.number)) as Array<{ row: number; payload: string }>;
@@ -164,6 +179,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async getChunks(kb: string, ids: string[]): Promise<Chunk[]> {
+    this.checkFormat(kb);
     return ids
       .map((id) => this.statements.byId!.get(kb, id) as { payload: string } | undefined)
       .filter((row): row is { payload: string } => row !== undefined)
@@ -171,6 +187,7 @@ export class SqliteVectorStore implements VectorStore {
   }
 
   async listChunks(kb: string, filter: { code?: string } = {}): Promise<Chunk[]> {
+    this.checkFormat(kb);
     const rows = (filter.code === undefined
       ? this.db.prepare('SELECT payload FROM chunks WHERE kb = ? ORDER BY row').all(kb)
       : this.db.prepare('SELECT payload FROM chunks WHERE kb = ? AND article_code = ? ORDER BY row').all(kb, filter.code)) as Array<{ payload: string }>;
@@ -183,9 +200,30 @@ export class SqliteVectorStore implements VectorStore {
       this.db.prepare('DELETE FROM chunks WHERE kb = ?').run(kb);
       this.db.prepare('DELETE FROM documents WHERE kb = ?').run(kb);
       this.db.prepare('DELETE FROM bases WHERE kb = ?').run(kb);
+      this.db.prepare('DELETE FROM base_formats WHERE kb = ?').run(kb);
+      bumpGeneration(this.db, kb);
     });
     this.indexes.delete(kb);
     this.dimensions.delete(kb);
+    this.formatChecked.delete(kb);
+  }
+
+  async readDerived(kb: string, name: string): Promise<{ generation: number; data?: string }> {
+    return loadDerived(this.db, kb, name);
+  }
+
+  async writeDerived(kb: string, name: string, generation: number, data: string): Promise<void> {
+    try {
+      saveDerived(this.db, kb, name, generation, data);
+    } catch {
+      // Busy or read-only: the next process computes it again.
+    }
+  }
+
+  /** Builds and persists the base's lexical index (end of an ingestion): the next process to start loads it. */
+  async prepare(kb: string): Promise<void> {
+    this.checkFormat(kb);
+    this.lexicalIndex(kb);
   }
 
   async count(kb: string): Promise<number> {
@@ -194,6 +232,19 @@ export class SqliteVectorStore implements VectorStore {
 
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+  }
+
+  /**
+   * Refuses a base built with another index format (once per base and process): a base without a format
+   * row was built before formats were recorded, format 1.
+   */
+  private checkFormat(kb: string): void {
+    if (this.formatChecked.has(kb)) return;
+    if (this.storedDimensions(kb) === undefined) return; // no base yet: written in this format when created
+    const row = this.db.prepare('SELECT format FROM base_formats WHERE kb = ?').get(kb) as { format: number } | undefined;
+    const stored = Number(row?.format ?? 1);
+    if (stored !== this.indexFormat) throw incompatibleFormat(kb, stored, this.indexFormat);
+    this.formatChecked.add(kb);
   }
 
   private storedDimensions(kb: string): number | null | undefined {
@@ -205,28 +256,55 @@ export class SqliteVectorStore implements VectorStore {
     return this.dimensions.get(kb);
   }
 
+  /**
+   * The base's lexical index: the one in memory while the base's generation has not moved (another process
+   * may have written), else its persisted snapshot, else built from the rows and persisted for the next
+   * process (lexical-snapshot.ts).
+   */
   private lexicalIndex(kb: string): LexicalIndex {
-    let index = this.indexes.get(kb);
-    if (!index) {
-      const rows = this.statements.indexRows!.all(kb) as Array<Record<string, unknown>>;
-      index = new LexicalIndex(
-        rows.map((row) => {
-          const indices = row.sparse_indices as Uint8Array;
-          const values = row.sparse_values as Uint8Array;
-          return {
-            row: Number(row.row),
-            classificationRank: Number(row.classification_rank),
-            validFromDay: Number(row.valid_from_day),
-            validToDay: Number(row.valid_to_day),
-            sparse: {
-              indices: Array.from(new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength))),
-              values: Array.from(new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))),
-            },
-          };
-        }),
-      );
-      this.indexes.set(kb, index);
+    const generation = generationOf(this.db, kb);
+    const cached = this.indexes.get(kb);
+    if (cached && cached.generation === generation) return cached.index;
+    const stored = loadSnapshot(this.db, kb, generation);
+    if (stored) {
+      const index = LexicalIndex.fromArrays(stored);
+      this.indexes.set(kb, { index, generation });
+      return index;
     }
+    // The rows and their generation in one read transaction: the snapshot is of exactly that generation.
+    let rows: Array<Record<string, unknown>>;
+    let built: number;
+    this.db.exec('BEGIN');
+    try {
+      built = generationOf(this.db, kb);
+      rows = this.statements.indexRows!.all(kb) as Array<Record<string, unknown>>;
+    } finally {
+      this.db.exec('COMMIT');
+    }
+    const index = new LexicalIndex(
+      rows.map((row) => {
+        const indices = row.sparse_indices as Uint8Array;
+        const values = row.sparse_values as Uint8Array;
+        return {
+          row: Number(row.row),
+          classificationRank: Number(row.classification_rank),
+          validFromDay: Number(row.valid_from_day),
+          validToDay: Number(row.valid_to_day),
+          sparse: {
+            indices: Array.from(new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength))),
+            values: Array.from(new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))),
+          },
+        };
+      }),
+    );
+    if (rows.length > 0) {
+      try {
+        saveSnapshot(this.db, kb, built, index.toArrays());
+      } catch {
+        // Busy or read-only: the next process builds it again; this one has its index.
+      }
+    }
+    this.indexes.set(kb, { index, generation: built });
     return index;
   }
 
@@ -270,6 +348,9 @@ function rowFilter(filter: SearchFilter): RowFilter {
 function vectorTable(kb: string): string {
   return `vectors_${kb.replace(/[^a-z0-9]/g, '_')}`;
 }
+
+/** Index format of each base (index-format.ts); kept apart from SCHEMA, which the stores' data layout owns. */
+const FORMAT_SCHEMA = 'CREATE TABLE IF NOT EXISTS base_formats (kb TEXT PRIMARY KEY, format INTEGER NOT NULL);';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS bases (kb TEXT PRIMARY KEY, dimensions INTEGER);

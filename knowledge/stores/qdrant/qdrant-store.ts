@@ -12,6 +12,7 @@ import {
   type SparseVector,
 } from '../../types.ts';
 import { RRF_K } from '../rank-fusion.ts';
+import { collectionOf, formatOfCollection, incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface QdrantStoreOptions {
   collectionPrefix?: string;
   /** Per-request timeout in milliseconds; beyond it the call fails with STORE_UNAVAILABLE. Default 30 000. */
   timeoutMs?: number;
+  /** Index format this store reads and writes (index-format.ts); tests only. Default INDEX_FORMAT. */
+  indexFormat?: number;
 }
 
 /** Default of {@link QdrantStoreOptions.timeoutMs}, in milliseconds. */
@@ -115,6 +118,25 @@ export class QdrantStore implements VectorStore {
       checkCompatibility: false,
     });
     this.prefix = options.collectionPrefix ?? DEFAULT_COLLECTION_PREFIX;
+    this.format = options.indexFormat ?? INDEX_FORMAT;
+  }
+
+  private readonly format: number;
+  /** Bases checked for a collection of another format, and when (the check lists the collections). */
+  private readonly formatChecked = new Map<string, number>();
+
+  /** A base without a collection of this format: refused when it has one of another format (re-index needed). */
+  private async refuseOtherFormat(kb: string): Promise<void> {
+    const checked = this.formatChecked.get(kb);
+    if (checked !== undefined && Date.now() - checked < 30_000) return;
+    const listed = await this.client.getCollections().catch((error: unknown) => {
+      if (statusOf(error) === 404) return undefined; // nothing listed there (a proxy path): nothing to compare
+      throw storeError(error);
+    });
+    const collections = listed?.collections ?? [];
+    const other = collections.map((collection) => formatOfCollection(this.prefix, kb, collection.name)).find((format) => format !== undefined && format !== this.format);
+    if (other !== undefined) throw incompatibleFormat(kb, other, this.format);
+    this.formatChecked.set(kb, Date.now());
   }
 
   async ensureBase(kb: string, dimensions: number | undefined): Promise<void> {
@@ -313,9 +335,19 @@ export class QdrantStore implements VectorStore {
     });
   }
 
+  /** Drops the base's collection, and those of other formats (the explicit re-index replaces them). */
   async dropBase(kb: string): Promise<void> {
     this.bases.delete(kb);
-    await this.read(kb, () => this.client.deleteCollection(this.collectionName(kb)));
+    this.formatChecked.delete(kb);
+    const { collections } = await this.client.getCollections().catch((error: unknown) => {
+      throw storeError(error);
+    });
+    for (const { name } of collections) {
+      if (formatOfCollection(this.prefix, kb, name) === undefined) continue;
+      await this.client.deleteCollection(name).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw storeError(error);
+      });
+    }
   }
 
   async count(kb: string): Promise<number> {
@@ -329,7 +361,7 @@ export class QdrantStore implements VectorStore {
   }
 
   private collectionName(kb: string): string {
-    return `${this.prefix}${kb}`;
+    return collectionOf(this.prefix, kb, this.format);
   }
 
   /** The base's shape, from cache or Qdrant; undefined when the collection does not exist. */
@@ -368,6 +400,7 @@ export class QdrantStore implements VectorStore {
     } catch (error) {
       if (statusOf(error) === 404) {
         this.bases.delete(kb);
+        await this.refuseOtherFormat(kb);
         return undefined;
       }
       throw storeError(error);

@@ -283,6 +283,18 @@ export function jobQueueContract(label: string, subject: QueueUnderTest): void {
       assert.deepEqual(order, [0, 1, 5]);
     });
 
+    it('counts its jobs by state (queue depth)', async () => {
+      const release = gate();
+      queue.process(1, async () => release.wait);
+      await queue.add({ n: 1 }, { jobId: 'running' });
+      await waitFor(async () => (await queue.counts()).active === 1, 'one active');
+      await queue.add({ n: 2 }, { jobId: 'queued-1' });
+      await queue.add({ n: 3 }, { jobId: 'queued-2' });
+      assert.deepEqual(await queue.counts(), { waiting: 2, delayed: 0, active: 1, failed: 0 });
+      release.open();
+      await waitFor(async () => (await queue.counts()).waiting + (await queue.counts()).active === 0, 'all done');
+    });
+
     it('is healthy while open', async () => {
       assert.equal(await queue.healthy(), true);
     });

@@ -1,0 +1,98 @@
+import { fork } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
+import { createCliContext } from '../cli/cli-context.ts';
+import type { BenchContext, PartReport } from './bench-part.ts';
+import { since } from './statistics.ts';
+
+/**
+ * Footprint of a serve replica on a large base: the legal base replicated 16 times (every article again
+ * with a renumbered id and number) is ingested once into the embedded store; then fresh processes, each
+ * like a replica starting, report the time from ready (modules loaded) to the first search and to the first
+ * answer, and their memory. Measured twice: with the lexical index the ingestion persisted, and
+ * without it (snapshot removed: every process rebuilds it from the rows, the behaviour before).
+ */
+
+const REPLICAS = 16;
+
+const CHILD = fileURLToPath(new URL('./footprint-child.ts', import.meta.url));
+
+export interface ChildReport {
+  firstSearchMs: number;
+  firstAnswerMs: number;
+  rssMb: number;
+  heapMb: number;
+  peakRssMb: number;
+  answered: boolean;
+}
+
+export async function run(context: BenchContext): Promise<PartReport> {
+  const report: Required<PartReport> = { figures: [], notes: [], details: {} };
+  const sources = ['code_douanes.jsonl', 'code_impositions_biens_services.jsonl'].map((file) => join(context.sharedDir, 'corpus', file));
+  let records: Array<Record<string, unknown>>;
+  try {
+    records = sources.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, unknown>));
+  } catch {
+    report.notes.push('../shared/corpus absent: footprint not measured');
+    return report;
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'passerelle-bench-footprint-'));
+  try {
+    const corpus = join(dataDir, 'legal-x16.jsonl');
+    const lines: string[] = [];
+    for (let copy = 0; copy < REPLICAS; copy++) {
+      for (const record of records) {
+        lines.push(JSON.stringify(copy === 0 ? record : { ...record, id: `${String(record.id)}-x${copy}`, num: `${String(record.num ?? '')}-x${copy}` }));
+      }
+    }
+    await writeFile(corpus, `${lines.join('\n')}\n`);
+    const env = { PASSERELLE_DATA_DIR: join(dataDir, 'data'), PASSERELLE_LOG_LEVEL: 'warn', PASSERELLE_ENRICHMENT: 'off' };
+    context.log(`ingesting the legal base ×${REPLICAS} (${lines.length} articles)`);
+    const cli = createCliContext({ out: () => {}, err: () => {}, env });
+    const knowledge = await cli.knowledge({ create: true });
+    const started = performance.now();
+    const ingested = await knowledge.ingestion.ingest({ kb: 'legal', ceiling: 'diffusion-restreinte' }, [corpus], { defaultClassification: 'public' });
+    await knowledge.statistics.of('legal'); // as `passerelle ingest` does: the corpus statistics kept with the base
+    const ingestSeconds = since(started) / 1000;
+    await cli.close();
+    report.figures.push(
+      { key: 'footprint.articles', label: `Legal base ×${REPLICAS}: articles / chunks`, value: lines.length, unit: '' },
+      { key: 'footprint.chunks', label: `Legal base ×${REPLICAS}: chunks indexed`, value: ingested.chunks, unit: '' },
+      { key: 'footprint.ingest', label: 'Ingestion, wall time (index and corpus statistics persisted at the end)', value: ingestSeconds, unit: 's', digits: 1 },
+    );
+    const db = new DatabaseSync(join(dataDir, 'data', 'knowledge.sqlite'));
+    const snapshot = db.prepare("SELECT length(data) AS bytes FROM lexical_snapshots WHERE kb = 'legal'").get() as { bytes: number } | undefined;
+    report.figures.push({ key: 'footprint.snapshot', label: 'Persisted lexical index (legal ×16)', value: (snapshot?.bytes ?? 0) / 1e6, unit: 'MB', digits: 1 });
+    const measure = async (label: string): Promise<ChildReport> => {
+      context.log(`replica start, ${label}`);
+      return new Promise((resolve, reject) => {
+        const child = fork(CHILD, [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx', '--disable-warning=ExperimentalWarning'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        child.once('message', (message) => resolve(message as ChildReport));
+        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`footprint child exited with ${code}`))));
+      });
+    };
+    await measure('warm-up (compiles the modules once)');
+    const persisted = await measure('index persisted');
+    db.exec('DELETE FROM lexical_snapshots; DELETE FROM derived_snapshots');
+    db.close();
+    const rebuilt = await measure('index rebuilt in the process');
+    for (const [key, label, result] of [['persisted', 'index and statistics persisted', persisted], ['rebuilt', 'both rebuilt from the rows (before)', rebuilt]] as const) {
+      report.figures.push(
+        { key: `footprint.${key}.first_search`, label: `Replica ready → store open and first search, ${label}`, value: result.firstSearchMs, unit: 'ms', ...(key === 'persisted' ? { target: { below: 1_000 } } : {}) },
+        { key: `footprint.${key}.first_answer`, label: `then the first answer (routing, speller, search), ${label}`, value: result.firstAnswerMs, unit: 'ms', ...(key === 'persisted' ? { target: { below: 1_000 } } : {}) },
+        { key: `footprint.${key}.rss`, label: `Replica RSS after the first answer, ${label}`, value: result.rssMb, unit: 'MB' },
+        { key: `footprint.${key}.peak_rss`, label: `Replica peak RSS, ${label}`, value: result.peakRssMb, unit: 'MB' },
+        { key: `footprint.${key}.heap`, label: `Replica JS heap + buffers after a GC, ${label}`, value: result.heapMb, unit: 'MB' },
+      );
+      if (!result.answered) report.notes.push(`${label}: the question was not answered (abstention)`);
+    }
+    report.details = { persisted, rebuilt };
+    return report;
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import { ClientEvent, EventType, Preset } from 'matrix-js-sdk';
+/**
+ * Direct chats of the bot: recognised from its `m.direct` account data (kept up to date when it joins a
+ * direct invite or opens a chat), from the `is_direct` flag of its invite, or — for clients that set
+ * neither — an unnamed room of exactly two members. `roomFor` reuses a direct chat with a user or creates an
+ * encrypted one (announcements).
+ */
+export class DirectRooms {
+    client;
+    outbox;
+    botUserId;
+    roomWaitMs;
+    creating = new Map();
+    constructor(client, outbox, botUserId, roomWaitMs = 15_000) {
+        this.client = client;
+        this.outbox = outbox;
+        this.botUserId = botUserId;
+        this.roomWaitMs = roomWaitMs;
+    }
+    /** user id → direct room ids, from account data. */
+    directMap() {
+        const content = this.client.getAccountData(EventType.Direct)?.getContent();
+        if (!content || typeof content !== 'object')
+            return {};
+        const map = {};
+        for (const [userId, rooms] of Object.entries(content)) {
+            if (Array.isArray(rooms))
+                map[userId] = rooms.filter((room) => typeof room === 'string');
+        }
+        return map;
+    }
+    isDirect(room) {
+        if (Object.values(this.directMap()).some((rooms) => rooms.includes(room.roomId)))
+            return true;
+        if (room.getMember(this.botUserId)?.events.member?.getContent().is_direct === true)
+            return true;
+        return room.getInvitedAndJoinedMemberCount() === 2 && !room.currentState.getStateEvents('m.room.name', '');
+    }
+    /** Records a direct chat with `userId` in m.direct (no-op when already there). */
+    async remember(userId, roomId) {
+        const map = this.directMap();
+        if (map[userId]?.includes(roomId))
+            return;
+        const updated = { ...map, [userId]: [...(map[userId] ?? []), roomId] };
+        await this.outbox.request(() => this.client.setAccountData(EventType.Direct, updated));
+    }
+    /** The direct chat with `userId`: an existing one where both are still present, or a new encrypted one. */
+    roomFor(userId) {
+        const existing = this.existing(userId);
+        if (existing)
+            return Promise.resolve(existing);
+        const inFlight = this.creating.get(userId);
+        if (inFlight)
+            return inFlight;
+        const created = this.create(userId).finally(() => this.creating.delete(userId));
+        this.creating.set(userId, created);
+        return created;
+    }
+    existing(userId) {
+        for (const roomId of [...(this.directMap()[userId] ?? [])].reverse()) {
+            const room = this.client.getRoom(roomId);
+            const membership = room?.getMember(userId)?.membership;
+            if (room?.getMyMembership() === 'join' && (membership === 'join' || membership === 'invite'))
+                return roomId;
+        }
+        return undefined;
+    }
+    async create(userId) {
+        const { room_id: roomId } = await this.outbox.request(() => this.client.createRoom({
+            is_direct: true,
+            invite: [userId],
+            preset: Preset.TrustedPrivateChat,
+            initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+        }));
+        await this.remember(userId, roomId);
+        await this.waitForRoom(roomId, userId);
+        return roomId;
+    }
+    /** Waits until the new room (with the invitee) has come down the sync: encryption needs its members. */
+    waitForRoom(roomId, userId) {
+        const ready = () => {
+            const room = this.client.getRoom(roomId);
+            return room?.getMyMembership() === 'join' && room.getMember(userId)?.membership === 'invite' && room.hasEncryptionStateEvent();
+        };
+        if (ready())
+            return Promise.resolve();
+        return new Promise((resolve, reject) => {
+            const check = () => {
+                if (!ready())
+                    return;
+                cleanup();
+                resolve();
+            };
+            const timer = setTimeout(() => {
+                cleanup();
+                reject(new Error(`room ${roomId} did not arrive by sync`));
+            }, this.roomWaitMs);
+            const cleanup = () => {
+                clearTimeout(timer);
+                this.client.off(ClientEvent.Sync, check);
+            };
+            this.client.on(ClientEvent.Sync, check);
+        });
+    }
+}

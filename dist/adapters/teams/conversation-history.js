@@ -1,0 +1,65 @@
+import { PasserelleError } from "../../bots/errors.js";
+import { threadRootOf } from "./activity-mapper.js";
+const THREAD_MARKER = ';messageid=';
+export async function readHistory(source, appId, address, limit) {
+    if (!source)
+        throw new PasserelleError('SUMMARY_REQUEST_INVALID', {}, { cause: new Error('Teams history needs Microsoft Graph (app credentials)') });
+    const reference = (address.reference ?? {});
+    const conversation = reference.conversation;
+    const id = conversation?.id ?? '';
+    const type = conversation?.conversationType ?? (conversation?.isGroup ? 'groupChat' : 'personal');
+    let messages;
+    if (type === 'channel') {
+        const root = threadRootOf(reference);
+        const channelId = id.split(THREAD_MARKER)[0] ?? '';
+        const teamId = reference.teamsTeam?.aadGroupId;
+        if (!root || !channelId || !teamId)
+            throw new PasserelleError('SUMMARY_REQUEST_INVALID', {}, { cause: new Error('channel thread without team group id or root message id') });
+        messages = await source.threadMessages(teamId, channelId, root, limit);
+    }
+    else if (type === 'personal') {
+        const userId = reference.user?.aadObjectId;
+        if (!userId || !appId)
+            throw new PasserelleError('SUMMARY_REQUEST_INVALID', {}, { cause: new Error('personal chat without user aadObjectId') });
+        messages = await source.chatMessages(`19:${userId}_${appId}@unq.gbl.spaces`, limit);
+    }
+    else {
+        if (!id)
+            throw new PasserelleError('SUMMARY_REQUEST_INVALID', {}, { cause: new Error('chat without id') });
+        messages = await source.chatMessages(id, limit);
+    }
+    return messages.flatMap((message) => {
+        if ((message.messageType && message.messageType !== 'message') || message.deletedDateTime)
+            return [];
+        const content = message.body?.content ?? '';
+        const text = message.body?.contentType === 'text' ? content.trim() : htmlToText(content);
+        if (!text)
+            return [];
+        const sender = message.from?.user?.displayName || message.from?.application?.displayName || 'inconnu';
+        return [{ sender, text, at: message.createdDateTime ?? '' }];
+    });
+}
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+/** Teams message HTML to plain text: line breaks kept, tags and attachment markers dropped, entities decoded. */
+export function htmlToText(html) {
+    return html
+        .replace(/<attachment\b[^>]*>\s*<\/attachment>/gi, '')
+        .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, '')
+        .replace(/<br\s*\/?>/gi, '\n')
+        .replace(/<\/(p|div|li|h[1-6]|blockquote|tr)>/gi, '\n')
+        .replace(/<[^>]*>/g, '')
+        .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name) => {
+        if (name.startsWith('#x') || name.startsWith('#X'))
+            return safeCodePoint(parseInt(name.slice(2), 16)) ?? entity;
+        if (name.startsWith('#'))
+            return safeCodePoint(parseInt(name.slice(1), 10)) ?? entity;
+        return ENTITIES[name.toLowerCase()] ?? entity;
+    })
+        .replace(/[ \t\u00a0]+/g, ' ')
+        .replace(/ *\n */g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+}
+function safeCodePoint(code) {
+    return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}

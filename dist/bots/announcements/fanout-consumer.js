@@ -1,0 +1,181 @@
+import { notice } from "../reply.js";
+import { jobIdOf } from "./fanout-queues.js";
+import * as say from "./messages.js";
+const PAGE = 1_000;
+export class FanoutConsumer {
+    deps;
+    lastActivity = new Map();
+    completionChecks = new Map();
+    background = new Set();
+    timer;
+    ticking;
+    starting;
+    now;
+    constructor(deps) {
+        this.deps = deps;
+        this.now = deps.now ?? (() => new Date());
+    }
+    /** Repairs, then consumes; idempotent (a second call returns the first one's promise). */
+    start() {
+        this.starting ??= this.run();
+        return this.starting;
+    }
+    async run() {
+        const { store, sender, queues, options } = this.deps;
+        for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
+            for (let after;;) {
+                const page = await store.listRecipients(announcement.id, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
+                for (const recipient of page)
+                    if (recipient.claimedBy !== this.deps.owner)
+                        await sender.resolveInterrupted(recipient);
+                if (page.length < PAGE)
+                    break;
+                after = page.at(-1)?.key;
+            }
+            // Before this process consumes anything, an "active" job can only be a dead process's (bull keeps it
+            // locked until its lock expires): its row gets a job of its own now; the old one, when it runs, finds
+            // the row already claimed or finished and does nothing.
+            await this.enqueue(announcement.id, { verify: true, replaceActive: true });
+        }
+        for (const channel of ['teams', 'matrix'])
+            queues[channel].process(options.concurrency[channel], sender.processor());
+        await this.tick();
+        this.timer = setInterval(() => void this.tick(), options.tickMs);
+        this.timer.unref();
+    }
+    async stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+        for (const timer of this.completionChecks.values())
+            clearTimeout(timer);
+        this.completionChecks.clear();
+        await Promise.all([this.ticking, ...this.background]);
+    }
+    /**
+     * Enqueues one job per pending recipient, both channels at once (so that neither waits for the other's
+     * jobs to be enqueued). `verify`: an id already used by a finished job (its row still pending) gets a new
+     * job under a generation suffix; with `replaceActive`, so does one held by another (dead) consumer.
+     */
+    async enqueue(announcementId, options = {}) {
+        this.lastActivity.set(announcementId, Date.now());
+        const live = options.replaceActive ? ['waiting', 'delayed'] : ['waiting', 'delayed', 'active'];
+        const added = await Promise.all(['teams', 'matrix'].map((channel) => this.enqueueChannel(announcementId, channel, options.verify ? live : undefined)));
+        const total = added.reduce((sum, n) => sum + n, 0);
+        if (total > 0)
+            this.deps.logger.info('announcement jobs enqueued', { announcement: announcementId, jobs: total });
+        return total;
+    }
+    /** Starts enqueuing in the background (confirmation answers at once); a failure is repaired by the watchdog. */
+    kick(announcementId) {
+        const task = this.enqueue(announcementId)
+            .then(() => undefined)
+            .catch((error) => this.deps.logger.error('announcement jobs not all enqueued (retried by the watchdog)', { announcement: announcementId, error }))
+            .finally(() => this.background.delete(task));
+        this.background.add(task);
+    }
+    /** Resolves once the enqueuing started so far is over (tests, benchmark). */
+    async settled() {
+        while (this.background.size > 0)
+            await Promise.all(this.background);
+    }
+    /** Recipient keys start with their channel (`teams:…`): a key range per channel, paged in key order. */
+    async enqueueChannel(announcementId, channel, liveStates) {
+        const { store, queues } = this.deps;
+        const prefix = `${channel}:`;
+        const queue = queues[channel];
+        let added = 0;
+        for (let after = prefix;;) {
+            const page = await store.listRecipients(announcementId, { statuses: ['pending'], limit: PAGE, afterKey: after });
+            const mine = page.filter((recipient) => recipient.key.startsWith(prefix));
+            await eachLimited(mine, this.deps.options.enqueueParallelism, async (recipient) => {
+                const data = { announcementId, key: recipient.key };
+                const jobId = jobIdOf(announcementId, recipient.key);
+                const result = await queue.add(data, this.jobOptions(jobId));
+                if (result.created)
+                    added++;
+                else if (liveStates) {
+                    const existing = await queue.get(jobId);
+                    if (existing && liveStates.includes(existing.state))
+                        return;
+                    const again = await queue.add(data, this.jobOptions(jobIdOf(announcementId, recipient.key, `${this.deps.owner}-${recipient.attempts}`)));
+                    if (again.created)
+                        added++;
+                }
+            });
+            if (page.length < PAGE || mine.length < page.length)
+                return added;
+            after = page.at(-1).key;
+        }
+    }
+    /** Called by the sender when a row is final: checks completion shortly (coalesced). */
+    noteProgress(announcementId) {
+        this.lastActivity.set(announcementId, Date.now());
+        if (this.completionChecks.has(announcementId))
+            return;
+        const timer = setTimeout(() => {
+            this.completionChecks.delete(announcementId);
+            void this.complete(announcementId).catch((error) => this.deps.logger.warn('announcement completion check failed', { error }));
+        }, 100);
+        timer.unref();
+        this.completionChecks.set(announcementId, timer);
+    }
+    /** One pass of the scheduler and the watchdog (also run by tests). */
+    tick() {
+        this.ticking ??= this.runTick()
+            .catch((error) => this.deps.logger.warn('announcement tick failed', { error }))
+            .finally(() => (this.ticking = undefined));
+        return this.ticking;
+    }
+    async runTick() {
+        const { store, options, logger } = this.deps;
+        const now = this.now().toISOString();
+        for (const due of await store.listAnnouncements({ statuses: ['scheduled'], scheduledBefore: now })) {
+            if (!(await store.transition(due.id, ['scheduled'], 'sending', now)))
+                continue;
+            logger.info('scheduled announcement started', { announcement: due.id });
+            this.kick(due.id);
+        }
+        for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
+            if (await this.complete(announcement.id))
+                continue;
+            if (Date.now() - (this.lastActivity.get(announcement.id) ?? 0) > options.staleMs)
+                await this.enqueue(announcement.id, { verify: true });
+        }
+    }
+    /** sending → completed once no recipient is left to send; tells the admin who asked in chat. */
+    async complete(announcementId) {
+        const { store } = this.deps;
+        if (await store.hasUnfinished(announcementId))
+            return false;
+        if (!(await store.transition(announcementId, ['sending'], 'completed', this.now().toISOString())))
+            return false;
+        this.lastActivity.delete(announcementId);
+        const announcement = await store.getAnnouncement(announcementId);
+        if (announcement)
+            await this.notify(announcement);
+        return true;
+    }
+    async notify(announcement) {
+        const counts = await this.deps.store.countRecipients(announcement.id);
+        this.deps.logger.info('announcement completed', { announcement: announcement.id, ...counts });
+        const target = announcement.notify;
+        if (!target || target.channel === 'local' || !this.deps.outbound.channel(target.channel))
+            return;
+        await this.deps.outbound.send(target.channel, target.address, notice(say.finished(announcement, counts))).catch((error) => this.deps.logger.warn('announcement completion notice failed', { error }));
+    }
+    jobOptions(jobId) {
+        const { jobAttempts, backoffMs } = this.deps.options;
+        // Priority 10: below every interactive job (1 = highest); answers never go through these queues at all.
+        return { jobId, attempts: jobAttempts, backoffMs, priority: 10 };
+    }
+}
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited(items, limit, work) {
+    let next = 0;
+    const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    });
+    await Promise.all(runners);
+}

@@ -1,0 +1,147 @@
+import { metrics } from "../metrics.js";
+import { PasserelleError } from "../errors.js";
+import { AnnouncementJob, idempotencyKeyOf } from "./fanout-queues.js";
+import * as say from "./messages.js";
+import { classifySendError } from "./send-outcome.js";
+/** Thrown to have the queue try the job again later (the row is back to pending). */
+class RetryLater extends Error {
+    name = 'RetryLater';
+}
+export class RecipientSender {
+    deps;
+    announcements = new Map();
+    /** Outcomes of sends that happened but could not be stored yet (store outage): stored by the job's retry. */
+    unsaved = new Map();
+    now;
+    constructor(deps) {
+        this.deps = deps;
+        this.now = deps.now ?? (() => new Date());
+    }
+    processor() {
+        return async (raw) => {
+            const parsed = AnnouncementJob.safeParse(raw);
+            if (!parsed.success) {
+                this.deps.logger.error('invalid announcement job', { error: parsed.error.message });
+                return;
+            }
+            await this.deliver(parsed.data);
+        };
+    }
+    async deliver(job) {
+        const { store, owner } = this.deps;
+        const memoKey = `${job.announcementId}\u0000${job.key}`;
+        const unsaved = this.unsaved.get(memoKey);
+        if (unsaved)
+            return this.save(job, unsaved);
+        const announcement = await this.announcement(job.announcementId);
+        if (!announcement)
+            return this.deps.logger.warn('announcement job without announcement', { announcement: job.announcementId });
+        let claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
+        if (!claimed) {
+            // Not pending: finished, cancelled, being sent by this process (the job ran twice), or left in
+            // 'sending' by a consumer that died — the one case to resolve before anything else.
+            const recipient = await store.getRecipient(job.announcementId, job.key);
+            if (recipient?.status !== 'sending' || recipient.claimedBy === owner)
+                return;
+            if ((await this.resolveInterrupted(recipient)) !== 'retry')
+                return;
+            claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
+            if (!claimed)
+                return;
+        }
+        const outcome = await this.attempt(announcement, claimed);
+        if (outcome.status !== 'pending')
+            metrics.announcementSends.inc({ channel: claimed.channel, outcome: outcome.status });
+        return this.save(job, outcome);
+    }
+    /**
+     * A row left in 'sending' by a consumer that stopped between claim and finish: the message may or may
+     * not have reached the channel. On a channel with idempotent sends it goes back to pending and is sent
+     * again with the same key (the channel keeps one copy); elsewhere it is reported failed as "interrupted"
+     * and not sent again — a possible miss, reported, rather than a possible duplicate.
+     */
+    async resolveInterrupted(recipient) {
+        const adapter = this.deps.outbound.channel(recipient.channel);
+        const at = this.now().toISOString();
+        if (adapter?.idempotentSends) {
+            await this.deps.store.finishRecipient(recipient.announcementId, recipient.key, { status: 'pending', errorCode: 'interrupted-retry', reason: say.REASON_INTERRUPTED_RETRY }, at);
+            this.deps.logger.info('interrupted announcement send: sent again with the same idempotency key', { announcement: recipient.announcementId });
+            return 'retry';
+        }
+        await this.deps.store.finishRecipient(recipient.announcementId, recipient.key, { status: 'failed', errorCode: 'interrupted', reason: say.REASON_INTERRUPTED }, at);
+        this.deps.logger.warn('interrupted announcement send reported as uncertain', { announcement: recipient.announcementId, channel: recipient.channel });
+        this.deps.onFinished?.(recipient.announcementId);
+        return 'reported';
+    }
+    async attempt(announcement, recipient) {
+        const { outbound, logger } = this.deps;
+        const adapter = outbound.channel(recipient.channel);
+        if (!adapter)
+            return this.retryOrGiveUp(recipient, { errorCode: 'channel-not-ready', reason: say.REASON_CHANNEL_UNAVAILABLE });
+        let address = recipient.address;
+        try {
+            // A Tchap direct chat can be opened at send time; a Teams one cannot (the bot must have been installed).
+            if (!address && recipient.kind === 'user' && adapter.directRoomFor)
+                address = await adapter.directRoomFor(recipient.target);
+            if (!address)
+                return { status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_MATRIX_CONVERSATION };
+            await this.deps.limiters[recipient.channel].acquireShare({ conversation: address.key, ...(recipient.tenant ? { tenant: recipient.tenant } : {}) });
+            const messageId = await outbound.send(recipient.channel, address, replyOf(announcement), { idempotencyKey: idempotencyKeyOf(announcement.id, recipient.key) });
+            return { status: 'sent', messageId: messageId ?? '' };
+        }
+        catch (error) {
+            const failure = classifySendError(error, roomIdOf(address));
+            logger.warn('announcement send failed', { announcement: announcement.id, channel: recipient.channel, kind: failure.kind, code: failure.errorCode, attempt: recipient.attempts, error });
+            if (failure.kind !== 'retry')
+                return { status: failure.kind, errorCode: failure.errorCode, reason: failure.reason };
+            if (failure.retryAfterMs !== undefined)
+                this.deps.limiters[recipient.channel].pause(failure.retryAfterMs, 'bulk');
+            return this.retryOrGiveUp(recipient, failure);
+        }
+    }
+    retryOrGiveUp(recipient, failure) {
+        if (recipient.attempts >= this.deps.maxAttempts)
+            return { status: 'failed', errorCode: failure.errorCode, reason: say.giveUp(recipient.attempts, failure.reason) };
+        return { status: 'pending', errorCode: failure.errorCode, reason: failure.reason };
+    }
+    /** Stores the outcome; through a store outage the outcome is kept in memory and the job retried. */
+    async save(job, outcome) {
+        const memoKey = `${job.announcementId}\u0000${job.key}`;
+        try {
+            const stored = await this.deps.store.finishRecipient(job.announcementId, job.key, outcome, this.now().toISOString(), this.deps.owner);
+            this.unsaved.delete(memoKey);
+            if (!stored)
+                this.deps.logger.warn('announcement outcome not stored: row no longer being sent by this consumer', { announcement: job.announcementId });
+        }
+        catch (error) {
+            if (!(error instanceof PasserelleError && error.retryable))
+                throw error;
+            this.unsaved.set(memoKey, outcome);
+            throw new RetryLater('announcement store unavailable: outcome kept in memory', { cause: error });
+        }
+        if (outcome.status === 'pending')
+            throw new RetryLater(outcome.reason);
+        this.deps.onFinished?.(job.announcementId);
+    }
+    async announcement(id) {
+        const cached = this.announcements.get(id);
+        if (cached)
+            return cached;
+        const record = await this.deps.store.getAnnouncement(id);
+        if (!record)
+            return undefined;
+        if (this.announcements.size >= 64)
+            this.announcements.delete(this.announcements.keys().next().value);
+        this.announcements.set(id, record);
+        return record;
+    }
+}
+/** The Matrix room of an address, when it is one (for errors the SDK attributes to another room). */
+function roomIdOf(address) {
+    const roomId = address?.reference?.roomId;
+    return typeof roomId === 'string' ? roomId : undefined;
+}
+/** The announcement as every channel renders it: a notice, not AI-generated, no feedback buttons. */
+export function replyOf(announcement) {
+    return { kind: 'notice', text: announcement.markdown, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
+}

@@ -1,0 +1,130 @@
+import { foldText } from "../../knowledge/analysis/normalise.js";
+import * as say from "../announcements/messages.js";
+import { httpRefusalOf } from "../errors.js";
+import { notice } from "../reply.js";
+const SUBCOMMANDS = {
+    confirmer: 'confirm',
+    confirme: 'confirm',
+    confirm: 'confirm',
+    envoyer: 'confirm',
+    annuler: 'cancel',
+    annule: 'cancel',
+    cancel: 'cancel',
+    statut: 'status',
+    status: 'status',
+    etat: 'status',
+    rapport: 'status',
+    aide: 'help',
+    help: 'help',
+};
+/** Reads the text after `annonce`. */
+export function parseAnnounceCommand(text) {
+    const trimmed = text.trim();
+    if (!trimmed)
+        return { type: 'help' };
+    const [first = '', ...rest] = trimmed.split(/\s+/);
+    const sub = SUBCOMMANDS[foldText(first)];
+    if (sub === 'help')
+        return { type: 'help' };
+    if (sub) {
+        const id = rest[0] ?? '';
+        return id ? { type: sub, id } : { type: 'invalid', message: say.MISSING_ID };
+    }
+    // The audience ends at the first ':' followed by a space or a line break (ids like @a:b or dates keep theirs).
+    const split = /^([\s\S]*?)\s*:(?:[ \t]+|\r?\n|$)([\s\S]*)$/.exec(trimmed);
+    if (!split)
+        return { type: 'invalid', message: say.MISSING_SEPARATOR };
+    const tokens = (split[1] ?? '').split(/\s+/).filter(Boolean);
+    const schedule = tokens.filter((token) => /^(?:à|a|le|at):/i.test(token));
+    const audience = tokens.filter((token) => !schedule.includes(token)).join(' ');
+    if (schedule.length > 1)
+        return { type: 'invalid', message: say.ONE_SCHEDULE };
+    const at = schedule[0]?.slice(schedule[0].indexOf(':') + 1);
+    return { type: 'prepare', audience, markdown: split[2] ?? '', ...(at ? { at } : {}) };
+}
+export class AnnounceCommands {
+    service;
+    state;
+    logger;
+    constructor(service, state, logger) {
+        this.service = service;
+        this.state = state;
+        this.logger = logger;
+    }
+    async handle(turn, text) {
+        if (!turn.rights?.isAdmin) {
+            await this.audit(turn, 'announce-refused');
+            this.logger.warn('announcement refused: sender is not an admin', { channel: turn.message.channel });
+            await turn.reply(notice(say.NOT_ADMIN));
+            return;
+        }
+        if (!turn.message.isDirect) {
+            // A preview in a team channel or a room would show the announcement to everyone there before it is sent.
+            await turn.reply(notice(say.DIRECT_CHAT_ONLY));
+            return;
+        }
+        const command = parseAnnounceCommand(text);
+        try {
+            await turn.reply(await this.run(turn, command));
+        }
+        catch (error) {
+            // A refused request (bad audience, unknown id…) is answered with the catalogue's text; anything else is a failure.
+            const refusal = httpRefusalOf(error) ? error : undefined;
+            if (!refusal)
+                throw error;
+            await turn.reply(notice(refusal.userMessage));
+        }
+    }
+    async run(turn, command) {
+        switch (command.type) {
+            case 'help':
+                return notice(say.CHAT_HELP);
+            case 'invalid':
+                return notice(`${command.message}\n\n${say.CHAT_HELP}`);
+            case 'prepare': {
+                const prepared = await this.service.prepare({
+                    to: command.audience,
+                    markdown: command.markdown,
+                    ...(command.at ? { at: command.at } : {}),
+                    createdBy: turn.rights.userHash,
+                    origin: 'chat',
+                    notify: { channel: turn.message.channel, address: turn.message.conversation },
+                });
+                const { id, markdown, scheduledAt } = prepared.announcement;
+                return notice(say.preview({ id, markdown, perChannel: prepared.perChannel, ...(scheduledAt ? { scheduledAt } : {}) }), [`annonce confirmer ${id}`, `annonce annuler ${id}`]);
+            }
+            case 'confirm': {
+                const announcement = await this.service.confirm(command.id);
+                await this.audit(turn, 'announce-confirmed');
+                const { counts } = await this.service.report(announcement.id, 0);
+                return notice(say.confirmed(announcement, counts.total - counts.failed - counts.blocked), [`annonce statut ${announcement.id}`]);
+            }
+            case 'cancel': {
+                const { announcement, cancelledRecipients } = await this.service.cancel(command.id);
+                await this.audit(turn, 'announce-cancelled');
+                return notice(say.cancelled(announcement.id, cancelledRecipients));
+            }
+            case 'status': {
+                const report = await this.service.report(command.id, 10);
+                const shown = report.failures.map((recipient) => ({ target: recipient.target, ...(recipient.reason ? { reason: recipient.reason } : {}) }));
+                return notice(say.statusReport(report.announcement, report.counts, shown, report.counts.failed + report.counts.blocked - shown.length));
+            }
+        }
+    }
+    async audit(turn, kind) {
+        await this.state
+            .recordAudit({
+            channel: turn.message.channel,
+            userHash: turn.rights?.userHash ?? 'inconnu',
+            kind,
+            citedIds: [],
+            inputTokens: 0,
+            outputTokens: 0,
+            energyWh: 0,
+            latencyMs: 0,
+            abstained: kind === 'announce-refused',
+            at: new Date().toISOString(),
+        })
+            .catch((error) => this.logger.error('announcement audit failed', { kind, error }));
+    }
+}

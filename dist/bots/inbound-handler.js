@@ -1,0 +1,132 @@
+import { metrics } from "./metrics.js";
+import { startRequest } from "./tracing.js";
+import { pseudonymise } from "./pseudonym.js";
+import { notice } from "./reply.js";
+import * as say from "./user-messages.js";
+/** A rating (reaction) is counted once per event id for this long. */
+const RATING_DEDUPE_MS = 30 * 24 * 3_600_000;
+/** The key of "this user was shown the AI notice" (EU AI Act art. 50), shared by the AI-notice stage and the welcome. */
+export function aiNoticeKey(channel, userId) {
+    return `${channel}:${userId}`;
+}
+/**
+ * The core's side of every channel (the `InboundSink` adapters are started with): what an inbound event
+ * means for Passerelle's state, the same for every channel. A message refreshes its conversation reference
+ * (for later replies: summaries, announcements) and goes through the pipeline; a rating is stored with the
+ * question and cited ids of the rated answer; an installation stores the reference and sends the welcome
+ * with the AI notice, once; a removal makes the conversation and its threads inactive; an undecryptable
+ * message gets a French notice.
+ */
+export class InboundHandler {
+    deps;
+    constructor(deps) {
+        this.deps = deps;
+    }
+    /** Each event is one request: a request id in every log line, a root span when traces are on. */
+    receive(event) {
+        const channel = channelOf(event);
+        metrics.inboundEvents.inc({ channel, kind: event.kind });
+        return startRequest(`passerelle.inbound.${event.kind}`, { 'passerelle.channel': channel }, async () => {
+            this.deps.logger.info('inbound event', { channel, kind: event.kind });
+            try {
+                return await this.dispatch(event);
+            }
+            catch (error) {
+                this.deps.logger.error('inbound event handling failed', { kind: event.kind, error });
+                return { recorded: false };
+            }
+        });
+    }
+    async knowsConversation(key) {
+        return (await this.deps.state.getReference(key)) !== undefined;
+    }
+    firstTime(key, ttlMs) {
+        return this.deps.state.markSeen(key, ttlMs);
+    }
+    /**
+     * Stores a rating (👍/👎, Teams feedback) given on one of the bot's answers, with the question and the
+     * ids it cited. Returns false when the message is not a known answer.
+     */
+    async recordRating(input) {
+        const { state, pseudonymSecret } = this.deps;
+        const answer = await state.getAnswer(input.channel, input.messageId);
+        if (!answer)
+            return false;
+        await state.recordFeedback({
+            channel: input.channel,
+            messageId: input.messageId,
+            userHash: pseudonymise(`${input.channel}:${input.userId}`, pseudonymSecret),
+            rating: input.rating,
+            ...(input.comment ? { comment: input.comment.slice(0, 4_000) } : {}),
+            question: answer.question,
+            answer: answer.answer,
+            citedIds: answer.citedIds,
+            ...(answer.kb ? { kb: answer.kb } : {}),
+            at: new Date().toISOString(),
+        });
+        return true;
+    }
+    async dispatch(event) {
+        const { state, outbound, logger } = this.deps;
+        switch (event.kind) {
+            case 'message':
+                observeSyncLag(event.message);
+                if (event.conversation) {
+                    const { key } = event.conversation;
+                    await state.saveReference(event.conversation).catch((error) => logger.warn('could not save a conversation reference', { key, error }));
+                }
+                await this.deps.handle(event.message);
+                return { recorded: true };
+            case 'rating': {
+                if (event.eventId && !(await state.markSeen(`${event.channel}:reaction:${event.eventId}`, RATING_DEDUPE_MS)))
+                    return { recorded: false };
+                const recorded = await this.recordRating({ channel: event.channel, messageId: event.messageId, userId: event.userId, rating: event.rating, ...(event.comment ? { comment: event.comment } : {}) });
+                if (!recorded)
+                    logger.info('rating of an unknown message', { channel: event.channel, messageId: event.messageId });
+                return { recorded };
+            }
+            case 'installed':
+                await this.welcome(event.conversation, event.personal, event.installerId);
+                return { recorded: true };
+            case 'removed': {
+                const references = await state.listReferences({ channel: event.channel, activeOnly: true });
+                const keys = new Set([event.key, ...references.map((reference) => reference.key).filter((key) => key.startsWith(event.threadKeyPrefix))]);
+                for (const key of keys)
+                    await state.deactivateReference(key, event.reason);
+                return { recorded: true };
+            }
+            case 'undecryptable':
+                metrics.undecryptable.inc({ channel: event.channel });
+                await outbound.send(event.channel, event.address, notice(say.UNDECRYPTABLE_MESSAGE));
+                return { recorded: true };
+        }
+    }
+    /** The welcome, with the AI notice, once per user (personal chat) or conversation (team, group chat). */
+    async welcome(conversation, personal, installerId) {
+        const { state, outbound } = this.deps;
+        await state.saveReference(conversation);
+        const notifiedKey = personal && installerId ? aiNoticeKey(conversation.channel, installerId) : `welcome:${conversation.key}`;
+        if (!outbound.channel(conversation.channel) || !(await state.markNotified(notifiedKey)))
+            return;
+        const text = [say.WELCOME, ...(personal ? [] : [say.MENTION_HINT]), say.AI_NOTICE].join('\n\n');
+        await outbound.send(conversation.channel, { key: conversation.key, reference: conversation.reference }, notice(text, ['aide']));
+    }
+}
+function channelOf(event) {
+    switch (event.kind) {
+        case 'message':
+            return event.message.channel;
+        case 'installed':
+            return event.conversation.channel;
+        default:
+            return event.channel;
+    }
+}
+/** Tchap's /sync lag: from the sender's server stamp to the bot's receipt (clock skew can make it negative: ignored). */
+function observeSyncLag(message) {
+    if (message.channel !== 'matrix' || !message.sentAt)
+        return;
+    const lag = (Date.parse(message.receivedAt) - Date.parse(message.sentAt)) / 1000;
+    if (Number.isFinite(lag) && lag >= 0)
+        metrics.matrixSyncLagSeconds.observe(lag);
+}

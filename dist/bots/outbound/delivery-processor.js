@@ -1,0 +1,75 @@
+import { PasserelleError } from "../errors.js";
+import { metrics } from "../metrics.js";
+import { DeliveryJob, FINAL_EDIT } from "../../queue/jobs.js";
+/**
+ * Runs in the bot process — the one that owns the channel connections — and sends what workers produced
+ * through the one outbound path. A delivery is recorded as done after the channel accepted it,
+ * and skipped if already recorded, so a retried or re-run delivery job does not post twice.
+ *
+ * Deliveries run concurrently, so two edits of one progress message may be in flight together: the edits
+ * of a message are applied one after the other, and one older (by `sequence`) than an edit already shown
+ * is skipped — a slow « 0 % » never lands over « terminée ».
+ */
+const MAX_TRACKED_MESSAGES = 10_000;
+export function createDeliveryProcessor(outbound, state, logger, ttlMs = 7 * 86_400_000) {
+    const edits = new Map();
+    const inOrder = async (delivery, apply) => {
+        const sequence = delivery.sequence;
+        if (delivery.action !== 'update' || !delivery.messageId || sequence === undefined)
+            return apply();
+        const key = `${delivery.channel}\u0000${delivery.address.key}\u0000${delivery.messageId}`;
+        let entry = edits.get(key);
+        if (!entry) {
+            if (edits.size >= MAX_TRACKED_MESSAGES)
+                edits.delete(edits.keys().next().value);
+            entry = { chain: Promise.resolve(), shown: -1 };
+            edits.set(key, entry);
+        }
+        const tracked = entry;
+        const run = tracked.chain.then(async () => {
+            if (sequence <= tracked.shown)
+                return;
+            await apply();
+            tracked.shown = sequence;
+        });
+        tracked.chain = run.catch(() => undefined);
+        await run;
+        if (sequence >= FINAL_EDIT)
+            void tracked.chain.then(() => edits.get(key) === tracked && tracked.shown >= FINAL_EDIT && edits.delete(key));
+    };
+    return async (raw, context) => {
+        const parsed = DeliveryJob.safeParse(raw);
+        if (!parsed.success)
+            throw new PasserelleError('JOB_INVALID', {}, { cause: new Error(`invalid delivery: ${parsed.error.message}`) });
+        const delivery = parsed.data;
+        const doneKey = `delivered:${context.id}`;
+        const count = (outcome) => metrics.deliveries.inc({ channel: delivery.channel, action: delivery.action, outcome });
+        if (await state.cacheGet(doneKey))
+            return count('duplicate');
+        const reply = { ...delivery.reply, citations: delivery.reply.citations };
+        try {
+            await inOrder(delivery, async () => {
+                if (delivery.action === 'update' && delivery.messageId)
+                    await outbound.update(delivery.channel, delivery.address, delivery.messageId, reply);
+                else
+                    await outbound.send(delivery.channel, delivery.address, reply);
+            });
+        }
+        catch (error) {
+            if (error instanceof PasserelleError && !error.retryable) {
+                logger.warn('delivery refused by the channel', { delivery: context.id, code: error.code });
+                count('refused');
+                throw error; // not retryable: the queue gives up at once
+            }
+            if (delivery.action === 'update') {
+                // A progress edit that fails is not worth retrying: the final result comes as its own message.
+                logger.debug('progress update failed', { delivery: context.id, error });
+                return count('failed');
+            }
+            count('failed');
+            throw error;
+        }
+        count('delivered');
+        await state.cacheSet(doneKey, '1', ttlMs);
+    };
+}

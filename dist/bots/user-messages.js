@@ -1,0 +1,153 @@
+/**
+ * Every French sentence the bot says, in one place (error texts live in the error catalogue, errors.ts).
+ * Wording rules: plain French, vouvoiement, no promise the bot cannot keep, always point to the source.
+ */
+export const AI_NOTICE = 'ℹ️ Vous échangez avec **Passerelle**, un assistant fondé sur l’intelligence artificielle (règlement européen ' +
+    'sur l’IA, article 50). Ses réponses s’appuient sur des textes qu’il cite : vérifiez toujours la source avant ' +
+    'toute décision. Il ne rédige pas d’actes de procédure. Les échanges sont journalisés sous forme pseudonymisée ' +
+    'pour le suivi de qualité. Tapez « aide » pour connaître les commandes, « formation » pour la formation à l’IA (5 minutes).';
+/** First message after installation, followed by the AI notice (AI_NOTICE). */
+export const WELCOME = 'Bonjour, je suis **Passerelle**, l’assistant documentaire des agents des douanes. Posez-moi vos questions ' +
+    'sur le code des douanes, les ressources humaines ou les procédures internes : je réponds en citant mes sources.';
+/** Reminder appended to the welcome in team channels and group chats, where the bot only reads its mentions. */
+export const MENTION_HINT = 'Dans une équipe ou une conversation de groupe, mentionnez-moi (@Passerelle) pour me poser une question.';
+/** Shown once per undecryptable message session (keys missing), instead of silence. */
+export const UNDECRYPTABLE_MESSAGE = '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
+    'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
+    '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
+export function helpText(bases) {
+    const lines = [
+        '**Passerelle — aide**',
+        'Posez votre question en français : je cherche dans la base la plus adaptée et je cite mes sources.',
+        '',
+        'Choisir une base :',
+        ...bases.map((base) => `- ${base.prefix ? `\`${base.prefix}: votre question\` (ou \`/${base.prefix} …\`)` : ''} — ${base.name}`),
+        '',
+        'Commandes :',
+        '- `sources` — les sources de ma dernière réponse',
+        '- `oublie` — j’oublie notre conversation (les questions suivantes repartent de zéro)',
+        '- `avis <votre remarque>` — transmettre une remarque aux responsables des bases',
+        '- `résume` + pièce jointe, `résume la conversation`, `résume le titre XII du code des douanes`, `résume les articles 60 à 67 bis` (ajoutez « détaillé » pour un résumé long)',
+        '- `tâches` — vos tâches en cours ; `annule <id>` — annuler une tâche',
+        '- `explique` — l’article cité par ma dernière réponse, pas à pas (`explique 2` : sa 2ᵉ source ; `explique l’article 414`)',
+        '- `quiz` — s’entraîner sur les textes (`quiz titre XII`, `quiz article 414`, `quiz congés`) ; `quiz bilan` — vos résultats, visibles de vous seul',
+        '- `formation` — la formation à l’IA (5 minutes) et sa vérification',
+        '- `aide` — ce message',
+    ];
+    return lines.join('\n');
+}
+export const SHORT_HELP = 'Commande inconnue. Tapez « aide » pour la liste des commandes, ou posez directement votre question.';
+export const CHECK_SOURCE_EXTRACTIVE = '⚠️ Extraits cités tels quels, sans interprétation : vérifiez le texte source et son applicabilité à votre situation.';
+/** Heading of the decisive sentence quoted before a generated answer (answers that teach). */
+export const DECISIVE_TEXT = '📌 **Texte décisif**';
+export const CHECK_SOURCE_GENERATED = '⚠️ Réponse générée par IA à partir des sources citées : vérifiez-les avant toute décision.';
+export const REFERENCES_REMOVED = '⚠️ Des références que je n’ai pas pu vérifier dans les textes trouvés ont été retirées de cette réponse.';
+export const INFRACTION_RESERVATION = '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
+    'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +
+    'n’est ni un avis juridique ni une décision.';
+export function abstention(baseName, hasNearest) {
+    return [
+        `Je n’ai pas trouvé de réponse fiable à cette question dans la base « ${baseName} ». Plutôt que de risquer une réponse inexacte, je préfère vous le dire.`,
+        hasNearest ? 'Les passages les plus proches sont indiqués ci-dessous, à titre indicatif seulement.' : '',
+        'Vous pouvez reformuler avec des termes plus précis (numéro d’article, intitulé de procédure), préciser la base (`code:`, `rh:`, `procédures:`) ou vous adresser à votre service RH, à votre cellule juridique ou à votre hiérarchie.',
+        'Votre question a été transmise aux responsables des bases pour qu’ils la complètent.',
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+}
+/** Below a standard answer: who wrote it and when it was published. */
+export function standardAnswerNote(version, publishedAt) {
+    const date = new Date(publishedAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+    return `✅ Réponse type rédigée et relue par les responsables de la base (version ${version}, publiée le ${date}). Vérifiez les sources citées.`;
+}
+export function proceduralRefusal(act) {
+    return (`Je ne rédige pas d’actes de procédure (ici : ${act}). Leur rédaction engage l’agent qui les signe et relève de ` +
+        'sa seule responsabilité ; une erreur de forme peut entraîner la nullité de la procédure. Je peux en revanche vous ' +
+        'indiquer les textes qui encadrent cet acte :');
+}
+export function routedToTwoBases(first, second) {
+    return `Votre question pouvant relever de deux bases, j’ai cherché dans « ${first} » et « ${second} ».`;
+}
+export function unknownPrefix(prefix) {
+    return `(Préfixe « ${prefix} » inconnu : j’ai choisi la base automatiquement. Préfixes possibles : code, rh, procédures.)`;
+}
+export const ANSWER_IN_FRENCH_NOTE = '(Je réponds en français ; demandez « answer in English » si vous préférez l’anglais.)';
+export const RATE_LIMITED = 'Vous avez posé beaucoup de questions en peu de temps. Merci de patienter une minute avant la suivante.';
+export const ACCESS_DENIED = 'Vous n’êtes pas autorisé à utiliser Passerelle. Si vous pensez que c’est une erreur, contactez votre administrateur.';
+export function baseForbidden(baseName) {
+    return `Vous n’avez pas accès à la base « ${baseName} ». Contactez votre administrateur si vous en avez besoin.`;
+}
+export const NO_BASE_ALLOWED = 'Aucune base de connaissances ne vous est ouverte. Contactez votre administrateur.';
+export const EMPTY_MESSAGE = 'Votre message est vide. Posez une question ou tapez « aide ».';
+export function messageTooLong(length, max) {
+    return `Votre message est trop long (${length} caractères, maximum ${max}). Résumez votre question en quelques phrases ; pour un long document, envoyez-le en pièce jointe avec la commande « résume ».`;
+}
+export const UNREADABLE_MESSAGE = 'Je n’ai pas pu lire votre message (caractères illisibles). Réécrivez-le en texte simple.';
+export const CONVERSATION_FORGOTTEN = 'C’est noté : j’ai oublié notre conversation. Votre prochaine question repartira de zéro.';
+export const FEEDBACK_THANKS = 'Merci, votre avis a été transmis aux responsables des bases.';
+export const FEEDBACK_EMPTY = 'Écrivez votre remarque après « avis », par exemple : « avis la réponse sur les congés bonifiés est incomplète ».';
+export const NO_PREVIOUS_ANSWER = 'Je n’ai pas encore répondu à une question dans cette conversation.';
+export const NO_SOURCES_IN_LAST_ANSWER = 'Ma dernière réponse ne citait aucune source : je n’avais pas trouvé de réponse fiable dans les textes.';
+export const SOURCES_HEADER = 'Sources de ma dernière réponse :';
+export const WORKING = 'Je cherche dans les textes…';
+export const JOBS_DISABLED = 'Les tâches longues (résumés) ne sont pas activées sur ce déploiement.';
+export const ANNOUNCEMENTS_DISABLED = 'Les annonces ne sont pas activées sur ce déploiement.';
+export const LEARNING_DISABLED = 'Le quiz, la formation et « explique » ne sont pas activés sur ce déploiement.';
+// Long jobs (résumés): acknowledgements, progress, results.
+export const NO_JOBS = 'Vous n’avez aucune tâche en cours.';
+export const CANCEL_WHICH = 'Indiquez l’identifiant de la tâche : « annule <id> » (voir « tâches »).';
+export const SUMMARY_AI_GENERATED = '⚠️ Résumé généré par IA : vérifiez les passages importants dans le document.';
+export const JOB_STATE_LABELS = { waiting: 'en attente', delayed: 'nouvel essai prévu', active: 'en cours', completed: 'terminée', failed: 'échouée', cancelled: 'annulée' };
+export function jobList(lines) {
+    return `Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`;
+}
+export function jobCancelled(id) {
+    return `Tâche \`${id}\` annulée.`;
+}
+export function jobReceived(what) {
+    return `🕑 Demande reçue : ${what}. Mise en file…`;
+}
+export function jobQueued(id, what, ahead, durable) {
+    return `🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`;
+}
+export function jobAlreadyDone(id) {
+    return `Cette demande a déjà été traitée (tâche \`${id}\`) : le résultat a été publié plus haut dans cette conversation.`;
+}
+export function jobAlreadyRunning(id) {
+    return `Cette demande est déjà en cours (tâche \`${id}\`) : le résultat sera publié ici.`;
+}
+export function jobProgress(id, percent) {
+    return `⏳ Tâche ${id} : ${percent} %`;
+}
+export function jobDone(id) {
+    return `✅ Tâche ${id} terminée.`;
+}
+export function jobFailedShort(id) {
+    return `❌ Tâche ${id} : échec.`;
+}
+export function jobFailed(id, reason) {
+    return `❌ Tâche ${id} : ${reason}`;
+}
+export const NO_DOWNLOADS = 'ce canal ne permet pas de télécharger les pièces jointes';
+export function whatDocument(name, kilobytes) {
+    return `du document « ${name} » (${kilobytes} Ko)`;
+}
+export function whatConversation(count) {
+    return `des ${count} derniers messages de cette conversation`;
+}
+export function whatArticles(from, to, code) {
+    return `des articles ${from} à ${to} du ${code}`;
+}
+export function whatHeading(label, code) {
+    return `de « ${label} » du ${code}`;
+}
+export function summaryOf(length, what) {
+    return `résumé ${length === 'court' ? 'court' : 'détaillé'} ${what}`;
+}
+export function describeDocumentJob(name) {
+    return `résumé de « ${name} »`;
+}
+export const CONVERSATION_JOB = 'résumé de conversation';
+export function describeArticlesJob(from, to) {
+    return `résumé des articles ${from} à ${to}`;
+}

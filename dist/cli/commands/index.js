@@ -1,0 +1,67 @@
+export const COMMANDS = {
+    'ingest': {
+        summary: 'ingest --kb <id> [--reindex] [--classification <niveau>] [chemin…] | ingest --all   Verse des fichiers (PDF, DOCX, HTML, Markdown, texte, JSONL) dans une base',
+        load: async () => (await import("./ingest-command.js")).ingestCommand,
+    },
+    'remove': {
+        summary: 'remove --kb <id> <chemin…>   Retire d’une base les documents issus de ces fichiers',
+        load: async () => (await import("./remove-command.js")).removeCommand,
+    },
+    'search': {
+        summary: 'search [--kb <id>] [--k N] [--json] "<question>"   Cherche les passages les plus pertinents',
+        load: async () => (await import("./search-command.js")).searchCommand,
+    },
+    'eval': {
+        summary: 'eval [--json] [--details] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
+        load: async () => (await import("./eval-command.js")).evalCommand,
+    },
+    'enrich': {
+        summary: 'enrich --kb <id> [--limit N] [--force] | --list [--status brouillon|approuve] [--json] | --export <f.jsonl> | --import <f.jsonl> | --approve <id…> | --reject <id…>   Formulations des agents (enrichissement) : écrites par le modèle, relues par les curateurs',
+        load: async () => (await import("./enrich-command.js")).enrichCommand,
+    },
+    'learning': {
+        summary: 'learning --quiz [--kb <id>] [--sample N] [--json] | --report [--days N] [--json]   Questions de quiz écrites pour chaque base (vérifiées sur les textes) ; bilan agrégé et anonyme de la formation à l’IA',
+        load: async () => (await import("./learning-command.js")).learningCommand,
+    },
+    'ask': {
+        summary: 'ask [--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
+        load: async () => (await import("./ask-command.js")).askCommand,
+    },
+    'chat': {
+        summary: 'chat   Discussion avec Passerelle dans le terminal (tapez « quitter » pour sortir)',
+        load: async () => (await import("./chat-command.js")).chatCommand,
+    },
+    'demo': {
+        summary: 'demo   Alimente les bases (corpus partagé ou exemples) puis ouvre la discussion',
+        load: async () => (await import("./chat-command.js")).demoCommand,
+    },
+    'serve': {
+        summary: 'serve   Démarre le bot sur les canaux activés (Teams, Tchap) — un seul processus par déploiement',
+        load: async () => (await import("./serve-command.js")).serveCommand,
+    },
+    'worker': {
+        summary: 'worker   Traite les tâches longues (résumés) depuis Redis (REDIS_URL)',
+        load: async () => (await import("./serve-command.js")).workerCommand,
+    },
+    'announce': {
+        summary: 'announce --to <destinataires> --file message.md [--at <date ISO>] | --status <id> [--csv fichier] | --cancel <id>   Annonce des administrateurs (via le bot en service)',
+        load: async () => (await import("./announce-command.js")).announceCommand,
+    },
+    'config': {
+        summary: 'config   Affiche la configuration effective (secrets masqués)',
+        load: async () => (await import("./config-command.js")).configCommand,
+    },
+    'doctor': {
+        summary: 'doctor [--json] [--timeout <secondes>]   Vérifie la configuration et chaque dépendance configurée (Qdrant, Redis, PostgreSQL, modèles, Tchap, Teams) et dit quoi corriger',
+        load: async () => (await import("./doctor-command.js")).doctorCommand,
+        onInvalidConfiguration: async (problems) => (await import("../../app/doctor/doctor.js")).formatInvalidConfiguration(problems),
+    },
+    'teams-manifest': {
+        summary: 'teams-manifest [--out fichier.zip] [--version x.y.z]   Génère le paquet d’application Teams (manifeste et icônes)',
+        load: async () => (await import("./teams-manifest-command.js")).teamsManifestCommand,
+    },
+};
+export function usage() {
+    const lines = Object.values(COMMANDS).map((command) => `  passerelle ${command.summary}`);
+    return `Usage :\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,55 @@
+import { CLASSIFICATIONS } from "../../knowledge/types.js";
+import { ingestCatalogueSources } from "../../knowledge/ingestion/catalogue-sources.js";
+import { parseCommandArgs, UsageError } from "./command.js";
+/** `passerelle ingest --kb <id> [--reindex] [--classification <label>] [--json] [path…]`; `--all` ingests every base's sources. */
+export const ingestCommand = {
+    async run(args, context) {
+        const { values, positionals } = parseCommandArgs(args, {
+            kb: { type: 'string' },
+            all: { type: 'boolean' },
+            reindex: { type: 'boolean' },
+            classification: { type: 'string' },
+            json: { type: 'boolean' },
+        });
+        if (!values.kb && !values.all)
+            throw new UsageError('précisez --kb <id> ou --all');
+        if (values.all && positionals.length > 0)
+            throw new UsageError('--all n’accepte pas de chemin');
+        const classification = values.classification;
+        if (classification && !CLASSIFICATIONS.includes(classification)) {
+            throw new UsageError(`--classification attend une valeur parmi : ${CLASSIFICATIONS.join(', ')}`);
+        }
+        const knowledge = await context.knowledge({ create: true });
+        const bases = values.all ? knowledge.catalog.bases : [knowledge.catalog.get(values.kb)];
+        const reports = [];
+        for (const kb of bases) {
+            if (values.reindex)
+                await knowledge.store.dropBase(kb.id);
+            const report = positionals.length > 0
+                ? await knowledge.ingestion.ingest({ kb: kb.id, ceiling: kb.classificationCeiling }, positionals, classification ? { defaultClassification: classification } : {})
+                : await ingestCatalogueSources(kb, knowledge.ingestion, context.logger);
+            reports.push(report);
+            if (!values.json)
+                context.out(formatReport(report, kb.name));
+        }
+        // The console's document versions and failures (app/curation.ts).
+        await (await import("../../app/curation.js")).recordIngestion(context.config, knowledge.store, reports);
+        if (values.json)
+            context.out(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+        const failed = reports.some((report) => report.files > 0 && report.skipped.length === report.files);
+        return failed ? 1 : 0;
+    },
+};
+export function formatReport(report, name) {
+    const lines = [
+        `Base « ${name} » (${report.kb}) : ${report.files} fichier(s) lu(s) ; documents ajoutés ${report.added}, mis à jour ${report.updated}, inchangés ${report.unchanged}, retirés ${report.removed} ; ${report.chunks} passage(s) indexé(s).`,
+    ];
+    for (const skipped of report.skipped)
+        lines.push(`  ✗ ${skipped.file} ignoré — ${skipped.message}`);
+    for (const warning of report.warnings.slice(0, 50)) {
+        lines.push(`  ! ${warning.file}${warning.line ? `, ligne ${warning.line}` : ''} : ${warning.message}`);
+    }
+    if (report.warnings.length > 50)
+        lines.push(`  … et ${report.warnings.length - 50} autre(s) avertissement(s).`);
+    return `${lines.join('\n')}\n`;
+}

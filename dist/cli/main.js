@@ -1,0 +1,60 @@
+import { toPasserelleError } from "../bots/errors.js";
+import { createCliContext } from "./cli-context.js";
+import { UsageError } from "./commands/command.js";
+import { COMMANDS, usage } from "./commands/index.js";
+/**
+ * `passerelle <command> …`. Exit codes: 0 success, 1 the command failed, 2 usage error.
+ * Messages are French; causes go to the log (stderr, JSON) only.
+ */
+export async function runCli(argv, io) {
+    const [name, ...rest] = argv;
+    if (!name || name === 'help' || name === '--help' || name === '-h' || name === 'aide') {
+        io.out(usage());
+        return name ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+        io.err(`Commande inconnue « ${name} ».\n${usage()}`);
+        return 2;
+    }
+    let context;
+    try {
+        context = createCliContext(io);
+    }
+    catch (error) {
+        const failure = toPasserelleError(error);
+        if (command.onInvalidConfiguration && failure.code === 'CONFIG_INVALID')
+            io.out(await command.onInvalidConfiguration(String(failure.details.problems ?? failure.userMessage)));
+        else
+            io.err(`${failure.userMessage}\n`);
+        return 1;
+    }
+    try {
+        return await (await command.load()).run(rest, context);
+    }
+    catch (error) {
+        if (error instanceof UsageError) {
+            io.err(`${error.message}\n${usage()}`);
+            return 2;
+        }
+        const failure = toPasserelleError(error);
+        if (failure.code === 'INTERNAL')
+            context.logger.error('command failed', { command: name, error: failure.cause ?? failure });
+        else
+            context.logger.debug('command failed', { command: name, code: failure.code, error: failure.cause });
+        io.err(`${failure.userMessage}\n`);
+        return 1;
+    }
+    finally {
+        await context.close().catch(() => undefined);
+    }
+}
+// bin/passerelle.js (tsx, development) or the compiled dist/cli/main.js (deploy/build.sh: images, VM installs).
+const isMain = process.argv[1] !== undefined && /passerelle(\.js)?$|cli[\\/]main\.[jt]s$/.test(process.argv[1]);
+if (isMain) {
+    const code = await runCli(process.argv.slice(2), {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+    });
+    process.exitCode = code;
+}

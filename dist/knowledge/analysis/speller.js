@@ -1,0 +1,141 @@
+import { contentTerm } from "./french-analyser.js";
+import { isFrenchWord } from "./french-words.js";
+import { stem } from "./stemmer.js";
+import { STOP_WORDS } from "./stop-words.js";
+import { tokenize } from "./tokenizer.js";
+export const DEFAULT_SPELLER_SETTINGS = Object.freeze({ minLength: 5, minCount: 3, minPrefix: 3, maxPrefix: 5, prefixDominance: 3 });
+export class Speller {
+    vocabulary;
+    knownTerm;
+    deletions = new Map();
+    sorted;
+    settings;
+    constructor(vocabulary, 
+    /** Whether the bases hold this content term (stem): a known stem means a valid variant. */
+    knownTerm = () => false, settings = {}) {
+        this.vocabulary = vocabulary;
+        this.knownTerm = knownTerm;
+        this.settings = { ...DEFAULT_SPELLER_SETTINGS, ...settings };
+        const frequent = [...vocabulary.entries()].filter(([word, count]) => count >= this.settings.minCount && word.length >= this.settings.minLength - 1);
+        for (const [word] of frequent) {
+            for (const deleted of deletionsOf(word)) {
+                const list = this.deletions.get(deleted);
+                if (list)
+                    list.push(word);
+                else
+                    this.deletions.set(deleted, [word]);
+            }
+        }
+        this.sorted = frequent.map(([word]) => word).sort();
+    }
+    /** The corrections of the question's unknown words, in order of appearance, each word once. */
+    corrections(question) {
+        const found = [];
+        const seen = new Set();
+        for (const token of tokenize(question)) {
+            const word = token.text;
+            if (token.reference || seen.has(word) || STOP_WORDS.has(word) || this.vocabulary.has(word))
+                continue;
+            seen.add(word);
+            const term = contentTerm(token)?.term;
+            if (term !== undefined && this.knownTerm(term))
+                continue;
+            // A real French word the bases do not use is neither a typo nor an abbreviation.
+            if (isFrenchWord(word))
+                continue;
+            const expansion = word.length >= this.settings.minPrefix && word.length <= this.settings.maxPrefix ? this.expansion(word) : undefined;
+            if (expansion) {
+                found.push({ from: word, to: expansion, kind: 'abbreviation' });
+                continue;
+            }
+            const typo = word.length >= this.settings.minLength ? this.nearest(word) : undefined;
+            if (typo)
+                found.push({ from: word, to: typo, kind: 'typo' });
+        }
+        return found;
+    }
+    /** The most frequent vocabulary word one edit away, if any. */
+    nearest(word) {
+        const candidates = new Set();
+        for (const vocabularyWord of this.deletions.get(word) ?? [])
+            candidates.add(vocabularyWord);
+        for (const deleted of deletionsOf(word)) {
+            if ((this.vocabulary.get(deleted) ?? 0) >= this.settings.minCount)
+                candidates.add(deleted);
+            for (const vocabularyWord of this.deletions.get(deleted) ?? [])
+                candidates.add(vocabularyWord);
+        }
+        let best;
+        let bestCount = 0;
+        for (const candidate of candidates) {
+            // Typos rarely touch the first letter; a swap of the first two is the exception.
+            if (candidate[0] !== word[0] && !(candidate[0] === word[1] && candidate[1] === word[0]))
+                continue;
+            if (!withinOneEdit(word, candidate))
+                continue;
+            const count = this.vocabulary.get(candidate) ?? 0;
+            if (count > bestCount || (count === bestCount && best !== undefined && candidate < best)) {
+                best = candidate;
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+    /** The word the prefix abbreviates, when one family of words (one stem) clearly dominates those it starts. */
+    expansion(prefix) {
+        let low = 0;
+        let high = this.sorted.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (this.sorted[middle] < prefix)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        const families = new Map();
+        for (let index = low; index < this.sorted.length && this.sorted[index].startsWith(prefix); index++) {
+            const word = this.sorted[index];
+            if (word.length < prefix.length + 3)
+                continue;
+            const count = this.vocabulary.get(word) ?? 0;
+            const family = stem(word);
+            const entry = families.get(family);
+            if (!entry)
+                families.set(family, { count, word, wordCount: count });
+            else {
+                entry.count += count;
+                if (count > entry.wordCount)
+                    Object.assign(entry, { word, wordCount: count });
+            }
+        }
+        const ranked = [...families.values()].sort((a, b) => b.count - a.count);
+        const [first, second] = ranked;
+        if (!first || first.count < this.settings.minCount * 10 || first.count < (second?.count ?? 0) * this.settings.prefixDominance)
+            return undefined;
+        return first.word;
+    }
+}
+function deletionsOf(word) {
+    const out = [];
+    for (let index = 0; index < word.length; index++)
+        out.push(word.slice(0, index) + word.slice(index + 1));
+    return out;
+}
+/** Damerau distance ≤ 1 (adjacent transposition counted as one edit). */
+export function withinOneEdit(a, b) {
+    if (a === b)
+        return true;
+    const la = a.length;
+    const lb = b.length;
+    if (Math.abs(la - lb) > 1)
+        return false;
+    let i = 0;
+    while (i < la && i < lb && a[i] === b[i])
+        i++;
+    if (la === lb) {
+        if (a.slice(i + 1) === b.slice(i + 1))
+            return true; // substitution
+        return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}

@@ -1,0 +1,306 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import * as sqliteVec from 'sqlite-vec';
+import { PasserelleError } from "../../../bots/errors.js";
+import { normaliseArticleNumber } from "../../analysis/article-references.js";
+import { classificationRank } from "../../types.js";
+import { reciprocalRankFusion } from "../rank-fusion.js";
+import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from "../validity.js";
+import { LexicalIndex } from "./lexical-index.js";
+import { incompatibleFormat, INDEX_FORMAT } from "../index-format.js";
+/**
+ * The embedded default: one SQLite file (Node's built-in node:sqlite, no native build) holding chunks,
+ * sparse vectors and document records, with sqlite-vec virtual tables for dense vectors. Lexical search
+ * runs on an in-memory inverted index per base, rebuilt lazily after writes. Why this over LanceDB:
+ * docs/decisions/embedded-vector-store.md.
+ */
+export class SqliteVectorStore {
+    indexFormat;
+    name = 'embedded';
+    maxUpsertBatch = 1_000;
+    db;
+    indexes = new Map();
+    dimensions = new Map();
+    statements;
+    /** Bases whose index format was checked in this process (index-format.ts). */
+    formatChecked = new Set();
+    /** `indexFormat`: the format this store reads and writes (tests only; default INDEX_FORMAT). */
+    constructor(file, indexFormat = INDEX_FORMAT) {
+        this.indexFormat = indexFormat;
+        if (file !== ':memory:')
+            mkdirSync(dirname(file), { recursive: true });
+        try {
+            this.db = new DatabaseSync(file, { allowExtension: true });
+            this.db.loadExtension(sqliteVec.getLoadablePath());
+            this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+            this.db.exec(SCHEMA);
+            this.db.exec(FORMAT_SCHEMA);
+        }
+        catch (error) {
+            throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
+        }
+        this.statements = {
+            base: this.db.prepare('SELECT dimensions FROM bases WHERE kb = ?'),
+            insertBase: this.db.prepare('INSERT INTO bases(kb, dimensions) VALUES (?, ?) ON CONFLICT(kb) DO UPDATE SET dimensions = excluded.dimensions'),
+            rowOf: this.db.prepare('SELECT row FROM chunks WHERE kb = ? AND id = ?'),
+            deleteRow: this.db.prepare('DELETE FROM chunks WHERE row = ?'),
+            insertChunk: this.db.prepare(`INSERT INTO chunks(kb, id, document_id, source, part, classification_rank, valid_from_day, valid_to_day,
+           article_number, article_code, payload, sparse_indices, sparse_values)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+            upsertDocument: this.db.prepare(`INSERT INTO documents(kb, document_id, source, content_hash, chunk_count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(kb, document_id) DO UPDATE SET source = excluded.source, content_hash = excluded.content_hash, chunk_count = excluded.chunk_count`),
+            rowsOfDocument: this.db.prepare('SELECT row FROM chunks WHERE kb = ? AND document_id = ?'),
+            deleteDocumentChunks: this.db.prepare('DELETE FROM chunks WHERE kb = ? AND document_id = ?'),
+            deleteDocument: this.db.prepare('DELETE FROM documents WHERE kb = ? AND document_id = ?'),
+            documents: this.db.prepare('SELECT * FROM documents WHERE kb = ? ORDER BY document_id'),
+            documentsOfSource: this.db.prepare('SELECT * FROM documents WHERE kb = ? AND source = ? ORDER BY document_id'),
+            indexRows: this.db.prepare('SELECT row, classification_rank, valid_from_day, valid_to_day, sparse_indices, sparse_values FROM chunks WHERE kb = ? ORDER BY row'),
+            byId: this.db.prepare('SELECT payload FROM chunks WHERE kb = ? AND id = ?'),
+            article: this.db.prepare('SELECT row, payload FROM chunks WHERE kb = ? AND article_number = ? ORDER BY article_code, part'),
+            count: this.db.prepare('SELECT count(*) AS n FROM chunks WHERE kb = ?'),
+        };
+    }
+    async ensureBase(kb, dimensions) {
+        const stored = this.storedDimensions(kb);
+        if (stored !== null && stored !== undefined && dimensions !== undefined && stored !== dimensions) {
+            throw new PasserelleError('STORE_DIMENSION_MISMATCH', { kb, stored, actual: dimensions });
+        }
+        if (stored === undefined || (stored === null && dimensions !== undefined)) {
+            if (dimensions !== undefined) {
+                this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${vectorTable(kb)} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+            }
+            this.statements.insertBase.run(kb, dimensions ?? null);
+            if (stored === undefined)
+                this.db.prepare('INSERT INTO base_formats(kb, format) VALUES (?, ?) ON CONFLICT(kb) DO UPDATE SET format = excluded.format').run(kb, this.indexFormat);
+            this.dimensions.set(kb, dimensions ?? null);
+        }
+    }
+    async upsert(kb, chunks, documents) {
+        this.checkFormat(kb);
+        const dimensions = this.storedDimensions(kb);
+        if (dimensions === undefined)
+            await this.ensureBase(kb, chunks.find((entry) => entry.dense)?.dense?.length);
+        const vectors = this.storedDimensions(kb) ? vectorTable(kb) : undefined;
+        const insertVector = vectors ? this.db.prepare(`INSERT INTO ${vectors}(rowid, embedding) VALUES (?, ?)`) : undefined;
+        const deleteVector = vectors ? this.db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`) : undefined;
+        this.transaction(() => {
+            for (const { chunk, sparse, dense } of chunks) {
+                const existing = this.statements.rowOf.get(kb, chunk.id);
+                if (existing) {
+                    this.statements.deleteRow.run(existing.row);
+                    deleteVector?.run(BigInt(existing.row));
+                }
+                const result = this.statements.insertChunk.run(kb, chunk.id, chunk.documentId, chunk.source, chunk.part, classificationRank(chunk.classification), isoToDay(chunk.article?.validFrom, UNKNOWN_START_DAY), isoToDay(chunk.article?.validTo, UNKNOWN_END_DAY), chunk.article ? normaliseArticleNumber(chunk.article.number) : null, chunk.article?.code ?? null, JSON.stringify({ ...chunk, kb }), new Uint8Array(Uint32Array.from(sparse.indices).buffer), new Uint8Array(Float32Array.from(sparse.values).buffer));
+                if (dense && insertVector) {
+                    const expected = this.storedDimensions(kb);
+                    if (dense.length !== expected)
+                        throw new PasserelleError('STORE_DIMENSION_MISMATCH', { kb, stored: expected ?? 0, actual: dense.length });
+                    insertVector.run(BigInt(result.lastInsertRowid), new Uint8Array(dense.buffer, dense.byteOffset, dense.byteLength));
+                }
+            }
+            for (const document of documents) {
+                this.statements.upsertDocument.run(kb, document.documentId, document.source, document.contentHash, document.chunkCount);
+            }
+        });
+        this.indexes.delete(kb);
+    }
+    async deleteDocuments(kb, documentIds) {
+        if (documentIds.length === 0)
+            return;
+        const vectors = this.storedDimensions(kb) ? vectorTable(kb) : undefined;
+        const deleteVector = vectors ? this.db.prepare(`DELETE FROM ${vectors} WHERE rowid = ?`) : undefined;
+        this.transaction(() => {
+            for (const documentId of documentIds) {
+                if (deleteVector) {
+                    for (const { row } of this.statements.rowsOfDocument.all(kb, documentId))
+                        deleteVector.run(BigInt(row));
+                }
+                this.statements.deleteDocumentChunks.run(kb, documentId);
+                this.statements.deleteDocument.run(kb, documentId);
+            }
+        });
+        this.indexes.delete(kb);
+    }
+    async listDocuments(kb, source) {
+        const rows = (source === undefined ? this.statements.documents.all(kb) : this.statements.documentsOfSource.all(kb, source));
+        return rows.map((row) => ({
+            kb,
+            documentId: String(row.document_id),
+            source: String(row.source),
+            contentHash: String(row.content_hash),
+            chunkCount: Number(row.chunk_count),
+        }));
+    }
+    async search(query) {
+        this.checkFormat(query.kb);
+        const index = this.lexicalIndex(query.kb);
+        const filter = rowFilter(query.filter);
+        const pool = query.dense ? Math.max(query.limit * 4, 50) : query.limit;
+        const lexical = index.search(query.sparse, filter, pool);
+        if (!query.dense || !this.storedDimensions(query.kb))
+            return this.hits(lexical);
+        const dense = this.denseSearch(query.kb, query.dense, pool, (row) => index.acceptsRow(row, filter));
+        const fused = reciprocalRankFusion([lexical.map((hit) => hit.row), dense]).slice(0, query.limit);
+        return this.hits(fused.map(({ item, score }) => ({ row: item, score })));
+    }
+    async findArticle(query) {
+        this.checkFormat(query.kb);
+        const index = this.lexicalIndex(query.kb);
+        const filter = rowFilter(query.filter);
+        const rows = this.statements.article.all(query.kb, normaliseArticleNumber(query.number));
+        return rows
+            .filter((row) => index.acceptsRow(row.row, filter))
+            .map((row) => JSON.parse(row.payload))
+            .filter((chunk) => query.code === undefined || chunk.article?.code === query.code);
+    }
+    async getChunks(kb, ids) {
+        this.checkFormat(kb);
+        return ids
+            .map((id) => this.statements.byId.get(kb, id))
+            .filter((row) => row !== undefined)
+            .map((row) => JSON.parse(row.payload));
+    }
+    async listChunks(kb, filter = {}) {
+        this.checkFormat(kb);
+        const rows = (filter.code === undefined
+            ? this.db.prepare('SELECT payload FROM chunks WHERE kb = ? ORDER BY row').all(kb)
+            : this.db.prepare('SELECT payload FROM chunks WHERE kb = ? AND article_code = ? ORDER BY row').all(kb, filter.code));
+        return rows.map((row) => JSON.parse(row.payload));
+    }
+    async dropBase(kb) {
+        this.transaction(() => {
+            this.db.exec(`DROP TABLE IF EXISTS ${vectorTable(kb)}`);
+            this.db.prepare('DELETE FROM chunks WHERE kb = ?').run(kb);
+            this.db.prepare('DELETE FROM documents WHERE kb = ?').run(kb);
+            this.db.prepare('DELETE FROM bases WHERE kb = ?').run(kb);
+            this.db.prepare('DELETE FROM base_formats WHERE kb = ?').run(kb);
+        });
+        this.indexes.delete(kb);
+        this.dimensions.delete(kb);
+        this.formatChecked.delete(kb);
+    }
+    async count(kb) {
+        return Number(this.statements.count.get(kb).n);
+    }
+    async close() {
+        if (this.db.isOpen)
+            this.db.close();
+    }
+    /**
+     * Refuses a base built with another index format (once per base and process): a base without a format
+     * row was built before formats were recorded, format 1.
+     */
+    checkFormat(kb) {
+        if (this.formatChecked.has(kb))
+            return;
+        if (this.storedDimensions(kb) === undefined)
+            return; // no base yet: written in this format when created
+        const row = this.db.prepare('SELECT format FROM base_formats WHERE kb = ?').get(kb);
+        const stored = Number(row?.format ?? 1);
+        if (stored !== this.indexFormat)
+            throw incompatibleFormat(kb, stored, this.indexFormat);
+        this.formatChecked.add(kb);
+    }
+    storedDimensions(kb) {
+        if (!this.dimensions.has(kb)) {
+            const row = this.statements.base.get(kb);
+            if (row === undefined)
+                return undefined;
+            this.dimensions.set(kb, row.dimensions);
+        }
+        return this.dimensions.get(kb);
+    }
+    lexicalIndex(kb) {
+        let index = this.indexes.get(kb);
+        if (!index) {
+            const rows = this.statements.indexRows.all(kb);
+            index = new LexicalIndex(rows.map((row) => {
+                const indices = row.sparse_indices;
+                const values = row.sparse_values;
+                return {
+                    row: Number(row.row),
+                    classificationRank: Number(row.classification_rank),
+                    validFromDay: Number(row.valid_from_day),
+                    validToDay: Number(row.valid_to_day),
+                    sparse: {
+                        indices: Array.from(new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength))),
+                        values: Array.from(new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))),
+                    },
+                };
+            }));
+            this.indexes.set(kb, index);
+        }
+        return index;
+    }
+    denseSearch(kb, vector, limit, accept) {
+        const k = Math.min(4_096, limit * 4);
+        const rows = this.db
+            .prepare(`SELECT rowid, distance FROM ${vectorTable(kb)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
+            .all(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), k);
+        return rows.map((row) => Number(row.rowid)).filter(accept).slice(0, limit);
+    }
+    /** Payloads of the final page only, in one query. */
+    hits(entries) {
+        if (entries.length === 0)
+            return [];
+        const rows = this.db
+            .prepare(`SELECT row, payload FROM chunks WHERE row IN (${entries.map(() => '?').join(',')})`)
+            .all(...entries.map((entry) => entry.row));
+        const payloads = new Map(rows.map((row) => [Number(row.row), row.payload]));
+        return entries
+            .filter(({ row }) => payloads.has(row))
+            .map(({ row, score }) => ({ chunk: JSON.parse(payloads.get(row)), score }));
+    }
+    transaction(work) {
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+            work();
+            this.db.exec('COMMIT');
+        }
+        catch (error) {
+            this.db.exec('ROLLBACK');
+            throw error;
+        }
+    }
+}
+function rowFilter(filter) {
+    const maxRank = classificationRank(filter.maxClassification);
+    return filter.inForceAt ? { maxRank, day: isoToDay(filter.inForceAt, 0) } : { maxRank };
+}
+function vectorTable(kb) {
+    return `vectors_${kb.replace(/[^a-z0-9]/g, '_')}`;
+}
+/** Index format of each base (index-format.ts); kept apart from SCHEMA, which the stores' data layout owns. */
+const FORMAT_SCHEMA = 'CREATE TABLE IF NOT EXISTS base_formats (kb TEXT PRIMARY KEY, format INTEGER NOT NULL);';
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS bases (kb TEXT PRIMARY KEY, dimensions INTEGER);
+CREATE TABLE IF NOT EXISTS chunks (
+  row INTEGER PRIMARY KEY,
+  kb TEXT NOT NULL,
+  id TEXT NOT NULL,
+  document_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  classification_rank INTEGER NOT NULL,
+  valid_from_day INTEGER NOT NULL,
+  valid_to_day INTEGER NOT NULL,
+  article_number TEXT,
+  article_code TEXT,
+  payload TEXT NOT NULL,
+  sparse_indices BLOB NOT NULL,
+  sparse_values BLOB NOT NULL,
+  UNIQUE (kb, id)
+);
+CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (kb, document_id);
+CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks (kb, article_number);
+CREATE TABLE IF NOT EXISTS documents (
+  kb TEXT NOT NULL,
+  document_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  chunk_count INTEGER NOT NULL,
+  PRIMARY KEY (kb, document_id)
+);
+CREATE INDEX IF NOT EXISTS documents_by_source ON documents (kb, source);
+`;

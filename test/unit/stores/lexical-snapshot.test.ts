@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { loadDefaultLexicon } from '../../../knowledge/analysis/lexicon.ts';
+import { SparseEncoder } from '../../../knowledge/analysis/sparse-encoder.ts';
+import { documentFields } from '../../../knowledge/ingestion/ingestion-service.ts';
+import { LexicalIndex } from '../../../knowledge/stores/embedded/lexical-index.ts';
+import { decodeSnapshot, encodeSnapshot, generationOf, saveSnapshot } from '../../../knowledge/stores/embedded/lexical-snapshot.ts';
+import { SqliteVectorStore } from '../../../knowledge/stores/embedded/sqlite-vector-store.ts';
+import type { Chunk, Classification } from '../../../knowledge/types.ts';
+
+/**
+ * The embedded store's persisted lexical index: built once (at the end of an ingestion), loaded by every
+ * other process instead of rebuilt; never used once the rows have changed, even by another process.
+ */
+describe('embedded store: persisted lexical index', () => {
+  const encoder = new SparseEncoder(loadDefaultLexicon());
+  const filter = { maxClassification: 'diffusion-restreinte' as Classification };
+  const kb = 'legal';
+  let dir: string;
+  let file: string;
+  const chunk = (id: string, text: string): Chunk => ({
+    id: `${id}#0`, kb, documentId: id, source: 's.jsonl', kind: 'article', title: `Article ${id}`, headingPath: [], classification: 'public', text, part: 0, parts: 1, contentHash: `h-${id}`,
+  });
+  const write = async (store: SqliteVectorStore, chunks: Chunk[]) => {
+    await store.ensureBase(kb, undefined);
+    await store.upsert(kb, chunks.map((c) => ({ chunk: c, sparse: encoder.encodeDocument(documentFields(c)) })), chunks.map((c) => ({ kb, documentId: c.documentId, source: c.source, contentHash: c.contentHash, chunkCount: 1 })));
+  };
+  const ids = async (store: SqliteVectorStore, query: string) => (await store.search({ kb, sparse: encoder.encodeQuery(query), filter, limit: 5 })).map((hit) => hit.chunk.documentId);
+  const CORPUS = [
+    chunk('A1', 'Les agents des douanes peuvent procéder à la visite des marchandises et des moyens de transport.'),
+    chunk('A2', 'La déclaration en détail est déposée au bureau de douane.'),
+    chunk('A3', 'Les marchandises saisies sont consignées au bureau le plus proche.'),
+  ];
+  /** Erases every chunk's sparse vector: a process that rebuilt the index from the rows would find nothing. */
+  const eraseRows = () => {
+    const db = new DatabaseSync(file);
+    db.exec("UPDATE chunks SET sparse_indices = x'', sparse_values = x''");
+    db.close();
+  };
+  const snapshots = () => {
+    const db = new DatabaseSync(file);
+    const rows = db.prepare('SELECT kb, generation FROM lexical_snapshots').all();
+    db.close();
+    return rows.map((row) => ({ ...row }));
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'passerelle-lexical-'));
+    file = join(dir, 'knowledge.sqlite');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('encodes and decodes the index arrays exactly; a decoded index ranks like the built one', () => {
+    const entries = CORPUS.map((c, i) => ({ row: i + 10, classificationRank: 0, validFromDay: 0, validToDay: 100_000, sparse: encoder.encodeDocument(documentFields(c)) }));
+    const built = new LexicalIndex(entries);
+    const decoded = decodeSnapshot(encodeSnapshot(built.toArrays()));
+    assert.deepEqual(decoded, built.toArrays());
+    const loaded = LexicalIndex.fromArrays(decoded);
+    const query = encoder.encodeQuery('visite des marchandises au bureau');
+    assert.deepEqual(loaded.search(query, { maxRank: 9 }, 5), built.search(query, { maxRank: 9 }, 5));
+    assert.equal(loaded.acceptsRow(11, { maxRank: 9 }), true);
+    assert.equal(loaded.acceptsRow(99, { maxRank: 9 }), false);
+    assert.throws(() => decodeSnapshot(new Uint8Array(8)), /too short/);
+    const truncated = encodeSnapshot(built.toArrays()).slice(0, 40);
+    assert.throws(() => decodeSnapshot(truncated), /truncated/);
+  });
+
+  it('an ingestion persists the index; a new process loads it instead of rebuilding from the rows', async () => {
+    const ingesting = new SqliteVectorStore(file);
+    await write(ingesting, CORPUS);
+    await ingesting.prepare(kb);
+    await ingesting.close();
+    assert.deepEqual(snapshots(), [{ kb, generation: 1 }]);
+    eraseRows();
+    const serving = new SqliteVectorStore(file);
+    assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the snapshot');
+    await serving.close();
+  });
+
+  it('a write makes the snapshot unusable, in this process and in the others', async () => {
+    const serving = new SqliteVectorStore(file);
+    const ingesting = new SqliteVectorStore(file);
+    await write(ingesting, CORPUS);
+    await ingesting.prepare(kb);
+    assert.deepEqual(await ids(serving, 'saisies'), ['A3']);
+    await write(ingesting, [chunk('A4', 'Les marchandises saisies peuvent être vendues aux enchères.')]);
+    assert.deepEqual(snapshots(), [], 'the write dropped the snapshot');
+    assert.deepEqual((await ids(serving, 'saisies')).sort(), ['A3', 'A4'], 'the serving process sees the other process’s write');
+    await ingesting.deleteDocuments(kb, ['A3']);
+    assert.deepEqual(await ids(serving, 'saisies'), ['A4']);
+    await serving.close();
+    await ingesting.close();
+  });
+
+  it('a snapshot built from rows that changed meanwhile is not stored, and a damaged one is rebuilt', async () => {
+    const store = new SqliteVectorStore(file);
+    await write(store, CORPUS);
+    await store.prepare(kb);
+    const db = new DatabaseSync(file);
+    db.exec("UPDATE lexical_snapshots SET data = x'00112233'");
+    db.close();
+    const other = new SqliteVectorStore(file);
+    assert.deepEqual(await ids(other, 'déclaration'), ['A2'], 'rebuilt from the rows');
+    assert.equal(snapshots()[0]?.generation, 1);
+    // A builder that read the rows of generation 1 while a writer moved the base to 2 does not store it.
+    await write(store, [chunk('A5', 'Le transit suspend les droits.')]);
+    const raw = new DatabaseSync(file);
+    assert.equal(generationOf(raw, kb), 2);
+    saveSnapshot(raw, kb, 1, new LexicalIndex([]).toArrays());
+    raw.close();
+    assert.deepEqual(snapshots(), []);
+    await other.close();
+    await store.close();
+  });
+});
+
+describe('corpus statistics kept with the base (embedded store)', () => {
+  const encoder = new SparseEncoder(loadDefaultLexicon());
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'passerelle-statistics-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const chunk = (id: string, text: string): Chunk => ({
+    id: `${id}#0`, kb: 'legal', documentId: id, source: 's.jsonl', kind: 'article', title: `Article ${id}`, headingPath: [], classification: 'public', text, part: 0, parts: 1, contentHash: `h-${id}`,
+  });
+  const write = async (store: SqliteVectorStore, chunks: Chunk[]) => {
+    await store.ensureBase('legal', undefined);
+    await store.upsert('legal', chunks.map((c) => ({ chunk: c, sparse: encoder.encodeDocument(documentFields(c)) })), chunks.map((c) => ({ kb: 'legal', documentId: c.documentId, source: c.source, contentHash: c.contentHash, chunkCount: 1 })));
+  };
+
+  it('a process computes them once; the next loads them; a write makes them computed again', async () => {
+    const { CorpusStatistics } = await import('../../../knowledge/corpus-statistics.ts');
+    const file = join(dir, 'knowledge.sqlite');
+    const first = new SqliteVectorStore(file);
+    await write(first, [chunk('A1', 'Les agents des douanes procèdent à la visite des marchandises.')]);
+    const computed = await new CorpusStatistics(first).of('legal');
+    assert.equal(computed.words.get('visite'), 1);
+    const db = new DatabaseSync(file);
+    db.exec("UPDATE chunks SET payload = json_set(payload, '$.text', 'rien')"); // a process reading the chunks would count other words
+    db.close();
+    const second = new SqliteVectorStore(file);
+    const loaded = await new CorpusStatistics(second).of('legal');
+    assert.deepEqual([...loaded.words].sort(), [...computed.words].sort());
+    assert.equal(loaded.total, computed.total);
+    await write(second, [chunk('A2', 'La déclaration en détail.')]);
+    const recomputed = await new CorpusStatistics(new SqliteVectorStore(file)).of('legal');
+    assert.equal(recomputed.words.get('visite'), undefined, 'computed again from the (changed) chunks');
+    assert.equal(recomputed.words.get('declaration') ?? recomputed.words.get('déclaration'), 1);
+    await first.close();
+    await second.close();
+  });
+});
