@@ -26,6 +26,11 @@ export const ERROR_CATALOGUE = {
     userMessage: "Le dossier de données {path} est inaccessible : vérifiez qu'il existe et qu'il est accessible en écriture.",
     retryable: false,
   },
+  DATA_DIR_MISSING: {
+    userMessage:
+      'Le dossier de données {path} n’existe pas encore : les bases n’ont pas été alimentées. Lancez « npm start » (qui verse le corpus ou les exemples puis ouvre la discussion) ou « npx passerelle ingest --all », ou indiquez le bon dossier avec PASSERELLE_DATA_DIR.',
+    retryable: false,
+  },
   UNKNOWN_KNOWLEDGE_BASE: {
     userMessage: 'La base « {kb} » n’existe pas. Bases disponibles : {available}.',
     retryable: false,

@@ -131,9 +131,9 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.equal(output.citations[0]?.id, 'CD-324#0');
   });
 
-  it('ask without a data folder fails with a French message, exit 1', async () => {
+  it('ask without a data folder fails with a French message saying how to fill the bases, exit 1', async () => {
     const run = await passerelle(['ask', 'Que dit l’article 414 ?'], { PASSERELLE_DATA_DIR: join(temp.path, 'absent') });
     assert.equal(run.code, 1);
-    assert.match(run.err, /Le dossier de données .* est inaccessible/);
+    assert.match(run.err, /Le dossier de données .* n’existe pas encore : .*« npm start ».*« npx passerelle ingest --all »/);
   });
 });
