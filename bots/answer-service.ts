@@ -215,7 +215,8 @@ export class AnswerService {
       text: [...notes, draft.text, ...footer].join('\n\n'),
       citations: draft.citations,
       suggestedActions: ['sources', 'explique'],
-      aiGenerated: true,
+      // Only a model's text is AI-generated content; verbatim quotes (extractive mode) are not.
+      aiGenerated: mode === 'generative',
       feedback: true,
       answerOf: { question, kb: route.kb },
     };
@@ -380,7 +381,8 @@ export class AnswerService {
         text: [say.proceduralRefusal(drafting.act), list].filter(Boolean).join('\n\n'),
         citations: citations,
         suggestedActions: ['aide'],
-        aiGenerated: true,
+        // A fixed text: nothing was generated.
+        aiGenerated: false,
         feedback: true,
         answerOf: { question: request.question, ...(kb ? { kb } : {}) },
       },
@@ -419,7 +421,8 @@ export class AnswerService {
         text: [note, say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
         citations: nearest,
         suggestedActions: ['aide'],
-        aiGenerated: true,
+        // A fixed text and the nearest passages' titles: nothing was generated.
+        aiGenerated: false,
         feedback: true,
         answerOf: { question: request.question, kb: route.kb },
       },

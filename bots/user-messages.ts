@@ -23,7 +23,8 @@ export const UNDECRYPTABLE_MESSAGE =
   'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
   '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
 
-export function helpText(bases: Array<{ name: string; prefix?: string }>): string {
+/** The list of commands; `terminal` adds how to leave the terminal chat. */
+export function helpText(bases: Array<{ name: string; prefix?: string }>, options: { terminal?: boolean } = {}): string {
   const lines = [
     '**Passerelle — aide**',
     'Posez votre question en français : je cherche dans la base la plus adaptée et je cite mes sources.',
@@ -41,6 +42,7 @@ export function helpText(bases: Array<{ name: string; prefix?: string }>): strin
     '- `quiz` — s’entraîner sur les textes (`quiz titre XII`, `quiz article 414`, `quiz congés`) ; `quiz bilan` — vos résultats, visibles de vous seul',
     '- `formation` — la formation à l’IA (5 minutes) et sa vérification',
     '- `aide` — ce message',
+    ...(options.terminal ? ['- `quitter` — fermer la discussion (ou Ctrl-D) ; ↑ et ↓ rappellent vos messages précédents'] : []),
   ];
   return lines.join('\n');
 }

@@ -19,7 +19,7 @@ describe('answers without a model: extractive, abstention, refusal', function ()
   it('quotes the passages with [n] markers, cites them, and reminds to check the source', async () => {
     const reply = await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
     assert.equal(reply.kind, 'answer');
-    assert.equal(reply.aiGenerated, true);
+    assert.equal(reply.aiGenerated, false, 'verbatim quotes: nothing generated, no AI label');
     assert.equal(reply.feedback, true);
     assert.match(reply.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> \*\*Pour l’application des dispositions du présent code[^*\n]+\*\*/, 'the decisive sentence, verbatim, in bold');
     assert.ok(reply.text.endsWith(say.CHECK_SOURCE_EXTRACTIVE));
@@ -62,6 +62,7 @@ describe('answers without a model: extractive, abstention, refusal', function ()
     assert.ok(reply.text.startsWith(say.abstention('Code des douanes et textes liés', true)), reply.text);
     assert.ok(reply.citations.length > 0 && reply.citations.length <= 3);
     for (const citation of reply.citations) assert.ok(reply.text.includes(`- [${citation.index}] ${citation.title}`));
+    assert.equal(reply.aiGenerated, false, 'a fixed text: no AI label');
     const [record] = await harness.app.state.listUnanswered(1);
     assert.equal(record?.question, question);
     assert.equal(record?.reason, 'low-confidence');
