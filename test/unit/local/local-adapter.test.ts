@@ -13,7 +13,7 @@ function fakeTerminal(): { input: PassThrough & { isTTY: boolean; setRawMode(mod
   return { input, output, written: () => text };
 }
 
-const SILENT: InboundSink = { receive: async () => ({ recorded: true }), knowsConversation: async () => true };
+const SILENT: InboundSink = { receive: async () => ({ recorded: true }), knowsConversation: async () => true, firstTime: async () => true };
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('LocalAdapter: the terminal chat', () => {
@@ -27,6 +27,7 @@ describe('LocalAdapter: the terminal chat', () => {
         return { recorded: true };
       },
       knowsConversation: async () => true,
+      firstTime: async () => true,
     };
     await adapter.start(sink);
     assert.equal(input.raw, true, 'readline drives the terminal in raw mode (no 4 KB canonical line buffer)');
