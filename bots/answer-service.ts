@@ -16,6 +16,7 @@ import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
 import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
+import { EmptyBases } from './empty-bases.ts';
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Reply } from './reply.ts';
@@ -96,7 +97,11 @@ export class AnswerService {
     private readonly logger: Logger,
     /** Curators' standard answers and passage rules (the console); absent: none. */
     private readonly curation?: CuratedAnswers,
-  ) {}
+  ) {
+    this.emptyBases = new EmptyBases(catalog, retriever);
+  }
+
+  private readonly emptyBases: EmptyBases;
 
   async answer(request: AnswerRequest): Promise<AnswerOutcome> {
     const started = Date.now();
@@ -143,6 +148,9 @@ export class AnswerService {
     const route = request.forcedKb
       ? { kb: request.forcedKb, confidence: 1, scores: [{ kb: request.forcedKb, confidence: 1 }], method: 'prefix' as const }
       : await this.route(searchQuery, candidates);
+    // A question about a base nothing was ingested in: say so, and how to fill it.
+    const empty = await this.emptyBases.claimedBy(searchQuery, route, candidates);
+    if (empty) return this.emptyBase(request, { ...route, kb: empty, alsoKb: undefined }, this.catalog.get(empty).name, usage);
     const passages = await this.retrieve(searchQuery, route, request);
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
     const scoredQuery = withoutPersonalData(searchQuery);
@@ -207,6 +215,8 @@ export class AnswerService {
       draft = extractiveAnswer(question, passages);
     }
 
+    // Fictional example documents are never quoted as if they were official texts.
+    if (draft.citations.some((citation) => citation.example)) notes.unshift(say.EXAMPLE_SOURCES_WARNING);
     const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
     if (altered) footer.unshift(unsupported > 0 ? say.UNSUPPORTED_REMOVED : say.REFERENCES_REMOVED);
     if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
@@ -415,10 +425,11 @@ export class AnswerService {
       at: new Date().toISOString(),
     });
     const list = nearest.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n');
+    const examples = nearest.some((citation) => citation.example) ? say.EXAMPLE_SOURCES_WARNING : undefined;
     return {
       reply: {
         kind: 'answer',
-        text: [note, say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
+        text: [note, say.abstention(kbName, nearest.length > 0), list, examples].filter(Boolean).join('\n\n'),
         citations: nearest,
         suggestedActions: ['aide'],
         // A fixed text and the nearest passages' titles: nothing was generated.
@@ -433,6 +444,27 @@ export class AnswerService {
       citedIds: [],
       usage,
       ...(this.model && usage.outputTokens > 0 ? { model: this.model.id } : {}),
+    };
+  }
+
+  /** Nothing was ever ingested in the base: say so and how to fill it (not "no reliable answer"; nothing for curators). */
+  private emptyBase(request: AnswerRequest, route: RouteDecision, kbName: string, usage: TokenUsage): AnswerOutcome {
+    return {
+      reply: {
+        kind: 'answer',
+        text: say.emptyBase(kbName, route.kb),
+        citations: [],
+        suggestedActions: ['aide'],
+        aiGenerated: false,
+        feedback: false,
+        answerOf: { question: request.question, kb: route.kb },
+      },
+      route,
+      mode: 'abstention',
+      abstained: true,
+      cached: false,
+      citedIds: [],
+      usage,
     };
   }
 

@@ -71,6 +71,30 @@ export const INFRACTION_RESERVATION =
   'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +
   'n’est ni un avis juridique ni une décision.';
 
+/** Opens every answer that cites a fictional example document (examples/). */
+export const EXAMPLE_SOURCES_WARNING =
+  '⚠️ **EXEMPLE — document fictif** : cette réponse s’appuie sur un document d’exemple rédigé pour tester Passerelle, ' +
+  'pas sur un texte officiel. Ne l’utilisez pas comme référence.';
+
+/** At the start of the terminal chat, for a base holding only the example documents. */
+export function exampleBaseNotice(baseName: string): string {
+  return `La base « ${baseName} » ne contient que des documents d’exemple fictifs (dossier examples/) : ils sont signalés comme tels dans chaque réponse et ne doivent pas servir de référence.`;
+}
+
+/** A question routed to a base where nothing has been ingested yet. */
+export function emptyBase(baseName: string, kb: string): string {
+  return `La base « ${baseName} » est vide : aucun texte n’y a encore été versé, je ne peux donc pas répondre à cette question. ${howToFill(kb)}`;
+}
+
+/** At the start of the terminal chat, for a base where nothing has been ingested. */
+export function emptyBaseAtStart(baseName: string, kb: string): string {
+  return `La base « ${baseName} » est vide : les questions qui la concernent resteront sans réponse. ${howToFill(kb)}`;
+}
+
+function howToFill(kb: string): string {
+  return `Pour l’alimenter : « npx passerelle ingest --kb ${kb} <fichiers ou dossier> » (PDF, DOCX, HTML, Markdown, texte, JSONL), ou placez le corpus partagé dans ../shared/corpus puis relancez « npm start ».`;
+}
+
 export function abstention(baseName: string, hasNearest: boolean): string {
   return [
     `Je n’ai pas trouvé de réponse fiable à cette question dans la base « ${baseName} ». Plutôt que de risquer une réponse inexacte, je préfère vous le dire.`,

@@ -12,11 +12,16 @@ export interface PassageCitation {
   context?: string;
   url?: string;
   abstract: string;
+  /** A fictional example document: its title starts with {@link EXAMPLE_TITLE_PREFIX} on every channel. */
+  example?: boolean;
 }
+
+/** Marks a fictional example document wherever its title is shown. */
+export const EXAMPLE_TITLE_PREFIX = 'EXEMPLE FICTIF — ';
 
 export function citationOf(chunk: Chunk, index: number): PassageCitation {
   const section = chunk.section && chunk.section !== chunk.title && (chunk.kind !== 'article' || chunk.parts > 1) ? chunk.section : undefined;
-  const title = [chunk.title, section, chunk.pages].filter(Boolean).join(' — ');
+  const title = `${chunk.example ? EXAMPLE_TITLE_PREFIX : ''}${[chunk.title, section, chunk.pages].filter(Boolean).join(' — ')}`;
   const context = chunk.headingPath.length > 0 ? chunk.headingPath.join(' › ') : undefined;
   return {
     index,
@@ -27,6 +32,7 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
     ...(chunk.url ? { url: chunk.url } : {}),
     // A planted instruction is never shown, not even in a citation card's abstract.
     abstract: truncate(withoutInstructions(chunk.text).text.replace(/\s+/g, ' ').trim(), 160),
+    ...(chunk.example ? { example: true } : {}),
   };
 }
 
