@@ -17,6 +17,7 @@ import type { RouteDecision, Router } from '../knowledge/router.ts';
 import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
 import { EmptyBases } from './empty-bases.ts';
+import { isOutOfScope } from './out-of-scope.ts';
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Reply } from './reply.ts';
@@ -150,6 +151,7 @@ export class AnswerService {
       : await this.route(searchQuery, candidates);
     // A question about a base nothing was ingested in: say so, and how to fill it.
     const empty = await this.emptyBases.claimedBy(searchQuery, route, candidates);
+    if (empty && isOutOfScope(question)) return this.outOfScope(request, route, usage);
     if (empty) return this.emptyBase(request, { ...route, kb: empty, alsoKb: undefined }, this.catalog.get(empty).name, usage);
     const passages = await this.retrieve(searchQuery, route, request);
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
@@ -159,6 +161,7 @@ export class AnswerService {
     const kbName = this.catalog.get(route.kb).name;
     const languageNote = looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question) ? say.ANSWER_IN_FRENCH_NOTE : undefined;
     if (passages.length === 0 || confidence < (this.settings.abstainBelow ?? confidenceModelFor(passages).threshold)) {
+      if (isOutOfScope(question)) return { ...this.outOfScope(request, route, usage), confidence: measured };
       return { ...(await this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName, languageNote)), confidence: measured };
     }
 
@@ -444,6 +447,28 @@ export class AnswerService {
       citedIds: [],
       usage,
       ...(this.model && usage.outputTokens > 0 ? { model: this.model.id } : {}),
+    };
+  }
+
+  /** A question plainly outside the bases: said plainly; no nearest passages, nothing for the curators. */
+  private outOfScope(request: AnswerRequest, route: RouteDecision, usage: TokenUsage): AnswerOutcome {
+    const names = request.allowedKbs.map((kb) => this.catalog.get(kb).name);
+    return {
+      reply: {
+        kind: 'answer',
+        text: say.outOfScope(names),
+        citations: [],
+        suggestedActions: ['aide'],
+        aiGenerated: false,
+        feedback: false,
+        answerOf: { question: request.question, kb: route.kb },
+      },
+      route,
+      mode: 'abstention',
+      abstained: true,
+      cached: false,
+      citedIds: [],
+      usage,
     };
   }
 

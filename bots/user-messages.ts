@@ -95,6 +95,16 @@ function howToFill(kb: string): string {
   return `Pour l’alimenter : « npx passerelle ingest --kb ${kb} <fichiers ou dossier> » (PDF, DOCX, HTML, Markdown, texte, JSONL), ou placez le corpus partagé dans ../shared/corpus puis relancez « npm start ».`;
 }
 
+/** A question plainly outside the bases (cooking, weather, sport…): said plainly, nothing sent to the curators. */
+export function outOfScope(baseNames: string[]): string {
+  const names = baseNames.map((name) => `« ${name} »`);
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} et ${names.at(-1)}` : (names[0] ?? '');
+  return (
+    `Cette question ne relève pas de Passerelle : je réponds aux questions des agents des douanes sur ${names.length > 1 ? 'les bases' : 'la base'} ${listed}, en citant les textes. ` +
+    'Si votre question porte bien sur l’un de ces sujets, reformulez-la avec ses termes (numéro d’article, intitulé de procédure).'
+  );
+}
+
 export function abstention(baseName: string, hasNearest: boolean): string {
   return [
     `Je n’ai pas trouvé de réponse fiable à cette question dans la base « ${baseName} ». Plutôt que de risquer une réponse inexacte, je préfère vous le dire.`,
