@@ -7,6 +7,7 @@ import { decisiveQuote } from '../knowledge/answering/decisive-sentence.ts';
 import { answerConfidence, confidenceFeatures, confidenceModelFor, type ConfidenceFeatures } from '../knowledge/answering/confidence.ts';
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
+import { missingFigure } from '../knowledge/answering/missing-figure.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
 import { isInstructionLike } from '../knowledge/policies/instruction-injection.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
@@ -218,6 +219,10 @@ export class AnswerService {
       draft = extractiveAnswer(question, passages);
     }
 
+    // A figure asked for that the cited texts leave to a decree absent from the base: say where it lies.
+    const cited = new Set(draft.citations.map((citation) => citation.id));
+    const figure = missingFigure(searchQuery, passages.filter((passage) => cited.has(passage.chunk.id)).map((passage) => passage.chunk.text));
+    if (figure) notes.push(say.figureNotInBase(figure.where));
     // Fictional example documents are never quoted as if they were official texts.
     if (draft.citations.some((citation) => citation.example)) notes.unshift(say.EXAMPLE_SOURCES_WARNING);
     const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];

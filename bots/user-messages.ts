@@ -95,6 +95,14 @@ function howToFill(kb: string): string {
   return `Pour l’alimenter : « npx passerelle ingest --kb ${kb} <fichiers ou dossier> » (PDF, DOCX, HTML, Markdown, texte, JSONL), ou placez le corpus partagé dans ../shared/corpus puis relancez « npm start ».`;
 }
 
+/** A figure asked for, that the cited texts do not give (they state the principle; a decree holds the figure). */
+export function figureNotInBase(where: string | undefined): string {
+  return (
+    'ℹ️ Les textes cités posent le principe mais ne donnent pas le chiffre demandé : il est fixé par un texte d’application ' +
+    `(décret ou arrêté) qui n’est pas dans la base${where ? ` — ici, ${where}` : ''}. Consultez-le sur Légifrance ou demandez à votre service RH ou à votre hiérarchie.`
+  );
+}
+
 /** A question plainly outside the bases (cooking, weather, sport…): said plainly, nothing sent to the curators. */
 export function outOfScope(baseNames: string[]): string {
   const names = baseNames.map((name) => `« ${name} »`);

@@ -65,9 +65,10 @@ function inline(text: string, style: TerminalStyle, wrap: (pair: readonly [strin
   result = result
     .replace(/!?\[([^\]\n]+)\]\((\S+?)\)/g, (_, label: string, url: string) => (label === url ? url : `${label} (${url})`))
     .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
-    .replace(/\*\*(?=\S)([^*\n]*?\S)\*\*|__(?=\S)([^_\n]*?\S)__/g, (_, a?: string, b?: string) => wrap(BOLD, a ?? b ?? ''))
-    .replace(/(^|[\s(«])\*(?=\S)([^*\n]*?\S)\*(?=$|[\s).,;:!?»])/g, (_, before: string, inner: string) => `${before}${wrap(ITALIC, inner)}`)
-    .replace(/(^|[\s(«])_(?=\S)([^_\n]*?\S)_(?=$|[\s).,;:!?»])/g, (_, before: string, inner: string) => `${before}${wrap(ITALIC, inner)}`)
+    // Markers around words only: a blank to fill in (« _____ ») is not emphasis.
+    .replace(/\*\*(?=[^\s*])([^*\n]*?[^\s*])\*\*|__(?=[^\s_])([^_\n]*?[^\s_])__/g, (_, a?: string, b?: string) => wrap(BOLD, a ?? b ?? ''))
+    .replace(/(^|[\s(«])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?=$|[\s).,;:!?»])/g, (_, before: string, inner: string) => `${before}${wrap(ITALIC, inner)}`)
+    .replace(/(^|[\s(«])_(?=[^\s_])([^_\n]*?[^\s_])_(?=$|[\s).,;:!?»])/g, (_, before: string, inner: string) => `${before}${wrap(ITALIC, inner)}`)
     .replace(/~~(?=\S)([^~\n]*?\S)~~/g, (_, inner: string) => wrap(DIM, inner));
   // eslint-disable-next-line no-control-regex
   return result.replace(/\u0000(\d+)\u0000/g, (_, index: string) => codes[Number(index)] ?? '');

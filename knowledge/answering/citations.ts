@@ -2,6 +2,7 @@ import { findArticleMentions, normaliseArticleNumber } from '../analysis/article
 import { foldText } from '../analysis/normalise.ts';
 import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { Chunk } from '../types.ts';
+import { cutAtWord } from './decisive-sentence.ts';
 
 /** Citation of a passage as every channel needs it (Teams limits: title ≤ 80, abstract ≤ 160 characters). */
 export interface PassageCitation {
@@ -36,11 +37,10 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
   };
 }
 
+/** At most `length` characters, cut between two words and marked "…". */
 export function truncate(text: string, length: number): string {
   if (text.length <= length) return text;
-  const cut = text.slice(0, length - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > length * 0.6 ? cut.slice(0, space) : cut}…`;
+  return `${cutAtWord(text, length - 1)}…`;
 }
 
 /** An article a sentence names in words ("l’article 414 du code des douanes", "art. L. 621-1 du CGFP"). */
