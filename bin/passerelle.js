@@ -6,8 +6,8 @@
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
   process.stderr.write(
-    `Passerelle needs Node >= 22.13 (found ${process.versions.node}). ` +
-      'Run it through npx or npm scripts after `npm ci`, which provide the pinned Node 22.\n',
+    `Passerelle demande Node 22.13 ou plus récent (version trouvée : ${process.versions.node}). ` +
+      'Lancez-le par « npx passerelle … » ou « npm start » après « npm ci », qui fournissent le Node 22 du projet.\n',
   );
   process.exit(1);
 }

@@ -7,6 +7,7 @@ import { decisiveQuote } from '../knowledge/answering/decisive-sentence.ts';
 import { answerConfidence, confidenceFeatures, confidenceModelFor, type ConfidenceFeatures } from '../knowledge/answering/confidence.ts';
 import { extractiveAnswer, type DraftAnswer } from '../knowledge/answering/extractive-answerer.ts';
 import { buildPrompt, buildRewritePrompt } from '../knowledge/answering/prompt.ts';
+import { missingFigure } from '../knowledge/answering/missing-figure.ts';
 import { isInfractionQualification } from '../knowledge/policies/infraction-qualification.ts';
 import { isInstructionLike } from '../knowledge/policies/instruction-injection.ts';
 import { detectProceduralDrafting } from '../knowledge/policies/procedural-acts.ts';
@@ -16,6 +17,8 @@ import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
 import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
+import { EmptyBases } from './empty-bases.ts';
+import { isOutOfScope } from './out-of-scope.ts';
 import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { metrics, secondsSince } from './metrics.ts';
@@ -98,7 +101,11 @@ export class AnswerService {
     private readonly logger: Logger,
     /** Curators' standard answers and passage rules (the console); absent: none. */
     private readonly curation?: CuratedAnswers,
-  ) {}
+  ) {
+    this.emptyBases = new EmptyBases(catalog, retriever);
+  }
+
+  private readonly emptyBases: EmptyBases;
 
   async answer(request: AnswerRequest): Promise<AnswerOutcome> {
     const started = Date.now();
@@ -147,6 +154,10 @@ export class AnswerService {
     const route = request.forcedKb
       ? { kb: request.forcedKb, confidence: 1, scores: [{ kb: request.forcedKb, confidence: 1 }], method: 'prefix' as const }
       : await step('answer.route', () => this.route(searchQuery, candidates));
+    // A question about a base nothing was ingested in: say so, and how to fill it.
+    const empty = await this.emptyBases.claimedBy(searchQuery, route, candidates);
+    if (empty && isOutOfScope(question)) return this.outOfScope(request, route, usage);
+    if (empty) return this.emptyBase(request, { ...route, kb: empty, alsoKb: undefined }, this.catalog.get(empty).name, usage);
     const passages = await step('answer.retrieve', () => this.retrieve(searchQuery, route, request));
     // Personal identifiers (plates, e-mails…) are never in the texts: they must not lower the coverage.
     const scoredQuery = withoutPersonalData(searchQuery);
@@ -155,6 +166,7 @@ export class AnswerService {
     const kbName = this.catalog.get(route.kb).name;
     const languageNote = looksEnglish(question) && !/\b(?:in english|en anglais)\b/i.test(question) ? say.ANSWER_IN_FRENCH_NOTE : undefined;
     if (passages.length === 0 || confidence < (this.settings.abstainBelow ?? confidenceModelFor(passages).threshold)) {
+      if (isOutOfScope(question)) return { ...this.outOfScope(request, route, usage), confidence: measured };
       return { ...(await this.abstain(request, route, passages, passages.length === 0 ? 'no-passage' : 'low-confidence', usage, kbName, languageNote)), confidence: measured };
     }
 
@@ -211,6 +223,12 @@ export class AnswerService {
       draft = extractiveAnswer(question, passages);
     }
 
+    // A figure asked for that the cited texts leave to a decree absent from the base: say where it lies.
+    const cited = new Set(draft.citations.map((citation) => citation.id));
+    const figure = missingFigure(searchQuery, passages.filter((passage) => cited.has(passage.chunk.id)).map((passage) => passage.chunk.text));
+    if (figure) notes.push(say.figureNotInBase(figure.where));
+    // Fictional example documents are never quoted as if they were official texts.
+    if (draft.citations.some((citation) => citation.example)) notes.unshift(say.EXAMPLE_SOURCES_WARNING);
     const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
     if (altered) footer.unshift(unsupported > 0 ? say.UNSUPPORTED_REMOVED : say.REFERENCES_REMOVED);
     if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
@@ -219,7 +237,8 @@ export class AnswerService {
       text: [...notes, draft.text, ...footer].join('\n\n'),
       citations: draft.citations,
       suggestedActions: ['sources', 'explique'],
-      aiGenerated: true,
+      // Only a model's text is AI-generated content; verbatim quotes (extractive mode) are not.
+      aiGenerated: mode === 'generative',
       feedback: true,
       answerOf: { question, kb: route.kb },
     };
@@ -384,7 +403,8 @@ export class AnswerService {
         text: [say.proceduralRefusal(drafting.act), list].filter(Boolean).join('\n\n'),
         citations: citations,
         suggestedActions: ['aide'],
-        aiGenerated: true,
+        // A fixed text: nothing was generated.
+        aiGenerated: false,
         feedback: true,
         answerOf: { question: request.question, ...(kb ? { kb } : {}) },
       },
@@ -417,13 +437,15 @@ export class AnswerService {
       at: new Date().toISOString(),
     });
     const list = nearest.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n');
+    const examples = nearest.some((citation) => citation.example) ? say.EXAMPLE_SOURCES_WARNING : undefined;
     return {
       reply: {
         kind: 'answer',
-        text: [note, say.abstention(kbName, nearest.length > 0), list].filter(Boolean).join('\n\n'),
+        text: [note, say.abstention(kbName, nearest.length > 0), list, examples].filter(Boolean).join('\n\n'),
         citations: nearest,
         suggestedActions: ['aide'],
-        aiGenerated: true,
+        // A fixed text and the nearest passages' titles: nothing was generated.
+        aiGenerated: false,
         feedback: true,
         answerOf: { question: request.question, kb: route.kb },
       },
@@ -434,6 +456,49 @@ export class AnswerService {
       citedIds: [],
       usage,
       ...(this.model && usage.outputTokens > 0 ? { model: this.model.id } : {}),
+    };
+  }
+
+  /** A question plainly outside the bases: said plainly; no nearest passages, nothing for the curators. */
+  private outOfScope(request: AnswerRequest, route: RouteDecision, usage: TokenUsage): AnswerOutcome {
+    const names = request.allowedKbs.map((kb) => this.catalog.get(kb).name);
+    return {
+      reply: {
+        kind: 'answer',
+        text: say.outOfScope(names),
+        citations: [],
+        suggestedActions: ['aide'],
+        aiGenerated: false,
+        feedback: false,
+        answerOf: { question: request.question, kb: route.kb },
+      },
+      route,
+      mode: 'abstention',
+      abstained: true,
+      cached: false,
+      citedIds: [],
+      usage,
+    };
+  }
+
+  /** Nothing was ever ingested in the base: say so and how to fill it (not "no reliable answer"; nothing for curators). */
+  private emptyBase(request: AnswerRequest, route: RouteDecision, kbName: string, usage: TokenUsage): AnswerOutcome {
+    return {
+      reply: {
+        kind: 'answer',
+        text: say.emptyBase(kbName, route.kb),
+        citations: [],
+        suggestedActions: ['aide'],
+        aiGenerated: false,
+        feedback: false,
+        answerOf: { question: request.question, kb: route.kb },
+      },
+      route,
+      mode: 'abstention',
+      abstained: true,
+      cached: false,
+      citedIds: [],
+      usage,
     };
   }
 

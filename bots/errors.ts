@@ -26,6 +26,11 @@ export const ERROR_CATALOGUE = {
     userMessage: "Le dossier de données {path} est inaccessible : vérifiez qu'il existe et qu'il est accessible en écriture.",
     retryable: false,
   },
+  DATA_DIR_MISSING: {
+    userMessage:
+      'Le dossier de données {path} n’existe pas encore : les bases n’ont pas été alimentées. Lancez « npm start » (qui verse le corpus ou les exemples puis ouvre la discussion) ou « npx passerelle ingest --all », ou indiquez le bon dossier avec PASSERELLE_DATA_DIR.',
+    retryable: false,
+  },
   UNKNOWN_KNOWLEDGE_BASE: {
     userMessage: 'La base « {kb} » n’existe pas. Bases disponibles : {available}.',
     retryable: false,
@@ -140,7 +145,11 @@ export const ERROR_CATALOGUE = {
   JOB_CANCELLED: { userMessage: 'Tâche annulée.', retryable: false },
   JOB_TIMED_OUT: { userMessage: 'La tâche a dépassé le temps autorisé et a été arrêtée.', retryable: false },
   JOB_FAILED: { userMessage: 'La tâche a échoué après plusieurs essais.', retryable: false },
-  CODE_NOT_IN_BASE: { userMessage: 'Le {code} n’est pas dans la base {kb}.', retryable: false },
+  CODE_NOT_IN_BASE: {
+    userMessage:
+      'Le {code} n’est pas dans les bases de Passerelle (la base est vide ou ne contient pas ce code). Pour l’y verser : « npx passerelle ingest --kb {kb} <fichier> », ou placez le corpus partagé dans ../shared/corpus puis relancez « npm start ».',
+    retryable: false,
+  },
   ARTICLES_NOT_FOUND: { userMessage: 'Les articles {from} à {to} n’existent pas tous dans le {code} (vérifiez les numéros).', retryable: false },
   HEADING_NOT_FOUND: {
     userMessage: 'Je ne trouve pas « {label} » dans le {code}. Indiquez par exemple « titre XII » ou « chapitre II du titre III ».',

@@ -23,7 +23,8 @@ export const UNDECRYPTABLE_MESSAGE =
   'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
   '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
 
-export function helpText(bases: Array<{ name: string; prefix?: string }>): string {
+/** The list of commands; `terminal` adds how to leave the terminal chat. */
+export function helpText(bases: Array<{ name: string; prefix?: string }>, options: { terminal?: boolean } = {}): string {
   const lines = [
     '**Passerelle — aide**',
     'Posez votre question en français : je cherche dans la base la plus adaptée et je cite mes sources.',
@@ -41,6 +42,7 @@ export function helpText(bases: Array<{ name: string; prefix?: string }>): strin
     '- `quiz` — s’entraîner sur les textes (`quiz titre XII`, `quiz article 414`, `quiz congés`) ; `quiz bilan` — vos résultats, visibles de vous seul',
     '- `formation` — la formation à l’IA (5 minutes) et sa vérification',
     '- `aide` — ce message',
+    ...(options.terminal ? ['- `quitter` — fermer la discussion (ou Ctrl-D) ; ↑ et ↓ rappellent vos messages précédents'] : []),
   ];
   return lines.join('\n');
 }
@@ -68,6 +70,48 @@ export const INFRACTION_RESERVATION =
   '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
   'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +
   'n’est ni un avis juridique ni une décision.';
+
+/** Opens every answer that cites a fictional example document (examples/). */
+export const EXAMPLE_SOURCES_WARNING =
+  '⚠️ **EXEMPLE — document fictif** : cette réponse s’appuie sur un document d’exemple rédigé pour tester Passerelle, ' +
+  'pas sur un texte officiel. Ne l’utilisez pas comme référence.';
+
+/** At the start of the terminal chat, for a base holding only the example documents. */
+export function exampleBaseNotice(baseName: string): string {
+  return `La base « ${baseName} » ne contient que des documents d’exemple fictifs (dossier examples/) : ils sont signalés comme tels dans chaque réponse et ne doivent pas servir de référence.`;
+}
+
+/** A question routed to a base where nothing has been ingested yet. */
+export function emptyBase(baseName: string, kb: string): string {
+  return `La base « ${baseName} » est vide : aucun texte n’y a encore été versé, je ne peux donc pas répondre à cette question. ${howToFill(kb)}`;
+}
+
+/** At the start of the terminal chat, for a base where nothing has been ingested. */
+export function emptyBaseAtStart(baseName: string, kb: string): string {
+  return `La base « ${baseName} » est vide : les questions qui la concernent resteront sans réponse. ${howToFill(kb)}`;
+}
+
+function howToFill(kb: string): string {
+  return `Pour l’alimenter : « npx passerelle ingest --kb ${kb} <fichiers ou dossier> » (PDF, DOCX, HTML, Markdown, texte, JSONL), ou placez le corpus partagé dans ../shared/corpus puis relancez « npm start ».`;
+}
+
+/** A figure asked for, that the cited texts do not give (they state the principle; a decree holds the figure). */
+export function figureNotInBase(where: string | undefined): string {
+  return (
+    'ℹ️ Les textes cités posent le principe mais ne donnent pas le chiffre demandé : il est fixé par un texte d’application ' +
+    `(décret ou arrêté) qui n’est pas dans la base${where ? ` — ici, ${where}` : ''}. Consultez-le sur Légifrance ou demandez à votre service RH ou à votre hiérarchie.`
+  );
+}
+
+/** A question plainly outside the bases (cooking, weather, sport…): said plainly, nothing sent to the curators. */
+export function outOfScope(baseNames: string[]): string {
+  const names = baseNames.map((name) => `« ${name} »`);
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} et ${names.at(-1)}` : (names[0] ?? '');
+  return (
+    `Cette question ne relève pas de Passerelle : je réponds aux questions des agents des douanes sur ${names.length > 1 ? 'les bases' : 'la base'} ${listed}, en citant les textes. ` +
+    'Si votre question porte bien sur l’un de ces sujets, reformulez-la avec ses termes (numéro d’article, intitulé de procédure).'
+  );
+}
 
 export function abstention(baseName: string, hasNearest: boolean): string {
   return [

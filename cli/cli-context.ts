@@ -43,14 +43,17 @@ export function createCliContext(io: CliIo): CliContext {
 }
 
 function ensureDataDir(dataDir: string, create: boolean): void {
+  let missing = false;
   try {
     if (!existsSync(dataDir)) {
+      if (!create) missing = true;
       if (!create) throw new Error('missing');
       mkdirSync(dataDir, { recursive: true });
     }
     if (!statSync(dataDir).isDirectory()) throw new Error('not a directory');
     accessSync(dataDir, constants.R_OK | constants.W_OK);
   } catch (error) {
-    throw new PasserelleError('DATA_DIR_UNAVAILABLE', { path: dataDir }, { cause: error });
+    // Nothing ingested yet is the newcomer's case: say how to fill the bases, not that a folder is unwritable.
+    throw new PasserelleError(missing ? 'DATA_DIR_MISSING' : 'DATA_DIR_UNAVAILABLE', { path: dataDir }, { cause: error });
   }
 }

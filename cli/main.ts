@@ -2,6 +2,7 @@ import { toPasserelleError } from '../bots/errors.ts';
 import { createCliContext, type CliIo } from './cli-context.ts';
 import { UsageError } from './commands/command.ts';
 import { COMMANDS, usage } from './commands/index.ts';
+import { closest } from './suggest.ts';
 
 /**
  * `passerelle <command> …`. Exit codes: 0 success, 1 the command failed, 2 usage error.
@@ -15,7 +16,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`Commande inconnue « ${name} ».\n${usage()}`);
+    const suggestion = closest(name, Object.keys(COMMANDS));
+    io.err(`Commande inconnue « ${name} ».${suggestion ? ` Vouliez-vous dire « passerelle ${suggestion} » ?` : ''}\n${usage()}`);
     return 2;
   }
   let context;
@@ -31,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await (await command.load()).run(rest, context);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`${error.message}\n${usage()}`);
+      io.err(`${error.message}\n${usage(name)}`);
       return 2;
     }
     const failure = toPasserelleError(error);

@@ -148,10 +148,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
     }
   }
 
+  const setByEnvironment = new Map<string, string>();
   for (const [name, path, type] of ENVIRONMENT_MAP) {
     const value = env[name];
     if (value === undefined || value === '') continue;
     setPath(raw, path, convert(value, type));
+    setByEnvironment.set(path.join('.'), name);
   }
   if (env.QDRANT_URL && !env.PASSERELLE_VECTOR_STORE) setPath(raw, ['vectorStore', 'kind'], 'qdrant');
   if (env.DATABASE_URL && !env.PASSERELLE_STATE) setPath(raw, ['state', 'kind'], 'postgres');
@@ -175,11 +177,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
 
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(racine)'} : ${issue.message}`);
+    const describe = (issue: { path: PropertyKey[]; message: string }) => describeIssue(issue, env, setByEnvironment, env.PASSERELLE_CONFIG);
+    const reported = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      problems.push(describe(issue));
+      reported.add(issue.path.map(String).join('.'));
+    }
     // zod skips cross-field checks while fields are invalid: run them on what is valid, so every problem is reported at once.
     for (const issue of crossFieldIssues(raw)) {
-      const problem = `${issue.path.join('.')} : ${issue.message}`;
-      if (!problems.some((known) => known.startsWith(`${issue.path.join('.')} :`))) problems.push(problem);
+      if (!reported.has(issue.path.map(String).join('.'))) problems.push(describe(issue));
     }
   }
   if (problems.length > 0 || !parsed.success) {
@@ -192,6 +198,35 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
 
 function projectRoot(parent: string): string {
   return basename(parent) === 'dist' && existsSync(resolve(parent, '..', 'package.json')) ? resolve(parent, '..') : parent;
+}
+
+const ENVIRONMENT_NAMES = new Map(ENVIRONMENT_MAP.map(([name, path]) => [path.join('.'), name]));
+
+/**
+ * One problem in the user's words: named by the environment variable the user set (with the value typed,
+ * unless it is a secret), or by the variable that would set it; by its path in the configuration file when
+ * the file set it.
+ */
+function describeIssue(issue: { path: PropertyKey[]; message: string }, env: Record<string, string | undefined>, setByEnvironment: Map<string, string>, file: string | undefined): string {
+  const path = issue.path.map(String).join('.');
+  const name = setByEnvironment.get(path);
+  if (name !== undefined) {
+    const value = env[name] ?? '';
+    const secret = SECRET_KEYS.test(issue.path.map(String).at(-1) ?? '');
+    const shown = secret ? '' : ` (« ${value.length > 60 ? `${value.slice(0, 60)}…` : value} »)`;
+    const numeric = ENVIRONMENT_MAP.find(([candidate]) => candidate === name)?.[2] === 'number' && Number.isNaN(Number(value));
+    return `${name}${shown} : ${numeric ? 'un nombre est attendu' : readable(issue.message)}`;
+  }
+  const variable = ENVIRONMENT_NAMES.get(path);
+  if (variable !== undefined && file === undefined) return issue.message.startsWith(variable) ? issue.message : `${variable} : ${readable(issue.message)}`;
+  if (file !== undefined && path) return `${path} (fichier ${file}) : ${readable(issue.message)}`;
+  return `${path || '(racine)'} : ${readable(issue.message)}`;
+}
+
+/** zod's « Option invalide : une valeur parmi "a"|"b" attendue » → « valeurs possibles : a, b ». */
+function readable(message: string): string {
+  const choices = /^Option invalide : une valeur parmi (.+) attendue$/.exec(message);
+  return choices ? `valeurs possibles : ${(choices[1] ?? '').split('|').map((choice) => choice.replace(/^"|"$/g, '')).join(', ')}` : message;
 }
 
 function convert(value: string, type: 'string' | 'number' | 'boolean' | 'list'): unknown {

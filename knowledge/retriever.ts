@@ -84,6 +84,11 @@ export class Retriever {
     this.reranker = settings.rerank === false ? undefined : new Reranker(encoder.lexicon, settings.rerank ?? {});
   }
 
+  /** True when nothing has been ingested into the base (an answer then says so, rather than "no reliable answer"). */
+  async isEmpty(kb: string): Promise<boolean> {
+    return (await this.store.count(kb)) === 0;
+  }
+
   async retrieve(request: RetrievalRequest): Promise<RetrievalResult> {
     const question = validateQuestion(request.question, this.settings.maxQueryLength);
     this.catalog.get(request.kb);

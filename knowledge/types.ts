@@ -70,6 +70,8 @@ export interface SourceDocument {
   contentHash: string;
   /** Agents' wording for the document, when an enrichment entry matches its text (set at ingestion). */
   enrichment?: DocumentEnrichment;
+  /** A fictional example document (its text opens with the « EXEMPLE — document fictif » banner): never an official text. */
+  example?: boolean;
 }
 
 /** A searchable unit. Carries everything needed to cite it. */
@@ -100,6 +102,8 @@ export interface Chunk {
    * the passage is kept out of the model's context by default and never quoted without a warning.
    */
   instructionLike?: string[];
+  /** Part of a fictional example document: every answer citing it says so. */
+  example?: boolean;
 }
 
 /** Sparse lexical vector: term ids (32-bit hashes of analysed terms) with their document-side weights. */

@@ -52,7 +52,7 @@ export class Dispatcher implements Stage {
     if (!rights) throw new Error('dispatcher reached without access control');
     switch (input.type) {
       case 'help':
-        await turn.reply(notice(say.helpText(this.catalog.bases.filter((kb) => rights.allowedKbs.includes(kb.id)).map((kb) => ({ name: kb.name, ...(kb.prefixes[0] ? { prefix: kb.prefixes[0] } : {}) })))));
+        await turn.reply(notice(say.helpText(this.catalog.bases.filter((kb) => rights.allowedKbs.includes(kb.id)).map((kb) => ({ name: kb.name, ...(kb.prefixes[0] ? { prefix: kb.prefixes[0] } : {}) })), { terminal: turn.message.channel === 'local' })));
         return true;
       case 'unknown-command':
         await turn.reply(notice(say.SHORT_HELP, ['aide']));

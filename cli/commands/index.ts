@@ -75,7 +75,9 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
 };
 
-export function usage(): string {
-  const lines = Object.values(COMMANDS).map((command) => `  passerelle ${command.summary}`);
+/** Every command's line, or only the named command's. */
+export function usage(only?: string): string {
+  const entries = only !== undefined && COMMANDS[only] ? [COMMANDS[only]] : Object.values(COMMANDS);
+  const lines = entries.map((command) => `  passerelle ${command.summary}`);
   return `Usage :\n${lines.join('\n')}\n`;
 }

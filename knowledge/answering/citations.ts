@@ -2,6 +2,7 @@ import { findArticleMentions, normaliseArticleNumber } from '../analysis/article
 import { foldText } from '../analysis/normalise.ts';
 import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { Chunk } from '../types.ts';
+import { cutAtWord } from './decisive-sentence.ts';
 
 /** Citation of a passage as every channel needs it (Teams limits: title ≤ 80, abstract ≤ 160 characters). */
 export interface PassageCitation {
@@ -12,11 +13,16 @@ export interface PassageCitation {
   context?: string;
   url?: string;
   abstract: string;
+  /** A fictional example document: its title starts with {@link EXAMPLE_TITLE_PREFIX} on every channel. */
+  example?: boolean;
 }
+
+/** Marks a fictional example document wherever its title is shown. */
+export const EXAMPLE_TITLE_PREFIX = 'EXEMPLE FICTIF — ';
 
 export function citationOf(chunk: Chunk, index: number): PassageCitation {
   const section = chunk.section && chunk.section !== chunk.title && (chunk.kind !== 'article' || chunk.parts > 1) ? chunk.section : undefined;
-  const title = [chunk.title, section, chunk.pages].filter(Boolean).join(' — ');
+  const title = `${chunk.example ? EXAMPLE_TITLE_PREFIX : ''}${[chunk.title, section, chunk.pages].filter(Boolean).join(' — ')}`;
   const context = chunk.headingPath.length > 0 ? chunk.headingPath.join(' › ') : undefined;
   return {
     index,
@@ -27,14 +33,14 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
     ...(chunk.url ? { url: chunk.url } : {}),
     // A planted instruction is never shown, not even in a citation card's abstract.
     abstract: truncate(withoutInstructions(chunk.text).text.replace(/\s+/g, ' ').trim(), 160),
+    ...(chunk.example ? { example: true } : {}),
   };
 }
 
+/** At most `length` characters, cut between two words and marked "…". */
 export function truncate(text: string, length: number): string {
   if (text.length <= length) return text;
-  const cut = text.slice(0, length - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > length * 0.6 ? cut.slice(0, space) : cut}…`;
+  return `${cutAtWord(text, length - 1)}…`;
 }
 
 /** An article a sentence names in words ("l’article 414 du code des douanes", "art. L. 621-1 du CGFP"). */

@@ -104,9 +104,18 @@ export function highlightDecisive(quote: string, question: string): string {
 /** At most `max` characters of a sentence, cut at a word and marked "[…]" (still verbatim up to the cut). */
 export function clipSentence(sentence: string, max: number): string {
   if (sentence.length <= max) return sentence;
-  const cut = sentence.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()} […]`;
+  return `${cutAtWord(sentence, max)} […]`;
+}
+
+/**
+ * At most `max` characters of `text`, ending at a word's end (before a space, or after an apostrophe's word
+ * only when whole): never « l'ob ». A single word longer than a third of `max` is cut where it must be.
+ */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max + 1);
+  const boundary = cut.search(/\s\S*$/);
+  return (boundary > max / 3 ? cut.slice(0, boundary) : text.slice(0, max)).replace(/[\s,;:(«'’-]+$/u, '');
 }
 
 /** Longest decisive sentence quoted before a generated answer, characters. */

@@ -2,7 +2,7 @@ import { analyse } from '../analysis/french-analyser.ts';
 import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { RetrievedPassage } from '../retriever.ts';
 import { citationOf, type PassageCitation } from './citations.ts';
-import { highlightDecisive } from './decisive-sentence.ts';
+import { clipSentence, highlightDecisive } from './decisive-sentence.ts';
 
 /**
  * The offline answer: the best passages quoted as they are, each with its citation marker, trimmed to the
@@ -78,8 +78,9 @@ function bestSentences(text: string, terms: Set<string>, maxChars: number): stri
   picked.forEach((entry, position) => {
     const previous = picked[position - 1];
     if ((position === 0 && entry.index > 0) || (previous && entry.index > previous.index + 1)) parts.push('[…]');
-    parts.push(entry.sentence.length > maxChars ? `${entry.sentence.slice(0, maxChars - 1)}…` : entry.sentence);
+    // A sentence longer than the quote is cut between two words, never inside one.
+    parts.push(entry.sentence.length > maxChars ? clipSentence(entry.sentence, maxChars) : entry.sentence);
   });
   if ((picked[picked.length - 1]?.index ?? 0) < sentences.length - 1) parts.push('[…]');
-  return parts.join(' ');
+  return parts.join(' ').replace(/\[…\](?:\s*\[…\])+/g, '[…]');
 }

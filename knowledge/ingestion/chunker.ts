@@ -64,6 +64,7 @@ function finalise(
     if (document.article) chunk.article = document.article;
     if (piece.pages) chunk.pages = piece.pages;
     if (document.enrichment) chunk.enrichment = document.enrichment;
+    if (document.example) chunk.example = true;
     return chunk;
   });
 }

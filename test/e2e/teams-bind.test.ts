@@ -55,7 +55,7 @@ describe('e2e: Teams endpoint bind address', function () {
 
   it('TEAMS_HOST must be an IP address or a host name', () => {
     for (const value of ['http://0.0.0.0', 'a b', '0.0.0.0:3978']) {
-      assert.throws(() => loadConfig({ env: { TEAMS_HOST: value } }), (error) => error instanceof PasserelleError && /teams\.host/.test(error.userMessage), value);
+      assert.throws(() => loadConfig({ env: { TEAMS_HOST: value } }), (error) => error instanceof PasserelleError && /TEAMS_HOST \(« /.test(error.userMessage), value);
     }
     assert.equal(loadConfig({ env: { TEAMS_HOST: '::' } }).teams.host, '::');
   });

@@ -62,7 +62,7 @@ describe('e2e: Teams channel (anonymous local mode, fake Bot Connector)', functi
       assert.match(String(final.body.text), /\[1\]/);
       assert.deepEqual(final.body.channelData, { feedbackLoopEnabled: true, streamId, streamType: 'final' });
       const entity = messageEntity(final) as Entity;
-      assert.deepEqual(entity.additionalType, ['AIGeneratedContent']);
+      assert.equal(entity.additionalType, undefined, 'verbatim quotes (no model): not labelled AI-generated');
       assert.equal(entity['@type'], 'Message');
       assert.equal(entity['@context'], 'https://schema.org');
       const [claim] = entity.citation as Array<{ '@type': string; position: number; appearance: Entity }>;
@@ -121,7 +121,7 @@ describe('e2e: Teams channel (anonymous local mode, fake Bot Connector)', functi
       assert.ok(calls.some((call) => call.body.type === 'typing' && streamInfo(call) === undefined), 'typing indicator while working');
       const answer = calls.find((call) => messageEntity(call)) as ConnectorCall;
       assert.equal(streamInfo(answer), undefined, 'no streaming outside personal chats');
-      assert.deepEqual((messageEntity(answer) as Entity).additionalType, ['AIGeneratedContent']);
+      assert.equal((messageEntity(answer) as Entity).additionalType, undefined, 'verbatim quotes (no model): not labelled AI-generated');
       assert.ok(((messageEntity(answer) as Entity).citation as unknown[]).length >= 1);
       assert.deepEqual(answer.body.channelData, { feedbackLoopEnabled: true });
       assert.equal(answer.body.suggestedActions, undefined, 'no suggested actions in channels');

@@ -48,7 +48,7 @@ describe('e2e: a summary job through `passerelle chat` (in-process queue)', func
       assert.ok(ack >= 0, out);
       assert.ok(result > ack, 'the acknowledgement comes first, then the result');
       const summary = out.slice(result);
-      for (const article of ['60', '60-1', '60-2', '60-3']) assert.ok(summary.includes(`Article ${article}**`), `article ${article}`);
+      for (const article of ['60', '60-1', '60-2', '60-3']) assert.ok(summary.includes(`\nArticle ${article}\n`) || summary.includes(`\nArticle ${article} (`), `article ${article} (Markdown rendered for the terminal): ${summary}`);
       assert.ok(!summary.includes('Article 65') && !summary.includes('Article 60 bis'), 'nothing past 60-3');
       assert.match(summary, /Résumé extractif : phrases reprises telles quelles des articles/);
       assert.ok(!(summary.split('vous › ')[0] ?? '').includes('Contenu généré par IA'), 'an extractive summary is not labelled AI-generated');

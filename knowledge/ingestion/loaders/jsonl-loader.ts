@@ -20,6 +20,10 @@ const BaseRecord = z.object({
   source_url: z.string().optional().nullable(),
   url: z.string().optional().nullable(),
   title_path: z.array(z.string()).optional(),
+  /** Légifrance article ids (LEGIARTI…), when the record carries one: the link then opens the article itself. */
+  legi_cid: z.string().optional().nullable(),
+  legi_id_2019: z.string().optional().nullable(),
+  cid: z.string().optional().nullable(),
 });
 const ArticleRecord = BaseRecord.extend({
   code: z.string().min(1),
@@ -91,17 +95,19 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
   const qa = QaRecord.safeParse(value);
   if (qa.success) {
     const record = qa.data;
+    const question = withoutEmphasis(record.question);
     return {
       documentId: record.id,
       source,
       kind: 'qa',
-      title: record.question.length > 120 ? `${record.question.slice(0, 117)}…` : record.question,
+      title: question.length > 120 ? `${question.slice(0, 117)}…` : question,
       headingPath: [record.source, record.category, record.subcategory].filter((part): part is string => Boolean(part)),
-      question: record.question,
-      text: `Question : ${record.question}\n\nRéponse : ${record.answer}`,
+      question,
+      text: `Question : ${question}\n\nRéponse : ${withoutEmphasis(record.answer)}`,
       ...url(record),
       classification: resolveClassification(record.classification, record.answer, fallback),
-      contentHash,
+      // The line, plus the revision of how Q/A text is cleaned: a cleaning change indexes the pairs again.
+      contentHash: sha256(`${line}\nqa-text-2`),
     };
   }
   const generic = GenericRecord.safeParse(value);
@@ -122,9 +128,29 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
   return 'enregistrement non reconnu (attendu : article {id, code, num, text}, Q/R {id, question, answer} ou document {id, title, text})';
 }
 
-function url(record: { source_url?: string | null | undefined; url?: string | null | undefined }): { url?: string } {
+const LEGIFRANCE_ARTICLE = 'https://www.legifrance.gouv.fr/codes/article_lc/';
+
+/**
+ * The record's link. A Légifrance article id (LEGIARTI…) in any of the record's id fields gives the article's
+ * own page, even when `source_url` is only the code's table of contents (`…/codes/texte_lc/LEGITEXT…`).
+ */
+function url(record: { id: string; source_url?: string | null | undefined; url?: string | null | undefined; legi_cid?: string | null | undefined; legi_id_2019?: string | null | undefined; cid?: string | null | undefined }): { url?: string } {
   const value = record.source_url ?? record.url;
+  const toc = !value || /\/codes\/texte_lc\/LEGITEXT/.test(value);
+  const article = [record.legi_cid, record.legi_id_2019, record.cid, record.id].find((id): id is string => typeof id === 'string' && /^LEGIARTI\d{12}$/.test(id));
+  if (toc && article) return { url: `${LEGIFRANCE_ARTICLE}${article}` };
   return value ? { url: value } : {};
+}
+
+/**
+ * Emphasis markers of the FAQ's Markdown (`**…**`, `__…__`, `_…_`) removed: quoted passages are cut into
+ * sentences, which would leave stray `**`, and answers add their own bold. Links and lists are kept.
+ */
+export function withoutEmphasis(text: string): string {
+  return text
+    .replace(/\*\*/g, '')
+    .replace(/__(?=[^\s_])([^_\n]*?[^\s_])__/g, '$1')
+    .replace(/(^|[\s(«])_(?=[^\s_])([^_\n]*?[^\s_])_(?=$|[\s).,;:!?»])/gmu, '$1$2');
 }
 
 /**

@@ -3,6 +3,11 @@ import { PasserelleError } from '../../../bots/errors.ts';
 import type { Loader } from './loader.ts';
 import { fileDocument } from './file-document.ts';
 import { cleanText } from './text-decoding.ts';
+import { isFrenchWord } from '../../analysis/french-words.ts';
+import { foldText } from '../../analysis/normalise.ts';
+
+/** Changes when the text extraction changes, so that PDFs indexed by an earlier version are read again. */
+const EXTRACTION_REVISION = 'pdf-hyphens-2';
 
 /**
  * PDF through unpdf (PDF.js). Text is rebuilt into paragraphs per page, keeping the page number of each
@@ -48,7 +53,7 @@ export const loadPdf: Loader = async (bytes, context) => {
     }
     const text = paragraphs.join('\n\n');
     if (cleanText(text) === '') throw new PasserelleError('FILE_NO_TEXT', { file });
-    return fileDocument(bytes, context, { text, pages, ...(title ? { title } : {}) });
+    return fileDocument(bytes, context, { text, pages, revision: EXTRACTION_REVISION, ...(title ? { title } : {}) });
   } catch (error) {
     if (error instanceof PasserelleError) throw error;
     throw new PasserelleError('FILE_CORRUPT', { file, reason: 'contenu PDF illisible' }, { cause: error });
@@ -86,6 +91,19 @@ function looksLikeHeading(line: string): boolean {
   return line.length <= 70 && !/[.,;:!?]$/.test(line) && /^[A-ZÀ-Ý0-9]/.test(line) && /[a-zà-ÿ]{3}/i.test(line) && !/^\d+$/.test(line);
 }
 
-function joinLine(current: string, line: string): string {
-  return current.endsWith('-') && /^[a-zà-ÿ]/.test(line) ? `${current.slice(0, -1)}${line}` : `${current} ${line}`;
+/**
+ * Joins a line to the paragraph. A line ending with a hyphen before a lower-case word is either a compound
+ * split at its hyphen (« Au-/delà », « procès-/verbal »: the hyphen stays) or a word hyphenated by the
+ * typesetter (« déclara-/tion »: the hyphen goes). The French word list decides; when it knows neither form
+ * the hyphen is kept, since a visible hyphen misleads less than two words glued together. A soft hyphen
+ * (U+00AD) is always a typesetter's.
+ */
+export function joinLine(current: string, line: string): string {
+  if (current.endsWith('\u00ad')) return `${current.slice(0, -1)}${line}`;
+  if (!current.endsWith('-') || !/^[a-zà-ÿ]/.test(line)) return `${current} ${line}`;
+  const before = (/([\p{L}-]*)-$/u.exec(current)?.[1] ?? '').toLowerCase();
+  const after = (/^[\p{L}-]+/u.exec(line)?.[0] ?? '').toLowerCase();
+  const joined = isFrenchWord(foldText(`${before}${after}`));
+  const compound = isFrenchWord(foldText(`${before}-${after}`));
+  return joined && !compound ? `${current.slice(0, -1)}${line}` : `${current}${line}`;
 }

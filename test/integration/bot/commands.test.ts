@@ -48,7 +48,7 @@ describe('bot commands (whole bot, offline)', function () {
 
   it('« sources » after an abstention does not show an older answer’s sources', async () => {
     await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
-    const abstention = answerOf(await ask('Quelle est la recette de la tarte aux pommes pour le repas des agents des douanes ?'));
+    const abstention = answerOf(await ask('Quel est le montant de la prime de fin d’année des agents des douanes affectés en Guyane ?'));
     assert.ok(abstention.text.startsWith('Je n’ai pas trouvé de réponse fiable'));
     const sources = await last('sources');
     assert.equal(sources?.text, say.NO_SOURCES_IN_LAST_ANSWER);

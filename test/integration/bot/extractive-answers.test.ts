@@ -19,7 +19,7 @@ describe('answers without a model: extractive, abstention, refusal', function ()
   it('quotes the passages with [n] markers, cites them, and reminds to check the source', async () => {
     const reply = await ask('Quels sont les pouvoirs de visite des agents des douanes ?');
     assert.equal(reply.kind, 'answer');
-    assert.equal(reply.aiGenerated, true);
+    assert.equal(reply.aiGenerated, false, 'verbatim quotes: nothing generated, no AI label');
     assert.equal(reply.feedback, true);
     assert.match(reply.text, /\*\*Code des douanes, art\. 60\*\* \[1\]\n> \*\*Pour l’application des dispositions du présent code[^*\n]+\*\*/, 'the decisive sentence, verbatim, in bold');
     assert.ok(reply.text.endsWith(say.CHECK_SOURCE_EXTRACTIVE));
@@ -56,12 +56,13 @@ describe('answers without a model: extractive, abstention, refusal', function ()
     assert.match(reply.text, /^Les textes les plus pertinents trouvés :\n\n\*\*Code des douanes, art\. 414\*\* \[1\]/);
   });
 
-  it('abstains on an off-topic question, lists the nearest sources, and records it for curators', async () => {
-    const question = 'Quelle est la recette de la tarte aux pommes pour le repas des agents des douanes ?';
+  it('abstains on a question the bases do not answer, lists the nearest sources, and records it for curators', async () => {
+    const question = 'Quel est le montant de la prime de fin d’année des agents des douanes affectés en Guyane ?';
     const reply = await ask(question);
     assert.ok(reply.text.startsWith(say.abstention('Code des douanes et textes liés', true)), reply.text);
     assert.ok(reply.citations.length > 0 && reply.citations.length <= 3);
     for (const citation of reply.citations) assert.ok(reply.text.includes(`- [${citation.index}] ${citation.title}`));
+    assert.equal(reply.aiGenerated, false, 'a fixed text: no AI label');
     const [record] = await harness.app.state.listUnanswered(1);
     assert.equal(record?.question, question);
     assert.equal(record?.reason, 'low-confidence');
@@ -73,11 +74,28 @@ describe('answers without a model: extractive, abstention, refusal', function ()
   });
 
   it('abstains with no passage at all when nothing matches', async () => {
-    const reply = await ask('Recette du gâteau basque aux cerises noires ?');
-    assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'));
+    const reply = await ask('Qwxz vbnkj plrt ?');
+    assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
     const [record] = await harness.app.state.listUnanswered(1);
-    assert.equal(record?.question, 'Recette du gâteau basque aux cerises noires ?');
+    assert.equal(record?.question, 'Qwxz vbnkj plrt ?');
     assert.ok(['no-passage', 'low-confidence'].includes(record?.reason ?? ''));
+  });
+
+  for (const question of ['recette de la tarte tatin', 'Quel temps fera-t-il demain à Paris ?', 'Qui a gagné le match de football hier soir ?', 'Quelle est la recette de la tarte aux pommes pour le repas des agents des douanes ?']) {
+    it(`says plainly that « ${question} » is out of scope: no nearest passages, nothing sent to the curators`, async () => {
+      const before = (await harness.app.state.listUnanswered(100)).length;
+      const reply = await ask(question);
+      assert.equal(reply.text, say.outOfScope(['Code des douanes et textes liés', 'Ressources humaines', 'Procédures internes']));
+      assert.ok(reply.text.startsWith('Cette question ne relève pas de Passerelle : je réponds aux questions des agents des douanes sur les bases « Code des douanes et textes liés », « Ressources humaines » et « Procédures internes »'));
+      assert.deepEqual(reply.citations, []);
+      assert.equal(reply.aiGenerated, false);
+      assert.equal((await harness.app.state.listUnanswered(100)).length, before, 'not recorded for the curators');
+    });
+  }
+
+  it('a customs question with a cooking-sounding word is still answered (« recette des douanes » is an office)', async () => {
+    const reply = await ask('Quels sont les pouvoirs de visite des agents des douanes à la recette des douanes ?');
+    assert.ok(!reply.text.startsWith('Cette question ne relève pas'), reply.text);
   });
 
   it('refuses to draft a procedural act, pointing to the relevant articles instead', async () => {

@@ -55,12 +55,24 @@ describe('CLI: bad input (in-process, real store)', () => {
     }
   });
 
-  it('search on a missing data directory: DATA_DIR_UNAVAILABLE, exit 1, nothing created', async () => {
+  it('search or ask on a missing data directory: DATA_DIR_MISSING with how to fill the bases, exit 1, nothing created', async () => {
     const missing = join(temp.path, 'absent', 'data');
-    const run = await cli(['search', '--kb', 'legal', 'article 414'], { PASSERELLE_DATA_DIR: missing });
+    for (const args of [['search', '--kb', 'legal', 'article 414'], ['ask', 'Que dit l’article 414 ?']]) {
+      const run = await cli(args, { PASSERELLE_DATA_DIR: missing });
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.err,
+        `Le dossier de données ${missing} n’existe pas encore : les bases n’ont pas été alimentées. Lancez « npm start » (qui verse le corpus ou les exemples puis ouvre la discussion) ou « npx passerelle ingest --all », ou indiquez le bon dossier avec PASSERELLE_DATA_DIR.\n`,
+      );
+      assert.equal(existsSync(missing), false);
+    }
+  });
+
+  it('a data directory that is a file: DATA_DIR_UNAVAILABLE, exit 1', async () => {
+    const file = join(temp.path, 'code.jsonl');
+    const run = await cli(['search', '--kb', 'legal', 'article 414'], { PASSERELLE_DATA_DIR: file });
     assert.equal(run.code, 1);
-    assert.equal(run.err, `Le dossier de données ${missing} est inaccessible : vérifiez qu'il existe et qu'il est accessible en écriture.\n`);
-    assert.equal(existsSync(missing), false);
+    assert.equal(run.err, `Le dossier de données ${file} est inaccessible : vérifiez qu'il existe et qu'il est accessible en écriture.\n`);
   });
 
   // Running as root, chmod 000 does not make a file unreadable; a FIFO is a path that cannot be read as a file.
@@ -75,13 +87,38 @@ describe('CLI: bad input (in-process, real store)', () => {
   it('an invalid configuration: exit 1, every problem in French', async () => {
     const run = await cli(['search', 'article 414'], { ...env, PASSERELLE_LOG_LEVEL: 'bavard', EMBEDDINGS_BATCH_SIZE: 'beaucoup' });
     assert.equal(run.code, 1);
-    assert.match(run.err, /^La configuration de Passerelle est invalide : .*logLevel.* ; embeddings\.batchSize/);
+    assert.equal(run.err, 'La configuration de Passerelle est invalide : PASSERELLE_LOG_LEVEL (« bavard ») : valeurs possibles : debug, info, warn, error, silent ; EMBEDDINGS_BATCH_SIZE (« beaucoup ») : un nombre est attendu\n');
   });
 
   it('an unknown command: exit 2 with usage', async () => {
     const run = await cli(['cherche', 'article 414'], env);
     assert.equal(run.code, 2);
     assert.match(run.err, /^Commande inconnue « cherche »\.\nUsage :\n {2}passerelle ingest/);
+  });
+
+  it('a mistyped command: « did you mean » the closest one (serach → search, injest → ingest)', async () => {
+    for (const [typed, meant] of <Array<[string, string]>>[['serach', 'search'], ['injest', 'ingest'], ['Ask', 'ask'], ['cofnig', 'config']]) {
+      const run = await cli([typed, 'x'], env);
+      assert.equal(run.code, 2);
+      assert.ok(run.err.startsWith(`Commande inconnue « ${typed} ». Vouliez-vous dire « passerelle ${meant} » ?\nUsage :\n`), run.err);
+    }
+  });
+
+  it('unknown or malformed options: French, « did you mean », only the command’s usage, never Node’s English', async () => {
+    const cases: Array<[string[], string]> = [
+      [['search', '--kbb', 'legal', 'x'], 'Option inconnue « --kbb ». Vouliez-vous dire « --kb » ?'],
+      [['search', '--jsno', 'x'], 'Option inconnue « --jsno ». Vouliez-vous dire « --json » ?'],
+      [['search', '--frobnicate', 'x'], 'Option inconnue « --frobnicate ». Options de cette commande : --kb, --k, --json.'],
+      [['search', '-z', 'x'], 'Option inconnue « -z ». Options de cette commande : --kb, --k, --json.'],
+      [['search', '--kb'], 'L’option « --kb » attend une valeur (par exemple « --kb <valeur> »).'],
+      [['ask', '--json=oui', 'x'], 'L’option « --json » ne prend pas de valeur.'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(args, env);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.equal(run.err, `${message}\nUsage :\n  passerelle ${args[0]} ${args[0] === 'ask' ? '[--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée' : '[--kb <id>] [--k N] [--json] "<question>"   Cherche les passages les plus pertinents'}\n`);
+      assert.doesNotMatch(run.err, /Unknown|argument|positional|'/);
+    }
   });
 
   for (const args of [['search', '--frobnicate', 'article 414'], ['ingest', '--kb', 'legal', '--force'], ['eval', '--json']]) {

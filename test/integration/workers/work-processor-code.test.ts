@@ -60,7 +60,7 @@ describe('work processor — code parts and conversations', function () {
       ['a title that does not exist', { type: 'heading', label: 'titre XX' }, undefined, /Je ne trouve pas « titre XX » dans le Code des douanes\. Indiquez par exemple/],
       ['a chapter of the wrong title', { type: 'heading', label: 'chapitre VI du titre II' }, undefined, /Je ne trouve pas « chapitre VI du titre II »/],
       ['a range past the last article', { type: 'articles', from: '60', to: '99' }, undefined, /Les articles 60 à 99 n’existent pas tous dans le Code des douanes \(vérifiez les numéros\)/],
-      ['a code absent from the base', { type: 'heading', label: 'titre II' }, 'Code des pensions civiles et militaires de retraite', /Le Code des pensions civiles et militaires de retraite n’est pas dans la base legal\./],
+      ['a code absent from the base', { type: 'heading', label: 'titre II' }, 'Code des pensions civiles et militaires de retraite', /Le Code des pensions civiles et militaires de retraite n’est pas dans les bases de Passerelle \(la base est vide ou ne contient pas ce code\)\. Pour l’y verser : « npx passerelle ingest --kb legal <fichier> »/],
     ];
     for (const [what, part, name, expected] of MISSING) {
       it(`fails ${what} with a French explanation, once, without retry`, async () => {

@@ -32,20 +32,35 @@ describe('config: loadConfig', () => {
     assert.equal(config.knowledgeBases.find((kb) => kb.id === 'hr')?.examples, join(PROJECT_ROOT, 'examples/hr'));
   });
 
-  it('reports several problems at once in one CONFIG_INVALID, in French, each with its path', () => {
+  it('reports several problems at once in one CONFIG_INVALID, in French, each named by the variable the user set and its value', () => {
     const error = configError({ PASSERELLE_LOG_LEVEL: 'bavard', PASSERELLE_MAX_FILE_BYTES: 'beaucoup', PASSERELLE_ENV: 'recette' });
     const message = error.userMessage;
     assert.match(message, /^La configuration de Passerelle est invalide : /);
-    for (const path of ['logLevel', 'ingestion.maxFileBytes', 'environment']) assert.ok(message.includes(`${path} :`), `${path} missing in: ${message}`);
+    assert.ok(message.includes('PASSERELLE_LOG_LEVEL (« bavard ») : valeurs possibles : debug, info, warn, error, silent'), message);
+    assert.ok(message.includes('PASSERELLE_MAX_FILE_BYTES (« beaucoup ») : un nombre est attendu'), message);
+    assert.ok(message.includes('PASSERELLE_ENV (« recette ») : valeurs possibles : development, production, test'), message);
     assert.equal(message.split(' ; ').length, 3);
-    assert.match(message, /attendu/);
-    assert.doesNotMatch(message, /\b(expected|received|Invalid)\b/);
+    assert.doesNotMatch(message, /\b(expected|received|Invalid|NaN)\b|logLevel|maxFileBytes|environment|"/);
+  });
+
+  it('names the environment variable, never the internal path (chatModel.provider, bot.rateLimitPerMinute)', () => {
+    const message = configError({ CHAT_MODEL_PROVIDER: 'gpt', PASSERELLE_RATE_LIMIT_PER_MINUTE: 'abc', CHAT_MODEL_API_KEY: 'sk-secret-valeur' }).userMessage;
+    assert.ok(message.includes('CHAT_MODEL_PROVIDER (« gpt ») : valeurs possibles : none, mistral, openai-compatible'), message);
+    assert.ok(message.includes('PASSERELLE_RATE_LIMIT_PER_MINUTE (« abc ») : un nombre est attendu'), message);
+    assert.doesNotMatch(message, /chatModel|rateLimitPerMinute|NaN|sk-secret-valeur/);
+  });
+
+  it('names the path in the configuration file when the file set the value', () => {
+    const file = join(dir, 'passerelle.yaml');
+    writeFileSync(file, 'bot:\n  rateLimitPerMinute: beaucoup\n');
+    const message = configError({ PASSERELLE_CONFIG: file }).userMessage;
+    assert.ok(message.includes(`bot.rateLimitPerMinute (fichier ${file}) :`), message);
   });
 
   it('reports cross-field problems (model endpoint without model or URL)', () => {
     const message = configError({ EMBEDDINGS_PROVIDER: 'openai-compatible' }).userMessage;
-    assert.match(message, /embeddings\.model : modèle requis/);
-    assert.match(message, /embeddings\.url : URL requise/);
+    assert.match(message, /EMBEDDINGS_MODEL : modèle requis/);
+    assert.match(message, /EMBEDDINGS_URL : URL requise/);
   });
 
   it('never prints secrets in error messages', () => {

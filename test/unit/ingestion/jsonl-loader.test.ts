@@ -108,3 +108,28 @@ describe('ingestion: JSONL loader — Légifrance export quirks', () => {
     assert.match(text, /Gazoles\s+60,75/);
   });
 });
+
+describe('JSONL loader: links and FAQ text', () => {
+  const load = async (record: Record<string, unknown>) => {
+    const { loadJsonl } = await import('../../../knowledge/ingestion/loaders/jsonl-loader.ts');
+    const result = await loadJsonl(Buffer.from(`${JSON.stringify(record)}\n`), { source: 'f.jsonl', displayName: 'f.jsonl', defaultClassification: 'public' });
+    return result.documents[0];
+  };
+
+  it('links an article to its own Légifrance page when the record carries its LEGIARTI id, not to the code’s contents', async () => {
+    const toc = 'https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006071570';
+    const base = { code: 'Code des douanes', num: '1', text: 'Le territoire douanier comprend…', source_url: toc };
+    assert.equal((await load({ id: 'CD-1', ...base, legi_cid: 'LEGIARTI000006615334' }))?.url, 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615334');
+    assert.equal((await load({ id: 'CD-1', ...base, legi_id_2019: 'LEGIARTI000006615335' }))?.url, 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615335');
+    assert.equal((await load({ id: 'LEGIARTI000006615336', ...base }))?.url, 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615336');
+    assert.equal((await load({ id: 'CD-1', ...base }))?.url, toc, 'no id anywhere: the only link known');
+    const article = 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615334';
+    assert.equal((await load({ id: 'CD-1', ...base, source_url: article, legi_cid: 'LEGIARTI000000000001' }))?.url, article, 'an article link is kept');
+  });
+
+  it('drops the FAQ’s emphasis markers (no stray ** once quotes are cut into sentences), keeps links', async () => {
+    const document = await load({ id: 'FAQ-1', question: 'Un **détachement** est-il possible ?', answer: '**Les détachements concomitants sont incompatibles.**\n\n_Hypothèse du détachement sur emploi_\nVoir [la note](https://example.gouv.fr/note.pdf) et le fichier mon_fichier_rh.' });
+    assert.equal(document?.title, 'Un détachement est-il possible ?');
+    assert.equal(document?.text, 'Question : Un détachement est-il possible ?\n\nRéponse : Les détachements concomitants sont incompatibles.\n\nHypothèse du détachement sur emploi\nVoir [la note](https://example.gouv.fr/note.pdf) et le fichier mon_fichier_rh.');
+  });
+});

@@ -31,7 +31,8 @@ describe('quiz choices in each channel', () => {
   });
 
   it('terminal: numbered lines under the question', () => {
-    assert.match(renderLocal(question), /> … de _____ …\n\n {2}1\. un an\n {2}2\. deux ans\n {2}3\. trois ans\n {2}4\. quatre ans\n$/);
+    // Markdown rendered for the terminal: the quote gets a bar, the blank to fill in stays.
+    assert.match(renderLocal(question), /│ … de _____ …\n\n {2}1\. un an\n {2}2\. deux ans\n {2}3\. trois ans\n {2}4\. quatre ans\n$/);
   });
 });
 
