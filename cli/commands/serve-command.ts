@@ -32,14 +32,21 @@ export const workerCommand: Command = {
   },
 };
 
+/**
+ * Resolves on the first SIGINT or SIGTERM. The handlers stay installed for the rest of the process's life: a
+ * library that watches signals (signal-exit, loaded by some dependencies) re-raises the signal — killing the
+ * process in the middle of its shutdown — when it finds itself the last listener. A second signal during the
+ * shutdown stops at once (exit code 130), as a second Ctrl-C does in a terminal.
+ */
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    let received = false;
+    const onSignal = () => {
+      if (received) process.exit(130);
+      received = true;
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }
