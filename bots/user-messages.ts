@@ -66,6 +66,9 @@ export const UNSUPPORTED_REMOVED =
 export const INSTRUCTION_LIKE_WITHHELD =
   '⚠️ Un document trouvé contient une formulation qui ressemble à une consigne adressée à un assistant IA (tentative de manipulation possible) : il n’a pas servi à rédiger cette réponse. Signalez-le aux responsables de la base.';
 
+export const SUMMARY_INSTRUCTION_LIKE_WITHHELD =
+  '⚠️ Le texte résumé contient des formulations qui ressemblent à des consignes adressées à un assistant IA (tentative de manipulation possible) : elles ont été retirées avant le résumé (« [formulation retirée] »). Consultez le document source et signalez-le aux responsables de la base.';
+
 export const INFRACTION_RESERVATION =
   '⚖️ **Aide à la qualification uniquement** : la qualification des faits et les suites à donner relèvent de ' +
   'l’appréciation de l’agent et de sa hiérarchie (et, le cas échéant, de l’autorité judiciaire). Cette réponse ' +

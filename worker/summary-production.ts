@@ -1,6 +1,7 @@
 import { PasserelleError } from '../bots/errors.ts';
 import type { Logger } from '../bots/logger.ts';
 import * as say from '../bots/user-messages.ts';
+import { withoutInstructions } from '../knowledge/policies/instruction-injection.ts';
 import type { ChatModel } from '../knowledge/ports/chat-model.ts';
 import type { VectorStore } from '../knowledge/ports/vector-store.ts';
 import { classificationRank, isWithinCeiling, type Classification } from '../knowledge/types.ts';
@@ -60,9 +61,26 @@ export function inlineRunner(dependencies: ProductionDependencies): SummaryRunne
 }
 
 export async function produceSummary(job: WorkJob, dependencies: ProductionDependencies, context: ProductionContext, progress: ProductionProgress): Promise<ProducedSummary> {
-  const source = await sections(job, dependencies);
+  const { source, withheld } = withoutInstructionLike(await sections(job, dependencies));
+  if (withheld > 0) dependencies.logger.warn('instruction-like sentences withheld from a summary', { job: context.id, sections: withheld });
   const result = await summarise(job.kind, source, job.length, dependencies, context, progress);
-  return { ...result, markdown: labelled(result.markdown, source.classification), classification: source.classification };
+  const markdown = withheld > 0 ? `${result.markdown}\n\n${say.SUMMARY_INSTRUCTION_LIKE_WITHHELD}` : result.markdown;
+  return { ...result, markdown: labelled(markdown, source.classification), classification: source.classification };
+}
+
+/**
+ * Sentences that read as instructions to an AI assistant ("ignore tes instructions…") never reach the model and are
+ * never quoted: replaced by « [formulation retirée] » in every section, as in answers (knowledge/policies).
+ */
+function withoutInstructionLike(source: SectionsWithMeta): { source: SectionsWithMeta; withheld: number } {
+  let withheld = 0;
+  const sections = source.sections.map((section) => {
+    const cleaned = withoutInstructions(section.text);
+    if (!cleaned.withheld) return section;
+    withheld++;
+    return { ...section, text: cleaned.text };
+  });
+  return { source: { ...source, sections }, withheld };
 }
 
 async function sections(job: WorkJob, dependencies: ProductionDependencies): Promise<SectionsWithMeta> {
