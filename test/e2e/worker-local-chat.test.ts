@@ -42,7 +42,7 @@ describe('e2e: a summary job through `passerelle chat` (in-process queue)', func
     try {
       await waitFor(() => out.includes('vous › '), 'the prompt', 60_000, 50);
       chat.stdin.write('résume les articles 60 à 60-3\n');
-      await waitFor(() => out.includes('Résumé court —'), `the summary (output so far: ${out})`, 30_000, 50);
+      await waitFor(() => out.includes('Résumé court —'), `the summary (output so far: ${out})`, 90_000, 50);
       const ack = out.indexOf('… 🕑 Demande reçue : résumé court des articles 60 à 60-3 du Code des douanes. Mise en file…');
       const result = out.indexOf('Résumé court — Code des douanes, articles 60 à 60-3');
       assert.ok(ack >= 0, out);

@@ -32,7 +32,8 @@ class FileChannel extends RecordingChannel {
 const attachment = (name: string, path: string, size?: number): Attachment => ({ name, contentType: 'application/octet-stream', locator: path, ...(size === undefined ? {} : { size }) });
 
 describe('document and conversation requests through the whole bot', function () {
-  this.timeout(30_000);
+  // In-process, the first summary starts its child process (tsx included): slow on a loaded machine.
+  this.timeout(90_000);
   let rig: Rig;
   let channel: FileChannel;
   let uploads: string;
@@ -78,7 +79,7 @@ describe('document and conversation requests through the whole bot', function ()
       it('summarises an attached document, posts the result, and keeps no copy of it', async () => {
         const [ack] = await say('résume ce document', { attachments: [attachment('Fiche contrôle (v2).pdf', join(FIXTURES, 'sample.pdf'), 2_219)] });
         assert.equal(ack?.reply.text, '🕑 Demande reçue : résumé court du document « Fiche contrôle _v2_.pdf » (3 Ko). Mise en file…');
-        await waitFor(() => results().length === 1, 'the result');
+        await waitFor(() => results().length === 1, 'the result', durable ? 10_000 : 60_000);
         assert.match(results()[0]?.text ?? '', /^\*\*Résumé court — Fiche contrôle _v2_\.pdf\*\*\n[\s\S]*La fiche de contrôle doit être signée par le chef de poste\./);
         const registered = channel.updates.find((entry) => entry.id === ack?.id && entry.reply.text.startsWith('🕑 Tâche'))?.reply.text ?? '';
         assert.match(registered, /^🕑 Tâche `res-document-[0-9a-f]{10}` enregistrée/);
@@ -89,7 +90,7 @@ describe('document and conversation requests through the whole bot', function ()
       it('summarises the conversation from the channel history, skipping blank messages', async () => {
         const [ack] = await say('résume la conversation');
         assert.equal(ack?.reply.text, '🕑 Demande reçue : résumé court des 2 derniers messages de cette conversation. Mise en file…');
-        await waitFor(() => results().length === 1, 'the result');
+        await waitFor(() => results().length === 1, 'the result', durable ? 10_000 : 60_000);
         assert.match(results()[0]?.text ?? '', /^\*\*Résumé court — Conversation \(2 messages, 12\/03\/2026\)\*\*\n\n\*\*Participants\*\* : Agent Martin \(1\), Agent Durand \(1\)\n\n[\s\S]*Le contrôle des bagages du vol de Tunis commence à quatorze heures au terminal deux\. — _Agent Martin, 10:00_/);
       });
     });
