@@ -106,7 +106,8 @@ export class RateLimitStage implements Stage {
     this.timer = undefined;
     let next: RateSlot | undefined;
     try {
-      [next] = await this.slots.dueSlots(new Date(8.64e15).toISOString(), 1);
+      // The latest date every store parses (PostgreSQL refuses JavaScript's extended years such as +275760-09-13).
+      [next] = await this.slots.dueSlots('9999-12-31T23:59:59.999Z', 1);
     } catch (error) {
       this.logger.warn('could not read held questions', { error });
       next = { id: '', userKey: '', at: new Date(this.now().getTime() + WINDOW_MS).toISOString() }; // try again later

@@ -296,6 +296,8 @@ export function stateStoreContract(
         assert.equal(results.filter(Boolean).length, 1, 'released for exactly one caller');
         assert.equal(await store.releaseSlot('unknown'), false);
         assert.deepEqual((await store.dueSlots(at(9), 10)).map((slot) => slot.id), ['o1', 'h2']);
+        // The rate limiter asks for the next held question with the latest date every store parses.
+        assert.deepEqual((await store.dueSlots('9999-12-31T23:59:59.999Z', 10)).map((slot) => slot.id), ['o1', 'h2']);
         assert.deepEqual(await store.userSlots('teams:u1', at(3)), [{ id: 'h1', userKey: 'teams:u1', at: at(3) }, { id: 'h2', userKey: 'teams:u1', at: at(4), message: held }], 'a released slot stays counted');
       });
 
