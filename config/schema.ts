@@ -91,7 +91,8 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Project root: relative catalogue paths resolve against it. */
     rootDir: z.string().min(1),
-    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** PASSERELLE_LOG_LEVEL; unset: `info` for the long-running commands (serve, worker), `warn` for the others. */
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
     knowledgeBases: z.array(KnowledgeBaseSchema).min(1),
     vectorStore: z
       .object({
