@@ -51,6 +51,11 @@ export class PostgresStateStore implements StateStore {
     return rows.length > 0;
   }
 
+  async hasSeen(key: string): Promise<boolean> {
+    const rows = await this.query(`SELECT 1 FROM ${this.s}.seen WHERE key = $1 AND expires_at > now()`, [key]);
+    return rows.length > 0;
+  }
+
   async saveReference(reference: StoredReference): Promise<void> {
     await this.query(insertSql(POSTGRES, `${this.s}.conversation_references`, REFERENCE, [], ['key']), encode(POSTGRES, REFERENCE, reference));
   }

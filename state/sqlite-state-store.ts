@@ -69,6 +69,7 @@ export class SqliteStateStore implements StateStore {
       markSeen: prepare(
         'INSERT INTO seen(key, expires_at) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen.expires_at <= ?',
       ),
+      hasSeen: prepare('SELECT 1 FROM seen WHERE key = ? AND expires_at > ?'),
       markNotified: prepare('INSERT INTO notified(user_key, at) VALUES (?, ?) ON CONFLICT(user_key) DO NOTHING'),
       saveReference: prepare(insertSql(SQLITE, 'conversation_references', REFERENCE, [], ['key'])),
       getReference: prepare('SELECT * FROM conversation_references WHERE key = ?'),
@@ -120,6 +121,10 @@ export class SqliteStateStore implements StateStore {
       this.purgeExpired(now);
       return Number(this.sql.markSeen!.run(key, now + ttlMs, now).changes) > 0;
     });
+  }
+
+  async hasSeen(key: string): Promise<boolean> {
+    return this.run(() => this.sql.hasSeen!.get(key, Date.now()) !== undefined);
   }
 
   async saveReference(reference: StoredReference): Promise<void> {

@@ -76,6 +76,8 @@ export interface AnswerRecord {
 export interface SeenKeys {
   /** Records `key` as seen; true the first time, false afterwards (until `ttlMs` has passed). */
   markSeen(key: string, ttlMs: number): Promise<boolean>;
+  /** Whether `key` is remembered (marked and not expired); records nothing. */
+  hasSeen(key: string): Promise<boolean>;
 }
 
 /** Where to reach a conversation later (summaries, announcements), and whether it still can be. */

@@ -176,8 +176,8 @@ export class MatrixAdapter implements ChannelAdapter {
   }
 
   /** Streams by editing one message: the progress text, then the text so far (edits paced), then the final reply. */
-  stream(address: ConversationAddress, first: Reply): Promise<ReplyStream> {
-    return streamByEditing(this, address, first);
+  stream(address: ConversationAddress, first: Reply, options?: SendOptions): Promise<ReplyStream> {
+    return streamByEditing(this, address, first, options);
   }
 
   /** Downloads an attachment (authenticated media, legacy fallback), decrypting encrypted files; at most `maxBytes`. */

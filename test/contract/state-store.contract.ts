@@ -63,6 +63,15 @@ export function stateStoreContract(
     });
 
     describe('markSeen', () => {
+      it('hasSeen reads without recording: false before markSeen, true after, false once expired', async () => {
+        assert.equal(await store.hasSeen('matrix:$probe'), false);
+        assert.equal(await store.hasSeen('matrix:$probe'), false, 'reading records nothing');
+        assert.equal(await store.markSeen('matrix:$probe', 300), true);
+        assert.equal(await store.hasSeen('matrix:$probe'), true);
+        await sleep(500);
+        assert.equal(await store.hasSeen('matrix:$probe'), false);
+      });
+
       it('is true the first time and false while the key is remembered', async () => {
         assert.equal(await store.markSeen('teams:activity-1', 60_000), true);
         assert.equal(await store.markSeen('teams:activity-1', 60_000), false);
