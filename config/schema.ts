@@ -234,7 +234,7 @@ export const ConfigSchema = z
         /** Existing session (Tchap's authentication service / ProConnect): token and device id. */
         accessToken: z.string().optional(),
         deviceId: z.string().optional(),
-        /** Who may invite the bot: user-id glob patterns and/or homeserver names. */
+        /** Who may invite the bot: user-id glob patterns and/or homeserver names; with allowedServers, both must match. */
         allowedInviters: z.array(z.string()).default([]),
         allowedServers: z.array(z.string()).default([]),
         /** Outgoing requests per second (Tchap's bot guidance: about 1). */
