@@ -111,7 +111,10 @@ export class MatrixAdapter implements ChannelAdapter {
         client, bot: botIdentity, sink, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
         allowGroups: config.access.allowGroups.filter((group) => group.startsWith('!')),
         maxEventAgeMs: this.options.maxEventAgeMs ?? 3 * 24 * 3_600_000,
-        notBeforeMs: Date.parse(this.session.createdAt) - 5 * 60_000 || 0,
+        // A device answers only what was sent after it logged in: what came before was answered (or not) by
+        // the account's previous device, whose state this one does not have (no margin: a margin re-answered
+        // the questions of the minutes before a new login).
+        notBeforeMs: Date.parse(this.session.createdAt) || 0,
       });
       // The sync position is saved only when every event received so far has been handled: after a crash the
       // server delivers again what was not, and the core's dedupe drops what was.
