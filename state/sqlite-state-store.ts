@@ -84,6 +84,7 @@ export class SqliteStateStore implements StateStore {
       saveAnswer: prepare(insertSql(SQLITE, 'answers', ANSWER, [], ['channel', 'message_id'])),
       getAnswer: prepare('SELECT * FROM answers WHERE channel = ? AND message_id = ?'),
       recordFeedback: prepare(insertSql(SQLITE, 'feedback', FEEDBACK)),
+      withdrawRating: prepare('DELETE FROM feedback WHERE channel = ? AND message_id = ? AND user_hash = ? AND rating <> 0'),
       listFeedback: prepare('SELECT * FROM feedback ORDER BY at DESC, id DESC LIMIT ?'),
       recordUnanswered: prepare(insertSql(SQLITE, 'unanswered', UNANSWERED)),
       listUnanswered: prepare('SELECT * FROM unanswered ORDER BY at DESC, id DESC LIMIT ?'),
@@ -172,7 +173,16 @@ export class SqliteStateStore implements StateStore {
   }
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
-    this.run(() => this.sql.recordFeedback!.run(...encode(SQLITE, FEEDBACK, feedback)));
+    this.run(() =>
+      this.transaction(() => {
+        if (isRating(feedback)) this.sql.withdrawRating!.run(feedback.channel, feedback.messageId, feedback.userHash);
+        this.sql.recordFeedback!.run(...encode(SQLITE, FEEDBACK, feedback));
+      }),
+    );
+  }
+
+  async withdrawRating(channel: ChannelName, messageId: string, userHash: string): Promise<number> {
+    return this.run(() => Number(this.sql.withdrawRating!.run(channel, messageId, userHash).changes));
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
@@ -284,4 +294,9 @@ export class SqliteStateStore implements StateStore {
   private run<T>(work: () => T): T {
     return guardSqlite(work);
   }
+}
+
+/** A rating of a message (not a free-text remark): it replaces the user's earlier rating of that message. */
+function isRating(feedback: FeedbackRecord): boolean {
+  return feedback.messageId !== '' && feedback.rating !== 0;
 }
