@@ -163,6 +163,9 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     async close() {
       clearInterval(purgeTimer);
       rateLimit.stop();
+      // The fan-out stops before the channels it sends through; the store closes after (the channels drain
+      // their last messages, an admin's `annonce …` among them).
+      await announcements.stopSending();
       await bot.stop();
       await announcements.close();
       if (!overrides.learningStore) await learning.store.close();

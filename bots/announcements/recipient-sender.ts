@@ -51,6 +51,7 @@ export class RecipientSender {
   /** Outcomes of sends that happened but could not be stored yet (store outage): stored by the job's retry. */
   private readonly unsaved = new Map<string, RecipientOutcome>();
   private readonly now: () => Date;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: RecipientSenderDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -63,8 +64,23 @@ export class RecipientSender {
         this.deps.logger.error('invalid announcement job', { error: parsed.error.message });
         return;
       }
-      await this.deliver(parsed.data);
+      const delivery = this.deliver(parsed.data);
+      const tracked = delivery.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.inFlight.add(tracked);
+      try {
+        await delivery;
+      } finally {
+        this.inFlight.delete(tracked);
+      }
     };
+  }
+
+  /** Resolves once the sends under way have ended (shutdown: before the channels are disconnected). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   async deliver(job: AnnouncementJob): Promise<void> {
