@@ -184,7 +184,10 @@ function roomIdOf(address: ConversationAddress | undefined): string | undefined 
   return typeof roomId === 'string' ? roomId : undefined;
 }
 
-/** The announcement as every channel renders it: a notice, not AI-generated, no feedback buttons. */
-export function replyOf(announcement: Pick<AnnouncementRecord, 'markdown'>): Reply {
-  return { kind: 'notice', text: announcement.markdown, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
+/**
+ * The announcement as every channel renders it: its header and sender, then the text; a notice that notifies
+ * (Tchap: `m.text`), not AI-generated, no feedback buttons.
+ */
+export function replyOf(announcement: Pick<AnnouncementRecord, 'markdown' | 'sender'>): Reply {
+  return { kind: 'notice', text: say.announcementText(announcement), citations: [], suggestedActions: [], aiGenerated: false, feedback: false, notify: true };
 }
