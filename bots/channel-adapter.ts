@@ -9,6 +9,13 @@ export interface SendOptions {
    * sends (Tchap: the key becomes the transaction id); other channels ignore it.
    */
   idempotencyKey?: string;
+  /**
+   * The caller paces and retries this send itself (announcements, behind their share of the limiter): the
+   * adapter makes one attempt, and a throttled or transient failure is reported at once (CHANNEL_UNAVAILABLE
+   * with the service's Retry-After), so that the caller's limiter pauses instead of the adapter retrying
+   * around it. Channels without their own retries may ignore it.
+   */
+  callerRetries?: boolean;
 }
 
 /**
