@@ -171,6 +171,14 @@ export function baseForbidden(baseName: string): string {
   return `Vous n’avez pas accès à la base « ${baseName} ». Contactez votre administrateur si vous en avez besoin.`;
 }
 export const NO_BASE_ALLOWED = 'Aucune base de connaissances ne vous est ouverte. Contactez votre administrateur.';
+/** A file sent alone (no caption: Tchap web sends files so): what the bot can do with it. */
+export function fileReceived(name: string, canFollow: boolean): string {
+  const how = canFollow
+    ? 'répondez à ce fichier par « résume ce document » (ou écrivez-le juste après), en ajoutant « détaillé » pour un résumé plus long'
+    : 'envoyez-le de nouveau avec la légende « résume »';
+  return `J’ai bien reçu « ${name} ». Je peux en faire un résumé : ${how}. Pour une question sur la réglementation, écrivez-la simplement.`;
+}
+
 export const EMPTY_MESSAGE = 'Votre message est vide. Posez une question ou tapez « aide ».';
 export function messageTooLong(length: number, max: number): string {
   return `Votre message est trop long (${length} caractères, maximum ${max}). Résumez votre question en quelques phrases ; pour un long document, envoyez-le en pièce jointe avec la commande « résume ».`;

@@ -47,6 +47,8 @@ export class Dispatcher implements Stage {
   }
 
   async handle(turn: Turn): Promise<boolean> {
+    // A file is noted for a later « résume »; sent alone, it is acknowledged with what the bot can do.
+    if (turn.message.attachments.length > 0 && this.jobs && (await this.jobs.fileReceived(turn))) return true;
     const input = parseInput(turn.message.text, this.prefixes);
     const rights = turn.rights;
     if (!rights) throw new Error('dispatcher reached without access control');
