@@ -81,7 +81,7 @@ export class JobCommands {
           await writeFile(path, bytes, { mode: 0o600 });
           job = { kind: 'summarise-document', ...common, file: { path, name, size: bytes.length, sha256 } };
           fingerprint = sha256;
-          what = say.whatDocument(name, Math.ceil(bytes.length / 1024));
+          what = say.whatDocument(name, bytes.length);
           break;
         }
         case 'conversation': {
