@@ -125,8 +125,13 @@ async function createAnnouncementStore(config: Readonly<Config>, logger?: Logger
   return new SqliteAnnouncementStore(join(config.dataDir, 'state.sqlite'));
 }
 
+/**
+ * Jobs in progress per channel: one second's worth of sends (at most 128). A job holds its slot while it
+ * waits for its share of the limiter and, the share granted, while it claims, sends and records — enough
+ * slots keep the channel at its rate; the rows in 'sending' stay those whose request is on the wire.
+ */
 function concurrencyFor(perSecond: number): number {
-  return Math.max(1, Math.min(64, Math.ceil(perSecond / 2)));
+  return Math.max(1, Math.min(128, Math.ceil(perSecond)));
 }
 
 /** One queue per channel (bull on Redis when configured, else in-process), created on first use. */
