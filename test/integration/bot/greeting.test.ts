@@ -13,7 +13,7 @@ describe('bot: a greeting alone', function () {
 
   it('« bonjour » gets a greeting with what the bot can do, not « pas de réponse fiable »', async () => {
     const replies = await harness.say('bonjour', { sender: { id: 'agent-bonjour@douane.finances.gouv.fr' } });
-    assert.equal(replies.at(-1)?.text, say.GREETING);
+    assert.ok(replies.at(-1)?.text.startsWith(say.GREETING), replies.at(-1)?.text);
     assert.match(say.GREETING, /résumer un document/);
   });
 
