@@ -32,6 +32,12 @@ export interface Announcements {
   /** Filled by the composition root once the channels exist (Graph for Teams, room members for Tchap). */
   directories: AudienceDirectories;
   start(): Promise<void>;
+  /**
+   * Stops the fan-out (no new send; the queues closed) while the channels are still connected: a send in
+   * flight then ends as it would have, instead of failing on a closed connection. Idempotent.
+   */
+  stopSending(): Promise<void>;
+  /** Stops sending and closes the store. */
   close(): Promise<void>;
 }
 
@@ -95,12 +101,19 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
     ...(overrides.now ? { now: overrides.now } : {}),
   });
   const started = consumer;
+  let stopping: Promise<void> | undefined;
+  const stopSending = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await started.stop();
+      if (!overrides.queues) await queues.close();
+      await sender.drain();
+    })());
   return {
     store, service, consumer: started, queues, directories,
     start: () => started.start(),
+    stopSending,
     async close() {
-      await started.stop();
-      if (!overrides.queues) await queues.close();
+      await stopSending();
       if (!overrides.store) await store.close();
     },
   };
@@ -112,8 +125,13 @@ async function createAnnouncementStore(config: Readonly<Config>, logger?: Logger
   return new SqliteAnnouncementStore(join(config.dataDir, 'state.sqlite'));
 }
 
+/**
+ * Jobs in progress per channel: one second's worth of sends (at most 128). A job holds its slot while it
+ * waits for its share of the limiter and, the share granted, while it claims, sends and records — enough
+ * slots keep the channel at its rate; the rows in 'sending' stay those whose request is on the wire.
+ */
 function concurrencyFor(perSecond: number): number {
-  return Math.max(1, Math.min(64, Math.ceil(perSecond / 2)));
+  return Math.max(1, Math.min(128, Math.ceil(perSecond)));
 }
 
 /** One queue per channel (bull on Redis when configured, else in-process), created on first use. */

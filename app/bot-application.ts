@@ -15,6 +15,7 @@ import { createChannelLimiters, type ChannelLimiters } from './channel-limiters.
 import { AnnounceCommands } from '../bots/commands/announce-commands.ts';
 import { Dispatcher } from '../bots/commands/dispatcher.ts';
 import { JobCommands } from '../bots/commands/job-commands.ts';
+import { RecentFiles } from '../bots/commands/summary-request.ts';
 import { createQueues, type Queues } from './create-queues.ts';
 import { createDeliveryProcessor } from '../bots/outbound/delivery-processor.ts';
 import { JobService } from '../bots/jobs/job-service.ts';
@@ -110,7 +111,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     jobTimeoutMs: config.queue.jobTimeoutMs,
     dedupeWindowMs: config.queue.dedupeWindowMinutes * 60_000,
   });
-  const jobCommands = new JobCommands(jobs, knowledge.catalog, join(config.dataDir, 'uploads'), config.queue.maxDocumentBytes, logger);
+  const jobCommands = new JobCommands(jobs, knowledge.catalog, join(config.dataDir, 'uploads'), config.queue.maxDocumentBytes, logger, new RecentFiles(state));
   const outbound = new Outbound(state, logger);
   const limiters = overrides.limiters ?? createChannelLimiters(config);
   const announcements = await createAnnouncements({ config, state, logger, outbound, limiters }, overrides.announcements);
@@ -163,6 +164,9 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     async close() {
       clearInterval(purgeTimer);
       rateLimit.stop();
+      // The fan-out stops before the channels it sends through; the store closes after (the channels drain
+      // their last messages, an admin's `annonce …` among them).
+      await announcements.stopSending();
       await bot.stop();
       await announcements.close();
       if (!overrides.learningStore) await learning.store.close();

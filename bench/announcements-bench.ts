@@ -21,6 +21,7 @@ import { inProcessQueues, type AnnouncementJob } from '../bots/announcements/fan
 import { reportCsv } from '../bots/announcements/report-csv.ts';
 import type { BenchContext, Figure, PartReport } from './bench-part.ts';
 import { since } from './statistics.ts';
+import { answersDuringFanout, summary as waitSummary } from './answers-during-fanout.ts';
 
 /**
  * Announcements: one announcement to 17,000 people — 12,000 on Teams, 5,000 on Tchap — through the real
@@ -197,6 +198,16 @@ export async function run(context: BenchContext): Promise<PartReport> {
     context.log('capacity: the same audience with no limit and no fault');
     const capacity = await measureCapacity(state, dir, redis ? { redisUrl, prefix: `${prefix}-capacity` } : undefined);
     figures.push({ key: 'capacity', label: 'Capacity: sends per second with no limit (both channels, 5 ms services)', value: capacity, unit: '/s' });
+    context.log('Tchap answers during a direct-chat fan-out at production pacing (simulated clock)');
+    const answers = await answersDuringFanout();
+    const idle = waitSummary(answers.idle);
+    const busy = waitSummary(answers.duringFanout);
+    figures.push(
+      { key: 'answers.idle.p95', label: 'Tchap answer: wait for turns, no fan-out (p95, 1 req/s)', value: idle.p95, unit: 'ms' },
+      { key: 'answers.fanout.p50', label: 'Tchap answer: wait for turns during a DM fan-out (p50)', value: busy.p50, unit: 'ms' },
+      { key: 'answers.fanout.p95', label: 'Tchap answer: wait for turns during a DM fan-out (p95)', value: busy.p95, unit: 'ms' },
+      { key: 'answers.fanout.sent_per_s', label: 'Tchap announcements sent per second meanwhile', value: answers.announcementsSent / 600, unit: '/s', digits: 2 },
+    );
     return { figures, notes, details: { counts, rates: RATES, latencyMs: LATENCY_MS, every429: EVERY_429, retryAfterMs: RETRY_AFTER_MS } };
   } finally {
     clearInterval(sampler);

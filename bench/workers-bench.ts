@@ -260,7 +260,7 @@ async function workerMain(settings: { env: Record<string, string>; overrides: Re
   const config = loadConfig(settings);
   const knowledge = await createKnowledge(config);
   const queues = createQueues(config);
-  startWorkConsumer(config, knowledge, createChatModel(config.chatModel), queues, createLogger(config.logLevel));
+  startWorkConsumer(config, knowledge, createChatModel(config.chatModel), queues, createLogger(config.logLevel ?? 'warn'));
   await queues.work.healthy();
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => void queues.close().then(() => knowledge.close()).then(() => process.exit(0)));

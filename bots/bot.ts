@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from './channel-adapter.ts';
+import type { ChannelAdapter, SendOptions } from './channel-adapter.ts';
 import { InboundHandler, type InboundHandlerDeps } from './inbound-handler.ts';
 import type { Logger } from './logger.ts';
 import type { ChannelName, IncomingMessage } from './message.ts';
@@ -54,23 +54,36 @@ export class Bot {
       owed = undefined;
       return withNotice(reply, text);
     };
+    // The n-th message of a kind sent for this message has the same key on every run: after a crash, the
+    // redelivered message's replies are stored once, and its stream resumes the message it had started. (A
+    // released question is a run of its own: the run that held it may have said so.)
+    const sentOfKind = new Map<string, number>();
+    const run = options.released ? 'released' : 'reply';
+    const keyFor = (reply: Reply): SendOptions => {
+      const n = sentOfKind.get(reply.kind) ?? 0;
+      sentOfKind.set(reply.kind, n + 1);
+      return { idempotencyKey: `${run}:${message.channel}:${message.id}:${reply.kind}:${n}` };
+    };
     try {
       await this.pipeline.run({
         message,
         ...(options.released ? { released: true } : {}),
         channel: outbound.require(message.channel),
-        reply: (reply) => outbound.send(message.channel, address, carry(reply)),
+        reply: (reply) => outbound.send(message.channel, address, carry(reply), keyFor(reply)),
         // A placeholder of this turn replaced by the answer: the answer carries the notice there too.
         edit: (messageId, reply) => outbound.update(message.channel, address, messageId, carry(reply)),
         stream: async (first) => {
-          const stream = await outbound.stream(message.channel, address, first);
+          const stream = await outbound.stream(message.channel, address, first, keyFor(first));
           return stream && { id: stream.id, update: (reply) => stream.update(reply), finish: (reply) => stream.finish(carry(reply)) };
         },
         typing: () => outbound.typing(message.channel, address),
         carryNotice: (text) => void (owed = owed === undefined ? text : `${owed}\n\n${text}`),
       });
       // Nothing carried it (no reply, or progress messages only): it goes alone.
-      if (owed !== undefined) await outbound.send(message.channel, address, notice(owed));
+      if (owed !== undefined) {
+        const alone = notice(owed);
+        await outbound.send(message.channel, address, alone, keyFor(alone));
+      }
     } catch (error) {
       this.logger.error('message handling failed', { channel: message.channel, error });
     }

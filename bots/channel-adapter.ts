@@ -9,6 +9,13 @@ export interface SendOptions {
    * sends (Tchap: the key becomes the transaction id); other channels ignore it.
    */
   idempotencyKey?: string;
+  /**
+   * The caller paces and retries this send itself (announcements, behind their share of the limiter): the
+   * adapter makes one attempt, and a throttled or transient failure is reported at once (CHANNEL_UNAVAILABLE
+   * with the service's Retry-After), so that the caller's limiter pauses instead of the adapter retrying
+   * around it. Channels without their own retries may ignore it.
+   */
+  callerRetries?: boolean;
 }
 
 /**
@@ -52,8 +59,11 @@ export interface ChannelAdapter {
   send(address: ConversationAddress, reply: Reply, options?: SendOptions): Promise<string>;
   /** Replaces a message sent earlier (job progress). */
   update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void>;
-  /** Starts a streamed reply with `first` (a progress reply); undefined when this conversation cannot stream. */
-  stream?(address: ConversationAddress, first: Reply): Promise<ReplyStream | undefined>;
+  /**
+   * Starts a streamed reply with `first` (a progress reply); undefined when this conversation cannot stream.
+   * `options.idempotencyKey` applies to the first message (a re-run resumes the message it had started).
+   */
+  stream?(address: ConversationAddress, first: Reply, options?: SendOptions): Promise<ReplyStream | undefined>;
   /** Shows "typing…" for a while; best effort. */
   typing?(address: ConversationAddress): Promise<void>;
   /** Downloads (and decrypts) an attachment, refusing more than `maxBytes`. For document summaries. */
@@ -65,8 +75,8 @@ export interface ChannelAdapter {
 }
 
 /** A stream for channels that show progress by editing one message (Tchap): `first` is sent, then edited. */
-export async function streamByEditing(channel: Pick<ChannelAdapter, 'send' | 'update'>, address: ConversationAddress, first: Reply): Promise<ReplyStream> {
-  const id = await channel.send(address, first);
+export async function streamByEditing(channel: Pick<ChannelAdapter, 'send' | 'update'>, address: ConversationAddress, first: Reply, options?: SendOptions): Promise<ReplyStream> {
+  const id = await channel.send(address, first, options);
   return {
     id,
     update: (reply) => channel.update(address, id, reply),

@@ -14,6 +14,8 @@ export interface ErrorDefinition {
   readonly retryable: boolean;
   /** Admin API and console: the status and the `error` field of the answer (refusals of an admin's request). */
   readonly http?: { status: number; code: string };
+  /** Details that are numbers of bytes: shown in Ko / Mo (`62914560` → « 60 Mo »). */
+  readonly bytes?: readonly string[];
 }
 
 /** The audience syntax, repeated in the refusals that are about it. */
@@ -43,8 +45,9 @@ export const ERROR_CATALOGUE = {
   FILE_UNREADABLE: { userMessage: 'Le fichier {file} est illisible : {reason}.', retryable: false },
   FILE_EMPTY: { userMessage: 'Le fichier {file} est vide.', retryable: false },
   FILE_TOO_LARGE: {
-    userMessage: 'Le fichier {file} est trop volumineux ({size} octets, maximum {max}).',
+    userMessage: 'Le fichier {file} est trop volumineux ({size}, maximum {max}).',
     retryable: false,
+    bytes: ['size', 'max'],
   },
   FILE_BINARY: { userMessage: 'Le fichier {file} ne contient pas de texte exploitable (contenu binaire).', retryable: false },
   FILE_UNSUPPORTED: {
@@ -309,9 +312,20 @@ export class PasserelleError extends Error {
 }
 
 function renderMessage(code: ErrorCode, details: Readonly<Record<string, string | number>>): string {
-  return ERROR_CATALOGUE[code].userMessage.replace(/\{(\w+)\}/g, (_, key: string) =>
-    key in details ? String(details[key]) : `{${key}}`,
-  );
+  const definition: ErrorDefinition = ERROR_CATALOGUE[code];
+  return definition.userMessage.replace(/\{(\w+)\}/g, (_, key: string) => {
+    if (!(key in details)) return `{${key}}`;
+    const value = details[key];
+    return typeof value === 'number' && definition.bytes?.includes(key) ? formatBytes(value) : String(value);
+  });
+}
+
+/** A number of bytes as agents read it: « 820 octets », « 30 Ko », « 4,9 Mo », « 60 Mo ». */
+export function formatBytes(bytes: number): string {
+  const format = (value: number, unit: string): string => `${value < 10 ? (Math.round(value * 10) / 10).toLocaleString('fr-FR') : Math.round(value).toLocaleString('fr-FR')} ${unit}`;
+  if (bytes >= 1024 * 1024) return format(bytes / (1024 * 1024), 'Mo');
+  if (bytes >= 1024) return format(bytes / 1024, 'Ko');
+  return `${bytes} octets`;
 }
 
 /** The admin API's status and code of a refusal (an announcement request that was not accepted), if it is one. */

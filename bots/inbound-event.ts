@@ -23,6 +23,8 @@ export type InboundEvent =
       /** The rating's own id, when the channel may deliver it twice (Tchap reactions): counted once. */
       eventId?: string;
     }
+  /** A rating taken back (Tchap: the 👍/👎 reaction removed): `eventId` is the rating's own id. */
+  | { kind: 'rating-withdrawn'; channel: ChannelName; eventId: string; userId: string }
   /** The bot was added to a conversation (Teams installation): welcome and AI notice, once. */
   | { kind: 'installed'; conversation: StoredReference; personal: boolean; installerId?: string }
   /** The bot left, was removed or was uninstalled: the conversation and its threads become inactive. */

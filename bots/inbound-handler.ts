@@ -6,19 +6,24 @@ import type { ChannelName, IncomingMessage, StoredReference } from './message.ts
 import type { Outbound } from './outbound/outbound.ts';
 import { pseudonymise } from './pseudonym.ts';
 import { notice } from './reply.ts';
-import type { AnswerLog, ConversationReferences, CuratorLog, NoticeLog, SeenKeys } from '../state/state-store.ts';
+import type { AnswerLog, Cache, ConversationReferences, CuratorLog, NoticeLog, SeenKeys } from '../state/state-store.ts';
 import * as say from './user-messages.ts';
 
 /** A rating (reaction) is counted once per event id for this long. */
 const RATING_DEDUPE_MS = 30 * 24 * 3_600_000;
 
 export interface InboundHandlerDeps {
-  state: ConversationReferences & SeenKeys & NoticeLog & Pick<AnswerLog, 'getAnswer'> & Pick<CuratorLog, 'recordFeedback'>;
+  state: ConversationReferences & SeenKeys & NoticeLog & Pick<AnswerLog, 'getAnswer'> & Pick<CuratorLog, 'recordFeedback' | 'withdrawRating'> & Pick<Cache, 'cacheGet' | 'cacheSet'>;
   outbound: Outbound;
   /** Runs a message through the pipeline (Bot#handle); never throws. */
   handle(message: IncomingMessage): Promise<void>;
   logger: Logger;
   pseudonymSecret: string;
+}
+
+/** Cache key of a rating's answer and author, by the rating's own id (for its withdrawal). */
+function ratingKey(channel: ChannelName, eventId: string): string {
+  return `rating:${channel}:${eventId}`;
 }
 
 /** The key of "this user was shown the AI notice" (EU AI Act art. 50), shared by the AI-notice stage and the welcome. */
@@ -98,7 +103,18 @@ export class InboundHandler implements InboundSink {
         if (event.eventId && !(await state.markSeen(`${event.channel}:reaction:${event.eventId}`, RATING_DEDUPE_MS))) return { recorded: false };
         const recorded = await this.recordRating({ channel: event.channel, messageId: event.messageId, userId: event.userId, rating: event.rating, ...(event.comment ? { comment: event.comment } : {}) });
         if (!recorded) logger.info('rating of an unknown message', { channel: event.channel, messageId: event.messageId });
+        // Which answer, and whose: a withdrawal names only the rating's own id.
+        else if (event.eventId) await state.cacheSet(ratingKey(event.channel, event.eventId), JSON.stringify({ messageId: event.messageId, userId: event.userId }), RATING_DEDUPE_MS);
         return { recorded };
+      }
+      case 'rating-withdrawn': {
+        const stored = await state.cacheGet(ratingKey(event.channel, event.eventId));
+        const rating = stored ? (JSON.parse(stored) as { messageId: string; userId: string }) : undefined;
+        // Only the user who rated takes the rating back (a moderator removing someone's reaction does too:
+        // the reaction is gone either way, and the rating follows what the room shows).
+        if (!rating) return { recorded: false };
+        const removed = await state.withdrawRating(event.channel, rating.messageId, pseudonymise(`${event.channel}:${rating.userId}`, this.deps.pseudonymSecret));
+        return { recorded: removed > 0 };
       }
       case 'installed':
         await this.welcome(event.conversation, event.personal, event.installerId);

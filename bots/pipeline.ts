@@ -51,6 +51,11 @@ export interface Turn {
 export interface Stage {
   readonly name: string;
   handle(turn: Turn): Promise<boolean>;
+  /**
+   * Runs once the message is over (answered, refused, failed — everything the later stages did is done) when
+   * this stage let it through. Not run when the process dies before: what is recorded here is "handled".
+   */
+  after?(turn: Turn): Promise<void>;
 }
 
 export class Pipeline {
@@ -64,6 +69,17 @@ export class Pipeline {
   }
 
   async run(turn: Turn): Promise<void> {
+    const passed: Stage[] = [];
+    try {
+      await this.runStages(turn, passed);
+    } finally {
+      for (const stage of passed.reverse()) {
+        await stage.after?.(turn).catch((error: unknown) => this.logger.error('pipeline stage completion failed', { stage: stage.name, channel: turn.message.channel, error }));
+      }
+    }
+  }
+
+  private async runStages(turn: Turn, passed: Stage[]): Promise<void> {
     for (const stage of this.stages) {
       let proceed: boolean;
       const started = performance.now();
@@ -80,6 +96,7 @@ export class Pipeline {
         metrics.stageSeconds.observe({ stage: stage.name }, secondsSince(started));
       }
       if (!proceed) return;
+      passed.push(stage);
     }
   }
 }

@@ -29,6 +29,11 @@ export interface Reply {
    * direct chat answers the file itself).
    */
   inReplyToRequest?: boolean;
+  /**
+   * A message that must alert its recipient (announcements): Tchap sends it as `m.text`, which the default
+   * push rules notify (an `m.notice` stays silent).
+   */
+  notify?: boolean;
 }
 
 export function notice(text: string, suggestedActions: string[] = []): Reply {

@@ -2,6 +2,7 @@
  * Every French sentence the bot says, in one place (error texts live in the error catalogue, errors.ts).
  * Wording rules: plain French, vouvoiement, no promise the bot cannot keep, always point to the source.
  */
+import { formatBytes } from './errors.ts';
 
 export const AI_NOTICE =
   'ℹ️ Vous échangez avec **Passerelle**, un assistant fondé sur l’intelligence artificielle (règlement européen ' +
@@ -46,6 +47,13 @@ export function helpText(bases: Array<{ name: string; prefix?: string }>, option
   ];
   return lines.join('\n');
 }
+
+/** The answer to a greeting alone (« bonjour », « salut »): what the bot can do, instead of a search for « bonjour ». */
+export const GREETING =
+  'Bonjour ! Je suis **Passerelle**, l’assistant documentaire des agents des douanes. Posez-moi une question sur ' +
+  'le code des douanes, les ressources humaines ou les procédures internes : je réponds en citant mes sources. ' +
+  'Je peux aussi résumer un document (envoyez-le, puis « résume ce document ») ou cette conversation (« résume la conversation »). ' +
+  'Tapez « aide » pour toutes les commandes.';
 
 export const SHORT_HELP = 'Commande inconnue. Tapez « aide » pour la liste des commandes, ou posez directement votre question.';
 
@@ -171,6 +179,14 @@ export function baseForbidden(baseName: string): string {
   return `Vous n’avez pas accès à la base « ${baseName} ». Contactez votre administrateur si vous en avez besoin.`;
 }
 export const NO_BASE_ALLOWED = 'Aucune base de connaissances ne vous est ouverte. Contactez votre administrateur.';
+/** A file sent alone (no caption: Tchap web sends files so): what the bot can do with it. */
+export function fileReceived(name: string, canFollow: boolean): string {
+  const how = canFollow
+    ? 'répondez à ce fichier par « résume ce document » (ou écrivez-le juste après), en ajoutant « détaillé » pour un résumé plus long'
+    : 'envoyez-le de nouveau avec la légende « résume »';
+  return `J’ai bien reçu « ${name} ». Je peux en faire un résumé : ${how}. Pour une question sur la réglementation, écrivez-la simplement.`;
+}
+
 export const EMPTY_MESSAGE = 'Votre message est vide. Posez une question ou tapez « aide ».';
 export function messageTooLong(length: number, max: number): string {
   return `Votre message est trop long (${length} caractères, maximum ${max}). Résumez votre question en quelques phrases ; pour un long document, envoyez-le en pièce jointe avec la commande « résume ».`;
@@ -230,8 +246,8 @@ export function jobFailed(id: string, reason: string): string {
   return `❌ Tâche ${id} : ${reason}`;
 }
 export const NO_DOWNLOADS = 'ce canal ne permet pas de télécharger les pièces jointes';
-export function whatDocument(name: string, kilobytes: number): string {
-  return `du document « ${name} » (${kilobytes} Ko)`;
+export function whatDocument(name: string, bytes: number): string {
+  return `du document « ${name} » (${formatBytes(bytes)})`;
 }
 export function whatConversation(count: number): string {
   return `des ${count} derniers messages de cette conversation`;

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { PasserelleError } from '../bots/errors.ts';
-import { createLogger, type Logger } from '../bots/logger.ts';
+import { createLogger, type Logger, type LogLevel } from '../bots/logger.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/schema.ts';
 import { openKnowledge } from '../app/knowledge.ts';
@@ -22,9 +22,13 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
 }
 
-export function createCliContext(io: CliIo): CliContext {
+/**
+ * `defaultLogLevel` applies only when PASSERELLE_LOG_LEVEL is not set: a level the operator chose is always
+ * the one used (`info` on `serve` logs invites, rooms left, jobs completed).
+ */
+export function createCliContext(io: CliIo, defaultLogLevel: LogLevel = 'warn'): CliContext {
   const config = loadConfig(io.env ? { env: io.env } : {});
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createLogger(config.logLevel ?? defaultLogLevel);
   let knowledge: Promise<Knowledge> | undefined;
   return {
     config,

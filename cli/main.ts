@@ -4,6 +4,9 @@ import { UsageError } from './commands/command.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 import { closest } from './suggest.ts';
 
+/** Commands that run until stopped: they log what they do at `info` unless PASSERELLE_LOG_LEVEL says otherwise. */
+const LONG_RUNNING = new Set(['serve', 'worker']);
+
 /**
  * `passerelle <command> …`. Exit codes: 0 success, 1 the command failed, 2 usage error.
  * Messages are French; causes go to the log (stderr, JSON) only.
@@ -22,7 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let context;
   try {
-    context = createCliContext(io);
+    context = createCliContext(io, LONG_RUNNING.has(name) ? 'info' : 'warn');
   } catch (error) {
     const failure = toPasserelleError(error);
     if (command.onInvalidConfiguration && failure.code === 'CONFIG_INVALID') io.out(await command.onInvalidConfiguration(String(failure.details.problems ?? failure.userMessage)));

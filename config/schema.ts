@@ -91,7 +91,8 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Project root: relative catalogue paths resolve against it. */
     rootDir: z.string().min(1),
-    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** PASSERELLE_LOG_LEVEL; unset: `info` for the long-running commands (serve, worker), `warn` for the others. */
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
     knowledgeBases: z.array(KnowledgeBaseSchema).min(1),
     vectorStore: z
       .object({
@@ -233,7 +234,7 @@ export const ConfigSchema = z
         /** Existing session (Tchap's authentication service / ProConnect): token and device id. */
         accessToken: z.string().optional(),
         deviceId: z.string().optional(),
-        /** Who may invite the bot: user-id glob patterns and/or homeserver names. */
+        /** Who may invite the bot: user-id glob patterns and/or homeserver names; with allowedServers, both must match. */
         allowedInviters: z.array(z.string()).default([]),
         allowedServers: z.array(z.string()).default([]),
         /** Outgoing requests per second (Tchap's bot guidance: about 1). */

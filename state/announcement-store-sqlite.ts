@@ -16,7 +16,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS announcements (
   id TEXT PRIMARY KEY, audience TEXT NOT NULL, markdown TEXT NOT NULL, created_by TEXT NOT NULL, origin TEXT NOT NULL,
   created_at INTEGER NOT NULL, scheduled_at INTEGER, status TEXT NOT NULL, confirmed_at INTEGER, started_at INTEGER,
-  finished_at INTEGER, notify TEXT);
+  finished_at INTEGER, notify TEXT, sender TEXT);
 CREATE INDEX IF NOT EXISTS announcements_by_status ON announcements(status, scheduled_at);
 CREATE TABLE IF NOT EXISTS announcement_recipients (
   announcement_id TEXT NOT NULL, key TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,
@@ -34,6 +34,8 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
 
   constructor(file: string) {
     this.db = openSqlite(file, SCHEMA, 'announcements');
+    // Files made before announcements had a signature.
+    if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('announcements') WHERE name = 'sender'").get())) this.db.exec('ALTER TABLE announcements ADD COLUMN sender TEXT');
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       insertAnnouncement: prepare(insertSql(SQLITE, 'announcements', ANNOUNCEMENT)),

@@ -41,6 +41,8 @@ export interface AnnouncementRecord {
   finishedAt?: string;
   /** Conversation told when sending is over (announcements made in chat). */
   notify?: { channel: ChannelName; address: ConversationAddress };
+  /** Who signs it, shown under the "Annonce" header (the admin's display name in chat; `from` of the API). */
+  sender?: string;
 }
 
 export interface RecipientRecord {

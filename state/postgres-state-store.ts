@@ -51,6 +51,11 @@ export class PostgresStateStore implements StateStore {
     return rows.length > 0;
   }
 
+  async hasSeen(key: string): Promise<boolean> {
+    const rows = await this.query(`SELECT 1 FROM ${this.s}.seen WHERE key = $1 AND expires_at > now()`, [key]);
+    return rows.length > 0;
+  }
+
   async saveReference(reference: StoredReference): Promise<void> {
     await this.query(insertSql(POSTGRES, `${this.s}.conversation_references`, REFERENCE, [], ['key']), encode(POSTGRES, REFERENCE, reference));
   }
@@ -106,7 +111,21 @@ export class PostgresStateStore implements StateStore {
   }
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
-    await this.query(insertSql(POSTGRES, `${this.s}.feedback`, FEEDBACK), encode(POSTGRES, FEEDBACK, feedback));
+    if (feedback.messageId === '' || feedback.rating === 0) {
+      await this.query(insertSql(POSTGRES, `${this.s}.feedback`, FEEDBACK), encode(POSTGRES, FEEDBACK, feedback));
+      return;
+    }
+    // One rating per user and message, the latest: concurrent ratings of the same pair are serialised.
+    await this.db.transaction(async (query) => {
+      await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`feedback:${feedback.channel}:${feedback.messageId}:${feedback.userHash}`]);
+      await query(`DELETE FROM ${this.s}.feedback WHERE channel = $1 AND message_id = $2 AND user_hash = $3 AND rating <> 0`, [feedback.channel, feedback.messageId, feedback.userHash]);
+      await query(insertSql(POSTGRES, `${this.s}.feedback`, FEEDBACK), encode(POSTGRES, FEEDBACK, feedback));
+    });
+  }
+
+  async withdrawRating(channel: ChannelName, messageId: string, userHash: string): Promise<number> {
+    const rows = await this.query(`DELETE FROM ${this.s}.feedback WHERE channel = $1 AND message_id = $2 AND user_hash = $3 AND rating <> 0 RETURNING 1`, [channel, messageId, userHash]);
+    return rows.length;
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {

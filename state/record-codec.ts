@@ -22,7 +22,7 @@ export const AUDIT = { channel: 'text', userHash: 'text', kind: 'text', kb: 'tex
 export const RATE_SLOT = { id: 'text', userKey: 'text', at: 'time', message: 'json?' } satisfies Spec<RateSlot>;
 export const ANNOUNCEMENT = {
   id: 'text', audience: 'text', markdown: 'text', createdBy: 'text', origin: 'text', createdAt: 'time', scheduledAt: 'time?', status: 'text',
-  confirmedAt: 'time?', startedAt: 'time?', finishedAt: 'time?', notify: 'json?',
+  confirmedAt: 'time?', startedAt: 'time?', finishedAt: 'time?', notify: 'json?', sender: 'text?',
 } satisfies Spec<AnnouncementRecord>;
 export const RECIPIENT = {
   announcementId: 'text', key: 'text', channel: 'text', kind: 'text', target: 'text', address: 'json?', tenant: 'text?', status: 'text', attempts: 'num',

@@ -69,6 +69,7 @@ export class SqliteStateStore implements StateStore {
       markSeen: prepare(
         'INSERT INTO seen(key, expires_at) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE seen.expires_at <= ?',
       ),
+      hasSeen: prepare('SELECT 1 FROM seen WHERE key = ? AND expires_at > ?'),
       markNotified: prepare('INSERT INTO notified(user_key, at) VALUES (?, ?) ON CONFLICT(user_key) DO NOTHING'),
       saveReference: prepare(insertSql(SQLITE, 'conversation_references', REFERENCE, [], ['key'])),
       getReference: prepare('SELECT * FROM conversation_references WHERE key = ?'),
@@ -83,6 +84,7 @@ export class SqliteStateStore implements StateStore {
       saveAnswer: prepare(insertSql(SQLITE, 'answers', ANSWER, [], ['channel', 'message_id'])),
       getAnswer: prepare('SELECT * FROM answers WHERE channel = ? AND message_id = ?'),
       recordFeedback: prepare(insertSql(SQLITE, 'feedback', FEEDBACK)),
+      withdrawRating: prepare('DELETE FROM feedback WHERE channel = ? AND message_id = ? AND user_hash = ? AND rating <> 0'),
       listFeedback: prepare('SELECT * FROM feedback ORDER BY at DESC, id DESC LIMIT ?'),
       recordUnanswered: prepare(insertSql(SQLITE, 'unanswered', UNANSWERED)),
       listUnanswered: prepare('SELECT * FROM unanswered ORDER BY at DESC, id DESC LIMIT ?'),
@@ -120,6 +122,10 @@ export class SqliteStateStore implements StateStore {
       this.purgeExpired(now);
       return Number(this.sql.markSeen!.run(key, now + ttlMs, now).changes) > 0;
     });
+  }
+
+  async hasSeen(key: string): Promise<boolean> {
+    return this.run(() => this.sql.hasSeen!.get(key, Date.now()) !== undefined);
   }
 
   async saveReference(reference: StoredReference): Promise<void> {
@@ -167,7 +173,16 @@ export class SqliteStateStore implements StateStore {
   }
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
-    this.run(() => this.sql.recordFeedback!.run(...encode(SQLITE, FEEDBACK, feedback)));
+    this.run(() =>
+      this.transaction(() => {
+        if (isRating(feedback)) this.sql.withdrawRating!.run(feedback.channel, feedback.messageId, feedback.userHash);
+        this.sql.recordFeedback!.run(...encode(SQLITE, FEEDBACK, feedback));
+      }),
+    );
+  }
+
+  async withdrawRating(channel: ChannelName, messageId: string, userHash: string): Promise<number> {
+    return this.run(() => Number(this.sql.withdrawRating!.run(channel, messageId, userHash).changes));
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
@@ -279,4 +294,9 @@ export class SqliteStateStore implements StateStore {
   private run<T>(work: () => T): T {
     return guardSqlite(work);
   }
+}
+
+/** A rating of a message (not a free-text remark): it replaces the user's earlier rating of that message. */
+function isRating(feedback: FeedbackRecord): boolean {
+  return feedback.messageId !== '' && feedback.rating !== 0;
 }

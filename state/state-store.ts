@@ -76,6 +76,8 @@ export interface AnswerRecord {
 export interface SeenKeys {
   /** Records `key` as seen; true the first time, false afterwards (until `ttlMs` has passed). */
   markSeen(key: string, ttlMs: number): Promise<boolean>;
+  /** Whether `key` is remembered (marked and not expired); records nothing. */
+  hasSeen(key: string): Promise<boolean>;
 }
 
 /** Where to reach a conversation later (summaries, announcements), and whether it still can be. */
@@ -108,7 +110,13 @@ export interface AnswerLog {
 
 /** What curators read: ratings and remarks, questions left unanswered. */
 export interface CuratorLog {
+  /**
+   * Records a rating or a remark. A rating (+1/−1 on a message) replaces that user's earlier rating of the
+   * same message: one user, one opinion per answer, the latest.
+   */
   recordFeedback(feedback: FeedbackRecord): Promise<void>;
+  /** Removes a user's rating (+1/−1) of a message (a withdrawn reaction); returns how many were removed. */
+  withdrawRating(channel: ChannelName, messageId: string, userHash: string): Promise<number>;
   listFeedback(limit: number): Promise<FeedbackRecord[]>;
   recordUnanswered(record: UnansweredRecord): Promise<void>;
   listUnanswered(limit: number): Promise<UnansweredRecord[]>;

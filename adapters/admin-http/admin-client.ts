@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { RecipientCounts } from '../../state/announcement-store.ts';
+import type { AnnouncementRecord, RecipientCounts } from '../../state/announcement-store.ts';
 
 /**
  * Client of the admin API, for `passerelle announce`: the CLI never touches the queues or the channels
@@ -61,7 +61,7 @@ export class AdminClient {
     return this.json('GET', `/admin/announcements/${encodeURIComponent(id)}${query}`);
   }
 
-  cancel(id: string): Promise<{ id: string; status: string; cancelledRecipients: number }> {
+  cancel(id: string): Promise<{ id: string; status: string; previousStatus: AnnouncementRecord['status']; cancelledRecipients: number; sent: number }> {
     return this.json('DELETE', `/admin/announcements/${encodeURIComponent(id)}`);
   }
 

@@ -47,8 +47,9 @@ export async function announcementRoutes(request: IncomingMessage, response: Ser
   } else {
     allow(['GET', 'DELETE']);
     if (method === 'DELETE') {
-      const { announcement, cancelledRecipients } = await deps.service.cancel(id);
-      sendJson(response, 200, { id: announcement.id, status: announcement.status, cancelledRecipients });
+      const { announcement, cancelledRecipients, previousStatus } = await deps.service.cancel(id);
+      const { counts } = await deps.service.report(announcement.id, 0);
+      sendJson(response, 200, { id: announcement.id, status: announcement.status, previousStatus, cancelledRecipients, sent: counts.sent });
     } else sendJson(response, 200, await statusBody(deps.service, id, url));
   }
   return true;

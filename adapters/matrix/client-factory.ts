@@ -9,6 +9,7 @@ import { PasserelleError } from '../../bots/errors.ts';
 import type { Logger } from '../../bots/logger.ts';
 import { PersistentIndexedDB } from './persistent-idb.ts';
 import { retryAfterGate } from './retry-after-gate.ts';
+import { perRoomScheduler } from './send-queues.ts';
 import { routeGlobalSdkLogger, sdkLogger } from './sdk-logger.ts';
 import { writePrivateFile } from './secure-file.ts';
 import type { MatrixSession } from './session.ts';
@@ -67,6 +68,7 @@ export async function createMatrixRuntime(options: RuntimeOptions): Promise<Matr
     store,
     fetchFn,
     logger: sdkLogger(logger),
+    scheduler: perRoomScheduler(),
     ...(options.cryptoCallbacks ? { cryptoCallbacks: options.cryptoCallbacks } : {}),
   });
   await store.startup();

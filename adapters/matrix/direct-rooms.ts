@@ -1,4 +1,5 @@
 import { ClientEvent, EventType, Preset, type MatrixClient, type Room } from 'matrix-js-sdk';
+import { PasserelleError } from '../../bots/errors.ts';
 import type { Outbox } from './outbox.ts';
 
 /**
@@ -91,7 +92,8 @@ export class DirectRooms {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`room ${roomId} did not arrive by sync`));
+        // Retryable: the room exists (and is remembered in m.direct); a later attempt finds it synced.
+        reject(new PasserelleError('CHANNEL_UNAVAILABLE', { channel: 'matrix' }, { cause: new Error(`room ${roomId} did not arrive by sync`) }));
       }, this.roomWaitMs);
       const cleanup = (): void => {
         clearTimeout(timer);

@@ -27,6 +27,8 @@ export interface RawMatrixEvent {
   content?: unknown;
   origin_server_ts?: unknown;
   unsigned?: unknown;
+  /** The redacted event (`m.room.redaction`, top level before room version 11, in `content` since). */
+  redacts?: unknown;
 }
 
 /** What the adapter knows around the event (looked up before mapping). */
@@ -63,6 +65,8 @@ export type IgnoreReason =
 export type MappedEvent =
   | { kind: 'message'; message: IncomingMessage; reference: MatrixReference }
   | { kind: 'reaction'; eventId: string; targetEventId: string; userId: string; rating: 1 | -1 }
+  /** An event removed by its sender (or a moderator): a removed 👍/👎 reaction withdraws its rating. */
+  | { kind: 'redaction'; redactedEventId: string; userId: string }
   | { kind: 'ignored'; reason: IgnoreReason };
 
 const FILE_TYPES = new Set(['m.file', 'm.image', 'm.audio', 'm.video']);
@@ -75,6 +79,10 @@ export function mapEvent(event: RawMatrixEvent, context: MappingContext): Mapped
   if (isRecord(event.unsigned) && event.unsigned.redacted_because !== undefined) return ignored('redacted');
   if (typeof event.origin_server_ts === 'number' && Date.parse(context.receivedAt) - event.origin_server_ts > context.maxAgeMs) return ignored('too-old');
   if (type === 'm.reaction') return mapReaction(eventId, sender, content);
+  if (type === 'm.room.redaction') {
+    const redacts = typeof content.redacts === 'string' ? content.redacts : event.redacts;
+    return typeof redacts === 'string' ? { kind: 'redaction', redactedEventId: redacts, userId: sender } : ignored('malformed');
+  }
   if (type !== 'm.room.message') return ignored('unsupported-type');
   const relation = relationOf(content);
   if (relation.relType === 'm.replace') return ignored('edit');

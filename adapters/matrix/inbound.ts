@@ -140,6 +140,11 @@ export class InboundEvents {
       logger.debug('matrix reaction', { recorded, rating: mapped.rating });
       return;
     }
+    if (mapped.kind === 'redaction') {
+      const { recorded } = await sink.receive({ kind: 'rating-withdrawn', channel: 'matrix', eventId: mapped.redactedEventId, userId: mapped.userId });
+      logger.debug('matrix redaction', { withdrewRating: recorded });
+      return;
+    }
     const { message, reference } = mapped;
     if (!message.addressedToBot) return;
     const conversation = {
@@ -190,5 +195,5 @@ function toRaw(event: MatrixEvent, roomId: string): RawMatrixEvent & { type: str
   const content: Record<string, unknown> = { ...(event.getOriginalContent() as Record<string, unknown>) };
   const wireRelation = (event.getWireContent() as Record<string, unknown>)['m.relates_to'];
   if (content['m.relates_to'] === undefined && wireRelation !== undefined) content['m.relates_to'] = wireRelation;
-  return { event_id: event.getId(), type: event.getType(), sender: event.getSender(), room_id: roomId, content, origin_server_ts: event.getTs(), unsigned: event.getUnsigned() };
+  return { event_id: event.getId(), type: event.getType(), sender: event.getSender(), room_id: roomId, content, origin_server_ts: event.getTs(), unsigned: event.getUnsigned(), redacts: event.event.redacts };
 }

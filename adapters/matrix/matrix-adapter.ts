@@ -5,6 +5,7 @@ import { streamByEditing, type ChannelAdapter, type ReplyStream, type SendOption
 import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
+import { PasserelleError } from '../../bots/errors.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
@@ -111,7 +112,10 @@ export class MatrixAdapter implements ChannelAdapter {
         client, bot: botIdentity, sink, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
         allowGroups: config.access.allowGroups.filter((group) => group.startsWith('!')),
         maxEventAgeMs: this.options.maxEventAgeMs ?? 3 * 24 * 3_600_000,
-        notBeforeMs: Date.parse(this.session.createdAt) - 5 * 60_000 || 0,
+        // A device answers only what was sent after it logged in: what came before was answered (or not) by
+        // the account's previous device, whose state this one does not have (no margin: a margin re-answered
+        // the questions of the minutes before a new login).
+        notBeforeMs: Date.parse(this.session.createdAt) || 0,
       });
       // The sync position is saved only when every event received so far has been handled: after a crash the
       // server delivers again what was not, and the core's dedupe drops what was.
@@ -176,8 +180,8 @@ export class MatrixAdapter implements ChannelAdapter {
   }
 
   /** Streams by editing one message: the progress text, then the text so far (edits paced), then the final reply. */
-  stream(address: ConversationAddress, first: Reply): Promise<ReplyStream> {
-    return streamByEditing(this, address, first);
+  stream(address: ConversationAddress, first: Reply, options?: SendOptions): Promise<ReplyStream> {
+    return streamByEditing(this, address, first, options);
   }
 
   /** Downloads an attachment (authenticated media, legacy fallback), decrypting encrypted files; at most `maxBytes`. */
@@ -199,18 +203,21 @@ export class MatrixAdapter implements ChannelAdapter {
   /** The direct chat with a user (reused from m.direct, or created encrypted), as an address for `send`. */
   async directRoomFor(userId: string): Promise<ConversationAddress> {
     await this.ready;
-    if (!this.directRooms) throw new Error('matrix adapter not started');
+    if (!this.directRooms) throw unavailable('matrix adapter not started');
     return addressOf({ roomId: await this.directRooms.roomFor(userId), isDirect: true });
   }
 
   private async sendReply(reference: MatrixReference, reply: Reply, txnId?: string): Promise<string> {
     await this.ready;
-    if (!this.runtime?.client.getRoom(reference.roomId)) throw new Error(`unknown Matrix room ${reference.roomId}`);
+    // Not connected (stopping, restarting) or a room the client does not know yet (a direct chat just
+    // created, not yet in the sync): both pass; the sender tries again later rather than giving up on it.
+    if (!this.runtime) throw unavailable('matrix adapter not started');
+    if (!this.runtime.client.getRoom(reference.roomId)) throw unavailable(`room ${reference.roomId} not known to the client (yet)`);
     return this.requireOutbox().send(reference, renderReply(reply), txnId, reply.inReplyToRequest === true);
   }
 
   private requireOutbox(): Outbox {
-    if (!this.outbox) throw new Error('matrix adapter not started');
+    if (!this.outbox) throw unavailable('matrix adapter not started');
     return this.outbox;
   }
 
@@ -267,4 +274,9 @@ export class MatrixAdapter implements ChannelAdapter {
 /** A transaction id for an idempotency key: stable, URL-safe, distinct from the SDK's own (`m…`). */
 function transactionIdOf(idempotencyKey: string): string {
   return `passerelle-${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 32)}`;
+}
+
+/** A Matrix send that cannot leave now but may later (CHANNEL_UNAVAILABLE is retryable; the cause is logged). */
+function unavailable(cause: string): PasserelleError {
+  return new PasserelleError('CHANNEL_UNAVAILABLE', { channel: 'matrix' }, { cause: new Error(cause) });
 }

@@ -62,9 +62,15 @@ export class MembershipManager {
     this.logger.info('matrix invite accepted', { roomId: room.roomId, inviter, direct: invite?.getContent().is_direct === true });
   }
 
-  /** From the member list (the sync summary may lag behind the membership events being processed). */
+  /**
+   * From the member list (the sync summary may lag behind the membership events being processed). Alone
+   * means everybody else left: a room nobody else was ever in is one being created (a direct chat the bot
+   * opens for an announcement — the homeserver writes it one event after another, and a sync can show it
+   * before the invite), not one to leave.
+   */
   private alone(room: Room): boolean {
-    return room.getMembersWithMembership('join').every((member) => member.userId === this.policy.botUserId) && room.getMembersWithMembership('invite').length === 0;
+    const others = room.getMembers().filter((member) => member.userId !== this.policy.botUserId);
+    return others.length > 0 && others.every((member) => member.membership === 'leave' || member.membership === 'ban');
   }
 
   private async leave(room: Room, reason: string): Promise<void> {

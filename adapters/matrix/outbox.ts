@@ -43,8 +43,12 @@ export class Outbox {
     private readonly options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
   ) {
     this.edits = new EditThrottle(options.editIntervalMs, (error) => this.logger.warn('matrix progress edit failed', { error }));
+    // "Typing…" is best effort: skipped when the budget has no room left. Its withdrawal is not: dropped, the
+    // indicator would stay on for the server's 30 s after the answer; it waits for its turn instead.
     this.typing = new TypingKeeper(async (roomId, typing, timeoutMs) => {
-      if (this.limiter.tryAcquire()) await this.client.sendTyping(roomId, typing, timeoutMs);
+      if (typing && !this.limiter.tryAcquire()) return;
+      if (!typing) await this.limiter.acquire();
+      await this.client.sendTyping(roomId, typing, timeoutMs);
     });
   }
 

@@ -5,8 +5,8 @@ import * as say from './matrix-messages.ts';
 /**
  * Reply → Matrix message content: plain `body` (the markdown text, readable as is) and a sanitised
  * `org.matrix.custom.html` `formatted_body`, with the sources as a list of links, the AI label, the feedback
- * hint, the numbered choices of a quiz question and the suggested commands. Answers are `m.text`; notices,
- * errors and progress are `m.notice`.
+ * hint, the numbered choices of a quiz question and the suggested commands. Answers and replies that must
+ * notify (announcements) are `m.text`; notices, errors and progress are `m.notice` (silent by default).
  * `m.mentions` is always empty: text echoed from a question ("@room") never pings anyone.
  */
 
@@ -44,7 +44,7 @@ export function renderReply(reply: Reply): MessageContent {
     html.push(`<p><em>${footer.map(escapeHtml).join('<br>')}</em></p>`);
   }
   return {
-    msgtype: reply.kind === 'answer' ? 'm.text' : 'm.notice',
+    msgtype: reply.kind === 'answer' || reply.notify ? 'm.text' : 'm.notice',
     body: plain.join('\n'),
     format: 'org.matrix.custom.html',
     formatted_body: sanitize(html.join('')),

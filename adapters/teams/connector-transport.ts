@@ -36,10 +36,13 @@ export interface TransportOptions {
 export class ConnectorTransport {
   constructor(private readonly options: TransportOptions) {}
 
-  /** Posts an activity to the conversation; returns the id the service assigned ('' when none). */
-  async post(target: DeliveryTarget, activity: OutgoingActivity): Promise<string> {
+  /**
+   * Posts an activity to the conversation; returns the id the service assigned ('' when none). With
+   * `singleAttempt`, a failure is not retried here (the caller paces and retries: announcements).
+   */
+  async post(target: DeliveryTarget, activity: OutgoingActivity, options: { singleAttempt?: boolean } = {}): Promise<string> {
     const conversationId = conversationIdOf(target);
-    const response = await this.call(target, 'POST', activitiesPath(conversationId), this.envelope(target, activity));
+    const response = await this.call(target, 'POST', activitiesPath(conversationId), this.envelope(target, activity), options.singleAttempt === true);
     const id = (response.body as { id?: unknown } | undefined)?.id;
     return typeof id === 'string' ? id : '';
   }
@@ -79,7 +82,7 @@ export class ConnectorTransport {
     };
   }
 
-  private async call(target: DeliveryTarget, method: 'POST' | 'PUT', path: string, body: Record<string, unknown>): Promise<ConnectorResponse> {
+  private async call(target: DeliveryTarget, method: 'POST' | 'PUT', path: string, body: Record<string, unknown>, singleAttempt = false): Promise<ConnectorResponse> {
     const serviceUrl = target.reference.serviceUrl;
     if (!serviceUrl) throw new ConnectorError(400, 'IncompleteReference', 'stored Teams reference without serviceUrl');
     const { adapter, appId, limiter, retry, clock, timeoutMs, logger } = this.options;
@@ -93,7 +96,7 @@ export class ConnectorTransport {
           await limiter.acquire({ conversation: target.key, ...(target.tenant ? { tenant: target.tenant } : {}) });
           return http.request(method, path, body);
         },
-        retry,
+        singleAttempt ? { ...retry, maxAttempts: 1 } : retry,
         clock,
         (error, attempt, delayMs) => {
           if (error instanceof ConnectorError && error.status === 429) limiter.throttled();

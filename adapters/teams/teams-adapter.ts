@@ -81,11 +81,11 @@ export class TeamsAdapter implements ChannelAdapter {
   }
 
   /** A normal message (a progress reply too: job acknowledgements can last far longer than a stream may). */
-  async send(address: ConversationAddress, reply: Reply, _options?: SendOptions): Promise<string> {
+  async send(address: ConversationAddress, reply: Reply, options?: SendOptions): Promise<string> {
     const target = targetOf(address);
     this.typingIndicator.stop(target.key);
     const personal = isPersonalConversation(target.reference.conversation);
-    return this.deliver(target, () => this.parts.transport.post(target, renderReply(reply, { personal })));
+    return this.deliver(target, () => this.parts.transport.post(target, renderReply(reply, { personal }), { singleAttempt: options?.callerRetries === true }));
   }
 
   /** Edits a message (PUT), e.g. a job acknowledgement. */

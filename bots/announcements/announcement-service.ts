@@ -20,6 +20,8 @@ export interface AnnouncementRequest {
   createdBy: string;
   origin: AnnouncementRecord['origin'];
   notify?: AnnouncementRecord['notify'];
+  /** Who signs it (shown under the "Annonce" header); default: the Passerelle team. */
+  sender?: string;
 }
 
 export interface Prepared {
@@ -72,6 +74,7 @@ export class AnnouncementService {
       ...(scheduledAt ? { scheduledAt } : {}),
       status: 'draft',
       ...(request.notify ? { notify: request.notify } : {}),
+      ...(request.sender?.trim() ? { sender: request.sender.trim().slice(0, 200) } : {}),
     };
     const stored = await this.insert(announcement, recipients);
     const perChannel = perChannelOf(recipients);
@@ -89,8 +92,13 @@ export class AnnouncementService {
     return (await this.deps.store.listAnnouncements()).reverse().slice(0, limit);
   }
 
-  /** draft → scheduled (future date) or sending (jobs enqueued from now on, in the background). */
-  async confirm(id: string): Promise<AnnouncementRecord> {
+  /**
+   * draft → scheduled (future date) or sending (jobs enqueued from now on, in the background). With
+   * `deferStart`, the caller starts the sending itself (`start`) once it has said so: an admin who is also a
+   * recipient is told "en cours d'envoi" before receiving it. (Should the process stop in between, the
+   * fan-out picks the announcement up at its next start.)
+   */
+  async confirm(id: string, options: { deferStart?: boolean } = {}): Promise<AnnouncementRecord> {
     const { store } = this.deps;
     const announcement = await this.get(id);
     if (announcement.status !== 'draft') throw new PasserelleError('ANNOUNCEMENT_NOT_DRAFT', { id: announcement.id, status: say.STATUS_LABELS[announcement.status] });
@@ -101,8 +109,13 @@ export class AnnouncementService {
       const current = await this.get(id);
       throw new PasserelleError('ANNOUNCEMENT_NOT_DRAFT', { id: current.id, status: say.STATUS_LABELS[current.status] });
     }
-    if (!later) this.deps.fanout.kick(announcement.id);
+    if (!later && !options.deferStart) this.deps.fanout.kick(announcement.id);
     return this.get(announcement.id);
+  }
+
+  /** Starts sending an announcement confirmed with `deferStart`. */
+  start(id: string): void {
+    this.deps.fanout.kick(id);
   }
 
   /** prepare + confirm: the admin API and the CLI, where the request itself is the confirmation. */
@@ -115,7 +128,7 @@ export class AnnouncementService {
    * Cancels a draft or a scheduled announcement; on one being sent, stops what has not left yet (messages
    * already sent stay sent). Returns the announcement and how many recipients were spared.
    */
-  async cancel(id: string): Promise<{ announcement: AnnouncementRecord; cancelledRecipients: number }> {
+  async cancel(id: string): Promise<{ announcement: AnnouncementRecord; cancelledRecipients: number; previousStatus: AnnouncementRecord['status'] }> {
     const { store } = this.deps;
     const announcement = await this.get(id);
     const at = this.now().toISOString();
@@ -124,7 +137,7 @@ export class AnnouncementService {
       throw new PasserelleError('ANNOUNCEMENT_NOT_CANCELLABLE', { id: current.id, status: say.STATUS_LABELS[current.status] });
     }
     const cancelledRecipients = await store.cancelPending(announcement.id, at, say.REASON_CANCELLED);
-    return { announcement: await this.get(announcement.id), cancelledRecipients };
+    return { announcement: await this.get(announcement.id), cancelledRecipients, previousStatus: announcement.status };
   }
 
   async report(id: string, failureLimit = 20): Promise<AnnouncementReport> {

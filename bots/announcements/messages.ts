@@ -55,13 +55,27 @@ export function formatDate(iso: string): string {
   return new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 }
 
+/** Who signs an announcement when nobody is named (API and CLI without `from`). */
+export const DEFAULT_SENDER = 'l’équipe Passerelle';
+
+/** The announcement exactly as every recipient receives it: the "Annonce" header with its sender, then the text. */
+export function announcementText(announcement: { markdown: string; sender?: string }): string {
+  return `**📢 Annonce** — de la part de ${announcement.sender?.trim() || DEFAULT_SENDER}\n\n${announcement.markdown}`;
+}
+
 export interface PreviewFigures {
   id: string;
   markdown: string;
+  sender?: string;
   scheduledAt?: string;
   perChannel: Array<{ channel: string; reachable: number; unreachable: number }>;
 }
 
+/**
+ * The preview: the figures, then the message exactly as it will be received (header and sender included),
+ * between two rules with blank lines around them (a rule right under a paragraph would turn that paragraph
+ * into a heading), then the two commands — once.
+ */
 export function preview(figures: PreviewFigures): string {
   const total = figures.perChannel.reduce((sum, entry) => sum + entry.reachable, 0);
   const lines = figures.perChannel.map(
@@ -71,8 +85,12 @@ export function preview(figures: PreviewFigures): string {
     `**Aperçu de l’annonce ${figures.id}** — ${total} destinataire(s)${figures.scheduledAt ? `, envoi programmé le ${formatDate(figures.scheduledAt)}` : ''} :`,
     ...lines,
     '',
+    'Message tel qu’il sera reçu :',
+    '',
     '---',
-    figures.markdown,
+    '',
+    announcementText(figures),
+    '',
     '---',
     '',
     `Pour ${figures.scheduledAt ? 'la programmer' : 'l’envoyer'} : \`annonce confirmer ${figures.id}\` — pour l’abandonner : \`annonce annuler ${figures.id}\`.`,
@@ -86,8 +104,14 @@ export function confirmed(announcement: AnnouncementRecord, total: number): stri
   return `Annonce ${announcement.id} en cours d’envoi à ${total} destinataire(s). Suivi : \`annonce statut ${announcement.id}\`.`;
 }
 
-export function cancelled(id: string, stopped: number): string {
-  return stopped > 0 ? `Annonce ${id} annulée : ${stopped} envoi(s) non effectué(s).` : `Annonce ${id} annulée.`;
+/**
+ * What a cancellation did, by the status it cancelled: a draft or a scheduled announcement was sent to
+ * nobody; one being sent stops for those it had not reached yet.
+ */
+export function cancelled(id: string, previous: AnnouncementRecord['status'], stopped: number, alreadySent: number): string {
+  if (previous === 'draft') return `Annonce ${id} abandonnée : elle n’a été envoyée à personne.`;
+  if (previous === 'scheduled') return `Annonce ${id} annulée : l’envoi programmé n’aura pas lieu, personne ne l’a reçue.`;
+  return `Envoi de l’annonce ${id} arrêté : ${alreadySent} destinataire(s) l’avaient déjà reçue ; ${stopped} ne la recevront pas.`;
 }
 
 export function countsLine(counts: RecipientCounts): string {

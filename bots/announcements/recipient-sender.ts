@@ -16,10 +16,13 @@ import { classifySendError } from './send-outcome.ts';
  * status persisted around the send, so that a job run twice (retried, re-enqueued, re-run after a crash)
  * sends at most once:
  *
- *   claim (pending → sending, compare-and-set) → the announcements' share of the channel's rate limiter
- *   → outbound send → finish (sent | failed | blocked)
+ *   still pending? → direct chat opened if needed → the announcements' share of the channel's rate limiter
+ *   → claim (pending → sending, compare-and-set) → outbound send → finish (sent | failed | blocked)
  *
- * Only the claim's winner sends. A transient failure puts the row back to pending and throws, so the queue
+ * Only the claim's winner sends. The claim comes last, right before the request leaves: a row is 'sending'
+ * only while its request is on the wire (a crash then leaves in 'sending' only those that may have been
+ * received, not those still waiting for their turn). The send is made once by the adapter (`callerRetries`):
+ * a throttled one pauses the announcements of the channel (Retry-After) and the queue tries it again. A transient failure puts the row back to pending and throws, so the queue
  * tries again with backoff; after `maxAttempts` claims it is reported failed. A row found in 'sending' but
  * claimed by another consumer instance was interrupted by a crash between claim and finish — the one
  * ambiguous case: see `resolveInterrupted`.
@@ -51,6 +54,7 @@ export class RecipientSender {
   /** Outcomes of sends that happened but could not be stored yet (store outage): stored by the job's retry. */
   private readonly unsaved = new Map<string, RecipientOutcome>();
   private readonly now: () => Date;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: RecipientSenderDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -63,28 +67,52 @@ export class RecipientSender {
         this.deps.logger.error('invalid announcement job', { error: parsed.error.message });
         return;
       }
-      await this.deliver(parsed.data);
+      const delivery = this.deliver(parsed.data);
+      const tracked = delivery.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.inFlight.add(tracked);
+      try {
+        await delivery;
+      } finally {
+        this.inFlight.delete(tracked);
+      }
     };
   }
 
+  /** Resolves once the sends under way have ended (shutdown: before the channels are disconnected). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
   async deliver(job: AnnouncementJob): Promise<void> {
-    const { store, owner } = this.deps;
+    const { store } = this.deps;
     const memoKey = `${job.announcementId}\u0000${job.key}`;
     const unsaved = this.unsaved.get(memoKey);
     if (unsaved) return this.save(job, unsaved);
     const announcement = await this.announcement(job.announcementId);
     if (!announcement) return this.deps.logger.warn('announcement job without announcement', { announcement: job.announcementId });
-    let claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
-    if (!claimed) {
-      // Not pending: finished, cancelled, being sent by this process (the job ran twice), or left in
-      // 'sending' by a consumer that died — the one case to resolve before anything else.
-      const recipient = await store.getRecipient(job.announcementId, job.key);
-      if (recipient?.status !== 'sending' || recipient.claimedBy === owner) return;
+    let recipient = await store.getRecipient(job.announcementId, job.key);
+    if (recipient?.status === 'sending' && recipient.claimedBy !== this.deps.owner) {
+      // Left in 'sending' by a consumer that died — the one case to resolve before anything else.
       if ((await this.resolveInterrupted(recipient)) !== 'retry') return;
-      claimed = await store.claimRecipient(job.announcementId, job.key, owner, this.now().toISOString());
-      if (!claimed) return;
+      recipient = await store.getRecipient(job.announcementId, job.key);
     }
-    const outcome = await this.attempt(announcement, claimed);
+    // Finished, cancelled, or being sent by this process (the job ran twice).
+    if (recipient?.status !== 'pending') return;
+    const prepared = await this.prepare(recipient);
+    if ('outcome' in prepared) {
+      // Nothing left (no conversation, channel not ready): the row is claimed only to record why.
+      const claimed = await store.claimRecipient(job.announcementId, job.key, this.deps.owner, this.now().toISOString());
+      if (!claimed) return;
+      const outcome = 'retryable' in prepared ? this.retryOrGiveUp(claimed, prepared.outcome) : prepared.outcome;
+      if (outcome.status !== 'pending') metrics.announcementSends.inc({ channel: claimed.channel, outcome: outcome.status });
+      return this.save(job, outcome);
+    }
+    const claimed = await store.claimRecipient(job.announcementId, job.key, this.deps.owner, this.now().toISOString());
+    if (!claimed) return;
+    const outcome = await this.attempt(announcement, claimed, prepared.address);
     if (outcome.status !== 'pending') metrics.announcementSends.inc({ channel: claimed.channel, outcome: outcome.status });
     return this.save(job, outcome);
   }
@@ -109,17 +137,32 @@ export class RecipientSender {
     return 'reported';
   }
 
-  private async attempt(announcement: AnnouncementRecord, recipient: RecipientRecord): Promise<RecipientOutcome> {
+  /**
+   * Before the claim: the conversation (a Tchap direct chat opened if needed; a Teams one cannot be), then
+   * the announcements' share of the channel's limiter. Returns the address, or the outcome to record.
+   */
+  private async prepare(recipient: RecipientRecord): Promise<{ address: ConversationAddress } | { outcome: RecipientOutcome } | { outcome: { errorCode: string; reason: string }; retryable: true }> {
     const { outbound, logger } = this.deps;
     const adapter = outbound.channel(recipient.channel);
-    if (!adapter) return this.retryOrGiveUp(recipient, { errorCode: 'channel-not-ready', reason: say.REASON_CHANNEL_UNAVAILABLE });
+    if (!adapter) return { outcome: { errorCode: 'channel-not-ready', reason: say.REASON_CHANNEL_UNAVAILABLE }, retryable: true };
     let address: ConversationAddress | undefined = recipient.address;
     try {
-      // A Tchap direct chat can be opened at send time; a Teams one cannot (the bot must have been installed).
       if (!address && recipient.kind === 'user' && adapter.directRoomFor) address = await adapter.directRoomFor(recipient.target);
-      if (!address) return { status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_MATRIX_CONVERSATION };
-      await this.deps.limiters[recipient.channel].acquireShare({ conversation: address.key, ...(recipient.tenant ? { tenant: recipient.tenant } : {}) });
-      const messageId = await outbound.send(recipient.channel, address, replyOf(announcement), { idempotencyKey: idempotencyKeyOf(announcement.id, recipient.key) });
+    } catch (error) {
+      const failure = classifySendError(error);
+      logger.warn('announcement direct chat not opened', { announcement: recipient.announcementId, channel: recipient.channel, kind: failure.kind, code: failure.errorCode, error });
+      if (failure.kind !== 'retry') return { outcome: { status: failure.kind, errorCode: failure.errorCode, reason: failure.reason } };
+      return { outcome: failure, retryable: true };
+    }
+    if (!address) return { outcome: { status: 'failed', errorCode: 'no-conversation', reason: say.REASON_NO_MATRIX_CONVERSATION } };
+    await this.deps.limiters[recipient.channel].acquireShare({ conversation: address.key, ...(recipient.tenant ? { tenant: recipient.tenant } : {}) });
+    return { address };
+  }
+
+  private async attempt(announcement: AnnouncementRecord, recipient: RecipientRecord, address: ConversationAddress): Promise<RecipientOutcome> {
+    const { outbound, logger } = this.deps;
+    try {
+      const messageId = await outbound.send(recipient.channel, address, replyOf(announcement), { idempotencyKey: idempotencyKeyOf(announcement.id, recipient.key), callerRetries: true });
       return { status: 'sent', messageId: messageId ?? '' };
     } catch (error) {
       const failure = classifySendError(error, roomIdOf(address));
@@ -168,7 +211,10 @@ function roomIdOf(address: ConversationAddress | undefined): string | undefined 
   return typeof roomId === 'string' ? roomId : undefined;
 }
 
-/** The announcement as every channel renders it: a notice, not AI-generated, no feedback buttons. */
-export function replyOf(announcement: Pick<AnnouncementRecord, 'markdown'>): Reply {
-  return { kind: 'notice', text: announcement.markdown, citations: [], suggestedActions: [], aiGenerated: false, feedback: false };
+/**
+ * The announcement as every channel renders it: its header and sender, then the text; a notice that notifies
+ * (Tchap: `m.text`), not AI-generated, no feedback buttons.
+ */
+export function replyOf(announcement: Pick<AnnouncementRecord, 'markdown' | 'sender'>): Reply {
+  return { kind: 'notice', text: say.announcementText(announcement), citations: [], suggestedActions: [], aiGenerated: false, feedback: false, notify: true };
 }

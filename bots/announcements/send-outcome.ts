@@ -75,8 +75,14 @@ function retryAfterOf(error: { data?: { retry_after_ms?: unknown } }): number | 
   }
 }
 
-/** A short technical description for the admin's report (never shown to recipients). */
+/**
+ * What the admin's report says of a refusal, in French: the service's status and error code when it gave
+ * them (« code HTTP 400, BadArgument »), never the English text of an exception (the cause is in the log).
+ */
 function technical(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').slice(0, 200);
+  const candidate = (error && typeof error === 'object' ? error : {}) as { status?: unknown; httpStatus?: unknown; statusCode?: unknown; errcode?: unknown; code?: unknown };
+  const status = [candidate.httpStatus, candidate.status, candidate.statusCode].find((value): value is number => typeof value === 'number');
+  const code = [candidate.errcode, candidate.code].find((value): value is string => typeof value === 'string' && /^[\w.-]{1,60}$/.test(value));
+  if (status !== undefined) return `code HTTP ${status}${code ? `, ${code}` : ''}`;
+  return code ? `erreur ${code}` : 'erreur inattendue, détail dans le journal';
 }

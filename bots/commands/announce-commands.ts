@@ -72,6 +72,7 @@ export class AnnounceCommands implements AnnounceCommandHandler {
   ) {}
 
   async handle(turn: Turn, text: string): Promise<void> {
+    let afterReply: (() => void) | undefined;
     if (!turn.rights?.isAdmin) {
       await this.audit(turn, 'announce-refused');
       this.logger.warn('announcement refused: sender is not an admin', { channel: turn.message.channel });
@@ -85,16 +86,19 @@ export class AnnounceCommands implements AnnounceCommandHandler {
     }
     const command = parseAnnounceCommand(text);
     try {
-      await turn.reply(await this.run(turn, command));
+      await turn.reply(await this.run(turn, command, (then) => (afterReply = then)));
     } catch (error) {
       // A refused request (bad audience, unknown id…) is answered with the catalogue's text; anything else is a failure.
       const refusal = httpRefusalOf(error) ? (error as PasserelleError) : undefined;
       if (!refusal) throw error;
       await turn.reply(notice(refusal.userMessage));
+    } finally {
+      // A confirmed announcement starts once the admin was told (even if telling failed).
+      afterReply?.();
     }
   }
 
-  private async run(turn: Turn, command: AnnounceCommand) {
+  private async run(turn: Turn, command: AnnounceCommand, afterReply: (then: () => void) => void) {
     switch (command.type) {
       case 'help':
         return notice(say.CHAT_HELP);
@@ -108,20 +112,24 @@ export class AnnounceCommands implements AnnounceCommandHandler {
           createdBy: turn.rights!.userHash,
           origin: 'chat',
           notify: { channel: turn.message.channel, address: turn.message.conversation },
+          sender: turn.message.sender.displayName ?? turn.message.sender.id,
         });
-        const { id, markdown, scheduledAt } = prepared.announcement;
-        return notice(say.preview({ id, markdown, perChannel: prepared.perChannel, ...(scheduledAt ? { scheduledAt } : {}) }), [`annonce confirmer ${id}`, `annonce annuler ${id}`]);
+        const { id, markdown, scheduledAt, sender } = prepared.announcement;
+        // The commands are in the text, once (as suggested actions too, Tchap would list them twice).
+        return notice(say.preview({ id, markdown, perChannel: prepared.perChannel, ...(scheduledAt ? { scheduledAt } : {}), ...(sender ? { sender } : {}) }));
       }
       case 'confirm': {
-        const announcement = await this.service.confirm(command.id);
+        const announcement = await this.service.confirm(command.id, { deferStart: true });
         await this.audit(turn, 'announce-confirmed');
+        if (announcement.status === 'sending') afterReply(() => this.service.start(announcement.id));
         const { counts } = await this.service.report(announcement.id, 0);
         return notice(say.confirmed(announcement, counts.total - counts.failed - counts.blocked), [`annonce statut ${announcement.id}`]);
       }
       case 'cancel': {
-        const { announcement, cancelledRecipients } = await this.service.cancel(command.id);
+        const { announcement, cancelledRecipients, previousStatus } = await this.service.cancel(command.id);
         await this.audit(turn, 'announce-cancelled');
-        return notice(say.cancelled(announcement.id, cancelledRecipients));
+        const { counts } = await this.service.report(announcement.id, 0);
+        return notice(say.cancelled(announcement.id, previousStatus, cancelledRecipients, counts.sent));
       }
       case 'status': {
         const report = await this.service.report(command.id, 10);

@@ -1,3 +1,4 @@
+import { foldText } from '../../knowledge/analysis/normalise.ts';
 import { citationOf } from '../../knowledge/answering/citations.ts';
 import type { KnowledgeCatalog } from '../../knowledge/catalog.ts';
 import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
@@ -47,6 +48,8 @@ export class Dispatcher implements Stage {
   }
 
   async handle(turn: Turn): Promise<boolean> {
+    // A file is noted for a later « résume »; sent alone, it is acknowledged with what the bot can do.
+    if (turn.message.attachments.length > 0 && this.jobs && (await this.jobs.fileReceived(turn))) return true;
     const input = parseInput(turn.message.text, this.prefixes);
     const rights = turn.rights;
     if (!rights) throw new Error('dispatcher reached without access control');
@@ -73,6 +76,10 @@ export class Dispatcher implements Stage {
         await turn.reply(await this.lastSources(turn));
         return true;
       case 'question':
+        if (!input.kb && isGreeting(input.text)) {
+          await turn.reply(notice(say.GREETING, ['aide']));
+          return true;
+        }
         // A message without a base prefix may be the answer to the quiz question waiting in this conversation.
         if (this.learning && !input.kb && !input.unknownPrefix && (await this.learning.answerPending(turn, input.text))) return true;
         await this.answer(turn, input.text, input.kb, input.unknownPrefix);
@@ -216,4 +223,9 @@ export class Dispatcher implements Stage {
     const lines = citations.map((citation) => `- [${citation.index}] ${citation.title}${citation.context ? ` (${citation.context})` : ''}${citation.url ? ` — ${citation.url}` : ''}`);
     return { kind: 'notice', text: `${say.SOURCES_HEADER}\n${lines.join('\n')}`, citations, suggestedActions: [], aiGenerated: false, feedback: false };
   }
+}
+
+/** A greeting and nothing else: « bonjour », « Bonjour Passerelle ! », « salut », « hello », « bonsoir à tous ». */
+export function isGreeting(text: string): boolean {
+  return /^(?:bonjour|bonsoir|salut|hello|coucou|bonjour a tous|bonsoir a tous)(?:\s+passerelle)?[\s!.,]*$/.test(foldText(text).trim());
 }

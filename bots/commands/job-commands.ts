@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { Turn } from '../pipeline.ts';
 import { errorReply, notice, progress, type Reply } from '../reply.ts';
 import * as say from '../user-messages.ts';
-import { parseSummaryRequest } from './summary-request.ts';
+import { parseSummaryRequest, type RecentFiles } from './summary-request.ts';
 
 /**
  * `résume …`, `tâches`, `annule <id>`: long jobs go to the queue with an immediate acknowledgement; the
@@ -22,13 +22,36 @@ export class JobCommands {
     private readonly uploadsDir: string,
     private readonly maxDocumentBytes: number,
     private readonly logger: Logger,
+    /** Files sent before the request (a file alone, then « résume ce document »). */
+    private readonly files?: RecentFiles,
   ) {}
+
+  /**
+   * A message carrying a file: noted for a later « résume » (see RecentFiles). Returns true when it has no
+   * text — the file alone, as Tchap web sends it: the agent is told what the bot can do with it.
+   */
+  async fileReceived(turn: Turn): Promise<boolean> {
+    const { message } = turn;
+    const attachment = message.attachments[0];
+    if (!attachment) return false;
+    await this.files?.remember(message).catch((error: unknown) => this.logger.warn('could not note a received file', { error }));
+    if (/[\p{L}\p{N}]/u.test(message.text)) return false;
+    await turn.reply(notice(say.fileReceived(attachment.name, this.files !== undefined)));
+    return true;
+  }
 
   async summarise(turn: Turn, text: string): Promise<void> {
     const { message, rights } = turn;
     const allowed = this.catalog.bases.filter((kb) => rights?.allowedKbs.includes(kb.id));
     const codes = allowed.flatMap((kb) => kb.codes);
-    const request = parseSummaryRequest(text, message.attachments.length > 0, codes);
+    // The file of the message; else, when the request names nothing else (a part of a code, the
+    // conversation), the file it replies to or the one the agent sent just before.
+    let attachment = message.attachments[0];
+    let request = parseSummaryRequest(text, attachment !== undefined, codes);
+    if (!request.target && !attachment && this.files) {
+      attachment = await this.files.find(message);
+      if (attachment) request = parseSummaryRequest(text, true, codes);
+    }
     if (!request.target) {
       await turn.reply(notice(new PasserelleError('SUMMARY_REQUEST_INVALID').userMessage));
       return;
@@ -41,7 +64,7 @@ export class JobCommands {
     try {
       switch (request.target.type) {
         case 'document': {
-          const attachment = message.attachments[0]!;
+          if (!attachment) throw new PasserelleError('SUMMARY_REQUEST_INVALID');
           if (attachment.size !== undefined && attachment.size > this.maxDocumentBytes) {
             throw new PasserelleError('FILE_TOO_LARGE', { file: attachment.name, size: attachment.size, max: this.maxDocumentBytes });
           }
@@ -58,7 +81,7 @@ export class JobCommands {
           await writeFile(path, bytes, { mode: 0o600 });
           job = { kind: 'summarise-document', ...common, file: { path, name, size: bytes.length, sha256 } };
           fingerprint = sha256;
-          what = say.whatDocument(name, Math.ceil(bytes.length / 1024));
+          what = say.whatDocument(name, bytes.length);
           break;
         }
         case 'conversation': {

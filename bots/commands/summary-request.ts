@@ -1,5 +1,7 @@
 import { headingLabelIn } from '../../knowledge/analysis/headings.ts';
 import { foldText } from '../../knowledge/analysis/normalise.ts';
+import type { Attachment, IncomingMessage } from '../message.ts';
+import type { Cache } from '../../state/state-store.ts';
 
 /**
  * Reads a "résume …" request: what to summarise (the attached document, this conversation, a part of a
@@ -47,4 +49,49 @@ function aliasCode(folded: string, codes: readonly string[]): string | undefined
     }
   }
   return undefined;
+}
+
+/**
+ * Files the agents sent, so that « résume ce document » finds the file it is about when it is not attached
+ * to the request itself — the way Tchap web (Element) sends a file: alone, without a caption, the request
+ * following in another message. A request finds, in this order: the file it replies to; else the last file
+ * the same agent sent in the same conversation, within `recentMs`. Kept in the state's cache (the file's
+ * locator only — for an encrypted Tchap file, the key to read it — never its content), for `keepMs`.
+ */
+export class RecentFiles {
+  constructor(
+    private readonly cache: Pick<Cache, 'cacheGet' | 'cacheSet'>,
+    private readonly recentMs = 30 * 60_000,
+    private readonly keepMs = 24 * 3_600_000,
+  ) {}
+
+  /** Notes the first file of a message. */
+  async remember(message: IncomingMessage): Promise<void> {
+    const attachment = message.attachments[0];
+    if (!attachment) return;
+    const value = JSON.stringify(attachment);
+    await this.cache.cacheSet(byMessage(message.channel, message.id), value, this.keepMs);
+    await this.cache.cacheSet(lastOf(message), value, this.recentMs);
+  }
+
+  /** The file a request without attachment is about, if any (see the class comment). */
+  async find(message: IncomingMessage): Promise<Attachment | undefined> {
+    const replied = message.replyToId ? await this.cache.cacheGet(byMessage(message.channel, message.replyToId)) : undefined;
+    const value = replied ?? (await this.cache.cacheGet(lastOf(message)));
+    if (!value) return undefined;
+    try {
+      const parsed = JSON.parse(value) as Attachment;
+      return typeof parsed.name === 'string' && typeof parsed.contentType === 'string' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function byMessage(channel: string, messageId: string): string {
+  return `file:message:${channel}:${messageId}`;
+}
+
+function lastOf(message: IncomingMessage): string {
+  return `file:last:${message.conversation.key}:${message.sender.id}`;
 }

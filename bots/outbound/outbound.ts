@@ -53,10 +53,10 @@ export class Outbound {
   }
 
   /** Starts a streamed reply; undefined when the channel cannot stream in this conversation. */
-  async stream(channel: ChannelName, address: ConversationAddress, first: Reply): Promise<ReplyStream | undefined> {
+  async stream(channel: ChannelName, address: ConversationAddress, first: Reply, options?: SendOptions): Promise<ReplyStream | undefined> {
     const adapter = this.require(channel);
     if (!adapter.stream) return undefined;
-    const stream = await this.guard(address, () => adapter.stream!(address, first));
+    const stream = await this.guard(address, () => adapter.stream!(address, first, options));
     if (!stream) return undefined;
     return {
       id: stream.id,

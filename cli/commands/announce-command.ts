@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { AdminApiError, AdminClient, type AnnouncementStatus } from '../../adapters/admin-http/admin-client.ts';
 import { PasserelleError } from '../../bots/errors.ts';
-import { channelName, countsLine, formatDate } from '../../bots/announcements/messages.ts';
+import { cancelled as cancelledText, channelName, countsLine, formatDate } from '../../bots/announcements/messages.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
@@ -37,7 +37,7 @@ export const announceCommand: Command = {
       if (values.status !== undefined) return await status(client, values.status, values.csv, context);
       if (values.cancel !== undefined) {
         const cancelled = await client.cancel(values.cancel);
-        context.out(`Annonce ${cancelled.id} annulée${cancelled.cancelledRecipients ? ` : ${cancelled.cancelledRecipients} envoi(s) non effectué(s)` : ''}.\n`);
+        context.out(`${cancelledText(cancelled.id, cancelled.previousStatus, cancelled.cancelledRecipients, cancelled.sent)}\n`);
         return 0;
       }
       if (!values.to || !values.file) throw new UsageError('announce : --to <destinataires> et --file <message.md> sont requis.');

@@ -15,6 +15,7 @@ export const serveCommand: Command = {
     const lost = await Promise.race([waitForSignal().then(() => undefined), serving.stopped]);
     context.out(lost ? `Arrêt : ${lost}. Le superviseur relance ce processus, qui attendra son tour.\n` : 'Arrêt en cours…\n');
     await serving.close();
+    exitOnceIdle();
     return lost ? 1 : 0;
   },
 };
@@ -49,4 +50,13 @@ function waitForSignal(): Promise<void> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/**
+ * After a complete shutdown, the process ends even if a library left timers behind: matrix-js-sdk keeps
+ * some running after its client is stopped (up to 5 minutes), which kept `serve` alive after SIGTERM. The
+ * timer is unref'd: it fires only when something else still holds the process a second after the end.
+ */
+function exitOnceIdle(): void {
+  setTimeout(() => process.exit(), 1_000).unref();
 }

@@ -63,6 +63,15 @@ export function stateStoreContract(
     });
 
     describe('markSeen', () => {
+      it('hasSeen reads without recording: false before markSeen, true after, false once expired', async () => {
+        assert.equal(await store.hasSeen('matrix:$probe'), false);
+        assert.equal(await store.hasSeen('matrix:$probe'), false, 'reading records nothing');
+        assert.equal(await store.markSeen('matrix:$probe', 300), true);
+        assert.equal(await store.hasSeen('matrix:$probe'), true);
+        await sleep(500);
+        assert.equal(await store.hasSeen('matrix:$probe'), false);
+      });
+
       it('is true the first time and false while the key is remembered', async () => {
         assert.equal(await store.markSeen('teams:activity-1', 60_000), true);
         assert.equal(await store.markSeen('teams:activity-1', 60_000), false);
@@ -222,6 +231,24 @@ export function stateStoreContract(
         });
       }
       journal('feedback', fullFeedback, minimalFeedback, (r) => store.recordFeedback(r), (n) => store.listFeedback(n));
+      it('feedback: a second rating by the same user on the same answer replaces the first; remarks add up', async () => {
+        await store.recordFeedback({ ...fullFeedback(1), messageId: 'answer-1', rating: 1 });
+        await store.recordFeedback({ ...fullFeedback(2), messageId: 'answer-1', rating: -1 });
+        await store.recordFeedback({ ...fullFeedback(3), messageId: 'answer-1', userHash: 'u9', rating: 1 });
+        await store.recordFeedback({ ...minimalFeedback(4), userHash: 'u1' });
+        await store.recordFeedback({ ...minimalFeedback(5), userHash: 'u1' });
+        const listed = await store.listFeedback(10);
+        assert.deepEqual(listed.map((r) => `${r.messageId}/${r.userHash}/${r.rating}`), ['/u1/0', '/u1/0', 'answer-1/u9/1', 'answer-1/u1/-1']);
+      });
+
+      it('feedback: withdrawRating removes that user’s rating of that answer only', async () => {
+        await store.recordFeedback({ ...fullFeedback(1), messageId: 'answer-2', rating: 1 });
+        await store.recordFeedback({ ...fullFeedback(2), messageId: 'answer-2', userHash: 'u9', rating: 1 });
+        assert.equal(await store.withdrawRating('teams', 'answer-2', 'u1'), 1);
+        assert.equal(await store.withdrawRating('teams', 'answer-2', 'u1'), 0);
+        assert.deepEqual((await store.listFeedback(10)).map((r) => `${r.messageId}/${r.userHash}`), ['answer-2/u9']);
+      });
+
       journal('unanswered', fullUnanswered, minimalUnanswered, (r) => store.recordUnanswered(r), (n) => store.listUnanswered(n));
       journal('audit', fullAudit, minimalAudit, (r) => store.recordAudit(r), (n) => store.listAudit(n));
 

@@ -91,6 +91,15 @@ describe('announcements end to end: Tchap (fake homeserver)', function () {
       assert.ok(events[0]!.encrypted, 'end-to-end encrypted');
     }
     assert.equal(received('agent3', 'Coupure Tchap').length, 0);
+    // It notifies (m.text: the default push rules silence m.notice), under its "Annonce" header and sender.
+    const own = received('chef', 'Coupure Tchap')[0]!;
+    assert.equal(own.latest.msgtype, 'm.text');
+    assert.match(String(own.latest.body), /^\*\*📢 Annonce\*\* — de la part de \S+/);
+    // The administrator, a recipient too, is told it is being sent before receiving it.
+    const chefDm = dms.get('chef')!;
+    const position = (eventId: string) => fake.state.room(chefDm).timeline.find((item) => item.event.event_id === eventId)!.pos;
+    const confirmation = chef().eventsFrom(chefDm, kit.BOT_USER_ID).find((event) => /en cours d’envoi/.test(String(event.latest.body ?? '')))!;
+    assert.ok(position(confirmation.eventId) < position(own.eventId), '"en cours d’envoi" before the announcement itself');
     const counts = await bot.app.announcements.store.countRecipients(id!);
     assert.deepEqual([counts.sent, counts.blocked, counts.failed], [3, 1, 0]);
     const blocked = await bot.app.announcements.store.getRecipient(id!, 'matrix:user:@agent3:test.local');
@@ -119,6 +128,26 @@ describe('announcements end to end: Tchap (fake homeserver)', function () {
     for (const name of ['agent1', 'agent2', 'chef']) {
       await users.get(name)!.waitFor(() => received(name, 'Réunion de brigade').length === 1, 10_000, `${name} receives in the direct chat`);
     }
+  });
+
+  it('no direct chat yet, the new room written event by event (as Synapse does): the bot stays, the agent joins and reads it', async () => {
+    const agent5 = await kit.MatrixUser.start(fake, '@agent5:test.local');
+    users.set('agent5', agent5);
+    fake.state.roomCreationPauseMs = 400;
+    try {
+      const prepared = await bot.app.announcements.service.submit({ to: 'utilisateurs:@agent5:test.local', markdown: 'Nouvelle procédure de dédouanement.', createdBy: 'api', origin: 'api' });
+      await completed(prepared.announcement.id);
+      const row = await bot.app.announcements.store.getRecipient(prepared.announcement.id, 'matrix:user:@agent5:test.local');
+      assert.equal(row?.status, 'sent', row?.reason);
+    } finally {
+      fake.state.roomCreationPauseMs = 0;
+    }
+    await agent5.waitFor(() => agent5.client.getRooms().some((room) => room.getMyMembership() === 'invite'), 10_000, 'the invitation');
+    const dm = agent5.client.getRooms().find((room) => room.getMyMembership() === 'invite')!.roomId;
+    assert.equal(fake.state.membership(fake.state.room(dm), kit.BOT_USER_ID), 'join', 'the bot did not leave the room it opened');
+    await agent5.join(dm);
+    const announcement = await agent5.waitForMessage(dm, kit.BOT_USER_ID, (event) => !event.decryptionFailure && /Nouvelle procédure/.test(String(event.latest.body ?? '')), 15_000);
+    assert.ok(announcement.encrypted);
   });
 
   it('a non-admin is refused and audited, and nothing is sent', async () => {

@@ -90,6 +90,18 @@ describe('matrix e2e: resilience and proactive sends', function () {
     assert.equal(new Set(stored.map((item) => item.event.event_id)).size, 1, 'one event on the homeserver');
   });
 
+  it('a send while the connection is down, or to a room not yet synced, is retryable (never a final failure)', async () => {
+    const [reference] = (await bot.app.state.listReferences({ channel: 'matrix', directOnly: true })).filter((entry) => entry.userId === user.userId);
+    const unknownRoom = { key: 'matrix:!pas-encore:test.local', reference: { roomId: '!pas-encore:test.local', isDirect: true } };
+    await assert.rejects(bot.adapter.send(unknownRoom, kit.notice('x')), (error: { code?: string; retryable?: boolean }) => error.code === 'CHANNEL_UNAVAILABLE' && error.retryable === true);
+    await bot.adapter.stop();
+    try {
+      await assert.rejects(bot.adapter.send({ key: reference!.key, reference: reference!.reference }, kit.notice('x')), (error: { code?: string }) => error.code === 'CHANNEL_UNAVAILABLE');
+    } finally {
+      await bot.restart();
+    }
+  });
+
   it('opens an encrypted direct chat for an announcement, readable once the user joins', async () => {
     const newcomer = await kit.MatrixUser.start(fake, '@nouvel-agent:test.local');
     try {

@@ -106,6 +106,22 @@ describe('matrix e2e: rooms, threads and feedback', function () {
     assert.ok(feedback.every((entry) => entry.channel === 'matrix' && entry.question && !entry.userHash.includes('agent')));
   });
 
+  it('removing a 👍/👎 reaction removes the rating; the rating of another user stays', async () => {
+    const before = (await bot.app.state.listFeedback(10)).filter((entry) => entry.messageId === answerId && entry.rating === 1).length;
+    const reaction = await agent.react(roomId, answerId, '👍');
+    for (let attempt = 0; attempt < 100 && (await bot.app.state.listFeedback(10)).filter((entry) => entry.messageId === answerId && entry.rating === 1).length === before; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await agent.client.redactEvent(roomId, reaction);
+    let ratings: number[] = [];
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      ratings = (await bot.app.state.listFeedback(10)).filter((entry) => entry.messageId === answerId).map((entry) => entry.rating);
+      if (!ratings.includes(1)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(ratings, [-1], 'the agent’s 👍 is gone; the colleague’s 👎 stays');
+  });
+
   it('leaves a room once it is the last member', async () => {
     await colleague.leave(roomId);
     await agent.leave(roomId);

@@ -36,7 +36,7 @@ export function roomRoutes(router: Router, state: HomeserverState, auth: Authent
   };
 
   router
-    .on('POST /createRoom', (request) => {
+    .on('POST /createRoom', async (request) => {
       const device = auth(request);
       const body = request.body;
       const room: Room = { roomId: state.newId('!', 12).replace(/[^!\w]/g, 'x') + `:${state.serverName}`, timeline: [], state: new Map(), typing: new Set(), typingPos: 0, receipts: [] };
@@ -45,6 +45,7 @@ export function roomRoutes(router: Router, state: HomeserverState, auth: Authent
       const add = (type: string, content: Json, stateKey = ''): ClientEvent => state.appendEvent(room, { type, state_key: stateKey, sender: creator, content });
       add('m.room.create', { creator, room_version: String(body.room_version ?? '10') });
       member(room, creator, creator, 'join');
+      if (state.roomCreationPauseMs > 0) await new Promise((resolve) => setTimeout(resolve, state.roomCreationPauseMs));
       add('m.room.power_levels', { users: { [creator]: 100 }, users_default: 0, events_default: 0, state_default: 50, ban: 50, kick: 50, redact: 50, invite: 0, ...((body.power_level_content_override as Json | undefined) ?? {}) });
       const preset = body.preset ?? (body.visibility === 'public' ? 'public_chat' : 'private_chat');
       add('m.room.join_rules', { join_rule: preset === 'public_chat' ? 'public' : 'invite' });

@@ -86,6 +86,12 @@ export class HomeserverState {
   private position = 1;
   private readonly waiters = new Set<Waiter>();
 
+  /**
+   * Like Synapse, which writes a new room one event after another: when set, `createRoom` pauses this long
+   * after the creator's join, so that a /sync can show the room with its creator alone (invites not yet).
+   */
+  roomCreationPauseMs = 0;
+
   constructor(readonly serverName: string) {}
 
   /** Current stream position (the `next_batch` of a sync computed now). */

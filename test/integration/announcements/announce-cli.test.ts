@@ -40,7 +40,7 @@ describe('announcements / passerelle announce (CLI → admin API of the bot proc
     const id = /^Annonce ([A-Z2-9]{8}) : en cours d’envoi — 3 destinataire\(s\) \(Teams 3\)\.$/m.exec(sent.out)?.[1];
     assert.ok(id, sent.out);
     await rig.waitForStatus(id, 'completed');
-    assert.equal(rig.teams.delivered[0]?.reply.text, '# Note de service\n\nLes congés **d’été** sont à poser avant le 15 mai.');
+    assert.equal(rig.teams.delivered[0]?.reply.text, '**📢 Annonce** — de la part de l’équipe Passerelle\n\n# Note de service\n\nLes congés **d’été** sont à poser avant le 15 mai.');
     const csv = join(dir, 'rapport.csv');
     const status = await cli(['announce', '--status', id, '--csv', csv], env);
     assert.equal(status.code, 0, status.err);
@@ -58,7 +58,7 @@ describe('announcements / passerelle announce (CLI → admin API of the bot proc
     const id = /Annonce ([A-Z2-9]{8})/.exec(scheduled.out)![1]!;
     const cancelled = await cli(['announce', '--cancel', id], env);
     assert.equal(cancelled.code, 0);
-    assert.match(cancelled.out, new RegExp(`Annonce ${id} annulée : 1 envoi\\(s\\) non effectué\\(s\\)\\.`));
+    assert.match(cancelled.out, new RegExp(`Annonce ${id} annulée : l’envoi programmé n’aura pas lieu, personne ne l’a reçue\\.`));
   });
 
   describe('refusals (exit 1 or 2, French message, nothing sent)', () => {

@@ -1,3 +1,4 @@
+import { markdownToHtml } from '../../../adapters/matrix/html.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,15 +71,20 @@ describe('announcements / chat commands through the bot pipeline', function () {
     assert.match(text, /5 destinataire\(s\)/);
     assert.match(text, /- Teams : 3 destinataire\(s\)/);
     assert.match(text, /- Tchap : 2 destinataire\(s\)/);
-    assert.match(text, /\*\*Coupure réseau\*\* samedi de 8 h à 10 h\./);
-    assert.deepEqual(preview.at(-1)?.suggestedActions, [`annonce confirmer ${id}`, `annonce annuler ${id}`]);
+    const received = `**📢 Annonce** — de la part de ${ADMIN}\n\n**Coupure réseau** samedi de 8 h à 10 h.`;
+    assert.ok(text.includes(received), `the preview shows the message exactly as received:\n${text}`);
+    assert.equal(text.split(`annonce confirmer ${id}`).length - 1, 1, 'the confirm command is given once');
+    assert.deepEqual(preview.at(-1)?.suggestedActions, [], 'not repeated as suggested actions');
+    const html = markdownToHtml(text);
+    assert.doesNotMatch(html, /<h\d/, 'no paragraph of the message turns into a heading');
+    assert.ok(html.includes(markdownToHtml(received)), 'the message renders in the preview as it will be received');
     assert.equal(sentToRecipients().length, 0, 'nothing sent before confirmation');
 
     assert.match(lastText(await say(`annonce confirmer ${id!.toLowerCase()}`)), /en cours d’envoi à 5 destinataire/);
     const deadline = Date.now() + 5_000;
     while (!teams.delivered.some((d) => d.key === ADMIN_CHAT.key && /terminée/.test(d.reply.text)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(sentToRecipients().length, 5);
-    assert.ok(sentToRecipients().every((delivery) => delivery.reply.text === '**Coupure réseau** samedi de 8 h à 10 h.' && delivery.reply.aiGenerated === false));
+    assert.ok(sentToRecipients().every((delivery) => delivery.reply.text === received && delivery.reply.aiGenerated === false && delivery.reply.notify === true));
     assert.match(teams.delivered.findLast((d) => d.key === ADMIN_CHAT.key)!.reply.text, /Annonce .* terminée : 5 envoyé\(s\), 0 en échec/);
     assert.match(lastText(await say(`annonce statut ${id}`)), /terminée\.\n5 envoyé\(s\), 0 en échec, 0 bloqué\(s\), 0 en attente — sur 5/);
     assert.match(lastText(await say(`annonce confirmer ${id}`)), /déjà terminée/);
@@ -99,7 +105,7 @@ describe('announcements / chat commands through the bot pipeline', function () {
 
   it('a cancelled draft is never sent; a scheduled one says when', async () => {
     const id = /annonce ([A-Z2-9]{8})/.exec(lastText(await say('annonce salons:!salle:tchap.example : Rien')))?.[1];
-    assert.match(lastText(await say(`annonce annuler ${id}`)), /annulée/);
+    assert.equal(lastText(await say(`annonce annuler ${id}`)), `Annonce ${id} abandonnée : elle n’a été envoyée à personne.`);
     assert.match(lastText(await say(`annonce confirmer ${id}`)), /déjà annulée/);
     const at = new Date(Date.now() + 3_600_000).toISOString();
     const scheduled = lastText(await say(`annonce tous à:${at} : Demain`));

@@ -33,7 +33,7 @@ describe('announcements / fan-out with recording channels (in-process queues)', 
     assert.equal(rig.matrix.delivered.length, 20);
     for (const channel of [rig.teams, rig.matrix]) assert.ok([...channel.countsByKey().values()].every((n) => n === 1), 'nobody twice');
     const reply = rig.teams.delivered[0]!.reply;
-    assert.deepEqual([reply.kind, reply.aiGenerated, reply.feedback, reply.text], ['notice', false, false, '**Maintenance** ce soir à 20 h.']);
+    assert.deepEqual([reply.kind, reply.aiGenerated, reply.feedback, reply.notify, reply.text], ['notice', false, false, true, '**📢 Annonce** — de la part de l’équipe Passerelle\n\n**Maintenance** ce soir à 20 h.']);
     assert.ok(!rig.teams.countsByKey().has('teams:19:channel'), 'channels are not "everyone"');
     const sent = await rig.store.listRecipients(id, { limit: 1 });
     assert.match(sent[0]!.messageId ?? '', /-msg-\d+$/);
@@ -105,7 +105,7 @@ describe('announcements / fan-out with recording channels (in-process queues)', 
     assert.equal(rig.teams.delivered.length, 0, 'nothing before the time');
     await rig.waitForStatus(later, 'completed');
     assert.equal(rig.teams.delivered.length, 4);
-    assert.ok(rig.teams.delivered.every((delivery) => delivery.reply.text === 'Programmée'));
+    assert.ok(rig.teams.delivered.every((delivery) => delivery.reply.text.endsWith('\n\nProgrammée')));
     const counts = await rig.store.countRecipients(cancelled);
     assert.deepEqual([counts.cancelled, counts.sent], [4, 0]);
   });

@@ -65,7 +65,7 @@ describe('ingestion service: bad files in a batch (real embedded store)', () => 
     writeFileSync(file, 'Une phrase de texte ordinaire. '.repeat(200));
     const report = await knowledge.ingestion.ingest(TARGET, [file]);
     assert.deepEqual(report.skipped.map((skipped) => skipped.code), ['FILE_TOO_LARGE']);
-    assert.match(report.skipped[0]?.message ?? '', /gros\.txt est trop volumineux \(6200 octets, maximum 4096\)/);
+    assert.match(report.skipped[0]?.message ?? '', /gros\.txt est trop volumineux \(6,1 Ko, maximum 4 Ko\)/);
     assert.equal(await knowledge.store.count('procedures'), 0);
   });
 

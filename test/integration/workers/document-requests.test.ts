@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attachment, ConversationAddress, IncomingMessage } from '../../../bots/message.ts';
+import { formatBytes } from '../../../bots/errors.ts';
 import { message, RecordingChannel, withoutNotice } from '../bot/harness.ts';
 import { waitFor } from './redis-helpers.ts';
 import { startRig, type Rig } from './worker-rig.ts';
@@ -63,7 +64,7 @@ describe('document and conversation requests through the whole bot', function ()
       it('refuses a document announced above maxDocumentBytes before downloading it', async () => {
         const [reply] = await say('résume ce document', { attachments: [attachment('gros.pdf', join(FIXTURES, 'sample.pdf'), 60 * 1024 * 1024)] });
         assert.equal(reply?.reply.kind, 'error');
-        assert.equal(reply?.reply.text, `Le fichier gros.pdf est trop volumineux (62914560 octets, maximum ${MAX}).`);
+        assert.equal(reply?.reply.text, `Le fichier gros.pdf est trop volumineux (60 Mo, maximum ${formatBytes(MAX)}).`);
         assert.equal(channel.downloads, 0);
         assert.deepEqual(await rig.queues.work.pending(), []);
       });
@@ -71,14 +72,14 @@ describe('document and conversation requests through the whole bot', function ()
       it('refuses a document whose size was unknown once the download shows it is too large', async () => {
         const [reply] = await say('résume ce document', { attachments: [attachment('sans-taille.pdf', 'big')] });
         assert.equal(channel.downloads, 1);
-        assert.match(reply?.reply.text ?? '', /^Le fichier sans-taille\.pdf est trop volumineux \(\d+ octets, maximum 100000\)\.$/);
+        assert.match(reply?.reply.text ?? '', /^Le fichier sans-taille\.pdf est trop volumineux \([\d,]+ Ko, maximum 98 Ko\)\.$/);
         assert.deepEqual(await rig.queues.work.pending(), []);
         assert.ok(!existsSync(uploads) || readdirSync(uploads).length === 0);
       });
 
       it('summarises an attached document, posts the result, and keeps no copy of it', async () => {
         const [ack] = await say('résume ce document', { attachments: [attachment('Fiche contrôle (v2).pdf', join(FIXTURES, 'sample.pdf'), 2_219)] });
-        assert.equal(ack?.reply.text, '🕑 Demande reçue : résumé court du document « Fiche contrôle _v2_.pdf » (3 Ko). Mise en file…');
+        assert.equal(ack?.reply.text, '🕑 Demande reçue : résumé court du document « Fiche contrôle _v2_.pdf » (2,2 Ko). Mise en file…');
         await waitFor(() => results().length === 1, 'the result', durable ? 10_000 : 60_000);
         assert.match(results()[0]?.text ?? '', /^\*\*Résumé court — Fiche contrôle _v2_\.pdf\*\*\n[\s\S]*La fiche de contrôle doit être signée par le chef de poste\./);
         const registered = channel.updates.find((entry) => entry.id === ack?.id && entry.reply.text.startsWith('🕑 Tâche'))?.reply.text ?? '';

@@ -12,7 +12,7 @@ import { startWorkConsumer } from '../../../app/work-consumer.ts';
  */
 const { env, overrides } = JSON.parse(process.argv[2] ?? '{}') as { env: Record<string, string>; overrides: Record<string, unknown> };
 const config = loadConfig({ env, overrides });
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel ?? 'info');
 const knowledge = await createKnowledge(config);
 const queues = createQueues(config);
 startWorkConsumer(config, knowledge, createChatModel(config.chatModel), queues, logger);

@@ -64,7 +64,7 @@ describe('announcements / send outcomes', () => {
   it('anything else is a final failure, reported with its technical cause', () => {
     const failure = classifySendError(new PasserelleError('INTERNAL', { channel: 'teams' }, { cause: Object.assign(new Error('BadArgument: activity too large'), { status: 400 }) }));
     assert.equal(failure.kind, 'failed');
-    assert.match(failure.reason, /activity too large/);
+    assert.equal(failure.reason, 'Le canal a refusé l’envoi (code HTTP 400).', 'French, without the exception’s English text');
     assert.equal(classifySendError(new Error('unknown Matrix room !x:y')).kind, 'failed');
     assert.equal(classifySendError('chaîne').kind, 'failed');
   });

@@ -103,11 +103,15 @@ describe('matrix: event mapper (recorded payloads)', () => {
     assert.deepEqual(mapEvent(reaction, context(reaction)), { kind: 'ignored', reason: 'not-a-rating' });
   });
 
-  it('ignores own messages, notices, edits, redactions and redacted events', () => {
+  it('maps a redaction (a reaction removed) to the event it removes', () => {
+    const redaction = event('redaction');
+    assert.deepEqual(mapEvent(redaction, context(events.redaction!, { isDirect: true })), { kind: 'redaction', redactedEventId: redaction.redacts ?? (redaction.content as { redacts: string }).redacts, userId: redaction.sender });
+  });
+
+  it('ignores own messages, notices, edits and redacted events', () => {
     assert.deepEqual(mapEvent(event('answer'), context(events.answer!, { isDirect: true })), { kind: 'ignored', reason: 'own-event' });
     assert.deepEqual(mapEvent(event('notice'), context(events.notice!, { isDirect: true })), { kind: 'ignored', reason: 'notice' });
     assert.deepEqual(mapEvent(event('edit'), context(events.edit!, { isDirect: true })), { kind: 'ignored', reason: 'edit' });
-    assert.deepEqual(mapEvent(event('redaction'), context(events.redaction!, { isDirect: true })), { kind: 'ignored', reason: 'unsupported-type' });
     assert.deepEqual(mapEvent(event('plain'), context(events.plain!, { isDirect: true })), { kind: 'ignored', reason: 'redacted' });
   });
 

@@ -102,7 +102,7 @@ describe('matrix: attachment download', () => {
   it('refuses a file announced larger than the limit without reading it', async () => {
     const { fetch } = fakeFetch({ '/_matrix/client/v1/media/download/test.local/big': Buffer.alloc(5_000) });
     const error = await rejectsWith(downloadAttachment(client, { name: 'gros.pdf', locator: { url: 'mxc://test.local/big' } }, 4_000, { fetch }), 'FILE_TOO_LARGE');
-    assert.equal(error.userMessage, 'Le fichier gros.pdf est trop volumineux (5000 octets, maximum 4000).');
+    assert.equal(error.userMessage, 'Le fichier gros.pdf est trop volumineux (4,9 Ko, maximum 3,9 Ko).');
   });
 
   it('stops reading past the limit when no size is announced', async () => {
