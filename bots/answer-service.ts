@@ -27,6 +27,8 @@ import type { Reply } from './reply.ts';
 import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
 import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
+import { findQuestionDate } from '../knowledge/versions/question-dates.ts';
+import { describeVersion, versionUrl } from '../knowledge/versions/version-labels.ts';
 import type { CuratedAnswers, StandardAnswerMatch } from './curation/curated-answers.ts';
 
 /**
@@ -229,7 +231,8 @@ export class AnswerService {
     if (figure) notes.push(say.figureNotInBase(figure.where));
     // Fictional example documents are never quoted as if they were official texts.
     if (draft.citations.some((citation) => citation.example)) notes.unshift(say.EXAMPLE_SOURCES_WARNING);
-    const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
+    const versions = citedVersions(passages, draft.citations, findQuestionDate(searchQuery) !== undefined);
+    const footer = [...(versions.length > 0 ? [say.citedVersions(versions)] : []), mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
     if (altered) footer.unshift(unsupported > 0 ? say.UNSUPPORTED_REMOVED : say.REFERENCES_REMOVED);
     if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
     const reply: Reply = {
@@ -559,4 +562,23 @@ function observeAnswer(channel: ChannelName, outcome: AnswerOutcome, modelId: st
   metrics.modelTokens.inc({ model, direction: 'input' }, inputTokens);
   metrics.modelTokens.inc({ model, direction: 'output' }, outputTokens);
   metrics.energy.inc({ kb }, ((inputTokens + outputTokens) / 1000) * whPer1kTokens);
+}
+
+/**
+ * The versions of the cited articles, named when it matters: the base holds several versions of the article, the
+ * version cited is no longer in force, or the question asked for a date.
+ */
+function citedVersions(passages: RetrievedPassage[], citations: readonly PassageCitation[], dated: boolean): Array<{ title: string; label: string; url?: string }> {
+  const cited = new Set(citations.map((citation) => citation.id));
+  const seen = new Set<string>();
+  const lines: Array<{ title: string; label: string; url?: string }> = [];
+  for (const { chunk } of passages) {
+    const article = chunk.article;
+    if (!cited.has(chunk.id) || !article?.versionId || seen.has(article.versionId)) continue;
+    if (!dated && (article.versions ?? 1) < 2 && !article.validTo) continue;
+    seen.add(article.versionId);
+    const url = versionUrl(chunk);
+    lines.push({ title: chunk.title, label: describeVersion(article), ...(url ? { url } : {}) });
+  }
+  return lines.slice(0, 3);
 }

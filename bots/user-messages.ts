@@ -252,3 +252,9 @@ export const CONVERSATION_JOB = 'résumé de conversation';
 export function describeArticlesJob(from: string, to: string): string {
   return `résumé des articles ${from} à ${to}`;
 }
+
+/** The versions of the cited articles ("Code des douanes, art. 414 : version en vigueur du … au …"), with their Légifrance link. */
+export function citedVersions(versions: Array<{ title: string; label: string; url?: string }>): string {
+  const lines = versions.map((version) => `- ${version.title} : ${version.label}${version.url ? ` — ${version.url}` : ''}`);
+  return [versions.length > 1 ? 'Versions citées :' : 'Version citée :', ...lines].join('\n');
+}
