@@ -23,12 +23,15 @@ import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { metrics, secondsSince } from './metrics.ts';
 import { inSpan } from './tracing.ts';
-import type { Reply } from './reply.ts';
+import { notice, type Reply } from './reply.ts';
 import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
 import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
 import { findQuestionDate } from '../knowledge/versions/question-dates.ts';
-import { describeVersion, versionUrl } from '../knowledge/versions/version-labels.ts';
+import { describeVersion, frenchDate, versionUrl } from '../knowledge/versions/version-labels.ts';
+import type { ArticleHistory, VersionComparison } from '../knowledge/versions/article-history.ts';
+import { findChangeQuestion, type ChangeQuestion } from '../knowledge/versions/change-question.ts';
+import { changeLines, describeChange } from '../knowledge/versions/change-summary.ts';
 import type { CuratedAnswers, StandardAnswerMatch } from './curation/curated-answers.ts';
 
 /**
@@ -103,6 +106,8 @@ export class AnswerService {
     private readonly logger: Logger,
     /** Curators' standard answers and passage rules (the console); absent: none. */
     private readonly curation?: CuratedAnswers,
+    /** Versions of articles, for "qu'est-ce qui a changé à l'article 414 depuis 2019 ?"; absent: answered as any question. */
+    private readonly history?: ArticleHistory,
   ) {
     this.emptyBases = new EmptyBases(catalog, retriever);
   }
@@ -148,6 +153,12 @@ export class AnswerService {
 
     const drafting = detectProceduralDrafting(question);
     if (drafting) return this.refuseProceduralAct(drafting, request, usage);
+
+    const changes = this.history ? findChangeQuestion(searchQuery) : undefined;
+    if (changes) {
+      const compared = await this.answerChanges(changes, searchQuery, request, usage);
+      if (compared) return compared;
+    }
 
     const candidates = request.forcedKb ? [request.forcedKb] : request.allowedKbs;
     // A standard answer comes before routing and generation: the curators wrote it for this very question family.
@@ -249,6 +260,57 @@ export class AnswerService {
       await this.state.cacheSet(cacheKey, JSON.stringify(reply), this.settings.answerCacheTtlMs);
     }
     return { reply, route, mode, abstained: false, cached: false, citedIds: reply.citations.map((c) => c.id), usage, confidence: measured, ...(mode === 'generative' && this.model ? { model: this.model.id } : {}) };
+  }
+
+  /**
+   * What changed in a named article between two versions (default: the one before the version in force, and that
+   * one), both versions cited. Undefined when the base holds no such article: the question is then answered as any.
+   */
+  private async answerChanges(question: ChangeQuestion, text: string, request: AnswerRequest, usage: TokenUsage): Promise<AnswerOutcome | undefined> {
+    const history = this.history as ArticleHistory;
+    const kb = request.forcedKb ?? (request.allowedKbs.length > 0 ? (await this.router.route(text, request.allowedKbs)).kb : undefined);
+    if (!kb) return undefined;
+    let comparison: VersionComparison;
+    try {
+      comparison = await history.compare({
+        kb,
+        number: question.number,
+        clearance: request.clearance,
+        ...(question.code ? { code: question.code } : {}),
+        ...(question.from ? { from: question.from } : {}),
+        ...(question.to ? { to: question.to } : {}),
+      });
+    } catch (error) {
+      const failure = toPasserelleError(error);
+      if (failure.code === 'ARTICLE_VERSION_NOT_FOUND') {
+        const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: 'single' };
+        return { reply: notice(failure.userMessage), route, mode: 'abstention', abstained: true, cached: false, citedIds: [], usage };
+      }
+      this.logger.info('article versions not compared', { code: failure.code, kb });
+      return undefined;
+    }
+    const { from, to } = comparison;
+    const citations = from === to ? [citationOf(to.chunk, 1)] : [citationOf(from.chunk, 1), citationOf(to.chunk, 2)];
+    const lines = changeLines(comparison.changes);
+    const body =
+      from === to
+        ? question.from
+          ? say.articleUnchangedSince(comparison.article, frenchDate(question.from), describeVersion(to.article))
+          : say.articleSingleVersion(comparison.article, describeVersion(to.article))
+        : lines.length === 0
+          ? say.articleUnchanged(comparison.article, describeVersion(from.article), describeVersion(to.article))
+          : say.articleChanges(comparison.article, describeVersion(from.article), describeVersion(to.article), lines.slice(0, 8).map((line) => describeChange(line)), lines.length);
+    const reply: Reply = {
+      kind: 'answer',
+      text: [body, say.CHECK_SOURCE_EXTRACTIVE].join('\n\n'),
+      citations,
+      suggestedActions: ['sources'],
+      aiGenerated: false,
+      feedback: true,
+      answerOf: { question: request.question, kb },
+    };
+    const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: request.forcedKb ? 'prefix' : 'single' };
+    return { reply, route, mode: 'extractive', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
   }
 
   /** The router's decision; a model's decision is cached like answers, so that a cached answer costs no model call. */

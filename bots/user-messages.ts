@@ -258,3 +258,21 @@ export function citedVersions(versions: Array<{ title: string; label: string; ur
   const lines = versions.map((version) => `- ${version.title} : ${version.label}${version.url ? ` — ${version.url}` : ''}`);
   return [versions.length > 1 ? 'Versions citées :' : 'Version citée :', ...lines].join('\n');
 }
+
+/** What changed in an article between two versions: the versions compared, then each change in context. */
+export function articleChanges(article: string, from: string, to: string, changes: string[], total: number): string {
+  const more = total > changes.length ? [`… et ${total - changes.length} autre(s) modification(s) : consultez les deux versions citées.`] : [];
+  return [`${article} — ce qui a changé entre la ${from} [1] et la ${to} [2] :`, ...changes.map((change) => `- ${change}`), ...more].join('\n');
+}
+
+export function articleUnchanged(article: string, from: string, to: string): string {
+  return `${article} : le texte est identique entre la ${from} [1] et la ${to} [2].`;
+}
+
+export function articleSingleVersion(article: string, version: string): string {
+  return `${article} : la base ne contient qu’une version de cet article (${version}) [1] ; je ne peux pas dire ce qui a changé.`;
+}
+
+export function articleUnchangedSince(article: string, since: string, version: string): string {
+  return `${article} n’a pas changé depuis le ${since} : la ${version} [1] est la même à ces deux dates.`;
+}

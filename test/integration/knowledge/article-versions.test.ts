@@ -129,6 +129,46 @@ describe('versions of articles: 2019 and 2024 Code des douanes in one base (shar
       assert.ok(!answer.citations.some((citation) => citation.id === 'CD-414#0'), 'the 2024 text is not cited for 2019');
     });
 
+    it('diff --json compares the real 2019 and 2024 texts of article 414 word by word, both versions named', async () => {
+      const run = await cli(['diff', '--kb', 'legal', '414', '--from', '2019-07-01', '--json'], env);
+      assert.equal(run.code, 0, run.err);
+      const diff = JSON.parse(run.out) as { article: string; from: unknown; to: unknown; changes: Array<{ op: string; text: string }> };
+      assert.equal(diff.article, 'Code des douanes, art. 414');
+      assert.deepEqual(diff.from, { version_id: 'LEGIARTI000033815388', valid_from: '2017-01-01', valid_to: '2024-01-15' });
+      assert.deepEqual(diff.to, { version_id: 'CD-414', valid_from: '2024-01-15', valid_to: null });
+      // The 2019 → 2024 change: confiscation extended to the goods used to commit the offence.
+      const inserted = diff.changes.filter((change) => change.op === 'insert').map((change) => change.text).join(' ');
+      assert.match(inserted, /qui ont servi à commettre l'infraction/);
+      const texts = (op: string) => diff.changes.filter((change) => change.op !== op).map((change) => change.text).join('');
+      const [older] = await knowledge.store.getChunks('legal', ['LEGIARTI000033815388#0']);
+      assert.ok(older && texts('insert').startsWith(older.text.slice(0, 200)), 'equal + deleted runs give the 2019 text back');
+      const plain = await cli(['diff', '--kb', 'legal', 'art. 414'], env);
+      assert.match(plain.out, /\{\+qui ont servi à commettre l'infraction/);
+      assert.match(plain.out, /de : version en vigueur du 1er janvier 2017 au 15 janvier 2024/);
+    });
+
+    it('diff refuses bad dates and unknown articles in French', async () => {
+      const late = await cli(['diff', '--kb', 'legal', '414', '--to', '1990-01-01'], env);
+      assert.equal(late.code, 1);
+      assert.match(late.err, /Aucune version de l’article 414 n’était en vigueur le 1990-01-01/);
+      const unknown = await cli(['diff', '--kb', 'legal', '9999'], env);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.err, /Je ne trouve pas l’article 9999/);
+      const badDate = await cli(['diff', '--kb', 'legal', '414', '--from', '2019-13-01'], env);
+      assert.equal(badDate.code, 2);
+    });
+
+    it('answers "qu’est-ce qui a changé à l’article 414 depuis 2019 ?" in the chat, citing both versions', async () => {
+      const run = await cli(['ask', '--kb', 'legal', '--json', 'Qu’est-ce qui a changé à l’article 414 depuis 2019 ?'], env);
+      assert.equal(run.code, 0, run.err);
+      const answer = JSON.parse(run.out) as { answer: string; citations: Array<{ id: string }>; mode: string };
+      assert.deepEqual(answer.citations.map((citation) => citation.id), ['LEGIARTI000033815388#0', 'CD-414#0']);
+      assert.match(answer.answer, /ce qui a changé entre la version en vigueur du 1er janvier 2017 au 15 janvier 2024 .*\[1\] et la version en vigueur depuis le 15 janvier 2024 .*\[2\]/);
+      assert.match(answer.answer, /ajout de « qui ont servi à commettre l'infraction/);
+      const same = await cli(['ask', '--kb', 'legal', '--json', 'Qu’est-ce qui a changé à l’article 2 depuis 2019 ?'], env);
+      assert.match((JSON.parse(same.out) as { answer: string }).answer, /n’a pas changé depuis le 1er juillet 2019/);
+    });
+
     it('ask --date and eval --date refuse a date that does not exist, in French', async () => {
       for (const args of [['ask', '--date', '2019-02-30', 'article 414'], ['search', '--date', 'hier', 'article 414']]) {
         const run = await cli(args, env);
