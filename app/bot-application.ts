@@ -101,7 +101,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     progressAfterMs: config.bot.progressAfterMs,
     energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
     ...(inForceAt ? { inForceAt } : {}),
-  }, logger, curated, new ArticleHistory(knowledge.store));
+  }, logger, curated, { history: new ArticleHistory(knowledge.store), ...(knowledge.concordance ? { concordance: knowledge.concordance } : {}) });
   const policy = new AccessPolicy(config.access, knowledge.catalog);
   const queues = overrides.queues ?? createQueues(config, logger);
   const jobs = new JobService(queues.work, {

@@ -276,3 +276,5 @@ export function articleSingleVersion(article: string, version: string): string {
 export function articleUnchangedSince(article: string, since: string, version: string): string {
   return `${article} n’a pas changé depuis le ${since} : la ${version} [1] est la même à ces deux dates.`;
 }
+
+export const CONCORDANCE_SOURCE = 'Source : table de concordance des numérotations chargée par les administrateurs. Vérifiez le texte de l’article sur Légifrance.';

@@ -8,7 +8,8 @@ import type { CorpusStatistics } from './corpus-statistics.ts';
 import type { RerankingModel } from './ports/reranking-model.ts';
 import type { QueryRewriter } from './query-rewriter.ts';
 import type { EmbeddingService } from './embedding-service.ts';
-import type { VectorStore } from './ports/vector-store.ts';
+import type { SearchFilter, VectorStore } from './ports/vector-store.ts';
+import type { ConcordanceStore } from './versions/concordance.ts';
 import { Reranker, type RerankerSettings } from './reranker.ts';
 import { isWithinCeiling, type Classification, type Chunk } from './types.ts';
 import { dayBefore, findQuestionDate, withoutDatePhrase, type QuestionDate } from './versions/question-dates.ts';
@@ -90,7 +91,7 @@ export class Retriever {
     private readonly settings: RetrieverSettings,
     private readonly log: (message: string) => void = () => {},
     private readonly statistics?: CorpusStatistics,
-    private readonly production: { crossEncoder?: CrossEncoderSettings; rewriter?: QueryRewriter } = {},
+    private readonly production: { crossEncoder?: CrossEncoderSettings; rewriter?: QueryRewriter; concordance?: ConcordanceStore } = {},
   ) {
     this.reranker = settings.rerank === false ? undefined : new Reranker(encoder.lexicon, settings.rerank ?? {});
   }
@@ -115,6 +116,8 @@ export class Retriever {
     for (const mention of findArticleMentions(question)) {
       const chunks = await this.store.findArticle({ kb: request.kb, number: mention.number, filter, ...(mention.code ? { code: mention.code } : {}) });
       for (const chunk of chunks) if (!chunk.article?.duplicateOf) named.push({ chunk, score: Number.POSITIVE_INFINITY, namedInQuestion: true });
+      // An old number, renumbered by the day asked: the new article(s) it became are named too.
+      for (const chunk of await this.renumbered(request.kb, mention, filter, inForceAt)) named.push({ chunk, score: Number.POSITIVE_INFINITY, namedInQuestion: true });
     }
 
     // Unknown words read as the bases' words they most likely stand for, added to the question's terms.
@@ -156,6 +159,27 @@ export class Retriever {
       crossEncoded,
       ...(asOf ? { asOf } : {}),
     };
+  }
+
+  /** The articles an old number became (concordance rows in force at the date), when a concordance is configured. */
+  private async renumbered(kb: string, mention: { number: string; code?: string }, filter: SearchFilter, date: string | undefined): Promise<Chunk[]> {
+    const concordance = this.production.concordance;
+    if (!concordance) return [];
+    let rows;
+    try {
+      rows = await concordance.forward(kb, mention.number, mention.code);
+    } catch (error) {
+      this.log(`concordance unavailable: ${(error as Error).message}`);
+      return [];
+    }
+    const day = date ?? new Date().toISOString().slice(0, 10);
+    const chunks: Chunk[] = [];
+    for (const row of rows) {
+      if (!row.newNumber || (row.date && row.date > day)) continue;
+      const found = await this.store.findArticle({ kb, number: row.newNumber, filter, code: row.newCode ?? row.code });
+      chunks.push(...found.filter((chunk) => !chunk.article?.duplicateOf));
+    }
+    return chunks;
   }
 
   /**

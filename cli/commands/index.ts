@@ -32,6 +32,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'diff --kb <id> <article> [--code <nom>] [--from AAAA-MM-JJ] [--to AAAA-MM-JJ] [--json]   Ce qui a changé dans un article entre deux versions, mot à mot',
     load: async () => (await import('./diff-command.ts')).diffCommand,
   },
+  'concordance': {
+    summary: 'concordance import --kb <id> <table.csv> | list --kb <id> [--code <nom>] [--json] | derive --kb <id> [--out f.csv]   Table de concordance ancien ↔ nouveau numéro d’article',
+    load: async () => (await import('./concordance-command.ts')).concordanceCommand,
+  },
   'enrich': {
     summary: 'enrich --kb <id> [--limit N] [--force] | --list [--status brouillon|approuve] [--json] | --export <f.jsonl> | --import <f.jsonl> | --approve <id…> | --reject <id…>   Formulations des agents (enrichissement) : écrites par le modèle, relues par les curateurs',
     load: async () => (await import('./enrich-command.ts')).enrichCommand,

@@ -76,6 +76,12 @@ export class ArticleHistory {
     return versions.sort((a, b) => isoToDay(a.article.validFrom, UNKNOWN_START_DAY) - isoToDay(b.article.validFrom, UNKNOWN_START_DAY));
   }
 
+  /** The first chunk of the article in force at `date` (no date: any version), for citing it. */
+  async inForce(kb: string, number: string, clearance: Classification, code: string | undefined, date: string | undefined): Promise<Chunk | undefined> {
+    const chunks = await this.store.findArticle({ kb, number, filter: { maxClassification: clearance, ...(date ? { inForceAt: date } : {}) }, ...(code ? { code } : {}) });
+    return chunks.find((chunk) => chunk.part === 0 && !chunk.article?.duplicateOf);
+  }
+
   /** The two versions in force at `from` and `to`, and their word-level differences. */
   async compare(request: CompareRequest): Promise<VersionComparison> {
     const versions = await this.versions(request.kb, request.number, request.clearance, request.code);

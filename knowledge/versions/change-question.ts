@@ -35,3 +35,12 @@ export function findChangeQuestion(question: string): ChangeQuestion | undefined
   const to = between ? dateIn(between[2]) : undefined;
   return { number: mention.number, ...(mention.code ? { code: mention.code } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
+
+/** "Où est passé l'article 414 ?", "que devient l'article 60 ?", "nouveau numéro de l'article 414", "ancien article 414". */
+const ASKS_WHEREABOUTS = /\b(?:ou est passe|ou se trouve (?:desormais|maintenant|aujourd'hui)|qu'est devenu|que devient|(?:quel est le |son )?nouveau numero|nouvelle numerotation|correspondance|concordance|ancien(?:ne)? (?:article|numero)|anciens articles|renumerot)/;
+
+export function findWhereaboutsQuestion(question: string): { number: string; code?: string } | undefined {
+  if (!ASKS_WHEREABOUTS.test(foldText(question))) return undefined;
+  const mention = findArticleMentions(question)[0];
+  return mention ? { number: mention.number, ...(mention.code ? { code: mention.code } : {}) } : undefined;
+}

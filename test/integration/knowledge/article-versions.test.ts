@@ -169,6 +169,13 @@ describe('versions of articles: 2019 and 2024 Code des douanes in one base (shar
       assert.match((JSON.parse(same.out) as { answer: string }).answer, /n’a pas changé depuis le 1er juillet 2019/);
     });
 
+    it('concordance derive tells what the versions show: 265 gone from the 2024 code, dated by the two snapshots', async () => {
+      const run = await cli(['concordance', 'derive', '--kb', 'legal'], env);
+      assert.equal(run.code, 0, run.err);
+      assert.match(run.out, /^Code des douanes,265,,,repealed,,absent du texte consolidé du 2024-01-15 \(abrogé ou transféré dans un autre code entre le 2019-07-01 et le 2024-01-15\)$/m);
+      assert.doesNotMatch(run.out, /,414,/, 'a changed article is no concordance');
+    });
+
     it('ask --date and eval --date refuse a date that does not exist, in French', async () => {
       for (const args of [['ask', '--date', '2019-02-30', 'article 414'], ['search', '--date', 'hier', 'article 414']]) {
         const run = await cli(args, env);
