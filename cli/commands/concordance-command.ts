@@ -18,7 +18,7 @@ export const concordanceCommand: Command = {
     const [action, ...rest] = args;
     const { values, positionals } = parseCommandArgs(rest, { kb: { type: 'string' }, code: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } });
     if (!values.kb) throw new UsageError('précisez la base : --kb <id>');
-    const knowledge = await context.knowledge();
+    const knowledge = await context.knowledge({ create: action === 'import' });
     knowledge.catalog.get(values.kb);
     const store = knowledge.concordance;
     if (!store) throw new UsageError('aucune table de concordance n’est configurée pour ce processus');

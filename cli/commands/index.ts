@@ -36,6 +36,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'concordance import --kb <id> <table.csv> | list --kb <id> [--code <nom>] [--json] | derive --kb <id> [--out f.csv]   Table de concordance ancien ↔ nouveau numéro d’article',
     load: async () => (await import('./concordance-command.ts')).concordanceCommand,
   },
+  'sync': {
+    summary: 'sync legi --kb <id> --dir <dossier> [--json] | sync legifrance --kb <id> [--json]   Met à jour les codes de la base depuis les archives LEGI de la DILA ou l’API Légifrance (PISTE)',
+    load: async () => (await import('./sync-command.ts')).syncCommand,
+  },
   'enrich': {
     summary: 'enrich --kb <id> [--limit N] [--force] | --list [--status brouillon|approuve] [--json] | --export <f.jsonl> | --import <f.jsonl> | --approve <id…> | --reject <id…>   Formulations des agents (enrichissement) : écrites par le modèle, relues par les curateurs',
     load: async () => (await import('./enrich-command.ts')).enrichCommand,
