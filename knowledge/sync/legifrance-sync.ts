@@ -89,10 +89,11 @@ export class LegifranceSync {
         report.steps.push({ name: `${code} (${textId})`, status: 'applied', articles: changed });
       } catch (error) {
         const failure = error instanceof PasserelleError ? error : new PasserelleError('SYNC_SOURCE_UNAVAILABLE', { source: 'Légifrance', reason: (error as Error).message }, { cause: error });
-        if (!failure.retryable) throw failure;
-        report.steps.push({ name: `${code} (${textId})`, status: 'failed', articles: 0, error: failure.userMessage });
+        if (failure.code === 'SYNC_CREDENTIALS_INVALID' || failure.code === 'STORE_UNAVAILABLE') throw failure;
+        report.steps.push({ name: `${code} (${textId})`, status: 'failed', articles: 0, error: failure.code === 'INTERNAL' ? `réponse inattendue de Légifrance (${String((failure.cause as Error | undefined)?.message ?? '').slice(0, 160)})` : failure.userMessage });
         report.complete = false;
-        break;
+        // A quota or an outage stops the run (the next one resumes); an answer refused for one code does not stop the others.
+        if (failure.retryable) break;
       }
     }
     return report;
@@ -127,9 +128,10 @@ export class LegifranceSync {
         continue;
       }
       fetched.set(id, record);
-      // Version history: the versions this base does not know yet.
+      // Version history: the versions this base does not know yet, or whose state changed (an old one closed).
       for (const version of article.articleVersions ?? []) {
-        if (!mirror.has(version.id) && !fetched.has(version.id)) queue.push({ id: version.id, path: record.title_path });
+        const known = mirror.get(version.id);
+        if (!fetched.has(version.id) && (!known || (version.etat !== undefined && known.etat !== version.etat))) queue.push({ id: version.id, path: record.title_path });
       }
     }
     let changed = 0;
