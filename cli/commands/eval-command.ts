@@ -17,7 +17,9 @@ export const evalCommand: Command = {
       if (positionals.length === 0) throw new UsageError('précisez au moins un fichier de questions (.jsonl)');
       const features = values.features?.split(',').map((name) => name.trim()) as FeatureName[] | undefined;
       if (features && !features.every((name) => (FEATURES as readonly string[]).includes(name))) throw new UsageError(`--features attend des noms parmi : ${FEATURES.join(', ')}`);
-      return evaluateAnswers(positionals, { json: values.json ?? false, details: values.details ?? false, calibrate: values.calibrate ?? false, ...(features ? { features } : {}) }, context);
+      // --date: the whole answer path answers with the texts in force that day.
+      const dated = values.date === undefined ? context : { ...context, config: { ...context.config, retrieval: { ...context.config.retrieval, inForceAt: inForceDate(values.date, context.config.retrieval.inForceAt) as string } } };
+      return evaluateAnswers(positionals, { json: values.json ?? false, details: values.details ?? false, calibrate: values.calibrate ?? false, ...(features ? { features } : {}) }, dated);
     }
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new UsageError('précisez un seul fichier de questions (.jsonl)');

@@ -129,7 +129,8 @@ export class LegiSync {
       for (const record of byCode.get(codeId) ?? []) {
         if (sameVersion(mirror.get(record.id), record)) continue;
         mirror.set(record.id, record);
-        report.changedArticles.length < 200 && report.changedArticles.push(`${record.num} (${record.etat}, ${record.id})`);
+        report.changedCount++;
+        if (report.changedArticles.length < 200) report.changedArticles.push(`${record.num} (${record.etat}, ${record.id})`);
         dirty = true;
         changed++;
       }
@@ -137,7 +138,8 @@ export class LegiSync {
         const gone = mirror.get(id);
         if (!gone) continue;
         mirror.delete(id);
-        report.changedArticles.length < 200 && report.changedArticles.push(`${gone.num} (supprimé, ${id})`);
+        report.changedCount++;
+        if (report.changedArticles.length < 200) report.changedArticles.push(`${gone.num} (supprimé, ${id})`);
         dirty = true;
         changed++;
       }

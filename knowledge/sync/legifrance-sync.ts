@@ -138,7 +138,8 @@ export class LegifranceSync {
     for (const record of fetched.values()) {
       if (sameVersion(mirror.get(record.id), record)) continue;
       mirror.set(record.id, record);
-      report.changedArticles.length < 200 && report.changedArticles.push(`${record.num} (${record.etat}, ${record.id})`);
+      report.changedCount++;
+      if (report.changedArticles.length < 200) report.changedArticles.push(`${record.num} (${record.etat}, ${record.id})`);
       changed++;
     }
     if (changed === 0) return 0;
