@@ -148,6 +148,8 @@ export class SqliteVectorStore implements VectorStore {
     if (updates.length === 0) return;
     const update = this.db.prepare('UPDATE chunks SET valid_from_day = ?, valid_to_day = ?, article_number = ?, article_code = ?, payload = ? WHERE row = ?');
     this.transaction(() => {
+      // The lexical index holds the validity days: a persisted snapshot of the previous generation is stale now.
+      bumpGeneration(this.db, kb);
       for (const { documentId, article } of updates) {
         const rows = this.db.prepare('SELECT row, payload FROM chunks WHERE kb = ? AND document_id = ?').all(kb, documentId) as Array<{ row: number; payload: string }>;
         for (const row of rows) {
