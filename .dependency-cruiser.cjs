@@ -117,7 +117,7 @@ module.exports = {
       severity: 'error',
       comment: 'queue/ and state/ implement ports: they import only the leaves (and the types and ports of what they store).',
       from: { path: '^(queue|state)/' },
-      to: { path: '^(bots|adapters|app|cli|worker|knowledge)/', pathNot: `${LEAVES}|^bots/message[.]ts$|^knowledge/enrichment/enrichment(-store)?[.]ts$` },
+      to: { path: '^(bots|adapters|app|cli|worker|knowledge)/', pathNot: `${LEAVES}|^bots/message[.]ts$|^knowledge/enrichment/enrichment(-store)?[.]ts$|^knowledge/versions/concordance-store[.]ts$` },
     },
     {
       name: 'config-is-a-leaf',

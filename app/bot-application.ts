@@ -8,6 +8,7 @@ import { EvidenceRouter } from '../knowledge/evidence-router.ts';
 import { ModelRouter, OfflineRouter, type Router } from '../knowledge/router.ts';
 import { resolveInForceDate } from '../knowledge/stores/validity.ts';
 import { AccessPolicy } from '../bots/access-policy.ts';
+import { ArticleHistory } from '../knowledge/versions/article-history.ts';
 import { AnswerService } from '../bots/answer-service.ts';
 import { Bot } from '../bots/bot.ts';
 import { Outbound } from '../bots/outbound/outbound.ts';
@@ -101,7 +102,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     progressAfterMs: config.bot.progressAfterMs,
     energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
     ...(inForceAt ? { inForceAt } : {}),
-  }, logger, curated);
+  }, logger, curated, { history: new ArticleHistory(knowledge.store), ...(knowledge.concordance ? { concordance: knowledge.concordance } : {}) });
   const policy = new AccessPolicy(config.access, knowledge.catalog);
   const queues = overrides.queues ?? createQueues(config, logger);
   const jobs = new JobService(queues.work, {

@@ -23,10 +23,20 @@ import { PasserelleError, toPasserelleError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { metrics, secondsSince } from './metrics.ts';
 import { inSpan } from './tracing.ts';
-import type { Reply } from './reply.ts';
+import { notice, type Reply } from './reply.ts';
 import type { AuditLog, Cache, CuratorLog } from '../state/state-store.ts';
 import type { ChannelName } from './message.ts';
 import * as say from './user-messages.ts';
+import { findQuestionDate } from '../knowledge/versions/question-dates.ts';
+import { describeVersion, frenchDate, versionUrl } from '../knowledge/versions/version-labels.ts';
+import type { ArticleHistory, VersionComparison } from '../knowledge/versions/article-history.ts';
+import { findChangeQuestion, type ChangeQuestion } from '../knowledge/versions/change-question.ts';
+import { changeLines, describeChange } from '../knowledge/versions/change-summary.ts';
+import type { ConcordanceRow, ConcordanceStore } from '../knowledge/versions/concordance.ts';
+import { describeBackward, describeForward } from '../knowledge/versions/concordance-labels.ts';
+import { findWhereaboutsQuestion } from '../knowledge/versions/change-question.ts';
+import { numberKey } from '../knowledge/versions/article-identity.ts';
+import { findArticleMentions, normaliseArticleNumber } from '../knowledge/analysis/article-references.ts';
 import type { CuratedAnswers, StandardAnswerMatch } from './curation/curated-answers.ts';
 
 /**
@@ -101,6 +111,11 @@ export class AnswerService {
     private readonly logger: Logger,
     /** Curators' standard answers and passage rules (the console); absent: none. */
     private readonly curation?: CuratedAnswers,
+    /**
+     * Versions of articles ("qu'est-ce qui a changé à l'article 414 depuis 2019 ?") and the concordance between
+     * numberings ("où est passé l'article 414 ?"); absent: such questions are answered as any other.
+     */
+    private readonly versions?: { history: ArticleHistory; concordance?: ConcordanceStore },
   ) {
     this.emptyBases = new EmptyBases(catalog, retriever);
   }
@@ -147,6 +162,17 @@ export class AnswerService {
     const drafting = detectProceduralDrafting(question);
     if (drafting) return this.refuseProceduralAct(drafting, request, usage);
 
+    const moved = this.versions?.concordance ? findWhereaboutsQuestion(searchQuery) : undefined;
+    if (moved) {
+      const answered = await this.answerWhereabouts(moved, searchQuery, request, usage);
+      if (answered) return answered;
+    }
+    const changes = this.versions ? findChangeQuestion(searchQuery) : undefined;
+    if (changes) {
+      const compared = await this.answerChanges(changes, searchQuery, request, usage);
+      if (compared) return compared;
+    }
+
     const candidates = request.forcedKb ? [request.forcedKb] : request.allowedKbs;
     // A standard answer comes before routing and generation: the curators wrote it for this very question family.
     const standard = await this.standardAnswer(searchQuery, candidates, request.clearance);
@@ -177,7 +203,7 @@ export class AnswerService {
       return { reply, route, mode: this.model ? 'generative' : 'extractive', abstained: false, cached: true, citedIds: reply.citations.map((c) => c.id), usage, confidence: measured };
     }
 
-    const notes: string[] = [];
+    const notes: string[] = await this.renumberingNotes(searchQuery, route.kb);
     if (route.alsoKb) notes.push(say.routedToTwoBases(kbName, this.catalog.get(route.alsoKb).name));
     if (languageNote) notes.push(languageNote);
 
@@ -229,7 +255,8 @@ export class AnswerService {
     if (figure) notes.push(say.figureNotInBase(figure.where));
     // Fictional example documents are never quoted as if they were official texts.
     if (draft.citations.some((citation) => citation.example)) notes.unshift(say.EXAMPLE_SOURCES_WARNING);
-    const footer = [mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
+    const versions = citedVersions(passages, draft.citations, findQuestionDate(searchQuery) !== undefined);
+    const footer = [...(versions.length > 0 ? [say.citedVersions(versions)] : []), mode === 'generative' ? say.CHECK_SOURCE_GENERATED : say.CHECK_SOURCE_EXTRACTIVE];
     if (altered) footer.unshift(unsupported > 0 ? say.UNSUPPORTED_REMOVED : say.REFERENCES_REMOVED);
     if (isInfractionQualification(question)) footer.unshift(say.INFRACTION_RESERVATION);
     const reply: Reply = {
@@ -246,6 +273,118 @@ export class AnswerService {
       await this.state.cacheSet(cacheKey, JSON.stringify(reply), this.settings.answerCacheTtlMs);
     }
     return { reply, route, mode, abstained: false, cached: false, citedIds: reply.citations.map((c) => c.id), usage, confidence: measured, ...(mode === 'generative' && this.model ? { model: this.model.id } : {}) };
+  }
+
+  /**
+   * "L'ancien article 414 correspond à l'article L. 512-1 depuis le …" for every article the question names by a
+   * number the concordance table knows (renumbered by the date in force), and the reverse for a new number.
+   */
+  private async renumberingNotes(question: string, kb: string): Promise<string[]> {
+    const concordance = this.versions?.concordance;
+    if (!concordance) return [];
+    const day = this.settings.inForceAt ?? new Date().toISOString().slice(0, 10);
+    const notes: string[] = [];
+    try {
+      for (const mention of findArticleMentions(question).slice(0, 3)) {
+        const forward = (await concordance.forward(kb, mention.number, mention.code)).filter((row) => !row.date || row.date <= day);
+        const backward = forward.length > 0 ? [] : await concordance.backward(kb, mention.number, mention.code);
+        const shown = articleNumberAsWritten(question, mention.number);
+        if (forward.length > 0) notes.push(describeForward(shown, forward));
+        else if (backward.length > 0) notes.push(describeBackward(shown, backward));
+      }
+    } catch (error) {
+      this.logger.warn('concordance unavailable', { error });
+    }
+    return notes;
+  }
+
+  /**
+   * "Où est passé l'article 414 ?": answered from the concordance table (old → new numbers, else new → old), the
+   * new articles cited when the base holds them. Undefined when the table knows neither number.
+   */
+  private async answerWhereabouts(question: { number: string; code?: string }, text: string, request: AnswerRequest, usage: TokenUsage): Promise<AnswerOutcome | undefined> {
+    const concordance = this.versions?.concordance as ConcordanceStore;
+    const kb = request.forcedKb ?? (request.allowedKbs.length > 0 ? (await this.router.route(text, request.allowedKbs)).kb : undefined);
+    if (!kb) return undefined;
+    let forward: ConcordanceRow[];
+    let backward: ConcordanceRow[];
+    try {
+      [forward, backward] = await Promise.all([concordance.forward(kb, question.number, question.code), concordance.backward(kb, question.number, question.code)]);
+    } catch (error) {
+      this.logger.warn('concordance unavailable', { error });
+      return undefined;
+    }
+    if (forward.length === 0 && backward.length === 0) return undefined;
+    const shown = articleNumberAsWritten(request.question, question.number);
+    const sentences = [...(forward.length > 0 ? [describeForward(shown, forward)] : []), ...(backward.length > 0 ? [describeBackward(shown, backward)] : [])];
+    const citations: PassageCitation[] = [];
+    for (const row of forward) {
+      if (!row.newNumber) continue;
+      const first = await (this.versions as { history: ArticleHistory }).history.inForce(kb, row.newNumber, request.clearance, row.newCode ?? row.code, this.settings.inForceAt);
+      if (first && !citations.some((citation) => citation.id === first.id)) citations.push(citationOf(first, citations.length + 1));
+    }
+    const reply: Reply = {
+      kind: 'answer',
+      text: [sentences.join('\n'), ...(citations.length > 0 ? [citations.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n')] : []), say.CONCORDANCE_SOURCE].join('\n\n'),
+      citations,
+      suggestedActions: ['sources'],
+      aiGenerated: false,
+      feedback: true,
+      answerOf: { question: request.question, kb },
+    };
+    const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: request.forcedKb ? 'prefix' : 'single' };
+    return { reply, route, mode: 'extractive', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
+  }
+
+  /**
+   * What changed in a named article between two versions (default: the one before the version in force, and that
+   * one), both versions cited. Undefined when the base holds no such article: the question is then answered as any.
+   */
+  private async answerChanges(question: ChangeQuestion, text: string, request: AnswerRequest, usage: TokenUsage): Promise<AnswerOutcome | undefined> {
+    const history = (this.versions as { history: ArticleHistory }).history;
+    const kb = request.forcedKb ?? (request.allowedKbs.length > 0 ? (await this.router.route(text, request.allowedKbs)).kb : undefined);
+    if (!kb) return undefined;
+    let comparison: VersionComparison;
+    try {
+      comparison = await history.compare({
+        kb,
+        number: question.number,
+        clearance: request.clearance,
+        ...(question.code ? { code: question.code } : {}),
+        ...(question.from ? { from: question.from } : {}),
+        ...(question.to ? { to: question.to } : {}),
+      });
+    } catch (error) {
+      const failure = toPasserelleError(error);
+      if (failure.code === 'ARTICLE_VERSION_NOT_FOUND') {
+        const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: 'single' };
+        return { reply: notice(failure.userMessage), route, mode: 'abstention', abstained: true, cached: false, citedIds: [], usage };
+      }
+      this.logger.info('article versions not compared', { code: failure.code, kb });
+      return undefined;
+    }
+    const { from, to } = comparison;
+    const citations = from === to ? [citationOf(to.chunk, 1)] : [citationOf(from.chunk, 1), citationOf(to.chunk, 2)];
+    const lines = changeLines(comparison.changes);
+    const body =
+      from === to
+        ? question.from
+          ? say.articleUnchangedSince(comparison.article, frenchDate(question.from), describeVersion(to.article))
+          : say.articleSingleVersion(comparison.article, describeVersion(to.article))
+        : lines.length === 0
+          ? say.articleUnchanged(comparison.article, describeVersion(from.article), describeVersion(to.article))
+          : say.articleChanges(comparison.article, describeVersion(from.article), describeVersion(to.article), lines.slice(0, 8).map((line) => describeChange(line)), lines.length);
+    const reply: Reply = {
+      kind: 'answer',
+      text: [body, say.CHECK_SOURCE_EXTRACTIVE].join('\n\n'),
+      citations,
+      suggestedActions: ['sources'],
+      aiGenerated: false,
+      feedback: true,
+      answerOf: { question: request.question, kb },
+    };
+    const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: request.forcedKb ? 'prefix' : 'single' };
+    return { reply, route, mode: 'extractive', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
   }
 
   /** The router's decision; a model's decision is cached like answers, so that a cached answer costs no model call. */
@@ -559,4 +698,32 @@ function observeAnswer(channel: ChannelName, outcome: AnswerOutcome, modelId: st
   metrics.modelTokens.inc({ model, direction: 'input' }, inputTokens);
   metrics.modelTokens.inc({ model, direction: 'output' }, outputTokens);
   metrics.energy.inc({ kb }, ((inputTokens + outputTokens) / 1000) * whPer1kTokens);
+}
+
+/**
+ * The versions of the cited articles, named when it matters: the base holds several versions of the article, the
+ * version cited is no longer in force, or the question asked for a date.
+ */
+function citedVersions(passages: RetrievedPassage[], citations: readonly PassageCitation[], dated: boolean): Array<{ title: string; label: string; url?: string }> {
+  const cited = new Set(citations.map((citation) => citation.id));
+  const seen = new Set<string>();
+  const lines: Array<{ title: string; label: string; url?: string }> = [];
+  for (const { chunk } of passages) {
+    const article = chunk.article;
+    if (!cited.has(chunk.id) || !article?.versionId || seen.has(article.versionId)) continue;
+    if (!dated && (article.versions ?? 1) < 2 && !article.validTo) continue;
+    seen.add(article.versionId);
+    const url = versionUrl(chunk);
+    lines.push({ title: chunk.title, label: describeVersion(article), ...(url ? { url } : {}) });
+  }
+  return lines.slice(0, 3);
+}
+
+/** The article number as the agent wrote it ("L. 512-1", "67 bis"), else its normalised form. */
+function articleNumberAsWritten(question: string, normalised: string): string {
+  for (const match of question.matchAll(/\bart(?:icle)?s?\.?\s+((?:[LRD]\.?\s?\*?\s?)?\d{1,4}(?:-\d{1,4}){0,3}(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|novies|decies))?(?:\s?[A-Z](?![\p{L}]))?)/giu)) {
+    const written = (match[1] as string).trim();
+    if (numberKey(written) === numberKey(normalised) || normaliseArticleNumber(written) === normalised) return written;
+  }
+  return normalised;
 }

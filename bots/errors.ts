@@ -276,6 +276,13 @@ export const ERROR_CATALOGUE = {
     http: { status: 409, code: 'source-missing' },
   },
   ENRICHMENT_ENTRY_NOT_FOUND: { userMessage: 'Aucune formulation à relire pour « {id} » dans la base {kb}.', retryable: false, http: { status: 404, code: 'not-found' } },
+  ARTICLE_NOT_FOUND: { userMessage: 'Je ne trouve pas l’article {article} dans cette base (vérifiez le numéro, ou demandez « où est passé l’article {article} ? »).', retryable: false },
+  ARTICLE_AMBIGUOUS: { userMessage: 'Plusieurs codes ont un article {article} ({codes}) : précisez le code, par exemple « article {article} du code des douanes ».', retryable: false },
+  ARTICLE_VERSION_NOT_FOUND: { userMessage: 'Aucune version de l’article {article} n’était en vigueur le {date} dans cette base.', retryable: false },
+  CONCORDANCE_FILE_INVALID: { userMessage: 'La table de concordance {file} est invalide : {reason}.', retryable: false },
+  SYNC_ARCHIVE_INVALID: { userMessage: 'L’archive {file} est illisible ou tronquée : {reason}. Elle sera reprise à la prochaine synchronisation.', retryable: true },
+  SYNC_SOURCE_UNAVAILABLE: { userMessage: 'La source officielle {source} ne répond pas pour le moment ({reason}). Nouvel essai automatique.', retryable: true },
+  SYNC_CREDENTIALS_INVALID: { userMessage: 'Les identifiants PISTE de Légifrance sont refusés : vérifiez l’identifiant et le secret client.', retryable: false },
   INTERNAL: {
     userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',
     retryable: false,

@@ -268,3 +268,29 @@ export const CONVERSATION_JOB = 'résumé de conversation';
 export function describeArticlesJob(from: string, to: string): string {
   return `résumé des articles ${from} à ${to}`;
 }
+
+/** The versions of the cited articles ("Code des douanes, art. 414 : version en vigueur du … au …"), with their Légifrance link. */
+export function citedVersions(versions: Array<{ title: string; label: string; url?: string }>): string {
+  const lines = versions.map((version) => `- ${version.title} : ${version.label}${version.url ? ` — ${version.url}` : ''}`);
+  return [versions.length > 1 ? 'Versions citées :' : 'Version citée :', ...lines].join('\n');
+}
+
+/** What changed in an article between two versions: the versions compared, then each change in context. */
+export function articleChanges(article: string, from: string, to: string, changes: string[], total: number): string {
+  const more = total > changes.length ? [`… et ${total - changes.length} autre(s) modification(s) : consultez les deux versions citées.`] : [];
+  return [`${article} — ce qui a changé entre la ${from} [1] et la ${to} [2] :`, ...changes.map((change) => `- ${change}`), ...more].join('\n');
+}
+
+export function articleUnchanged(article: string, from: string, to: string): string {
+  return `${article} : le texte est identique entre la ${from} [1] et la ${to} [2].`;
+}
+
+export function articleSingleVersion(article: string, version: string): string {
+  return `${article} : la base ne contient qu’une version de cet article (${version}) [1] ; je ne peux pas dire ce qui a changé.`;
+}
+
+export function articleUnchangedSince(article: string, since: string, version: string): string {
+  return `${article} n’a pas changé depuis le ${since} : la ${version} [1] est la même à ces deux dates.`;
+}
+
+export const CONCORDANCE_SOURCE = 'Source : table de concordance des numérotations chargée par les administrateurs. Vérifiez le texte de l’article sur Légifrance.';

@@ -128,6 +128,20 @@ export const ConfigSchema = z
         timeoutMs: z.number().int().positive().default(5_000),
       })
       .default({ provider: 'none', model: 'reranker', ceiling: 'public', depth: 20, timeoutMs: 5_000 }),
+    /** The Légifrance API on PISTE, for `passerelle sync legifrance` (OAuth2 client credentials). */
+    legifrance: z
+      .object({
+        /** API root (production: https://api.piste.gouv.fr/dila/legifrance/lf-engine-app). */
+        url: z.string().url().default('https://api.piste.gouv.fr/dila/legifrance/lf-engine-app'),
+        /** OAuth2 token endpoint (production: https://oauth.piste.gouv.fr/api/oauth/token). */
+        tokenUrl: z.string().url().default('https://oauth.piste.gouv.fr/api/oauth/token'),
+        clientId: z.string().optional(),
+        clientSecret: z.string().optional(),
+        timeoutMs: z.number().int().positive().default(30_000),
+        /** Retries of one call answered 429 (quota) or 5xx, waiting Retry-After (capped at 60 s). */
+        maxRetries: z.number().int().min(0).max(10).default(3),
+      })
+      .default({ url: 'https://api.piste.gouv.fr/dila/legifrance/lf-engine-app', tokenUrl: 'https://oauth.piste.gouv.fr/api/oauth/token', timeoutMs: 30_000, maxRetries: 3 }),
     retrieval: z
       .object({
         /** Longest question accepted, characters. */

@@ -10,6 +10,7 @@ import { EnrichmentLookup } from './enrichment/enrichment-lookup.ts';
 import type { EnrichmentStore } from './enrichment/enrichment-store.ts';
 import { ShippedEnrichment } from './enrichment/shipped-enrichment.ts';
 import { IngestionService } from './ingestion/ingestion-service.ts';
+import type { ConcordanceStore } from './versions/concordance.ts';
 import type { VectorStore } from './ports/vector-store.ts';
 import { createChatModel } from './models/langchain-chat-model.ts';
 import { ModelQueryRewriter } from './query-rewriter.ts';
@@ -30,12 +31,16 @@ export interface Knowledge {
   statistics: CorpusStatistics;
   /** Agents' wording: what applies to a document, and the store of entries written after shipping (undefined when off). */
   enrichment: { lookup: EnrichmentLookup; store?: EnrichmentStore } | undefined;
+  /** Old ↔ new article numbers (docs/versions.md); undefined when the composition root gave no store. */
+  concordance: ConcordanceStore | undefined;
   close(): Promise<void>;
 }
 
 export interface KnowledgeOptions {
   /** Where curators' and machine enrichment entries live (chosen by the composition root); without it, shipped entries only. */
   enrichmentStore?: EnrichmentStore;
+  /** Where the concordance tables between numberings live (chosen by the composition root); without it, none. */
+  concordanceStore?: ConcordanceStore;
 }
 
 export async function createKnowledge(config: Config, log: (message: string) => void = () => {}, options: KnowledgeOptions = {}): Promise<Knowledge> {
@@ -53,6 +58,7 @@ export async function createKnowledge(config: Config, log: (message: string) => 
   }, log, statistics, {
     ...(crossEncoder ? { crossEncoder } : {}),
     ...(config.retrieval.rewrite === 'model' ? { rewriter: createRewriter(config, log) } : {}),
+    ...(options.concordanceStore ? { concordance: options.concordanceStore } : {}),
   });
   const ingestion = new IngestionService(store, encoder, embedding, {
     rootDir: config.rootDir,
@@ -62,9 +68,10 @@ export async function createKnowledge(config: Config, log: (message: string) => 
     ...(enrichment ? { enrichment: enrichment.lookup } : {}),
   });
   return {
-    catalog, store, encoder, embedding, retriever, ingestion, statistics, enrichment,
+    catalog, store, encoder, embedding, retriever, ingestion, statistics, enrichment, concordance: options.concordanceStore,
     async close() {
       await enrichment?.store?.close();
+      await options.concordanceStore?.close();
       await store.close();
     },
   };

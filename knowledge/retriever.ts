@@ -8,9 +8,11 @@ import type { CorpusStatistics } from './corpus-statistics.ts';
 import type { RerankingModel } from './ports/reranking-model.ts';
 import type { QueryRewriter } from './query-rewriter.ts';
 import type { EmbeddingService } from './embedding-service.ts';
-import type { VectorStore } from './ports/vector-store.ts';
+import type { SearchFilter, VectorStore } from './ports/vector-store.ts';
+import type { ConcordanceStore } from './versions/concordance.ts';
 import { Reranker, type RerankerSettings } from './reranker.ts';
 import { isWithinCeiling, type Classification, type Chunk } from './types.ts';
+import { dayBefore, findQuestionDate, withoutDatePhrase, type QuestionDate } from './versions/question-dates.ts';
 
 /**
  * Finds the passages that answer a question in one base: articles the question names come first, then the
@@ -25,8 +27,16 @@ export interface RetrievalRequest {
   maxClassification: Classification;
   /** Passages to return. Default 5. */
   limit?: number;
-  /** ISO date for the "in force" filter; undefined disables it. */
+  /** ISO date for the "in force" filter; undefined disables it. A date the question names takes precedence. */
   inForceAt?: string;
+}
+
+/** The date the passages were chosen for, when the question named one ("au 1er juillet 2019", "avant la réforme"). */
+export interface AskedDate {
+  /** ISO date the in-force filter used. */
+  date: string;
+  /** The question's words that gave it. */
+  phrase: string;
 }
 
 export interface RetrievedPassage {
@@ -47,6 +57,8 @@ export interface RetrievalResult {
   rewritten?: string;
   /** Whether the cross-encoder re-ranked the candidates (false when none is configured or it failed). */
   crossEncoded: boolean;
+  /** Set when the question named the date it asks about. */
+  asOf?: AskedDate;
 }
 
 /** The cross-encoder and the policy applied to it. */
@@ -79,7 +91,7 @@ export class Retriever {
     private readonly settings: RetrieverSettings,
     private readonly log: (message: string) => void = () => {},
     private readonly statistics?: CorpusStatistics,
-    private readonly production: { crossEncoder?: CrossEncoderSettings; rewriter?: QueryRewriter } = {},
+    private readonly production: { crossEncoder?: CrossEncoderSettings; rewriter?: QueryRewriter; concordance?: ConcordanceStore } = {},
   ) {
     this.reranker = settings.rerank === false ? undefined : new Reranker(encoder.lexicon, settings.rerank ?? {});
   }
@@ -90,15 +102,22 @@ export class Retriever {
   }
 
   async retrieve(request: RetrievalRequest): Promise<RetrievalResult> {
-    const question = validateQuestion(request.question, this.settings.maxQueryLength);
+    const asked = validateQuestion(request.question, this.settings.maxQueryLength);
     this.catalog.get(request.kb);
     const limit = request.limit ?? 5;
-    const filter = { maxClassification: request.maxClassification, ...(request.inForceAt ? { inForceAt: request.inForceAt } : {}) };
+    // A date in the question selects the versions in force that day; its words are not searched for.
+    const questionDate = findQuestionDate(asked);
+    const question = questionDate ? withoutDatePhrase(asked, questionDate) : asked;
+    const asOf = questionDate ? await this.askedDate(request, question, questionDate) : undefined;
+    const inForceAt = asOf?.date ?? request.inForceAt;
+    const filter = { maxClassification: request.maxClassification, ...(inForceAt ? { inForceAt } : {}) };
 
     const named: RetrievedPassage[] = [];
     for (const mention of findArticleMentions(question)) {
       const chunks = await this.store.findArticle({ kb: request.kb, number: mention.number, filter, ...(mention.code ? { code: mention.code } : {}) });
-      for (const chunk of chunks) named.push({ chunk, score: Number.POSITIVE_INFINITY, namedInQuestion: true });
+      for (const chunk of chunks) if (!chunk.article?.duplicateOf) named.push({ chunk, score: Number.POSITIVE_INFINITY, namedInQuestion: true });
+      // An old number, renumbered by the day asked: the new article(s) it became are named too.
+      for (const chunk of await this.renumbered(request.kb, mention, filter, inForceAt)) named.push({ chunk, score: Number.POSITIVE_INFINITY, namedInQuestion: true });
     }
 
     // Unknown words read as the bases' words they most likely stand for, added to the question's terms.
@@ -128,7 +147,8 @@ export class Retriever {
     const lexical = this.reranker ? this.reranker.rerank(searched, hits) : hits;
     const { ordered, crossEncoded } = await this.crossEncode(question, lexical, request.maxClassification);
     const ranked = ordered
-      .filter((hit) => !seen.has(hit.chunk.id))
+      // Records repeating a version held by another document are never shown (they only matter with no date filter).
+      .filter((hit) => !seen.has(hit.chunk.id) && !hit.chunk.article?.duplicateOf)
       .map((hit) => ({ chunk: hit.chunk, score: hit.score, namedInQuestion: false }));
     return {
       kb: request.kb,
@@ -137,7 +157,50 @@ export class Retriever {
       corrections,
       ...(rewritten ? { rewritten } : {}),
       crossEncoded,
+      ...(asOf ? { asOf } : {}),
     };
+  }
+
+  /** The articles an old number became (concordance rows in force at the date), when a concordance is configured. */
+  private async renumbered(kb: string, mention: { number: string; code?: string }, filter: SearchFilter, date: string | undefined): Promise<Chunk[]> {
+    const concordance = this.production.concordance;
+    if (!concordance) return [];
+    let rows;
+    try {
+      rows = await concordance.forward(kb, mention.number, mention.code);
+    } catch (error) {
+      this.log(`concordance unavailable: ${(error as Error).message}`);
+      return [];
+    }
+    const day = date ?? new Date().toISOString().slice(0, 10);
+    const chunks: Chunk[] = [];
+    for (const row of rows) {
+      if (!row.newNumber || (row.date && row.date > day)) continue;
+      const found = await this.store.findArticle({ kb, number: row.newNumber, filter, code: row.newCode ?? row.code });
+      chunks.push(...found.filter((chunk) => !chunk.article?.duplicateOf));
+    }
+    return chunks;
+  }
+
+  /**
+   * The day a dated question asks about. "Avant la réforme" is the day before the version in force (at the
+   * request's date, else today) of the article asked about began: the article the question names, else the
+   * best-ranked article that has several versions. Undefined when no such version is found.
+   */
+  private async askedDate(request: RetrievalRequest, question: string, found: QuestionDate): Promise<AskedDate | undefined> {
+    if (found.kind === 'date' && found.date) return { date: found.date, phrase: found.phrase };
+    const filter = { maxClassification: request.maxClassification, inForceAt: request.inForceAt ?? new Date().toISOString().slice(0, 10) };
+    const candidates: Chunk[] = [];
+    for (const mention of findArticleMentions(question)) {
+      candidates.push(...(await this.store.findArticle({ kb: request.kb, number: mention.number, filter, ...(mention.code ? { code: mention.code } : {}) })));
+    }
+    if (candidates.length === 0) {
+      const hits = await this.store.search({ kb: request.kb, sparse: this.encoder.encodeQuery(question), filter, limit: this.settings.candidates });
+      candidates.push(...(this.reranker ? this.reranker.rerank(question, hits) : hits).map((hit) => hit.chunk));
+    }
+    const current = candidates.find((chunk) => (chunk.article?.versions ?? 0) > 1 && chunk.article?.validFrom);
+    const start = current?.article?.validFrom;
+    return start ? { date: dayBefore(start), phrase: found.phrase } : undefined;
   }
 
   /**

@@ -30,6 +30,27 @@ export interface ArticleInfo {
   validTo?: string;
   /** Rank of the article in its source file (0-based): the code's own order, as Légifrance prints it. */
   position?: number;
+  /**
+   * Stable identity of the article across its versions (and renumbering): the LEGI chronical id (LEGIARTI… `cid`)
+   * when known, else `code|normalised number`. Absent for texts that carry no version information.
+   */
+  identity?: string;
+  /** The version: its LEGI id (LEGIARTI…) when known, else the document id. */
+  versionId?: string;
+  /** Date of the consolidated text the version was read from (the version was in force that day). */
+  observedAt?: string;
+  /** Validity as the source declared it; `validFrom`/`validTo` are the dates after reconciling the versions. */
+  declared?: { validFrom?: string; validTo?: string };
+  /**
+   * The version started (ended) on an unknown day after this date, at the latest on `validFrom` (`validTo`):
+   * set when the bound was inferred from two consolidated snapshots rather than given by the source.
+   */
+  uncertainFrom?: string;
+  uncertainTo?: string;
+  /** Number of distinct versions of this article in the base (set when versions are reconciled). */
+  versions?: number;
+  /** Another document of the base holds this very version: this one is never in force (hidden by date filters). */
+  duplicateOf?: string;
 }
 
 /**

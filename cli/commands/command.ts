@@ -1,3 +1,5 @@
+import { resolveInForceDate } from '../../knowledge/stores/validity.ts';
+import { isIsoDay } from '../../knowledge/versions/question-dates.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CliContext } from '../cli-context.ts';
 import { closest } from '../suggest.ts';
@@ -42,4 +44,14 @@ export function positiveInteger(value: string | undefined, fallback: number, nam
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0 || parsed > 1000) throw new UsageError(`--${name} attend un entier entre 1 et 1000`);
   return parsed;
+}
+
+/**
+ * The day passages must be in force: `--date YYYY-MM-DD` when given (checked), else the configured setting
+ * (`retrieval.inForceAt`: an ISO date, "today" or "none").
+ */
+export function inForceDate(value: string | undefined, setting: string, now: Date = new Date()): string | undefined {
+  if (value === undefined) return resolveInForceDate(setting, now);
+  if (!isIsoDay(value)) throw new UsageError(`--date attend une date réelle au format AAAA-MM-JJ (reçu « ${value} »)`);
+  return value;
 }

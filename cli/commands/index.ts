@@ -21,12 +21,24 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./remove-command.ts')).removeCommand,
   },
   'search': {
-    summary: 'search [--kb <id>] [--k N] [--json] "<question>"   Cherche les passages les plus pertinents',
+    summary: 'search [--kb <id>] [--k N] [--date AAAA-MM-JJ] [--json] "<question>"   Cherche les passages les plus pertinents',
     load: async () => (await import('./search-command.ts')).searchCommand,
   },
   'eval': {
-    summary: 'eval [--json] [--details] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
+    summary: 'eval [--json] [--details] [--date AAAA-MM-JJ] <questions.jsonl>   Mesure la qualité de la recherche (R@1, R@5, R@10, MRR@10)',
     load: async () => (await import('./eval-command.ts')).evalCommand,
+  },
+  'diff': {
+    summary: 'diff --kb <id> <article> [--code <nom>] [--from AAAA-MM-JJ] [--to AAAA-MM-JJ] [--json]   Ce qui a changé dans un article entre deux versions, mot à mot',
+    load: async () => (await import('./diff-command.ts')).diffCommand,
+  },
+  'concordance': {
+    summary: 'concordance import --kb <id> <table.csv> | list --kb <id> [--code <nom>] [--json] | derive --kb <id> [--out f.csv]   Table de concordance ancien ↔ nouveau numéro d’article',
+    load: async () => (await import('./concordance-command.ts')).concordanceCommand,
+  },
+  'sync': {
+    summary: 'sync legi --kb <id> --dir <dossier> [--json] | sync legifrance --kb <id> [--json]   Met à jour les codes de la base depuis les archives LEGI de la DILA ou l’API Légifrance (PISTE)',
+    load: async () => (await import('./sync-command.ts')).syncCommand,
   },
   'enrich': {
     summary: 'enrich --kb <id> [--limit N] [--force] | --list [--status brouillon|approuve] [--json] | --export <f.jsonl> | --import <f.jsonl> | --approve <id…> | --reject <id…>   Formulations des agents (enrichissement) : écrites par le modèle, relues par les curateurs',
@@ -37,7 +49,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./learning-command.ts')).learningCommand,
   },
   'ask': {
-    summary: 'ask [--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
+    summary: 'ask [--kb <id>] [--date AAAA-MM-JJ] [--json] "<question>"   Pose une question et affiche la réponse sourcée',
     load: async () => (await import('./ask-command.ts')).askCommand,
   },
   'chat': {

@@ -45,6 +45,7 @@ export function formatReport(report: IngestReport, name: string): string {
   const lines = [
     `Base « ${name} » (${report.kb}) : ${report.files} fichier(s) lu(s) ; documents ajoutés ${report.added}, mis à jour ${report.updated}, inchangés ${report.unchanged}, retirés ${report.removed} ; ${report.chunks} passage(s) indexé(s).`,
   ];
+  if (report.redated) lines.push(`  ${report.redated} document(s) redaté(s) entre versions d’un même article (version close par une plus récente, doublon d’une même version, article apparu ou disparu).`);
   for (const skipped of report.skipped) lines.push(`  ✗ ${skipped.file} ignoré — ${skipped.message}`);
   for (const warning of report.warnings.slice(0, 50)) {
     lines.push(`  ! ${warning.file}${warning.line ? `, ligne ${warning.line}` : ''} : ${warning.message}`);

@@ -1,16 +1,16 @@
-import { resolveInForceDate } from '../../knowledge/stores/validity.ts';
 import type { RetrievedPassage } from '../../knowledge/retriever.ts';
-import { parseCommandArgs, positiveInteger, type Command } from './command.ts';
+import { inForceDate, parseCommandArgs, positiveInteger, type Command } from './command.ts';
+import { versionLabel, versionOf } from '../../knowledge/versions/version-labels.ts';
 
-/** `passerelle search [--kb <id>] [--k N] [--json] "<question>"`: ranked passages with ids and scores. */
+/** `passerelle search [--kb <id>] [--k N] [--date YYYY-MM-DD] [--json] "<question>"`: ranked passages with ids and scores. */
 export const searchCommand: Command = {
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, { kb: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { kb: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' }, date: { type: 'string' } });
     const k = positiveInteger(values.k, 5, 'k');
     const question = positionals.join(' ');
     const knowledge = await context.knowledge();
     const bases = values.kb ? [knowledge.catalog.get(values.kb).id] : knowledge.catalog.ids;
-    const inForceAt = resolveInForceDate(context.config.retrieval.inForceAt);
+    const inForceAt = inForceDate(values.date, context.config.retrieval.inForceAt);
     const passages: RetrievedPassage[] = [];
     for (const kb of bases) {
       const result = await knowledge.retriever.retrieve({ question, kb, maxClassification: 'diffusion-restreinte', limit: k, ...(inForceAt ? { inForceAt } : {}) });
@@ -45,6 +45,7 @@ function toJson(passage: RetrievedPassage, rank: number) {
     section: chunk.section ?? null,
     url: chunk.url ?? null,
     classification: chunk.classification,
+    version: versionOf(chunk) ?? null,
     excerpt: excerpt(chunk.text, 300),
   };
 }
@@ -55,6 +56,8 @@ function formatPassage(passage: RetrievedPassage, rank: number): string {
   const lines = [`${rank}. [${chunk.kb}] ${chunk.title}${chunk.section ? ` — ${chunk.section}` : ''}  (score ${score}, id ${chunk.id})`];
   if (chunk.headingPath.length > 0) lines.push(`   ${chunk.headingPath.join(' › ')}`);
   lines.push(`   ${excerpt(chunk.text, 240)}`);
+  const label = versionLabel(chunk);
+  if (label) lines.push(`   ${label}`);
   if (chunk.url) lines.push(`   ${chunk.url}`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { foldText } from '../analysis/normalise.ts';
 import { withoutInstructions } from '../policies/instruction-injection.ts';
 import type { Chunk } from '../types.ts';
 import { cutAtWord } from './decisive-sentence.ts';
+import { versionOf, versionUrl, type VersionJson } from '../versions/version-labels.ts';
 
 /** Citation of a passage as every channel needs it (Teams limits: title ≤ 80, abstract ≤ 160 characters). */
 export interface PassageCitation {
@@ -15,6 +16,8 @@ export interface PassageCitation {
   abstract: string;
   /** A fictional example document: its title starts with {@link EXAMPLE_TITLE_PREFIX} on every channel. */
   example?: boolean;
+  /** The version of the cited article (articles of versioned codes only); `url` links that version. */
+  version?: VersionJson;
 }
 
 /** Marks a fictional example document wherever its title is shown. */
@@ -24,16 +27,19 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
   const section = chunk.section && chunk.section !== chunk.title && (chunk.kind !== 'article' || chunk.parts > 1) ? chunk.section : undefined;
   const title = `${chunk.example ? EXAMPLE_TITLE_PREFIX : ''}${[chunk.title, section, chunk.pages].filter(Boolean).join(' — ')}`;
   const context = chunk.headingPath.length > 0 ? chunk.headingPath.join(' › ') : undefined;
+  const version = versionOf(chunk);
+  const url = versionUrl(chunk);
   return {
     index,
     id: chunk.id,
     kb: chunk.kb,
     title: truncate(title, 80),
     ...(context ? { context } : {}),
-    ...(chunk.url ? { url: chunk.url } : {}),
+    ...(url ? { url } : {}),
     // A planted instruction is never shown, not even in a citation card's abstract.
     abstract: truncate(withoutInstructions(chunk.text).text.replace(/\s+/g, ' ').trim(), 160),
     ...(chunk.example ? { example: true } : {}),
+    ...(version ? { version } : {}),
   };
 }
 

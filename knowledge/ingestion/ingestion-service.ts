@@ -9,6 +9,7 @@ import { textHash, toDocumentEnrichment, type EnrichmentSource } from '../enrich
 import { sha256 } from './loaders/loader.ts';
 import { findInstructions } from '../policies/instruction-injection.ts';
 import { chunkDocument } from './chunker.ts';
+import { reconcileVersions } from '../versions/reconcile-versions.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from './loaders/loader-registry.ts';
 
 /**
@@ -61,6 +62,8 @@ export interface IngestReport {
   warnings: IngestWarning[];
   /** Passages flagged as instruction-like in this run (written or re-written), kept out of the model's context. */
   instructionLike: InstructionLikePassage[];
+  /** Articles whose versions were re-dated against each other (a newer version closing an older one). */
+  redated?: number;
 }
 
 export interface IngestionSettings {
@@ -92,11 +95,12 @@ export class IngestionService {
     // Chunks must not be stored without their vectors: a service down is probed now, and the ingestion stops if it still is.
     await this.embedding?.ensureAvailable();
     await this.store.ensureBase(target.kb, this.embedding?.dimensions);
+    const versioned = { codes: new Set<string>(), all: false };
     for (const path of paths) {
       for (const file of await this.expand({ path: resolve(path), shown: path }, report)) {
         report.files++;
         try {
-          await this.ingestFile(target, file, options.defaultClassification ?? 'interne', report);
+          await this.ingestFile(target, file, options.defaultClassification ?? 'interne', report, versioned);
         } catch (error) {
           const failure = toPasserelleError(error);
           if (!failure.retryable && failure.code !== 'INTERNAL' && failure.code !== 'STORE_DIMENSION_MISMATCH') {
@@ -108,6 +112,10 @@ export class IngestionService {
       }
     }
     await this.store.prepare?.(target.kb);
+    if (versioned.all || versioned.codes.size > 0) {
+      const reconciled = await reconcileVersions(this.store, target.kb, versioned.all ? undefined : versioned.codes);
+      if (reconciled.updated > 0) report.redated = reconciled.updated;
+    }
     return report;
   }
 
@@ -118,10 +126,12 @@ export class IngestionService {
       (document) => document.source === source || document.source.startsWith(`${source}/`),
     );
     await this.store.deleteDocuments(kb, documents.map((document) => document.documentId));
+    // A version removed may reopen the one it had closed.
+    if (documents.length > 0) await reconcileVersions(this.store, kb);
     return documents.length;
   }
 
-  private async ingestFile(target: IngestTarget, { path: file, shown: displayName }: NamedPath, fallback: Classification, report: IngestReport): Promise<void> {
+  private async ingestFile(target: IngestTarget, { path: file, shown: displayName }: NamedPath, fallback: Classification, report: IngestReport, versioned: { codes: Set<string>; all: boolean }): Promise<void> {
     const loader = loaderFor(file);
     if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: displayName, formats: SUPPORTED_EXTENSIONS.join(', ') });
     const info = await stat(file);
@@ -173,6 +183,8 @@ export class IngestionService {
     const gone = partial ? [...existing.keys()].filter((documentId) => refused.has(documentId)) : [...existing.keys()];
     await this.store.deleteDocuments(target.kb, [...gone, ...changed.map((document) => document.documentId)]);
     report.removed += gone.length;
+    for (const document of changed) if (document.article?.identity) versioned.codes.add(document.article.code);
+    if (gone.length > 0) versioned.all = true;
     report.chunks += await this.write(target.kb, changed, (chunk, phrases) => {
       report.instructionLike.push({ file: displayName, documentId: chunk.documentId, chunkId: chunk.id, phrase: phrases[0] ?? '' });
     });

@@ -1,4 +1,4 @@
-import type { Classification, Chunk, DocumentRecord, IndexedChunk, SearchHit, SparseVector } from '../types.ts';
+import type { ArticleInfo, Classification, Chunk, DocumentRecord, IndexedChunk, SearchHit, SparseVector } from '../types.ts';
 
 /** Restricts a search to what the asker may see and what is in force. */
 export interface SearchFilter {
@@ -27,6 +27,12 @@ export interface ArticleQuery {
   filter: SearchFilter;
 }
 
+/** New article metadata (validity, version) for every chunk of one document. */
+export interface ArticleUpdate {
+  documentId: string;
+  article: ArticleInfo;
+}
+
 /**
  * Where chunks live. One collection (or table) per knowledge base: lexical IDF is computed per base.
  *
@@ -34,7 +40,11 @@ export interface ArticleQuery {
  * - `upsert` replaces chunks with the same id; `deleteDocuments` removes every chunk of those documents;
  * - `search` ranks by BM25-style sparse dot product with IDF = ln(1 + (N − n + 0.5)/(n + 0.5)) over the
  *   base, fused with dense similarity by reciprocal rank fusion (k = 60) when `dense` is given;
- * - filters are applied inside the store, before ranking limits;
+ * - filters are applied inside the store, before ranking limits; a chunk is in force at a day when its
+ *   `article.validFrom` (unknown: always) is on or before it and its `article.validTo` (unknown: never) after it,
+ *   so several versions of an article coexist and a date selects one;
+ * - `updateArticles` replaces the article metadata of every chunk of the named documents, and the date filter
+ *   follows it at once (text, vectors and records are untouched; unknown documents are ignored);
  * - every method is safe to call on a base that has never been written (empty results).
  */
 export interface VectorStore {
@@ -47,6 +57,8 @@ export interface VectorStore {
   ensureBase(kb: string, dimensions: number | undefined): Promise<void>;
   upsert(kb: string, chunks: IndexedChunk[], documents: DocumentRecord[]): Promise<void>;
   deleteDocuments(kb: string, documentIds: string[]): Promise<void>;
+  /** Re-dates documents already stored (closing a version when a newer one arrives). */
+  updateArticles(kb: string, updates: ArticleUpdate[]): Promise<void>;
   listDocuments(kb: string, source?: string): Promise<DocumentRecord[]>;
   search(query: HybridQuery): Promise<SearchHit[]>;
   findArticle(query: ArticleQuery): Promise<Chunk[]>;

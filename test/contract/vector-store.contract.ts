@@ -3,7 +3,7 @@ import { SparseEncoder } from '../../knowledge/analysis/sparse-encoder.ts';
 import { loadDefaultLexicon } from '../../knowledge/analysis/lexicon.ts';
 import { documentFields } from '../../knowledge/ingestion/ingestion-service.ts';
 import type { VectorStore } from '../../knowledge/ports/vector-store.ts';
-import type { Chunk, Classification, DocumentRecord, IndexedChunk } from '../../knowledge/types.ts';
+import type { ArticleInfo, Chunk, Classification, DocumentRecord, IndexedChunk } from '../../knowledge/types.ts';
 
 /**
  * The behaviour every VectorStore must have. Registered once per implementation by vector-store.test.ts;
@@ -189,6 +189,62 @@ export function vectorStoreContract(name: string, open: () => Promise<VectorStor
       assert.deepEqual((await store.listChunks(kb)).map((c) => c.documentId).sort(), ['C1', 'C2', 'X1']);
       assert.deepEqual((await store.listChunks(kb, { code: 'Code des douanes' })).map((c) => c.documentId).sort(), ['C1', 'C2']);
       assert.deepEqual(await store.listChunks(`${kb}-absent`), []);
+    });
+
+    describe('versions of an article', () => {
+      const douanes = 'Code des douanes';
+      const v2019 = () =>
+        chunk('V2019', 'Sont passibles de la confiscation les marchandises de fraude et une amende comprise entre une et deux fois la valeur.', {
+          article: { code: douanes, number: '414', identity: 'LEGIARTI000006615632', versionId: 'LEGIARTI000006615633', validFrom: '2012-01-01', observedAt: '2019-07-01' },
+        });
+      const v2024 = () =>
+        chunk('V2024', 'Sont passibles de la confiscation les marchandises de fraude et une amende comprise entre une et trois fois la valeur.', {
+          article: { code: douanes, number: '414', identity: 'LEGIARTI000006615632', versionId: 'V2024', observedAt: '2024-01-15', validFrom: '2024-01-15' },
+        });
+      const searchAt = async (inForceAt: string | undefined) =>
+        (await store.search({ kb, sparse: encoder.encodeQuery('confiscation amende valeur fraude'), filter: { ...filter, ...(inForceAt ? { inForceAt } : {}) }, limit: 5 })).map((hit) => hit.chunk.documentId).sort();
+      const articleAt = async (inForceAt: string | undefined) =>
+        (await store.findArticle({ kb, number: '414', filter: { ...filter, ...(inForceAt ? { inForceAt } : {}) } })).map((found) => found.documentId).sort();
+
+      it('keeps several versions of one article side by side, and no date filter sees them all', async () => {
+        await put([v2019(), v2024()]);
+        assert.deepEqual(await searchAt(undefined), ['V2019', 'V2024']);
+        assert.deepEqual(await articleAt(undefined), ['V2019', 'V2024']);
+        assert.deepEqual((await store.listChunks(kb, { code: douanes })).map((found) => found.article?.versionId).sort(), ['LEGIARTI000006615633', 'V2024']);
+      });
+
+      it('closes a version with updateArticles: the date filter then selects one version per date', async () => {
+        await put([v2019(), v2024()]);
+        // Before the update the 2019 text has no end: both versions are in force today.
+        assert.deepEqual(await searchAt('2026-01-01'), ['V2019', 'V2024']);
+        const closed = { ...(v2019().article as ArticleInfo), validTo: '2024-01-15', uncertainTo: '2019-07-01', versions: 2 };
+        await store.updateArticles(kb, [{ documentId: 'V2019', article: closed }, { documentId: 'UNKNOWN', article: closed }]);
+        assert.deepEqual(await searchAt('2026-01-01'), ['V2024']);
+        assert.deepEqual(await searchAt('2019-07-01'), ['V2019']);
+        assert.deepEqual(await articleAt('2026-01-01'), ['V2024']);
+        assert.deepEqual(await articleAt('2019-07-01'), ['V2019']);
+        assert.deepEqual(await articleAt('2024-01-14'), ['V2019'], 'the end day is excluded, the day before is not');
+        const [stored] = await store.getChunks(kb, ['V2019#0']);
+        assert.deepEqual(stored?.article, closed, 'the chunk carries its new dates');
+        assert.equal(stored?.text, v2019().text, 'the text is untouched');
+        assert.equal(await store.count(kb), 2);
+        assert.deepEqual((await store.listDocuments(kb)).map((record) => record.contentHash).sort(), ['hash-V2019', 'hash-V2024']);
+      });
+
+      it('re-dates every part of a document, and a re-upsert brings the declared dates back', async () => {
+        const parts = [0, 1].map((part) => chunk('LONG', `Partie ${part} des marchandises de fraude et de la confiscation`, { id: `LONG#${part}`, part, parts: 2, article: { code: douanes, number: '415', identity: 'X|415', versionId: 'LONG' } }));
+        await put(parts);
+        await store.updateArticles(kb, [{ documentId: 'LONG', article: { code: douanes, number: '415', identity: 'X|415', versionId: 'LONG', validTo: '2000-01-01' } }]);
+        assert.deepEqual(await searchAt('2026-01-01'), []);
+        assert.deepEqual((await store.getChunks(kb, ['LONG#0', 'LONG#1'])).map((found) => found.article?.validTo), ['2000-01-01', '2000-01-01']);
+        await put(parts);
+        assert.deepEqual(await searchAt('2026-01-01'), ['LONG', 'LONG']);
+      });
+
+      it('ignores updates on a base never written', async () => {
+        await store.updateArticles(`${kb}-absent`, [{ documentId: 'V2019', article: { code: douanes, number: '414' } }]);
+        assert.equal(await store.count(`${kb}-absent`), 0);
+      });
     });
 
     it('dropBase removes everything', async () => {

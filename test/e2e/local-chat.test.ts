@@ -88,7 +88,7 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.ok(run.out.includes('• quitter — fermer la discussion'), 'the terminal help says how to leave');
   });
 
-  it('ask --json: exactly route{kb,confidence}, answer, citations[{id,kb,title,url}], abstained, mode', async () => {
+  it('ask --json: exactly route{kb,confidence}, answer, citations[{id,kb,title,url,version}], abstained, mode', async () => {
     const run = await passerelle(['ask', '--json', 'Que dit l’article 414 ?'], env);
     assert.equal(run.code, 0, run.err);
     const output = JSON.parse(run.out) as Record<string, unknown>;
@@ -102,8 +102,9 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.equal(output.mode, 'extractive');
     const citations = output.citations as Array<Record<string, unknown>>;
     assert.ok(citations.length >= 1);
-    for (const citation of citations) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url']);
-    assert.deepEqual(citations[0], { id: 'CD-414#0', kb: 'legal', title: 'Code des douanes, art. 414', url: `${LEGIFRANCE}CD-414` });
+    for (const citation of citations) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url', 'version']);
+    // The version cited: this record gives no LEGI id nor dates, so it is its own version with unknown dates.
+    assert.deepEqual(citations[0], { id: 'CD-414#0', kb: 'legal', title: 'Code des douanes, art. 414', url: `${LEGIFRANCE}CD-414`, version: { version_id: 'CD-414', valid_from: null, valid_to: null } });
   });
 
   it('ask --json on a question it cannot answer: same keys, abstained, mode abstention', async () => {
@@ -114,7 +115,7 @@ describe('e2e: the passerelle command (spawned, real data folder)', function () 
     assert.deepEqual(Object.keys(output.route as object).sort(), ['confidence', 'kb']);
     assert.equal(output.abstained, true);
     assert.equal(output.mode, 'abstention');
-    for (const citation of output.citations as Array<Record<string, unknown>>) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url']);
+    for (const citation of output.citations as Array<Record<string, unknown>>) assert.deepEqual(Object.keys(citation).sort(), ['id', 'kb', 'title', 'url', 'version']);
   });
 
   it('ask --json keeps exactly those route keys when a second base is searched too', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolveClassification } from '../classification.ts';
-import type { SourceDocument } from '../../types.ts';
+import type { ArticleInfo, SourceDocument } from '../../types.ts';
+import { articleIdentity } from '../../versions/article-identity.ts';
 import type { Loader, LoadWarning } from './loader.ts';
 import { sha256 } from './loader.ts';
 import { decodeText } from './text-decoding.ts';
@@ -31,6 +32,8 @@ const ArticleRecord = BaseRecord.extend({
   text: z.string().min(1),
   valid_from: z.string().nullable().optional(),
   valid_to: z.string().nullable().optional(),
+  /** Date of the consolidated text the record was read from (versions: `legi_cid` is the chronical id, `legi_id_2019` an identical earlier version). */
+  version_date: z.string().nullable().optional(),
 });
 const QaRecord = BaseRecord.extend({
   question: z.string().min(1),
@@ -88,7 +91,7 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
       text: plainArticleText(text),
       ...url(record),
       classification: resolveClassification(record.classification, '', fallback),
-      article: { code: record.code, number: record.num, ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}), position },
+      article: { code: record.code, number: record.num, ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}), position, ...articleVersion(record, validFrom, validTo) },
       contentHash,
     };
   }
@@ -127,6 +130,23 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
   }
   return 'enregistrement non reconnu (attendu : article {id, code, num, text}, Q/R {id, question, answer} ou document {id, title, text})';
 }
+
+/** The version fields of an article record (see ArticleInfo): identity, version id, snapshot date, declared dates. */
+function articleVersion(record: z.infer<typeof ArticleRecord>, validFrom: string | undefined, validTo: string | undefined): Partial<ArticleInfo> {
+  const cid = record.legi_cid ?? record.cid ?? undefined;
+  const ownLegiId = LEGI_ARTICLE_ID.test(record.id) ? record.id : undefined;
+  const versionId = record.legi_id_2019 ?? ownLegiId ?? record.id;
+  const observedAt = record.version_date && ISO_DATE.test(record.version_date) ? record.version_date : undefined;
+  return {
+    identity: cid && LEGI_ARTICLE_ID.test(cid) ? cid : articleIdentity(record.code, record.num),
+    versionId,
+    ...(observedAt ? { observedAt } : {}),
+    declared: { ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}) },
+  };
+}
+
+const LEGI_ARTICLE_ID = /^LEGIARTI\d{12}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const LEGIFRANCE_ARTICLE = 'https://www.legifrance.gouv.fr/codes/article_lc/';
 

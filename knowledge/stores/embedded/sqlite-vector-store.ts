@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import * as sqliteVec from 'sqlite-vec';
 import { PasserelleError } from '../../../bots/errors.ts';
 import { normaliseArticleNumber } from '../../analysis/article-references.ts';
-import type { ArticleQuery, HybridQuery, SearchFilter, VectorStore } from '../../ports/vector-store.ts';
+import type { ArticleQuery, ArticleUpdate, HybridQuery, SearchFilter, VectorStore } from '../../ports/vector-store.ts';
 import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk, type SearchHit } from '../../types.ts';
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
@@ -139,6 +139,30 @@ export class SqliteVectorStore implements VectorStore {
         }
         this.statements.deleteDocumentChunks!.run(kb, documentId);
         this.statements.deleteDocument!.run(kb, documentId);
+      }
+    });
+    this.indexes.delete(kb);
+  }
+
+  async updateArticles(kb: string, updates: ArticleUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    const update = this.db.prepare('UPDATE chunks SET valid_from_day = ?, valid_to_day = ?, article_number = ?, article_code = ?, payload = ? WHERE row = ?');
+    this.transaction(() => {
+      // The lexical index holds the validity days: a persisted snapshot of the previous generation is stale now.
+      bumpGeneration(this.db, kb);
+      for (const { documentId, article } of updates) {
+        const rows = this.db.prepare('SELECT row, payload FROM chunks WHERE kb = ? AND document_id = ?').all(kb, documentId) as Array<{ row: number; payload: string }>;
+        for (const row of rows) {
+          const chunk = { ...(JSON.parse(row.payload) as Chunk), article };
+          update.run(
+            isoToDay(article.validFrom, UNKNOWN_START_DAY),
+            isoToDay(article.validTo, UNKNOWN_END_DAY),
+            normaliseArticleNumber(article.number),
+            article.code,
+            JSON.stringify(chunk),
+            row.row,
+          );
+        }
       }
     });
     this.indexes.delete(kb);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { PasserelleError } from '../../../bots/errors.ts';
 import { normaliseArticleNumber } from '../../analysis/article-references.ts';
-import type { ArticleQuery, HybridQuery, SearchFilter, VectorStore } from '../../ports/vector-store.ts';
+import type { ArticleQuery, ArticleUpdate, HybridQuery, SearchFilter, VectorStore } from '../../ports/vector-store.ts';
 import {
   classificationRank,
   type Chunk,
@@ -227,6 +227,32 @@ export class QdrantStore implements VectorStore {
         this.client.delete(collection, { wait: true, filter: { must: [{ key: 'document_id', match: { any: slice } }] } }),
       );
       if (done === undefined) return;
+    }
+  }
+
+  async updateArticles(kb: string, updates: ArticleUpdate[]): Promise<void> {
+    if (updates.length === 0 || !(await this.shape(kb))) return;
+    const collection = this.collectionName(kb);
+    for (const { documentId, article } of updates) {
+      // The chunk payload differs per part: each point is rewritten with its own chunk and the new dates.
+      const points = await this.scrollAll(kb, { must: [matchValue('document_id', documentId)] }, ['chunk']);
+      for (const point of points) {
+        const chunk = chunkOf(point.payload);
+        if (!chunk) continue;
+        await this.write(kb, () =>
+          this.client.setPayload(collection, {
+            wait: true,
+            points: [point.id],
+            payload: {
+              chunk: { ...chunk, article },
+              valid_from_day: isoToDay(article.validFrom, UNKNOWN_START_DAY),
+              valid_to_day: isoToDay(article.validTo, UNKNOWN_END_DAY),
+              article_number: normaliseArticleNumber(article.number),
+              article_code: article.code,
+            },
+          }),
+        );
+      }
     }
   }
 

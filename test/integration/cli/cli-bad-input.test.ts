@@ -108,15 +108,15 @@ describe('CLI: bad input (in-process, real store)', () => {
     const cases: Array<[string[], string]> = [
       [['search', '--kbb', 'legal', 'x'], 'Option inconnue « --kbb ». Vouliez-vous dire « --kb » ?'],
       [['search', '--jsno', 'x'], 'Option inconnue « --jsno ». Vouliez-vous dire « --json » ?'],
-      [['search', '--frobnicate', 'x'], 'Option inconnue « --frobnicate ». Options de cette commande : --kb, --k, --json.'],
-      [['search', '-z', 'x'], 'Option inconnue « -z ». Options de cette commande : --kb, --k, --json.'],
+      [['search', '--frobnicate', 'x'], 'Option inconnue « --frobnicate ». Options de cette commande : --kb, --k, --json, --date.'],
+      [['search', '-z', 'x'], 'Option inconnue « -z ». Options de cette commande : --kb, --k, --json, --date.'],
       [['search', '--kb'], 'L’option « --kb » attend une valeur (par exemple « --kb <valeur> »).'],
       [['ask', '--json=oui', 'x'], 'L’option « --json » ne prend pas de valeur.'],
     ];
     for (const [args, message] of cases) {
       const run = await cli(args, env);
       assert.equal(run.code, 2, args.join(' '));
-      assert.equal(run.err, `${message}\nUsage :\n  passerelle ${args[0]} ${args[0] === 'ask' ? '[--kb <id>] [--json] "<question>"   Pose une question et affiche la réponse sourcée' : '[--kb <id>] [--k N] [--json] "<question>"   Cherche les passages les plus pertinents'}\n`);
+      assert.equal(run.err, `${message}\nUsage :\n  passerelle ${args[0]} ${args[0] === 'ask' ? '[--kb <id>] [--date AAAA-MM-JJ] [--json] "<question>"   Pose une question et affiche la réponse sourcée' : '[--kb <id>] [--k N] [--date AAAA-MM-JJ] [--json] "<question>"   Cherche les passages les plus pertinents'}\n`);
       assert.doesNotMatch(run.err, /Unknown|argument|positional|'/);
     }
   });

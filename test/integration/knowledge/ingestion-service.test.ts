@@ -37,7 +37,7 @@ describe('ingestion service: idempotent re-ingestion (real embedded store)', () 
     assert.ok((await knowledge.store.listDocuments('legal')).every((document) => document.source === corpus && document.chunkCount === 1));
     const [chunk] = await knowledge.store.getChunks('legal', ['CD-60_bis#0']);
     assert.equal(chunk?.classification, 'public');
-    assert.deepEqual({ ...chunk?.article, position: undefined }, { code: 'Code des douanes', number: '60 bis', position: undefined });
+    assert.deepEqual({ ...chunk?.article, position: undefined }, { code: 'Code des douanes', number: '60 bis', identity: 'Code des douanes|60bis', versionId: 'CD-60_bis', declared: {}, position: undefined });
     assert.equal(typeof chunk?.article?.position, 'number', 'its rank in the code file');
   });
 

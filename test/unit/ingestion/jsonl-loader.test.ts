@@ -39,7 +39,30 @@ describe('ingestion: JSONL loader', () => {
     assert.deepEqual(document?.headingPath, ARTICLE_323_1.title_path);
     assert.equal(document?.url, ARTICLE_323_1.source_url);
     assert.equal(document?.classification, 'public');
-    assert.deepEqual(document?.article, { code: 'Code des douanes', number: '323-1', validFrom: '2011-06-01', position: 0 });
+    assert.deepEqual(document?.article, {
+      code: 'Code des douanes',
+      number: '323-1',
+      validFrom: '2011-06-01',
+      // No LEGI id in this record: the identity is code + number, the version is the record itself.
+      identity: 'Code des douanes|323-1',
+      versionId: 'CD-323-1',
+      observedAt: '2024-01-15',
+      declared: { validFrom: '2011-06-01' },
+      position: 0,
+    });
+  });
+
+  it('reads the LEGI ids of a version: chronical id as identity, the identical earlier version as version id', async () => {
+    const current = { ...ARTICLE_323_1, legi_cid: 'LEGIARTI000023863370', legi_id_2019: 'LEGIARTI000023863371' };
+    const legi2019 = { ...ARTICLE_323_1, id: 'LEGIARTI000006615940', cid: 'LEGIARTI000023863370', etat: 'VIGUEUR', valid_to: '2020-01-01', version_date: '2019-07-01' };
+    const { documents } = await loadJsonl(lines(current, legi2019), context());
+    assert.deepEqual(
+      documents.map((document) => [document.article?.identity, document.article?.versionId, document.article?.observedAt, document.article?.validTo]),
+      [
+        ['LEGIARTI000023863370', 'LEGIARTI000023863371', '2024-01-15', undefined],
+        ['LEGIARTI000023863370', 'LEGIARTI000006615940', '2019-07-01', '2020-01-01'],
+      ],
+    );
   });
 
   it('turns a Q/A record into one qa document holding question and answer', async () => {
