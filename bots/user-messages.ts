@@ -219,19 +219,19 @@ export function jobList(lines: readonly string[]): string {
   return `Vos tâches en cours :\n${lines.join('\n')}\n\n« annule <id> » pour en annuler une.`;
 }
 export function jobCancelled(id: string): string {
-  return `Tâche \`${id}\` annulée.`;
+  return `Tâche ${id} annulée.`;
 }
 export function jobReceived(what: string): string {
   return `🕑 Demande reçue : ${what}. Mise en file…`;
 }
-export function jobQueued(id: string, what: string, ahead: number, durable: boolean): string {
-  return `🕑 Tâche \`${id}\` enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.${durable ? '' : ' (File locale : la tâche serait perdue si Passerelle redémarrait.)'}`;
+export function jobQueued(id: string, what: string, ahead: number): string {
+  return `🕑 Tâche ${id} enregistrée : ${what}. ${ahead > 0 ? `${ahead} tâche(s) avant elle. ` : ''}Je publierai le résultat ici dès qu’il sera prêt (en général quelques minutes). « annule ${id} » pour l’annuler.`;
 }
 export function jobAlreadyDone(id: string): string {
-  return `Cette demande a déjà été traitée (tâche \`${id}\`) : le résultat a été publié plus haut dans cette conversation.`;
+  return `Cette demande a déjà été traitée (tâche ${id}) : le résultat a été publié plus haut dans cette conversation.`;
 }
 export function jobAlreadyRunning(id: string): string {
-  return `Cette demande est déjà en cours (tâche \`${id}\`) : le résultat sera publié ici.`;
+  return `Cette demande est déjà en cours (tâche ${id}) : le résultat sera publié ici.`;
 }
 export function jobProgress(id: string, percent: number): string {
   return `⏳ Tâche ${id} : ${percent} %`;

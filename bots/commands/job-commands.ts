@@ -154,7 +154,7 @@ export class JobCommands {
       // The acknowledgement says « enregistrée » before the job is queued: once queued, only the worker's
       // progress edits (delivered in order) touch that message, so a late edit of ours cannot overwrite them.
       submitted = await this.jobs.submit({ ...job, progressMessageId: ackId }, fingerprint, ({ id, ahead }) =>
-        ack(progress(say.jobQueued(id, what, ahead, this.jobs.durable))),
+        ack(progress(say.jobQueued(id, what, ahead))),
       );
     } catch (error) {
       await forgetUpload();

@@ -22,9 +22,12 @@ export interface SectionsWithMeta {
   messages?: ConversationMessage[];
 }
 
+/** The formats an agent may send to be summarised (JSONL, the bases' data format, is not one agents use). */
+const DOCUMENT_FORMATS = SUPPORTED_EXTENSIONS.filter((extension) => !['.jsonl', '.ndjson'].includes(extension)).join(', ');
+
 export async function documentSections(file: { path: string; name: string }, maxChars: number): Promise<SectionsWithMeta> {
   const loader = loaderFor(file.name);
-  if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: file.name, formats: SUPPORTED_EXTENSIONS.join(', ') });
+  if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: file.name, formats: DOCUMENT_FORMATS });
   let bytes: Buffer;
   try {
     bytes = await readFile(file.path);

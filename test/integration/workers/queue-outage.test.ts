@@ -75,7 +75,7 @@ describe('queue outage: Redis down, then back', function () {
     await waitFor(() => rig.queues.work.healthy(), 'the queue to reconnect', 20_000, 200);
     const before = results().length;
     const [ack] = await say('résume le titre XII');
-    assert.match(rig.updates(ack?.id).at(-1)?.text ?? '', /^🕑 Tâche `res-code-[0-9a-f]+` enregistrée/);
+    assert.match(rig.updates(ack?.id).at(-1)?.text ?? '', /^🕑 Tâche res-code-[0-9a-f]+ enregistrée/);
     await waitFor(() => results().length === before + 1, 'the result after the outage', 30_000, 100);
     assert.match(results().at(-1)?.text ?? '', /Titre XII : Contentieux et recouvrement/);
     assert.deepEqual(unhandled, [], 'no unhandled rejection during the outage');

@@ -75,7 +75,7 @@ describe('work processor — document summaries', function () {
       ['binary.txt', undefined, /binary\.txt ne contient pas de texte exploitable/],
       ['corrupt.docx', undefined, /corrupt\.docx est endommagé/],
       ['interdit-ia.md', undefined, /classifié « interdit IA »/],
-      ['sample.pdf', 'tableau.xlsx', /Le format du fichier tableau\.xlsx n’est pas pris en charge \(formats acceptés : /],
+      ['sample.pdf', 'tableau.xlsx', /Le format du fichier tableau\.xlsx n’est pas pris en charge \(formats acceptés : (?![^)]*jsonl)[^)]*\.pdf/],
     ];
     for (const [fixture, rename, expected] of BAD) {
       it(`fails ${rename ?? fixture} at once with a clear French message, and keeps working`, async () => {
