@@ -69,11 +69,19 @@ export class ConnectorHttp {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
     const authorization = await this.authorization();
     if (authorization) headers.authorization = authorization;
+    // An activity that cannot be serialised (a cycle, nesting past the stack) is a bug of ours, not the network's:
+    // final, never retried.
+    let payload: string;
+    try {
+      payload = JSON.stringify(body);
+    } catch (error) {
+      throw new ConnectorError(400, 'UnserialisableActivity', `${method} ${url.pathname}: activity not serialisable`, undefined, { cause: error });
+    }
     let response: Response;
     try {
       // The Bot Connector API never redirects: a 3xx is refused, never followed (it would carry the activity —
       // the agent's words and the answer — and the bot's token wherever the Location points).
-      response = await fetch(url, { method, headers, body: JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new ConnectorError(0, timeout ? 'Timeout' : 'NetworkError', `${method} ${url.pathname}: ${timeout ? 'timeout' : 'network failure'}`, undefined, { cause: error });

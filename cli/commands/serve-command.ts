@@ -11,8 +11,10 @@ export const serveCommand: Command = {
     parseCommandArgs(args, {});
     const { startServing } = await import('../../app/serve.ts');
     const serving = await startServing(context.config, context.logger, () => context.knowledge({ create: true }));
+    // Listen for the signal before saying « en service »: whoever reads that line may stop the process at once.
+    const signalled = waitForSignal();
     context.out(`Passerelle en service : ${serving.channels.map((channel) => channel.name).join(', ')} ; file ${serving.app.queues.work.durable ? 'Redis' : 'locale (non durable)'}${serving.adminPort ? ` ; API d’administration et console sur http://${context.config.announcements.adminHost}:${serving.adminPort}/console` : ''}.\n`);
-    const lost = await Promise.race([waitForSignal().then(() => undefined), serving.stopped]);
+    const lost = await Promise.race([signalled.then(() => undefined), serving.stopped]);
     context.out(lost ? `Arrêt : ${lost}. Le superviseur relance ce processus, qui attendra son tour.\n` : 'Arrêt en cours…\n');
     await serving.close();
     exitOnceIdle();
@@ -26,8 +28,9 @@ export const workerCommand: Command = {
     parseCommandArgs(args, {});
     const { startWorker } = await import('../../app/serve.ts');
     const worker = await startWorker(context.config, context.logger, () => context.knowledge());
+    const signalled = waitForSignal();
     context.out(`Worker Passerelle démarré (concurrence ${context.config.queue.workerConcurrency}).\n`);
-    await waitForSignal();
+    await signalled;
     await worker.close();
     return 0;
   },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { depthExceeds, validateActivity } from '../../../adapters/teams/activity-validation.ts';
-import { activitiesPath, ConnectorError } from '../../../adapters/teams/connector-http.ts';
+import { activitiesPath, ConnectorError, ConnectorHttp } from '../../../adapters/teams/connector-http.ts';
+import { isTransient } from '../../../adapters/teams/retry-policy.ts';
 import { isLoopbackUrl, isTenantAllowed, allowedTenantsOf } from '../../../adapters/teams/authentication.ts';
 import * as A from './activities.ts';
 
@@ -54,6 +55,17 @@ describe('teams / activity validation and trust rules', () => {
     assert.equal(activitiesPath('a/../b', '1'), 'v3/conversations/a%2F..%2Fb/activities/1');
     for (const [conversation, activity] of [['..', undefined], ['a', '.'], ['', undefined]] as const) {
       assert.throws(() => activitiesPath(conversation, activity), (thrown) => thrown instanceof ConnectorError && thrown.status === 400 && thrown.code === 'InvalidId');
+    }
+  });
+
+  it('an activity that cannot be serialised is a final error, never a retried network failure', async () => {
+    const http = new ConnectorHttp({ credentials: { signRequest: async () => undefined } }, 'http://127.0.0.1:9/', 1_000);
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const body of [{ conversation: deep }, cyclic]) {
+      await assert.rejects(http.request('POST', 'v3/conversations/a/activities', body), (thrown) => thrown instanceof ConnectorError && thrown.status === 400 && thrown.code === 'UnserialisableActivity' && !isTransient(thrown));
     }
   });
 
