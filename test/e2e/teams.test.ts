@@ -89,18 +89,19 @@ describe('e2e: Teams channel (anonymous local mode, fake Bot Connector)', functi
       assert.ok((answer?.citedIds.length ?? 0) > 0);
     });
 
-    it('stores 👎 feedback with its comment and answers the invoke 200 with an empty body', async () => {
+    it('stores 👎 feedback with its comment and answers the invoke 200 with an empty body; a second rating by the same user replaces it', async () => {
       const response = await deliver({ ...A.feedbackInvoke(t.connector.serviceUrl, streamId, 'dislike', 'Il manque l’article 61.'), ...who });
       assert.deepEqual(response, { status: 200, body: '' });
-      const liked = await deliver({ ...A.feedbackInvoke(t.connector.serviceUrl, streamId, 'like'), ...who });
-      assert.deepEqual(liked, { status: 200, body: '' });
-      const feedback = (await t.app.state.listFeedback(50)).filter((record) => record.messageId === streamId);
-      const dislike = feedback.find((record) => record.rating === -1);
+      const first = (await t.app.state.listFeedback(50)).filter((record) => record.messageId === streamId);
+      const dislike = first.find((record) => record.rating === -1);
       assert.equal(dislike?.comment, 'Il manque l’article 61.');
       assert.equal(dislike?.question, QUESTION);
       assert.equal(dislike?.channel, 'teams');
       assert.ok(dislike && !dislike.userHash.includes(who.from.aadObjectId), 'the user is pseudonymised');
-      assert.ok(feedback.some((record) => record.rating === 1 && record.comment === undefined));
+      const liked = await deliver({ ...A.feedbackInvoke(t.connector.serviceUrl, streamId, 'like'), ...who });
+      assert.deepEqual(liked, { status: 200, body: '' });
+      const feedback = (await t.app.state.listFeedback(50)).filter((record) => record.messageId === streamId);
+      assert.deepEqual(feedback.map((record) => [record.rating, record.comment]), [[1, undefined]], 'the 👍 replaced the 👎 (one rating per user and answer)');
     });
 
     it('answers feedback on an unknown message 200 too, storing nothing', async () => {
