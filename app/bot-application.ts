@@ -15,6 +15,7 @@ import { Outbound } from '../bots/outbound/outbound.ts';
 import { createChannelLimiters, type ChannelLimiters } from './channel-limiters.ts';
 import { AnnounceCommands } from '../bots/commands/announce-commands.ts';
 import { Dispatcher } from '../bots/commands/dispatcher.ts';
+import { RoomSettingsCommands } from '../bots/commands/room-settings-commands.ts';
 import { JobCommands } from '../bots/commands/job-commands.ts';
 import { RecentFiles } from '../bots/commands/summary-request.ts';
 import { createQueues, type Queues } from './create-queues.ts';
@@ -122,12 +123,12 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     [
       deduplicate(state),
       accessControl(policy, config.bot.pseudonymSecret),
-      addressedToBot,
+      addressedToBot(state),
       rateLimit,
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
       learning.commands.roster(),
-      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger), learning.commands),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger), learning.commands, new RoomSettingsCommands(knowledge.catalog, state)),
     ],
     logger,
   );

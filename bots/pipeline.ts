@@ -5,6 +5,7 @@ import { metrics, secondsSince } from './metrics.ts';
 import { inSpan } from './tracing.ts';
 import type { IncomingMessage } from './message.ts';
 import { errorReply, type Reply } from './reply.ts';
+import type { RoomSettings } from '../state/state-store.ts';
 
 /**
  * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → input guard → AI notice →
@@ -27,6 +28,8 @@ export interface Turn {
   /** The message's channel, for what it reads on demand (attachments, history). */
   channel: ChannelAdapter;
   rights?: SenderRights;
+  /** The room's settings (`paramètres`), once the addressed stage has read them; absent: the defaults. */
+  room?: RoomSettings;
   /**
    * The question was held by the rate limit and is now released: it was already deduplicated and counted,
    * and goes through the pipeline again from the access stage.

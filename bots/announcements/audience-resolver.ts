@@ -1,5 +1,5 @@
 import type { AnnouncementChannel, NewRecipient } from '../../state/announcement-store.ts';
-import type { ConversationReferences } from '../../state/state-store.ts';
+import type { ConversationReferences, RoomSettingsLog } from '../../state/state-store.ts';
 import type { StoredReference } from '../message.ts';
 import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
 import type { AudienceDirectories, DirectoryMember } from './directories.ts';
@@ -19,7 +19,7 @@ import { PasserelleError } from '../errors.ts';
 const THREAD_MARKER = ';messageid=';
 
 export interface AudienceResolverDeps {
-  state: Pick<ConversationReferences, 'listReferences'>;
+  state: Pick<ConversationReferences, 'listReferences'> & Partial<Pick<RoomSettingsLog, 'listRoomSettings'>>;
   /** Channels enabled on this deployment. */
   channels: ReadonlySet<AnnouncementChannel>;
   directories: AudienceDirectories;
@@ -39,8 +39,13 @@ export class AudienceResolver {
       const known = directs.get(key);
       if (!known || known.updatedAt < reference.updatedAt) directs.set(key, reference);
     }
+    // Rooms (and direct chats) whose moderators refused announcements (`paramètres annonces non`).
+    const refused = new Set((await this.deps.state.listRoomSettings?.())?.filter((record) => record.settings.announcements === false).map((record) => record.roomKey));
     const recipients = new Map<string, NewRecipient>();
-    const add = (recipient: NewRecipient) => {
+    const add = (candidate: NewRecipient) => {
+      const recipient = candidate.status === 'pending' && candidate.address && refused.has(candidate.address.key)
+        ? { ...withoutAddress(candidate), status: 'failed' as const, errorCode: 'announcements-refused', reason: say.REASON_ANNOUNCEMENTS_REFUSED }
+        : candidate;
       const known = recipients.get(recipient.key);
       if (!known || (known.status !== 'pending' && recipient.status === 'pending')) recipients.set(recipient.key, recipient);
     };
@@ -123,4 +128,9 @@ function withoutThread(reference: unknown, conversationId: string): unknown {
   if (!reference || typeof reference !== 'object') return reference;
   const value = reference as { conversation?: Record<string, unknown> };
   return { ...value, conversation: { ...(value.conversation ?? {}), id: conversationId } };
+}
+
+function withoutAddress(recipient: NewRecipient): NewRecipient {
+  const { address: _address, ...rest } = recipient;
+  return rest;
 }

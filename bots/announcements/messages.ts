@@ -24,6 +24,7 @@ export const REASON_CHANNEL_UNAVAILABLE = 'Canal momentanément indisponible.';
 export const REASON_RATE_LIMITED = 'Limite de débit du canal atteinte.';
 export const REASON_TRANSIENT = 'Erreur passagère du canal.';
 export const REASON_NO_TEAMS_CONVERSATION = 'Aucune conversation Teams avec Passerelle pour cet utilisateur (application non installée).';
+export const REASON_ANNOUNCEMENTS_REFUSED = 'Les annonces sont refusées dans cette conversation (paramètres choisis par ses modérateurs).';
 export const REASON_NO_TEAMS_ROOM = 'Passerelle ne connaît pas cette conversation Teams (application absente de l’équipe ou de la conversation).';
 export const REASON_NO_MATRIX_CONVERSATION = 'Aucune conversation directe Tchap avec cet utilisateur, et le canal Tchap ne peut pas en ouvrir.';
 export const REASON_CANCELLED = 'Annonce annulée avant cet envoi.';

@@ -337,6 +337,22 @@ export function stateStoreContract(
       });
     });
 
+    describe('room settings', () => {
+      it('round-trips, replaces, lists by key; unknown room: undefined', async () => {
+        const full = { roomKey: 'matrix:!salon:agent.tchap.gouv.fr', channel: 'matrix' as const, settings: { bases: ['hr', 'legal'], mentionOnly: false, announcements: false, aiNotice: 'Texte « propre » au salon.\nDeux lignes.' }, updatedBy: 'h1', updatedAt: at(1) };
+        const minimal = { roomKey: 'teams:19:abc@thread.tacv2', channel: 'teams' as const, settings: {}, updatedBy: 'h2', updatedAt: at(2) };
+        await store.saveRoomSettings(full);
+        await store.saveRoomSettings(minimal);
+        assert.deepEqual(await store.getRoomSettings(full.roomKey), full);
+        assert.deepEqual(await store.getRoomSettings(minimal.roomKey), minimal);
+        assert.equal(await store.getRoomSettings('teams:inconnu'), undefined);
+        const changed = { ...full, settings: { mentionOnly: true }, updatedBy: 'h3', updatedAt: at(3) };
+        await store.saveRoomSettings(changed);
+        assert.deepEqual(await store.getRoomSettings(full.roomKey), changed);
+        assert.deepEqual((await store.listRoomSettings()).map((record) => record.roomKey), [full.roomKey, minimal.roomKey]);
+      });
+    });
+
     describe('cache', () => {
       it('gets what was set, undefined for a missing key; setting again overwrites', async () => {
         assert.equal(await store.cacheGet('douane:q1'), undefined);

@@ -122,6 +122,18 @@ describe('matrix e2e: rooms, threads and feedback', function () {
     assert.deepEqual(ratings, [-1], 'the agent’s 👍 is gone; the colleague’s 👎 stays');
   });
 
+  it('room settings: only a moderator (power level ≥ 50) changes them; « mention non » answers every message', async () => {
+    const bodyOf = (event: SeenEvent) => String(event.latest.body ?? '');
+    const refusedId = await colleague.send(roomId, 'Passerelle : paramètres mention non', mention);
+    await agent.waitForMessage(roomId, kit.BOT_USER_ID, (event) => relationOf(event)['m.in_reply_to']?.event_id === refusedId && bodyOf(event).includes('Seuls les modérateurs'), 15_000);
+    const savedId = await agent.send(roomId, 'Passerelle : paramètres mention non', mention);
+    await agent.waitForMessage(roomId, kit.BOT_USER_ID, (event) => relationOf(event)['m.in_reply_to']?.event_id === savedId && /C’est noté[\s\S]*à chaque message/.test(bodyOf(event)), 15_000);
+    const questionId = await colleague.send(roomId, 'Quels documents les agents des douanes peuvent-ils exiger ?', { 'm.mentions': {} });
+    await answerTo(questionId);
+    const restoredId = await agent.send(roomId, 'Passerelle : paramètres mention oui', mention);
+    await agent.waitForMessage(roomId, kit.BOT_USER_ID, (event) => relationOf(event)['m.in_reply_to']?.event_id === restoredId && bodyOf(event).includes('C’est noté'), 15_000);
+  });
+
   it('leaves a room once it is the last member', async () => {
     await colleague.leave(roomId);
     await agent.leave(roomId);

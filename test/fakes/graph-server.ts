@@ -9,7 +9,8 @@
  * map that origin to this server's http origin (see adapters/teams/graph-network-client.ts).
  *
  * Graph (`/v1.0/…`, bearer token issued here required, else 401 InvalidAuthenticationToken):
- * - `GET /v1.0/teams/{id}/members` → aadUserConversationMember objects;
+ * - `GET /v1.0/teams/{id}/members`, `GET /v1.0/chats/{id}/members` → aadUserConversationMember objects
+ *   (role `owner` for the `owners`);
  * - `GET /v1.0/groups/{id}/members/microsoft.graph.user` → users;
  * - `GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.group` → groups.
  * - `GET /v1.0/chats/{id}/messages` → chatMessage objects, newest first (`$top` honoured);
@@ -50,6 +51,10 @@ export interface FakeGraphOptions {
   users?: GraphUser[];
   /** Team id → member user ids. */
   teams?: Record<string, string[]>;
+  /** Team or chat id → user ids with the `owner` role (team members, or chat members). */
+  owners?: Record<string, string[]>;
+  /** Chat id → member user ids. */
+  chatMembers?: Record<string, string[]>;
   /** Group id → member user ids. */
   groups?: Record<string, string[]>;
   /** Chat id → its messages (any order). */
@@ -151,10 +156,19 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
     }
     const parts = url.pathname.split('/').map(decodeURIComponent);
     const userOf = (id: string) => users.get(id) ?? { id };
+    const member = (conversation: string, id: string) => ({
+      '@odata.type': '#microsoft.graph.aadUserConversationMember', id: `membership-${id}`, roles: options.owners?.[conversation]?.includes(id) ? ['owner'] : [],
+      displayName: userOf(id).displayName, userId: id, email: userOf(id).mail,
+    });
     if (parts[2] === 'teams' && parts[4] === 'members' && parts.length === 5) {
       const members = options.teams?.[parts[3] ?? ''];
       if (!members) return graphError(res, 404, 'NotFound', 'No team found with Group Id');
-      return page(res, url, members.map((id) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', id: `membership-${id}`, roles: [], displayName: userOf(id).displayName, userId: id, email: userOf(id).mail })));
+      return page(res, url, members.map((id) => member(parts[3] ?? '', id)));
+    }
+    if (parts[2] === 'chats' && parts[4] === 'members' && parts.length === 5) {
+      const members = options.chatMembers?.[parts[3] ?? ''];
+      if (!members) return graphError(res, 404, 'NotFound', 'Chat not found or the app has no access to it.');
+      return page(res, url, members.map((id) => member(parts[3] ?? '', id)));
     }
     if (parts[2] === 'groups' && parts[4] === 'members' && parts[5] === 'microsoft.graph.user') {
       const members = options.groups?.[parts[3] ?? ''];

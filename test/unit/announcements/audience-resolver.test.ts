@@ -48,6 +48,21 @@ describe('announcements / audience resolution', () => {
     assert.deepEqual((await resolve('tous', ['matrix'])).map((r) => r.key), ['matrix:user:@un:t.fr']);
   });
 
+  it('rooms and direct chats whose moderators refused announcements (paramètres annonces non) are reported, not sent to', async () => {
+    const settings = (roomKey: string, announcements: boolean) => state.saveRoomSettings({ roomKey, channel: roomKey.startsWith('matrix') ? 'matrix' : 'teams', settings: { announcements }, updatedBy: 'h', updatedAt: at(1) });
+    await settings('matrix:!room:t.fr', false);
+    await settings('teams:a:2', false);
+    await settings('teams:a:1', true);
+    const recipients = await resolve('tous salons:!room:t.fr');
+    assert.deepEqual(recipients.map((r) => [r.key, r.status, r.errorCode ?? '', r.address?.key ?? '']), [
+      ['matrix:room:!room:t.fr', 'failed', 'announcements-refused', ''],
+      ['matrix:user:@un:t.fr', 'pending', '', 'matrix:!dm1:t.fr'],
+      ['teams:user:aad-1', 'pending', '', 'teams:a:1'],
+      ['teams:user:aad-2', 'failed', 'announcements-refused', ''],
+    ]);
+    assert.match(recipients[0]!.reason ?? '', /annonces sont refusées/);
+  });
+
   it('users: Teams users without a conversation are kept as failed with the reason; Tchap ones are opened at send time', async () => {
     const recipients = await resolve('utilisateurs:aad-2,aad-9,@deux:t.fr,@un:t.fr utilisateurs:aad-2');
     assert.deepEqual(recipients.map((r) => [r.key, r.status, r.errorCode ?? '']), [

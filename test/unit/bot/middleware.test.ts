@@ -91,7 +91,7 @@ describe('pipeline stages (unit)', () => {
       const stage = await stageOf(1);
       const channel = new RecordingChannel();
       assert.equal(await stage.handle(turnOf(channel, message('question'))), true);
-      for (const command of ['aide', 'sources', 'tâches', 'annule 12', 'annonce tous Bonjour', '/aide', 'oublie']) {
+      for (const command of ['aide', 'sources', 'tâches', 'annule 12', 'paramètres', 'paramètres mention non', 'annonce tous Bonjour', '/aide', 'oublie']) {
         assert.equal(await stage.handle(turnOf(channel, message(command))), true, command);
       }
       assert.equal(await stage.handle(turnOf(channel, message('autre question'))), false);

@@ -87,6 +87,17 @@ describe('teams / activity mapper', () => {
     });
   });
 
+  describe('room settings', () => {
+    it('a channel thread message names its channel as room; only a personal chat makes the sender a moderator by itself', () => {
+      const thread = toIncomingMessage(A.channelMention(SERVICE, 'paramètres'), NOW);
+      assert.equal(thread.conversation.key, `teams:${A.CHANNEL};messageid=${A.THREAD_ROOT}`);
+      assert.equal(thread.roomKey, `teams:${A.CHANNEL}`);
+      assert.equal(thread.senderIsModerator, undefined);
+      assert.equal(toIncomingMessage(A.personalMessage(SERVICE, 'paramètres'), NOW).senderIsModerator, true);
+      assert.equal(toIncomingMessage(A.groupChatMessage(SERVICE, 'paramètres'), NOW).roomKey, undefined, 'a group chat is its own room');
+    });
+  });
+
   describe('group chat', () => {
     it('is not addressed without a mention and is addressed with one', () => {
       assert.equal(toIncomingMessage(A.groupChatMessage(SERVICE, 'on déjeune ensemble ?'), NOW).addressedToBot, false);
