@@ -31,6 +31,7 @@ import { addressedToBot } from '../bots/middleware/addressed-to-bot.ts';
 import { aiNotice } from '../bots/middleware/ai-notice.ts';
 import { deduplicate } from '../bots/middleware/deduplicate.ts';
 import { inputGuard } from '../bots/middleware/input-guard.ts';
+import { threadContext } from '../bots/middleware/thread-context.ts';
 import { RateLimitStage } from '../bots/middleware/rate-limit.ts';
 import { Pipeline } from '../bots/pipeline.ts';
 import { PostgresStateStore } from '../state/postgres-state-store.ts';
@@ -125,6 +126,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       accessControl(policy, config.bot.pseudonymSecret),
       addressedToBot(state),
       rateLimit,
+      threadContext({ memory, seen: state, logger, turns: config.bot.memoryTurns, ttlMs: config.bot.memoryTtlMinutes * 60_000 }),
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
       learning.commands.roster(),

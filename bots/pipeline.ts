@@ -8,7 +8,8 @@ import { errorReply, type Reply } from './reply.ts';
 import type { RoomSettings } from '../state/state-store.ts';
 
 /**
- * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → input guard → AI notice →
+ * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → thread context (a bot called
+ * into an existing thread reads its earlier messages) → input guard → AI notice →
  * learning roster (agents counted for the AI-literacy coverage) →
  * command or question. A stage returns false to stop the message. A stage that throws is contained: the
  * cause is logged, the user gets the catalogue's French message (only if the message was addressed to the
