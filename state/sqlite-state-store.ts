@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS room_settings (room_key TEXT PRIMARY KEY, channel TEX
 
 type Row = Record<string, SQLInputValue>;
 
+
 /**
  * The embedded state store: one SQLite file (Node's built-in node:sqlite) in the data directory, or
  * `':memory:'` for tests and the demo. WAL journal and a busy timeout let another process (a worker, the

@@ -25,6 +25,8 @@ export interface FeedbackRecord {
   /** +1, -1, or 0 for a comment without rating. */
   rating: -1 | 0 | 1;
   comment?: string;
+  /** The reason(s) picked in the channel's feedback form (Teams), comma-separated. */
+  reason?: string;
   question?: string;
   answer?: string;
   citedIds: string[];

@@ -59,7 +59,7 @@ export class InboundHandler {
         return { status: 200 };
       case 'feedback': {
         const { feedback } = event;
-        await sink?.receive({ kind: 'rating', channel: 'teams', messageId: feedback.messageId, userId: feedback.userId, rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}) });
+        await sink?.receive({ kind: 'rating', channel: 'teams', messageId: feedback.messageId, userId: feedback.userId, rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}), ...(feedback.reason ? { reason: feedback.reason } : {}) });
         return { status: 200 };
       }
       case 'unsupported-invoke':

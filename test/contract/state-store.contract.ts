@@ -36,7 +36,7 @@ export function stateStoreContract(
       isDirect: true, active: true, updatedAt: at(0), ...extra,
     });
     const fullFeedback = (minutes: number): FeedbackRecord => ({
-      channel: 'teams', messageId: `m${minutes}`, userHash: 'u1', rating: -1, comment: 'Pas clair', question: 'Délai ?',
+      channel: 'teams', messageId: `m${minutes}`, userHash: 'u1', rating: -1, comment: 'Pas clair', reason: 'Inexact, Source manquante', question: 'Délai ?',
       answer: 'Trois mois [1].', citedIds: ['cdd#12', 'cdd#13'], kb: 'douane', at: at(minutes),
     });
     const minimalFeedback = (minutes: number): FeedbackRecord => ({

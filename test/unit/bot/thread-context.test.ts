@@ -33,7 +33,7 @@ describe('thread context (the bot called into an existing thread)', () => {
   const at = (minutes: number) => new Date(Date.UTC(2026, 0, 5, 9, minutes)).toISOString();
   const inThread = (text: string, id = '$call') => message(text, { channel: 'matrix', id, isDirect: false, threadId: '$root', conversation: { key: 'matrix:!r:x:$root', reference: {} } });
   const turnOf = (channel: RecordingChannel, incoming: ReturnType<typeof message>): Turn => ({
-    message: incoming, channel, reply: (reply) => channel.send(incoming.conversation, reply), edit: async () => undefined, stream: async () => undefined, typing: async () => undefined,
+    message: incoming, channel, reply: (reply) => channel.send(incoming.conversation, reply), edit: async () => undefined, stream: async () => undefined, typing: async () => undefined, carryNotice: () => undefined,
   });
 
   it('keeps the thread’s earlier messages (not the bot’s, not the call itself) as turns; a bare invitation asks the thread’s question', async () => {

@@ -142,6 +142,16 @@ describe('teams / activity mapper', () => {
       assert.equal(event.kind, 'feedback');
     });
 
+    it('keeps the reasons picked in the feedback form with the text (string, list, or an object payload)', () => {
+      const raw = A.feedbackInvoke(SERVICE, 'a-9', 'dislike');
+      const withFeedback = (feedback: unknown) => ({ ...raw, value: { actionName: 'feedback', actionValue: { reaction: 'dislike', feedback } } });
+      assert.deepEqual(parseFeedback(withFeedback(JSON.stringify({ feedbackText: 'Article abrogé', reason: 'Inexact' }))), { messageId: 'a-9', userId: A.USER.aadObjectId, rating: -1, comment: 'Article abrogé', reason: 'Inexact' });
+      assert.equal(parseFeedback(withFeedback(JSON.stringify({ reasons: ['Inexact', 'Source manquante', 'Inexact'] })))?.reason, 'Inexact, Source manquante');
+      assert.deepEqual(parseFeedback(withFeedback({ feedbackText: 'objet', category: 'Hors sujet' })), { messageId: 'a-9', userId: A.USER.aadObjectId, rating: -1, comment: 'objet', reason: 'Hors sujet' });
+      assert.equal(parseFeedback(withFeedback(JSON.stringify({ reason: 'x'.repeat(2_000) })))?.reason?.length, 500);
+      assert.deepEqual(parseFeedback(withFeedback(JSON.stringify({ reason: 42, feedbackText: '' }))), { messageId: 'a-9', userId: A.USER.aadObjectId, rating: -1 });
+    });
+
     it('takes a non-JSON feedback string as the text, and refuses other shapes', () => {
       const raw = A.feedbackInvoke(SERVICE, 'a-1', 'like');
       (raw.value as { actionValue: { feedback: string } }).actionValue.feedback = 'texte brut';
