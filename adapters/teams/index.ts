@@ -4,6 +4,7 @@ import { PasserelleCloudAdapter } from './cloud-adapter.ts';
 import { ConnectorTransport } from './connector-transport.ts';
 import { ConversationOwners, type OwnerSource } from './conversation-owners.ts';
 import { GraphDirectory } from './graph-directory.ts';
+import { TeamsAppInstaller } from './app-installer.ts';
 import type { HistorySource } from './conversation-history.ts';
 import { GroupCache, type GroupSource } from './group-cache.ts';
 import { TeamsEndpoint } from './http-endpoint.ts';
@@ -89,6 +90,7 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
     ...(historySource ? { history: historySource } : {}),
     appId: credentials?.appId ?? '',
     ...(graphDirectory() ? { directory: graphDirectory() } : {}),
+    ...(graphDirectory() && credentials ? { installer: new TeamsAppInstaller({ graphUrl: config.teams.graphUrl, token: () => graphDirectory()!.token(), externalAppId: credentials.appId, logger }) } : {}),
   });
 }
 
