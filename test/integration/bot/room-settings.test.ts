@@ -66,10 +66,12 @@ describe('room settings (paramètres) through the whole bot', function () {
     const at = room();
     await harness.say('paramètres avis "Salon du bureau de Roissy : vérifiez toujours auprès du chef d’équipe."', { ...at(), ...moderator });
     const first = await harness.say(QUESTION, { ...at(), ...agent(4) });
-    assert.equal(first[0]?.text, say.roomAiNotice('Salon du bureau de Roissy : vérifiez toujours auprès du chef d’équipe.'));
+    const carried = first.filter((reply) => reply.kind !== 'progress').at(0)?.text ?? '';
+    assert.ok(carried.endsWith(`\n\n${say.roomAiNotice('Salon du bureau de Roissy : vérifiez toujours auprès du chef d’équipe.')}`), carried);
     assert.match(texts(await harness.say(`paramètres avis ${'x'.repeat(1_500)}`, { ...at(), ...moderator })).at(-1)!, /trop long \(1500 caractères, maximum 1000\)/);
     await harness.say('paramètres avis défaut', { ...at(), ...moderator });
-    assert.equal((await harness.say(QUESTION, { ...at(), ...agent(5) }))[0]?.text, say.AI_NOTICE);
+    const standard = (await harness.say(QUESTION, { ...at(), ...agent(5) })).filter((reply) => reply.kind !== 'progress').at(0)?.text ?? '';
+    assert.ok(standard.endsWith(`\n\n${say.AI_NOTICE}`), standard);
   });
 
   it('in a direct chat the user is the moderator; the mention setting does not apply there', async () => {
