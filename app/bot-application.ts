@@ -15,6 +15,7 @@ import { Outbound } from '../bots/outbound/outbound.ts';
 import { createChannelLimiters, type ChannelLimiters } from './channel-limiters.ts';
 import { AnnounceCommands } from '../bots/commands/announce-commands.ts';
 import { Dispatcher } from '../bots/commands/dispatcher.ts';
+import { RoomSettingsCommands } from '../bots/commands/room-settings-commands.ts';
 import { JobCommands } from '../bots/commands/job-commands.ts';
 import { RecentFiles } from '../bots/commands/summary-request.ts';
 import { createQueues, type Queues } from './create-queues.ts';
@@ -30,6 +31,7 @@ import { addressedToBot } from '../bots/middleware/addressed-to-bot.ts';
 import { aiNotice } from '../bots/middleware/ai-notice.ts';
 import { deduplicate } from '../bots/middleware/deduplicate.ts';
 import { inputGuard } from '../bots/middleware/input-guard.ts';
+import { threadContext } from '../bots/middleware/thread-context.ts';
 import { RateLimitStage } from '../bots/middleware/rate-limit.ts';
 import { Pipeline } from '../bots/pipeline.ts';
 import { PostgresStateStore } from '../state/postgres-state-store.ts';
@@ -122,12 +124,13 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     [
       deduplicate(state),
       accessControl(policy, config.bot.pseudonymSecret),
-      addressedToBot,
+      addressedToBot(state),
       rateLimit,
+      threadContext({ memory, seen: state, logger, turns: config.bot.memoryTurns, ttlMs: config.bot.memoryTtlMinutes * 60_000 }),
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
       learning.commands.roster(),
-      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger), learning.commands),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger), learning.commands, new RoomSettingsCommands(knowledge.catalog, state)),
     ],
     logger,
   );

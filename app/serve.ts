@@ -114,7 +114,14 @@ export function attachChannels(app: BotApplication, channels: EnabledChannels): 
   const { directories } = app.announcements;
   if (channels.teams) {
     app.bot.register(channels.teams);
-    if (channels.teams.directory) directories.teams = channels.teams.directory;
+    const { directory, installer } = channels.teams;
+    if (directory) {
+      directories.teams = {
+        teamMembers: (teamId) => directory.teamMembers(teamId),
+        groupMembers: (groupId) => directory.groupMembers(groupId),
+        ...(installer ? { installApp: (userIds: string[]) => installer.installForUsers(userIds) } : {}),
+      };
+    }
   }
   if (channels.matrix) {
     const matrix = channels.matrix;

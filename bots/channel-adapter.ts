@@ -36,6 +36,10 @@ export interface HistoryEntry {
   sender: string;
   text: string;
   at: string;
+  /** The channel's message id, in `IncomingMessage.id`'s form, when the channel gives it. */
+  id?: string;
+  /** Sent by the bot itself (channels that do not leave its messages out). */
+  fromBot?: boolean;
 }
 
 /**

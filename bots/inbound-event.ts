@@ -20,6 +20,8 @@ export type InboundEvent =
       userId: string;
       rating: -1 | 1;
       comment?: string;
+      /** The reason(s) picked in the channel's feedback form (Teams), comma-separated. */
+      reason?: string;
       /** The rating's own id, when the channel may deliver it twice (Tchap reactions): counted once. */
       eventId?: string;
     }

@@ -69,7 +69,7 @@ export class InboundHandler implements InboundSink {
    * Stores a rating (👍/👎, Teams feedback) given on one of the bot's answers, with the question and the
    * ids it cited. Returns false when the message is not a known answer.
    */
-  async recordRating(input: { channel: ChannelName; messageId: string; userId: string; rating: -1 | 0 | 1; comment?: string }): Promise<boolean> {
+  async recordRating(input: { channel: ChannelName; messageId: string; userId: string; rating: -1 | 0 | 1; comment?: string; reason?: string }): Promise<boolean> {
     const { state, pseudonymSecret } = this.deps;
     const answer = await state.getAnswer(input.channel, input.messageId);
     if (!answer) return false;
@@ -79,6 +79,7 @@ export class InboundHandler implements InboundSink {
       userHash: pseudonymise(`${input.channel}:${input.userId}`, pseudonymSecret),
       rating: input.rating,
       ...(input.comment ? { comment: input.comment.slice(0, 4_000) } : {}),
+      ...(input.reason ? { reason: input.reason.slice(0, 500) } : {}),
       question: answer.question,
       answer: answer.answer,
       citedIds: answer.citedIds,
@@ -101,7 +102,7 @@ export class InboundHandler implements InboundSink {
         return { recorded: true };
       case 'rating': {
         if (event.eventId && !(await state.markSeen(`${event.channel}:reaction:${event.eventId}`, RATING_DEDUPE_MS))) return { recorded: false };
-        const recorded = await this.recordRating({ channel: event.channel, messageId: event.messageId, userId: event.userId, rating: event.rating, ...(event.comment ? { comment: event.comment } : {}) });
+        const recorded = await this.recordRating({ channel: event.channel, messageId: event.messageId, userId: event.userId, rating: event.rating, ...(event.comment ? { comment: event.comment } : {}), ...(event.reason ? { reason: event.reason } : {}) });
         if (!recorded) logger.info('rating of an unknown message', { channel: event.channel, messageId: event.messageId });
         // Which answer, and whose: a withdrawal names only the rating's own id.
         else if (event.eventId) await state.cacheSet(ratingKey(event.channel, event.eventId), JSON.stringify({ messageId: event.messageId, userId: event.userId }), RATING_DEDUPE_MS);

@@ -47,6 +47,13 @@ export interface IncomingMessage {
   /** Message this one replies to, when any. */
   replyToId?: string;
   attachments: Attachment[];
+  /** The room or channel the conversation is in, without thread (its settings' key); absent: `conversation.key`. */
+  roomKey?: string;
+  /**
+   * The sender may change the room's settings (`paramètres`): Tchap power level ≥ 50, Teams team or chat
+   * owner. Direct chats: always (the core treats the user as the moderator of their own chat).
+   */
+  senderIsModerator?: boolean;
   /** Groups the sender belongs to, when the channel knows (for access control). */
   groups?: string[];
   receivedAt: string;

@@ -5,9 +5,11 @@ import { metrics, secondsSince } from './metrics.ts';
 import { inSpan } from './tracing.ts';
 import type { IncomingMessage } from './message.ts';
 import { errorReply, type Reply } from './reply.ts';
+import type { RoomSettings } from '../state/state-store.ts';
 
 /**
- * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → input guard → AI notice →
+ * An explicit, ordered pipeline: dedupe → access → addressed-to-bot → rate limit → thread context (a bot called
+ * into an existing thread reads its earlier messages) → input guard → AI notice →
  * learning roster (agents counted for the AI-literacy coverage) →
  * command or question. A stage returns false to stop the message. A stage that throws is contained: the
  * cause is logged, the user gets the catalogue's French message (only if the message was addressed to the
@@ -27,6 +29,8 @@ export interface Turn {
   /** The message's channel, for what it reads on demand (attachments, history). */
   channel: ChannelAdapter;
   rights?: SenderRights;
+  /** The room's settings (`paramètres`), once the addressed stage has read them; absent: the defaults. */
+  room?: RoomSettings;
   /**
    * The question was held by the rate limit and is now released: it was already deduplicated and counted,
    * and goes through the pipeline again from the access stage.

@@ -39,6 +39,7 @@ export function helpText(bases: Array<{ name: string; prefix?: string }>, option
     '- `avis <votre remarque>` — transmettre une remarque aux responsables des bases',
     '- `résume` + pièce jointe, `résume la conversation`, `résume le titre XII du code des douanes`, `résume les articles 60 à 67 bis` (ajoutez « détaillé » pour un résumé long)',
     '- `tâches` — vos tâches en cours ; `annule <id>` — annuler une tâche',
+    '- `paramètres` — les réglages de ce salon (bases, mentions, annonces, avis sur l’IA), modifiables par ses modérateurs',
     '- `explique` — l’article cité par ma dernière réponse, pas à pas (`explique 2` : sa 2ᵉ source ; `explique l’article 414`)',
     '- `quiz` — s’entraîner sur les textes (`quiz titre XII`, `quiz article 414`, `quiz congés`) ; `quiz bilan` — vos résultats, visibles de vous seul',
     '- `formation` — la formation à l’IA (5 minutes) et sa vérification',
@@ -158,6 +159,49 @@ export function unknownPrefix(prefix: string): string {
 }
 
 export const ANSWER_IN_FRENCH_NOTE = '(Je réponds en français ; demandez « answer in English » si vous préférez l’anglais.)';
+
+export const SETTINGS_MODERATORS_ONLY =
+  'Seuls les modérateurs de ce salon peuvent modifier ses paramètres (sur Tchap : niveau de pouvoir 50 ou plus ; ' +
+  'sur Teams : propriétaires de l’équipe ou de la conversation). Tapez « paramètres » pour les consulter.';
+/** A room's own AI notice, after the sentence art. 50 requires whatever the room's moderators wrote. */
+export function roomAiNotice(text: string): string {
+  return `ℹ️ Vous échangez avec **Passerelle**, un assistant fondé sur l’intelligence artificielle (règlement européen sur l’IA, article 50).\n\n${text}`;
+}
+export const SETTINGS_SAVED = '✅ C’est noté.';
+export const SETTINGS_MENTION_DIRECT = 'Dans une conversation directe, je réponds toujours à chaque message : ce réglage ne concerne que les salons et les canaux.';
+export function settingsUsage(): string {
+  return [
+    'Réglages possibles (modérateurs du salon) :',
+    '- `paramètres bases rh,code` — les bases où je cherche ici (`paramètres bases toutes` pour revenir à toutes)',
+    '- `paramètres mention oui` — je ne réponds que si l’on me mentionne ; `non` — je réponds à chaque message',
+    '- `paramètres annonces oui|non` — les annonces de l’administration sont publiées ici, ou non',
+    '- `paramètres avis "<texte>"` — le texte de l’avis sur l’IA montré aux nouveaux venus (`paramètres avis défaut` pour le texte standard)',
+  ].join('\n');
+}
+export function settingsUnknownBase(word: string, known: string[]): string {
+  return `Base inconnue : « ${word} ». Bases possibles : ${known.join(', ')}.`;
+}
+export function settingsYesNo(name: string): string {
+  return `Répondez par « oui » ou « non », par exemple : \`paramètres ${name} oui\`.`;
+}
+export function settingsNoticeTooLong(length: number, max: number): string {
+  return `Ce texte est trop long (${length} caractères, maximum ${max}).`;
+}
+export function settingsSummary(settings: { isDirect: boolean; bases?: string[]; mentionOnly: boolean; announcements: boolean; aiNotice?: string }): string {
+  return [
+    settings.isDirect ? '**Paramètres de cette conversation**' : '**Paramètres de ce salon**',
+    `- Bases : ${settings.bases ? settings.bases.join(', ') : 'toutes celles auxquelles chacun a accès'}`,
+    ...(settings.isDirect ? [] : [`- Réponses : ${settings.mentionOnly ? 'seulement quand on me mentionne ou me répond' : 'à chaque message'}`]),
+    `- Annonces : ${settings.announcements ? 'reçues' : 'refusées'}`,
+    `- Avis sur l’IA : ${settings.aiNotice ? `« ${settings.aiNotice} »` : 'texte standard'}`,
+    '',
+    settingsUsage(),
+  ].join('\n');
+}
+export const NO_BASE_IN_ROOM = 'Aucune des bases choisies pour ce salon ne vous est ouverte. Posez votre question en conversation directe, ou demandez aux modérateurs du salon de changer ses paramètres.';
+export function baseNotInRoom(baseName: string, roomBases: string[]): string {
+  return `Dans ce salon, je ne cherche que dans : ${roomBases.join(', ')} (paramètres du salon). La base « ${baseName} » n’en fait pas partie : posez votre question en conversation directe.`;
+}
 
 /** Told once per burst: the question beyond the per-minute limit is kept and answered at `due`. */
 export function questionQueued(perMinute: number, due: Date, now: Date): string {

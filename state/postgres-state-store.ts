@@ -1,7 +1,7 @@
 import type { ChannelName, StoredReference } from '../bots/message.ts';
 import { PostgresDatabase, type PostgresOptions } from './postgres-support.ts';
-import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, RATE_SLOT, REFERENCE, sqlLimit, TURN, UNANSWERED, type Kind } from './record-codec.ts';
-import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, RATE_SLOT, REFERENCE, ROOM_SETTINGS, sqlLimit, TURN, UNANSWERED, type Kind } from './record-codec.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type RoomSettingsRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Pool size defaults to 10 (pg's default). */
 export type PostgresStateStoreOptions = PostgresOptions;
@@ -233,6 +233,20 @@ export class PostgresStateStore implements StateStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async getRoomSettings(roomKey: string): Promise<RoomSettingsRecord | undefined> {
+    const [row] = await this.query(`SELECT * FROM ${this.s}.room_settings WHERE room_key = $1`, [roomKey]);
+    return row && decode<RoomSettingsRecord>(POSTGRES, ROOM_SETTINGS, row);
+  }
+
+  async saveRoomSettings(record: RoomSettingsRecord): Promise<void> {
+    await this.query(insertSql(POSTGRES, `${this.s}.room_settings`, ROOM_SETTINGS, [], ['room_key']), encode(POSTGRES, ROOM_SETTINGS, record));
+  }
+
+  async listRoomSettings(): Promise<RoomSettingsRecord[]> {
+    const rows = await this.query(`SELECT * FROM ${this.s}.room_settings ORDER BY room_key COLLATE "C"`, []);
+    return rows.map((row) => decode<RoomSettingsRecord>(POSTGRES, ROOM_SETTINGS, row));
+  }
+
   /** Ends the pool. Idempotent. */
   async close(): Promise<void> {
     await this.db.close();
@@ -286,5 +300,7 @@ CREATE INDEX IF NOT EXISTS audit_by_time ON ${s}.audit (at, id);
 CREATE TABLE IF NOT EXISTS ${s}.cache (key text PRIMARY KEY, value text NOT NULL, expires_at timestamptz NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.rate_slots (id text PRIMARY KEY, user_key text NOT NULL, at timestamptz NOT NULL, message jsonb);
 CREATE INDEX IF NOT EXISTS rate_slots_by_user ON ${s}.rate_slots (user_key, at);
-CREATE INDEX IF NOT EXISTS rate_slots_held ON ${s}.rate_slots (at) WHERE message IS NOT NULL;`;
+CREATE INDEX IF NOT EXISTS rate_slots_held ON ${s}.rate_slots (at) WHERE message IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${s}.room_settings (
+  room_key text PRIMARY KEY, channel text NOT NULL, settings jsonb NOT NULL, updated_by text NOT NULL, updated_at timestamptz NOT NULL);`;
 }

@@ -1,6 +1,6 @@
 import type { AnnouncementRecord, RecipientRecord } from './announcement-store.ts';
 import type { StoredReference } from '../bots/message.ts';
-import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, RateSlot, UnansweredRecord } from './state-store.ts';
+import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, RateSlot, RoomSettingsRecord, UnansweredRecord } from './state-store.ts';
 
 /**
  * How the records of the state and announcement ports are stored, written once for both databases: each
@@ -16,10 +16,11 @@ export type Spec<T> = { [K in keyof Required<T>]: Kind };
 export const REFERENCE = { key: 'text', channel: 'text', reference: 'json', userId: 'text?', tenant: 'text?', isDirect: 'bool', active: 'bool', inactiveReason: 'text?', updatedAt: 'time' } satisfies Spec<StoredReference>;
 export const TURN = { role: 'text', text: 'text', kb: 'text?', citedIds: 'json?', at: 'time' } satisfies Spec<ConversationTurn>;
 export const ANSWER = { messageId: 'text', channel: 'text', conversationKey: 'text', question: 'text', answer: 'text', kb: 'text?', citedIds: 'json', at: 'time' } satisfies Spec<AnswerRecord>;
-export const FEEDBACK = { channel: 'text', messageId: 'text', userHash: 'text', rating: 'num', comment: 'text?', question: 'text?', answer: 'text?', citedIds: 'json', kb: 'text?', at: 'time' } satisfies Spec<FeedbackRecord>;
+export const FEEDBACK = { channel: 'text', messageId: 'text', userHash: 'text', rating: 'num', comment: 'text?', reason: 'text?', question: 'text?', answer: 'text?', citedIds: 'json', kb: 'text?', at: 'time' } satisfies Spec<FeedbackRecord>;
 export const UNANSWERED = { channel: 'text', userHash: 'text', question: 'text', kb: 'text?', reason: 'text', nearestIds: 'json', at: 'time' } satisfies Spec<UnansweredRecord>;
 export const AUDIT = { channel: 'text', userHash: 'text', kind: 'text', kb: 'text?', citedIds: 'json', model: 'text?', inputTokens: 'num', outputTokens: 'num', energyWh: 'num', latencyMs: 'num', abstained: 'bool', at: 'time' } satisfies Spec<AuditRecord>;
 export const RATE_SLOT = { id: 'text', userKey: 'text', at: 'time', message: 'json?' } satisfies Spec<RateSlot>;
+export const ROOM_SETTINGS = { roomKey: 'text', channel: 'text', settings: 'json', updatedBy: 'text', updatedAt: 'time' } satisfies Spec<RoomSettingsRecord>;
 export const ANNOUNCEMENT = {
   id: 'text', audience: 'text', markdown: 'text', createdBy: 'text', origin: 'text', createdAt: 'time', scheduledAt: 'time?', status: 'text',
   confirmedAt: 'time?', startedAt: 'time?', finishedAt: 'time?', notify: 'json?', sender: 'text?',

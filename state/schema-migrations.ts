@@ -37,6 +37,12 @@ export const MIGRATIONS: Readonly<Record<StoreName, readonly Migration[]>> = {
       sqlite: () => `CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, fence INTEGER NOT NULL, expires_at INTEGER NOT NULL);`,
       postgres: (s) => `CREATE TABLE IF NOT EXISTS ${s}leases (name text PRIMARY KEY, holder text NOT NULL, fence bigint NOT NULL, expires_at timestamptz NOT NULL);`,
     },
+    {
+      version: 3,
+      name: 'feedback.reason: the reasons picked in the Teams feedback form, stored with the rating',
+      sqlite: () => `ALTER TABLE feedback ADD COLUMN reason TEXT;`,
+      postgres: (s) => `ALTER TABLE ${s}feedback ADD COLUMN IF NOT EXISTS reason text;`,
+    },
   ],
   announcements: [],
   curation: [],

@@ -1,8 +1,8 @@
 import type { SQLInputValue, DatabaseSync, StatementSync } from 'node:sqlite';
 import type { ChannelName, StoredReference } from '../bots/message.ts';
-import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, RATE_SLOT, REFERENCE, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, RATE_SLOT, REFERENCE, ROOM_SETTINGS, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
 import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
-import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type RoomSettingsRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Expired `seen` and `cache` rows are deleted at most this often (they already behave as absent). */
 const PURGE_INTERVAL_MS = 60_000;
@@ -42,9 +42,11 @@ CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, exp
 CREATE TABLE IF NOT EXISTS rate_slots (id TEXT PRIMARY KEY, user_key TEXT NOT NULL, at INTEGER NOT NULL, message TEXT);
 CREATE INDEX IF NOT EXISTS rate_slots_by_user ON rate_slots(user_key, at);
 CREATE INDEX IF NOT EXISTS rate_slots_held ON rate_slots(at) WHERE message IS NOT NULL;
+CREATE TABLE IF NOT EXISTS room_settings (room_key TEXT PRIMARY KEY, channel TEXT NOT NULL, settings TEXT NOT NULL, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL);
 `;
 
 type Row = Record<string, SQLInputValue>;
+
 
 /**
  * The embedded state store: one SQLite file (Node's built-in node:sqlite) in the data directory, or
@@ -111,6 +113,9 @@ export class SqliteStateStore implements StateStore {
       dueSlots: prepare('SELECT * FROM rate_slots WHERE message IS NOT NULL AND at <= ? ORDER BY at, id LIMIT ?'),
       releaseSlot: prepare('UPDATE rate_slots SET message = NULL WHERE id = ? AND message IS NOT NULL'),
       pruneSlots: prepare('DELETE FROM rate_slots WHERE message IS NULL AND at < ?'),
+      saveRoomSettings: prepare(insertSql(SQLITE, 'room_settings', ROOM_SETTINGS, [], ['room_key'])),
+      getRoomSettings: prepare('SELECT * FROM room_settings WHERE room_key = ?'),
+      listRoomSettings: prepare('SELECT * FROM room_settings ORDER BY room_key'),
       purgeSeen: prepare('DELETE FROM seen WHERE expires_at <= ?'),
       purgeCache: prepare('DELETE FROM cache WHERE expires_at <= ?'),
     };
@@ -271,6 +276,20 @@ export class SqliteStateStore implements StateStore {
 
   async pruneSlots(before: string): Promise<number> {
     return this.run(() => Number(this.sql.pruneSlots!.run(toMillis(before)).changes));
+  }
+
+  async getRoomSettings(roomKey: string): Promise<RoomSettingsRecord | undefined> {
+    const row = this.run(() => this.sql.getRoomSettings!.get(roomKey) as Row | undefined);
+    return row && decode<RoomSettingsRecord>(SQLITE, ROOM_SETTINGS, row);
+  }
+
+  async saveRoomSettings(record: RoomSettingsRecord): Promise<void> {
+    this.run(() => this.sql.saveRoomSettings!.run(...encode(SQLITE, ROOM_SETTINGS, record)));
+  }
+
+  async listRoomSettings(): Promise<RoomSettingsRecord[]> {
+    const rows = this.run(() => this.sql.listRoomSettings!.all() as Row[]);
+    return rows.map((row) => decode<RoomSettingsRecord>(SQLITE, ROOM_SETTINGS, row));
   }
 
   /** Idempotent. */

@@ -25,6 +25,8 @@ export interface FeedbackRecord {
   /** +1, -1, or 0 for a comment without rating. */
   rating: -1 | 0 | 1;
   comment?: string;
+  /** The reason(s) picked in the channel's feedback form (Teams), comma-separated. */
+  reason?: string;
   question?: string;
   answer?: string;
   citedIds: string[];
@@ -189,6 +191,37 @@ export interface RateSlots {
   pruneSlots(before: string): Promise<number>;
 }
 
+/** What the moderators of a room or channel chose for it (`paramètres`); an absent field keeps the default. */
+export interface RoomSettings {
+  /** Bases the bot answers from in this room (ids); absent: every base the asker may use. */
+  bases?: string[];
+  /** Answer only messages that mention or reply to the bot (default), or every message (false). */
+  mentionOnly?: boolean;
+  /** Whether announcements may be posted here (default true); in a direct chat, whether the user receives them. */
+  announcements?: boolean;
+  /** The AI notice shown to newcomers here, instead of the default text. */
+  aiNotice?: string;
+}
+
+export interface RoomSettingsRecord {
+  /** The room's conversation key, without thread (`IncomingMessage.roomKey`). */
+  roomKey: string;
+  channel: ChannelName;
+  settings: RoomSettings;
+  /** Pseudonymised moderator who made the last change. */
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** Per-room settings, set by the room's moderators. */
+export interface RoomSettingsLog {
+  getRoomSettings(roomKey: string): Promise<RoomSettingsRecord | undefined>;
+  /** Replaces the room's settings. */
+  saveRoomSettings(record: RoomSettingsRecord): Promise<void>;
+  /** Every room with settings, by key. */
+  listRoomSettings(): Promise<RoomSettingsRecord[]>;
+}
+
 /** Cached answers, routing decisions and delivery marks, with a lifetime. */
 export interface Cache {
   cacheGet(key: string): Promise<string | undefined>;
@@ -202,6 +235,6 @@ export interface Cache {
  * The whole state store, as the composition root opens it: one database holding every concern. Each part of
  * the core depends on the concerns it uses only.
  */
-export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache, RateSlots {
+export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache, RateSlots, RoomSettingsLog {
   close(): Promise<void>;
 }

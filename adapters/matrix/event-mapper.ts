@@ -10,7 +10,7 @@ import {
   threadRootOf,
   type BotIdentity,
 } from './event-content.ts';
-import { addressOf, type MatrixReference } from './reference.ts';
+import { addressOf, conversationKey, type MatrixReference } from './reference.ts';
 
 /**
  * The pure mapper from a (decrypted) Matrix room event to what the core understands. Decides addressing:
@@ -41,6 +41,8 @@ export interface MappingContext {
   /** Whether the bot has answered in the thread this event belongs to. */
   botInThread: boolean;
   senderDisplayName?: string;
+  /** The sender's power level in the room (moderators, ≥ 50, change its settings). */
+  senderPowerLevel?: number;
   /** Rooms of `access.allowGroups` the sender is a member of. */
   groups?: string[];
   /** ISO time of reception. */
@@ -68,6 +70,9 @@ export type MappedEvent =
   /** An event removed by its sender (or a moderator): a removed 👍/👎 reaction withdraws its rating. */
   | { kind: 'redaction'; redactedEventId: string; userId: string }
   | { kind: 'ignored'; reason: IgnoreReason };
+
+/** Matrix's usual moderator level (Element's "Moderator"): who may change the room's settings. */
+export const MODERATOR_POWER_LEVEL = 50;
 
 const FILE_TYPES = new Set(['m.file', 'm.image', 'm.audio', 'm.video']);
 
@@ -108,6 +113,8 @@ export function mapEvent(event: RawMatrixEvent, context: MappingContext): Mapped
     text: rawText === '' ? '' : removeBotMention(rawText, context.bot),
     addressedToBot: addressed,
     isDirect: context.isDirect,
+    ...(threadRootId ? { roomKey: conversationKey(context.roomId) } : {}),
+    ...(context.isDirect || (context.senderPowerLevel ?? 0) >= MODERATOR_POWER_LEVEL ? { senderIsModerator: true } : {}),
     ...(threadRootId ? { threadId: threadRootId } : {}),
     ...(replyTo ? { replyToId: replyTo } : {}),
     attachments,

@@ -127,6 +127,7 @@ export class InboundEvents {
       botInThread: threadRoot ? await this.botInThread(room, threadRoot) : false,
       ...(replyTo ? { repliedToSender: await this.senderOf(room, replyTo) } : {}),
       ...(room.getMember(sender)?.name ? { senderDisplayName: room.getMember(sender)?.name } : {}),
+      ...(typeof room.getMember(sender)?.powerLevel === 'number' ? { senderPowerLevel: room.getMember(sender)?.powerLevel } : {}),
       groups: this.deps.allowGroups.filter((roomId) => this.deps.client.getRoom(roomId)?.getMember(sender)?.membership === 'join'),
       receivedAt: new Date().toISOString(),
       maxAgeMs: Math.min(this.deps.maxEventAgeMs, Math.max(0, Date.now() - this.deps.notBeforeMs)),
@@ -146,7 +147,11 @@ export class InboundEvents {
       return;
     }
     const { message, reference } = mapped;
-    if (!message.addressedToBot) return;
+    // Not addressed: the core decides (a room may want every message answered, `paramètres mention non`).
+    if (!message.addressedToBot) {
+      await sink.receive({ kind: 'message', message });
+      return;
+    }
     const conversation = {
       key: message.conversation.key,
       channel: 'matrix' as const,

@@ -223,6 +223,9 @@ export function toIncomingMessage(activity: Partial<Activity>, now: Date = new D
     text,
     addressedToBot: personal || mentioned,
     isDirect: personal,
+    // The channel of a thread (its settings' key); owners of teams and group chats are looked up by the handler.
+    ...(threadId ? { roomKey: address.key.slice(0, address.key.indexOf(THREAD_MARKER)) } : {}),
+    ...(personal ? { senderIsModerator: true } : {}),
     ...(threadId ? { threadId } : {}),
     ...(activity.replyToId ? { replyToId: activity.replyToId } : {}),
     attachments: attachmentsOf(activity),

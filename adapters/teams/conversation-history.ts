@@ -24,6 +24,9 @@ export interface HistoryEntry {
   sender: string;
   text: string;
   at: string;
+  /** `${conversation id}|${message id}`, the form of IncomingMessage.id (activity-mapper.ts). */
+  id?: string;
+  fromBot?: boolean;
 }
 
 const THREAD_MARKER = ';messageid=';
@@ -55,7 +58,7 @@ export async function readHistory(source: HistorySource | undefined, appId: stri
     const text = message.body?.contentType === 'text' ? content.trim() : htmlToText(content);
     if (!text) return [];
     const sender = message.from?.user?.displayName || message.from?.application?.displayName || 'inconnu';
-    return [{ sender, text, at: message.createdDateTime ?? '' }];
+    return [{ sender, text, at: message.createdDateTime ?? '', ...(message.id ? { id: `${id}|${message.id}` } : {}), ...(!message.from?.user && message.from?.application ? { fromBot: true } : {}) }];
   });
 }
 

@@ -13,6 +13,8 @@ export interface FeedbackInput {
   userId: string;
   rating: -1 | 1;
   comment?: string;
+  /** The reason(s) picked in the feedback form ("Inexact", "Source manquante"…), comma-separated. */
+  reason?: string;
 }
 
 /** The feedback carried by a `message/submitAction` invoke, or undefined when it is not a feedback. */
@@ -24,21 +26,36 @@ export function parseFeedback(activity: Partial<Activity>): FeedbackInput | unde
   const messageId = activity.replyToId;
   const userId = activity.from?.aadObjectId || activity.from?.id;
   if (!messageId || !userId) return undefined;
-  const comment = feedbackText(value.actionValue.feedback);
-  return { messageId, userId, rating: reaction === 'like' ? 1 : -1, ...(comment ? { comment } : {}) };
+  const { comment, reason } = feedbackForm(value.actionValue.feedback);
+  return { messageId, userId, rating: reaction === 'like' ? 1 : -1, ...(comment ? { comment } : {}), ...(reason ? { reason } : {}) };
 }
 
-/** `feedback` is a JSON string `{"feedbackText": "…"}`; a bare string is taken as the text itself. */
-function feedbackText(raw: unknown): string | undefined {
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === 'object') {
-      const text = (parsed as { feedbackText?: unknown }).feedbackText;
-      return typeof text === 'string' && text.trim() ? text.trim() : undefined;
+/** Longest reason kept (characters); the comment is capped by the core. */
+const MAX_REASON_CHARS = 500;
+
+/**
+ * `feedback` is the form's values: a JSON string (or, from some clients, an object) with `feedbackText`
+ * and, from forms that offer them, the reason(s) picked (`reason` or `reasons`, a string or a list;
+ * `category`/`categories` are read the same way). A bare string is taken as the text itself.
+ */
+function feedbackForm(raw: unknown): { comment?: string; reason?: string } {
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') return {};
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return { comment: raw.trim() };
     }
-    return typeof parsed === 'string' && parsed.trim() ? parsed.trim() : undefined;
-  } catch {
-    return raw.trim();
   }
+  if (typeof parsed === 'string') return parsed.trim() ? { comment: parsed.trim() } : {};
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const form = parsed as Record<string, unknown>;
+  const text = typeof form.feedbackText === 'string' && form.feedbackText.trim() ? form.feedbackText.trim() : undefined;
+  const picked = [form.reason, form.reasons, form.category, form.categories]
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+    .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
+    .map((value) => value.trim());
+  const reason = [...new Set(picked)].join(', ').slice(0, MAX_REASON_CHARS);
+  return { ...(text ? { comment: text } : {}), ...(reason ? { reason } : {}) };
 }

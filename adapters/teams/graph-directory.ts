@@ -55,6 +55,10 @@ function oldestFirst(messages: GraphChatMessage[]): GraphChatMessage[] {
   return [...messages].sort((a, b) => Date.parse(a.createdDateTime ?? '') - Date.parse(b.createdDateTime ?? '') || 0);
 }
 
+function ownersOf(members: Array<{ userId?: string; roles?: string[] }>): string[] {
+  return members.filter((member) => Array.isArray(member.roles) && member.roles.includes('owner') && typeof member.userId === 'string').map((member) => member.userId as string);
+}
+
 const MAX_PAGES = 500;
 const MAX_ATTEMPTS = 3;
 
@@ -77,6 +81,16 @@ export class GraphDirectory implements GroupSource {
     return members
       .filter((member): member is { userId: string; displayName?: string; email?: string } => typeof member.userId === 'string')
       .map((member) => ({ id: member.userId, ...(member.displayName ? { displayName: member.displayName } : {}), ...(member.email ? { mail: member.email } : {}) }));
+  }
+
+  /** Entra ids of the team's owners (role `owner` in /teams/{id}/members). */
+  async teamOwners(teamId: string): Promise<string[]> {
+    return ownersOf(await this.list<{ userId?: string; roles?: string[] }>(`/v1.0/teams/${encodeURIComponent(teamId)}/members`));
+  }
+
+  /** Entra ids of the group chat's owners (role `owner` in /chats/{id}/members). Permission: ChatMember.Read.All or RSC ChatMember.Read.Chat. */
+  async chatOwners(chatId: string): Promise<string[]> {
+    return ownersOf(await this.list<{ userId?: string; roles?: string[] }>(`/v1.0/chats/${encodeURIComponent(chatId)}/members`));
   }
 
   /** Direct members of a group that are users. */

@@ -2,7 +2,8 @@ import type { Activity } from 'botbuilder';
 import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Logger } from '../../bots/logger.ts';
 import type { IncomingMessage, StoredReference } from '../../bots/message.ts';
-import { classifyActivity } from './activity-mapper.ts';
+import { classifyActivity, type TeamsReference } from './activity-mapper.ts';
+import type { ConversationOwners } from './conversation-owners.ts';
 import type { GroupCache } from './group-cache.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface InboundDeps {
   logger: Logger;
   /** Group memberships for access control, when Microsoft Graph is configured. */
   groups?: GroupCache;
+  /** Owners of teams and group chats (moderators of their settings), when Microsoft Graph is configured. */
+  owners?: ConversationOwners;
 }
 
 export class InboundHandler {
@@ -56,7 +59,7 @@ export class InboundHandler {
         return { status: 200 };
       case 'feedback': {
         const { feedback } = event;
-        await sink?.receive({ kind: 'rating', channel: 'teams', messageId: feedback.messageId, userId: feedback.userId, rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}) });
+        await sink?.receive({ kind: 'rating', channel: 'teams', messageId: feedback.messageId, userId: feedback.userId, rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}), ...(feedback.reason ? { reason: feedback.reason } : {}) });
         return { status: 200 };
       }
       case 'unsupported-invoke':
@@ -92,6 +95,13 @@ export class InboundHandler {
         enriched = { ...message, groups: await this.deps.groups.groupsOf(message.sender.id) };
       } catch (error) {
         this.deps.logger.warn('teams group lookup failed, access by user id only', { error });
+      }
+    }
+    if (this.deps.owners && message.addressedToBot && !message.isDirect) {
+      try {
+        if (await this.deps.owners.isOwner(message.conversation.reference as TeamsReference, message.sender.id)) enriched = { ...enriched, senderIsModerator: true };
+      } catch (error) {
+        this.deps.logger.warn('teams owner lookup failed, sender not a moderator', { error });
       }
     }
     await this.sink?.receive({ kind: 'message', message: enriched, conversation: reference });

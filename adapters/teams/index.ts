@@ -2,7 +2,9 @@ import type { AdapterContext } from '../adapter-context.ts';
 import { allowedTenantsOf, createAuthentication, isLoopbackUrl, teamsCredentialsOf, type AuthenticationOverrides } from './authentication.ts';
 import { PasserelleCloudAdapter } from './cloud-adapter.ts';
 import { ConnectorTransport } from './connector-transport.ts';
+import { ConversationOwners, type OwnerSource } from './conversation-owners.ts';
 import { GraphDirectory } from './graph-directory.ts';
+import { TeamsAppInstaller } from './app-installer.ts';
 import type { HistorySource } from './conversation-history.ts';
 import { GroupCache, type GroupSource } from './group-cache.ts';
 import { TeamsEndpoint } from './http-endpoint.ts';
@@ -32,6 +34,8 @@ export interface TeamsAdapterOptions {
   groups?: GroupSource | null;
   /** Source of conversation history (Microsoft Graph by default when credentials have a secret or certificate; `null`: none). */
   history?: HistorySource | null;
+  /** Owners of teams and group chats (moderators of their settings); Microsoft Graph by default when it can be used; `null`: none. */
+  owners?: OwnerSource | null;
   /** Time limit of one attachment download (default 60 s). */
   downloadTimeoutMs?: number;
 }
@@ -62,7 +66,8 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
   const graphDirectory = () => (graph ??= graphDirectoryOf(context, credentials));
   const groupSource = options.groups === null ? undefined : (options.groups ?? (usesGroups(context) ? graphDirectory() : undefined));
   const historySource = options.history === null ? undefined : (options.history ?? graphDirectory());
-  const inbound = new InboundHandler({ logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}) });
+  const ownerSource = options.owners === null ? undefined : (options.owners ?? graphDirectory());
+  const inbound = new InboundHandler({ logger, ...(groupSource ? { groups: new GroupCache(groupSource) } : {}), ...(ownerSource ? { owners: new ConversationOwners(ownerSource) } : {}) });
   // Anonymous mode authenticates nothing: loopback only, unless TEAMS_HOST says otherwise (a development container).
   const host = config.teams.host ?? (credentials ? undefined : '127.0.0.1');
   const endpoint = new TeamsEndpoint({
@@ -85,6 +90,7 @@ export async function createTeamsAdapter(context: AdapterContext, options: Teams
     ...(historySource ? { history: historySource } : {}),
     appId: credentials?.appId ?? '',
     ...(graphDirectory() ? { directory: graphDirectory() } : {}),
+    ...(graphDirectory() && credentials ? { installer: new TeamsAppInstaller({ graphUrl: config.teams.graphUrl, token: () => graphDirectory()!.token(), externalAppId: credentials.appId, logger }) } : {}),
   });
 }
 

@@ -69,10 +69,34 @@ export function choiceCard(choices: readonly string[]): Record<string, unknown> 
   };
 }
 
-/** The root Message entity (AI label and citations), or undefined when the reply needs neither. */
+/**
+ * Sensitivity labels (the root entity's and each citation's `usageInfo`, a schema.org `CreativeWork`: Teams
+ * shows its name on the message and its description on hover) for passages above `public`.
+ */
+const SENSITIVITY: Partial<Record<string, { rank: number; name: string; description: string; color: string }>> = {
+  interne: { rank: 1, name: 'Interne', description: 'Réponse fondée sur des documents internes de la DGDDI : ne la diffusez pas hors de l’administration.', color: '#C47F00' },
+  'diffusion-restreinte': { rank: 2, name: 'Diffusion restreinte', description: 'Réponse fondée sur des documents à diffusion restreinte : réservée aux agents habilités, ne la transférez pas.', color: '#B3261E' },
+};
+
+/** The `usageInfo` of the most sensitive classification among these, or undefined when all are public. */
+export function sensitivityUsageInfo(classifications: ReadonlyArray<string | undefined>): Record<string, unknown> | undefined {
+  const labels = classifications.map((label) => (label ? SENSITIVITY[label] : undefined)).filter((label) => label !== undefined);
+  const label = labels.sort((a, b) => b.rank - a.rank)[0];
+  if (!label) return undefined;
+  return {
+    type: MESSAGE_ENTITY_TYPE,
+    '@type': 'CreativeWork',
+    name: label.name,
+    description: label.description,
+    pattern: { '@type': 'DefinedTerm', inDefinedTermSet: 'https://www.douane.gouv.fr/classification', name: label.name, termCode: label.color },
+  };
+}
+
+/** The root Message entity (AI label, citations, sensitivity label), or undefined when the reply needs none. */
 export function messageEntity(reply: Reply): Record<string, unknown> | undefined {
   const citations = citationClaims(reply.citations);
   if (!reply.aiGenerated && citations.length === 0) return undefined;
+  const usageInfo = sensitivityUsageInfo(reply.citations.map((citation) => citation.classification));
   return {
     type: MESSAGE_ENTITY_TYPE,
     '@type': 'Message',
@@ -80,6 +104,7 @@ export function messageEntity(reply: Reply): Record<string, unknown> | undefined
     '@id': '',
     ...(reply.aiGenerated ? { additionalType: ['AIGeneratedContent'] } : {}),
     ...(citations.length > 0 ? { citation: citations } : {}),
+    ...(usageInfo ? { usageInfo } : {}),
   };
 }
 
@@ -92,6 +117,7 @@ export function citationClaims(citations: readonly Citation[]): Array<Record<str
     .slice(0, MAX_CITATIONS)
     .map((citation) => {
       const abstract = clip(citation.abstract.replace(/\s+/g, ' ').trim(), 160);
+      const usageInfo = sensitivityUsageInfo([citation.classification]);
       return {
         '@type': 'Claim',
         position: citation.index,
@@ -100,6 +126,7 @@ export function citationClaims(citations: readonly Citation[]): Array<Record<str
           name: clip(citation.title.trim() || `Source ${citation.index}`, 80),
           ...(abstract ? { abstract } : {}),
           ...(citation.url && /^https?:\/\//i.test(citation.url) ? { url: citation.url } : {}),
+          ...(usageInfo ? { usageInfo } : {}),
         },
       };
     });

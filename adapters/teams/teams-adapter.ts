@@ -13,6 +13,7 @@ import { renderReply } from './reply-renderer.ts';
 import { isTransient } from './retry-policy.ts';
 import type { StreamManager } from './stream-manager.ts';
 import type { GraphDirectory } from './graph-directory.ts';
+import type { TeamsAppInstaller } from './app-installer.ts';
 import { TypingIndicator } from './typing-indicator.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface TeamsAdapterParts {
   appId?: string;
   /** Microsoft Graph with the bot's app registration (secret or certificate): team and group members. */
   directory?: GraphDirectory;
+  /** Proactive installation of the app through Microsoft Graph (announcements to members who never opened it). */
+  installer?: TeamsAppInstaller;
 }
 
 export class TeamsAdapter implements ChannelAdapter {
@@ -54,6 +57,11 @@ export class TeamsAdapter implements ChannelAdapter {
   /** Members of Teams teams and Entra groups (announcement audiences), when Microsoft Graph is configured. */
   get directory(): GraphDirectory | undefined {
     return this.parts.directory;
+  }
+
+  /** Installs the app for users and teams through Microsoft Graph, when it is configured. */
+  get installer(): TeamsAppInstaller | undefined {
+    return this.parts.installer;
   }
 
   /** Port of the HTTP endpoint: the bound port once started (useful with port 0), else the configured one. */

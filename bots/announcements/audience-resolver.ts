@@ -1,5 +1,5 @@
 import type { AnnouncementChannel, NewRecipient } from '../../state/announcement-store.ts';
-import type { ConversationReferences } from '../../state/state-store.ts';
+import type { ConversationReferences, RoomSettingsLog } from '../../state/state-store.ts';
 import type { StoredReference } from '../message.ts';
 import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
 import type { AudienceDirectories, DirectoryMember } from './directories.ts';
@@ -19,12 +19,19 @@ import { PasserelleError } from '../errors.ts';
 const THREAD_MARKER = ';messageid=';
 
 export interface AudienceResolverDeps {
-  state: Pick<ConversationReferences, 'listReferences'>;
+  state: Pick<ConversationReferences, 'listReferences'> & Partial<Pick<RoomSettingsLog, 'listRoomSettings'>>;
   /** Channels enabled on this deployment. */
   channels: ReadonlySet<AnnouncementChannel>;
   directories: AudienceDirectories;
   /** Largest audience accepted. */
   maxRecipients: number;
+  /**
+   * After installing the app for members of `equipe:`/`groupe:` without a conversation, how long to wait for
+   * Teams to open their conversations (default 20 s, polled every `installPollMs`, 1 s).
+   */
+  installWaitMs?: number;
+  installPollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class AudienceResolver {
@@ -39,12 +46,19 @@ export class AudienceResolver {
       const known = directs.get(key);
       if (!known || known.updatedAt < reference.updatedAt) directs.set(key, reference);
     }
+    // Rooms (and direct chats) whose moderators refused announcements (`paramètres annonces non`).
+    const refused = new Set((await this.deps.state.listRoomSettings?.())?.filter((record) => record.settings.announcements === false).map((record) => record.roomKey));
     const recipients = new Map<string, NewRecipient>();
-    const add = (recipient: NewRecipient) => {
+    const add = (candidate: NewRecipient) => {
+      const recipient = candidate.status === 'pending' && candidate.address && refused.has(candidate.address.key)
+        ? { ...withoutAddress(candidate), status: 'failed' as const, errorCode: 'announcements-refused', reason: say.REASON_ANNOUNCEMENTS_REFUSED }
+        : candidate;
       const known = recipients.get(recipient.key);
       if (!known || (known.status !== 'pending' && recipient.status === 'pending')) recipients.set(recipient.key, recipient);
     };
     const user = (channel: AnnouncementChannel, userId: string) => add(this.user(channel, userId, directs.get(`${channel}:${userId}`)));
+    /** Members of Teams teams and groups without a conversation: the app is installed for them, after the loop. */
+    const toInstall = new Set<string>();
 
     for (const term of terms) {
       switch (term.kind) {
@@ -66,7 +80,10 @@ export class AudienceResolver {
           if (!directory) throw new PasserelleError('DIRECTORY_MISSING_TEAMS');
           const what = term.kind === 'team' ? `l’équipe ${term.id}` : `du groupe ${term.id}`;
           const members = await this.members(what, () => (term.kind === 'team' ? directory.teamMembers(term.id) : directory.groupMembers(term.id)));
-          for (const member of members) user('teams', member.id);
+          for (const member of members) {
+            if (directory.installApp && !directs.has(`teams:${member.id}`)) toInstall.add(member.id);
+            else user('teams', member.id);
+          }
           break;
         }
         case 'room-members': {
@@ -79,11 +96,53 @@ export class AudienceResolver {
         }
       }
     }
+    if (toInstall.size > 0) for (const recipient of await this.install([...toInstall])) add(recipient);
     if (recipients.size === 0) throw new PasserelleError('AUDIENCE_EMPTY');
     if (recipients.size > this.deps.maxRecipients) {
       throw new PasserelleError('AUDIENCE_TOO_LARGE', { count: recipients.size, max: this.deps.maxRecipients });
     }
     return [...recipients.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * Proactive installation (Microsoft Graph) for Teams members the bot has no conversation with, then a wait
+   * for Teams to open those conversations (its installationUpdate: the core stores the reference). Each
+   * recipient says what happened: installed now, already installed, not reachable and why.
+   */
+  private async install(userIds: string[]): Promise<NewRecipient[]> {
+    const directory = this.deps.directories.teams!;
+    let report: Awaited<ReturnType<NonNullable<typeof directory.installApp>>>;
+    try {
+      report = await directory.installApp!(userIds);
+    } catch (error) {
+      throw new PasserelleError('DIRECTORY_FAILED', { what: 'l’équipe ou du groupe (installation de l’application Teams)' }, { cause: error });
+    }
+    const waiting = new Set([...report.installed, ...report.already]);
+    const found = new Map<string, StoredReference>();
+    const deadline = Date.now() + (this.deps.installWaitMs ?? 20_000);
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    while (waiting.size > 0) {
+      for (const reference of await this.deps.state.listReferences({ channel: 'teams', activeOnly: true, directOnly: true })) {
+        if (reference.userId && waiting.delete(reference.userId)) found.set(reference.userId, reference);
+      }
+      if (waiting.size === 0 || Date.now() >= deadline) break;
+      await sleep(this.deps.installPollMs ?? 1_000);
+    }
+    const installedNow = new Set(report.installed);
+    const recipients: NewRecipient[] = [];
+    for (const id of [...report.installed, ...report.already]) {
+      const reference = found.get(id);
+      const base = { key: `teams:user:${id}`, channel: 'teams' as const, kind: 'user' as const, target: id };
+      if (reference) {
+        const pending = this.user('teams', id, reference);
+        recipients.push(installedNow.has(id) ? { ...pending, reason: say.REASON_APP_INSTALLED_NOW } : pending);
+      } else if (installedNow.has(id)) recipients.push({ ...base, status: 'failed', errorCode: 'installed-awaiting-conversation', reason: say.REASON_APP_INSTALLED_WAITING });
+      else recipients.push({ ...base, status: 'failed', errorCode: 'already-installed-no-conversation', reason: say.REASON_APP_ALREADY_NO_CONVERSATION });
+    }
+    for (const failure of report.failed) {
+      recipients.push({ key: `teams:user:${failure.id}`, channel: 'teams', kind: 'user', target: failure.id, status: 'failed', errorCode: 'install-failed', reason: say.reasonInstallFailed(failure.reason) });
+    }
+    return recipients;
   }
 
   private require(channel: AnnouncementChannel): AnnouncementChannel {
@@ -123,4 +182,9 @@ function withoutThread(reference: unknown, conversationId: string): unknown {
   if (!reference || typeof reference !== 'object') return reference;
   const value = reference as { conversation?: Record<string, unknown> };
   return { ...value, conversation: { ...(value.conversation ?? {}), id: conversationId } };
+}
+
+function withoutAddress(recipient: NewRecipient): NewRecipient {
+  const { address: _address, ...rest } = recipient;
+  return rest;
 }

@@ -13,6 +13,18 @@ export interface DirectoryMember {
 export interface TeamsDirectory {
   teamMembers(teamId: string): Promise<DirectoryMember[]>;
   groupMembers(groupId: string): Promise<DirectoryMember[]>;
+  /**
+   * Installs the app for these users (Microsoft Graph, adapters/teams/app-installer.ts) so that Teams opens
+   * their personal conversation with the bot; absent: members without a conversation are not reached.
+   */
+  installApp?(userIds: string[]): Promise<AppInstallReport>;
+}
+
+/** Who was installed now, who already had the app, who could not be reached and why (French). */
+export interface AppInstallReport {
+  installed: string[];
+  already: string[];
+  failed: Array<{ id: string; reason: string }>;
 }
 
 export interface MatrixRoomDirectory {

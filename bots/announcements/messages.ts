@@ -24,6 +24,13 @@ export const REASON_CHANNEL_UNAVAILABLE = 'Canal momentanément indisponible.';
 export const REASON_RATE_LIMITED = 'Limite de débit du canal atteinte.';
 export const REASON_TRANSIENT = 'Erreur passagère du canal.';
 export const REASON_NO_TEAMS_CONVERSATION = 'Aucune conversation Teams avec Passerelle pour cet utilisateur (application non installée).';
+export const REASON_ANNOUNCEMENTS_REFUSED = 'Les annonces sont refusées dans cette conversation (paramètres choisis par ses modérateurs).';
+export const REASON_APP_INSTALLED_NOW = 'Application Passerelle installée pour cet agent par l’annonce (Microsoft Graph).';
+export const REASON_APP_INSTALLED_WAITING = 'Application installée pour cet agent, mais Teams n’a pas encore ouvert la conversation : relancez l’annonce pour lui dans quelques minutes.';
+export const REASON_APP_ALREADY_NO_CONVERSATION = 'Application déjà installée pour cet agent, mais Teams n’a pas transmis la conversation à Passerelle : relancez l’annonce pour lui plus tard.';
+export function reasonInstallFailed(reason: string): string {
+  return `Installation de l’application impossible : ${reason}`;
+}
 export const REASON_NO_TEAMS_ROOM = 'Passerelle ne connaît pas cette conversation Teams (application absente de l’équipe ou de la conversation).';
 export const REASON_NO_MATRIX_CONVERSATION = 'Aucune conversation directe Tchap avec cet utilisateur, et le canal Tchap ne peut pas en ouvrir.';
 export const REASON_CANCELLED = 'Annonce annulée avant cet envoi.';

@@ -20,10 +20,16 @@ export type ParsedInput =
   | { type: 'training'; text: string }
   /** `explique [n | article …]`: walks through the article an answer cites. */
   | { type: 'explain'; text: string }
+  /** `paramètres [réglage valeur]`: the room's settings (shown, or changed by its moderators). */
+  | { type: 'settings'; text: string }
   | { type: 'unknown-command'; name: string }
   | { type: 'question'; text: string; kb?: string; unknownPrefix?: string };
 
-const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel' | 'announce' | 'quiz' | 'training' | 'explain'> = {
+const COMMANDS: Record<string, 'help' | 'sources' | 'forget' | 'feedback' | 'summarise' | 'jobs' | 'cancel' | 'announce' | 'quiz' | 'training' | 'explain' | 'settings'> = {
+  parametres: 'settings',
+  parametre: 'settings',
+  reglages: 'settings',
+  settings: 'settings',
   quiz: 'quiz',
   quizz: 'quiz',
   formation: 'training',
@@ -63,6 +69,9 @@ const TRAINING_ARGUMENT = /^(?:|rapport|bilan|stop)$/i;
 /** What may follow "explique": nothing, a source number ("2", "[2]"), or an article ("l'article 414", "art. L621-1"). */
 const EXPLAIN_ARGUMENT = /^(?:|\[?\d{1,2}\]?|(?:l'|la source |source )?(?:articles?|art\.?)\s*\S.*)$/;
 
+/** What may follow "paramètres": nothing, or one of the settings. */
+const SETTINGS_ARGUMENT = /^(?:|(?:bases?|mention|annonces?|avis|notice)(?:\s[\s\S]*)?)$/;
+
 export interface PrefixTable {
   /** Folded prefix → base id. */
   get(prefix: string): string | undefined;
@@ -91,10 +100,12 @@ export function parseInput(raw: string, prefixes: PrefixTable): ParsedInput {
     if (command === 'cancel') return { type: 'cancel', id: rest.trim().split(/\s+/)[0] ?? '' };
     if (command === 'jobs' && rest.trim() === '') return { type: 'jobs' };
     if (command === 'quiz') return { type: 'quiz', text: rest.trim() };
+    // "paramètres du congé ?" stays a question: only the command's own settings follow it.
+    if (command === 'settings' && (slash || SETTINGS_ARGUMENT.test(foldText(rest.trim())))) return { type: 'settings', text: rest.trim() };
     // "formation continue des agents ?" and "explique-moi la retenue" stay questions: only the commands' own arguments.
     if (command === 'training' && (slash || TRAINING_ARGUMENT.test(rest.trim()))) return { type: 'training', text: rest.trim() };
     if (command === 'explain' && (slash || EXPLAIN_ARGUMENT.test(foldText(rest.trim())))) return { type: 'explain', text: rest.trim() };
-    if (command && command !== 'jobs' && command !== 'training' && command !== 'explain' && (slash || rest.trim() === '')) return { type: command };
+    if (command && command !== 'jobs' && command !== 'training' && command !== 'explain' && command !== 'settings' && (slash || rest.trim() === '')) return { type: command };
   }
   if (slash && word) {
     const kb = prefixes.get(word);

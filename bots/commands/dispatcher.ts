@@ -18,6 +18,11 @@ export interface AnnounceCommandHandler {
   handle(turn: Turn, text: string): Promise<void>;
 }
 
+/** `paramètres` (bots/commands/room-settings-commands.ts). */
+export interface SettingsCommandHandler {
+  handle(turn: Turn, text: string): Promise<void>;
+}
+
 /** Learning mode (bots/learning/learning-commands.ts): quiz, AI-literacy training, `explique`. */
 export interface LearningCommandHandler {
   quiz(turn: Turn, text: string): Promise<void>;
@@ -43,6 +48,7 @@ export class Dispatcher implements Stage {
     private readonly jobs?: JobCommands,
     private readonly announcements?: AnnounceCommandHandler,
     private readonly learning?: LearningCommandHandler,
+    private readonly settings?: SettingsCommandHandler,
   ) {
     this.prefixes = prefixTable(catalog.bases);
   }
@@ -108,6 +114,10 @@ export class Dispatcher implements Stage {
         if (this.jobs) await this.jobs.cancel(turn, input.id);
         else await turn.reply(notice(say.JOBS_DISABLED));
         return true;
+      case 'settings':
+        if (this.settings) await this.settings.handle(turn, input.text);
+        else await turn.reply(notice(say.SHORT_HELP, ['aide']));
+        return true;
       case 'announce':
         if (this.announcements) await this.announcements.handle(turn, input.text);
         else await turn.reply(notice(say.ANNOUNCEMENTS_DISABLED));
@@ -117,8 +127,17 @@ export class Dispatcher implements Stage {
 
   private async answer(turn: Turn, question: string, forcedKb: string | undefined, unknownPrefix: string | undefined): Promise<void> {
     const rights = turn.rights!;
-    if (rights.allowedKbs.length === 0) {
+    if (rights.allowedKbs.length === 0 && !turn.room?.bases) {
       await turn.reply(notice(say.NO_BASE_ALLOWED));
+      return;
+    }
+    const roomBases = turn.room?.bases;
+    if (forcedKb && roomBases && !roomBases.includes(forcedKb)) {
+      await turn.reply(notice(say.baseNotInRoom(this.catalog.get(forcedKb).name, roomBases.map((id) => this.catalog.bases.find((kb) => kb.id === id)?.name ?? id))));
+      return;
+    }
+    if (rights.allowedKbs.length === 0 && roomBases) {
+      await turn.reply(notice(say.NO_BASE_IN_ROOM));
       return;
     }
     if (forcedKb && !rights.allowedKbs.includes(forcedKb)) {

@@ -1,7 +1,7 @@
 import { findArticleMentions, normaliseArticleNumber } from '../analysis/article-references.ts';
 import { foldText } from '../analysis/normalise.ts';
 import { withoutInstructions } from '../policies/instruction-injection.ts';
-import type { Chunk } from '../types.ts';
+import type { Chunk, Classification } from '../types.ts';
 import { cutAtWord } from './decisive-sentence.ts';
 import { versionOf, versionUrl, type VersionJson } from '../versions/version-labels.ts';
 
@@ -18,6 +18,8 @@ export interface PassageCitation {
   example?: boolean;
   /** The version of the cited article (articles of versioned codes only); `url` links that version. */
   version?: VersionJson;
+  /** The cited passage's classification (channels may label the answer: Teams sensitivity label). */
+  classification?: Classification;
 }
 
 /** Marks a fictional example document wherever its title is shown. */
@@ -40,6 +42,7 @@ export function citationOf(chunk: Chunk, index: number): PassageCitation {
     abstract: truncate(withoutInstructions(chunk.text).text.replace(/\s+/g, ' ').trim(), 160),
     ...(chunk.example ? { example: true } : {}),
     ...(version ? { version } : {}),
+    ...(chunk.classification ? { classification: chunk.classification } : {}),
   };
 }
 

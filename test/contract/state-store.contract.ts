@@ -36,7 +36,7 @@ export function stateStoreContract(
       isDirect: true, active: true, updatedAt: at(0), ...extra,
     });
     const fullFeedback = (minutes: number): FeedbackRecord => ({
-      channel: 'teams', messageId: `m${minutes}`, userHash: 'u1', rating: -1, comment: 'Pas clair', question: 'Délai ?',
+      channel: 'teams', messageId: `m${minutes}`, userHash: 'u1', rating: -1, comment: 'Pas clair', reason: 'Inexact, Source manquante', question: 'Délai ?',
       answer: 'Trois mois [1].', citedIds: ['cdd#12', 'cdd#13'], kb: 'douane', at: at(minutes),
     });
     const minimalFeedback = (minutes: number): FeedbackRecord => ({
@@ -334,6 +334,22 @@ export function stateStoreContract(
         await store.addSlot({ id: 'new', userKey: 'k', at: at(5) });
         assert.equal(await store.pruneSlots(at(3)), 1);
         assert.deepEqual((await store.userSlots('k', at(0))).map((slot) => slot.id), ['old-held', 'new']);
+      });
+    });
+
+    describe('room settings', () => {
+      it('round-trips, replaces, lists by key; unknown room: undefined', async () => {
+        const full = { roomKey: 'matrix:!salon:agent.tchap.gouv.fr', channel: 'matrix' as const, settings: { bases: ['hr', 'legal'], mentionOnly: false, announcements: false, aiNotice: 'Texte « propre » au salon.\nDeux lignes.' }, updatedBy: 'h1', updatedAt: at(1) };
+        const minimal = { roomKey: 'teams:19:abc@thread.tacv2', channel: 'teams' as const, settings: {}, updatedBy: 'h2', updatedAt: at(2) };
+        await store.saveRoomSettings(full);
+        await store.saveRoomSettings(minimal);
+        assert.deepEqual(await store.getRoomSettings(full.roomKey), full);
+        assert.deepEqual(await store.getRoomSettings(minimal.roomKey), minimal);
+        assert.equal(await store.getRoomSettings('teams:inconnu'), undefined);
+        const changed = { ...full, settings: { mentionOnly: true }, updatedBy: 'h3', updatedAt: at(3) };
+        await store.saveRoomSettings(changed);
+        assert.deepEqual(await store.getRoomSettings(full.roomKey), changed);
+        assert.deepEqual((await store.listRoomSettings()).map((record) => record.roomKey), [full.roomKey, minimal.roomKey]);
       });
     });
 

@@ -33,6 +33,23 @@ describe('SQLite state store specifics', () => {
     }
   });
 
+  it('a file written before feedback reasons existed gets the column, and keeps its rows', async () => {
+    const old = join(directory, 'old.sqlite');
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(old);
+    db.exec(`CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, message_id TEXT NOT NULL, user_hash TEXT NOT NULL,
+      rating INTEGER NOT NULL, comment TEXT, question TEXT, answer TEXT, cited_ids TEXT NOT NULL, kb TEXT, at INTEGER NOT NULL);
+      INSERT INTO feedback (channel, message_id, user_hash, rating, cited_ids, at) VALUES ('teams', 'm0', 'u', 1, '[]', 0);`);
+    db.close();
+    const store = new SqliteStateStore(old);
+    try {
+      await store.recordFeedback({ channel: 'teams', messageId: 'm1', userHash: 'u', rating: -1, reason: 'Inexact', citedIds: [], at: new Date(1_000).toISOString() });
+      assert.deepEqual((await store.listFeedback(10)).map((record) => [record.messageId, record.reason]), [['m1', 'Inexact'], ['m0', undefined]]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a file that cannot be opened: STORE_UNAVAILABLE', () => {
     writeFileSync(join(directory, 'not-a-folder'), '');
     assert.throws(

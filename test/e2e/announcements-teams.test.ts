@@ -12,6 +12,7 @@ import { silentLogger } from '../../bots/logger.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.ts';
 import { startFakeGraphServer, type FakeGraphServer } from '../fakes/graph-server.ts';
+import { TeamsAppInstaller } from '../../adapters/teams/app-installer.ts';
 import { personalInstallationUpdate, personalMessage, TENANT } from '../unit/teams/activities.ts';
 
 /**
@@ -38,7 +39,16 @@ describe('announcements end to end: Teams (fake Bot Connector)', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-announce-teams-'));
     connector = await startFakeBotConnector();
-    graph = await startFakeGraphServer({ tenantId: TENANT, clientId: 'app', clientSecret: 'secret', teams: { 'team-roissy': ['aad-1', 'aad-2', 'aad-unknown'] } });
+    graph = await startFakeGraphServer({
+      tenantId: TENANT, clientId: 'app', clientSecret: 'secret', teams: { 'team-roissy': ['aad-1', 'aad-2', 'aad-unknown'] },
+      users: [{ id: 'aad-1' }, { id: 'aad-30' }, { id: 'aad-31' }], groups: { 'grp-nouveaux': ['aad-1', 'aad-30', 'aad-31', 'aad-parti'] },
+      catalog: { app: 'catalog-passerelle' }, forbidden: ['aad-31'],
+      // Teams opens the personal conversation of a new installation and tells the bot (installationUpdate).
+      onInstall: (installation) => {
+        const id = installation.replace('users/', '');
+        void connector.deliver(botUrl, { ...personalInstallationUpdate(connector.serviceUrl, 'add'), from: { id: `29:${id}`, name: id, aadObjectId: id }, conversation: { conversationType: 'personal', id: `a:${id}`, tenantId: TENANT } });
+      },
+    });
     const config = loadConfig({
       env: {
         PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'silent', PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', TEAMS_ENABLED: 'true', TEAMS_PORT: '0',
@@ -150,6 +160,33 @@ describe('announcements end to end: Teams (fake Bot Connector)', function () {
     assert.equal(announcementsTo(3, 'Réunion de brigade').length, 0);
     const unknown = await app.announcements.store.getRecipient(body.id, 'teams:user:aad-unknown');
     assert.deepEqual([unknown?.status, unknown?.errorCode], ['failed', 'no-conversation']);
+  });
+
+  it('groupe: the app is installed (fake Graph) for members who never opened the bot, who then get the announcement; the report says who and why', async () => {
+    const directory = app.announcements.directories.teams as GraphDirectory;
+    const installer = new TeamsAppInstaller({ graphUrl: graph.url, token: () => directory.token(), externalAppId: 'app' });
+    app.announcements.directories.teams = { teamMembers: (id) => directory.teamMembers(id), groupMembers: (id) => directory.groupMembers(id), installApp: (ids) => installer.installForUsers(ids) };
+    try {
+      const created = await fetch(`http://127.0.0.1:${admin.adminPort}/admin/announcements`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to: 'groupe:grp-nouveaux', markdown: 'Nouvelle procédure de contrôle.' }),
+      });
+      assert.equal(created.status, 201);
+      const body = (await created.json()) as { id: string; recipients: { reachable: number; unreachable: number } };
+      assert.deepEqual([body.recipients.reachable, body.recipients.unreachable], [2, 2]);
+      await completed(body.id);
+      assert.equal(connector.messages('a:aad-30').filter((call) => String(call.body.text ?? '').includes('Nouvelle procédure')).length, 1, 'installed now, then reached');
+      assert.equal(announcementsTo(1, 'Nouvelle procédure').length, 1);
+      const recipient = (key: string) => app.announcements.store.getRecipient(body.id, key);
+      assert.equal((await recipient('teams:user:aad-30'))?.status, 'sent');
+      assert.deepEqual(await recipient('teams:user:aad-31').then((r) => [r?.status, r?.errorCode]), ['failed', 'install-failed']);
+      assert.match((await recipient('teams:user:aad-31'))?.reason ?? '', /Installation refusée par Microsoft Graph/);
+      assert.match((await recipient('teams:user:aad-parti'))?.reason ?? '', /introuvable/);
+      assert.ok(graph.installed.has('users/aad-30') && !graph.installed.has('users/aad-1'), 'only members without a conversation are installed');
+    } finally {
+      app.announcements.directories.teams = directory;
+    }
   });
 
   it('a non-admin is refused in chat and audited; a wrong API token is refused and audited', async () => {

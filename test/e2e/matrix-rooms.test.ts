@@ -122,6 +122,29 @@ describe('matrix e2e: rooms, threads and feedback', function () {
     assert.deepEqual(ratings, [-1], 'the agent’s 👍 is gone; the colleague’s 👎 stays');
   });
 
+  it('called into an existing thread: answers there, with the thread’s earlier messages as context', async () => {
+    const rootId = await colleague.send(roomId, 'Les agents des douanes peuvent-ils exiger la communication des papiers et documents ?', { 'm.mentions': {} });
+    const inThread = (extra: Record<string, unknown> = {}) => ({ 'm.relates_to': { rel_type: 'm.thread', event_id: rootId, is_falling_back: true, 'm.in_reply_to': { event_id: rootId } }, ...extra });
+    await agent.send(roomId, 'Bonne question, à partir de quel grade ?', inThread({ 'm.mentions': {} }));
+    const callId = await agent.send(roomId, 'Passerelle tu peux répondre ?', inThread(mention));
+    const answer = await answerTo(callId);
+    assert.equal(relationOf(answer).rel_type, 'm.thread');
+    assert.equal(relationOf(answer).event_id, rootId, 'answered inside the existing thread');
+    assert.match(String(answer.latest.body), /art\. 65/);
+  });
+
+  it('room settings: only a moderator (power level ≥ 50) changes them; « mention non » answers every message', async () => {
+    const bodyOf = (event: SeenEvent) => String(event.latest.body ?? '');
+    const refusedId = await colleague.send(roomId, 'Passerelle : paramètres mention non', mention);
+    await agent.waitForMessage(roomId, kit.BOT_USER_ID, (event) => relationOf(event)['m.in_reply_to']?.event_id === refusedId && bodyOf(event).includes('Seuls les modérateurs'), 15_000);
+    const savedId = await agent.send(roomId, 'Passerelle : paramètres mention non', mention);
+    await agent.waitForMessage(roomId, kit.BOT_USER_ID, (event) => relationOf(event)['m.in_reply_to']?.event_id === savedId && /C’est noté[\s\S]*à chaque message/.test(bodyOf(event)), 15_000);
+    const questionId = await colleague.send(roomId, 'Quels documents les agents des douanes peuvent-ils exiger ?', { 'm.mentions': {} });
+    await answerTo(questionId);
+    const restoredId = await agent.send(roomId, 'Passerelle : paramètres mention oui', mention);
+    await agent.waitForMessage(roomId, kit.BOT_USER_ID, (event) => relationOf(event)['m.in_reply_to']?.event_id === restoredId && bodyOf(event).includes('C’est noté'), 15_000);
+  });
+
   it('leaves a room once it is the last member', async () => {
     await colleague.leave(roomId);
     await agent.leave(roomId);

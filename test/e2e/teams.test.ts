@@ -104,6 +104,16 @@ describe('e2e: Teams channel (anonymous local mode, fake Bot Connector)', functi
       assert.deepEqual(feedback.map((record) => [record.rating, record.comment]), [[1, undefined]], 'the 👍 replaced the 👎 (one rating per user and answer)');
     });
 
+    it('stores the reasons picked in the feedback form with the rating', async () => {
+      const invoke = A.feedbackInvoke(t.connector.serviceUrl, streamId, 'dislike');
+      (invoke.value as { actionValue: { feedback: string } }).actionValue.feedback = JSON.stringify({ feedbackText: 'Réponse datée', reasons: ['Inexact', 'Source manquante'] });
+      assert.deepEqual(await deliver({ ...invoke, ...who }), { status: 200, body: '' });
+      const stored = (await t.app.state.listFeedback(50)).find((record) => record.messageId === streamId && record.comment === 'Réponse datée');
+      assert.equal(stored?.reason, 'Inexact, Source manquante');
+      assert.equal(stored?.rating, -1);
+      assert.equal(stored?.question, QUESTION);
+    });
+
     it('answers feedback on an unknown message 200 too, storing nothing', async () => {
       const before = (await t.app.state.listFeedback(100)).length;
       assert.deepEqual(await deliver(A.feedbackInvoke(t.connector.serviceUrl, 'not-an-answer', 'like')), { status: 200, body: '' });

@@ -9,12 +9,16 @@
  * map that origin to this server's http origin (see adapters/teams/graph-network-client.ts).
  *
  * Graph (`/v1.0/…`, bearer token issued here required, else 401 InvalidAuthenticationToken):
- * - `GET /v1.0/teams/{id}/members` → aadUserConversationMember objects;
+ * - `GET /v1.0/teams/{id}/members`, `GET /v1.0/chats/{id}/members` → aadUserConversationMember objects
+ *   (role `owner` for the `owners`);
  * - `GET /v1.0/groups/{id}/members/microsoft.graph.user` → users;
  * - `GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.group` → groups.
  * - `GET /v1.0/chats/{id}/messages` → chatMessage objects, newest first (`$top` honoured);
  * - `GET /v1.0/teams/{id}/channels/{id}/messages/{id}` → the thread's root message, `…/replies` → its replies,
  *   newest first.
+ * - `GET /v1.0/appCatalogs/teamsApps?$filter=externalId eq '…'` → the organisation's catalogue entry;
+ * - `POST /v1.0/users/{id}/teamwork/installedApps`, `POST /v1.0/teams/{id}/installedApps` (body
+ *   `teamsApp@odata.bind`) → 201, 409 when already installed, 403 for `forbidden` ids, 404 for unknown ones.
  * Lists are paged by `pageSize` with `@odata.nextLink` (`$skiptoken`). Unknown ids answer 404
  * Request_ResourceNotFound, like Graph.
  */
@@ -50,6 +54,16 @@ export interface FakeGraphOptions {
   users?: GraphUser[];
   /** Team id → member user ids. */
   teams?: Record<string, string[]>;
+  /** Team or chat id → user ids with the `owner` role (team members, or chat members). */
+  owners?: Record<string, string[]>;
+  /** Chat id → member user ids. */
+  chatMembers?: Record<string, string[]>;
+  /** The organisation's app catalogue: manifest id (externalId) → catalogue id. */
+  catalog?: Record<string, string>;
+  /** Called after each new installation (`users/{id}`, `teams/{id}`): a test may play Teams' installationUpdate. */
+  onInstall?: (installation: string) => void;
+  /** User or team ids whose installation Graph refuses with 403. */
+  forbidden?: string[];
   /** Group id → member user ids. */
   groups?: Record<string, string[]>;
   /** Chat id → its messages (any order). */
@@ -75,6 +89,8 @@ export interface FakeGraphServer {
   readonly tokenRequests: number;
   /** Answers the next Graph (not identity) requests with these statuses, in order. */
   failNextGraph(...failures: Array<{ status: number; retryAfter?: number; location?: string }>): void;
+  /** Where the app is installed (`users/{id}`, `teams/{id}`); tests may add entries. */
+  readonly installed: Set<string>;
   /** Changes the lifetime of the tokens issued from now on. */
   setExpiresIn(seconds: number): void;
   close(): Promise<void>;
@@ -90,6 +106,7 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
   const pageSize = options.pageSize ?? 2;
   const users = new Map((options.users ?? []).map((user) => [user.id, user]));
   let port = 0;
+  const installed = new Set<string>();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -139,7 +156,7 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
     return false;
   };
 
-  const graph = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const graph = (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!tokens.has(token)) return graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
     const failure = failures.shift();
@@ -151,10 +168,19 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
     }
     const parts = url.pathname.split('/').map(decodeURIComponent);
     const userOf = (id: string) => users.get(id) ?? { id };
+    const member = (conversation: string, id: string) => ({
+      '@odata.type': '#microsoft.graph.aadUserConversationMember', id: `membership-${id}`, roles: options.owners?.[conversation]?.includes(id) ? ['owner'] : [],
+      displayName: userOf(id).displayName, userId: id, email: userOf(id).mail,
+    });
     if (parts[2] === 'teams' && parts[4] === 'members' && parts.length === 5) {
       const members = options.teams?.[parts[3] ?? ''];
       if (!members) return graphError(res, 404, 'NotFound', 'No team found with Group Id');
-      return page(res, url, members.map((id) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', id: `membership-${id}`, roles: [], displayName: userOf(id).displayName, userId: id, email: userOf(id).mail })));
+      return page(res, url, members.map((id) => member(parts[3] ?? '', id)));
+    }
+    if (parts[2] === 'chats' && parts[4] === 'members' && parts.length === 5) {
+      const members = options.chatMembers?.[parts[3] ?? ''];
+      if (!members) return graphError(res, 404, 'NotFound', 'Chat not found or the app has no access to it.');
+      return page(res, url, members.map((id) => member(parts[3] ?? '', id)));
     }
     if (parts[2] === 'groups' && parts[4] === 'members' && parts[5] === 'microsoft.graph.user') {
       const members = options.groups?.[parts[3] ?? ''];
@@ -166,6 +192,27 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
       if (!users.has(userId)) return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist.`);
       const groups = Object.entries(options.groups ?? {}).filter(([, members]) => members.includes(userId)).map(([id]) => ({ '@odata.type': '#microsoft.graph.group', id }));
       return page(res, url, groups);
+    }
+    if (parts[2] === 'appCatalogs' && parts[3] === 'teamsApps' && parts.length === 4 && req.method === 'GET') {
+      const externalId = /^externalId eq '(.*)'$/.exec(url.searchParams.get('$filter') ?? '')?.[1]?.replace(/''/g, "'");
+      const id = externalId === undefined ? undefined : options.catalog?.[externalId];
+      return json(res, 200, { value: id ? [{ id, externalId, displayName: 'Passerelle', distributionMethod: 'organization' }] : [] });
+    }
+    const installation = parts[2] === 'users' && parts[4] === 'teamwork' && parts[5] === 'installedApps' && parts.length === 6 ? `users/${parts[3]}`
+      : parts[2] === 'teams' && parts[4] === 'installedApps' && parts.length === 5 ? `teams/${parts[3]}` : undefined;
+    if (installation && req.method === 'POST') {
+      const target = installation.split('/')[1] ?? '';
+      const bind = String((JSON.parse(body || '{}') as Record<string, unknown>)['teamsApp@odata.bind'] ?? '');
+      const catalogId = /\/appCatalogs\/teamsApps\/([^/]+)$/.exec(bind)?.[1];
+      if (!catalogId || !Object.values(options.catalog ?? {}).includes(decodeURIComponent(catalogId))) return graphError(res, 400, 'BadRequest', 'Invalid teamsApp binding.');
+      const known = installation.startsWith('users/') ? users.has(target) : Boolean(options.teams?.[target]);
+      if (!known) return graphError(res, 404, 'NotFound', `Resource '${target}' does not exist.`);
+      if (options.forbidden?.includes(target)) return graphError(res, 403, 'Forbidden', 'Missing role permissions on the request.');
+      if (installed.has(installation)) return graphError(res, 409, 'Conflict', 'App is already installed.');
+      installed.add(installation);
+      options.onInstall?.(installation);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ id: `installation-${target}` }));
     }
     const newestFirst = (messages: GraphMessage[]) => [...messages].sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
     if (parts[2] === 'chats' && parts[4] === 'messages' && parts.length === 5) {
@@ -190,7 +237,7 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])), body });
       if (identity(req, res, url, body)) return;
-      if (url.pathname.startsWith('/v1.0/')) return graph(req, res, url);
+      if (url.pathname.startsWith('/v1.0/')) return graph(req, res, url, body);
       json(res, 404, { error: 'not_found' });
     });
   });
@@ -208,6 +255,7 @@ export async function startFakeGraphServer(options: FakeGraphOptions): Promise<F
     get tokenRequests() {
       return tokenRequests;
     },
+    installed,
     failNextGraph(...next) {
       failures.push(...next);
     },

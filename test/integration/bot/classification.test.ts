@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { RESTRICTED_MARKER } from './corpus.ts';
+import { renderReply } from '../../../adapters/teams/reply-renderer.ts';
 import { answerOf, chatRequests, requestText, scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
 
 const RETENUE = 'procédures: Comment se déroule une retenue douanière ?';
@@ -38,6 +39,17 @@ describe('classification ceiling and redaction (what the model receives)', funct
     assert.ok(reply.text.includes(RESTRICTED_MARKER), 'the restricted content reaches the user, quoted');
     const restricted = reply.citations.find((citation) => citation.id.endsWith('fiche-retenue.md#0'));
     assert.ok(restricted && reply.text.includes(`[${restricted.index}]`), JSON.stringify(reply.citations));
+  });
+
+  it('carries each cited passage’s classification to the channel: Teams labels the answer (usageInfo)', async () => {
+    script.answers.push({ content: 'Les marchandises saisies sont consignées au bureau de douane le plus proche [1].' });
+    const reply = await ask(RETENUE);
+    assert.equal(reply.citations.find((citation) => citation.id.endsWith('fiche-retenue.md#0'))?.classification, 'diffusion-restreinte');
+    const entity = (renderReply(reply, { personal: true }).entities as Array<{ usageInfo?: { name?: string } }>)[0];
+    assert.equal(entity?.usageInfo?.name, 'Diffusion restreinte');
+    const publicReply = await ask('code: Que dit l’article 60 du code des douanes ?');
+    assert.ok(publicReply.citations.every((citation) => citation.classification === 'public'), JSON.stringify(publicReply.citations));
+    assert.equal((renderReply(publicReply, { personal: true }).entities as Array<{ usageInfo?: unknown }>)[0]?.usageInfo, undefined);
   });
 
   it('does not leak the restricted passage through conversation memory on a follow-up', async () => {

@@ -24,7 +24,7 @@ describe('bot pipeline through the whole bot (real SQLite state, real embedded s
 
   it('runs the stages in the documented order', () => {
     const pipeline = (harness.app.bot as unknown as { pipeline: { names: string[] } }).pipeline;
-    assert.deepEqual(pipeline.names, ['dedupe', 'access', 'addressed', 'rate-limit', 'input-guard', 'ai-notice', 'learning-roster', 'dispatch']);
+    assert.deepEqual(pipeline.names, ['dedupe', 'access', 'addressed', 'rate-limit', 'thread-context', 'input-guard', 'ai-notice', 'learning-roster', 'dispatch']);
   });
 
   it('answers a message delivered twice only once', async () => {

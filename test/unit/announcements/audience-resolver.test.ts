@@ -5,6 +5,9 @@ import { parseAudience } from '../../../bots/announcements/audience.ts';
 import { AudienceResolver } from '../../../bots/announcements/audience-resolver.ts';
 import type { AudienceDirectories } from '../../../bots/announcements/directories.ts';
 import { httpRefusalOf, PasserelleError } from '../../../bots/errors.ts';
+import { TeamsAppInstaller } from '../../../adapters/teams/app-installer.ts';
+import { GraphDirectory } from '../../../adapters/teams/graph-directory.ts';
+import { startFakeGraphServer } from '../../fakes/graph-server.ts';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 8, minutes)).toISOString();
 const teams = (key: string, extra: Partial<StoredReference> = {}): StoredReference => ({
@@ -46,6 +49,63 @@ describe('announcements / audience resolution', () => {
     ]);
     assert.equal(recipients[1]!.tenant, 'T');
     assert.deepEqual((await resolve('tous', ['matrix'])).map((r) => r.key), ['matrix:user:@un:t.fr']);
+  });
+
+  it('rooms and direct chats whose moderators refused announcements (paramètres annonces non) are reported, not sent to', async () => {
+    const settings = (roomKey: string, announcements: boolean) => state.saveRoomSettings({ roomKey, channel: roomKey.startsWith('matrix') ? 'matrix' : 'teams', settings: { announcements }, updatedBy: 'h', updatedAt: at(1) });
+    await settings('matrix:!room:t.fr', false);
+    await settings('teams:a:2', false);
+    await settings('teams:a:1', true);
+    const recipients = await resolve('tous salons:!room:t.fr');
+    assert.deepEqual(recipients.map((r) => [r.key, r.status, r.errorCode ?? '', r.address?.key ?? '']), [
+      ['matrix:room:!room:t.fr', 'failed', 'announcements-refused', ''],
+      ['matrix:user:@un:t.fr', 'pending', '', 'matrix:!dm1:t.fr'],
+      ['teams:user:aad-1', 'pending', '', 'teams:a:1'],
+      ['teams:user:aad-2', 'failed', 'announcements-refused', ''],
+    ]);
+    assert.match(recipients[0]!.reason ?? '', /annonces sont refusées/);
+  });
+
+  it('groupe: members without a conversation get the app installed (fake Graph); the report says installed now, already, unreachable and why', async () => {
+    const graph = await startFakeGraphServer({
+      tenantId: '11111111-2222-3333-4444-555555555555', clientId: 'app-id', clientSecret: 's',
+      users: [{ id: 'aad-1' }, { id: 'aad-new' }, { id: 'aad-had' }, { id: 'aad-late' }, { id: 'aad-blocked' }],
+      groups: { 'grp-brigade': ['aad-1', 'aad-new', 'aad-had', 'aad-late', 'aad-blocked', 'aad-ghost'] },
+      catalog: { 'app-id': 'catalog-1' },
+      forbidden: ['aad-blocked'],
+    });
+    try {
+      graph.installed.add('users/aad-had');
+      const directory = new GraphDirectory({ tenantId: '11111111-2222-3333-4444-555555555555', clientId: 'app-id', clientSecret: 's', authorityHost: graph.url, graphUrl: graph.url });
+      const installer = new TeamsAppInstaller({ graphUrl: graph.url, token: () => directory.token(), externalAppId: 'app-id' });
+      directories.teams = { teamMembers: (id) => directory.teamMembers(id), groupMembers: (id) => directory.groupMembers(id), installApp: (ids) => installer.installForUsers(ids) };
+      let polls = 0;
+      // Teams opens the conversations of the new installations (its installationUpdate, stored by the core), not of aad-late.
+      const sleep = async () => {
+        polls++;
+        await state.saveReference(teams('teams:a:new', { userId: 'aad-new' }));
+        await state.saveReference(teams('teams:a:had', { userId: 'aad-had' }));
+      };
+      const recipients = await new AudienceResolver({ state, channels: new Set(['teams']), directories, maxRecipients: 100, installWaitMs: 200, installPollMs: 1, sleep }).resolve(parseAudience('groupe:grp-brigade'));
+      assert.deepEqual(recipients.map((r) => [r.target, r.status, r.errorCode ?? '', r.address?.key ?? '']), [
+        ['aad-1', 'pending', '', 'teams:a:1'],
+        ['aad-blocked', 'failed', 'install-failed', ''],
+        ['aad-ghost', 'failed', 'install-failed', ''],
+        ['aad-had', 'pending', '', 'teams:a:had'],
+        ['aad-late', 'pending', '', ''],
+        ['aad-new', 'pending', '', 'teams:a:new'],
+      ].map(([target, status, code, key]) => (target === 'aad-late' ? [target, 'failed', 'installed-awaiting-conversation', ''] : [target, status, code, key])));
+      assert.ok(polls >= 1);
+      const byTarget = new Map(recipients.map((r) => [r.target, r]));
+      assert.match(byTarget.get('aad-new')!.reason ?? '', /installée pour cet agent par l’annonce/);
+      assert.equal(byTarget.get('aad-had')!.reason, undefined, 'already had it');
+      assert.match(byTarget.get('aad-blocked')!.reason ?? '', /Installation de l’application impossible : Installation refusée par Microsoft Graph/);
+      assert.match(byTarget.get('aad-ghost')!.reason ?? '', /introuvable/);
+      assert.match(byTarget.get('aad-late')!.reason ?? '', /relancez l’annonce/);
+      assert.equal(graph.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/installedApps')).length, 5, 'no installation for the member who already has a conversation');
+    } finally {
+      await graph.close();
+    }
   });
 
   it('users: Teams users without a conversation are kept as failed with the reason; Tchap ones are opened at send time', async () => {

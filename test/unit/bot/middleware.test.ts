@@ -91,7 +91,7 @@ describe('pipeline stages (unit)', () => {
       const stage = await stageOf(1);
       const channel = new RecordingChannel();
       assert.equal(await stage.handle(turnOf(channel, message('question'))), true);
-      for (const command of ['aide', 'sources', 'tâches', 'annule 12', 'annonce tous Bonjour', '/aide', 'oublie']) {
+      for (const command of ['aide', 'sources', 'tâches', 'annule 12', 'paramètres', 'paramètres mention non', 'annonce tous Bonjour', '/aide', 'oublie']) {
         assert.equal(await stage.handle(turnOf(channel, message(command))), true, command);
       }
       assert.equal(await stage.handle(turnOf(channel, message('autre question'))), false);
@@ -223,5 +223,30 @@ describe('pipeline stages (unit)', () => {
       await pipeline.run(turnOf(channel, message('x')));
       assert.ok(lines.some((line) => line.includes('could not report failure')));
     });
+  });
+});
+
+describe('rate limit on PostgreSQL (held questions scheduled)', function () {
+  this.timeout(30_000);
+  it('schedules the release of a held question without a store error', async () => {
+    const { PostgresStateStore } = await import('../../../state/postgres-state-store.ts');
+    const schema = `passerelle_ratelimit_${Math.random().toString(16).slice(2, 10)}`;
+    const store = await PostgresStateStore.open({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', schema });
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const stage = new RateLimitStage(store, logger, { perMinute: 1 });
+    try {
+      await stage.start(async () => undefined);
+      const channel = new RecordingChannel();
+      await stage.handle(turnOf(channel, message('a')));
+      assert.equal(await stage.handle(turnOf(channel, message('b'))), false);
+      assert.deepEqual(warnings, []);
+    } finally {
+      stage.stop();
+      const pg = (await import('pg')).default;
+      const admin = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' });
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.end());
+      await store.close();
+    }
   });
 });

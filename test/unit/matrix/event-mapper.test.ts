@@ -52,6 +52,15 @@ describe('matrix: event mapper (recorded payloads)', () => {
     assert.equal(message(mapEvent(unredacted('plain'), context(events.plain!))).message.addressedToBot, false);
   });
 
+  it('names the room of a thread (settings key) and makes moderators of power level 50 and more, and the user of a direct chat', () => {
+    const mapped = message(mapEvent(event('mention'), context(events.mention!, { senderPowerLevel: 50 })));
+    assert.equal(mapped.message.roomKey, `matrix:${recorded.room}`);
+    assert.equal(mapped.message.senderIsModerator, true);
+    assert.equal(message(mapEvent(event('mention'), context(events.mention!, { senderPowerLevel: 49 }))).message.senderIsModerator, undefined);
+    assert.equal(message(mapEvent(event('mention'), context(events.mention!))).message.senderIsModerator, undefined);
+    assert.equal(message(mapEvent(unredacted('plain'), context(events.plain!, { isDirect: true }))).message.senderIsModerator, true);
+  });
+
   it('does not fall back to the body when m.mentions is present, even empty', () => {
     const mentioned = event('mention');
     (mentioned.content as Record<string, unknown>)['m.mentions'] = {};

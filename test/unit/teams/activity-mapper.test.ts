@@ -87,6 +87,17 @@ describe('teams / activity mapper', () => {
     });
   });
 
+  describe('room settings', () => {
+    it('a channel thread message names its channel as room; only a personal chat makes the sender a moderator by itself', () => {
+      const thread = toIncomingMessage(A.channelMention(SERVICE, 'paramètres'), NOW);
+      assert.equal(thread.conversation.key, `teams:${A.CHANNEL};messageid=${A.THREAD_ROOT}`);
+      assert.equal(thread.roomKey, `teams:${A.CHANNEL}`);
+      assert.equal(thread.senderIsModerator, undefined);
+      assert.equal(toIncomingMessage(A.personalMessage(SERVICE, 'paramètres'), NOW).senderIsModerator, true);
+      assert.equal(toIncomingMessage(A.groupChatMessage(SERVICE, 'paramètres'), NOW).roomKey, undefined, 'a group chat is its own room');
+    });
+  });
+
   describe('group chat', () => {
     it('is not addressed without a mention and is addressed with one', () => {
       assert.equal(toIncomingMessage(A.groupChatMessage(SERVICE, 'on déjeune ensemble ?'), NOW).addressedToBot, false);
@@ -129,6 +140,16 @@ describe('teams / activity mapper', () => {
       assert.deepEqual(parseFeedback(A.feedbackInvoke(SERVICE, 'activity-7', 'like')), { messageId: 'activity-7', userId: A.USER.aadObjectId, rating: 1 });
       const event = classifyActivity(A.feedbackInvoke(SERVICE, 'activity-7', 'like'), NOW);
       assert.equal(event.kind, 'feedback');
+    });
+
+    it('keeps the reasons picked in the feedback form with the text (string, list, or an object payload)', () => {
+      const raw = A.feedbackInvoke(SERVICE, 'a-9', 'dislike');
+      const withFeedback = (feedback: unknown) => ({ ...raw, value: { actionName: 'feedback', actionValue: { reaction: 'dislike', feedback } } });
+      assert.deepEqual(parseFeedback(withFeedback(JSON.stringify({ feedbackText: 'Article abrogé', reason: 'Inexact' }))), { messageId: 'a-9', userId: A.USER.aadObjectId, rating: -1, comment: 'Article abrogé', reason: 'Inexact' });
+      assert.equal(parseFeedback(withFeedback(JSON.stringify({ reasons: ['Inexact', 'Source manquante', 'Inexact'] })))?.reason, 'Inexact, Source manquante');
+      assert.deepEqual(parseFeedback(withFeedback({ feedbackText: 'objet', category: 'Hors sujet' })), { messageId: 'a-9', userId: A.USER.aadObjectId, rating: -1, comment: 'objet', reason: 'Hors sujet' });
+      assert.equal(parseFeedback(withFeedback(JSON.stringify({ reason: 'x'.repeat(2_000) })))?.reason?.length, 500);
+      assert.deepEqual(parseFeedback(withFeedback(JSON.stringify({ reason: 42, feedbackText: '' }))), { messageId: 'a-9', userId: A.USER.aadObjectId, rating: -1 });
     });
 
     it('takes a non-JSON feedback string as the text, and refuses other shapes', () => {

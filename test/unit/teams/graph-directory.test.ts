@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { GraphDirectory, msalConfiguration } from '../../../adapters/teams/graph-directory.ts';
+import { ConversationOwners } from '../../../adapters/teams/conversation-owners.ts';
+import type { TeamsReference } from '../../../adapters/teams/activity-mapper.ts';
 import { PasserelleError } from '../../../bots/errors.ts';
 import { startFakeGraphServer, type FakeGraphServer } from '../../fakes/graph-server.ts';
 import { recordOutboundRequests } from '../../fakes/outbound-requests.ts';
@@ -26,6 +28,8 @@ describe('teams / GraphDirectory (MSAL client credentials against a fake identit
         { id: 'u5' },
       ],
       teams: { 'team-1': ['u1', 'u2', 'u3'] },
+      chatMembers: { '19:chat@thread.v2': ['u2', 'u4'] },
+      owners: { 'team-1': ['u3'], '19:chat@thread.v2': ['u4'] },
       groups: { 'grp-brigade': ['u1', 'u2', 'u3', 'u4', 'u5'], 'grp-rh': ['u2'], 'grp-admins': ['u1'] },
     });
   });
@@ -80,6 +84,20 @@ describe('teams / GraphDirectory (MSAL client credentials against a fake identit
       { id: 'u2', displayName: 'Agent Deux' },
       { id: 'u3', displayName: 'Agent Trois' },
     ]);
+  });
+
+  it('reads the owners of a team and of a group chat; ConversationOwners caches them per conversation', async () => {
+    assert.deepEqual(await directory().teamOwners('team-1'), ['u3']);
+    assert.deepEqual(await directory().chatOwners('19:chat@thread.v2'), ['u4']);
+    const owners = new ConversationOwners(directory());
+    const channel = { conversation: { id: '19:c@thread.tacv2;messageid=1', conversationType: 'channel', isGroup: true, name: '' }, teamsTeam: { aadGroupId: 'team-1' } } as TeamsReference;
+    const chat = { conversation: { id: '19:chat@thread.v2', conversationType: 'groupChat', isGroup: true, name: '' } } as TeamsReference;
+    assert.equal(await owners.isOwner(channel, 'u3'), true);
+    assert.equal(await owners.isOwner(channel, 'u1'), false);
+    assert.equal(await owners.isOwner(chat, 'u4'), true);
+    assert.equal(await owners.isOwner(chat, 'u2'), false);
+    assert.equal(server.requests.filter((request) => request.path.startsWith('/v1.0/teams/team-1/members')).length, 2 + 2, 'two pages each for the directory call and the first owner lookup, none after');
+    await assert.rejects(owners.isOwner({ ...chat, conversation: { ...chat.conversation!, id: 'unknown' } }, 'u4'));
   });
 
   it('lists the groups of a user (transitiveMemberOf), for access control', async () => {

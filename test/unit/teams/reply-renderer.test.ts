@@ -20,6 +20,23 @@ function answer(overrides: Partial<Reply> = {}): Reply {
 }
 
 describe('teams / reply renderer', () => {
+  it('labels an answer built from interne passages (usageInfo on the root entity and on those citations); public ones get none', () => {
+    const reply = answer({ citations: [citation(1, { classification: 'public' }), citation(2, { classification: 'interne', kb: 'procedures' })] });
+    const entity = (renderReply(reply, { personal: false }).entities as Array<Record<string, unknown>>)[0]!;
+    const label = {
+      type: 'https://schema.org/Message', '@type': 'CreativeWork', name: 'Interne',
+      description: 'Réponse fondée sur des documents internes de la DGDDI : ne la diffusez pas hors de l’administration.',
+      pattern: { '@type': 'DefinedTerm', inDefinedTermSet: 'https://www.douane.gouv.fr/classification', name: 'Interne', termCode: '#C47F00' },
+    };
+    assert.deepEqual(entity.usageInfo, label);
+    const claims = entity.citation as Array<{ appearance: Record<string, unknown> }>;
+    assert.equal(claims[0]!.appearance.usageInfo, undefined);
+    assert.deepEqual(claims[1]!.appearance.usageInfo, label);
+    const restricted = answer({ citations: [citation(1, { classification: 'interne' }), citation(2, { classification: 'diffusion-restreinte' })] });
+    assert.equal(((renderReply(restricted, { personal: true }).entities as Array<Record<string, { name?: string }>>)[0]!.usageInfo)?.name, 'Diffusion restreinte', 'the most sensitive label wins');
+    assert.equal((renderReply(answer({ citations: [citation(1, { classification: 'public' })] }), { personal: true }).entities as Array<Record<string, unknown>>)[0]!.usageInfo, undefined);
+  });
+
   it('renders an answer as markdown with one root Message entity: AI label and citations, plus the feedback loop', () => {
     assert.deepEqual(renderReply(answer(), { personal: true }), {
       type: 'message',
