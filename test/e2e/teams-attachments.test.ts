@@ -79,7 +79,7 @@ describe('e2e: Teams file attachments (anonymous local mode, in-process queue)',
     await t.connector.deliver(t.botUrl, A.personalMessage(t.connector.serviceUrl, 'résume', { ...who, attachments: [fileAttachment('gros.docx', url)] }));
     await t.adapter.idle();
     const all = texts(messagesTo(who.conversation.id));
-    assert.ok(all.some((text) => text.includes('Le fichier gros.docx est trop volumineux') && text.includes(`maximum ${MAX_BYTES}`)), JSON.stringify(all));
+    assert.ok(all.some((text) => text.includes('Le fichier gros.docx est trop volumineux') && text.includes(`(8 Mo, maximum ${MAX_BYTES / 1024} Ko)`)), JSON.stringify(all));
     assert.ok(!all.some((text) => text.includes('Demande reçue')), 'no job');
     const download = t.connector.downloads.find((entry) => url.endsWith(entry.path));
     assert.ok(download);
