@@ -600,38 +600,18 @@ export class AnswerService {
 
   /** A question plainly outside the bases: said plainly; no nearest passages, nothing for the curators. */
   private outOfScope(request: AnswerRequest, route: RouteDecision, usage: TokenUsage): AnswerOutcome {
-    const names = request.allowedKbs.map((kb) => this.catalog.get(kb).name);
-    return {
-      reply: {
-        kind: 'answer',
-        text: say.outOfScope(names),
-        citations: [],
-        suggestedActions: ['aide'],
-        aiGenerated: false,
-        feedback: false,
-        answerOf: { question: request.question, kb: route.kb },
-      },
-      route,
-      mode: 'abstention',
-      abstained: true,
-      cached: false,
-      citedIds: [],
-      usage,
-    };
+    return this.plainNotice(say.outOfScope(request.allowedKbs.map((kb) => this.catalog.get(kb).name)), request, route, usage);
   }
 
   /** Nothing was ever ingested in the base: say so and how to fill it (not "no reliable answer"; nothing for curators). */
   private emptyBase(request: AnswerRequest, route: RouteDecision, kbName: string, usage: TokenUsage): AnswerOutcome {
+    return this.plainNotice(say.emptyBase(kbName, route.kb), request, route, usage);
+  }
+
+  /** A declined question answered by a plain French notice: no passages, no rating, not AI-generated. */
+  private plainNotice(text: string, request: AnswerRequest, route: RouteDecision, usage: TokenUsage): AnswerOutcome {
     return {
-      reply: {
-        kind: 'answer',
-        text: say.emptyBase(kbName, route.kb),
-        citations: [],
-        suggestedActions: ['aide'],
-        aiGenerated: false,
-        feedback: false,
-        answerOf: { question: request.question, kb: route.kb },
-      },
+      reply: { kind: 'answer', text, citations: [], suggestedActions: ['aide'], aiGenerated: false, feedback: false, answerOf: { question: request.question, kb: route.kb } },
       route,
       mode: 'abstention',
       abstained: true,
