@@ -101,6 +101,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     answerCacheTtlMs: config.bot.answerCacheTtlMinutes * 60_000,
     answerTimeoutMs: config.bot.answerTimeoutMs,
     sendInstructionLike: config.bot.instructionLikePassages === 'send',
+    redactPassagesAbove: config.bot.redactPassagesAbove,
     progressAfterMs: config.bot.progressAfterMs,
     energyWhPer1kTokens: config.bot.energyWhPer1kTokens,
     ...(inForceAt ? { inForceAt } : {}),

@@ -15,7 +15,7 @@ import { redactPersonalData, restore, withoutPersonalData, type RedactionMapping
 import type { ChatMessage, ChatModel, TokenUsage } from '../knowledge/ports/chat-model.ts';
 import type { RetrievedPassage, Retriever } from '../knowledge/retriever.ts';
 import type { RouteDecision, Router } from '../knowledge/router.ts';
-import { isWithinCeiling, type Classification } from '../knowledge/types.ts';
+import { classificationRank, isWithinCeiling, type Classification } from '../knowledge/types.ts';
 import { looksLikeFollowUp, type ConversationMemory } from './conversation-memory.ts';
 import { EmptyBases } from './empty-bases.ts';
 import { isOutOfScope } from './out-of-scope.ts';
@@ -92,6 +92,8 @@ export interface AnswerSettings {
   sendInstructionLike?: boolean;
   /** Model wait, ms, after which `onWaiting` is called (default 2,000). */
   progressAfterMs?: number;
+  /** Passages classified above this label are redacted of personal data before the model (default `public`). */
+  redactPassagesAbove?: Classification;
 }
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
@@ -449,10 +451,19 @@ export class AnswerService {
   private async generate(question: string, passages: RetrievedPassage[], request: AnswerRequest, usage: TokenUsage): Promise<{ text: string; mapping: RedactionMapping }> {
     const model = this.model as ChatModel;
     // Personal data never leaves; the placeholders the model writes back are restored in what the agent reads.
-    const { text: safeQuestion, mapping } = redactPersonalData(question);
+    const redactedQuestion = redactPersonalData(question);
+    let mapping = redactedQuestion.mapping;
+    // Passages above the configured label too (an internal note naming an agent), with the same placeholders.
+    const limit = classificationRank(this.settings.redactPassagesAbove ?? 'public');
+    const sent = passages.map((passage) => {
+      if (classificationRank(passage.chunk.classification) <= limit) return passage;
+      const redacted = redactPersonalData(passage.chunk.text, mapping);
+      mapping = redacted.mapping;
+      return redacted.redacted.length === 0 ? passage : { ...passage, chunk: { ...passage.chunk, text: redacted.text } };
+    });
     let partial = '';
     const waiting = this.waitTimer(request);
-    const completion = await model.complete(buildPrompt(safeQuestion, passages), {
+    const completion = await model.complete(buildPrompt(redactedQuestion.text, sent), {
       signal: AbortSignal.timeout(this.settings.answerTimeoutMs),
       ...(request.onPartial
         ? {
@@ -569,7 +580,8 @@ export class AnswerService {
     await this.state.recordUnanswered({
       channel: request.channel,
       userHash: request.userHash,
-      question: request.question,
+      // Stored pseudonymised: the curators need the question, not the agent's or a third party's personal data.
+      question: redactPersonalData(request.question).text,
       kb: route.kb,
       reason,
       nearestIds: nearest.map((citation) => citation.id),

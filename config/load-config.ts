@@ -61,6 +61,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['PASSERELLE_RATE_LIMIT_PER_MINUTE', ['bot', 'rateLimitPerMinute'], 'number'],
   ['PASSERELLE_ABSTAIN_BELOW', ['bot', 'abstainBelow'], 'number'],
   ['PASSERELLE_INSTRUCTION_LIKE_PASSAGES', ['bot', 'instructionLikePassages'], 'string'],
+  ['PASSERELLE_REDACT_PASSAGES_ABOVE', ['bot', 'redactPassagesAbove'], 'string'],
   ['PASSERELLE_PROGRESS_AFTER_MS', ['bot', 'progressAfterMs'], 'number'],
   ['DATABASE_URL', ['state', 'databaseUrl'], 'string'],
   ['PASSERELLE_STATE', ['state', 'kind'], 'string'],

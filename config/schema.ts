@@ -207,11 +207,18 @@ export const ConfigSchema = z
         instructionLikePassages: z.enum(['withhold', 'send']).default('withhold'),
         /** Model wait, ms, after which every channel shows « Je rédige la réponse… ». */
         progressAfterMs: z.number().int().min(0).default(2_000),
+        /**
+         * Passages classified above this label have their personal data (names, NIR, phones…) replaced by
+         * placeholders before they reach the model (restored in what the agent reads). Default `public`: the
+         * codes go as they are, internal documents are redacted.
+         */
+        redactPassagesAbove: ClassificationSchema.default('public'),
       })
       .default({
         rateLimitPerMinute: 12, maxMessageChars: 4_000, memoryTurns: 6, memoryTtlMinutes: 30, answerCacheTtlMinutes: 1440,
         routingMargin: 0.12, auditRetentionDays: 365, energyWhPer1kTokens: 0.3,
         pseudonymSecret: DEVELOPMENT_SECRET, answerTimeoutMs: 60_000, instructionLikePassages: 'withhold', progressAfterMs: 2_000,
+        redactPassagesAbove: 'public',
       }),
     teams: z
       .object({

@@ -87,4 +87,22 @@ describe('classification ceiling and redaction (what the model receives)', funct
     assert.match(sent, /\[COURRIEL_1\]/);
     assert.match(sent, /\[IMMATRICULATION_1\]/);
   });
+
+  describe('with a model cleared for diffusion-restreinte', () => {
+    let cleared: Harness;
+    before(async () => {
+      cleared = await startHarness({ model: { provider: 'mistral', server, ceiling: 'diffusion-restreinte' }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
+    });
+    after(async () => cleared.close());
+
+    it('redacts the personal data of passages above the configured label before the model (PASSERELLE_REDACT_PASSAGES_ABOVE, default public)', async () => {
+      script.answers.push({ content: 'Les marchandises saisies sont consignées au bureau de douane le plus proche [1].' });
+      const reply = answerOf(await cleared.say(RETENUE, { conversation: { key: `teams:ceiling-${++conversation}`, reference: {} } }));
+      const sent = everythingSent(server);
+      assert.ok(sent.includes(RESTRICTED_MARKER), 'the restricted passage itself reaches a model cleared for it');
+      assert.ok(!/Jean-Pierre|Dupont|06 98 76/.test(sent), 'its personal data does not');
+      assert.ok(reply.text.length > 0);
+    });
+  });
 });
+

@@ -47,7 +47,7 @@ classification: diffusion-restreinte
 ---
 # Fiche réflexe retenue douanière
 
-Lors d’une retenue douanière, l’agent informe immédiatement le procureur de la République, notifie ses droits à la personne retenue et consigne chaque étape dans le registre de retenue. Le code d’alerte ${RESTRICTED_MARKER} est communiqué au chef de poste par la ligne sécurisée.
+Lors d’une retenue douanière, l’agent informe immédiatement le procureur de la République, notifie ses droits à la personne retenue et consigne chaque étape dans le registre de retenue. Le code d’alerte ${RESTRICTED_MARKER} est communiqué au chef de poste par la ligne sécurisée. Référent : M. Jean-Pierre Dupont, 06 98 76 54 32.
 `;
 
 export const EVIL = 'http://evil.example';

@@ -73,6 +73,15 @@ describe('answers without a model: extractive, abstention, refusal', function ()
     assert.equal(audit?.abstained, true);
   });
 
+  it('stores an unanswered question pseudonymised: no name, NIR or phone number in the curators’ table', async () => {
+    const question = 'Je suis Karim Haddad (NIR 1 85 05 78 006 084 36, tél. 06 12 34 56 78) : quel est le montant de la prime de fin d’année des agents affectés en Guyane ?';
+    const reply = await ask(question);
+    assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
+    const [record] = await harness.app.state.listUnanswered(1);
+    assert.ok(record && !/Karim|Haddad|1 85 05|06 12 34/.test(record.question), record?.question);
+    assert.match(record?.question ?? '', /prime de fin d’année/);
+  });
+
   it('abstains with no passage at all when nothing matches', async () => {
     const reply = await ask('Qwxz vbnkj plrt ?');
     assert.ok(reply.text.startsWith('Je n’ai pas trouvé de réponse fiable'), reply.text);
