@@ -8,6 +8,7 @@ import { pseudonymise } from './pseudonym.ts';
 import { notice } from './reply.ts';
 import type { AnswerLog, Cache, ConversationReferences, CuratorLog, NoticeLog, SeenKeys } from '../state/state-store.ts';
 import * as say from './user-messages.ts';
+import { redactPersonalData } from '../knowledge/policies/redaction.ts';
 
 /** A rating (reaction) is counted once per event id for this long. */
 const RATING_DEDUPE_MS = 30 * 24 * 3_600_000;
@@ -78,10 +79,11 @@ export class InboundHandler implements InboundSink {
       messageId: input.messageId,
       userHash: pseudonymise(`${input.channel}:${input.userId}`, pseudonymSecret),
       rating: input.rating,
-      ...(input.comment ? { comment: input.comment.slice(0, 4_000) } : {}),
+      // Stored pseudonymised, like unanswered questions: curators need the words, not anyone's personal data.
+      ...(input.comment ? { comment: redactPersonalData(input.comment.slice(0, 4_000)).text } : {}),
       ...(input.reason ? { reason: input.reason.slice(0, 500) } : {}),
-      question: answer.question,
-      answer: answer.answer,
+      question: redactPersonalData(answer.question).text,
+      answer: redactPersonalData(answer.answer).text,
       citedIds: answer.citedIds,
       ...(answer.kb ? { kb: answer.kb } : {}),
       at: new Date().toISOString(),

@@ -12,6 +12,7 @@ import type { AnswerLog, CuratorLog } from '../../state/state-store.ts';
 import * as say from '../user-messages.ts';
 import { parseInput, prefixTable, type PrefixTable } from './command-parser.ts';
 import type { JobCommands } from './job-commands.ts';
+import { redactPersonalData } from '../../knowledge/policies/redaction.ts';
 
 /** Handler of admin `annonce …` commands (bots/announcements); absent when announcements are not wired. */
 export interface AnnounceCommandHandler {
@@ -75,7 +76,7 @@ export class Dispatcher implements Stage {
           await turn.reply(notice(say.FEEDBACK_EMPTY));
           return true;
         }
-        await this.state.recordFeedback({ channel: turn.message.channel, messageId: '', userHash: rights.userHash, rating: 0, comment: input.text.slice(0, 4_000), citedIds: [], at: new Date().toISOString() });
+        await this.state.recordFeedback({ channel: turn.message.channel, messageId: '', userHash: rights.userHash, rating: 0, comment: redactPersonalData(input.text.slice(0, 4_000)).text, citedIds: [], at: new Date().toISOString() });
         await turn.reply(notice(say.FEEDBACK_THANKS));
         return true;
       case 'sources':

@@ -74,6 +74,11 @@ describe('bot commands (whole bot, offline)', function () {
     assert.equal(feedback?.rating, 0);
     assert.equal(feedback?.channel, 'teams');
     assert.match(feedback?.userHash ?? '', /^[0-9a-f]{24}$/);
+    // Stored pseudonymised: the comment keeps its words, not a name or phone number.
+    await last('avis appelez Karim Haddad au 06 12 34 56 78, la réponse sur la mutation est fausse');
+    const [named] = await harness.app.state.listFeedback(1);
+    assert.match(named?.comment ?? '', /la réponse sur la mutation est fausse/);
+    assert.ok(!/Karim|Haddad|06 12 34/.test(named?.comment ?? ''), named?.comment);
   });
 
   for (const [text, kb] of [
