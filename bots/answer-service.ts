@@ -325,17 +325,8 @@ export class AnswerService {
       const first = await (this.versions as { history: ArticleHistory }).history.inForce(kb, row.newNumber, request.clearance, row.newCode ?? row.code, this.settings.inForceAt);
       if (first && !citations.some((citation) => citation.id === first.id)) citations.push(citationOf(first, citations.length + 1));
     }
-    const reply: Reply = {
-      kind: 'answer',
-      text: [sentences.join('\n'), ...(citations.length > 0 ? [citations.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n')] : []), say.CONCORDANCE_SOURCE].join('\n\n'),
-      citations,
-      suggestedActions: ['sources'],
-      aiGenerated: false,
-      feedback: true,
-      answerOf: { question: request.question, kb },
-    };
-    const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: request.forcedKb ? 'prefix' : 'single' };
-    return { reply, route, mode: 'extractive', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
+    const body = [sentences.join('\n'), ...(citations.length > 0 ? [citations.map((citation) => `- [${citation.index}] ${citation.title}`).join('\n')] : []), say.CONCORDANCE_SOURCE].join('\n\n');
+    return this.versionAnswer(body, citations, request, kb, usage);
   }
 
   /**
@@ -376,15 +367,12 @@ export class AnswerService {
         : lines.length === 0
           ? say.articleUnchanged(comparison.article, describeVersion(from.article), describeVersion(to.article))
           : say.articleChanges(comparison.article, describeVersion(from.article), describeVersion(to.article), lines.slice(0, 8).map((line) => describeChange(line)), lines.length);
-    const reply: Reply = {
-      kind: 'answer',
-      text: [body, say.CHECK_SOURCE_EXTRACTIVE].join('\n\n'),
-      citations,
-      suggestedActions: ['sources'],
-      aiGenerated: false,
-      feedback: true,
-      answerOf: { question: request.question, kb },
-    };
+    return this.versionAnswer([body, say.CHECK_SOURCE_EXTRACTIVE].join('\n\n'), citations, request, kb, usage);
+  }
+
+  /** An answer about an article's versions or numbering (a fixed text over the cited versions: not AI-generated). */
+  private versionAnswer(text: string, citations: Reply['citations'], request: AnswerRequest, kb: string, usage: TokenUsage): AnswerOutcome {
+    const reply: Reply = { kind: 'answer', text, citations, suggestedActions: ['sources'], aiGenerated: false, feedback: true, answerOf: { question: request.question, kb } };
     const route: RouteDecision = { kb, confidence: 1, scores: [{ kb, confidence: 1 }], method: request.forcedKb ? 'prefix' : 'single' };
     return { reply, route, mode: 'extractive', abstained: false, cached: false, citedIds: citations.map((citation) => citation.id), usage };
   }
