@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AnswerEvalQuestionSchema, EvalQuestionSchema, type EvalQuestion } from '../../../knowledge/evaluation.ts';
+
+const EVAL = fileURLToPath(new URL('../../fixtures/eval/', import.meta.url));
+/** The shared corpus sits next to the repository (`../shared/corpus` from the root); absent on some machines. */
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+
+interface FrozenSet {
+  folder: string;
+  /** SHA-256 of every file: any edit after freezing must show up here. */
+  files: Record<string, string>;
+  minimum: { legal: number; hr: number; outOfScope: number };
+}
+
+/**
+ * The field sets run once and never tuned on (field2), or tuned on one half and reported on the other (field3):
+ * see each folder's README.
+ */
+const SETS: FrozenSet[] = [
+  {
+    folder: 'field2',
+    files: {
+      'legal.jsonl': '1d6da6da6f19d283f2c1b65b6e5ad85d6c237856c4472c4e7cc614b8ee298c71',
+      'hr.jsonl': '924df455de7b5fa689750a526145048452cb776a1d3b1ce17f0b2af5dbb7809b',
+      'out-of-scope.jsonl': '649522f35d4db8fab90910887f510dbcb4ca1dad306c5e121d9fac029bffec8e',
+    },
+    minimum: { legal: 80, hr: 70, outOfScope: 25 },
+  },
+  {
+    folder: 'field3',
+    files: {
+      'legal.jsonl': 'ae4ea64a7ee43ee8905773daaadce571a5ae2fe19e1dd79622fb40c53efcd15b',
+      'hr.jsonl': '0792bf00e1a411043d0107ba12d0517bbd6b42dc68f818077883ae3afdcbc02f',
+      'out-of-scope.jsonl': 'd716c84f672c1c9e98de5b545bdc2a97944f5f4309bf2ab190bddbae2a834f86',
+      'legal-tune.jsonl': '795afd4ac4def886a95dbea5d331167dc606febd43da41bbd6a6f2bc7e63b58e',
+      'legal-holdout.jsonl': 'eb1fee2df0bdfaaf80c53338aea2326168c89238779c7cb550753f6d81bb57ff',
+      'hr-tune.jsonl': 'dd804d52ae9367013febfced6e9aa68fecfac8c9ab30ffcf1f464e4227a3bcd0',
+      'hr-holdout.jsonl': 'f67aba504aa62b163860f1274c3a7c68f231c5d81e27af56d900f83f60217d4e',
+      'out-of-scope-tune.jsonl': '553ea378f0b641064f86fe830f1ba42190aa68eed231a393070626d738ff0310',
+      'out-of-scope-holdout.jsonl': 'ae548fbd05b181127e8d3eae09ec3d0bc708d25805ba7df1cd0f69430a69f20f',
+      'near-repeats.json': '01179f3e77d0154fb9d34e182d84723ee50b2c9b683191a20be198cf14d789bd',
+    },
+    minimum: { legal: 110, hr: 80, outOfScope: 30 },
+  },
+];
+
+/** Corpus files whose ids each base's questions may cite (the sources of that base in config/knowledge-bases.yaml). */
+const SOURCES: Record<string, string[]> = {
+  legal: ['code_douanes.jsonl', 'code_impositions_biens_services.jsonl'],
+  hr: ['code_general_fonction_publique.jsonl', 'code_pensions_civiles_militaires.jsonl', 'hr_faq_cisirh.jsonl'],
+};
+
+interface LabelledLine extends EvalQuestion {
+  evidence: string;
+}
+
+/** Whitespace and apostrophes as the corpus README normalises them. */
+const normalise = (text: string): string => text.replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim();
+
+for (const set of SETS) {
+  const folder = EVAL + set.folder + '/';
+  const lines = (file: string): unknown[] => readFileSync(folder + file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  const labelled = (file: string): LabelledLine[] =>
+    lines(file).map((raw) => ({ ...EvalQuestionSchema.parse(raw), evidence: String((raw as { evidence?: unknown }).evidence ?? '') }));
+
+  describe(`the frozen field evaluation set ${set.folder}`, () => {
+    for (const [file, sha] of Object.entries(set.files)) {
+      it(`${file} is unchanged since it was frozen`, () => {
+        assert.equal(createHash('sha256').update(readFileSync(folder + file)).digest('hex'), sha);
+      });
+    }
+
+    it('has the announced sizes, unique ids, one base per file and no label on out-of-scope lines', () => {
+      const legal = labelled('legal.jsonl');
+      const hr = labelled('hr.jsonl');
+      const outOfScope = lines('out-of-scope.jsonl').map((raw) => AnswerEvalQuestionSchema.parse(raw));
+      assert.ok(legal.length >= set.minimum.legal, `legal: ${legal.length}`);
+      assert.ok(hr.length >= set.minimum.hr, `hr: ${hr.length}`);
+      assert.equal(outOfScope.length, set.minimum.outOfScope);
+      assert.ok(legal.every((question) => question.kb === 'legal' && question.evidence.length > 0));
+      assert.ok(hr.every((question) => question.kb === 'hr' && question.evidence.length > 0));
+      assert.ok(outOfScope.every((question) => question.relevant_ids === undefined && question.kb === undefined));
+      const ids = [...legal, ...hr, ...outOfScope].map((question) => question.id);
+      assert.equal(new Set(ids).size, ids.length);
+    });
+
+    if (set.files['legal-tune.jsonl']) {
+      it('splits each file into two disjoint halves that together make the whole file', () => {
+        for (const name of ['legal', 'hr', 'out-of-scope']) {
+          const whole = readFileSync(`${folder}${name}.jsonl`, 'utf8').trim().split('\n').sort();
+          const halves = [`${name}-tune.jsonl`, `${name}-holdout.jsonl`].map((file) => readFileSync(folder + file, 'utf8').trim().split('\n'));
+          assert.deepEqual([...halves[0]!, ...halves[1]!].sort(), whole, name);
+          assert.ok(Math.abs(halves[0]!.length - halves[1]!.length) <= 1, name);
+        }
+      });
+    }
+
+    it('cites only ids of its own base that exist in the shared corpus, with the evidence quoted from the first one', function () {
+      if (!existsSync(CORPUS)) this.skip();
+      for (const [kb, files] of Object.entries(SOURCES)) {
+        const texts = new Map<string, string>();
+        for (const file of files) {
+          for (const line of readFileSync(CORPUS + file, 'utf8').split('\n')) {
+            if (!line.trim()) continue;
+            const record = JSON.parse(line) as { id: string; text?: string; answer?: string };
+            texts.set(record.id, normalise(record.text ?? record.answer ?? ''));
+          }
+        }
+        const questions = labelled(`${kb}.jsonl`);
+        const missing = questions.flatMap((question) => question.relevant_ids.filter((id) => !texts.has(id)).map((id) => `${question.id}: ${id}`));
+        assert.deepEqual(missing, [], `${kb}: ids absent from ${files.join(', ')}`);
+        const unquoted = questions.filter((question) => !texts.get(question.relevant_ids[0]!)!.includes(normalise(question.evidence))).map((question) => question.id);
+        assert.deepEqual(unquoted, [], `${kb}: evidence not found in the first relevant article`);
+      }
+    });
+  });
+}
