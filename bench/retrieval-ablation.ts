@@ -37,6 +37,8 @@ interface Variant {
   router?: Partial<OfflineRouterSettings>;
   enrichment?: boolean;
   speller?: boolean;
+  /** Acronyms read from the bases' texts (knowledge/analysis/acronyms.ts). */
+  acronyms?: boolean;
   /** The passages' second opinion on the route (knowledge/evidence-router.ts). */
   evidenceRouter?: boolean;
 }
@@ -46,6 +48,7 @@ const VARIANTS: Variant[] = [
   { name: '-enrichment', description: 'no enrichment field (index, re-ranker coverage, router models)', enrichment: false },
   { name: '-reranker', description: 'store order, no coverage/proximity re-ranking', rerank: false },
   { name: '-speller', description: 'no spelling correction or abbreviation reading', speller: false },
+  { name: '-acronyms', description: 'no acronym read from the bases’ texts (« AMR » → « avis de mise en recouvrement »)', acronyms: false },
   { name: '-negation', description: 'no negated terms', lexical: { negationWeight: 0 } },
   { name: '-definition', description: 'no defining-article boost', rerank: { definitionWeight: 0 } },
   { name: '-lexicon', description: 'no query lexicon (lexicon.yaml)', lexical: { synonymWeight: 0 } },
@@ -95,7 +98,7 @@ for (const variant of VARIANTS.filter((entry) => !values.only || entry.name === 
   const statistics = new CorpusStatistics(store);
   const retriever = new Retriever(
     store, encoder, catalog, undefined,
-    { maxQueryLength: 4_000, candidates: config.retrieval.candidates, embedderCeiling: 'public', ...(variant.rerank !== undefined ? { rerank: variant.rerank } : {}) },
+    { maxQueryLength: 4_000, candidates: config.retrieval.candidates, embedderCeiling: 'public', ...(variant.rerank !== undefined ? { rerank: variant.rerank } : {}), ...(variant.acronyms === false ? { acronyms: false } : {}) },
     () => {},
     variant.speller === false ? undefined : statistics,
   );

@@ -3,6 +3,7 @@ import { findArticleMentions } from './analysis/article-references.ts';
 import { redactPersonalData } from './policies/redaction.ts';
 import type { SparseEncoder } from './analysis/sparse-encoder.ts';
 import type { KnowledgeCatalog } from './catalog.ts';
+import { AcronymReader } from './analysis/acronyms.ts';
 import type { Correction } from './analysis/speller.ts';
 import type { CorpusStatistics } from './corpus-statistics.ts';
 import type { RerankingModel } from './ports/reranking-model.ts';
@@ -78,10 +79,13 @@ export interface RetrieverSettings {
   embedderCeiling: Classification;
   /** Re-ranking of the store's first candidates: settings to override, or false to keep the store's order. */
   rerank?: Partial<RerankerSettings> | false;
+  /** Acronyms of the question read from the base's own texts (knowledge/analysis/acronyms.ts); default on. */
+  acronyms?: boolean;
 }
 
 export class Retriever {
   private readonly reranker: Reranker | undefined;
+  private readonly acronyms: AcronymReader | undefined;
 
   constructor(
     private readonly store: VectorStore,
@@ -94,6 +98,14 @@ export class Retriever {
     private readonly production: { crossEncoder?: CrossEncoderSettings; rewriter?: QueryRewriter; concordance?: ConcordanceStore } = {},
   ) {
     this.reranker = settings.rerank === false ? undefined : new Reranker(encoder.lexicon, settings.rerank ?? {});
+    this.acronyms =
+      settings.acronyms === false || !statistics
+        ? undefined
+        : new AcronymReader(
+            async (kb) => ({ generation: await store.count(kb), texts: async () => (await store.listChunks(kb)).map((chunk) => chunk.text) }),
+            // An acronym the lexicon reads (lexicon.yaml) is left to it.
+            (acronym) => (encoder.lexicon?.expansionsIn(acronym).length ?? 0) > 0,
+          );
   }
 
   /** True when nothing has been ingested into the base (an answer then says so, rather than "no reliable answer"). */
@@ -121,9 +133,15 @@ export class Retriever {
     }
 
     // Unknown words read as the bases' words they most likely stand for, added to the question's terms.
-    const corrections = this.statistics ? (await this.statistics.speller([request.kb])).corrections(question) : [];
+    // An acronym the base spells out is read as its phrase, not as a typo of a nearby word (« CITIS » is not « cites »).
+    const acronyms: Correction[] = ((await this.acronyms?.read(request.kb, question)) ?? []).map(({ from, to }) => ({ from, to, kind: 'acronym' }));
+    const spelled = this.statistics ? (await this.statistics.speller([request.kb])).corrections(question) : [];
+    const corrections = [...spelled.filter((correction) => !acronyms.some((acronym) => acronym.from === correction.from)), ...acronyms];
     const rewritten = named.length === 0 ? await this.production.rewriter?.rewrite(question, this.catalog.get(request.kb).name) : undefined;
-    const searched = [question, ...corrections.map((correction) => correction.to), rewritten ?? ''].filter(Boolean).join(' ');
+    // Acronyms' phrases weigh as the lexicon's expansions do: appended as typed words, they outweighed the question's
+    // other words (« la société conteste l'AMR… » then found the article defining the AMR, not the one on contesting it).
+    const searched = [question, ...spelledOut(corrections), rewritten ?? ''].filter(Boolean).join(' ');
+    const readAs = acronyms.map((acronym) => acronym.to);
 
     let dense: Float32Array | undefined;
     if (this.embedding && isWithinCeiling(request.maxClassification, this.settings.embedderCeiling)) {
@@ -138,7 +156,7 @@ export class Retriever {
     }
     const hits = await this.store.search({
       kb: request.kb,
-      sparse: this.encoder.encodeQuery(searched),
+      sparse: this.encoder.encodeQuery(searched, readAs),
       ...(dense ? { dense } : {}),
       filter,
       limit: Math.max(limit, this.settings.candidates),
@@ -252,4 +270,9 @@ export function validateQuestion(question: string, maxLength: number): string {
   if (!/[\p{L}\p{N}]/u.test(trimmed)) throw new PasserelleError('QUERY_EMPTY');
   if (trimmed.length > maxLength) throw new PasserelleError('QUERY_TOO_LONG', { length: trimmed.length, max: maxLength });
   return trimmed;
+}
+
+/** The words the speller read the question's unknown words as (acronyms are weighted apart). */
+function spelledOut(corrections: Correction[]): string[] {
+  return corrections.filter((correction) => correction.kind !== 'acronym').map((correction) => correction.to);
 }

@@ -120,7 +120,11 @@ export class SparseEncoder {
     return toSparse(weights, (weight) => weight);
   }
 
-  encodeQuery(text: string): SparseVector {
+  /**
+   * The question's sparse vector. `readAs` are phrases the question's words were read as elsewhere (acronyms spelled
+   * out from the base's texts): weighted as the lexicon's expansions are.
+   */
+  encodeQuery(text: string, readAs: string[] = []): SparseVector {
     const { bigramWeight, synonymWeight, prefixWeight, negationWeight, enrichmentWeight } = this.parameters;
     const weights = new Map<string, number>();
     const put = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));
@@ -136,7 +140,8 @@ export class SparseEncoder {
       if (prefixes) for (const prefix of typed.prefixes) put(ENRICHMENT + prefix, enrichmentWeight * prefixWeight);
       for (const negation of typed.negations) put(ENRICHMENT + negation, enrichmentWeight * negationWeight);
     }
-    for (const { analysed: expansion, refines } of this.lexicon?.expansionsIn(text) ?? []) {
+    const expansions = [...(this.lexicon?.expansionsIn(text) ?? []), ...readAs.map((phrase) => ({ analysed: analyse(phrase), refines: false }))];
+    for (const { analysed: expansion, refines } of expansions) {
       for (const bigram of expansion.bigrams) put(bigram, synonymWeight * bigramWeight);
       // A phrase that only refines the words typed adds its word pairs, not its other words on their own.
       if (refines) continue;

@@ -35,7 +35,8 @@ export interface Correction {
   from: string;
   /** The word of the bases it stands for. */
   to: string;
-  kind: 'typo' | 'abbreviation';
+  /** An acronym is read from the bases' texts by knowledge/analysis/acronyms.ts, the others here. */
+  kind: 'typo' | 'abbreviation' | 'acronym';
 }
 
 export class Speller {
