@@ -133,8 +133,9 @@ describe('observability: /metrics, request ids in JSON logs, OpenTelemetry trace
       for (const stage of ['dedupe', 'access', 'rate-limit', 'dispatch', 'answer.route', 'answer.retrieve', 'answer.generate']) {
         assert.equal(delta('passerelle_stage_duration_seconds_count', { stage }), 1, stage);
       }
-      assert.ok(delta('passerelle_model_tokens_total', { direction: 'input' }) > 0, 'input tokens');
       if (outcome === 'generative') {
+        // A model call that timed out on a loaded machine (extractive outcome) reports no usage: tokens only then.
+        assert.ok(delta('passerelle_model_tokens_total', { direction: 'input' }) > 0, 'input tokens');
         assert.ok(delta('passerelle_model_tokens_total', { direction: 'output' }) > 0, 'output tokens');
         assert.ok(delta('passerelle_energy_watt_hours_total', { kb: 'legal' }) > 0, 'energy');
       }
