@@ -53,7 +53,8 @@ export function articleLink(record: LinkFields, knownIds?: ArticleIdLookup): Res
   const own = [record.legi_cid, record.legi_id_2019, record.cid, record.id].find((id): id is string => typeof id === 'string' && LEGI_ARTICLE_ID.test(id));
   if (own) return { url: `${LEGIFRANCE_ARTICLE}${own}`, from: 'record' };
   const codeId = record.code_id ?? (value ? /LEGITEXT\d{12}/.exec(value)?.[0] : undefined);
-  if (!record.num || !codeId || !LEGI_CODE_ID.test(codeId)) return value ? { url: value, from: 'record' } : { from: 'record' };
+  // A heading kept as an article ("Emplois classés" in the pensions code) has no number to search.
+  if (!record.num || !/\d/.test(record.num) || !codeId || !LEGI_CODE_ID.test(codeId)) return value ? { url: value, from: 'record' } : { from: 'record' };
   const synced = knownIds?.(codeId, record.num);
   if (synced) return { url: `${LEGIFRANCE_ARTICLE}${synced}`, from: 'sync' };
   return { url: legifranceSearchUrl(record.num), from: 'search' };
