@@ -174,6 +174,8 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       await announcements.stopSending();
       await bot.stop();
       await announcements.close();
+      // The quiz items being written read the knowledge store: that writing ends before any store closes.
+      await learning.stopWarming();
       if (!overrides.learningStore) await learning.store.close();
       if (!overrides.queues) await queues.close();
       await workConsumer?.close();

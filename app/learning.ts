@@ -23,6 +23,11 @@ export interface Learning {
   commands: LearningCommands;
   /** Writes every base's quiz items in the background (cooperatively), so that the first `quiz` waits for nothing. */
   warm(): void;
+  /**
+   * Stops writing quiz items in advance: no base is started after this, the one being written is finished. Called
+   * before the knowledge store closes, which the writing reads from.
+   */
+  stopWarming(): Promise<void>;
 }
 
 export interface LearningDeps {
@@ -48,14 +53,23 @@ export function createLearning(deps: LearningDeps): Learning {
     minGroupSize: settings.minGroupSize,
     reportDays: settings.reportDays,
   }, logger, now);
+  let warming: Promise<void> | undefined;
+  let stopped = false;
   return {
     store,
     bank,
     commands,
     warm() {
-      void (async () => {
-        for (const kb of knowledge.catalog.ids) await bank.base(kb);
+      warming = (async () => {
+        for (const kb of knowledge.catalog.ids) {
+          if (stopped) return;
+          await bank.base(kb);
+        }
       })().catch((error: unknown) => logger.warn('quiz items could not be written in advance', { error }));
+    },
+    async stopWarming() {
+      stopped = true;
+      await warming;
     },
   };
 }

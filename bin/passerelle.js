@@ -3,6 +3,9 @@
 // streaming); `npm ci` installs a pinned Node 22 in node_modules/.bin, which npm scripts and npx put first
 // in PATH. It runs the compiled JavaScript in dist/ (`npm run build`, also run by `npm ci`) when it is up to
 // date with the sources, else the TypeScript sources through tsx (development, tests; bin/launcher.js).
+// The version is checked here, on the Node that runs Passerelle, and not by an `engines` field in package.json:
+// npm checks `engines` against the Node that runs npm, so `npx passerelle` under an older system Node printed
+// npm's EBADENGINE warning twice while the project's Node 22 ran the command without a problem.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
   process.stderr.write(

@@ -66,6 +66,7 @@ export async function createKnowledge(config: Config, log: (message: string) => 
     maxChunkChars: config.ingestion.maxChunkChars,
     embedderCeiling: config.embeddings.ceiling,
     ...(enrichment ? { enrichment: enrichment.lookup } : {}),
+    syncedArticlesDir: join(config.dataDir, 'sync', 'legi'),
   });
   return {
     catalog, store, encoder, embedding, retriever, ingestion, statistics, enrichment, concordance: options.concordanceStore,

@@ -8,6 +8,7 @@ import type { Chunk } from '../../knowledge/types.ts';
 import type { ConversationMemory } from '../conversation-memory.ts';
 import { PasserelleError } from '../errors.ts';
 import type { Reply } from '../reply.ts';
+import { EXAMPLE_SOURCES_WARNING } from '../user-messages.ts';
 import type { Learner } from './learner.ts';
 import * as say from './messages.ts';
 
@@ -101,6 +102,8 @@ export function render(walkthrough: Walkthrough): Reply {
     if (other.added.length === 0 && other.removed.length === 0) lines.push(`  ${say.SAME_SENTENCES}`);
   }
   lines.push('', say.WALKTHROUGH_FOOTER);
+  // A fictional example document is said to be one before anything else, as answers do.
+  if (citations.some((citation) => citation.example)) lines.unshift(EXAMPLE_SOURCES_WARNING, '');
   return { kind: 'answer', text: lines.join('\n'), citations, suggestedActions: ['quiz ' + quizScopeOf(article)], aiGenerated: true, feedback: false };
 }
 

@@ -27,13 +27,36 @@ const CODE_NAMES: Array<[RegExp, string]> = [
   [/code des pensions civiles et militaires|\bcpcmr\b/, 'Code des pensions civiles et militaires de retraite'],
 ];
 
-/** Canonical article number: lower case, no spaces, "l621-1", "60bis", "323-1". */
+/**
+ * Canonical article number, for a number given as such (a record's `num`, a number read after « article »):
+ * lower case, no spaces, every step kept — "l621-1", "60bis", "323-1", "67a" ("67 A"), "67terb" ("67 ter B"),
+ * "67bis-1a" ("67 bis-1 A"), "59undecies". Idempotent: a canonical number gives itself back.
+ */
 export function normaliseArticleNumber(raw: string): string {
-  const folded = foldText(raw).trim();
-  REFERENCE_PATTERN.lastIndex = 0;
-  const match = REFERENCE_PATTERN.exec(folded);
-  if (!match) return folded.replace(/\s+/g, '');
-  return referenceToken(match);
+  return articleNumberSteps(raw).join('');
+}
+
+/**
+ * The keys a store looks an article number up by: the number itself, then each shorter form of it ("67terb",
+ * "67ter", "67"). Bases indexed before numbers kept their letters and long Latin suffixes hold one of the shorter
+ * forms ("67 A" was "67"); the chunks found are then told apart by their own number.
+ */
+export function articleNumberLookupKeys(raw: string): string[] {
+  const steps = articleNumberSteps(raw);
+  return steps.map((_, index) => steps.slice(0, steps.length - index).join(''));
+}
+
+function articleNumberSteps(raw: string): string[] {
+  const folded = foldText(raw).replace(/^\s*(?:articles?|art\.?)\s*/, '').trim();
+  const head = /^(?:([lrd])\s?\.?\s?\*?\s?)?(\d+)/.exec(folded);
+  if (!head) return [folded.replace(/\s+/g, '')];
+  const steps = [`${head[1] ?? ''}${head[2]}`];
+  // A capital letter stands alone, or is glued to a Latin suffix in a canonical number ("65abis" for "65 A bis").
+  const step = new RegExp(`\\s*(?:-\\s*(\\d+)|(${ORDINAL_WORDS})|([a-z])(?:(?![a-z])|(?=${ORDINAL_WORDS})))`, 'y');
+  step.lastIndex = head[0].length;
+  let match: RegExpExecArray | null;
+  while ((match = step.exec(folded))) steps.push(match[1] !== undefined ? `-${match[1]}` : (match[2] ?? match[3] as string));
+  return steps;
 }
 
 export function referenceToken(match: RegExpExecArray): string {
@@ -51,6 +74,10 @@ export interface ArticleMention {
 /** Article mentions a question makes explicitly ("article 414", "art. L. 621-1 du CGFP"). */
 export function findArticleMentions(text: string): ArticleMention[] {
   const folded = foldText(text);
+  // The text with its case and accents, aligned with the folded one when folding kept its length (capital letters
+  // of "67 A" are told from the verb "67 a" there only).
+  const ligatured = text.replace(/[œæŒÆß]/g, (c) => foldText(c));
+  const cased = ligatured.length === folded.length ? ligatured : undefined;
   const mentions: ArticleMention[] = [];
   for (const match of folded.matchAll(ARTICLE_MENTION)) {
     const end = (match.index ?? 0) + match[0].length;
@@ -61,14 +88,35 @@ export function findArticleMentions(text: string): ArticleMention[] {
     const code = CODE_NAMES.map(([pattern, name]) => ({ at: after.search(pattern), name }))
       .filter((found) => found.at >= 0)
       .sort((a, b) => a.at - b.at)[0]?.name;
-    const number = referenceToken(match as unknown as RegExpExecArray);
+    const number = referenceToken(match as unknown as RegExpExecArray) + furtherSteps(folded, cased, end);
     if (!mentions.some((m) => m.number === number)) mentions.push(code ? { number, code } : { number });
   }
   return mentions;
 }
 
 /**
- * Latin multiplicatives in their order (bis = 2 … vicies = 20), with the spellings Légifrance uses for the
+ * The steps of a number a mention goes on with after the token the tokenizer knows ("67 ter" › " B", "67" › " D-1",
+ * "59" › " undecies"): "-N", a long Latin suffix, a capital letter (in the text as written: "67 a été" is a verb).
+ */
+function furtherSteps(folded: string, cased: string | undefined, from: number): string {
+  const step = new RegExp(`\\s?-\\s?(\\d{1,4})(?![\\w-])|\\s(${ORDINAL_WORDS})(?![\\w-])|\\s?([a-z])(?![\\p{L}\\p{N}'’]|-(?!\\d))`, 'uy');
+  let steps = '';
+  let at = from;
+  for (;;) {
+    step.lastIndex = at;
+    const match = step.exec(folded);
+    if (!match) return steps;
+    if (match[3] !== undefined) {
+      const letterAt = at + match[0].length - 1;
+      if (!cased || !/[A-Z]/.test(cased[letterAt] ?? '')) return steps;
+      steps += match[3];
+    } else steps += match[1] !== undefined ? `-${match[1]}` : (match[2] as string);
+    at += match[0].length;
+  }
+}
+
+/**
+ * Latin multiplicatives in their order (bis = 2 … duovicies = 22), with the spellings Légifrance uses for the
  * same rank ("nonies"/"novies", "sexdecies"/"sexiesdecies"…). Only for ordering: free-text recognition
  * keeps the shorter `LATIN_SUFFIXES`.
  */
@@ -76,9 +124,12 @@ const ORDINAL_RANKS: ReadonlyMap<string, number> = new Map(
   [
     ['bis'], ['ter'], ['quater'], ['quinquies'], ['sexies'], ['septies'], ['octies'], ['nonies', 'novies'], ['decies'],
     ['undecies'], ['duodecies'], ['terdecies'], ['quaterdecies'], ['quindecies'], ['sexdecies', 'sexiesdecies'],
-    ['septdecies', 'septiesdecies'], ['octodecies', 'octiesdecies', 'duodevicies'], ['novodecies', 'noviesdecies', 'undevicies'], ['vicies'],
+    ['septdecies', 'septiesdecies'], ['octodecies', 'octiesdecies', 'duodevicies'], ['novodecies', 'noviesdecies', 'undevicies'], ['vicies'], ['unvicies'], ['duovicies'],
   ].flatMap((spellings, index) => spellings.map((spelling) => [spelling, index + 2] as const)),
 );
+
+/** Every spelling of the Latin multiplicatives, longest first (a regex alternation: "quaterdecies" before "quater"). */
+const ORDINAL_WORDS = [...ORDINAL_RANKS.keys()].sort((a, b) => b.length - a.length).join('|');
 
 /** One step below an article number: "-3", "bis", "A". */
 interface NumberPart {

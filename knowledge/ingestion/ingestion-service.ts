@@ -11,6 +11,7 @@ import { findInstructions } from '../policies/instruction-injection.ts';
 import { chunkDocument } from './chunker.ts';
 import { reconcileVersions } from '../versions/reconcile-versions.ts';
 import { loaderFor, SUPPORTED_EXTENSIONS } from './loaders/loader-registry.ts';
+import { readSyncedArticleIds, type ArticleIdLookup } from './loaders/legifrance-links.ts';
 
 /**
  * Puts files into a knowledge base. Idempotent: a document whose content hash is unchanged is left alone;
@@ -74,6 +75,8 @@ export interface IngestionSettings {
   embedderCeiling: Classification;
   /** Where agents' wording for documents is found (shipped team data, curators' and machine entries). */
   enrichment?: EnrichmentSource;
+  /** The mirror files `passerelle sync` writes (`<data>/sync/legi`): article ids for code records that carry none. */
+  syncedArticlesDir?: string;
 }
 
 /** A file's absolute path and the name the user knows it by (the path as typed). */
@@ -96,11 +99,13 @@ export class IngestionService {
     await this.embedding?.ensureAvailable();
     await this.store.ensureBase(target.kb, this.embedding?.dimensions);
     const versioned = { codes: new Set<string>(), all: false };
+    // Read once per run: the sync writes these files between runs, never during one.
+    const articleIds = this.settings.syncedArticlesDir ? readSyncedArticleIds(this.settings.syncedArticlesDir) : undefined;
     for (const path of paths) {
       for (const file of await this.expand({ path: resolve(path), shown: path }, report)) {
         report.files++;
         try {
-          await this.ingestFile(target, file, options.defaultClassification ?? 'interne', report, versioned);
+          await this.ingestFile(target, file, options.defaultClassification ?? 'interne', report, versioned, articleIds);
         } catch (error) {
           const failure = toPasserelleError(error);
           if (!failure.retryable && failure.code !== 'INTERNAL' && failure.code !== 'STORE_DIMENSION_MISMATCH') {
@@ -131,7 +136,7 @@ export class IngestionService {
     return documents.length;
   }
 
-  private async ingestFile(target: IngestTarget, { path: file, shown: displayName }: NamedPath, fallback: Classification, report: IngestReport, versioned: { codes: Set<string>; all: boolean }): Promise<void> {
+  private async ingestFile(target: IngestTarget, { path: file, shown: displayName }: NamedPath, fallback: Classification, report: IngestReport, versioned: { codes: Set<string>; all: boolean }, articleIds?: ArticleIdLookup): Promise<void> {
     const loader = loaderFor(file);
     if (!loader) throw new PasserelleError('FILE_UNSUPPORTED', { file: displayName, formats: SUPPORTED_EXTENSIONS.join(', ') });
     const info = await stat(file);
@@ -146,7 +151,7 @@ export class IngestionService {
       throw new PasserelleError('FILE_UNREADABLE', { file: displayName, reason: (error as NodeJS.ErrnoException).code ?? 'erreur de lecture' }, { cause: error });
     }
     const source = this.sourceId(file);
-    const loaded = await loader(bytes, { source, displayName, defaultClassification: fallback });
+    const loaded = await loader(bytes, { source, displayName, defaultClassification: fallback, ...(articleIds ? { articleIds } : {}) });
     for (const warning of loaded.warnings) {
       report.warnings.push({ file: displayName, ...(warning.line ? { line: warning.line } : {}), message: warning.reason });
     }

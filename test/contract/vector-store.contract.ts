@@ -160,6 +160,23 @@ export function vectorStoreContract(name: string, open: () => Promise<VectorStor
       assert.deepEqual(customs.map((c) => c.documentId), ['CD-60_bis']);
     });
 
+    it('finds an article by its whole number: « 67 A » and « 67 ter B » are not 67 and 67 ter', async () => {
+      await put([
+        chunk('CD-67', 'texte du 67', { article: { code: 'Code des douanes', number: '67' } }),
+        chunk('CD-67_A', 'texte du 67 A', { article: { code: 'Code des douanes', number: '67 A' } }),
+        chunk('CD-67_ter', 'texte du 67 ter', { article: { code: 'Code des douanes', number: '67 ter' } }),
+        chunk('CD-67_ter_B', 'texte du 67 ter B', { article: { code: 'Code des douanes', number: '67 ter B' } }),
+        chunk('CD-67_D-1', 'texte du 67 D-1', { article: { code: 'Code des douanes', number: '67 D-1' } }),
+      ]);
+      const found = async (number: string) => (await store.findArticle({ kb, number, filter })).map((c) => c.documentId);
+      assert.deepEqual(await found('67'), ['CD-67']);
+      assert.deepEqual(await found('67 A'), ['CD-67_A']);
+      assert.deepEqual(await found('67a'), ['CD-67_A']);
+      assert.deepEqual(await found('67 ter'), ['CD-67_ter']);
+      assert.deepEqual(await found('67terb'), ['CD-67_ter_B']);
+      assert.deepEqual(await found('67 D-1'), ['CD-67_D-1']);
+    });
+
     it('fuses dense and lexical rankings when a query vector is given', async () => {
       const axis = (index: number) => {
         const vector = new Float32Array(4);

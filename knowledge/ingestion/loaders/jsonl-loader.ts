@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { resolveClassification } from '../classification.ts';
 import type { ArticleInfo, SourceDocument } from '../../types.ts';
 import { articleIdentity } from '../../versions/article-identity.ts';
-import type { Loader, LoadWarning } from './loader.ts';
+import type { LoadContext, Loader, LoadWarning } from './loader.ts';
 import { sha256 } from './loader.ts';
 import { decodeText } from './text-decoding.ts';
 import { htmlToText } from './html-to-text.ts';
+import { articleLink } from './legifrance-links.ts';
 
 /**
  * Line-delimited JSON in the formats of the shared corpus: code articles (`num`, `code`, `text`), Q/A pairs
@@ -28,6 +29,8 @@ const BaseRecord = z.object({
 });
 const ArticleRecord = BaseRecord.extend({
   code: z.string().min(1),
+  /** Légifrance id of the code (LEGITEXT…): with the number, the article can be looked up when its own id is not known. */
+  code_id: z.string().optional().nullable(),
   num: z.string().min(1),
   text: z.string().min(1),
   valid_from: z.string().nullable().optional(),
@@ -60,7 +63,7 @@ export const loadJsonl: Loader = async (bytes, context) => {
       warnings.push({ line: lineNumber, reason: `JSON invalide (${(error as Error).message})` });
       return;
     }
-    const document = toDocument(value, line, context.source, context.defaultClassification, headings, documents.length);
+    const document = toDocument(value, line, context, headings, documents.length);
     if (typeof document === 'string') warnings.push({ line: lineNumber, reason: document });
     else if (seen.has(document.documentId)) warnings.push({ line: lineNumber, reason: `identifiant en double « ${document.documentId} »` });
     else if (document.classification === 'interdit-ia') warnings.push({ line: lineNumber, reason: `« ${document.documentId} » est classifié interdit IA : refusé`, documentId: document.documentId });
@@ -72,11 +75,13 @@ export const loadJsonl: Loader = async (bytes, context) => {
   return { documents, warnings };
 };
 
-function toDocument(value: unknown, line: string, source: string, fallback: SourceDocument['classification'], headings: LeakedHeadings, position: number): SourceDocument | string {
+function toDocument(value: unknown, line: string, context: LoadContext, headings: LeakedHeadings, position: number): SourceDocument | string {
+  const { source, defaultClassification: fallback } = context;
   const contentHash = sha256(line);
   const article = ArticleRecord.safeParse(value);
   if (article.success) {
     const record = article.data;
+    const link = articleLink(record, context.articleIds);
     const validFrom = record.valid_from ?? undefined;
     const validTo = record.valid_to && record.valid_to !== OPEN_ENDED ? record.valid_to : undefined;
     const { text, trailing } = splitTrailingHeadings(record.text);
@@ -89,10 +94,12 @@ function toDocument(value: unknown, line: string, source: string, fallback: Sour
       title: `${record.code}, art. ${record.num}`,
       headingPath,
       text: plainArticleText(text),
-      ...url(record),
+      ...(link.url ? { url: link.url } : {}),
       classification: resolveClassification(record.classification, '', fallback),
       article: { code: record.code, number: record.num, ...(validFrom ? { validFrom } : {}), ...(validTo ? { validTo } : {}), position, ...articleVersion(record, validFrom, validTo) },
-      contentHash,
+      // A link not read from the line itself (a search by number, an id from the synchronised articles) is part of
+      // the hash: when a sync later gives the article's id, the next ingestion re-indexes this record, and only it.
+      contentHash: link.from === 'record' ? contentHash : sha256(`${line}\nlink ${link.url}`),
     };
   }
   const qa = QaRecord.safeParse(value);
@@ -148,18 +155,10 @@ function articleVersion(record: z.infer<typeof ArticleRecord>, validFrom: string
 const LEGI_ARTICLE_ID = /^LEGIARTI\d{12}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const LEGIFRANCE_ARTICLE = 'https://www.legifrance.gouv.fr/codes/article_lc/';
-
-/**
- * The record's link. A Légifrance article id (LEGIARTI…) in any of the record's id fields gives the article's
- * own page, even when `source_url` is only the code's table of contents (`…/codes/texte_lc/LEGITEXT…`).
- */
-function url(record: { id: string; source_url?: string | null | undefined; url?: string | null | undefined; legi_cid?: string | null | undefined; legi_id_2019?: string | null | undefined; cid?: string | null | undefined }): { url?: string } {
-  const value = record.source_url ?? record.url;
-  const toc = !value || /\/codes\/texte_lc\/LEGITEXT/.test(value);
-  const article = [record.legi_cid, record.legi_id_2019, record.cid, record.id].find((id): id is string => typeof id === 'string' && /^LEGIARTI\d{12}$/.test(id));
-  if (toc && article) return { url: `${LEGIFRANCE_ARTICLE}${article}` };
-  return value ? { url: value } : {};
+/** A Q/A or generic record's link (see legifrance-links.ts: an article id in its id fields gives the article's page). */
+function url(record: Parameters<typeof articleLink>[0]): { url?: string } {
+  const link = articleLink(record);
+  return link.url ? { url: link.url } : {};
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Classification, SourceDocument } from '../../types.ts';
+import type { ArticleIdLookup } from './legifrance-links.ts';
 
 /** What every loader receives: the file's bytes and where they come from. */
 export interface LoadContext {
@@ -9,6 +10,8 @@ export interface LoadContext {
   displayName: string;
   /** Label for documents that carry none. */
   defaultClassification: Classification;
+  /** Légifrance article ids known from `passerelle sync`, for code records that carry none (their link). */
+  articleIds?: ArticleIdLookup;
 }
 
 /** A problem that skipped part of a file (a JSONL line) while the rest went in. */

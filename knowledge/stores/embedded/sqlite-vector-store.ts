@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import * as sqliteVec from 'sqlite-vec';
 import { PasserelleError } from '../../../bots/errors.ts';
-import { normaliseArticleNumber } from '../../analysis/article-references.ts';
+import { articleNumberLookupKeys, normaliseArticleNumber } from '../../analysis/article-references.ts';
 import type { ArticleQuery, ArticleUpdate, HybridQuery, SearchFilter, VectorStore } from '../../ports/vector-store.ts';
 import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk, type SearchHit } from '../../types.ts';
 import { reciprocalRankFusion } from '../rank-fusion.ts';
@@ -195,11 +195,15 @@ export class SqliteVectorStore implements VectorStore {
     this.checkFormat(query.kb);
     const index = this.lexicalIndex(query.kb);
     const filter = rowFilter(query.filter);
-    const rows = this.statements.article!.all(query.kb, normaliseArticleNumber(query.number)) as Array<{ row: number; payload: string }>;
+    const wanted = normaliseArticleNumber(query.number);
+    // Every shorter form too: a base indexed by an earlier release keyed "67 A" as "67" (article-references.ts).
+    const rows = articleNumberLookupKeys(query.number).flatMap((key) => this.statements.article!.all(query.kb, key) as Array<{ row: number; payload: string }>);
     return rows
       .filter((row) => index.acceptsRow(row.row, filter))
       .map((row) => JSON.parse(row.payload) as Chunk)
-      .filter((chunk) => query.code === undefined || chunk.article?.code === query.code);
+      .filter((chunk) => chunk.article !== undefined && normaliseArticleNumber(chunk.article.number) === wanted)
+      .filter((chunk) => query.code === undefined || chunk.article?.code === query.code)
+      .sort((a, b) => (a.article!.code < b.article!.code ? -1 : a.article!.code > b.article!.code ? 1 : 0) || a.part - b.part);
   }
 
   async getChunks(kb: string, ids: string[]): Promise<Chunk[]> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { PasserelleError } from '../../../bots/errors.ts';
-import { normaliseArticleNumber } from '../../analysis/article-references.ts';
+import { articleNumberLookupKeys, normaliseArticleNumber } from '../../analysis/article-references.ts';
 import type { ArticleQuery, ArticleUpdate, HybridQuery, SearchFilter, VectorStore } from '../../ports/vector-store.ts';
 import {
   classificationRank,
@@ -322,11 +322,13 @@ export class QdrantStore implements VectorStore {
   }
 
   async findArticle(query: ArticleQuery): Promise<Chunk[]> {
-    const must: Condition[] = [matchValue('article_number', normaliseArticleNumber(query.number))];
+    // Every shorter form too: a base indexed by an earlier release keyed "67 A" as "67" (article-references.ts).
+    const must: Condition[] = [{ key: 'article_number', match: { any: articleNumberLookupKeys(query.number) } }];
+    const wanted = normaliseArticleNumber(query.number);
     if (query.code !== undefined) must.push(matchValue('article_code', query.code));
     must.push(...searchConditions(query.filter));
     const points = await this.scrollAll(query.kb, { must }, ['chunk']);
-    const chunks = points.map((p) => chunkOf(p.payload)).filter((c): c is Chunk => c !== undefined);
+    const chunks = points.map((p) => chunkOf(p.payload)).filter((c): c is Chunk => c !== undefined && c.article !== undefined && normaliseArticleNumber(c.article.number) === wanted);
     // The embedded store's order: by code, then part; the document id only settles what it leaves open.
     return chunks.sort(
       (a, b) => compare(a.article?.code ?? '', b.article?.code ?? '') || a.part - b.part || compare(a.documentId, b.documentId),

@@ -9,7 +9,7 @@ import type { Reply } from '../../../bots/reply.ts';
 import type { ChannelName } from '../../../bots/message.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import type { Config } from '../../../config/schema.ts';
-import type { ChatBehaviour, ChatRequestBody, FakeModelServer, RecordedRequest } from '../../fakes/model-server.ts';
+import { startFakeModelServer, type ChatBehaviour, type ChatRequestBody, type FakeModelServer, type RecordedRequest } from '../../fakes/model-server.ts';
 import { writeCorpus, type CorpusFiles } from './corpus.ts';
 import { AI_NOTICE } from '../../../bots/user-messages.ts';
 
@@ -215,4 +215,34 @@ export function scriptModel(server: FakeModelServer, script: Partial<ModelScript
     }
   });
   return full;
+}
+
+/** A fake model server and a bot harness answering through it, for one describe block (see `withModelHarness`). */
+export interface ModelRig {
+  server: FakeModelServer;
+  harness: Harness;
+  /** The model's script for the current test: reset before each one. */
+  script: ModelScript;
+}
+
+/**
+ * Starts a fake model server and a harness using it before the block's tests (`options` gets the server), resets
+ * the server and scripts the model afresh before each test (`script`: the script's defaults), closes both after.
+ */
+export function withModelHarness(options: (server: FakeModelServer) => HarnessOptions, settings: { script?: Partial<ModelScript>; started?: (harness: Harness) => void } = {}): ModelRig {
+  const rig = {} as ModelRig;
+  before(async () => {
+    rig.server = await startFakeModelServer();
+    rig.harness = await startHarness(options(rig.server));
+    settings.started?.(rig.harness);
+  });
+  beforeEach(() => {
+    rig.server.reset();
+    rig.script = scriptModel(rig.server, settings.script);
+  });
+  after(async () => {
+    await rig.harness?.close();
+    await rig.server?.close();
+  });
+  return rig;
 }

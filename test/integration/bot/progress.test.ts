@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import * as say from '../../../bots/user-messages.ts';
-import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
-import { scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
+import { withModelHarness, paraphraseOf } from './harness.ts';
 
 const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
 const ANSWER = 'Les agents des douanes peuvent visiter les marchandises et les moyens de transport [1].';
@@ -12,33 +11,18 @@ const ANSWER = 'Les agents des douanes peuvent visiter les marchandises et les m
  */
 describe('progress while the model is slow (fake model server)', function () {
   this.timeout(30_000);
-  let server: FakeModelServer;
-  let harness: Harness;
-  let script: ModelScript;
+  const rig = withModelHarness((server) => ({ model: { provider: 'openai-compatible', server }, overrides: { bot: { answerCacheTtlMinutes: 0, progressAfterMs: 1 } } }));
   let conversation = 0;
   const ask = async () => {
-    const sentBefore = harness.channel.sent.length;
-    const updatesBefore = harness.channel.updates.length;
-    await harness.say(QUESTION, { conversation: { key: `teams:progress-${++conversation}`, reference: {} } });
-    return { sent: harness.channel.sent.slice(sentBefore), updates: harness.channel.updates.slice(updatesBefore) };
+    const sentBefore = rig.harness.channel.sent.length;
+    const updatesBefore = rig.harness.channel.updates.length;
+    await rig.harness.say(QUESTION, { conversation: { key: `teams:progress-${++conversation}`, reference: {} } });
+    return { sent: rig.harness.channel.sent.slice(sentBefore), updates: rig.harness.channel.updates.slice(updatesBefore) };
   };
 
-  before(async () => {
-    server = await startFakeModelServer();
-    harness = await startHarness({ model: { provider: 'openai-compatible', server }, overrides: { bot: { answerCacheTtlMinutes: 0, progressAfterMs: 1 } } });
-  });
-  beforeEach(() => {
-    server.reset();
-    script = scriptModel(server);
-  });
-  after(async () => {
-    await harness.close();
-    await server.close();
-  });
-
   it('a channel that cannot stream gets a « Je rédige la réponse… » message, then replaced by the answer', async () => {
-    harness.channel.streaming = false;
-    script.answers.push({ delayMs: 600, then: { content: ANSWER } });
+    rig.harness.channel.streaming = false;
+    rig.script.answers.push({ delayMs: 600, then: { content: ANSWER } });
     const { sent, updates } = await ask();
     const placeholder = sent.find((entry) => entry.reply.kind === 'progress');
     assert.equal(placeholder?.reply.text, say.DRAFTING, JSON.stringify(sent.map((entry) => entry.reply.text)));
@@ -50,9 +34,9 @@ describe('progress while the model is slow (fake model server)', function () {
   });
 
   it('a streaming channel shows « Je rédige la réponse… » in the streamed message before the answer', async () => {
-    harness.channel.streaming = true;
+    rig.harness.channel.streaming = true;
     try {
-      script.answers.push({ delayMs: 600, then: { content: ANSWER } });
+      rig.script.answers.push({ delayMs: 600, then: { content: ANSWER } });
       const { sent, updates } = await ask();
       assert.equal(sent.length, 1);
       assert.equal(sent[0]?.reply.text, say.WORKING);
@@ -61,13 +45,13 @@ describe('progress while the model is slow (fake model server)', function () {
       assert.equal(updates.at(-1)?.reply.kind, 'answer');
       assert.ok(drafting < updates.length - 1);
     } finally {
-      harness.channel.streaming = false;
+      rig.harness.channel.streaming = false;
     }
   });
 
   it('a model failure after the placeholder turns it into the French error message', async () => {
-    harness.channel.streaming = false;
-    script.answers.push({ delayMs: 600, then: { status: 400 } });
+    rig.harness.channel.streaming = false;
+    rig.script.answers.push({ delayMs: 600, then: { status: 400 } });
     const { sent, updates } = await ask();
     const placeholder = sent.find((entry) => entry.reply.kind === 'progress');
     assert.equal(placeholder?.reply.text, say.DRAFTING);
@@ -78,21 +62,10 @@ describe('progress while the model is slow (fake model server)', function () {
 
 describe('no progress message when the model answers in time', function () {
   this.timeout(30_000);
-  let server: FakeModelServer;
-  let harness: Harness;
-
-  before(async () => {
-    server = await startFakeModelServer();
-    scriptModel(server, { defaultAnswer: { content: ANSWER } });
-    harness = await startHarness({ model: { provider: 'openai-compatible', server }, overrides: { bot: { answerCacheTtlMinutes: 0, progressAfterMs: 60_000 } } });
-  });
-  after(async () => {
-    await harness.close();
-    await server.close();
-  });
+  const rig = withModelHarness((server) => ({ model: { provider: 'openai-compatible', server }, overrides: { bot: { answerCacheTtlMinutes: 0, progressAfterMs: 60_000 } } }), { script: { defaultAnswer: { content: ANSWER } } });
 
   it('sends the answer alone', async () => {
-    const replies = await harness.say(QUESTION, { conversation: { key: 'teams:progress-fast', reference: {} } });
+    const replies = await rig.harness.say(QUESTION, { conversation: { key: 'teams:progress-fast', reference: {} } });
     assert.ok(!replies.some((reply) => reply.text === say.DRAFTING), JSON.stringify(replies.map((reply) => reply.text)));
     assert.ok(replies.some((reply) => reply.kind === 'answer'));
   });

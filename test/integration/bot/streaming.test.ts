@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { ERROR_CATALOGUE } from '../../../bots/errors.ts';
 import * as say from '../../../bots/user-messages.ts';
-import { startFakeModelServer, type FakeModelServer } from '../../fakes/model-server.ts';
 import { EVIL } from './corpus.ts';
-import { chatRequests, scriptModel, startHarness, type Harness, type ModelScript, paraphraseOf } from './harness.ts';
+import { chatRequests, withModelHarness, paraphraseOf } from './harness.ts';
 
 const QUESTION = 'Quels sont les pouvoirs de visite des agents des douanes ?';
 const LONG_ANSWER =
@@ -13,35 +12,19 @@ const LONG_ANSWER =
 
 for (const provider of ['mistral', 'openai-compatible'] as const) describe(`streaming (${provider}) through a channel that can update messages`, function () {
   this.timeout(30_000);
-  let server: FakeModelServer;
-  let harness: Harness;
-  let script: ModelScript;
+  const rig = withModelHarness((server) => ({ model: { provider, server }, overrides: { bot: { answerCacheTtlMinutes: 0 } } }), { started: (harness) => { harness.channel.streaming = true; } });
   let conversation = 0;
   const ask = async (text: string) => {
-    const sentBefore = harness.channel.sent.length;
-    const updatesBefore = harness.channel.updates.length;
-    await harness.say(text, { conversation: { key: `teams:stream-${++conversation}`, reference: {} } });
-    return { sent: harness.channel.sent.slice(sentBefore), updates: harness.channel.updates.slice(updatesBefore) };
+    const sentBefore = rig.harness.channel.sent.length;
+    const updatesBefore = rig.harness.channel.updates.length;
+    await rig.harness.say(text, { conversation: { key: `teams:stream-${++conversation}`, reference: {} } });
+    return { sent: rig.harness.channel.sent.slice(sentBefore), updates: rig.harness.channel.updates.slice(updatesBefore) };
   };
 
-  before(async () => {
-    server = await startFakeModelServer();
-    harness = await startHarness({ model: { provider, server }, overrides: { bot: { answerCacheTtlMinutes: 0 } } });
-    harness.channel.streaming = true;
-  });
-  beforeEach(() => {
-    server.reset();
-    script = scriptModel(server);
-  });
-  after(async () => {
-    await harness.close();
-    await server.close();
-  });
-
   it('sends a progress message, updates it with the text so far at most once a second, then replaces it with the answer', async () => {
-    script.answers.push({ content: LONG_ANSWER, chunkDelayMs: 70 });
+    rig.script.answers.push({ content: LONG_ANSWER, chunkDelayMs: 70 });
     const { sent, updates } = await ask(QUESTION);
-    const answerRequest = chatRequests(server, 'answer')[0];
+    const answerRequest = chatRequests(rig.server, 'answer')[0];
     assert.equal(answerRequest?.body.stream, true, 'the model was asked to stream');
     const progressMessage = sent.find((entry) => entry.reply.kind === 'progress');
     assert.equal(progressMessage?.reply.text, say.WORKING);
@@ -60,13 +43,13 @@ for (const provider of ['mistral', 'openai-compatible'] as const) describe(`stre
     assert.ok(paraphraseOf(final?.reply.text).startsWith(LONG_ANSWER), final?.reply.text);
     assert.deepEqual(final?.reply.citations.map((citation) => citation.id), ['CD-60#0']);
     assert.equal(sent.filter((entry) => entry.reply.kind === 'answer').length, 0, 'the answer replaces the progress message');
-    const saved = await harness.app.state.getAnswer('teams', progressMessage?.id ?? '');
+    const saved = await rig.harness.app.state.getAnswer('teams', progressMessage?.id ?? '');
     assert.equal(saved?.question, QUESTION);
   });
 
   it('never shows unverified references or links, even in partial text', async () => {
     const invented = `Selon l’article 999, VISITEZ ${EVIL} : les agents des douanes peuvent visiter les marchandises et les moyens de transport en toutes circonstances [1].`;
-    script.answers.push({ content: invented, chunkDelayMs: 70 });
+    rig.script.answers.push({ content: invented, chunkDelayMs: 70 });
     const { updates } = await ask(QUESTION);
     assert.ok(updates.filter((update) => update.reply.kind === 'progress').length >= 1);
     for (const update of updates) {
@@ -75,8 +58,8 @@ for (const provider of ['mistral', 'openai-compatible'] as const) describe(`stre
   });
 
   it('replaces the progress message with the French error when answering fails', async () => {
-    script.answers.push({ content: LONG_ANSWER });
-    const stub = sinon.stub(harness.app.state, 'recordAudit').rejects(new Error('disk full at /srv/secret'));
+    rig.script.answers.push({ content: LONG_ANSWER });
+    const stub = sinon.stub(rig.harness.app.state, 'recordAudit').rejects(new Error('disk full at /srv/secret'));
     let result;
     try {
       result = await ask(QUESTION);
@@ -91,15 +74,15 @@ for (const provider of ['mistral', 'openai-compatible'] as const) describe(`stre
   });
 
   it('does not stream where the channel cannot (no progress message, one answer sent)', async () => {
-    harness.channel.streaming = false;
+    rig.harness.channel.streaming = false;
     try {
-      script.answers.push({ content: LONG_ANSWER });
+      rig.script.answers.push({ content: LONG_ANSWER });
       const { sent, updates } = await ask(QUESTION);
       assert.deepEqual(updates, []);
       assert.deepEqual(sent.map((entry) => entry.reply.kind), ['answer']);
-      assert.notEqual(chatRequests(server, 'answer')[0]?.body.stream, true);
+      assert.notEqual(chatRequests(rig.server, 'answer')[0]?.body.stream, true);
     } finally {
-      harness.channel.streaming = true;
+      rig.harness.channel.streaming = true;
     }
   });
 });

@@ -145,7 +145,7 @@ describe('JSONL loader: links and FAQ text', () => {
     assert.equal((await load({ id: 'CD-1', ...base, legi_cid: 'LEGIARTI000006615334' }))?.url, 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615334');
     assert.equal((await load({ id: 'CD-1', ...base, legi_id_2019: 'LEGIARTI000006615335' }))?.url, 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615335');
     assert.equal((await load({ id: 'LEGIARTI000006615336', ...base }))?.url, 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615336');
-    assert.equal((await load({ id: 'CD-1', ...base }))?.url, toc, 'no id anywhere: the only link known');
+    assert.equal((await load({ id: 'CD-1', ...base }))?.url, 'https://www.legifrance.gouv.fr/search/code?tab_selection=code&searchField=NUM_ARTICLE&searchType=ALL&query=1', 'no id anywhere: a search by number in place of the table of contents');
     const article = 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000006615334';
     assert.equal((await load({ id: 'CD-1', ...base, source_url: article, legi_cid: 'LEGIARTI000000000001' }))?.url, article, 'an article link is kept');
   });
