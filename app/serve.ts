@@ -131,7 +131,10 @@ export function attachChannels(app: BotApplication, channels: EnabledChannels): 
   }
 }
 
-/** `passerelle worker`: consumes the work queue (Redis required); results go back through the deliveries queue. */
+/**
+ * `passerelle worker`: consumes the work, enrichment and sync queues (Redis required); results and sync reports go
+ * back through the deliveries queue.
+ */
 export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ metricsPort?: number; close(): Promise<void> }> {
   if (!config.queue.redisUrl) throw new PasserelleError('CONFIG_INVALID', { problems: 'REDIS_URL est requis pour un processus worker séparé' });
   const { createQueues } = await import('./create-queues.ts');
@@ -143,6 +146,12 @@ export async function startWorker(config: Readonly<Config>, logger: Logger, open
   const model = createChatModel(config.chatModel);
   startWorkConsumer(config, knowledge, model, queues, logger);
   startEnrichmentConsumer(config, knowledge, model, queues, logger);
+  // Scheduled synchronisations: repeatable jobs in Redis, run here; their reports stored in the state store.
+  const { createStateStore } = await import('./state-store.ts');
+  const { openSyncLeases, startSyncSchedules } = await import('./sync-jobs.ts');
+  const state = await createStateStore(config);
+  const leases = await openSyncLeases(config);
+  await startSyncSchedules({ config, knowledge, model, queue: queues.sync, deliveries: queues.deliveries, runs: state, leases, logger });
   const port = config.observability.workerMetricsPort;
   const listener = port === undefined ? undefined : await startMetricsListener(config, port, logger);
   return {
@@ -150,6 +159,8 @@ export async function startWorker(config: Readonly<Config>, logger: Logger, open
     async close() {
       await listener?.close();
       await queues.close();
+      await leases.close();
+      await state.close();
       await observability.shutdown();
     },
   };

@@ -169,8 +169,8 @@ export const ConfigSchema = z
                 url: z.union([z.string().url(), z.literal(true)]).optional(),
                 /** Daily at this time (HH:MM, Europe/Paris), or… */
                 at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:MM').optional(),
-                /** …every this many minutes. */
-                everyMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+                /** …every this many minutes (fractions accepted: 0.5 is every 30 s). */
+                everyMinutes: z.number().min(0.01).max(7 * 24 * 60).optional(),
               })
               .refine((schedule) => (schedule.at === undefined) !== (schedule.everyMinutes === undefined), { message: 'indiquez soit at (HH:MM), soit everyMinutes' })
               .refine((schedule) => schedule.source !== 'legi' || schedule.dir !== undefined || schedule.url !== undefined, { message: 'une synchronisation legi demande dir (dossier d’archives) ou url' }),

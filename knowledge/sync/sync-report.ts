@@ -81,3 +81,26 @@ export function formatSyncReport(report: SyncReport): string {
   if (!report.complete) lines.push('  La synchronisation s’est arrêtée à l’étape en échec ; relancez-la pour reprendre à partir de celle-ci.');
   return `${lines.join('\n')}\n`;
 }
+
+/** A scheduled run as curators receive it in their conversations (Markdown, French). */
+export interface SyncRunSummary {
+  schedule: string;
+  status: 'success' | 'failed';
+  attempt: number;
+  retryAt?: string;
+  finishedAt: string;
+  reports: SyncReport[];
+  errors: string[];
+}
+
+const parisDate = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+
+export function formatSyncRun(run: SyncRunSummary): string {
+  const outcome = run.status === 'success' ? 'terminée' : run.retryAt ? 'incomplète' : 'en échec';
+  const lines = [`**Synchronisation « ${run.schedule} » ${outcome}** — ${parisDate(run.finishedAt)}${run.attempt > 1 ? ` (essai n° ${run.attempt})` : ''}`, ''];
+  for (const report of run.reports) lines.push(formatSyncReport(report).trimEnd(), '');
+  for (const error of run.errors) lines.push(`⚠ ${error}`);
+  if (run.retryAt) lines.push(`Nouvel essai automatique le ${parisDate(run.retryAt)}.`);
+  else if (run.status === 'failed') lines.push('Pas de nouvel essai automatique : corrigez la cause, la prochaine synchronisation programmée reprendra.');
+  return lines.join('\n').trim();
+}
