@@ -43,7 +43,7 @@ export interface SyncJobDependencies {
 }
 
 export function scheduleKey(schedule: SyncSchedule): string {
-  return `sync:${syncScheduleName(schedule)}`;
+  return `sync-${syncScheduleName(schedule)}`;
 }
 
 /** Declares the schedules (removing those no longer configured) and consumes the sync queue, one run at a time. */

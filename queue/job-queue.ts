@@ -65,7 +65,7 @@ export type Processor<T> = (data: T, context: JobContext) => Promise<void>;
 
 /** A job added again and again on a schedule (the official sources' synchronisations). */
 export interface RepeatOptions extends Omit<EnqueueOptions, 'jobId'> {
-  /** Stable name of the repetition: adding it again replaces its schedule, never doubles it. */
+  /** Stable name of the repetition (no ':', bull splits its keys on it): adding it again replaces its schedule, never doubles it. */
   key: string;
   /** Daily at this time (HH:MM) in `timeZone`… */
   dailyAt?: string;
