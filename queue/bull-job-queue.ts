@@ -67,16 +67,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
     }
     // A cancellation flag left by an earlier job of this id must not cancel the new one.
     await this.queue.client.del(this.cancelKey(options.jobId));
-    const job = await this.queue.add('job', data, {
-      jobId: options.jobId,
-      attempts: options.attempts ?? 3,
-      backoff: { type: 'doubling', options: { delay: options.backoffMs ?? 2_000 } },
-      ...(options.priority ? { priority: options.priority } : {}),
-      removeOnComplete: { age: this.keepCompletedSeconds },
-      removeOnFail: { age: 7 * 86_400 },
-      // Our own per-attempt limit (bull's `timeout` fails the job but leaves the processor running).
-      ...({ timeoutMs: options.timeoutMs } as object),
-    });
+    const job = await this.queue.add('job', data, { jobId: options.jobId, ...this.jobOptions(options) });
     return { id: String(job.id), created: true };
   }
 
@@ -178,16 +169,20 @@ export class BullJobQueue<T> implements JobQueue<T> {
       const same = 'cron' in repeat ? existing.cron === repeat.cron && (existing.tz ?? undefined) === (repeat.tz ?? undefined) : Number(existing.every) === repeat.every;
       if (!same) await this.queue.removeRepeatableByKey(existing.key);
     }
-    await this.queue.add('job', data, {
-      repeat,
-      jobId: options.key,
+    await this.queue.add('job', data, { repeat, jobId: options.key, ...this.jobOptions(options) });
+  }
+
+  /** bull's options of a job (one added, or each run of a repetition): attempts, backoff, priority, retention. */
+  private jobOptions(options: Omit<EnqueueOptions, 'jobId'>): Bull.JobOptions {
+    return {
       attempts: options.attempts ?? 3,
       backoff: { type: 'doubling', options: { delay: options.backoffMs ?? 2_000 } },
       ...(options.priority ? { priority: options.priority } : {}),
       removeOnComplete: { age: this.keepCompletedSeconds },
       removeOnFail: { age: 7 * 86_400 },
+      // Our own per-attempt limit (bull's `timeout` fails the job but leaves the processor running).
       ...({ timeoutMs: options.timeoutMs } as object),
-    });
+    };
   }
 
   async pruneRepeats(keep: readonly string[]): Promise<void> {
