@@ -157,8 +157,10 @@ describe('scheduled sync: a repeatable queued job, one run at a time, retried, s
           { name: 'nightly', source: 'legifrance', bases: ['legal'], at: '03:00' },
         ]);
         let worker = await startWorker(first, silentLogger, () => openKnowledge(first));
+        await worker.schedules;
         await worker.close();
         worker = await startWorker(first, silentLogger, () => openKnowledge(first));
+        await worker.schedules;
         const declared = (await bull.getRepeatableJobs()).map((job) => ({ id: job.id, cron: job.cron || undefined, tz: job.tz || undefined, every: job.every ? Number(job.every) : undefined }));
         assert.deepEqual(declared.sort((a, b) => String(a.id).localeCompare(String(b.id))), [
           { id: 'sync-legi-legal', cron: undefined, tz: undefined, every: 1_200 },
@@ -174,6 +176,7 @@ describe('scheduled sync: a repeatable queued job, one run at a time, retried, s
 
         const changed = configWith([{ name: 'nightly', source: 'legifrance', bases: ['legal'], at: '04:30' }]);
         worker = await startWorker(changed, silentLogger, () => openKnowledge(changed));
+        await worker.schedules;
         await worker.close();
         assert.deepEqual((await bull.getRepeatableJobs()).map((job) => [job.id, job.cron, job.tz]), [['sync-nightly', '30 4 * * *', 'Europe/Paris']]);
       } finally {
