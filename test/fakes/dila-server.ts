@@ -8,7 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ArchiveFault = { cutAfter: number } | { status: number } | { redirectTo: string };
+/** `unannounced`: sent chunked, without Content-Length (the size is only known as the bytes come). */
+export type ArchiveFault = { cutAfter: number } | { status: number } | { redirectTo: string } | { unannounced: true };
 
 export interface FakeDila {
   /** The directory to pass as `--url`. */
@@ -65,12 +66,13 @@ ${rows.join('\n')}
     const body = bytes.subarray(start);
     response.writeHead(range ? 206 : 200, {
       'content-type': 'application/x-gzip',
-      'content-length': String(body.length),
+      ...(fault && 'unannounced' in fault ? {} : { 'content-length': String(body.length) }),
       'accept-ranges': 'bytes',
       ...(range ? { 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
     });
     if (fault && 'cutAfter' in fault) {
-      response.write(body.subarray(0, fault.cutAfter), () => response.destroy());
+      // The bytes are left time to arrive before the connection closes (a reset could discard them in transit).
+      response.write(body.subarray(0, fault.cutAfter), () => setTimeout(() => response.socket?.end(), 300));
       return;
     }
     response.end(body);

@@ -84,11 +84,13 @@ describe('sync legi --url: LEGI archives downloaded from DILA’s directory', fu
     assert.equal(step?.status, 'failed');
     assert.match(step?.error ?? '', /Le téléchargement de LEGI_20240104-203000\.tar\.gz depuis http:\/\/127\.0\.0\.1:\d+ a échoué : (archive tronquée|transfert interrompu)/);
     assert.equal(existsSync(join(downloads(), DAY4)), false, 'never under its own name while incomplete');
-    assert.equal(statSync(join(downloads(), `${DAY4}.part`)).size, cut);
+    // What arrived is kept (all of it, unless the connection's end overtook the last bytes).
+    const kept = statSync(join(downloads(), `${DAY4}.part`)).size;
+    assert.ok(kept > 0 && kept <= cut, `${kept} bytes kept of ${cut}`);
     dila.requests.length = 0;
     const resumed = await sync();
     assert.equal(resumed.code, 0);
-    assert.deepEqual(archiveRequests(), [`GET /OPENDATA/LEGI/${DAY4} bytes=${cut}-`]);
+    assert.deepEqual(archiveRequests(), [`GET /OPENDATA/LEGI/${DAY4} bytes=${kept}-`]);
     assert.deepEqual(resumed.report.steps.filter((entry) => entry.status === 'applied').map((entry) => entry.name), [DAY4]);
     assert.equal(statSync(join(downloads(), DAY4)).size, whole.length);
     assert.ok(resumed.report.changedArticles.includes('265 (supprimé, LEGIARTI000038069769)'));
@@ -132,7 +134,7 @@ describe('sync legi --url: LEGI archives downloaded from DILA’s directory', fu
     }
   });
 
-  it('caps the size (refused before any byte is written) and reports a full disk', async () => {
+  it('caps the size (announced, or as the bytes come) and reports a full disk', async () => {
     const folder = join(temp.path, 'capped');
     mkdirSync(folder);
     const name = 'LEGI_20240201-203000.tar.gz';
@@ -140,6 +142,11 @@ describe('sync legi --url: LEGI archives downloaded from DILA’s directory', fu
     const small = new LegiDownloader({ maxBytes: 200, timeoutMs: 10_000 });
     await assert.rejects(small.download(dila.url, name, folder), (error: unknown) => error instanceof PasserelleError && error.code === 'SYNC_DOWNLOAD_REFUSED' && /au-delà de la limite de 200 octets/.test(error.userMessage));
     assert.equal(existsSync(join(folder, name)), false);
+    // Unannounced (chunked): stopped as the bytes pass the cap, nothing kept.
+    dila.fault(name, { unannounced: true });
+    await assert.rejects(small.download(dila.url, name, folder), (error: unknown) => error instanceof PasserelleError && error.code === 'SYNC_DOWNLOAD_REFUSED' && /archive au-delà de la limite de 200 octets/.test(error.userMessage));
+    assert.equal(existsSync(join(folder, name)), false);
+    assert.equal(statSync(join(folder, `${name}.part`)).size, 0, 'the refused bytes are not kept for a resumption');
     // A real full disk: the partial file is /dev/full, where every write fails with ENOSPC.
     const full = join(temp.path, 'full');
     mkdirSync(full);

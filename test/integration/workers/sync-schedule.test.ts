@@ -55,6 +55,9 @@ describe('scheduled sync: a repeatable queued job, one run at a time, retried, s
       const { state } = harness.app;
       await state.saveReference(CURATORS);
       harness.app.startJobs();
+      await waitFor(async () => (await state.listSyncRuns(10, 'legi-legal')).length > 0, 'a first run', 60_000, 50);
+      // No further scheduled run from now on: what follows is the retry of the first.
+      await harness.app.queues.sync.pruneRepeats([]);
       await waitFor(async () => (await state.listSyncRuns(10, 'legi-legal')).some((run) => run.status === 'success'), 'a successful run', 60_000, 100);
       const runs = (await state.listSyncRuns(10, 'legi-legal')).reverse();
       const [failed, retried] = runs;
