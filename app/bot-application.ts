@@ -34,13 +34,14 @@ import { inputGuard } from '../bots/middleware/input-guard.ts';
 import { threadContext } from '../bots/middleware/thread-context.ts';
 import { RateLimitStage } from '../bots/middleware/rate-limit.ts';
 import { Pipeline } from '../bots/pipeline.ts';
-import { PostgresStateStore } from '../state/postgres-state-store.ts';
-import { SqliteStateStore } from '../state/sqlite-state-store.ts';
+import { createStateStore } from './state-store.ts';
 import type { LearningStore } from '../state/learning-store.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { CurationStore } from '../state/curation-store.ts';
 import { CuratedAnswerSource } from '../bots/curation/curated-answers.ts';
 import { createCurationStore } from './curation.ts';
+import { openSyncLeases, startSyncSchedules } from './sync-jobs.ts';
+import type { LeaseStore } from '../state/lease-store.ts';
 
 /** Everything the bot process holds, wired from configuration (the composition root). */
 export interface BotApplication {
@@ -143,6 +144,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
   const purgeTimer = setInterval(() => void purgeAudit(), 86_400_000);
   purgeTimer.unref();
   let workConsumer: { close(): Promise<void> } | undefined;
+  let syncLeases: Promise<LeaseStore> | undefined;
   return {
     config,
     knowledge,
@@ -162,7 +164,14 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     startJobs() {
       rateLimit.start((message) => bot.handle(message, { released: true }));
       queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
-      if (!queues.work.durable) workConsumer = startWorkConsumer(config, knowledge, model, queues, logger);
+      if (!queues.work.durable) {
+        workConsumer = startWorkConsumer(config, knowledge, model, queues, logger);
+        // Without Redis the scheduled synchronisations run here too (with Redis: in `passerelle worker`).
+        syncLeases = openSyncLeases(config);
+        void syncLeases
+          .then((leases) => startSyncSchedules({ config, knowledge, model, queue: queues.sync, deliveries: queues.deliveries, runs: state, leases, logger }))
+          .catch((error: unknown) => logger.error('sync schedules failed to start', { error }));
+      }
       void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
       learning.warm();
     },
@@ -179,16 +188,12 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       if (!overrides.learningStore) await learning.store.close();
       if (!overrides.queues) await queues.close();
       await workConsumer?.close();
+      await (await syncLeases?.catch(() => undefined))?.close();
       await state.close();
       if (!overrides.curation) await curation.close();
       if (!overrides.knowledge) await knowledge.close();
     },
   };
-}
-
-async function createStateStore(config: Readonly<Config>): Promise<StateStore> {
-  if (config.state.kind === 'postgres') return PostgresStateStore.open({ connectionString: config.state.databaseUrl as string });
-  return new SqliteStateStore(join(config.dataDir, 'state.sqlite'));
 }
 
 /**

@@ -4,6 +4,7 @@ import { teamsPreviewHtml } from '../adapters/teams/message-preview.ts';
 import { ConsoleApp } from '../adapters/console/console-app.ts';
 import { OidcProvider } from '../adapters/console/oidc-provider.ts';
 import { KnowledgeAdmin } from '../bots/console/knowledge-admin.ts';
+import { SyncRunsView } from '../bots/console/sync-runs.ts';
 import { CurationQueue } from '../bots/curation/curation-queue.ts';
 import { StandardAnswerService } from '../bots/curation/standard-answer-service.ts';
 import type { Logger } from '../bots/logger.ts';
@@ -64,6 +65,7 @@ export function createConsole(app: BotApplication, logger: Logger, publicUrl: ()
         ...(entries ? { enrichment: entries } : {}),
         ...(enricher ? { reindexEnrichment: (kb: string, ids: string[]) => enricher.reindex(kb, ids) } : {}),
       }),
+      syncRuns: new SyncRunsView(state),
       announcements: app.announcements.service,
       preview: (markdown) => ({ teams: teamsPreviewHtml(markdown), tchap: markdownToHtml(markdown) }),
       audienceChoices: async () => {

@@ -4,16 +4,18 @@ import { BullJobQueue } from '../queue/bull-job-queue.ts';
 import { InProcessJobQueue } from '../queue/in-process-job-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { instrumentQueue } from './instrumented-queue.ts';
-import { DELIVERY_QUEUE, ENRICH_QUEUE, WORK_QUEUE, type DeliveryJob, type EnrichJobInput, type WorkJobInput } from '../queue/jobs.ts';
+import { DELIVERY_QUEUE, ENRICH_QUEUE, SYNC_QUEUE, WORK_QUEUE, type DeliveryJob, type EnrichJobInput, type SyncJob, type WorkJobInput } from '../queue/jobs.ts';
 
 /**
- * The queues: work (bot → workers), deliveries (workers → the bot process that owns the channels) and
- * enrichment (`passerelle enrich` → workers).
+ * The queues: work (bot → workers), deliveries (workers → the bot process that owns the channels),
+ * enrichment (`passerelle enrich` → workers) and the scheduled synchronisations.
  */
 export interface Queues {
   work: JobQueue<WorkJobInput>;
   deliveries: JobQueue<DeliveryJob>;
   enrichment: JobQueue<EnrichJobInput>;
+  /** Scheduled synchronisations with the official sources (app/sync-jobs.ts). */
+  sync: JobQueue<SyncJob>;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,14 @@ export function createQueues(config: Readonly<Config>, logger?: Logger): Queues 
   const work = make<WorkJobInput>(WORK_QUEUE);
   const deliveries = make<DeliveryJob>(DELIVERY_QUEUE);
   const enrichment = make<EnrichJobInput>(ENRICH_QUEUE);
+  const sync = make<SyncJob>(SYNC_QUEUE);
   return {
     work,
     deliveries,
     enrichment,
+    sync,
     async close() {
-      await Promise.all([work.close(), deliveries.close(), enrichment.close()]);
+      await Promise.all([work.close(), deliveries.close(), enrichment.close(), sync.close()]);
     },
   };
 }

@@ -42,6 +42,9 @@ export function instrumentQueue<T>(queue: JobQueue<T>, logger: Logger = silentLo
         });
       });
     },
+    // No request carried: every run of a schedule is a request of its own.
+    repeat: (data, options) => queue.repeat(data, options),
+    pruneRepeats: (keep) => queue.pruneRepeats(keep),
     get: (id) => queue.get(id),
     pending: () => queue.pending(),
     cancel: (id) => queue.cancel(id),

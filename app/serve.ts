@@ -131,8 +131,11 @@ export function attachChannels(app: BotApplication, channels: EnabledChannels): 
   }
 }
 
-/** `passerelle worker`: consumes the work queue (Redis required); results go back through the deliveries queue. */
-export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ metricsPort?: number; close(): Promise<void> }> {
+/**
+ * `passerelle worker`: consumes the work, enrichment and sync queues (Redis required); results and sync reports go
+ * back through the deliveries queue.
+ */
+export async function startWorker(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<{ metricsPort?: number; schedules: Promise<void>; close(): Promise<void> }> {
   if (!config.queue.redisUrl) throw new PasserelleError('CONFIG_INVALID', { problems: 'REDIS_URL est requis pour un processus worker séparé' });
   const { createQueues } = await import('./create-queues.ts');
   const { startEnrichmentConsumer, startWorkConsumer } = await import('./work-consumer.ts');
@@ -143,13 +146,27 @@ export async function startWorker(config: Readonly<Config>, logger: Logger, open
   const model = createChatModel(config.chatModel);
   startWorkConsumer(config, knowledge, model, queues, logger);
   startEnrichmentConsumer(config, knowledge, model, queues, logger);
+  // Scheduled synchronisations: repeatable jobs in Redis, run here; their reports stored in the state store.
+  const { createStateStore } = await import('./state-store.ts');
+  const { openSyncLeases, startSyncSchedules } = await import('./sync-jobs.ts');
+  const state = await createStateStore(config);
+  const leases = await openSyncLeases(config);
+  // Not awaited: declaring the schedules waits for Redis, which may come up after the worker.
+  const schedules = startSyncSchedules({ config, knowledge, model, queue: queues.sync, deliveries: queues.deliveries, runs: state, leases, logger }).catch((error: unknown) =>
+    logger.error('sync schedules could not be declared', { error }),
+  );
   const port = config.observability.workerMetricsPort;
   const listener = port === undefined ? undefined : await startMetricsListener(config, port, logger);
   return {
     ...(listener ? { metricsPort: listener.port } : {}),
+    /** Settles once the sync schedules are declared (or their declaration failed, logged). */
+    schedules,
     async close() {
+      await Promise.race([schedules, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await listener?.close();
       await queues.close();
+      await leases.close();
+      await state.close();
       await observability.shutdown();
     },
   };

@@ -282,6 +282,11 @@ export const ERROR_CATALOGUE = {
   CONCORDANCE_FILE_INVALID: { userMessage: 'La table de concordance {file} est invalide : {reason}.', retryable: false },
   SYNC_ARCHIVE_INVALID: { userMessage: 'L’archive {file} est illisible ou tronquée : {reason}. Elle sera reprise à la prochaine synchronisation.', retryable: true },
   SYNC_SOURCE_UNAVAILABLE: { userMessage: 'La source officielle {source} ne répond pas pour le moment ({reason}). Nouvel essai automatique.', retryable: true },
+  SYNC_DOWNLOAD_FAILED: { userMessage: 'Le téléchargement de {file} depuis {source} a échoué : {reason}. Il reprendra là où il s’est arrêté à la prochaine synchronisation.', retryable: true },
+  SYNC_DOWNLOAD_REFUSED: { userMessage: 'Le téléchargement de {file} depuis {source} est refusé : {reason}.', retryable: false },
+  SYNC_DISK_FULL: { userMessage: 'Plus de place sur le disque pour enregistrer {file} dans {folder} : libérez de l’espace, la synchronisation reprendra le téléchargement.', retryable: true },
+  SYNC_RUN_INCOMPLETE: { userMessage: 'La synchronisation « {schedule} » ne s’est pas terminée ({reason}) : nouvel essai automatique plus tard.', retryable: true },
+  SYNC_RUN_FAILED: { userMessage: 'La synchronisation « {schedule} » a échoué ({reason}) : un nouvel essai ne peut pas réussir sans intervention.', retryable: false },
   SYNC_CREDENTIALS_INVALID: { userMessage: 'Les identifiants PISTE de Légifrance sont refusés : vérifiez l’identifiant et le secret client.', retryable: false },
   INTERNAL: {
     userMessage: 'Une erreur inattendue s’est produite. Elle a été journalisée ; réessayez ou prévenez l’administrateur.',

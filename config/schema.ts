@@ -142,6 +142,50 @@ export const ConfigSchema = z
         maxRetries: z.number().int().min(0).max(10).default(3),
       })
       .default({ url: 'https://api.piste.gouv.fr/dila/legifrance/lf-engine-app', tokenUrl: 'https://oauth.piste.gouv.fr/api/oauth/token', timeoutMs: 30_000, maxRetries: 3 }),
+    /**
+     * Following the official sources on a schedule: each entry is a repeatable queued job (bull on Redis, run by
+     * `passerelle worker`; without Redis, the in-process queue of `passerelle serve`), one run at a time, retried
+     * later when it fails, its report stored, shown in the console and sent to the curators' conversations.
+     */
+    sync: z
+      .object({
+        /** DILA's LEGI open-data directory, for `sync legi --url` without a value and for schedules of source legi. */
+        legiUrl: z.string().url().default('https://echanges.dila.gouv.fr/OPENDATA/LEGI/'),
+        /** Largest LEGI archive downloaded, bytes (the full dump is about 1.2 GB compressed). */
+        maxArchiveBytes: z.number().int().positive().default(4 * 1024 ** 3),
+        /** Time limit of the directory listing, and of an archive's first bytes, ms. */
+        downloadTimeoutMs: z.number().int().positive().default(60_000),
+        schedules: z
+          .array(
+            z
+              .object({
+                /** Stable name of the schedule (the job's id); default `<source>-<bases>`. */
+                name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lettres minuscules, chiffres et tirets').optional(),
+                source: z.enum(['legi', 'legifrance']),
+                bases: z.array(z.string().min(1)).min(1),
+                /** legi: folder of archives (read as they are), or… */
+                dir: z.string().optional(),
+                /** …the directory the archives are downloaded from (`true`: `sync.legiUrl`). */
+                url: z.union([z.string().url(), z.literal(true)]).optional(),
+                /** Daily at this time (HH:MM, Europe/Paris), or… */
+                at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:MM').optional(),
+                /** …every this many minutes (fractions accepted: 0.5 is every 30 s). */
+                everyMinutes: z.number().min(0.01).max(7 * 24 * 60).optional(),
+              })
+              .refine((schedule) => (schedule.at === undefined) !== (schedule.everyMinutes === undefined), { message: 'indiquez soit at (HH:MM), soit everyMinutes' })
+              .refine((schedule) => schedule.source !== 'legi' || schedule.dir !== undefined || schedule.url !== undefined, { message: 'une synchronisation legi demande dir (dossier d’archives) ou url' }),
+          )
+          .default([]),
+        /**
+         * Conversations told of each scheduled run (the curators' rooms or chats): conversation keys as stored when
+         * the bot was reached there, e.g. `matrix:!salon:serveur` or `teams:<conversation id>`.
+         */
+        notify: z.array(z.string().min(1)).default([]),
+        /** Attempts of a failed run, the first included; retries wait `retryMinutes`, doubled each time. */
+        attempts: z.number().int().min(1).max(10).default(3),
+        retryMinutes: z.number().positive().default(30),
+      })
+      .default({ legiUrl: 'https://echanges.dila.gouv.fr/OPENDATA/LEGI/', maxArchiveBytes: 4 * 1024 ** 3, downloadTimeoutMs: 60_000, schedules: [], notify: [], attempts: 3, retryMinutes: 30 }),
     retrieval: z
       .object({
         /** Longest question accepted, characters. */
@@ -391,6 +435,19 @@ export function crossFieldIssues(config: unknown): Array<{ path: Array<string | 
       ids.add(id);
     });
   }
+  const schedules = get('sync', 'schedules');
+  if (Array.isArray(schedules)) {
+    const names = new Set<string>();
+    schedules.forEach((schedule: unknown, index) => {
+      const entry = (schedule ?? {}) as { bases?: unknown; name?: unknown; source?: unknown };
+      for (const kb of Array.isArray(entry.bases) ? entry.bases : []) {
+        if (!ids.has(kb)) add(['sync', 'schedules', index, 'bases'], `base « ${String(kb)} » absente du catalogue`);
+      }
+      const name = syncScheduleName(entry);
+      if (names.has(name)) add(['sync', 'schedules', index, 'name'], `synchronisation « ${name} » en double : donnez-lui un nom (name)`);
+      names.add(name);
+    });
+  }
   const production = get('environment') === 'production';
   if (get('matrix', 'enabled') === true) {
     if (!get('matrix', 'homeserverUrl')) add(['matrix', 'homeserverUrl'], 'MATRIX_HOMESERVER_URL est requis');
@@ -420,6 +477,13 @@ export function crossFieldIssues(config: unknown): Array<{ path: Array<string | 
   return issues;
 }
 
+/** The name of a sync schedule: its own, else `<source>-<bases>`. */
+export function syncScheduleName(schedule: { name?: unknown; source?: unknown; bases?: unknown }): string {
+  if (typeof schedule.name === 'string') return schedule.name;
+  return [String(schedule.source ?? ''), ...(Array.isArray(schedule.bases) ? schedule.bases.map(String) : [])].join('-').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+}
+
 export type Config = z.infer<typeof ConfigSchema>;
+export type SyncSchedule = Config['sync']['schedules'][number];
 export type KnowledgeBaseConfig = z.infer<typeof KnowledgeBaseSchema>;
 export type ModelEndpointConfig = z.infer<typeof ModelEndpointSchema>;

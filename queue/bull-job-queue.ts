@@ -2,7 +2,7 @@ import { PasserelleError } from '../bots/errors.ts';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import Bull from 'bull';
 import type { Redis } from 'ioredis';
-import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor, type QueueCounts, type StepMemo } from './job-queue.ts';
+import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type JobState, type Processor, type QueueCounts, type RepeatOptions, type StepMemo } from './job-queue.ts';
 
 /**
  * The production queue: bull on Redis. Named jobs need `process('*', …)`. Stalled jobs (a worker killed
@@ -67,16 +67,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
     }
     // A cancellation flag left by an earlier job of this id must not cancel the new one.
     await this.queue.client.del(this.cancelKey(options.jobId));
-    const job = await this.queue.add('job', data, {
-      jobId: options.jobId,
-      attempts: options.attempts ?? 3,
-      backoff: { type: 'doubling', options: { delay: options.backoffMs ?? 2_000 } },
-      ...(options.priority ? { priority: options.priority } : {}),
-      removeOnComplete: { age: this.keepCompletedSeconds },
-      removeOnFail: { age: 7 * 86_400 },
-      // Our own per-attempt limit (bull's `timeout` fails the job but leaves the processor running).
-      ...({ timeoutMs: options.timeoutMs } as object),
-    });
+    const job = await this.queue.add('job', data, { jobId: options.jobId, ...this.jobOptions(options) });
     return { id: String(job.id), created: true };
   }
 
@@ -166,6 +157,38 @@ export class BullJobQueue<T> implements JobQueue<T> {
     await this.queue.client.set(this.cancelKey(id), '1', 'EX', 86_400);
     if (state !== 'active') await job.remove().catch(() => undefined);
     return true;
+  }
+
+  async repeat(data: T, options: RepeatOptions): Promise<void> {
+    const repeat = options.dailyAt
+      ? { cron: `${Number(options.dailyAt.slice(3, 5))} ${Number(options.dailyAt.slice(0, 2))} * * *`, ...(options.timeZone ? { tz: options.timeZone } : {}) }
+      : { every: options.everyMs ?? 86_400_000 };
+    // A changed schedule under the same key replaces the former one (bull keys repetitions by their timing too).
+    for (const existing of await this.queue.getRepeatableJobs()) {
+      if (existing.id !== options.key) continue;
+      const same = 'cron' in repeat ? existing.cron === repeat.cron && (existing.tz ?? undefined) === (repeat.tz ?? undefined) : Number(existing.every) === repeat.every;
+      if (!same) await this.queue.removeRepeatableByKey(existing.key);
+    }
+    await this.queue.add('job', data, { repeat, jobId: options.key, ...this.jobOptions(options) });
+  }
+
+  /** bull's options of a job (one added, or each run of a repetition): attempts, backoff, priority, retention. */
+  private jobOptions(options: Omit<EnqueueOptions, 'jobId'>): Bull.JobOptions {
+    return {
+      attempts: options.attempts ?? 3,
+      backoff: { type: 'doubling', options: { delay: options.backoffMs ?? 2_000 } },
+      ...(options.priority ? { priority: options.priority } : {}),
+      removeOnComplete: { age: this.keepCompletedSeconds },
+      removeOnFail: { age: 7 * 86_400 },
+      // Our own per-attempt limit (bull's `timeout` fails the job but leaves the processor running).
+      ...({ timeoutMs: options.timeoutMs } as object),
+    };
+  }
+
+  async pruneRepeats(keep: readonly string[]): Promise<void> {
+    for (const existing of await this.queue.getRepeatableJobs()) {
+      if (!keep.includes(String(existing.id))) await this.queue.removeRepeatableByKey(existing.key);
+    }
   }
 
   async counts(): Promise<QueueCounts> {

@@ -1,4 +1,4 @@
-import { isPermanentFailure, type EnqueueOptions, type JobQueue, type JobSnapshot, type Processor, type QueueCounts } from './job-queue.ts';
+import { isPermanentFailure, nextDailyRun, type EnqueueOptions, type JobQueue, type JobSnapshot, type Processor, type QueueCounts, type RepeatOptions } from './job-queue.ts';
 
 /**
  * The embedded default when no Redis is configured: the same contract, run inside the bot process.
@@ -22,6 +22,7 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
   private closed = false;
   private lastCreatedAt = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly repeats = new Map<string, { stop(): void }>();
 
   constructor(
     readonly name: string,
@@ -72,6 +73,44 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     const counts: QueueCounts = { waiting: 0, delayed: 0, active: 0, failed: 0 };
     for (const entry of this.jobs.values()) if (entry.state in counts) counts[entry.state as keyof QueueCounts]++;
     return counts;
+  }
+
+  async repeat(data: T, options: RepeatOptions): Promise<void> {
+    this.repeats.get(options.key)?.stop();
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const arm = () => {
+      if (stopped || this.closed) return;
+      const now = Date.now();
+      const due = options.dailyAt ? nextDailyRun(now, options.dailyAt, options.timeZone ?? 'UTC') : now + (options.everyMs ?? 86_400_000);
+      // Timers hold at most ~24.8 days; a daily or shorter schedule never comes near.
+      timer = setTimeout(() => {
+        this.timers.delete(timer as NodeJS.Timeout);
+        const { key: _key, dailyAt: _at, timeZone: _zone, everyMs: _every, ...enqueue } = options;
+        void this.add(data, { ...enqueue, jobId: `repeat:${options.key}:${due}` });
+        arm();
+      }, Math.max(0, due - now));
+      timer.unref();
+      this.timers.add(timer);
+    };
+    this.repeats.set(options.key, {
+      stop: () => {
+        stopped = true;
+        if (timer) {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+        }
+      },
+    });
+    arm();
+  }
+
+  async pruneRepeats(keep: readonly string[]): Promise<void> {
+    for (const [key, repetition] of this.repeats) {
+      if (keep.includes(key)) continue;
+      repetition.stop();
+      this.repeats.delete(key);
+    }
   }
 
   async healthy(): Promise<boolean> {

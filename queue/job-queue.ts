@@ -63,6 +63,17 @@ export interface QueueCounts {
 
 export type Processor<T> = (data: T, context: JobContext) => Promise<void>;
 
+/** A job added again and again on a schedule (the official sources' synchronisations). */
+export interface RepeatOptions extends Omit<EnqueueOptions, 'jobId'> {
+  /** Stable name of the repetition (no ':', bull splits its keys on it): adding it again replaces its schedule, never doubles it. */
+  key: string;
+  /** Daily at this time (HH:MM) in `timeZone`… */
+  dailyAt?: string;
+  timeZone?: string;
+  /** …or every this many ms. */
+  everyMs?: number;
+}
+
 export interface JobQueue<T> {
   readonly name: string;
   /** True when jobs survive a crash (Redis). */
@@ -76,6 +87,13 @@ export interface JobQueue<T> {
   cancel(id: string): Promise<boolean>;
   /** Jobs not finished, by state (metrics: queue depth). */
   counts(): Promise<QueueCounts>;
+  /**
+   * Adds `data` on a schedule (bull: a repeatable job kept in Redis, so a due run waits for a worker; in-process: a
+   * timer of this process). Each run is an ordinary job (attempts, backoff) whose id starts with `repeat:`.
+   */
+  repeat(data: T, options: RepeatOptions): Promise<void>;
+  /** Stops every repetition whose key is not in `keep` (a schedule removed from the configuration). */
+  pruneRepeats(keep: readonly string[]): Promise<void>;
   /** Whether the backend answers now (Redis reachable). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -87,4 +105,27 @@ export interface JobQueue<T> {
  */
 export function isPermanentFailure(error: unknown): boolean {
   return error instanceof PasserelleError && !error.retryable;
+}
+
+/** Milliseconds between the instant `at` and the same wall-clock reading in `timeZone` (its UTC offset then). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - Math.floor(at / 1000) * 1000;
+}
+
+/** The first instant after `now` when the clock in `timeZone` reads `dailyAt` (HH:MM). */
+export function nextDailyRun(now: number, dailyAt: string, timeZone: string): number {
+  const [hours, minutes] = dailyAt.split(':').map(Number) as [number, number];
+  for (let day = 0; day < 3; day++) {
+    const local = new Date(now + zoneOffsetMs(now, timeZone) + day * 86_400_000);
+    const wall = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), hours, minutes);
+    let instant = wall - zoneOffsetMs(wall, timeZone);
+    instant = wall - zoneOffsetMs(instant, timeZone);
+    if (instant > now) return instant;
+  }
+  return now + 86_400_000;
 }

@@ -104,3 +104,14 @@ export const EnrichJob = z.object({
 export type EnrichJob = z.infer<typeof EnrichJob>;
 export type EnrichJobInput = z.input<typeof EnrichJob>;
 export const DELIVERY_QUEUE = 'passerelle-deliveries';
+
+/** Scheduled synchronisations with the official sources (`sync.schedules`), one run at a time. */
+export const SYNC_QUEUE = 'passerelle-sync';
+
+/** A run of the schedule named: the schedule itself (source, bases, folder or URL) is read from the configuration. */
+export const SyncJob = z.object({
+  trace: TraceContext.optional(),
+  kind: z.literal('sync'),
+  schedule: z.string().min(1),
+});
+export type SyncJob = z.infer<typeof SyncJob>;

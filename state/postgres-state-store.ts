@@ -1,7 +1,7 @@
 import type { ChannelName, StoredReference } from '../bots/message.ts';
 import { PostgresDatabase, type PostgresOptions } from './postgres-support.ts';
-import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, RATE_SLOT, REFERENCE, ROOM_SETTINGS, sqlLimit, TURN, UNANSWERED, type Kind } from './record-codec.ts';
-import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type RoomSettingsRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, POSTGRES, RATE_SLOT, REFERENCE, ROOM_SETTINGS, sqlLimit, SYNC_RUN, TURN, UNANSWERED, type Kind } from './record-codec.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type RoomSettingsRecord, type SyncRunRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Pool size defaults to 10 (pg's default). */
 export type PostgresStateStoreOptions = PostgresOptions;
@@ -245,6 +245,15 @@ export class PostgresStateStore implements StateStore {
   async listRoomSettings(): Promise<RoomSettingsRecord[]> {
     const rows = await this.query(`SELECT * FROM ${this.s}.room_settings ORDER BY room_key COLLATE "C"`, []);
     return rows.map((row) => decode<RoomSettingsRecord>(POSTGRES, ROOM_SETTINGS, row));
+  }
+
+  async recordSyncRun(run: SyncRunRecord): Promise<void> {
+    await this.query(insertSql(POSTGRES, `${this.s}.sync_runs`, SYNC_RUN, [], ['id']), encode(POSTGRES, SYNC_RUN, run));
+  }
+
+  async listSyncRuns(limit: number, schedule?: string): Promise<SyncRunRecord[]> {
+    const rows = await this.query(`SELECT * FROM ${this.s}.sync_runs WHERE ($1::text IS NULL OR schedule = $1) ORDER BY started_at DESC, id DESC LIMIT $2`, [schedule ?? null, sqlLimit(limit, null)]);
+    return rows.map((row) => decode<SyncRunRecord>(POSTGRES, SYNC_RUN, row));
   }
 
   /** Ends the pool. Idempotent. */

@@ -1,6 +1,6 @@
 import type { AnnouncementRecord, RecipientRecord } from './announcement-store.ts';
 import type { StoredReference } from '../bots/message.ts';
-import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, RateSlot, RoomSettingsRecord, UnansweredRecord } from './state-store.ts';
+import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, RateSlot, RoomSettingsRecord, SyncRunRecord, UnansweredRecord } from './state-store.ts';
 
 /**
  * How the records of the state and announcement ports are stored, written once for both databases: each
@@ -21,6 +21,9 @@ export const UNANSWERED = { channel: 'text', userHash: 'text', question: 'text',
 export const AUDIT = { channel: 'text', userHash: 'text', kind: 'text', kb: 'text?', citedIds: 'json', model: 'text?', inputTokens: 'num', outputTokens: 'num', energyWh: 'num', latencyMs: 'num', abstained: 'bool', at: 'time' } satisfies Spec<AuditRecord>;
 export const RATE_SLOT = { id: 'text', userKey: 'text', at: 'time', message: 'json?' } satisfies Spec<RateSlot>;
 export const ROOM_SETTINGS = { roomKey: 'text', channel: 'text', settings: 'json', updatedBy: 'text', updatedAt: 'time' } satisfies Spec<RoomSettingsRecord>;
+export const SYNC_RUN = {
+  id: 'text', schedule: 'text', source: 'text', bases: 'json', status: 'text', attempt: 'num', retryAt: 'time?', startedAt: 'time', finishedAt: 'time', reports: 'json', errors: 'json',
+} satisfies Spec<SyncRunRecord>;
 export const ANNOUNCEMENT = {
   id: 'text', audience: 'text', markdown: 'text', createdBy: 'text', origin: 'text', createdAt: 'time', scheduledAt: 'time?', status: 'text',
   confirmedAt: 'time?', startedAt: 'time?', finishedAt: 'time?', notify: 'json?', sender: 'text?',

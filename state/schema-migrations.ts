@@ -43,6 +43,16 @@ export const MIGRATIONS: Readonly<Record<StoreName, readonly Migration[]>> = {
       sqlite: () => `ALTER TABLE feedback ADD COLUMN reason TEXT;`,
       postgres: (s) => `ALTER TABLE ${s}feedback ADD COLUMN IF NOT EXISTS reason text;`,
     },
+    {
+      version: 4,
+      name: 'sync_runs: each run of a scheduled synchronisation with the official sources, its reports and errors',
+      sqlite: () => `CREATE TABLE IF NOT EXISTS sync_runs (id TEXT PRIMARY KEY, schedule TEXT NOT NULL, source TEXT NOT NULL, bases TEXT NOT NULL, status TEXT NOT NULL,
+        attempt INTEGER NOT NULL, retry_at INTEGER, started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL, reports TEXT NOT NULL, errors TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS sync_runs_started ON sync_runs (started_at);`,
+      postgres: (s) => `CREATE TABLE IF NOT EXISTS ${s}sync_runs (id text PRIMARY KEY, schedule text NOT NULL, source text NOT NULL, bases jsonb NOT NULL, status text NOT NULL,
+        attempt integer NOT NULL, retry_at timestamptz, started_at timestamptz NOT NULL, finished_at timestamptz NOT NULL, reports jsonb NOT NULL, errors jsonb NOT NULL);
+        CREATE INDEX IF NOT EXISTS sync_runs_started ON ${s}sync_runs (started_at);`,
+    },
   ],
   announcements: [],
   curation: [],

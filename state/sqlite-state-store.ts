@@ -1,8 +1,8 @@
 import type { SQLInputValue, DatabaseSync, StatementSync } from 'node:sqlite';
 import type { ChannelName, StoredReference } from '../bots/message.ts';
-import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, RATE_SLOT, REFERENCE, ROOM_SETTINGS, SQLITE, sqlLimit, toMillis, TURN, UNANSWERED } from './record-codec.ts';
+import { ANSWER, AUDIT, decode, encode, FEEDBACK, insertSql, RATE_SLOT, REFERENCE, ROOM_SETTINGS, SQLITE, sqlLimit, SYNC_RUN, toMillis, TURN, UNANSWERED } from './record-codec.ts';
 import { guardSqlite, inTransaction, openSqlite } from './sqlite-support.ts';
-import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type RoomSettingsRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
+import { ANSWER_KINDS, epochDay, LATENCY_BOUNDS_MS, latencyBucketSql, type ActivityFigures, type AnswerRecord, type RateSlot, type RoomSettingsRecord, type SyncRunRecord, type AuditRecord, type ConversationTurn, type FeedbackRecord, type StateStore, type UnansweredRecord } from './state-store.ts';
 
 /** Expired `seen` and `cache` rows are deleted at most this often (they already behave as absent). */
 const PURGE_INTERVAL_MS = 60_000;
@@ -116,6 +116,8 @@ export class SqliteStateStore implements StateStore {
       saveRoomSettings: prepare(insertSql(SQLITE, 'room_settings', ROOM_SETTINGS, [], ['room_key'])),
       getRoomSettings: prepare('SELECT * FROM room_settings WHERE room_key = ?'),
       listRoomSettings: prepare('SELECT * FROM room_settings ORDER BY room_key'),
+      recordSyncRun: prepare(insertSql(SQLITE, 'sync_runs', SYNC_RUN, [], ['id'])),
+      listSyncRuns: prepare('SELECT * FROM sync_runs WHERE (?1 IS NULL OR schedule = ?1) ORDER BY started_at DESC, id DESC LIMIT ?2'),
       purgeSeen: prepare('DELETE FROM seen WHERE expires_at <= ?'),
       purgeCache: prepare('DELETE FROM cache WHERE expires_at <= ?'),
     };
@@ -290,6 +292,15 @@ export class SqliteStateStore implements StateStore {
   async listRoomSettings(): Promise<RoomSettingsRecord[]> {
     const rows = this.run(() => this.sql.listRoomSettings!.all() as Row[]);
     return rows.map((row) => decode<RoomSettingsRecord>(SQLITE, ROOM_SETTINGS, row));
+  }
+
+  async recordSyncRun(run: SyncRunRecord): Promise<void> {
+    this.run(() => this.sql.recordSyncRun!.run(...encode(SQLITE, SYNC_RUN, run)));
+  }
+
+  async listSyncRuns(limit: number, schedule?: string): Promise<SyncRunRecord[]> {
+    const rows = this.run(() => this.sql.listSyncRuns!.all(schedule ?? null, sqlLimit(limit, -1)) as Row[]);
+    return rows.map((row) => decode<SyncRunRecord>(SQLITE, SYNC_RUN, row));
   }
 
   /** Idempotent. */

@@ -222,6 +222,34 @@ export interface RoomSettingsLog {
   listRoomSettings(): Promise<RoomSettingsRecord[]>;
 }
 
+/** One run of a scheduled synchronisation with the official sources (`sync.schedules`), for curators. */
+export interface SyncRunRecord {
+  /** `<job id>#<attempt>`: each attempt is a run of its own. */
+  id: string;
+  schedule: string;
+  source: string;
+  bases: string[];
+  /** `success`: every base up to date; `failed`: a step or a base failed (see `errors`, and `retryAt`). */
+  status: 'success' | 'failed';
+  attempt: number;
+  /** When the next attempt is due, when one is planned. */
+  retryAt?: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The synchronisation reports, one per base (knowledge/sync/sync-report.ts `SyncReport`, opaque here). */
+  reports: unknown[];
+  /** What failed, in French (a base that could not be synchronised at all). */
+  errors: string[];
+}
+
+/** The runs of scheduled synchronisations: stored by the job, read by the console. */
+export interface SyncRunLog {
+  /** Records a run (replaces a record of the same id). */
+  recordSyncRun(run: SyncRunRecord): Promise<void>;
+  /** The latest runs, newest first; of one schedule when given. */
+  listSyncRuns(limit: number, schedule?: string): Promise<SyncRunRecord[]>;
+}
+
 /** Cached answers, routing decisions and delivery marks, with a lifetime. */
 export interface Cache {
   cacheGet(key: string): Promise<string | undefined>;
@@ -235,6 +263,6 @@ export interface Cache {
  * The whole state store, as the composition root opens it: one database holding every concern. Each part of
  * the core depends on the concerns it uses only.
  */
-export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache, RateSlots, RoomSettingsLog {
+export interface StateStore extends SeenKeys, ConversationReferences, NoticeLog, ConversationTurns, AnswerLog, CuratorLog, AuditLog, ActivityStatistics, Cache, RateSlots, RoomSettingsLog, SyncRunLog {
   close(): Promise<void>;
 }

@@ -175,7 +175,7 @@ export function consoleRoutes(): Route[] {
     }),
 
     get(/^\/console\/knowledge$/, 'knowledge', async ({ services, page, response }) => {
-      sendHtml(response, 200, basesPage(page, await services.knowledge.bases()));
+      sendHtml(response, 200, basesPage(page, await services.knowledge.bases(), await services.syncRuns.latest(20)));
     }),
     get(/^\/console\/knowledge\/([a-z][a-z0-9-]*)$/, 'knowledge', async ({ params, url, services, page, response }) => {
       sendHtml(response, 200, basePage(page, await baseView(services, params[0] as string, url)));

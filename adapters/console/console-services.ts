@@ -1,5 +1,6 @@
 import type { AnnouncementService } from '../../bots/announcements/announcement-service.ts';
 import type { KnowledgeAdmin } from '../../bots/console/knowledge-admin.ts';
+import type { SyncRunsView } from '../../bots/console/sync-runs.ts';
 import type { CurationQueue } from '../../bots/curation/curation-queue.ts';
 import type { StandardAnswerService } from '../../bots/curation/standard-answer-service.ts';
 import type { AdminJournal, PassageRules } from '../../state/curation-store.ts';
@@ -13,6 +14,8 @@ export interface ConsoleServices {
   answers: StandardAnswerService;
   rules: PassageRules;
   knowledge: KnowledgeAdmin;
+  /** The latest runs of the scheduled synchronisations with the official sources. */
+  syncRuns: SyncRunsView;
   announcements: AnnouncementService;
   /** The message as Teams and Tchap will show it (sanitised HTML, each channel's own rendering). */
   preview(markdown: string): { teams: string; tchap: string };

@@ -37,7 +37,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./concordance-command.ts')).concordanceCommand,
   },
   'sync': {
-    summary: 'sync legi --kb <id> --dir <dossier> [--json] | sync legifrance --kb <id> [--json]   Met à jour les codes de la base depuis les archives LEGI de la DILA ou l’API Légifrance (PISTE)',
+    summary: 'sync legi --kb <id> (--dir <dossier> | --url <adresse|dila>) [--json] | sync legifrance --kb <id> [--json]   Met à jour les codes de la base depuis les archives LEGI de la DILA (dossier ou téléchargement) ou l’API Légifrance (PISTE)',
     load: async () => (await import('./sync-command.ts')).syncCommand,
   },
   'enrich': {
@@ -65,7 +65,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./serve-command.ts')).serveCommand,
   },
   'worker': {
-    summary: 'worker   Traite les tâches longues (résumés) depuis Redis (REDIS_URL)',
+    summary: 'worker   Traite les tâches longues (résumés, enrichissement, synchronisations programmées) depuis Redis (REDIS_URL)',
     load: async () => (await import('./serve-command.ts')).workerCommand,
   },
   'announce': {

@@ -34,6 +34,8 @@ export interface EnrichOptions {
   force?: boolean;
   /** At most this many documents written in this run. */
   limit?: number;
+  /** Only these documents (the articles a sync changed). */
+  documentIds?: readonly string[];
   signal?: AbortSignal;
   progress?: (done: number, total: number) => void | Promise<void>;
 }
@@ -83,14 +85,16 @@ export class Enricher {
   }
 
   async run(kb: string, model: ChatModel, options: EnrichOptions = {}): Promise<EnrichReport> {
-    const documents = await this.documents(kb);
+    const only = options.documentIds ? new Set(options.documentIds) : undefined;
+    const documents = (await this.documents(kb)).filter((document) => !only || only.has(document.documentId));
     const report: EnrichReport = { kb, documents: documents.length, upToDate: 0, written: 0, skippedClassification: 0, failed: [], reindexed: 0 };
     const todo: StoredDocument[] = [];
     for (const document of documents) {
       const hash = textHash(document.text);
       const existing = await this.lookup.lookup(kb, document.documentId, hash);
       // --force rewrites machine entries only: the team's and curators' stand.
-      if (existing && (!options.force || existing.origin !== 'model')) report.upToDate++;
+      // A stale entry (carried over from an earlier text by a sync) is rewritten whatever its origin.
+      if (existing && !existing.stale && (!options.force || existing.origin !== 'model')) report.upToDate++;
       else if (!isWithinCeiling(document.classification, model.ceiling)) report.skippedClassification++;
       else todo.push(document);
     }

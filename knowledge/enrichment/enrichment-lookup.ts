@@ -17,6 +17,11 @@ export class EnrichmentLookup implements EnrichmentSource {
     private readonly indexDrafts: boolean,
   ) {}
 
+  /** The entry kept for a document whatever text it was written for (a curators' or machine entry first). */
+  async latest(kb: string, documentId: string): Promise<EnrichmentEntry | undefined> {
+    return (await this.written?.get(kb, documentId)) ?? this.shipped?.get(documentId);
+  }
+
   async lookup(kb: string, documentId: string, hash: string): Promise<EnrichmentEntry | undefined> {
     const written = await this.written?.get(kb, documentId);
     return chooseEntry([written, this.shipped?.get(documentId)], hash, this.indexDrafts);

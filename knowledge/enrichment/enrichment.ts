@@ -26,6 +26,11 @@ export const EnrichmentEntrySchema = z.object({
   model: z.string().max(200).optional(),
   /** ISO timestamp of the last change. */
   updated_at: z.string().optional(),
+  /**
+   * Written for an earlier text of the article and carried over when a sync changed it: still indexed (better
+   * than nothing) but to be rewritten — `passerelle enrich` (or the sync, with a chat model) rewrites it.
+   */
+  stale: z.boolean().optional(),
 });
 export type EnrichmentEntry = z.infer<typeof EnrichmentEntrySchema>;
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { PasserelleError } from '../../bots/errors.ts';
 import type { KnowledgeCatalog } from '../catalog.ts';
 import type { IngestionService } from '../ingestion/ingestion-service.ts';
-import { CodeMirror, sameVersion } from './code-mirror.ts';
+import { CodeMirror, mergeRecords } from './code-mirror.ts';
+import { lastAppliedArchive, type LegiDownloader } from './legi-download.ts';
+import type { SyncEnrichment } from './sync-enrichment.ts';
 import { parseLegiArticle, type LegiArticleRecord } from './legi-xml.ts';
 import { emptyReport, type SyncReport } from './sync-report.ts';
 import { readTarGz, TarError } from './tar-archive.ts';
@@ -45,8 +47,35 @@ export class LegiSync {
     private readonly ingestion: Pick<IngestionService, 'ingest' | 'removeSource'>,
     private readonly catalog: KnowledgeCatalog,
     private readonly dataDir: string,
+    /** Keeps the agents' wording of the articles whose text changed in step with it (knowledge/sync/sync-enrichment.ts). */
+    private readonly enrichment?: SyncEnrichment,
   ) {
     this.mirror = new CodeMirror(join(dataDir, 'sync', 'legi'));
+  }
+
+  /** Where `sync legi --url` keeps the archives it downloads, unless `--dir` names a folder. */
+  static downloadFolder(dataDir: string): string {
+    return join(dataDir, 'sync', 'legi-archives');
+  }
+
+  /**
+   * Downloads the archives newer than the last one applied from DILA's directory at `url` into `folder`, then
+   * applies the folder. A failed download stops the downloads there (the archives fetched before it still
+   * apply, in order) and makes the report incomplete; the next run resumes it.
+   */
+  async runFromUrl(kb: string, url: string, folder: string, downloader: LegiDownloader, signal?: AbortSignal): Promise<SyncReport> {
+    this.catalog.get(kb);
+    const state = await this.loadState();
+    const present = new Set(await readdir(folder).catch(() => [] as string[]));
+    const fetched = await downloader.fetchNew(url, folder, lastAppliedArchive(Object.keys(state.applied)), present, signal);
+    const report = await this.run(kb, folder);
+    report.downloaded = fetched.downloaded;
+    if (fetched.failure) {
+      report.steps.push({ name: fetched.failure.name, status: 'failed', articles: 0, error: fetched.failure.error.userMessage });
+      report.complete = false;
+      report.failure = { code: fetched.failure.error.code, retryable: fetched.failure.error.retryable };
+    }
+    return report;
   }
 
   async run(kb: string, folder: string): Promise<SyncReport> {
@@ -73,6 +102,7 @@ export class LegiSync {
         report.steps.push({ name: archive.name, status: 'failed', articles: 0, error: error instanceof TarError ? new PasserelleError('SYNC_ARCHIVE_INVALID', { file: archive.name, reason }).userMessage : reason });
         report.complete = false;
         if (!(error instanceof TarError)) throw error;
+        report.failure = { code: 'SYNC_ARCHIVE_INVALID', retryable: true };
         break;
       }
       state.applied[archive.name] = digest;
@@ -125,24 +155,9 @@ export class LegiSync {
     let changed = 0;
     for (const codeId of touched) {
       const mirror = await this.mirror.load(codeId);
-      let dirty = false;
-      for (const record of byCode.get(codeId) ?? []) {
-        if (sameVersion(mirror.get(record.id), record)) continue;
-        mirror.set(record.id, record);
-        report.changedCount++;
-        if (report.changedArticles.length < 200) report.changedArticles.push(`${record.num} (${record.etat}, ${record.id})`);
-        dirty = true;
-        changed++;
-      }
-      for (const id of removed) {
-        const gone = mirror.get(id);
-        if (!gone) continue;
-        mirror.delete(id);
-        report.changedCount++;
-        if (report.changedArticles.length < 200) report.changedArticles.push(`${gone.num} (supprimé, ${id})`);
-        dirty = true;
-        changed++;
-      }
+      const before = report.changedCount;
+      const { dirty, textChanges } = mergeRecords(mirror, byCode.get(codeId) ?? [], removed, report);
+      changed += report.changedCount - before;
       if (!dirty) continue;
       const file = await this.mirror.save(codeId, mirror);
       if (mirror.size === 0) {
@@ -156,6 +171,7 @@ export class LegiSync {
       report.removed += ingested.removed;
       report.unchanged = ingested.unchanged;
       for (const warning of ingested.warnings) report.warnings.push(`${warning.line ? `ligne ${warning.line} : ` : ''}${warning.message}`);
+      await this.enrichment?.refresh(kb, textChanges, report);
     }
     return changed;
   }

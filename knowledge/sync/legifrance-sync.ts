@@ -3,7 +3,8 @@ import { PasserelleError } from '../../bots/errors.ts';
 import type { KnowledgeCatalog } from '../catalog.ts';
 import { htmlToText } from '../ingestion/loaders/html-to-text.ts';
 import type { IngestionService } from '../ingestion/ingestion-service.ts';
-import { CodeMirror, sameVersion } from './code-mirror.ts';
+import { CodeMirror, mergeRecords } from './code-mirror.ts';
+import type { SyncEnrichment } from './sync-enrichment.ts';
 import type { LegiArticleRecord } from './legi-xml.ts';
 import { emptyReport, type SyncReport } from './sync-report.ts';
 
@@ -68,6 +69,7 @@ export class LegifranceSync {
     dataDir: string,
     private readonly settings: LegifranceSettings,
     private readonly now: () => Date = () => new Date(),
+    private readonly enrichment?: SyncEnrichment,
   ) {
     this.mirror = new CodeMirror(join(dataDir, 'sync', 'legi'));
   }
@@ -92,6 +94,7 @@ export class LegifranceSync {
         if (failure.code === 'SYNC_CREDENTIALS_INVALID' || failure.code === 'STORE_UNAVAILABLE') throw failure;
         report.steps.push({ name: `${code} (${textId})`, status: 'failed', articles: 0, error: failure.code === 'INTERNAL' ? `réponse inattendue de Légifrance (${String((failure.cause as Error | undefined)?.message ?? '').slice(0, 160)})` : failure.userMessage });
         report.complete = false;
+        report.failure = { code: failure.code, retryable: failure.retryable };
         // A quota or an outage stops the run (the next one resumes); an answer refused for one code does not stop the others.
         if (failure.retryable) break;
       }
@@ -134,21 +137,17 @@ export class LegifranceSync {
         if (!fetched.has(version.id) && (!known || (version.etat !== undefined && known.etat !== version.etat))) queue.push({ id: version.id, path: record.title_path });
       }
     }
-    let changed = 0;
-    for (const record of fetched.values()) {
-      if (sameVersion(mirror.get(record.id), record)) continue;
-      mirror.set(record.id, record);
-      report.changedCount++;
-      if (report.changedArticles.length < 200) report.changedArticles.push(`${record.num} (${record.etat}, ${record.id})`);
-      changed++;
-    }
-    if (changed === 0) return 0;
+    const before = report.changedCount;
+    const { dirty, textChanges } = mergeRecords(mirror, fetched.values(), [], report);
+    if (!dirty) return 0;
     const file = await this.mirror.save(textId, mirror);
     const ingested = await this.ingestion.ingest({ kb, ceiling }, [file], { defaultClassification: 'public' });
     report.added += ingested.added;
     report.updated += ingested.updated;
     report.removed += ingested.removed;
     report.unchanged += ingested.unchanged;
+    await this.enrichment?.refresh(kb, textChanges, report);
+    const changed = report.changedCount - before;
     return changed;
   }
 

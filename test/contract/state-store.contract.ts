@@ -353,6 +353,25 @@ export function stateStoreContract(
       });
     });
 
+    describe('sync runs', () => {
+      it('round-trips a run with its reports, replaces by id, lists newest first, by schedule and limit', async () => {
+        const report = { source: 'legi', kb: 'legal', steps: [{ name: 'LEGI_20240102-203000.tar.gz', status: 'applied', articles: 2 }], codes: [{ code: 'Code des douanes', added: 1, changed: 1, ended: 1, removed: 0 }], missingDays: ['2024-01-03'], complete: true };
+        const first = { id: 'repeat:sync:legi-legal:1#1', schedule: 'legi-legal', source: 'legi', bases: ['legal'], status: 'failed' as const, attempt: 1, retryAt: at(2), startedAt: at(1), finishedAt: at(1), reports: [report], errors: ['La source officielle « Légifrance » ne répond pas.'] };
+        const second = { ...first, id: 'repeat:sync:legi-legal:1#2', status: 'success' as const, attempt: 2, startedAt: at(3), finishedAt: at(4), errors: [] };
+        const { retryAt: _none, ...withoutRetry } = second;
+        const other = { ...withoutRetry, id: 'repeat:sync:legifrance-hr:5#1', schedule: 'legifrance-hr', source: 'legifrance', bases: ['hr', 'legal'], startedAt: at(5), finishedAt: at(5) };
+        await store.recordSyncRun(first);
+        await store.recordSyncRun(withoutRetry);
+        await store.recordSyncRun(other);
+        assert.deepEqual(await store.listSyncRuns(10), [other, withoutRetry, first]);
+        assert.deepEqual(await store.listSyncRuns(10, 'legi-legal'), [withoutRetry, first]);
+        assert.deepEqual(await store.listSyncRuns(1), [other]);
+        await store.recordSyncRun({ ...first, errors: ['autre'] });
+        assert.deepEqual((await store.listSyncRuns(10, 'legi-legal')).map((run) => run.errors), [[], ['autre']]);
+        assert.deepEqual(await store.listSyncRuns(10, 'inconnue'), []);
+      });
+    });
+
     describe('cache', () => {
       it('gets what was set, undefined for a missing key; setting again overwrites', async () => {
         assert.equal(await store.cacheGet('douane:q1'), undefined);

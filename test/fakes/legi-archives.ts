@@ -87,3 +87,31 @@ export function legiArchive(root: string, articles: LegiArticleFixture[], remove
   }
   return gzipSync(writeTar(entries));
 }
+
+/**
+ * Articles of the shared corpus in LEGI form: article 414 (chronical id LEGIARTI000006615940, 2017 version
+ * LEGIARTI000033815388 and a 2024 version), 2 and 265 of the Code des douanes, and article 1 of the Code civil
+ * (a code outside the catalogue).
+ */
+const V414_2017: LegiArticleFixture = {
+  id: 'LEGIARTI000033815388',
+  num: '414',
+  etat: 'VIGUEUR',
+  dateDebut: '2017-01-01',
+  dateFin: '2999-01-01',
+  text: "Sont passibles d'un emprisonnement de trois ans, de la confiscation de l'objet de fraude et d'une amende comprise entre une et deux fois la valeur de l'objet de fraude, tout fait de contrebande.",
+  versions: ['LEGIARTI000006615940', 'LEGIARTI000033815388'],
+};
+const V414_2024: LegiArticleFixture = {
+  ...V414_2017,
+  id: 'LEGIARTI000048123456',
+  dateDebut: '2024-01-02',
+  text: "Sont passibles d'un emprisonnement de trois ans, de la confiscation de l'objet de fraude, des biens qui ont servi à commettre l'infraction et d'une amende comprise entre une et deux fois la valeur de l'objet de fraude, tout fait de contrebande.",
+  versions: ['LEGIARTI000006615940', 'LEGIARTI000033815388', 'LEGIARTI000048123456'],
+};
+const V2: LegiArticleFixture = { id: 'LEGIARTI000006615335', num: '2', etat: 'VIGUEUR', dateDebut: '1949-01-01', dateFin: '2999-01-01', text: 'Dans toutes les parties du territoire douanier, on doit se conformer aux mêmes lois et règlements douaniers.', versions: ['LEGIARTI000006615335'] };
+const V265: LegiArticleFixture = { id: 'LEGIARTI000038069769', num: '265', etat: 'VIGUEUR', dateDebut: '2019-07-01', dateFin: '2999-01-01', text: 'Les produits énergétiques repris aux tableaux B et C ci-après, mis en vente, sont passibles d’une taxe intérieure de consommation.', versions: ['LEGIARTI000038069769'] };
+const CIVIL: LegiArticleFixture = { id: 'LEGIARTI000006419280', num: '1', etat: 'VIGUEUR', dateDebut: '1804-03-15', dateFin: '2999-01-01', text: 'Les lois sont exécutoires dans tout le territoire français.', versions: ['LEGIARTI000006419280'], codeId: 'LEGITEXT000006070721', codeName: 'Code civil' };
+
+
+export const SAMPLE_ARTICLES = { V414_2017, V414_2024, V2, V265, CIVIL };

@@ -1,20 +1,39 @@
 import type { DocumentRow } from '../../../bots/console/knowledge-admin.ts';
+import type { SyncRunRow } from '../../../bots/console/sync-runs.ts';
 import type { EnrichmentEntry } from '../../../knowledge/enrichment/enrichment.ts';
 import type { IngestionFailure } from '../../../state/curation-store.ts';
 import { CLASSIFICATIONS } from '../../../knowledge/types.ts';
 import { dateTime, html, type Html } from '../html.ts';
 import { csrfField, layout, type PageContext } from './layout.ts';
 
-export function basesPage(context: PageContext, bases: Array<{ id: string; name: string; ceiling: string; documents: number; chunks: number }>): Html {
+export function basesPage(context: PageContext, bases: Array<{ id: string; name: string; ceiling: string; documents: number; chunks: number }>, runs: SyncRunRow[] = []): Html {
   return layout(
     context,
     'Bases de connaissances',
     html`<div class="table-scroll"><table><caption>Bases du catalogue</caption>
 <thead><tr><th scope="col">Base</th><th scope="col">Documents</th><th scope="col">Passages</th><th scope="col">Plafond de classification</th></tr></thead>
 <tbody>${bases.map((base) => html`<tr><th scope="row"><a href="/console/knowledge/${base.id}">${base.name}</a></th><td>${base.documents}</td><td>${base.chunks}</td><td>${base.ceiling}</td></tr>`)}</tbody>
-</table></div>`,
+</table></div>
+<h2 id="sync-title">Synchronisations avec les sources officielles</h2>
+${runs.length === 0
+  ? html`<p class="empty">Aucune synchronisation programmée n’a encore eu lieu (sync.schedules dans la configuration ; <code>passerelle sync</code> à la main).</p>`
+  : html`<ul class="sync-runs" aria-labelledby="sync-title">${runs.map(syncRunItem)}</ul>`}`,
     { current: '/console/knowledge' },
   );
+}
+
+function syncRunItem(run: SyncRunRow): Html {
+  const list = (label: string, items: string[]) => (items.length === 0 ? '' : html`<p>${label} : ${items.join(', ')}</p>`);
+  return html`<li class="card sync-run" data-status="${run.ok ? 'success' : 'failed'}"><h3>${run.schedule} — ${run.source} — ${dateTime(run.finishedAt)} : <strong>${run.outcome}</strong>${run.attempt > 1 ? ` (essai n° ${run.attempt})` : ''}</h3>
+<p>Bases : ${run.bases.join(', ')}${run.retryAt ? html` — nouvel essai le ${dateTime(run.retryAt)}` : ''}</p>
+${run.codes.length === 0
+  ? html`<p>Aucune version d’article modifiée.</p>`
+  : html`<div class="table-scroll"><table><caption>Versions d’articles par code</caption>
+<thead><tr><th scope="col">Base</th><th scope="col">Code</th><th scope="col">Nouvelles</th><th scope="col">Modifiées</th><th scope="col">Closes (fin de vigueur)</th><th scope="col">Supprimées</th></tr></thead>
+<tbody>${run.codes.map((code) => html`<tr><td>${code.kb}</td><th scope="row">${code.code}</th><td>${code.added}</td><td>${code.changed}</td><td>${code.ended}</td><td>${code.removed}</td></tr>`)}</tbody></table></div>`}
+${list('Archives et codes', run.steps)}${list('Articles modifiés', run.changedArticles)}${list('Jours manquants', run.missingDays)}
+${list('Formulations des agents réécrites', run.reenriched)}${list('Formulations des agents périmées, à réécrire', run.staleEnrichment)}
+${run.problems.length === 0 ? '' : html`<ul class="problems">${run.problems.map((problem) => html`<li>⚠ ${problem}</li>`)}</ul>`}</li>`;
 }
 
 export interface BaseView {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -8,6 +8,9 @@ import { attachChannels } from '../../../app/serve.ts';
 import { createBotApplication, type BotApplication } from '../../../app/bot-application.ts';
 import { createTeamsAdapter, type TeamsAdapter } from '../../../adapters/teams/index.ts';
 import { silentLogger } from '../../../bots/logger.ts';
+import { syncProcessor } from '../../../app/sync-jobs.ts';
+import { SqliteLeaseStore } from '../../../state/lease-store-sqlite.ts';
+import { legiArchive, SAMPLE_ARTICLES } from '../../fakes/legi-archives.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import { startFakeBotConnector, type FakeBotConnector } from '../../fakes/bot-connector.ts';
 import { FakeOidcProvider } from '../../fakes/oidc-provider.ts';
@@ -210,9 +213,42 @@ describe('console end to end in headless Chromium', function () {
     await check(alice, 'vue-d-ensemble-admin');
   });
 
+  it('curators: each run of the scheduled synchronisation is shown with its changes per code, failures and retry', async () => {
+    const archives = join(dir, 'legi');
+    mkdirSync(archives);
+    writeFileSync(join(archives, 'Freemium_legi_global_20240101-120000.tar.gz'), legiArchive('20240101-120000', [SAMPLE_ARTICLES.V414_2017, SAMPLE_ARTICLES.V2]));
+    const increment = legiArchive('20240102-203000', [{ ...SAMPLE_ARTICLES.V414_2017, etat: 'MODIFIE', dateFin: '2024-01-02' }, SAMPLE_ARTICLES.V414_2024]);
+    writeFileSync(join(archives, 'LEGI_20240102-203000.tar.gz'), increment.subarray(0, 100));
+    const config = { ...app.config, sync: { ...app.config.sync, schedules: [{ name: 'legi-quotidienne', source: 'legi' as const, bases: ['legal'], dir: archives, at: '06:30' }] } };
+    const leases = new SqliteLeaseStore(join(dir, 'data', 'state.sqlite'));
+    const run = syncProcessor({ config, knowledge: app.knowledge, model: undefined, queue: app.queues.sync, deliveries: app.queues.deliveries, runs: app.state, leases, logger: silentLogger });
+    const context = (attempt: number) => ({ id: 'repeat:sync-legi-quotidienne:1', createdAt: Date.now(), attempt, signal: new AbortController().signal, reportProgress: async () => undefined });
+    await assert.rejects(run({ kind: 'sync', schedule: 'legi-quotidienne' }, context(1)), /nouvel essai automatique plus tard/);
+    writeFileSync(join(archives, 'LEGI_20240102-203000.tar.gz'), increment);
+    await run({ kind: 'sync', schedule: 'legi-quotidienne' }, context(2));
+    await leases.close();
+
+    const chloe = await signIn('chloe.curatrice@douane.finances.gouv.fr');
+    await chloe.getByRole('link', { name: 'Bases de connaissances' }).click();
+    await chloe.getByRole('heading', { name: 'Synchronisations avec les sources officielles' }).waitFor();
+    await check(chloe, 'bases-synchronisations');
+    const runs = chloe.locator('li.sync-run');
+    assert.equal(await runs.count(), 2);
+    const latest = await runs.nth(0).innerText();
+    assert.match(latest, /legi-quotidienne — LEGI \(DILA\) — .* : réussie \(essai n° 2\)/);
+    assert.match(latest, /legal\s+Code des douanes\s+1\s+1\s+1\s+0/, 'one new version, one changed, one closed, none removed');
+    assert.match(latest, /LEGI_20240102-203000\.tar\.gz \(2 article\(s\)\)/);
+    assert.match(latest, /414 \(VIGUEUR, LEGIARTI000048123456\)/);
+    const failed = await runs.nth(1).innerText();
+    assert.match(failed, /: incomplète \(nouvel essai prévu\)/);
+    assert.match(failed, /nouvel essai le /);
+    assert.match(failed, /⚠ legal — LEGI_20240102-203000\.tar\.gz : L’archive LEGI_20240102-203000\.tar\.gz est illisible ou tronquée/);
+    assert.equal(await chloe.locator('li.sync-run[data-status="failed"]').count(), 1);
+  });
+
   it('every page passed axe-core and the strict CSP held', () => {
     assert.deepEqual(cspViolations, []);
-    for (const name of ['connexion', 'vue-d-ensemble', 'file-de-curation', 'reponse-type-redaction', 'reponse-type-publiee', 'reponses-types', 'bases', 'base-legal', 'annonce-redaction', 'annonce-rapport', 'journal']) {
+    for (const name of ['connexion', 'vue-d-ensemble', 'file-de-curation', 'reponse-type-redaction', 'reponse-type-publiee', 'reponses-types', 'bases', 'base-legal', 'annonce-redaction', 'annonce-rapport', 'journal', 'bases-synchronisations']) {
       assert.equal(checked.get(name), 0, name);
     }
   });

@@ -5,33 +5,15 @@ import { parseLegiArticle } from '../../../knowledge/sync/legi-xml.ts';
 import { readTarGz } from '../../../knowledge/sync/tar-archive.ts';
 import { missingDays } from '../../../knowledge/sync/legi-sync.ts';
 import type { SyncReport } from '../../../knowledge/sync/sync-report.ts';
-import { legiArchive, legiArticleXml, type LegiArticleFixture } from '../../fakes/legi-archives.ts';
+import { legiArchive, legiArticleXml, SAMPLE_ARTICLES } from '../../fakes/legi-archives.ts';
 import { makeTempDir } from '../helpers/knowledge-fixtures.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 /**
- * `passerelle sync legi` on small archives in DILA's layout and XML format, built from the shared corpus's ids:
- * article 414 (chronical id LEGIARTI000006615940, 2019 version LEGIARTI000033815388), 2 and 265.
+ * `passerelle sync legi` on small archives in DILA's layout and XML format, built from the shared corpus's ids
+ * (test/fakes/legi-archives.ts).
  */
-const V414_2017: LegiArticleFixture = {
-  id: 'LEGIARTI000033815388',
-  num: '414',
-  etat: 'VIGUEUR',
-  dateDebut: '2017-01-01',
-  dateFin: '2999-01-01',
-  text: "Sont passibles d'un emprisonnement de trois ans, de la confiscation de l'objet de fraude et d'une amende comprise entre une et deux fois la valeur de l'objet de fraude, tout fait de contrebande.",
-  versions: ['LEGIARTI000006615940', 'LEGIARTI000033815388'],
-};
-const V414_2024: LegiArticleFixture = {
-  ...V414_2017,
-  id: 'LEGIARTI000048123456',
-  dateDebut: '2024-01-02',
-  text: "Sont passibles d'un emprisonnement de trois ans, de la confiscation de l'objet de fraude, des biens qui ont servi à commettre l'infraction et d'une amende comprise entre une et deux fois la valeur de l'objet de fraude, tout fait de contrebande.",
-  versions: ['LEGIARTI000006615940', 'LEGIARTI000033815388', 'LEGIARTI000048123456'],
-};
-const V2: LegiArticleFixture = { id: 'LEGIARTI000006615335', num: '2', etat: 'VIGUEUR', dateDebut: '1949-01-01', dateFin: '2999-01-01', text: 'Dans toutes les parties du territoire douanier, on doit se conformer aux mêmes lois et règlements douaniers.', versions: ['LEGIARTI000006615335'] };
-const V265: LegiArticleFixture = { id: 'LEGIARTI000038069769', num: '265', etat: 'VIGUEUR', dateDebut: '2019-07-01', dateFin: '2999-01-01', text: 'Les produits énergétiques repris aux tableaux B et C ci-après, mis en vente, sont passibles d’une taxe intérieure de consommation.', versions: ['LEGIARTI000038069769'] };
-const CIVIL: LegiArticleFixture = { id: 'LEGIARTI000006419280', num: '1', etat: 'VIGUEUR', dateDebut: '1804-03-15', dateFin: '2999-01-01', text: 'Les lois sont exécutoires dans tout le territoire français.', versions: ['LEGIARTI000006419280'], codeId: 'LEGITEXT000006070721', codeName: 'Code civil' };
+const { V414_2017, V414_2024, V2, V265, CIVIL } = SAMPLE_ARTICLES;
 
 describe('sync legi: DILA LEGI archives (full dump, daily increments) applied to the codes of a base', function () {
   this.timeout(60_000);

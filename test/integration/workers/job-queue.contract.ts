@@ -295,6 +295,27 @@ export function jobQueueContract(label: string, subject: QueueUnderTest): void {
       await waitFor(async () => (await queue.counts()).waiting + (await queue.counts()).active === 0, 'all done');
     });
 
+    it('repeats a job on a schedule, each run an ordinary job, once per key however often it is declared; prune stops it', async () => {
+      const runs: Array<{ n: number; id: string; attempt: number }> = [];
+      queue.process(1, async (data, context) => {
+        runs.push({ n: data.n, id: context.id, attempt: context.attempt });
+        // The first run fails once: a run is retried like any job.
+        if (runs.length === 1) throw new Error('transient');
+      });
+      await queue.repeat({ n: 7 }, { key: 'every-300', everyMs: 300, attempts: 2, backoffMs: 50 });
+      await queue.repeat({ n: 7 }, { key: 'every-300', everyMs: 300, attempts: 2, backoffMs: 50 });
+      await waitFor(async () => new Set(runs.filter((run) => run.attempt === 1).map((run) => run.id)).size >= 3, 'three scheduled runs');
+      assert.ok(runs.every((run) => run.n === 7 && run.id.startsWith('repeat:')));
+      assert.ok(runs.some((run) => run.attempt === 2 && run.id === runs[0]?.id), 'the failed run was tried again');
+      const ids = runs.filter((run) => run.attempt === 1).map((run) => run.id);
+      assert.equal(new Set(ids).size, ids.length, 'declared twice, still one run per due time');
+      await queue.pruneRepeats([]);
+      await sleep(150);
+      const count = runs.length;
+      await sleep(900);
+      assert.equal(runs.length, count, 'no run after the repetition is pruned');
+    });
+
     it('is healthy while open', async () => {
       assert.equal(await queue.healthy(), true);
     });

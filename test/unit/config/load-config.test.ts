@@ -32,6 +32,33 @@ describe('config: loadConfig', () => {
     assert.equal(config.knowledgeBases.find((kb) => kb.id === 'hr')?.examples, join(PROJECT_ROOT, 'examples/hr'));
   });
 
+  it('checks the sync schedules of the configuration file: a time or an interval, a folder or a URL, known bases, unique names', () => {
+    const file = join(dir, 'passerelle.yaml');
+    writeFileSync(file, [
+      'sync:',
+      '  schedules:',
+      '    - { source: legi, bases: [legal], url: true, at: "06:30" }',
+      '    - { source: legifrance, bases: [legal, hr], everyMinutes: 720 }',
+      '  notify: ["matrix:!curateurs:agent.tchap.gouv.fr"]',
+    ].join('\n'));
+    const config = loadConfig({ env: { PASSERELLE_CONFIG: file } });
+    assert.deepEqual(config.sync.schedules.map((schedule) => [schedule.source, schedule.at ?? schedule.everyMinutes]), [['legi', '06:30'], ['legifrance', 720]]);
+    assert.equal(config.sync.attempts, 3);
+    writeFileSync(file, [
+      'sync:',
+      '  schedules:',
+      '    - { source: legi, bases: [legal], at: "25:00" }',
+      '    - { source: legifrance, bases: [douane], at: "06:30", everyMinutes: 60 }',
+      '    - { source: legifrance, bases: [douane], everyMinutes: 60 }',
+    ].join('\n'));
+    const message = configError({ PASSERELLE_CONFIG: file }).userMessage;
+    assert.match(message, /heure attendue au format HH:MM/);
+    assert.match(message, /une synchronisation legi demande dir \(dossier d’archives\) ou url/);
+    assert.match(message, /indiquez soit at \(HH:MM\), soit everyMinutes/);
+    assert.match(message, /base « douane » absente du catalogue/);
+    assert.match(message, /synchronisation « legifrance-douane » en double/);
+  });
+
   it('reports several problems at once in one CONFIG_INVALID, in French, each named by the variable the user set and its value', () => {
     const error = configError({ PASSERELLE_LOG_LEVEL: 'bavard', PASSERELLE_MAX_FILE_BYTES: 'beaucoup', PASSERELLE_ENV: 'recette' });
     const message = error.userMessage;
