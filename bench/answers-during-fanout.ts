@@ -1,6 +1,7 @@
 import { createChannelLimiters } from '../app/channel-limiters.ts';
-import type { Clock, RateLimiter } from '../bots/outbound/rate-limiter.ts';
+import type { RateLimiter } from '../bots/outbound/rate-limiter.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { SimulatedClock } from '../test/fakes/simulated-clock.ts';
 import { percentile } from './statistics.ts';
 
 /**
@@ -12,31 +13,6 @@ import { percentile } from './statistics.ts';
  * how long the answer's requests wait for their turns, without and with the fan-out. The model time is
  * simulated, so the figures do not depend on the machine.
  */
-
-/** Discrete-event clock: sleepers wake in time order once every runnable task has settled. */
-class SimulatedClock implements Clock {
-  private time = 0;
-  private readonly sleepers: Array<{ at: number; wake: () => void }> = [];
-  now(): number {
-    return this.time;
-  }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.sleepers.push({ at: this.time + Math.max(0, ms), wake: resolve });
-      this.sleepers.sort((a, b) => a.at - b.at);
-    });
-  }
-  /** Runs until `until` (simulated ms) or until nothing sleeps any more. */
-  async run(until: number): Promise<void> {
-    for (;;) {
-      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-      const next = this.sleepers.shift();
-      if (!next || next.at > until) return;
-      this.time = next.at;
-      next.wake();
-    }
-  }
-}
 
 export interface AnswerWaits {
   /** Extra time an answer took because of waiting for turns, per answer (ms, simulated). */
@@ -59,19 +35,18 @@ async function simulate(withFanout: boolean): Promise<{ waits: number[]; sent: n
     for (let n = 0; !stop; n++) {
       const conversation = `matrix:!dm-${n}:tchap.example`;
       await limiter.acquireShare({ conversation });
-      await limiter.acquire({ conversation });
+      await limiter.acquire({ lane: 'bulk' }); // the Matrix outbox: an announcement's send (callerRetries)
       sent++;
     }
   };
   const waits: number[] = [];
-  const answer = async (index: number): Promise<void> => {
-    const conversation = `matrix:!agent-${index}:tchap.example`;
+  const answer = async (): Promise<void> => {
     const started = clock.now();
     let ideal = 0;
     for (const gap of ANSWER_REQUESTS) {
       if (gap > 0) await clock.sleep(gap);
       ideal += gap;
-      await limiter.acquire({ conversation });
+      await limiter.acquire(); // the Matrix outbox: every other room request of the account
     }
     waits.push(clock.now() - started - ideal);
   };
@@ -80,7 +55,7 @@ async function simulate(withFanout: boolean): Promise<{ waits: number[]; sent: n
   const questions = async (): Promise<void> => {
     for (let index = 0; (index + 1) * QUESTION_EVERY_MS < DURATION_MS; index++) {
       await clock.sleep(QUESTION_EVERY_MS);
-      answers.push(answer(index));
+      answers.push(answer());
     }
   };
   void questions();
