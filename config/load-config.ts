@@ -86,6 +86,8 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   }),
   ['ANNOUNCE_TEAMS_PER_SECOND', ['announcements', 'teamsPerSecond'], 'number'],
   ['ANNOUNCE_MATRIX_PER_SECOND', ['announcements', 'matrixPerSecond'], 'number'],
+  ['ANNOUNCE_ROOMS_FILE', ['announcements', 'roomsFile'], 'string'],
+  ['ANNOUNCE_ROOMS_ABOVE', ['announcements', 'roomsAbove'], 'number'],
   ['PASSERELLE_QUEUE_PREFIX', ['queue', 'prefix'], 'string'],
   ['PASSERELLE_WORKER_CONCURRENCY', ['queue', 'workerConcurrency'], 'number'],
   ['PASSERELLE_MAX_JOBS_PER_USER', ['queue', 'maxJobsPerUser'], 'number'],

@@ -7,10 +7,12 @@ import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
 import { PasserelleError } from '../../bots/errors.ts';
 import type { Lane } from '../../bots/outbound/rate-limiter.ts';
+import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/announcements/announcement-rooms.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
 import { DirectRooms } from './direct-rooms.ts';
+import { AnnouncementRoomKeeper } from './announcement-rooms.ts';
 import { readHistory, type HistoryEntry } from './history.ts';
 import { InboundEvents } from './inbound.ts';
 import * as say from './matrix-messages.ts';
@@ -82,6 +84,22 @@ export class MatrixAdapter implements ChannelAdapter {
   async roomMembers(roomId: string): Promise<string[]> {
     if (!this.runtime) throw new Error('matrix client not available');
     return Object.keys((await this.runtime.client.getJoinedRoomMembers(roomId)).joined);
+  }
+
+  /** Announcement rooms the bot keeps (bots/announcements/announcement-rooms.ts), once started. */
+  async announcementRooms(): Promise<AnnouncementRoom[]> {
+    return (await this.roomKeeper()).announcementRooms();
+  }
+
+  /** Creates or updates one announcement room: members invited or removed, as its spec says. */
+  async syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult> {
+    return (await this.roomKeeper()).syncAnnouncementRoom(spec);
+  }
+
+  private async roomKeeper(): Promise<AnnouncementRoomKeeper> {
+    await this.ready;
+    if (!this.runtime || !this.outbox || !this.session) throw unavailable('matrix adapter not started');
+    return new AnnouncementRoomKeeper(this.runtime.client, this.outbox, this.session.userId);
   }
 
   /** Resolves when cross-signing, secret storage and key backup have been set up (or failed, logged). */
