@@ -9,6 +9,7 @@ import type { Outbox } from './outbox.ts';
  * joining, and read-only for members — `events_default` 50 above the members' 0, every state change and
  * moderation at 100, the bot alone at 100. Membership follows the list: newcomers invited, members no longer
  * listed removed (a kick, or a withdrawn invitation), a member who left by themselves not invited again.
+ * Its requests are the announcements' (`bulk`): they give way to answers on the account's budget.
  */
 
 /** State event marking an announcement room; content `{ service }`. */
@@ -57,8 +58,8 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
     });
     if (!room) return this.create(spec, wanted);
     const result: RoomSyncResult = { roomId: room.roomId, service: spec.service, created: false, invited: [], removed: [], failed: [] };
-    if (room.name !== spec.name) await this.outbox.request(() => this.client.setRoomName(room.roomId, spec.name));
-    if (room.currentState.getStateEvents(EventType.RoomTopic, '')?.getContent().topic !== spec.topic) await this.outbox.request(() => this.client.setRoomTopic(room.roomId, spec.topic));
+    if (room.name !== spec.name) await this.outbox.request(() => this.client.setRoomName(room.roomId, spec.name), 'bulk');
+    if (room.currentState.getStateEvents(EventType.RoomTopic, '')?.getContent().topic !== spec.topic) await this.outbox.request(() => this.client.setRoomTopic(room.roomId, spec.topic), 'bulk');
     const present = new Set(this.present(room));
     for (const userId of wanted) {
       if (present.has(userId)) continue;
@@ -68,7 +69,7 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
         continue;
       }
       try {
-        await this.outbox.request(() => this.client.invite(room.roomId, userId));
+        await this.outbox.request(() => this.client.invite(room.roomId, userId), 'bulk');
         result.invited.push(userId);
       } catch (error) {
         result.failed.push({ userId, reason: `invitation refusée par le serveur (${errorCode(error)})` });
@@ -78,7 +79,7 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
     for (const userId of present) {
       if (keep.has(userId)) continue;
       try {
-        await this.outbox.request(() => this.client.kick(room.roomId, userId, REMOVED_REASON));
+        await this.outbox.request(() => this.client.kick(room.roomId, userId, REMOVED_REASON), 'bulk');
         result.removed.push(userId);
       } catch (error) {
         result.failed.push({ userId, reason: `retrait refusé par le serveur (${errorCode(error)})` });
@@ -102,6 +103,7 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
           { type: ANNOUNCEMENT_ROOM_EVENT, state_key: '', content: { service: spec.service } },
         ],
       }),
+      'bulk',
     );
     return { roomId, service: spec.service, created: true, invited: members, removed: [], failed: [] };
   }

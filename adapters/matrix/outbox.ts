@@ -96,10 +96,13 @@ export class Outbox {
     await this.client.sendReadReceipt(event).catch((error: unknown) => this.logger.debug('matrix read receipt failed', { error }));
   }
 
-  /** Runs any other room request (join, leave, createRoom, account data) paced and retried. */
-  async request<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * Runs any other room request (join, leave, createRoom, account data) paced and retried; `bulk` for the
+   * announcements' own (opening their direct chats, keeping announcement rooms): they give way to answers.
+   */
+  async request<T>(operation: () => Promise<T>, lane: Lane = 'interactive'): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
-      await this.limiter.acquire();
+      await this.limiter.acquire({ lane });
       try {
         return await operation();
       } catch (error) {
