@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AnnouncementRooms, parseRoomList, type AnnouncementRoomChannel } from '../bots/announcements/announcement-rooms.ts';
-import type { AnnouncementRoomsControl } from '../bots/commands/announce-commands.ts';
+import { AnnouncementRooms, parseRoomList, type AnnouncementRoomChannel, type AnnouncementRoomsControl } from '../bots/announcements/announcement-rooms.ts';
 import { PasserelleError } from '../bots/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';

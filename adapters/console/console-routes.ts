@@ -14,7 +14,7 @@ import { basePage, basesPage } from './pages/knowledge-page.ts';
 import type { PageContext } from './pages/layout.ts';
 import { overviewPage } from './pages/overview-page.ts';
 import { roomsPage } from './pages/rooms-page.ts';
-import { syncReportText } from '../../bots/announcements/announcement-rooms.ts';
+import { announcementRoomRows, syncSummary } from '../../bots/console/announcement-rooms-admin.ts';
 import type { Area } from './roles.ts';
 import type { ConsoleUser } from './sessions.ts';
 
@@ -186,7 +186,7 @@ export function consoleRoutes(): Route[] {
       sendHtml(response, 200, roomsPage(page, {
         settings, bases: bases(services),
         conversations: conversations.filter((choice) => choice.term.startsWith('salons:')).map((choice) => ({ key: conversationKey(choice.term), label: choice.label })),
-        ...(announcementRooms ? { announcementRooms } : {}),
+        ...(announcementRooms ? { announcementRooms: announcementRoomRows(announcementRooms) } : {}),
       }));
     }),
     post(/^\/console\/rooms\/settings$/, 'rooms', async ({ form, services, journal, response }) => {
@@ -200,12 +200,10 @@ export function consoleRoutes(): Route[] {
     post(/^\/console\/rooms\/announcement-rooms\/sync$/, 'rooms', async ({ services, page, journal, response }) => {
       const rooms = services.announcementRooms?.();
       if (!rooms) throw new PasserelleError('ANNOUNCE_ROOMS_UNAVAILABLE', { why: 'canal Tchap non démarré' });
-      const report = await rooms.sync();
-      const invited = report.rooms.reduce((sum, room) => sum + room.invited.length, 0);
-      const removed = report.rooms.reduce((sum, room) => sum + room.removed.length, 0);
-      await journal('announcement-rooms-sync', undefined, `${report.rooms.length} salon(s), ${invited} invité(s), ${removed} retiré(s), ${report.failedRooms.length} en échec`);
+      const summary = syncSummary(await rooms.sync());
+      await journal('announcement-rooms-sync', undefined, summary.journal);
       const settings = await services.roomSettings.list();
-      sendHtml(response, 200, roomsPage({ ...page, notice: syncReportText(report).replace(/\*\*/g, '') }, { settings, bases: bases(services), conversations: [], announcementRooms: await rooms.list() }));
+      sendHtml(response, 200, roomsPage({ ...page, notice: summary.notice }, { settings, bases: bases(services), conversations: [], announcementRooms: announcementRoomRows(await rooms.list()) }));
     }),
 
     get(/^\/console\/knowledge$/, 'knowledge', async ({ services, page, response }) => {

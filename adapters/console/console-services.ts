@@ -1,5 +1,5 @@
 import type { AnnouncementService } from '../../bots/announcements/announcement-service.ts';
-import type { AnnouncementRoomsControl } from '../../bots/commands/announce-commands.ts';
+import type { AnnouncementRoomsControl } from '../../bots/console/announcement-rooms-admin.ts';
 import type { RoomSettingsAdmin } from '../../bots/console/room-settings-admin.ts';
 import type { KnowledgeAdmin } from '../../bots/console/knowledge-admin.ts';
 import type { SyncRunsView } from '../../bots/console/sync-runs.ts';

@@ -1,18 +1,17 @@
 import { EventType, Preset, type MatrixClient, type Room } from 'matrix-js-sdk';
-import type { AnnouncementRoom, AnnouncementRoomChannel, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/announcements/announcement-rooms.ts';
-import { serviceKey } from '../../bots/announcements/audience.ts';
+import type { AnnouncementRoom, AnnouncementRoomChannel, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/channel-adapter.ts';
 import type { Outbox } from './outbox.ts';
 
 /**
  * The Tchap side of announcement rooms (bots/announcements/announcement-rooms.ts): rooms the bot created,
- * marked by a state event of its own naming their service, encrypted, history visible to members from their
+ * marked by a state event of its own naming their service and its key, encrypted, history visible to members from their
  * joining, and read-only for members — `events_default` 50 above the members' 0, every state change and
  * moderation at 100, the bot alone at 100. Membership follows the list: newcomers invited, members no longer
  * listed removed (a kick, or a withdrawn invitation), a member who left by themselves not invited again.
  * Its requests are the announcements' (`bulk`): they give way to answers on the account's budget.
  */
 
-/** State event marking an announcement room; content `{ service }`. */
+/** State event marking an announcement room; content `{ service, key }`. */
 export const ANNOUNCEMENT_ROOM_EVENT = 'fr.gouv.douane.passerelle.announcement_room';
 
 /** Power levels: only the bot (100) posts, changes the room or moderates; members (0) read. */
@@ -52,10 +51,7 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
 
   async syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult> {
     const wanted = [...new Set(spec.members.filter((member) => member !== this.botUserId))];
-    const room = this.client.getRooms().find((candidate) => {
-      const service = this.serviceOf(candidate);
-      return service !== undefined && serviceKey(service) === serviceKey(spec.service);
-    });
+    const room = this.client.getRooms().find((candidate) => this.serviceOf(candidate) !== undefined && this.marker(candidate)?.key === spec.key);
     if (!room) return this.create(spec, wanted);
     const result: RoomSyncResult = { roomId: room.roomId, service: spec.service, created: false, invited: [], removed: [], failed: [] };
     if (room.name !== spec.name) await this.outbox.request(() => this.client.setRoomName(room.roomId, spec.name), 'bulk');
@@ -100,7 +96,7 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
           { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
           { type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'joined' } },
           { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } },
-          { type: ANNOUNCEMENT_ROOM_EVENT, state_key: '', content: { service: spec.service } },
+          { type: ANNOUNCEMENT_ROOM_EVENT, state_key: '', content: { service: spec.service, key: spec.key } },
         ],
       }),
       'bulk',
@@ -110,10 +106,16 @@ export class AnnouncementRoomKeeper implements AnnouncementRoomChannel {
 
   /** The service of a room the bot keeps (joined, marked by the bot), else undefined. */
   private serviceOf(room: Room): string | undefined {
+    return this.marker(room)?.service;
+  }
+
+  /** The bot's marker of an announcement room it is in: the service and its key. */
+  private marker(room: Room): { service: string; key: string } | undefined {
     if (room.getMyMembership() !== 'join') return undefined;
-    const marker = room.currentState.getStateEvents(ANNOUNCEMENT_ROOM_EVENT, '');
-    const service = marker?.getContent().service;
-    return marker?.getSender() === this.botUserId && typeof service === 'string' && service ? service : undefined;
+    const event = room.currentState.getStateEvents(ANNOUNCEMENT_ROOM_EVENT, '');
+    const { service, key } = (event?.getContent() ?? {}) as { service?: unknown; key?: unknown };
+    if (event?.getSender() !== this.botUserId || typeof service !== 'string' || !service || typeof key !== 'string') return undefined;
+    return { service, key };
   }
 
   /** Joined and invited members, the bot apart. */

@@ -1,4 +1,4 @@
-import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/announcements/announcement-rooms.ts';
+import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/channel-adapter.ts';
 import type { ChannelAdapter, ReplyStream } from '../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';

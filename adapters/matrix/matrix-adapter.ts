@@ -7,7 +7,7 @@ import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
 import { PasserelleError } from '../../bots/errors.ts';
 import type { Lane } from '../../bots/outbound/rate-limiter.ts';
-import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/announcements/announcement-rooms.ts';
+import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/channel-adapter.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';

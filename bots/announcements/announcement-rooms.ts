@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { PasserelleError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { AnnouncementRoom, AnnouncementRoomChannel, RoomSyncResult } from '../channel-adapter.ts';
 import { isMatrixUserId, serviceKey } from './audience.ts';
 
 /**
@@ -20,37 +21,7 @@ export interface RoomListEntry {
   members: string[];
 }
 
-/** What a room should be: name, topic and members (the bot apart). */
-export interface AnnouncementRoomSpec {
-  service: string;
-  name: string;
-  topic: string;
-  members: readonly string[];
-}
-
-/** An announcement room as the channel knows it: its members (joined or invited, the bot apart). */
-export interface AnnouncementRoom {
-  roomId: string;
-  service: string;
-  members: string[];
-}
-
-/** What keeping one room did. */
-export interface RoomSyncResult {
-  roomId: string;
-  service: string;
-  created: boolean;
-  invited: string[];
-  /** Removed from the room (kicked if joined, invitation withdrawn if invited). */
-  removed: string[];
-  failed: Array<{ userId: string; reason: string }>;
-}
-
-/** The channel side (the Matrix adapter): rooms it made, and making one match its spec. */
-export interface AnnouncementRoomChannel {
-  announcementRooms(): Promise<AnnouncementRoom[]>;
-  syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult>;
-}
+export type { AnnouncementRoom, AnnouncementRoomChannel, AnnouncementRoomSpec, RoomSyncResult } from '../channel-adapter.ts';
 
 export function roomName(service: string): string {
   return `Annonces — ${service}`;
@@ -58,6 +29,13 @@ export function roomName(service: string): string {
 
 export function roomTopic(service: string): string {
   return `Salon d’annonce de Passerelle pour ${service} : seul le bot y publie, les membres lisent. Pour une question, écrivez à Passerelle en message direct.`;
+}
+
+/** The announcement rooms as the admin command and the console drive them (app/announcements.ts). */
+export interface AnnouncementRoomsControl {
+  list(): Promise<AnnouncementRoom[]>;
+  /** Keeps every room as the membership list says now. */
+  sync(): Promise<RoomsSyncReport>;
 }
 
 /**
@@ -132,7 +110,7 @@ export class AnnouncementRooms {
     const report: RoomsSyncReport = { rooms: [], failedRooms: [] };
     for (const entry of entries) {
       try {
-        const result = await channel.syncAnnouncementRoom({ service: entry.service, name: roomName(entry.service), topic: roomTopic(entry.service), members: entry.members });
+        const result = await channel.syncAnnouncementRoom({ service: entry.service, key: serviceKey(entry.service), name: roomName(entry.service), topic: roomTopic(entry.service), members: entry.members });
         report.rooms.push(result);
         this.logger.info('announcement room synchronised', { service: entry.service, roomId: result.roomId, created: result.created, invited: result.invited.length, removed: result.removed.length, failed: result.failed.length });
       } catch (error) {

@@ -1,5 +1,5 @@
 import { foldText } from '../../knowledge/analysis/normalise.ts';
-import { syncReportText, type AnnouncementRoom, type RoomsSyncReport } from '../announcements/announcement-rooms.ts';
+import { syncReportText, type AnnouncementRoomsControl } from '../announcements/announcement-rooms.ts';
 import type { AnnouncementService } from '../announcements/announcement-service.ts';
 import * as say from '../announcements/messages.ts';
 import { httpRefusalOf, type PasserelleError } from '../errors.ts';
@@ -70,13 +70,6 @@ export function parseAnnounceCommand(text: string): AnnounceCommand {
   if (schedule.length > 1) return { type: 'invalid', message: say.ONE_SCHEDULE };
   const at = schedule[0]?.slice(schedule[0].indexOf(':') + 1);
   return { type: 'prepare', audience, markdown: split[2] ?? '', ...(at ? { at } : {}) };
-}
-
-/** The Tchap announcement rooms, for `annonce salons` (app/announcements.ts). */
-export interface AnnouncementRoomsControl {
-  list(): Promise<AnnouncementRoom[]>;
-  /** Keeps every room as the membership list says now. */
-  sync(): Promise<RoomsSyncReport>;
 }
 
 export class AnnounceCommands implements AnnounceCommandHandler {

@@ -1,5 +1,4 @@
-import type { AnnouncementRoom } from '../../../bots/announcements/announcement-rooms.ts';
-import { serviceKey } from '../../../bots/announcements/audience.ts';
+import type { AnnouncementRoomRow } from '../../../bots/console/announcement-rooms-admin.ts';
 import type { RoomSettingsRecord } from '../../../state/state-store.ts';
 import { dateTime, html, type Html } from '../html.ts';
 import { csrfField, layout, type PageContext } from './layout.ts';
@@ -15,7 +14,7 @@ export interface RoomsView {
   /** Known conversations, to give settings to one that has none yet. */
   conversations: Array<{ key: string; label: string }>;
   /** Undefined: announcement rooms not available (no Tchap channel or no membership list). */
-  announcementRooms?: AnnouncementRoom[];
+  announcementRooms?: AnnouncementRoomRow[];
 }
 
 export function roomsPage(context: PageContext, view: RoomsView): Html {
@@ -37,7 +36,7 @@ ${view.announcementRooms === undefined
       ? html`<p class="empty">Aucun salon d’annonce pour l’instant.</p>`
       : html`<div class="table-scroll"><table><caption>Salons d’annonce (un message par salon ; les membres lisent, seul le bot publie)</caption>
 <thead><tr><th scope="col">Service</th><th scope="col">Destinataires</th><th scope="col">Membres</th><th scope="col">Salon</th></tr></thead>
-<tbody>${view.announcementRooms.map((room) => html`<tr><th scope="row">${room.service}</th><td><code>annonces:${serviceKey(room.service)}</code></td><td>${room.members.length}</td><td>${room.roomId}</td></tr>`)}</tbody></table></div>`}
+<tbody>${view.announcementRooms.map((room) => html`<tr><th scope="row">${room.service}</th><td><code>${room.term}</code></td><td>${room.members}</td><td>${room.roomId}</td></tr>`)}</tbody></table></div>`}
 <form method="post" action="/console/rooms/announcement-rooms/sync">${csrfField(context)}<button type="submit">Mettre à jour depuis la liste des membres</button></form>`}`,
     { current: '/console/rooms' },
   );
