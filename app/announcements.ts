@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { AnnouncementRooms, parseRoomList, type AnnouncementRoomChannel, type AnnouncementRoomsControl } from '../bots/announcements/announcement-rooms.ts';
 import { PasserelleError } from '../bots/errors.ts';
 import { randomBytes } from 'node:crypto';
@@ -106,17 +106,38 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
   const resolver = new AudienceResolver({ state: deps.state, channels, directories, maxRecipients: overrides.maxRecipients ?? 200_000, roomsAbove: settings.roomsAbove });
   let roomChannel: AnnouncementRoomChannel | undefined;
   const keeper = new AnnouncementRooms(() => roomChannel, logger);
+  /** Modification time of the membership list at the last synchronisation; the list is looked at every `roomsCheckSeconds`. */
+  let listVersion: number | undefined;
+  let watcher: NodeJS.Timeout | undefined;
+  let keeping: Promise<void> | undefined;
+  let closed = false;
+  /** One synchronisation at a time. */
+  const keep = (): Promise<void> =>
+    (keeping ??= rooms
+      .sync()
+      .then((report) => logger.info('announcement rooms kept', { rooms: report.rooms.length, failed: report.failedRooms.length }))
+      .catch((error: unknown) => logger.warn('announcement rooms not kept', { error }))
+      .finally(() => (keeping = undefined)));
   const rooms: Announcements['rooms'] = {
     attach(channel, ready) {
       roomChannel = channel;
       // Rooms are an audience (and the default for large Tchap ones) where a membership list keeps them.
       if (!settings.roomsFile) return;
       directories.announcementRooms = { list: () => keeper.list() };
-      // One request per second: minutes for many newcomers, in the background; `annonce salons synchroniser` tries again.
-      void (ready ?? Promise.resolve())
-        .then(() => rooms.sync())
-        .then((report) => logger.info('announcement rooms kept', { rooms: report.rooms.length, failed: report.failedRooms.length }))
-        .catch((error: unknown) => logger.warn('announcement rooms not kept', { error }));
+      // One request per second: minutes for many newcomers, in the background; then again whenever the list
+      // changes (looked at every roomsCheckSeconds); `annonce salons synchroniser` does it at once.
+      const file = settings.roomsFile;
+      void (ready ?? Promise.resolve()).then(async () => {
+        await keep();
+        clearInterval(watcher);
+        if (closed) return;
+        watcher = setInterval(() => {
+          void stat(file)
+            .then((info) => (info.mtimeMs !== listVersion ? keep() : undefined))
+            .catch((error: unknown) => logger.warn('announcement rooms list unreadable', { file, error }));
+        }, settings.roomsCheckSeconds * 1_000);
+        watcher.unref();
+      });
     },
     list: () => keeper.list(),
     async sync() {
@@ -124,6 +145,7 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
       if (!file) throw new PasserelleError('ANNOUNCE_ROOMS_UNAVAILABLE', { why: 'aucune liste de membres : ANNOUNCE_ROOMS_FILE' });
       let text: string;
       try {
+        listVersion = (await stat(file)).mtimeMs;
         text = await readFile(file, 'utf8');
       } catch (error) {
         throw new PasserelleError('ANNOUNCE_ROOMS_LIST_INVALID', { file, problem: 'fichier illisible' }, { cause: error });
@@ -148,6 +170,8 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
     start: () => started.start(),
     stopSending,
     async close() {
+      closed = true;
+      clearInterval(watcher);
       await stopSending();
       if (!overrides.store) await store.close();
     },

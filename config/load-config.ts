@@ -88,6 +88,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['ANNOUNCE_MATRIX_PER_SECOND', ['announcements', 'matrixPerSecond'], 'number'],
   ['ANNOUNCE_ROOMS_FILE', ['announcements', 'roomsFile'], 'string'],
   ['ANNOUNCE_ROOMS_ABOVE', ['announcements', 'roomsAbove'], 'number'],
+  ['ANNOUNCE_ROOMS_CHECK_SECONDS', ['announcements', 'roomsCheckSeconds'], 'number'],
   ['PASSERELLE_QUEUE_PREFIX', ['queue', 'prefix'], 'string'],
   ['PASSERELLE_WORKER_CONCURRENCY', ['queue', 'workerConcurrency'], 'number'],
   ['PASSERELLE_MAX_JOBS_PER_USER', ['queue', 'maxJobsPerUser'], 'number'],

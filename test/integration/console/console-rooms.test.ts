@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnnouncementRoom, AnnouncementRoomChannel, AnnouncementRoomSpec, RoomSyncResult } from '../../../bots/channel-adapter.ts';
+import { RecordingRooms } from '../../fakes/announcement-rooms.ts';
 import { ConsoleClient, startConsoleRig, type ConsoleRig } from './console-rig.ts';
 
 /**
@@ -11,22 +11,6 @@ import { ConsoleClient, startConsoleRig, type ConsoleRig } from './console-rig.t
  * through a channel that records what it is asked (the Matrix side is covered by
  * test/e2e/announcement-rooms-matrix.test.ts). Administrators only.
  */
-class RecordingRooms implements AnnouncementRoomChannel {
-  readonly rooms = new Map<string, AnnouncementRoom>();
-  readonly specs: AnnouncementRoomSpec[] = [];
-  async announcementRooms(): Promise<AnnouncementRoom[]> {
-    return [...this.rooms.values()];
-  }
-  async syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult> {
-    this.specs.push(spec);
-    const known = this.rooms.get(spec.key);
-    const before = new Set(known?.members ?? []);
-    const room = { roomId: known?.roomId ?? `!${spec.key}:t.fr`, service: spec.service, members: [...spec.members] };
-    this.rooms.set(spec.key, room);
-    return { roomId: room.roomId, service: spec.service, created: !known, invited: spec.members.filter((id) => !before.has(id)), removed: [...before].filter((id) => !spec.members.includes(id)), failed: [] };
-  }
-}
-
 describe('console « Salons »: room settings and announcement rooms (HTTP)', function () {
   this.timeout(60_000);
   let rig: ConsoleRig;
