@@ -1,3 +1,6 @@
+import { readFile, stat } from 'node:fs/promises';
+import { AnnouncementRooms, parseRoomList, type AnnouncementRoomChannel, type AnnouncementRoomsControl } from '../bots/announcements/announcement-rooms.ts';
+import { PasserelleError } from '../bots/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +34,11 @@ export interface Announcements {
   queues: AnnouncementQueues;
   /** Filled by the composition root once the channels exist (Graph for Teams, room members for Tchap). */
   directories: AudienceDirectories;
+  /**
+   * Tchap announcement rooms: `attach` the channel once it exists (with a membership list, the rooms are kept
+   * in the background once `ready` resolves); `sync` keeps them from ANNOUNCE_ROOMS_FILE now.
+   */
+  rooms: AnnouncementRoomsControl & { attach(channel: AnnouncementRoomChannel, ready?: Promise<void>): void };
   start(): Promise<void>;
   /**
    * Stops the fan-out (no new send; the queues closed) while the channels are still connected: a send in
@@ -95,7 +103,56 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
     ...overrides.fanout,
   };
   consumer = new FanoutConsumer({ store, queues, sender, outbound, owner, logger, options, ...(overrides.now ? { now: overrides.now } : {}) });
-  const resolver = new AudienceResolver({ state: deps.state, channels, directories, maxRecipients: overrides.maxRecipients ?? 200_000 });
+  const resolver = new AudienceResolver({ state: deps.state, channels, directories, maxRecipients: overrides.maxRecipients ?? 200_000, roomsAbove: settings.roomsAbove });
+  let roomChannel: AnnouncementRoomChannel | undefined;
+  const keeper = new AnnouncementRooms(() => roomChannel, logger);
+  /** Modification time of the membership list at the last synchronisation; the list is looked at every `roomsCheckSeconds`. */
+  let listVersion: number | undefined;
+  let watcher: NodeJS.Timeout | undefined;
+  let keeping: Promise<void> | undefined;
+  let closed = false;
+  /** One synchronisation at a time. */
+  const keep = (): Promise<void> =>
+    (keeping ??= rooms
+      .sync()
+      .then((report) => logger.info('announcement rooms kept', { rooms: report.rooms.length, failed: report.failedRooms.length }))
+      .catch((error: unknown) => logger.warn('announcement rooms not kept', { error }))
+      .finally(() => (keeping = undefined)));
+  const rooms: Announcements['rooms'] = {
+    attach(channel, ready) {
+      roomChannel = channel;
+      // Rooms are an audience (and the default for large Tchap ones) where a membership list keeps them.
+      if (!settings.roomsFile) return;
+      directories.announcementRooms = { list: () => keeper.list() };
+      // One request per second: minutes for many newcomers, in the background; then again whenever the list
+      // changes (looked at every roomsCheckSeconds); `annonce salons synchroniser` does it at once.
+      const file = settings.roomsFile;
+      void (ready ?? Promise.resolve()).then(async () => {
+        await keep();
+        clearInterval(watcher);
+        if (closed) return;
+        watcher = setInterval(() => {
+          void stat(file)
+            .then((info) => (info.mtimeMs !== listVersion ? keep() : undefined))
+            .catch((error: unknown) => logger.warn('announcement rooms list unreadable', { file, error }));
+        }, settings.roomsCheckSeconds * 1_000);
+        watcher.unref();
+      });
+    },
+    list: () => keeper.list(),
+    async sync() {
+      const file = settings.roomsFile;
+      if (!file) throw new PasserelleError('ANNOUNCE_ROOMS_UNAVAILABLE', { why: 'aucune liste de membres : ANNOUNCE_ROOMS_FILE' });
+      let text: string;
+      try {
+        listVersion = (await stat(file)).mtimeMs;
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new PasserelleError('ANNOUNCE_ROOMS_LIST_INVALID', { file, problem: 'fichier illisible' }, { cause: error });
+      }
+      return keeper.sync(parseRoomList(text, file));
+    },
+  };
   const service = new AnnouncementService({
     store, resolver, fanout: consumer, maxChars: settings.maxChars, draftTtlMs: overrides.draftTtlMs ?? 24 * 3_600_000,
     ...(overrides.now ? { now: overrides.now } : {}),
@@ -109,10 +166,12 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
       await sender.drain();
     })());
   return {
-    store, service, consumer: started, queues, directories,
+    store, service, consumer: started, queues, directories, rooms,
     start: () => started.start(),
     stopSending,
     async close() {
+      closed = true;
+      clearInterval(watcher);
       await stopSending();
       if (!overrides.store) await store.close();
     },

@@ -132,7 +132,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
       inputGuard(config.bot.maxMessageChars),
       aiNotice(state),
       learning.commands.roster(),
-      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger), learning.commands, new RoomSettingsCommands(knowledge.catalog, state)),
+      new Dispatcher(knowledge.catalog, answers, memory, state, knowledge.store, logger, 1_000, jobCommands, new AnnounceCommands(announcements.service, state, logger, announcements.rooms), learning.commands, new RoomSettingsCommands(knowledge.catalog, state)),
     ],
     logger,
   );

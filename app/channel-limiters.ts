@@ -12,8 +12,8 @@ export type ChannelLimiters = Readonly<Record<AnnouncementChannel, RateLimiter>>
  * The channels' budgets as the adapters declare them, plus the share announcements may take (`bulk`):
  * Teams `announcements.teamsPerSecond` per tenant (40 of the 50 per second, so that answers keep room) and
  * Teams' 7 per second per conversation; Tchap `announcements.matrixPerSecond` of `matrix.requestsPerSecond`
- * (both 1 by default: an answer may wait about a second behind an announcement; set the share below the
- * channel's rate when answers must stay first).
+ * (both 1 by default). Announcement sends give way to answers on the shared budgets (the limiter's
+ * `bulkPriority`): an answer does not wait behind a fan-out.
  */
 export function createChannelLimiters(config: Readonly<Config>, rates?: { teamsPerSecond: number; matrixPerSecond: number }, clock?: Clock): ChannelLimiters {
   const bulk = rates ?? config.announcements;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RoomSettingsAdmin } from '../bots/console/room-settings-admin.ts';
 import { markdownToHtml } from '../adapters/matrix/html.ts';
 import { teamsPreviewHtml } from '../adapters/teams/message-preview.ts';
 import { ConsoleApp } from '../adapters/console/console-app.ts';
@@ -67,6 +68,8 @@ export function createConsole(app: BotApplication, logger: Logger, publicUrl: ()
       }),
       syncRuns: new SyncRunsView(state),
       announcements: app.announcements.service,
+      roomSettings: new RoomSettingsAdmin(knowledge.catalog, state),
+      announcementRooms: () => (app.announcements.directories.announcementRooms ? app.announcements.rooms : undefined),
       preview: (markdown) => ({ teams: teamsPreviewHtml(markdown), tchap: markdownToHtml(markdown) }),
       audienceChoices: async () => {
         const enabled = new Set([...(config.teams.enabled ? ['teams'] : []), ...(config.matrix.enabled ? ['matrix'] : [])]);

@@ -128,6 +128,7 @@ export function attachChannels(app: BotApplication, channels: EnabledChannels): 
     app.bot.register(matrix);
     directories.matrix = { joinedMembers: (roomId) => matrix.roomMembers(roomId) };
     if (app.config.matrix.userId) directories.matrixBotUserId = app.config.matrix.userId;
+    app.announcements.rooms.attach(matrix, matrix.ready);
   }
 }
 

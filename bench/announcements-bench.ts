@@ -22,6 +22,7 @@ import { reportCsv } from '../bots/announcements/report-csv.ts';
 import type { BenchContext, Figure, PartReport } from './bench-part.ts';
 import { since } from './statistics.ts';
 import { answersDuringFanout, summary as waitSummary } from './answers-during-fanout.ts';
+import { announcementPace } from './announcement-pace.ts';
 
 /**
  * Announcements: one announcement to 17,000 people — 12,000 on Teams, 5,000 on Tchap — through the real
@@ -208,6 +209,14 @@ export async function run(context: BenchContext): Promise<PartReport> {
       { key: 'answers.fanout.p95', label: 'Tchap answer: wait for turns during a DM fan-out (p95)', value: busy.p95, unit: 'ms' },
       { key: 'answers.fanout.sent_per_s', label: 'Tchap announcements sent per second meanwhile', value: answers.announcementsSent / 600, unit: '/s', digits: 2 },
     );
+    context.log('17,000 Tchap agents: direct messages against announcement rooms at 1 request/s (simulated clock)');
+    for (const row of await announcementPace()) {
+      figures.push(
+        { key: `pace.${row.key}.quiet_min`, label: `Tchap pace: ${row.label} (${row.deliveries} × ${row.requestsEach} request(s)), minutes`, value: row.quietSeconds / 60, unit: 'min', digits: 1 },
+        { key: `pace.${row.key}.busy_min`, label: `… with a question every 20 s answered meanwhile, minutes`, value: row.busySeconds / 60, unit: 'min', digits: 1 },
+        { key: `pace.${row.key}.answers_p95`, label: '… answers’ wait for their turns meanwhile (p95)', value: row.answersP95, unit: 'ms' },
+      );
+    }
     return { figures, notes, details: { counts, rates: RATES, latencyMs: LATENCY_MS, every429: EVERY_429, retryAfterMs: RETRY_AFTER_MS } };
   } finally {
     clearInterval(sampler);

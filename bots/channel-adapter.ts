@@ -90,3 +90,40 @@ export async function streamByEditing(channel: Pick<ChannelAdapter, 'send' | 'up
     },
   };
 }
+
+/** What a room should be: name, topic and members (the bot apart). */
+export interface AnnouncementRoomSpec {
+  service: string;
+  /** The service's key (audiences `annonces:<key>`): the room kept for it whatever the case or accents. */
+  key: string;
+  name: string;
+  topic: string;
+  members: readonly string[];
+}
+
+/** An announcement room as the channel knows it: its members (joined or invited, the bot apart). */
+export interface AnnouncementRoom {
+  roomId: string;
+  service: string;
+  members: string[];
+}
+
+/** What keeping one room did. */
+export interface RoomSyncResult {
+  roomId: string;
+  service: string;
+  created: boolean;
+  invited: string[];
+  /** Removed from the room (kicked if joined, invitation withdrawn if invited). */
+  removed: string[];
+  failed: Array<{ userId: string; reason: string }>;
+}
+
+/**
+ * Tchap announcement rooms (bots/announcements/announcement-rooms.ts), the channel side (the Matrix adapter):
+ * rooms it made, and making one match its spec.
+ */
+export interface AnnouncementRoomChannel {
+  announcementRooms(): Promise<AnnouncementRoom[]>;
+  syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult>;
+}

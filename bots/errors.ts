@@ -20,7 +20,7 @@ export interface ErrorDefinition {
 
 /** The audience syntax, repeated in the refusals that are about it. */
 export const AUDIENCE_SYNTAX =
-  'Destinataires possibles (combinables, séparés par des espaces) : « tous », « utilisateurs:<id>,<id> », « salons:<id>,<id> », « equipe:<id équipe Teams> », « groupe:<id groupe Entra> », « membres:<!salon:serveur Tchap> ».';
+  'Destinataires possibles (combinables, séparés par des espaces) : « tous », « utilisateurs:<id>,<id> », « salons:<id>,<id> », « equipe:<id équipe Teams> », « groupe:<id groupe Entra> », « membres:<!salon:serveur Tchap> », « annonces:<service>,<service> » ou « annonces:tous » (salons d’annonce Tchap).';
 
 export const ERROR_CATALOGUE = {
   CONFIG_INVALID: { userMessage: 'La configuration de Passerelle est invalide : {problems}', retryable: false },
@@ -214,6 +214,21 @@ export const ERROR_CATALOGUE = {
     userMessage: 'La lecture des membres d’un salon Tchap n’est pas disponible (canal Tchap non démarré).',
     retryable: false,
     http: { status: 502, code: 'directory-unavailable' },
+  },
+  ANNOUNCE_ROOMS_UNAVAILABLE: {
+    userMessage: 'Les salons d’annonce Tchap ne sont pas disponibles ({why}).',
+    retryable: false,
+    http: { status: 422, code: 'announcement-rooms-unavailable' },
+  },
+  ANNOUNCE_ROOMS_LIST_INVALID: {
+    userMessage: 'Liste des membres des salons d’annonce illisible ({file}) : {problem}',
+    retryable: false,
+    http: { status: 400, code: 'announcement-rooms-list-invalid' },
+  },
+  ANNOUNCE_ROOMS_UNKNOWN: {
+    userMessage: 'Aucun salon d’annonce pour : {services}. Salons existants : {known}.',
+    retryable: false,
+    http: { status: 400, code: 'audience-unknown' },
   },
   DIRECTORY_FAILED: {
     userMessage: 'Impossible de lire les membres de {what} : vérifiez l’identifiant et les droits de Passerelle.',

@@ -320,8 +320,17 @@ export const ConfigSchema = z
         matrixPerSecond: z.number().positive().default(1),
         /** Largest announcement, characters. */
         maxChars: z.number().int().positive().default(20_000),
+        /**
+         * Tchap announcement rooms (« salons d'annonce »): one read-only room per service, kept by the bot from
+         * this membership list (YAML `service: [ids]` or CSV `service;@id:serveur`), at start and on `annonce salons`.
+         */
+        roomsFile: z.string().min(1).optional(),
+        /** A Tchap audience larger than this goes through the announcement rooms its members are in, not direct chats. */
+        roomsAbove: z.number().int().min(0).default(200),
+        /** How often the membership list is looked at (seconds): the rooms are brought up to date when it changed. */
+        roomsCheckSeconds: z.number().int().min(1).default(300),
       })
-      .default({ adminPort: 8088, adminHost: '127.0.0.1', teamsPerSecond: 40, matrixPerSecond: 1, maxChars: 20_000 }),
+      .default({ adminPort: 8088, adminHost: '127.0.0.1', teamsPerSecond: 40, matrixPerSecond: 1, maxChars: 20_000, roomsAbove: 200, roomsCheckSeconds: 300 }),
     /** The web console (`/console` on the admin listener): sign-in providers and sessions. */
     console: z
       .object({

@@ -42,14 +42,14 @@ export class PostgresAnnouncementStore implements AnnouncementStore {
         const batch = recipients.slice(start, start + INSERT_BATCH);
         const column = <T>(pick: (r: NewRecipient) => T) => batch.map(pick);
         await query(
-          `INSERT INTO ${this.s}.announcement_recipients (announcement_id, key, channel, kind, target, address, tenant, status, attempts, error_code, reason, updated_at)
-           SELECT $1, k, c, kd, t, ad::jsonb, tn, st, 0, ec, rs, $2
-           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-             AS u(k, c, kd, t, ad, tn, st, ec, rs)`,
+          `INSERT INTO ${this.s}.announcement_recipients (announcement_id, key, channel, kind, target, address, tenant, status, attempts, error_code, reason, updated_at, members)
+           SELECT $1, k, c, kd, t, ad::jsonb, tn, st, 0, ec, rs, $2, m
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[])
+             AS u(k, c, kd, t, ad, tn, st, ec, rs, m)`,
           [
             a.id, POSTGRES.encodeTime(a.createdAt), column((r) => r.key), column((r) => r.channel), column((r) => r.kind), column((r) => r.target),
             column((r) => (r.address ? JSON.stringify(r.address) : null)), column((r) => r.tenant ?? null), column((r) => r.status),
-            column((r) => r.errorCode ?? null), column((r) => r.reason ?? null),
+            column((r) => r.errorCode ?? null), column((r) => r.reason ?? null), column((r) => r.members ?? null),
           ],
         );
       }
@@ -95,8 +95,11 @@ export class PostgresAnnouncementStore implements AnnouncementStore {
   }
 
   async countRecipients(announcementId: string): Promise<RecipientCounts> {
-    const rows = await this.query(`SELECT status, count(*)::int AS n FROM ${this.s}.announcement_recipients WHERE announcement_id = $1 GROUP BY status`, [announcementId]);
-    return countsOf(rows.map((row) => [String(row.status), Number(row.n)]));
+    const rows = await this.query(
+      `SELECT status, count(*)::int AS n, count(members)::int AS rooms, coalesce(sum(members), 0)::int AS members FROM ${this.s}.announcement_recipients WHERE announcement_id = $1 GROUP BY status`,
+      [announcementId],
+    );
+    return countsOf(rows);
   }
 
   async hasUnfinished(announcementId: string): Promise<boolean> {
@@ -157,6 +160,7 @@ CREATE TABLE IF NOT EXISTS ${s}.announcement_recipients (
   announcement_id text NOT NULL, key text COLLATE "C" NOT NULL, channel text NOT NULL, kind text NOT NULL, target text NOT NULL,
   address jsonb, tenant text, status text NOT NULL, attempts integer NOT NULL, error_code text, reason text, message_id text,
   claimed_by text, updated_at timestamptz NOT NULL, PRIMARY KEY (announcement_id, key));
+ALTER TABLE ${s}.announcement_recipients ADD COLUMN IF NOT EXISTS members integer;
 CREATE INDEX IF NOT EXISTS announcement_recipients_by_status ON ${s}.announcement_recipients (announcement_id, status, key);`;
 }
 

@@ -21,7 +21,7 @@ CREATE INDEX IF NOT EXISTS announcements_by_status ON announcements(status, sche
 CREATE TABLE IF NOT EXISTS announcement_recipients (
   announcement_id TEXT NOT NULL, key TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,
   address TEXT, tenant TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL, error_code TEXT, reason TEXT,
-  message_id TEXT, claimed_by TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (announcement_id, key));
+  message_id TEXT, claimed_by TEXT, updated_at INTEGER NOT NULL, members INTEGER, PRIMARY KEY (announcement_id, key));
 CREATE INDEX IF NOT EXISTS announcement_recipients_by_status ON announcement_recipients(announcement_id, status, key);
 `;
 
@@ -36,12 +36,14 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
     this.db = openSqlite(file, SCHEMA, 'announcements');
     // Files made before announcements had a signature.
     if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('announcements') WHERE name = 'sender'").get())) this.db.exec('ALTER TABLE announcements ADD COLUMN sender TEXT');
+    // Files made before announcement rooms.
+    if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('announcement_recipients') WHERE name = 'members'").get())) this.db.exec('ALTER TABLE announcement_recipients ADD COLUMN members INTEGER');
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       insertAnnouncement: prepare(insertSql(SQLITE, 'announcements', ANNOUNCEMENT)),
       insertRecipient: prepare(
-        `INSERT INTO announcement_recipients (announcement_id, key, channel, kind, target, address, tenant, status, attempts, error_code, reason, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+        `INSERT INTO announcement_recipients (announcement_id, key, channel, kind, target, address, tenant, status, attempts, error_code, reason, updated_at, members)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
       ),
       getAnnouncement: prepare('SELECT * FROM announcements WHERE id = ?'),
       transition: prepare(
@@ -60,7 +62,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
         `SELECT * FROM announcement_recipients WHERE announcement_id = ?1 AND (?2 IS NULL OR status IN (SELECT value FROM json_each(?2)))
            AND (?3 IS NULL OR key > ?3) ORDER BY key LIMIT ?4`,
       ),
-      count: prepare('SELECT status, count(*) AS n FROM announcement_recipients WHERE announcement_id = ? GROUP BY status'),
+      count: prepare('SELECT status, count(*) AS n, count(members) AS rooms, coalesce(sum(members), 0) AS members FROM announcement_recipients WHERE announcement_id = ? GROUP BY status'),
       hasUnfinished: prepare(
         `SELECT EXISTS (SELECT 1 FROM announcement_recipients WHERE announcement_id = ?1 AND status = 'pending')
              OR EXISTS (SELECT 1 FROM announcement_recipients WHERE announcement_id = ?1 AND status = 'sending') AS unfinished`,
@@ -90,7 +92,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
         for (const r of recipients) {
           this.sql.insertRecipient!.run(
             a.id, r.key, r.channel, r.kind, r.target, r.address ? JSON.stringify(r.address) : null, r.tenant ?? null, r.status,
-            r.errorCode ?? null, r.reason ?? null, now,
+            r.errorCode ?? null, r.reason ?? null, now, r.members ?? null,
           );
         }
       }),
@@ -127,7 +129,7 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
 
   async countRecipients(announcementId: string): Promise<RecipientCounts> {
     const rows = this.run(() => this.sql.count!.all(announcementId) as Row[]);
-    return countsOf(rows.map((row) => [String(row.status), Number(row.n)]));
+    return countsOf(rows);
   }
 
   async hasUnfinished(announcementId: string): Promise<boolean> {

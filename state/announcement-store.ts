@@ -57,6 +57,8 @@ export interface RecipientRecord {
   address?: ConversationAddress;
   /** Teams tenant, for the per-tenant rate limit. */
   tenant?: string;
+  /** An announcement room (Tchap): its members when the audience was resolved, reached by one send. */
+  members?: number;
   status: RecipientStatus;
   /** Sends started (claims). */
   attempts: number;
@@ -75,6 +77,9 @@ export interface RecipientRecord {
 export type NewRecipient = Omit<RecipientRecord, 'attempts' | 'claimedBy' | 'messageId' | 'updatedAt' | 'announcementId'>;
 
 export interface RecipientCounts {
+  /** Announcement rooms sent to, and their members (reached by one message per room). */
+  roomsSent: number;
+  membersReached: number;
   total: number;
   pending: number;
   sending: number;
@@ -138,14 +143,19 @@ export interface AnnouncementStore {
   close(): Promise<void>;
 }
 
-const COUNTED: ReadonlyArray<Exclude<keyof RecipientCounts, 'total'>> = ['pending', 'sending', 'sent', 'failed', 'blocked', 'cancelled'];
+const COUNTED: ReadonlyArray<Exclude<keyof RecipientCounts, 'total' | 'roomsSent' | 'membersReached'>> = ['pending', 'sending', 'sent', 'failed', 'blocked', 'cancelled'];
 
-/** Counts by status from (status, n) pairs, every status present (0 when absent). */
-export function countsOf(entries: Iterable<[string, number]>): RecipientCounts {
-  const counts: RecipientCounts = { total: 0, pending: 0, sending: 0, sent: 0, failed: 0, blocked: 0, cancelled: 0 };
-  for (const [status, n] of entries) {
-    const known = COUNTED.find((name) => name === status);
+/** Counts by status from rows (status, n, announcement rooms among them, their members), every status present. */
+export function countsOf(rows: Iterable<Record<string, unknown>>): RecipientCounts {
+  const counts: RecipientCounts = { total: 0, pending: 0, sending: 0, sent: 0, failed: 0, blocked: 0, cancelled: 0, roomsSent: 0, membersReached: 0 };
+  for (const row of rows) {
+    const n = Number(row.n);
+    const known = COUNTED.find((name) => name === String(row.status));
     if (known) counts[known] += n;
+    if (known === 'sent') {
+      counts.roomsSent += Number(row.rooms ?? 0);
+      counts.membersReached += Number(row.members ?? 0);
+    }
     counts.total += n;
   }
   return counts;

@@ -9,7 +9,7 @@ import type { AnswerRecord, AuditRecord, ConversationTurn, FeedbackRecord, RateS
  * `?` kinds are optional fields: a NULL column is an absent property, never `undefined`.
  */
 
-export type Kind = 'text' | 'text?' | 'json' | 'json?' | 'num' | 'bool' | 'time' | 'time?';
+export type Kind = 'text' | 'text?' | 'json' | 'json?' | 'num' | 'num?' | 'bool' | 'time' | 'time?';
 export type Spec<T> = { [K in keyof Required<T>]: Kind };
 
 // `satisfies` makes the compiler reject a spec that misses or invents a field of the ports' types.
@@ -30,7 +30,7 @@ export const ANNOUNCEMENT = {
 } satisfies Spec<AnnouncementRecord>;
 export const RECIPIENT = {
   announcementId: 'text', key: 'text', channel: 'text', kind: 'text', target: 'text', address: 'json?', tenant: 'text?', status: 'text', attempts: 'num',
-  errorCode: 'text?', reason: 'text?', messageId: 'text?', claimedBy: 'text?', updatedAt: 'time',
+  errorCode: 'text?', reason: 'text?', messageId: 'text?', claimedBy: 'text?', updatedAt: 'time', members: 'num?',
 } satisfies Spec<RecipientRecord>;
 
 /** A parameter value; `P` is what the database's driver accepts. */
@@ -95,6 +95,7 @@ export function encode<T extends object, P extends Scalar>(dialect: Dialect<P>, 
       case 'time?':
         return dialect.encodeTime(String(value));
       case 'num':
+      case 'num?':
         return Number(value) as P;
       default:
         return (value == null ? null : String(value)) as P;
@@ -111,7 +112,7 @@ export function decode<T>(dialect: Pick<Dialect, 'decodeTime' | 'decodeBool' | '
     if (kind === 'json' || kind === 'json?') record[field] = dialect.decodeJson(value);
     else if (kind === 'bool') record[field] = dialect.decodeBool(value);
     else if (kind === 'time' || kind === 'time?') record[field] = dialect.decodeTime(value);
-    else if (kind === 'num') record[field] = Number(value);
+    else if (kind === 'num' || kind === 'num?') record[field] = Number(value);
     else record[field] = String(value);
   }
   return record as T;

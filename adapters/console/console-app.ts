@@ -265,4 +265,5 @@ const NOTICES: Record<string, string> = {
   preparee: 'Annonce préparée : vérifiez l’aperçu et les destinataires, puis confirmez. Rien n’a été envoyé.',
   confirmee: 'Annonce confirmée.',
   annulee: 'Annonce annulée.',
+  parametres: 'Paramètres du salon enregistrés : ils s’appliquent dès le message suivant.',
 };

@@ -13,6 +13,8 @@ import { curationPage } from './pages/curation-page.ts';
 import { basePage, basesPage } from './pages/knowledge-page.ts';
 import type { PageContext } from './pages/layout.ts';
 import { overviewPage } from './pages/overview-page.ts';
+import { roomsPage } from './pages/rooms-page.ts';
+import { announcementRoomRows, syncSummary } from '../../bots/console/announcement-rooms-admin.ts';
 import type { Area } from './roles.ts';
 import type { ConsoleUser } from './sessions.ts';
 
@@ -174,6 +176,36 @@ export function consoleRoutes(): Route[] {
       sendJsonData(response, 200, services.preview((form.get('markdown') ?? '').slice(0, 100_000)));
     }),
 
+    get(/^\/console\/rooms$/, 'rooms', async ({ services, page, response }) => {
+      const rooms = services.announcementRooms?.();
+      const [settings, conversations, announcementRooms] = await Promise.all([
+        services.roomSettings.list(),
+        services.audienceChoices(),
+        rooms ? rooms.list().catch(() => undefined) : Promise.resolve(undefined),
+      ]);
+      sendHtml(response, 200, roomsPage(page, {
+        settings, bases: bases(services),
+        conversations: conversations.filter((choice) => choice.term.startsWith('salons:')).map((choice) => ({ key: conversationKey(choice.term), label: choice.label })),
+        ...(announcementRooms ? { announcementRooms: announcementRoomRows(announcementRooms) } : {}),
+      }));
+    }),
+    post(/^\/console\/rooms\/settings$/, 'rooms', async ({ form, services, journal, response }) => {
+      const record = await services.roomSettings.save(
+        { roomKey: required(form, 'roomKey', 'conversation'), bases: form.all('bases'), mentionOnly: form.get('mention') !== 'non', announcements: form.get('annonces') !== 'non', aiNotice: form.get('avis') ?? '' },
+        'console',
+      );
+      await journal('room-settings-update', record.roomKey, services.roomSettings.describe(record.settings));
+      redirect(response, '/console/rooms?fait=parametres');
+    }),
+    post(/^\/console\/rooms\/announcement-rooms\/sync$/, 'rooms', async ({ services, page, journal, response }) => {
+      const rooms = services.announcementRooms?.();
+      if (!rooms) throw new PasserelleError('ANNOUNCE_ROOMS_UNAVAILABLE', { why: 'canal Tchap non démarré' });
+      const summary = syncSummary(await rooms.sync());
+      await journal('announcement-rooms-sync', undefined, summary.journal);
+      const settings = await services.roomSettings.list();
+      sendHtml(response, 200, roomsPage({ ...page, notice: summary.notice }, { settings, bases: bases(services), conversations: [], announcementRooms: announcementRoomRows(await rooms.list()) }));
+    }),
+
     get(/^\/console\/knowledge$/, 'knowledge', async ({ services, page, response }) => {
       sendHtml(response, 200, basesPage(page, await services.knowledge.bases(), await services.syncRuns.latest(20)));
     }),
@@ -216,6 +248,12 @@ export function consoleRoutes(): Route[] {
       response.end(body);
     }),
   ];
+}
+
+/** `salons:<id>` of the audience picker → the conversation key (`matrix:!id:server`, `teams:<id>`). */
+function conversationKey(term: string): string {
+  const id = term.slice('salons:'.length);
+  return id.startsWith('!') ? `matrix:${id}` : `teams:${id}`;
 }
 
 function names(services: ConsoleServices): Map<string, string> {

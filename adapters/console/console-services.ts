@@ -1,4 +1,6 @@
 import type { AnnouncementService } from '../../bots/announcements/announcement-service.ts';
+import type { AnnouncementRoomsControl } from '../../bots/console/announcement-rooms-admin.ts';
+import type { RoomSettingsAdmin } from '../../bots/console/room-settings-admin.ts';
 import type { KnowledgeAdmin } from '../../bots/console/knowledge-admin.ts';
 import type { SyncRunsView } from '../../bots/console/sync-runs.ts';
 import type { CurationQueue } from '../../bots/curation/curation-queue.ts';
@@ -17,6 +19,10 @@ export interface ConsoleServices {
   /** The latest runs of the scheduled synchronisations with the official sources. */
   syncRuns: SyncRunsView;
   announcements: AnnouncementService;
+  /** Room settings (`paramètres`), shown and changed by administrators. */
+  roomSettings: RoomSettingsAdmin;
+  /** Tchap announcement rooms; absent without a Tchap channel and a membership list. */
+  announcementRooms?(): AnnouncementRoomsControl | undefined;
   /** The message as Teams and Tchap will show it (sanitised HTML, each channel's own rendering). */
   preview(markdown: string): { teams: string; tchap: string };
   /** Known conversations an announcement can name (audience picker): the audience term and a French label. */

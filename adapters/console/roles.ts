@@ -15,6 +15,7 @@ export const AREAS = {
   curation: ['admin', 'curator'],
   knowledge: ['admin', 'curator'],
   announcements: ['admin'],
+  rooms: ['admin'],
   audit: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Area = keyof typeof AREAS;

@@ -1,5 +1,6 @@
 import { ClientEvent, EventType, Preset, type MatrixClient, type Room } from 'matrix-js-sdk';
 import { PasserelleError } from '../../bots/errors.ts';
+import type { Lane } from '../../bots/outbound/rate-limiter.ts';
 import type { Outbox } from './outbox.ts';
 
 /**
@@ -35,12 +36,12 @@ export class DirectRooms {
     return room.getInvitedAndJoinedMemberCount() === 2 && !room.currentState.getStateEvents('m.room.name', '');
   }
 
-  /** Records a direct chat with `userId` in m.direct (no-op when already there). */
-  async remember(userId: string, roomId: string): Promise<void> {
+  /** Records a direct chat with `userId` in m.direct (no-op when already there); `bulk` when an announcement opened it. */
+  async remember(userId: string, roomId: string, lane: Lane = 'interactive'): Promise<void> {
     const map = this.directMap();
     if (map[userId]?.includes(roomId)) return;
     const updated = { ...map, [userId]: [...(map[userId] ?? []), roomId] };
-    await this.outbox.request(() => this.client.setAccountData(EventType.Direct, updated));
+    await this.outbox.request(() => this.client.setAccountData(EventType.Direct, updated), lane);
   }
 
   /** The direct chat with `userId`: an existing one where both are still present, or a new encrypted one. */
@@ -71,8 +72,10 @@ export class DirectRooms {
         preset: Preset.TrustedPrivateChat,
         initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
       }),
+      // Opened for an announcement: the request gives way to answers like the announcement's send.
+      'bulk',
     );
-    await this.remember(userId, roomId);
+    await this.remember(userId, roomId, 'bulk');
     await this.waitForRoom(roomId, userId);
     return roomId;
   }

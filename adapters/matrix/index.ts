@@ -1,3 +1,4 @@
+import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/channel-adapter.ts';
 import type { ChannelAdapter, ReplyStream } from '../../bots/channel-adapter.ts';
 import type { ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
@@ -23,6 +24,9 @@ export interface MatrixChannelAdapter extends ChannelAdapter {
   directRoomFor(userId: string): Promise<ConversationAddress>;
   /** Joined members of a room (announcement audiences `membres:`). */
   roomMembers(roomId: string): Promise<string[]>;
+  /** Tchap announcement rooms: the ones the bot keeps, and keeping one as the membership list says. */
+  announcementRooms(): Promise<AnnouncementRoom[]>;
+  syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult>;
 }
 
 /**

@@ -6,10 +6,13 @@ import type { InboundSink } from '../../bots/inbound-event.ts';
 import type { Attachment, ConversationAddress } from '../../bots/message.ts';
 import type { Reply } from '../../bots/reply.ts';
 import { PasserelleError } from '../../bots/errors.ts';
+import type { Lane } from '../../bots/outbound/rate-limiter.ts';
+import type { AnnouncementRoom, AnnouncementRoomSpec, RoomSyncResult } from '../../bots/channel-adapter.ts';
 import type { AdapterContext } from '../adapter-context.ts';
 import { createMatrixRuntime, type MatrixRuntime } from './client-factory.ts';
 import { bootstrapEncryption, RECOVERY_KEY_FILE, RecoveryKeyStore } from './crypto-setup.ts';
 import { DirectRooms } from './direct-rooms.ts';
+import { AnnouncementRoomKeeper } from './announcement-rooms.ts';
 import { readHistory, type HistoryEntry } from './history.ts';
 import { InboundEvents } from './inbound.ts';
 import * as say from './matrix-messages.ts';
@@ -81,6 +84,22 @@ export class MatrixAdapter implements ChannelAdapter {
   async roomMembers(roomId: string): Promise<string[]> {
     if (!this.runtime) throw new Error('matrix client not available');
     return Object.keys((await this.runtime.client.getJoinedRoomMembers(roomId)).joined);
+  }
+
+  /** Announcement rooms the bot keeps (bots/announcements/announcement-rooms.ts), once started. */
+  async announcementRooms(): Promise<AnnouncementRoom[]> {
+    return (await this.roomKeeper()).announcementRooms();
+  }
+
+  /** Creates or updates one announcement room: members invited or removed, as its spec says. */
+  async syncAnnouncementRoom(spec: AnnouncementRoomSpec): Promise<RoomSyncResult> {
+    return (await this.roomKeeper()).syncAnnouncementRoom(spec);
+  }
+
+  private async roomKeeper(): Promise<AnnouncementRoomKeeper> {
+    await this.ready;
+    if (!this.runtime || !this.outbox || !this.session) throw unavailable('matrix adapter not started');
+    return new AnnouncementRoomKeeper(this.runtime.client, this.outbox, this.session.userId);
   }
 
   /** Resolves when cross-signing, secret storage and key backup have been set up (or failed, logged). */
@@ -164,7 +183,8 @@ export class MatrixAdapter implements ChannelAdapter {
   async send(address: ConversationAddress, reply: Reply, options: SendOptions = {}): Promise<string> {
     const reference = parseReference(address.reference);
     if (!reference) throw new Error(`not a Matrix conversation: ${address.key}`);
-    return this.sendReply(reference, reply, options.idempotencyKey ? transactionIdOf(options.idempotencyKey) : undefined);
+    // An announcement (the fan-out paces and retries it) gives way to answers on the account's budget.
+    return this.sendReply(reference, reply, options.idempotencyKey ? transactionIdOf(options.idempotencyKey) : undefined, options.callerRetries === true ? 'bulk' : 'interactive');
   }
 
   async update(address: ConversationAddress, messageId: string, reply: Reply): Promise<void> {
@@ -207,13 +227,13 @@ export class MatrixAdapter implements ChannelAdapter {
     return addressOf({ roomId: await this.directRooms.roomFor(userId), isDirect: true });
   }
 
-  private async sendReply(reference: MatrixReference, reply: Reply, txnId?: string): Promise<string> {
+  private async sendReply(reference: MatrixReference, reply: Reply, txnId: string | undefined, lane: Lane): Promise<string> {
     await this.ready;
     // Not connected (stopping, restarting) or a room the client does not know yet (a direct chat just
     // created, not yet in the sync): both pass; the sender tries again later rather than giving up on it.
     if (!this.runtime) throw unavailable('matrix adapter not started');
     if (!this.runtime.client.getRoom(reference.roomId)) throw unavailable(`room ${reference.roomId} not known to the client (yet)`);
-    return this.requireOutbox().send(reference, renderReply(reply), txnId, reply.inReplyToRequest === true);
+    return this.requireOutbox().send(reference, renderReply(reply), { ...(txnId ? { txnId } : {}), inReplyToRequest: reply.inReplyToRequest === true, lane });
   }
 
   private requireOutbox(): Outbox {

@@ -1,7 +1,7 @@
 import { EventStatus, EventType, MatrixError, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from '../../bots/logger.ts';
 import { EditThrottle } from './edit-throttle.ts';
-import type { RateLimiter } from '../../bots/outbound/rate-limiter.ts';
+import type { Lane, RateLimiter } from '../../bots/outbound/rate-limiter.ts';
 import { isRateLimited, retryDelay } from './retry-policy.ts';
 import type { MatrixReference } from './reference.ts';
 import type { MessageContent } from './reply-renderer.ts';
@@ -54,9 +54,11 @@ export class Outbox {
 
   /**
    * Sends a message where the reference points (inside its thread, if any); returns the event id. With a
-   * `txnId` the send is idempotent: the homeserver keeps one event per transaction id of this device.
+   * `txnId` the send is idempotent: the homeserver keeps one event per transaction id of this device. An
+   * announcement (`lane: 'bulk'`) takes its turn behind interactive requests (see the rate limiter).
    */
-  async send(reference: MatrixReference, content: MessageContent, txnId?: string, inReplyToRequest = false): Promise<string> {
+  async send(reference: MatrixReference, content: MessageContent, options: { txnId?: string; inReplyToRequest?: boolean; lane?: Lane } = {}): Promise<string> {
+    const { txnId, inReplyToRequest = false, lane = 'interactive' } = options;
     const full: Record<string, unknown> = { ...content };
     if (reference.threadRootId) {
       full['m.relates_to'] = { rel_type: 'm.thread', event_id: reference.threadRootId, is_falling_back: true, 'm.in_reply_to': { event_id: reference.replyToEventId ?? reference.threadRootId } };
@@ -64,7 +66,7 @@ export class Outbox {
       // Outside threads (direct chats), a reply to the message that asked: the file a summary is about.
       full['m.relates_to'] = { 'm.in_reply_to': { event_id: reference.replyToEventId } };
     }
-    const eventId = await this.sendEvent(reference.roomId, EventType.RoomMessage, full, txnId);
+    const eventId = await this.sendEvent(reference.roomId, EventType.RoomMessage, full, txnId, lane);
     this.remember(eventId, reference.threadRootId);
     this.edits.noteSent(eventId);
     return eventId;
@@ -94,10 +96,13 @@ export class Outbox {
     await this.client.sendReadReceipt(event).catch((error: unknown) => this.logger.debug('matrix read receipt failed', { error }));
   }
 
-  /** Runs any other room request (join, leave, createRoom, account data) paced and retried. */
-  async request<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * Runs any other room request (join, leave, createRoom, account data) paced and retried; `bulk` for the
+   * announcements' own (opening their direct chats, keeping announcement rooms): they give way to answers.
+   */
+  async request<T>(operation: () => Promise<T>, lane: Lane = 'interactive'): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
-      await this.limiter.acquire();
+      await this.limiter.acquire({ lane });
       try {
         return await operation();
       } catch (error) {
@@ -119,12 +124,12 @@ export class Outbox {
     return false;
   }
 
-  private async sendEvent(roomId: string, type: EventType, content: Record<string, unknown>, txnId?: string): Promise<string> {
+  private async sendEvent(roomId: string, type: EventType, content: Record<string, unknown>, txnId?: string, lane: Lane = 'interactive'): Promise<string> {
     // An earlier attempt with the same transaction id in this process: already sent, or to be re-sent as is.
     let pending: MatrixEvent | undefined = txnId ? (this.client.getRoom(roomId)?.getEventForTxnId(txnId) ?? undefined) : undefined;
     if (pending && pending.status !== EventStatus.NOT_SENT) return pending.getId() as string;
     for (let attempt = 1; ; attempt += 1) {
-      await this.limiter.acquire();
+      await this.limiter.acquire({ lane });
       try {
         const room = this.client.getRoom(roomId);
         const response = pending && room ? await this.client.resendEvent(pending, room) : await this.client.sendEvent(roomId, null, type as never, content as never, txnId);

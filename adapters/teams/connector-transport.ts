@@ -93,7 +93,8 @@ export class ConnectorTransport {
       const http = new ConnectorHttp(client, serviceUrl, timeoutMs);
       response = await withRetry(
         async () => {
-          await limiter.acquire({ conversation: target.key, ...(target.tenant ? { tenant: target.tenant } : {}) });
+          // A single-attempt send is an announcement's: it gives way to answers on the tenant's budget.
+          await limiter.acquire({ conversation: target.key, ...(target.tenant ? { tenant: target.tenant } : {}), ...(singleAttempt ? { lane: 'bulk' as const } : {}) });
           return http.request(method, path, body);
         },
         singleAttempt ? { ...retry, maxAttempts: 1 } : retry,

@@ -29,6 +29,8 @@ export interface Prepared {
   perChannel: say.PreviewFigures['perChannel'];
   /** Recipients that will be sent to (not counting those already known unreachable). */
   reachable: number;
+  /** How the audience will be reached, for the administrator (French): announcement rooms instead of direct chats. */
+  notes: string[];
 }
 
 export interface AnnouncementReport {
@@ -40,7 +42,7 @@ export interface AnnouncementReport {
 
 export interface AnnouncementServiceDeps {
   store: AnnouncementStore;
-  resolver: { resolve(terms: readonly AudienceTerm[]): Promise<NewRecipient[]> };
+  resolver: { resolve(terms: readonly AudienceTerm[]): Promise<NewRecipient[]>; resolveAudience?(terms: readonly AudienceTerm[]): Promise<{ recipients: NewRecipient[]; notes: string[] }> };
   /** Starts enqueuing (in the background) the jobs of an announcement that has just moved to 'sending'. */
   fanout: { kick(announcementId: string): void };
   maxChars: number;
@@ -63,7 +65,8 @@ export class AnnouncementService {
     const now = this.now();
     const markdown = checkMarkdown(request.markdown, this.deps.maxChars);
     const scheduledAt = checkSchedule(request.at, now);
-    const recipients = await this.deps.resolver.resolve(parseAudience(request.to));
+    const terms = parseAudience(request.to);
+    const { recipients, notes } = this.deps.resolver.resolveAudience ? await this.deps.resolver.resolveAudience(terms) : { recipients: await this.deps.resolver.resolve(terms), notes: [] };
     const announcement: AnnouncementRecord = {
       id: '',
       audience: request.to.trim(),
@@ -78,7 +81,7 @@ export class AnnouncementService {
     };
     const stored = await this.insert(announcement, recipients);
     const perChannel = perChannelOf(recipients);
-    return { announcement: stored, perChannel, reachable: perChannel.reduce((sum, entry) => sum + entry.reachable, 0) };
+    return { announcement: stored, perChannel, reachable: perChannel.reduce((sum, entry) => sum + entry.reachable, 0), notes };
   }
 
   /** How many recipients an audience has per channel, without storing anything (the console's live counts). */
@@ -192,8 +195,10 @@ function perChannelOf(recipients: readonly NewRecipient[]): Prepared['perChannel
   return (['teams', 'matrix'] as const)
     .map((channel) => {
       const mine = recipients.filter((recipient) => recipient.channel === channel);
-      const reachable = mine.filter((recipient) => recipient.status === 'pending').length;
-      return { channel, reachable, unreachable: mine.length - reachable };
+      const pending = mine.filter((recipient) => recipient.status === 'pending');
+      const rooms = pending.filter((recipient) => recipient.members !== undefined);
+      const members = rooms.reduce((sum, recipient) => sum + (recipient.members ?? 0), 0);
+      return { channel, reachable: pending.length, unreachable: mine.length - pending.length, ...(rooms.length ? { rooms: rooms.length, members } : {}) };
     })
     .filter((entry) => entry.reachable + entry.unreachable > 0);
 }

@@ -1,7 +1,7 @@
 import type { AnnouncementChannel, NewRecipient } from '../../state/announcement-store.ts';
 import type { ConversationReferences, RoomSettingsLog } from '../../state/state-store.ts';
 import type { StoredReference } from '../message.ts';
-import { isMatrixRoomId, isMatrixUserId, type AudienceTerm } from './audience.ts';
+import { isMatrixRoomId, isMatrixUserId, serviceKey, type AudienceTerm } from './audience.ts';
 import type { AudienceDirectories, DirectoryMember } from './directories.ts';
 import * as say from './messages.ts';
 import { PasserelleError } from '../errors.ts';
@@ -26,6 +26,11 @@ export interface AudienceResolverDeps {
   /** Largest audience accepted. */
   maxRecipients: number;
   /**
+   * Above this many Tchap direct-chat recipients, the announcement rooms whose members are all in the
+   * audience (any room for `tous`) replace their members' direct chats; undefined: never.
+   */
+  roomsAbove?: number;
+  /**
    * After installing the app for members of `equipe:`/`groupe:` without a conversation, how long to wait for
    * Teams to open their conversations (default 20 s, polled every `installPollMs`, 1 s).
    */
@@ -34,10 +39,21 @@ export interface AudienceResolverDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Recipients, and what the administrator is told about how they will be reached (French). */
+export interface ResolvedAudience {
+  recipients: NewRecipient[];
+  notes: string[];
+}
+
 export class AudienceResolver {
   constructor(private readonly deps: AudienceResolverDeps) {}
 
   async resolve(terms: readonly AudienceTerm[]): Promise<NewRecipient[]> {
+    return (await this.resolveAudience(terms)).recipients;
+  }
+
+  async resolveAudience(terms: readonly AudienceTerm[]): Promise<ResolvedAudience> {
+    const notes: string[] = [];
     const references = await this.deps.state.listReferences({ activeOnly: true });
     const directs = new Map<string, StoredReference>();
     for (const reference of references) {
@@ -94,14 +110,70 @@ export class AudienceResolver {
           for (const member of members) if (member.id !== this.deps.directories.matrixBotUserId) user('matrix', member.id);
           break;
         }
+        case 'announcement-rooms': {
+          this.require('matrix');
+          const rooms = await this.announcementRooms();
+          const wanted = term.services === 'all' ? rooms : rooms.filter((room) => (term.services as string[]).includes(serviceKey(room.service)));
+          const missing = term.services === 'all' ? [] : term.services.filter((service) => !rooms.some((room) => serviceKey(room.service) === service));
+          if (missing.length > 0 || wanted.length === 0) {
+            throw new PasserelleError('ANNOUNCE_ROOMS_UNKNOWN', { services: missing.join(', ') || 'tous', known: rooms.map((room) => serviceKey(room.service)).join(', ') || 'aucun' });
+          }
+          for (const room of wanted) add(announcementRoom(room));
+          break;
+        }
       }
     }
+    await this.roomsForLargeAudience(terms, recipients, notes);
     if (toInstall.size > 0) for (const recipient of await this.install([...toInstall])) add(recipient);
     if (recipients.size === 0) throw new PasserelleError('AUDIENCE_EMPTY');
     if (recipients.size > this.deps.maxRecipients) {
       throw new PasserelleError('AUDIENCE_TOO_LARGE', { count: recipients.size, max: this.deps.maxRecipients });
     }
-    return [...recipients.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { recipients: [...recipients.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), notes };
+  }
+
+  private async announcementRooms(): Promise<Array<{ roomId: string; service: string; members: string[] }>> {
+    const directory = this.deps.directories.announcementRooms;
+    if (!directory) throw new PasserelleError('ANNOUNCE_ROOMS_UNAVAILABLE', { why: 'canal Tchap non démarré ou aucune liste de membres (ANNOUNCE_ROOMS_FILE)' });
+    try {
+      return await directory.list();
+    } catch (error) {
+      throw new PasserelleError('DIRECTORY_FAILED', { what: 'des salons d’annonce' }, { cause: error });
+    }
+  }
+
+  /**
+   * A Tchap audience above `roomsAbove` direct chats goes through the announcement rooms: each room whose
+   * members are all in the audience (any room, for `tous`) replaces their direct chats; the others keep theirs.
+   */
+  private async roomsForLargeAudience(terms: readonly AudienceTerm[], recipients: Map<string, NewRecipient>, notes: string[]): Promise<void> {
+    const above = this.deps.roomsAbove;
+    const direct = [...recipients.values()].filter((recipient) => recipient.channel === 'matrix' && recipient.kind === 'user' && recipient.status === 'pending');
+    if (above === undefined || direct.length <= above || !this.deps.directories.announcementRooms) return;
+    let rooms: Array<{ roomId: string; service: string; members: string[] }>;
+    try {
+      rooms = await this.announcementRooms();
+    } catch {
+      notes.push(say.roomsUnavailable(direct.length, above));
+      return;
+    }
+    const audience = new Set(direct.map((recipient) => recipient.target));
+    const everyone = terms.some((term) => term.kind === 'everyone');
+    const covered = new Set<string>();
+    let used = 0;
+    let members = 0;
+    for (const room of rooms) {
+      const inAudience = room.members.filter((member) => audience.has(member));
+      if (inAudience.length === 0 || (!everyone && inAudience.length < room.members.length)) continue;
+      const recipient = announcementRoom(room);
+      if (recipients.has(recipient.key)) continue;
+      recipients.set(recipient.key, recipient);
+      for (const member of inAudience) covered.add(member);
+      used += 1;
+      members += room.members.length;
+    }
+    for (const member of covered) recipients.delete(`matrix:user:${member}`);
+    notes.push(used > 0 ? say.roomsInstead({ audience: direct.length, above, rooms: used, members, direct: direct.length - covered.size }) : say.noRoomCovers(direct.length, above));
   }
 
   /**
@@ -182,6 +254,14 @@ function withoutThread(reference: unknown, conversationId: string): unknown {
   if (!reference || typeof reference !== 'object') return reference;
   const value = reference as { conversation?: Record<string, unknown> };
   return { ...value, conversation: { ...(value.conversation ?? {}), id: conversationId } };
+}
+
+/** One send to an announcement room reaches its members. */
+function announcementRoom(room: { roomId: string; service: string; members: readonly string[] }): NewRecipient {
+  return {
+    key: `matrix:room:${room.roomId}`, channel: 'matrix', kind: 'room', target: room.roomId, members: room.members.length, status: 'pending',
+    address: { key: `matrix:${room.roomId}`, reference: { roomId: room.roomId, isDirect: false } }, reason: say.roomRecipient(room.service, room.members.length),
+  };
 }
 
 function withoutAddress(recipient: NewRecipient): NewRecipient {

@@ -11,6 +11,8 @@ import { PasserelleError } from '../errors.ts';
  *   equipe:<teamId>              members of a Teams team (Microsoft Graph)
  *   groupe:<groupId>             members of an Entra group (Microsoft Graph)
  *   membres:<!salon:serveur>     members of a Tchap room, each in a direct chat
+ *   annonces:<service>,…         Tchap announcement rooms of these services (`annonces:tous`: every one),
+ *                                one message per room (bots/announcements/announcement-rooms.ts)
  */
 export type AudienceTerm =
   | { kind: 'everyone' }
@@ -18,7 +20,9 @@ export type AudienceTerm =
   | { kind: 'rooms'; ids: string[] }
   | { kind: 'team'; id: string }
   | { kind: 'group'; id: string }
-  | { kind: 'room-members'; roomId: string };
+  | { kind: 'room-members'; roomId: string }
+  /** Service keys (`serviceKey`), or every announcement room. */
+  | { kind: 'announcement-rooms'; services: string[] | 'all' };
 
 const KEYWORDS: Record<string, AudienceTerm['kind']> = {
   tous: 'everyone',
@@ -38,6 +42,10 @@ const KEYWORDS: Record<string, AudienceTerm['kind']> = {
   group: 'group',
   membres: 'room-members',
   members: 'room-members',
+  annonces: 'announcement-rooms',
+  'salons-annonce': 'announcement-rooms',
+  'salons-d-annonce': 'announcement-rooms',
+  diffusion: 'announcement-rooms',
 };
 
 const MAX_AUDIENCE_CHARS = 20_000;
@@ -46,6 +54,11 @@ const MATRIX_ROOM = /^![^:\s]+:\S+$/;
 
 export function isMatrixUserId(id: string): boolean {
   return MATRIX_USER.test(id);
+}
+
+/** The key a service's announcement room is found by in audiences: case, accents, spaces and punctuation ignored. */
+export function serviceKey(service: string): string {
+  return foldText(service).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 export function isMatrixRoomId(id: string): boolean {
@@ -71,6 +84,11 @@ export function parseAudience(text: string): AudienceTerm[] {
       continue;
     }
     if (ids.length === 0) throw new PasserelleError('AUDIENCE_IDS_MISSING', { token, keyword });
+    if (kind === 'announcement-rooms') {
+      const services = ids.map(serviceKey);
+      terms.push({ kind, services: services.some((service) => service === 'tous' || service === 'toutes') ? 'all' : services });
+      continue;
+    }
     if (kind === 'users' || kind === 'rooms') terms.push({ kind, ids });
     else if (ids.length > 1) throw new PasserelleError('AUDIENCE_ONE_ID', { keyword });
     else if (kind === 'room-members') {

@@ -32,8 +32,15 @@ export interface MatrixRoomDirectory {
   joinedMembers(roomId: string): Promise<string[]>;
 }
 
+/** The Tchap announcement rooms the bot keeps (bots/announcements/announcement-rooms.ts). */
+export interface AnnouncementRoomDirectory {
+  list(): Promise<Array<{ roomId: string; service: string; members: string[] }>>;
+}
+
 /** Set by the composition root once the channels exist (serve-command); read at each resolution. */
 export interface AudienceDirectories {
+  /** Tchap announcement rooms (`annonces:`, and large Tchap audiences). */
+  announcementRooms?: AnnouncementRoomDirectory;
   teams?: TeamsDirectory;
   matrix?: MatrixRoomDirectory;
   /** The bot's own Matrix id, left out of `membres:`. */

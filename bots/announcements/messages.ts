@@ -1,5 +1,6 @@
 import { AUDIENCE_SYNTAX } from '../errors.ts';
 import type { AnnouncementRecord, RecipientCounts } from '../../state/announcement-store.ts';
+import { serviceKey } from './audience.ts';
 
 /** French texts of announcements: admin replies (chat, API, CLI) and report reasons (refusals are in the error catalogue, bots/errors.ts). */
 
@@ -9,9 +10,22 @@ export const CHAT_HELP = [
   '- `annonce <destinataires> : <message>` prépare une annonce et en montre l’aperçu ;',
   '- `annonce <destinataires> à:<date ISO> : <message>` la programme (ex. `à:2026-12-01T09:00+01:00`) ;',
   '- `annonce confirmer <id>` l’envoie (ou la programme) ; `annonce annuler <id>` l’abandonne ou arrête l’envoi ;',
-  '- `annonce statut <id>` donne le rapport d’envoi.',
+  '- `annonce statut <id>` donne le rapport d’envoi ;',
+  '- `annonce salons` liste les salons d’annonce Tchap ; `annonce salons synchroniser` les met à jour depuis la liste des membres.',
   AUDIENCE_SYNTAX,
 ].join('\n');
+
+export const NO_ANNOUNCEMENT_ROOMS = 'Les salons d’annonce Tchap ne sont pas configurés (canal Tchap et liste des membres ANNOUNCE_ROOMS_FILE).';
+
+/** `annonce salons`: each room, its members and its audience term. */
+export function roomsList(rooms: ReadonlyArray<{ roomId: string; service: string; members: readonly string[] }>): string {
+  if (rooms.length === 0) return 'Aucun salon d’annonce pour l’instant : `annonce salons synchroniser` les crée depuis la liste des membres.';
+  const members = rooms.reduce((sum, room) => sum + room.members.length, 0);
+  return [
+    `**Salons d’annonce Tchap** : ${rooms.length} salon(s), ${members} membre(s). Destinataires : \`annonces:<service>\` ou \`annonces:tous\`.`,
+    ...rooms.map((room) => `- ${room.service} (\`annonces:${serviceKey(room.service)}\`) : ${room.members.length} membre(s) — ${room.roomId}`),
+  ].join('\n');
+}
 
 export const NOT_ADMIN = 'Les annonces sont réservées aux administrateurs de Passerelle. Votre demande a été consignée.';
 export const DIRECT_CHAT_ONLY = 'Les annonces se préparent en conversation privée avec Passerelle, pas dans un canal ou un salon.';
@@ -70,12 +84,32 @@ export function announcementText(announcement: { markdown: string; sender?: stri
   return `**📢 Annonce** — de la part de ${announcement.sender?.trim() || DEFAULT_SENDER}\n\n${announcement.markdown}`;
 }
 
+/** An announcement room as a recipient, in the report. */
+export function roomRecipient(service: string, members: number): string {
+  return `salon d’annonce « ${service} » (${members} membre(s))`;
+}
+
+/** The administrator is told that a large Tchap audience goes through the announcement rooms. */
+export function roomsInstead(figures: { audience: number; above: number; rooms: number; members: number; direct: number }): string {
+  return `Tchap : ${figures.audience} agents, plus que le seuil de ${figures.above} (ANNOUNCE_ROOMS_ABOVE) — l’annonce sera publiée dans ${figures.rooms} salon(s) d’annonce (${figures.members} membres) au lieu d’un message direct par agent${figures.direct ? ` ; ${figures.direct} agent(s) hors de ces salons la recevront en message direct` : ''}.`;
+}
+
+export function noRoomCovers(audience: number, above: number): string {
+  return `Tchap : ${audience} agents, plus que le seuil de ${above} (ANNOUNCE_ROOMS_ABOVE), mais aucun salon d’annonce ne correspond à cette audience : envoi en messages directs, un par agent (environ ${Math.ceil(audience / 3_600)} h au rythme de Tchap).`;
+}
+
+export function roomsUnavailable(audience: number, above: number): string {
+  return `Tchap : ${audience} agents, plus que le seuil de ${above} (ANNOUNCE_ROOMS_ABOVE), mais les salons d’annonce ne sont pas disponibles : envoi en messages directs, un par agent.`;
+}
+
 export interface PreviewFigures {
   id: string;
   markdown: string;
   sender?: string;
   scheduledAt?: string;
-  perChannel: Array<{ channel: string; reachable: number; unreachable: number }>;
+  perChannel: Array<{ channel: string; reachable: number; unreachable: number; rooms?: number; members?: number }>;
+  /** How the audience will be reached (announcement rooms instead of direct chats). */
+  notes?: readonly string[];
 }
 
 /**
@@ -86,8 +120,10 @@ export interface PreviewFigures {
 export function preview(figures: PreviewFigures): string {
   const total = figures.perChannel.reduce((sum, entry) => sum + entry.reachable, 0);
   const lines = figures.perChannel.map(
-    (entry) => `- ${channelName(entry.channel)} : ${entry.reachable} destinataire(s)${entry.unreachable ? ` (+ ${entry.unreachable} injoignable(s), voir le rapport)` : ''}`,
+    (entry) =>
+      `- ${channelName(entry.channel)} : ${entry.reachable} destinataire(s)${entry.rooms ? `, dont ${entry.rooms} salon(s) d’annonce (${entry.members ?? 0} membres, un message par salon)` : ''}${entry.unreachable ? ` (+ ${entry.unreachable} injoignable(s), voir le rapport)` : ''}`,
   );
+  if (figures.notes?.length) lines.push(...figures.notes.map((note) => `- ${note}`));
   return [
     `**Aperçu de l’annonce ${figures.id}** — ${total} destinataire(s)${figures.scheduledAt ? `, envoi programmé le ${formatDate(figures.scheduledAt)}` : ''} :`,
     ...lines,
@@ -124,7 +160,8 @@ export function cancelled(id: string, previous: AnnouncementRecord['status'], st
 export function countsLine(counts: RecipientCounts): string {
   const parts = [`${counts.sent} envoyé(s)`, `${counts.failed} en échec`, `${counts.blocked} bloqué(s)`, `${counts.pending + counts.sending} en attente`];
   if (counts.cancelled) parts.push(`${counts.cancelled} annulé(s)`);
-  return `${parts.join(', ')} — sur ${counts.total}`;
+  const rooms = counts.roomsSent ? ` ; ${counts.roomsSent} salon(s) d’annonce atteint(s), ${counts.membersReached} membre(s)` : '';
+  return `${parts.join(', ')} — sur ${counts.total}${rooms}`;
 }
 
 export function statusReport(announcement: AnnouncementRecord, counts: RecipientCounts, failures: Array<{ target: string; reason?: string }>, more: number): string {

@@ -1,4 +1,5 @@
 import { foldText } from '../../knowledge/analysis/normalise.ts';
+import { syncReportText, type AnnouncementRoomsControl } from '../announcements/announcement-rooms.ts';
 import type { AnnouncementService } from '../announcements/announcement-service.ts';
 import * as say from '../announcements/messages.ts';
 import { httpRefusalOf, type PasserelleError } from '../errors.ts';
@@ -15,6 +16,7 @@ import type { AnnounceCommandHandler } from './dispatcher.ts';
  *   annonce confirmer <id>                                → sends it (or schedules it)
  *   annonce annuler <id>                                  → abandons it, or stops what has not left yet
  *   annonce statut <id>                                   → counts and failures
+ *   annonce salons [synchroniser]                         → the Tchap announcement rooms; kept from the list now
  *   annonce (aide)                                        → this help
  *
  * Anyone else is refused, and the attempt is written to the audit log (kind 'announce-refused').
@@ -23,6 +25,7 @@ import type { AnnounceCommandHandler } from './dispatcher.ts';
 export type AnnounceCommand =
   | { type: 'help' }
   | { type: 'confirm' | 'cancel' | 'status'; id: string }
+  | { type: 'rooms'; sync: boolean }
   | { type: 'prepare'; audience: string; at?: string; markdown: string }
   | { type: 'invalid'; message: string };
 
@@ -49,6 +52,11 @@ export function parseAnnounceCommand(text: string): AnnounceCommand {
   const [first = '', ...rest] = trimmed.split(/\s+/);
   const sub = SUBCOMMANDS[foldText(first)];
   if (sub === 'help') return { type: 'help' };
+  if ((foldText(first) === 'salons' || foldText(first) === 'salon') && rest.length <= 1) {
+    const verb = foldText(rest[0] ?? '');
+    if (!verb) return { type: 'rooms', sync: false };
+    if (['synchroniser', 'synchronise', 'sync', 'maj', 'mettre-a-jour'].includes(verb)) return { type: 'rooms', sync: true };
+  }
   if (sub) {
     const id = rest[0] ?? '';
     return id ? { type: sub, id } : { type: 'invalid', message: say.MISSING_ID };
@@ -69,6 +77,7 @@ export class AnnounceCommands implements AnnounceCommandHandler {
     private readonly service: AnnouncementService,
     private readonly state: Pick<AuditLog, 'recordAudit'>,
     private readonly logger: Logger,
+    private readonly rooms?: AnnouncementRoomsControl,
   ) {}
 
   async handle(turn: Turn, text: string): Promise<void> {
@@ -116,7 +125,7 @@ export class AnnounceCommands implements AnnounceCommandHandler {
         });
         const { id, markdown, scheduledAt, sender } = prepared.announcement;
         // The commands are in the text, once (as suggested actions too, Tchap would list them twice).
-        return notice(say.preview({ id, markdown, perChannel: prepared.perChannel, ...(scheduledAt ? { scheduledAt } : {}), ...(sender ? { sender } : {}) }));
+        return notice(say.preview({ id, markdown, perChannel: prepared.perChannel, notes: prepared.notes, ...(scheduledAt ? { scheduledAt } : {}), ...(sender ? { sender } : {}) }));
       }
       case 'confirm': {
         const announcement = await this.service.confirm(command.id, { deferStart: true });
@@ -130,6 +139,15 @@ export class AnnounceCommands implements AnnounceCommandHandler {
         await this.audit(turn, 'announce-cancelled');
         const { counts } = await this.service.report(announcement.id, 0);
         return notice(say.cancelled(announcement.id, previousStatus, cancelledRecipients, counts.sent));
+      }
+      case 'rooms': {
+        if (!this.rooms) return notice(say.NO_ANNOUNCEMENT_ROOMS);
+        if (command.sync) {
+          const report = await this.rooms.sync();
+          await this.audit(turn, 'announce-rooms-synced');
+          return notice(syncReportText(report));
+        }
+        return notice(say.roomsList(await this.rooms.list()));
       }
       case 'status': {
         const report = await this.service.report(command.id, 10);

@@ -17,6 +17,13 @@
  * Requests of one queue (a conversation, else the whole channel; the announcements' share is one queue) are
  * served first come, first served; nothing is ever dropped. `pause(ms)` holds the channel after a 429 with
  * Retry-After; `pause(ms, 'bulk')` holds only the announcements.
+ *
+ * Priority on the shared budgets (the account, a tenant): an announcement's own turn (`acquire` with
+ * `{ lane: 'bulk' }`) waits in a queue of its own and is taken only when it leaves `bulkPriority.headroom`
+ * turns free there (2 by default), so that interactive requests — an answer arriving during a fan-out — find
+ * their turns at once and take the next free slot ahead of queued announcement sends. Not forever: an
+ * announcement that has waited `maxWaitMs` for its turn (5 s by default) takes the next one like any request,
+ * so a budget saturated by answers still carries announcements.
  */
 
 /** Time source, injectable for tests. */
@@ -46,6 +53,8 @@ export interface ScopeBudgets {
 /** What a channel allows, and the share of it announcements may take (`bulk`). */
 export interface ChannelBudgets extends ScopeBudgets {
   bulk?: ScopeBudgets;
+  /** Interactive requests before announcements on the shared budgets (see the module comment); defaults 2 and 4. */
+  bulkPriority?: BulkPriority;
 }
 
 /** Interactive requests (answers, progress) and bulk ones (announcements, paced by their share). */
@@ -55,6 +64,28 @@ export interface RequestScope {
   conversation?: string;
   tenant?: string;
 }
+
+/** A request's turn on the channel budget: `bulk` for an announcement's send (gives way to interactive requests). */
+export interface TurnScope extends RequestScope {
+  lane?: Lane;
+}
+
+/**
+ * How announcements give way on a shared budget: they leave `headroom` turns free (capped by the budget's
+ * size) and let a waiting interactive request take a turn that frees, until one has waited `maxWaitMs` for
+ * its turn: it then takes the next one like any request (no starvation).
+ */
+export interface BulkPriority {
+  headroom: number;
+  maxWaitMs: number;
+}
+
+/**
+ * Two free turns: a streamed answer's first two requests (typing, placeholder) leave at once. Five seconds:
+ * longer than a streamed answer's requests last, and on a budget saturated by answers announcements still
+ * get one turn in about six at Tchap's 1/s.
+ */
+const DEFAULT_PRIORITY: BulkPriority = { headroom: 2, maxWaitMs: 5_000 };
 
 /** "N per second" as windows: one second (or 1/rate below one per second), plus 100 ms windows allowing a fifth of it above 10 per second, so that sends spread over the second. */
 export function perSecond(rate: number): Budget[] {
@@ -67,8 +98,8 @@ export function perSecond(rate: number): Budget[] {
 }
 
 interface Meter {
-  /** Milliseconds until one more request fits (0: now). */
-  waitFor(now: number): number;
+  /** Milliseconds until `n` more requests fit (0: now); `n` is capped by the budget's size. */
+  waitFor(now: number, n?: number): number;
   take(now: number): void;
   /** Nothing to remember any more: forgetting it changes nothing. */
   isIdle(now: number): boolean;
@@ -80,10 +111,11 @@ class SlidingWindow implements Meter {
 
   constructor(private readonly capacity: number, private readonly windowMs: number) {}
 
-  waitFor(now: number): number {
+  waitFor(now: number, n = 1): number {
     this.prune(now);
-    if (this.times.length - this.head < this.capacity) return 0;
-    return (this.times[this.times.length - this.capacity] as number) + this.windowMs - now;
+    const need = Math.min(n, this.capacity);
+    if (this.times.length - this.head + need <= this.capacity) return 0;
+    return (this.times[this.times.length - (this.capacity - need + 1)] as number) + this.windowMs - now;
   }
 
   take(now: number): void {
@@ -113,9 +145,10 @@ class TokenBucket implements Meter {
     this.tokens = burst;
   }
 
-  waitFor(now: number): number {
+  waitFor(now: number, n = 1): number {
     this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1_000);
+    const need = Math.min(n, this.burst);
+    return this.tokens >= need ? 0 : Math.ceil(((need - this.tokens) / this.ratePerSecond) * 1_000);
   }
 
   take(now: number): void {
@@ -144,22 +177,34 @@ export class RateLimiter {
   private readonly meters = new Map<string, Meter[]>();
   private readonly tails = new Map<string, Promise<void>>();
   private readonly pausedUntil = new Map<Lane | 'all', number>();
+  /** Per shared meter key (account, tenant): requests of each lane waiting for a turn there (their conversation's is free). */
+  private readonly contenders = new Map<string, Record<Lane, Set<object>>>();
+  private readonly maxBulkWaitMs: number;
+  private readonly headroom: number;
 
   constructor(
     private readonly budgets: ChannelBudgets,
     private readonly clock: Clock = systemClock,
     private readonly observer: RateLimiterObserver = {},
   ) {
-    const { bulk, ...channel } = budgets;
+    const { bulk, bulkPriority: _priority, ...channel } = budgets;
     for (const budget of [...Object.values(channel), ...Object.values(bulk ?? {})].flat() as Budget[]) {
       const positive = budget.kind === 'window' ? budget.capacity > 0 && budget.windowMs > 0 : budget.ratePerSecond > 0 && budget.burst >= 1;
       if (!positive) throw new RangeError('rate budgets must be positive');
     }
+    this.maxBulkWaitMs = budgets.bulkPriority?.maxWaitMs ?? DEFAULT_PRIORITY.maxWaitMs;
+    this.headroom = budgets.bulkPriority?.headroom ?? DEFAULT_PRIORITY.headroom;
+    if (!(this.maxBulkWaitMs >= 0 && Number.isInteger(this.headroom) && this.headroom >= 0)) throw new RangeError('bulkPriority: maxWaitMs ≥ 0 and headroom a non-negative integer');
   }
 
-  /** Resolves when one request may leave; queues behind earlier requests of the same conversation (or channel). */
-  acquire(scope: RequestScope = {}): Promise<void> {
-    return this.enqueue(`channel:${scope.conversation ?? '*'}`, () => this.take('interactive', '', this.budgets, scope));
+  /**
+   * Resolves when one request may leave; queues behind earlier requests of the same conversation (or channel)
+   * and lane. `lane: 'bulk'` (an announcement's send) gives way to interactive requests on shared budgets.
+   */
+  acquire(scope: TurnScope = {}): Promise<void> {
+    const { lane = 'interactive', ...request } = scope;
+    const queue = `${lane === 'bulk' ? 'bulk-channel' : 'channel'}:${request.conversation ?? '*'}`;
+    return this.enqueue(queue, () => this.takeTurn(lane, request));
   }
 
   /** Resolves when one more announcement may go (the `bulk` share); it then takes its turn with `acquire`. */
@@ -204,6 +249,80 @@ export class RateLimiter {
   pausedFor(lane: Lane = 'interactive'): number {
     const until = Math.max(this.pausedUntil.get('all') ?? 0, this.pausedUntil.get(lane) ?? 0);
     return Math.max(0, until - this.clock.now());
+  }
+
+  /**
+   * A turn on the channel budget. An announcement (`bulk`) takes a shared budget's turn only when it leaves
+   * `headroom` turns free there, so that an answer arriving finds its first requests' turns at once, and a
+   * turn freeing while an interactive request waits for it goes to that request — until the announcement has
+   * waited `maxWaitMs` (no starvation).
+   */
+  private async takeTurn(lane: Lane, scope: RequestScope): Promise<void> {
+    const me = {};
+    const started = this.clock.now();
+    let keys: string[] = [];
+    const leave = (): void => {
+      for (const key of keys) {
+        const entry = this.contenders.get(key);
+        entry?.[lane].delete(me);
+        if (entry && entry.interactive.size === 0 && entry.bulk.size === 0) this.contenders.delete(key);
+      }
+      keys = [];
+    };
+    try {
+      for (;;) {
+        const paused = this.pausedFor();
+        if (paused > 0) {
+          leave();
+          await this.clock.sleep(paused);
+          continue;
+        }
+        const now = this.clock.now();
+        const { own, shared } = this.channelMeters(scope, now);
+        const ownWait = Math.max(0, ...own.map((meter) => meter.waitFor(now)));
+        if (ownWait > 0) {
+          leave();
+          await this.clock.sleep(ownWait);
+          continue;
+        }
+        const sharedKeys = [...new Set(shared.map(({ key }) => key))];
+        if (keys.length === 0) {
+          for (const key of sharedKeys) this.contendersOf(key)[lane].add(me);
+          keys = sharedKeys;
+        }
+        const givesWay = lane === 'bulk' && now - started < this.maxBulkWaitMs;
+        const sharedWait = Math.max(0, ...shared.map(({ meter }) => meter.waitFor(now, givesWay ? 1 + this.headroom : 1)));
+        if (sharedWait > 0) {
+          await this.clock.sleep(givesWay ? Math.min(sharedWait, Math.max(1, started + this.maxBulkWaitMs - now)) : sharedWait);
+          continue;
+        }
+        // A turn just freed that an interactive request is about to take (its timer fires now): let it.
+        if (givesWay && sharedKeys.some((key) => (this.contenders.get(key)?.interactive.size ?? 0) > 0)) {
+          await this.clock.sleep(1);
+          continue;
+        }
+        for (const meter of [...own, ...shared.map((entry) => entry.meter)]) meter.take(now);
+        this.observer.waited?.(lane, now - started);
+        return;
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  private contendersOf(key: string): Record<Lane, Set<object>> {
+    let entry = this.contenders.get(key);
+    if (!entry) this.contenders.set(key, (entry = { interactive: new Set(), bulk: new Set() }));
+    return entry;
+  }
+
+  /** The channel budget's meters for a request: its conversation's (own) and the account's and tenant's (shared). */
+  private channelMeters(scope: RequestScope, now: number): { own: Meter[]; shared: Array<{ key: string; meter: Meter }> } {
+    const { account, conversation, tenant } = this.budgets;
+    const shared: Array<{ key: string; meter: Meter }> = [];
+    if (account) for (const meter of this.metersFor('account', account, now)) shared.push({ key: 'account', meter });
+    if (tenant && scope.tenant) for (const meter of this.metersFor(`tenant:${scope.tenant}`, tenant, now)) shared.push({ key: `tenant:${scope.tenant}`, meter });
+    return { own: conversation && scope.conversation ? this.metersFor(`conversation:${scope.conversation}`, conversation, now) : [], shared };
   }
 
   private async take(lane: Lane, prefix: string, budgets: ScopeBudgets, scope: RequestScope): Promise<void> {

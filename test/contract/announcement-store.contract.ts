@@ -150,16 +150,25 @@ export function announcementStoreContract(name: string, open: () => Promise<Anno
 
     it('counts by status and tells whether something is unfinished', async () => {
       await store.createAnnouncement(announcement('CNT00001', { status: 'sending' }), [user(1), user(2), user(3), user(4, { status: 'failed', errorCode: 'x', reason: 'x' })]);
-      assert.deepEqual(await store.countRecipients('CNT00001'), { total: 4, pending: 3, sending: 0, sent: 0, failed: 1, blocked: 0, cancelled: 0 });
+      assert.deepEqual(await store.countRecipients('CNT00001'), { total: 4, pending: 3, sending: 0, sent: 0, failed: 1, blocked: 0, cancelled: 0, roomsSent: 0, membersReached: 0 });
       assert.equal(await store.hasUnfinished('CNT00001'), true);
       for (const n of [1, 2, 3]) await store.claimRecipient('CNT00001', user(n).key, 'me', at(1));
       await store.finishRecipient('CNT00001', user(1).key, { status: 'sent', messageId: 'a' }, at(2));
       await store.finishRecipient('CNT00001', user(2).key, { status: 'blocked', errorCode: 'b', reason: 'b' }, at(2));
-      assert.deepEqual(await store.countRecipients('CNT00001'), { total: 4, pending: 0, sending: 1, sent: 1, failed: 1, blocked: 1, cancelled: 0 });
+      assert.deepEqual(await store.countRecipients('CNT00001'), { total: 4, pending: 0, sending: 1, sent: 1, failed: 1, blocked: 1, cancelled: 0, roomsSent: 0, membersReached: 0 });
       assert.equal(await store.hasUnfinished('CNT00001'), true, 'one is being sent');
       await store.finishRecipient('CNT00001', user(3).key, { status: 'sent', messageId: 'c' }, at(3));
       assert.equal(await store.hasUnfinished('CNT00001'), false);
-      assert.deepEqual(await store.countRecipients('NONE'), { total: 0, pending: 0, sending: 0, sent: 0, failed: 0, blocked: 0, cancelled: 0 });
+      // Announcement rooms (Tchap): one row per room, its members counted once it is sent.
+      const room = (n: number, members: number): NewRecipient => ({ key: `matrix:room:!r${n}:t.fr`, channel: 'matrix', kind: 'room', target: `!r${n}:t.fr`, members, status: 'pending', address: { key: `matrix:!r${n}:t.fr`, reference: { roomId: `!r${n}:t.fr`, isDirect: false } } });
+      await store.createAnnouncement(announcement('CNT00002', { status: 'sending' }), [room(1, 120), room(2, 30), user(1)]);
+      assert.equal((await store.getRecipient('CNT00002', room(1, 120).key))?.members, 120);
+      assert.equal((await store.getRecipient('CNT00002', user(1).key))?.members, undefined);
+      for (const recipient of [room(1, 120), room(2, 30), user(1)]) await store.claimRecipient('CNT00002', recipient.key, 'me', at(1));
+      for (const recipient of [room(1, 120), user(1)]) await store.finishRecipient('CNT00002', recipient.key, { status: 'sent', messageId: 'm' }, at(2));
+      const rooms = await store.countRecipients('CNT00002');
+      assert.deepEqual([rooms.sent, rooms.sending, rooms.roomsSent, rooms.membersReached], [2, 1, 1, 120]);
+      assert.deepEqual(await store.countRecipients('NONE'), { total: 0, pending: 0, sending: 0, sent: 0, failed: 0, blocked: 0, cancelled: 0, roomsSent: 0, membersReached: 0 });
     });
 
     it('cancelPending cancels what has not started, and leaves the rest', async () => {

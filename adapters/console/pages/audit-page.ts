@@ -9,6 +9,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'announcement-prepare': 'annonce préparée',
   'announcement-confirm': 'annonce confirmée',
   'announcement-cancel': 'annonce annulée',
+  'room-settings-update': 'paramètres de salon modifiés',
+  'announcement-rooms-sync': 'salons d’annonce mis à jour',
   'standard-answer-propose': 'réponse type proposée',
   'standard-answer-publish': 'réponse type publiée',
   'standard-answer-reject': 'réponse type refusée',

@@ -18,6 +18,7 @@ const NAVIGATION: Array<{ area: Area; href: string; label: string }> = [
   { area: 'curation', href: '/console/curation', label: 'File de curation' },
   { area: 'curation', href: '/console/answers', label: 'Réponses types' },
   { area: 'announcements', href: '/console/announcements', label: 'Annonces' },
+  { area: 'rooms', href: '/console/rooms', label: 'Salons' },
   { area: 'knowledge', href: '/console/knowledge', label: 'Bases de connaissances' },
   { area: 'audit', href: '/console/audit', label: 'Journal' },
 ];

@@ -246,9 +246,53 @@ describe('console end to end in headless Chromium', function () {
     assert.equal(await chloe.locator('li.sync-run[data-status="failed"]').count(), 1);
   });
 
+  it('admins: a room’s settings (paramètres) shown and changed in « Salons », journaled, applied to the next announcement; curators kept out (issue 17.5)', async () => {
+    const alice = await signIn('alice.admin@douane.finances.gouv.fr');
+    await alice.getByRole('link', { name: 'Salons' }).click();
+    await alice.getByText('Aucun salon n’a de paramètres propres').waitFor();
+    await alice.getByLabel(/^Conversation/).fill('teams:a:agent-2');
+    await alice.getByRole('checkbox', { name: app.knowledge.catalog.get('legal').name }).check();
+    await alice.getByLabel('Répondre seulement quand le bot est mentionné').selectOption('non');
+    await alice.getByLabel('Annonces acceptées').selectOption('non');
+    await alice.getByLabel(/^Avis IA/).fill('Réponses générées par IA : vérifiez les articles cités.');
+    await alice.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await alice.getByText('Paramètres du salon enregistrés').waitFor();
+    await alice.getByRole('heading', { name: 'teams:a:agent-2' }).waitFor();
+    await check(alice, 'salons');
+    const stored = await app.state.getRoomSettings('teams:a:agent-2');
+    assert.deepEqual(stored?.settings, { bases: ['legal'], mentionOnly: false, announcements: false, aiNotice: 'Réponses générées par IA : vérifiez les articles cités.' });
+    // Shown as saved, and changed again from its own form: announcements accepted once more.
+    assert.equal(await alice.getByLabel('Annonces acceptées').first().inputValue(), 'non');
+    await alice.getByLabel('Annonces acceptées').first().selectOption('oui');
+    await alice.getByRole('button', { name: 'Enregistrer les paramètres de teams:a:agent-2' }).click();
+    await alice.getByText('Paramètres du salon enregistrés').waitFor();
+    assert.equal((await app.state.getRoomSettings('teams:a:agent-2'))?.settings.announcements, undefined, 'back to the default');
+    await alice.getByLabel('Annonces acceptées').first().selectOption('non');
+    await alice.getByRole('button', { name: 'Enregistrer les paramètres de teams:a:agent-2' }).click();
+    await alice.getByText('Paramètres du salon enregistrés').waitFor();
+    // The next announcement to everyone skips the agent whose conversation refuses them.
+    const prepared = await app.announcements.service.prepare({ to: 'tous', markdown: 'Test', createdBy: 'e2e', origin: 'api' });
+    assert.equal((await app.announcements.store.getRecipient(prepared.announcement.id, 'teams:user:aad-agent-2'))?.errorCode, 'announcements-refused');
+    await app.announcements.service.cancel(prepared.announcement.id);
+    await alice.getByRole('link', { name: 'Journal' }).click();
+    assert.match(await alice.locator('main table').innerText(), /paramètres de salon modifiés\s+teams:a:agent-2\s+bases : .* annonces : non/);
+    // An invalid form is refused in French, nothing saved.
+    const before = await app.state.listRoomSettings();
+    await alice.goto(`${base}/console/rooms`);
+    await alice.getByLabel(/^Conversation/).fill('pas-une-cle');
+    await alice.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    assert.match(await alice.locator('main').innerText(), /conversation « pas-une-cle » inconnue/);
+    assert.deepEqual(await app.state.listRoomSettings(), before);
+
+    const chloe = await signIn('chloe.curatrice@douane.finances.gouv.fr');
+    assert.equal(await chloe.getByRole('link', { name: 'Salons' }).count(), 0);
+    await chloe.goto(`${base}/console/rooms`);
+    assert.match(await chloe.locator('main').innerText(), /réservée aux rôles administrateur/);
+  });
+
   it('every page passed axe-core and the strict CSP held', () => {
     assert.deepEqual(cspViolations, []);
-    for (const name of ['connexion', 'vue-d-ensemble', 'file-de-curation', 'reponse-type-redaction', 'reponse-type-publiee', 'reponses-types', 'bases', 'base-legal', 'annonce-redaction', 'annonce-rapport', 'journal', 'bases-synchronisations']) {
+    for (const name of ['connexion', 'vue-d-ensemble', 'file-de-curation', 'reponse-type-redaction', 'reponse-type-publiee', 'reponses-types', 'bases', 'base-legal', 'annonce-redaction', 'annonce-rapport', 'journal', 'bases-synchronisations', 'salons']) {
       assert.equal(checked.get(name), 0, name);
     }
   });

@@ -1,6 +1,7 @@
 /**
- * Room endpoints of the fake homeserver: create, join, invite, leave, send (idempotent per transaction id),
- * redact, state, members, messages, typing and receipts.
+ * Room endpoints of the fake homeserver: create, join, invite, kick, leave, send (idempotent per transaction
+ * id), redact, state, members, messages, typing and receipts. Sends, state changes, invites and kicks are
+ * checked against the room's power levels, as a homeserver does (M_FORBIDDEN below the level required).
  *
  * @module
  */
@@ -22,6 +23,17 @@ export function roomRoutes(router: Router, state: HomeserverState, auth: Authent
     const room = state.room(request.params.roomId as string);
     if (state.membership(room, device.userId) !== 'join') throw new MatrixHttpError(403, 'M_FORBIDDEN', `${device.userId} is not in the room`);
     return { device, room };
+  };
+  /** Refuses (403 M_FORBIDDEN) a user below the power level an action needs in the room. */
+  const requireLevel = (room: Room, userId: string, action: { event: string; state: boolean } | 'invite' | 'kick'): void => {
+    const levels = (state.stateEvent(room, 'm.room.power_levels')?.content ?? {}) as Record<string, unknown>;
+    const users = (levels.users ?? {}) as Record<string, number>;
+    const have = users[userId] ?? Number(levels.users_default ?? 0);
+    const events = (levels.events ?? {}) as Record<string, number>;
+    const need = typeof action === 'string'
+      ? Number(levels[action] ?? (action === 'invite' ? 0 : 50))
+      : Number(events[action.event] ?? (action.state ? (levels.state_default ?? 50) : (levels.events_default ?? 0)));
+    if (have < need) throw new MatrixHttpError(403, 'M_FORBIDDEN', `${userId} (power ${have}) may not ${typeof action === 'string' ? action : `send ${action.event}`} here (needs ${need})`);
   };
   const member = (room: Room, userId: string, sender: string, membership: string, extra: Json = {}): ClientEvent =>
     state.appendEvent(room, { type: 'm.room.member', state_key: userId, sender, content: { membership, displayname: state.accounts.get(userId)?.displayName, ...extra } });
@@ -61,8 +73,18 @@ export function roomRoutes(router: Router, state: HomeserverState, auth: Authent
     .on('POST /rooms/{roomId}/invite', (request) => {
       const { device, room } = joinedRoom(request);
       const invitee = String(request.body.user_id ?? '');
+      requireLevel(room, device.userId, 'invite');
       if (!state.accounts.has(invitee)) throw new MatrixHttpError(404, 'M_NOT_FOUND', 'unknown user');
       if (state.membership(room, invitee) !== 'join') member(room, invitee, device.userId, 'invite', request.body.is_direct ? { is_direct: true } : {});
+      return {};
+    })
+    .on('POST /rooms/{roomId}/kick', (request) => {
+      const { device, room } = joinedRoom(request);
+      const target = String(request.body.user_id ?? '');
+      requireLevel(room, device.userId, 'kick');
+      const current = state.membership(room, target);
+      if (current !== 'join' && current !== 'invite') throw new MatrixHttpError(403, 'M_FORBIDDEN', `${target} is not in the room`);
+      member(room, target, device.userId, 'leave', typeof request.body.reason === 'string' ? { reason: request.body.reason } : {});
       return {};
     })
     .on('POST /rooms/{roomId}/leave', (request) => {
@@ -82,6 +104,7 @@ export function roomRoutes(router: Router, state: HomeserverState, auth: Authent
       const key = `send:${room.roomId}:${request.params.txnId}`;
       const previous = device.txns.get(key);
       if (previous) return previous;
+      requireLevel(room, device.userId, { event: request.params.type as string, state: false });
       const event = state.appendEvent(room, { type: request.params.type as string, sender: device.userId, content: request.body }, { token: device.accessToken, txnId: request.params.txnId as string });
       const response = { event_id: event.event_id };
       device.txns.set(key, response);
@@ -150,6 +173,7 @@ export function roomRoutes(router: Router, state: HomeserverState, auth: Authent
 
   function stateWrite(request: RouteRequest, stateKey: string): Json {
     const { device, room } = joinedRoom(request);
+    requireLevel(room, device.userId, { event: request.params.type as string, state: true });
     const event = state.appendEvent(room, { type: request.params.type as string, state_key: stateKey, sender: device.userId, content: request.body });
     return { event_id: event.event_id };
   }

@@ -60,7 +60,7 @@ describe('announcements / admin HTTP API', function () {
     const status = await call('GET', `/admin/announcements/${id.toLowerCase()}`);
     assert.equal(status.status, 200);
     assert.equal(status.json.status, 'completed');
-    assert.deepEqual(status.json.counts, { total: 7, pending: 0, sending: 0, sent: 7, failed: 0, blocked: 0, cancelled: 0 });
+    assert.deepEqual(status.json.counts, { total: 7, pending: 0, sending: 0, sent: 7, failed: 0, blocked: 0, cancelled: 0, roomsSent: 0, membersReached: 0 });
     assert.equal((status.json.recipients as unknown[]).length, 7);
     assert.ok(!('address' in (status.json.recipients as Array<Record<string, unknown>>)[0]!), 'addresses are not exposed');
     assert.equal(status.json.markdown, '# Maintenance\nCe soir à 20 h.');

@@ -28,7 +28,7 @@ describe('announcements / fan-out with recording channels (in-process queues)', 
     await rig.announcements.start();
     const id = await announce();
     const counts = await rig.waitForStatus(id, 'completed');
-    assert.deepEqual(counts, { total: 50, pending: 0, sending: 0, sent: 50, failed: 0, blocked: 0, cancelled: 0 });
+    assert.deepEqual(counts, { total: 50, pending: 0, sending: 0, sent: 50, failed: 0, blocked: 0, cancelled: 0, roomsSent: 0, membersReached: 0 });
     assert.equal(rig.teams.delivered.length, 30);
     assert.equal(rig.matrix.delivered.length, 20);
     for (const channel of [rig.teams, rig.matrix]) assert.ok([...channel.countsByKey().values()].every((n) => n === 1), 'nobody twice');

@@ -32,6 +32,18 @@ describe('matrix: outbox typing and per-room send queues', () => {
     box.typing.clear();
   });
 
+  it('announcements’ requests and sends take the bulk lane; everything else the interactive one (issue 20.5)', async () => {
+    const lanes: string[] = [];
+    const limiter = { acquire: async (scope: { lane?: string } = {}) => void lanes.push(scope.lane ?? 'interactive'), tryAcquire: () => true, pause: () => undefined };
+    const client = { sendEvent: async () => ({ event_id: '$e' }), getRoom: () => null, createRoom: async () => ({ room_id: '!r' }) };
+    const box = new outbox.Outbox(client as never, limiter as never, silentLogger);
+    await box.send({ roomId: '!r', isDirect: true }, { msgtype: 'm.text', body: 'réponse' } as never);
+    await box.send({ roomId: '!r', isDirect: true }, { msgtype: 'm.text', body: 'annonce' } as never, { txnId: 't1', lane: 'bulk' });
+    await box.request(() => client.createRoom());
+    await box.request(() => client.createRoom(), 'bulk');
+    assert.deepEqual(lanes, ['interactive', 'bulk', 'interactive', 'bulk']);
+  });
+
   it('a send given up in one room fails only that room’s queued sends', async () => {
     const scheduler = queues.perRoomScheduler();
     const event = (roomId: string, id: string) => new sdk.MatrixEvent({ type: 'm.room.message', room_id: roomId, event_id: id, content: { msgtype: 'm.text', body: id } });
