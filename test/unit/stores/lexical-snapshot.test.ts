@@ -68,6 +68,19 @@ describe('embedded store: persisted lexical index', () => {
     assert.throws(() => decodeSnapshot(truncated), /truncated/);
   });
 
+  it('decodes a blob in its own buffer in place (no copy of a large index), a view into another buffer by copying it', () => {
+    const entries = CORPUS.map((c, i) => ({ row: i + 10, classificationRank: 0, validFromDay: 0, validToDay: 100_000, sparse: encoder.encodeDocument(documentFields(c)) }));
+    const blob = encodeSnapshot(new LexicalIndex(entries).toArrays());
+    const inPlace = decodeSnapshot(blob);
+    assert.equal(inPlace.rows.buffer, blob.buffer, 'views the blob itself');
+    const shared = new Uint8Array(blob.byteLength + 3);
+    shared.set(blob, 3);
+    const view = shared.subarray(3);
+    const copied = decodeSnapshot(view);
+    assert.notEqual(copied.weights.buffer, shared.buffer);
+    assert.deepEqual(copied, inPlace);
+  });
+
   it('an ingestion persists the index; a new process loads it instead of rebuilding from the rows', async () => {
     const ingesting = new SqliteVectorStore(file);
     await write(ingesting, CORPUS);
