@@ -7,12 +7,14 @@ import { instrumentQueue } from './instrumented-queue.ts';
 import { DELIVERY_QUEUE, ENRICH_QUEUE, WORK_QUEUE, type DeliveryJob, type EnrichJobInput, type WorkJobInput } from '../queue/jobs.ts';
 
 /**
- * The queues: work (bot → workers), deliveries (workers → the bot process that owns the channels) and
- * enrichment (`passerelle enrich` → workers).
+ * The queues: work (bot → workers), deliveries (workers → any bot replica) and enrichment (`passerelle
+ * enrich` → workers). Tchap deliveries taken by a replica without the Tchap connection are forwarded to
+ * `tchapDeliveries`, consumed by the replica holding it (created on first use).
  */
 export interface Queues {
   work: JobQueue<WorkJobInput>;
   deliveries: JobQueue<DeliveryJob>;
+  readonly tchapDeliveries: JobQueue<DeliveryJob>;
   enrichment: JobQueue<EnrichJobInput>;
   close(): Promise<void>;
 }
@@ -35,12 +37,16 @@ export function createQueues(config: Readonly<Config>, logger?: Logger): Queues 
   const work = make<WorkJobInput>(WORK_QUEUE);
   const deliveries = make<DeliveryJob>(DELIVERY_QUEUE);
   const enrichment = make<EnrichJobInput>(ENRICH_QUEUE);
+  let tchap: JobQueue<DeliveryJob> | undefined;
   return {
     work,
     deliveries,
+    get tchapDeliveries() {
+      return (tchap ??= make<DeliveryJob>(`${DELIVERY_QUEUE}-matrix`));
+    },
     enrichment,
     async close() {
-      await Promise.all([work.close(), deliveries.close(), enrichment.close()]);
+      await Promise.all([work.close(), deliveries.close(), enrichment.close(), tchap?.close()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { PasserelleError } from '../bots/errors.ts';
+import { POSTGRES_TURNS_TABLE, SQLITE_TURNS_TABLE } from './turn-journal-schema.ts';
 
 /**
  * Versioned schema migrations of the state stores (state, announcements, curation, learning, enrichment),
@@ -42,6 +43,12 @@ export const MIGRATIONS: Readonly<Record<StoreName, readonly Migration[]>> = {
       name: 'feedback.reason: the reasons picked in the Teams feedback form, stored with the rating',
       sqlite: () => `ALTER TABLE feedback ADD COLUMN reason TEXT;`,
       postgres: (s) => `ALTER TABLE ${s}feedback ADD COLUMN IF NOT EXISTS reason text;`,
+    },
+    {
+      version: 4,
+      name: 'inbound_turns: what a channel acknowledged, kept until answered (no question lost when a replica dies)',
+      sqlite: () => SQLITE_TURNS_TABLE,
+      postgres: (s) => POSTGRES_TURNS_TABLE(s),
     },
   ],
   announcements: [],

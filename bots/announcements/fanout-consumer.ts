@@ -60,18 +60,32 @@ export class FanoutConsumer {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Repairs, then consumes; idempotent (a second call returns the first one's promise). */
-  start(): Promise<void> {
-    this.starting ??= this.run();
+  /**
+   * Repairs, then consumes the queues of `channels` (default both; a replica without the Tchap connection
+   * consumes Teams only, and Tchap once it holds the connection: `consume`). Idempotent (a second call
+   * returns the first one's promise).
+   */
+  start(channels: readonly AnnouncementChannel[] = ['teams', 'matrix']): Promise<void> {
+    this.starting ??= this.run(channels);
     return this.starting;
   }
 
-  private async run(): Promise<void> {
+  /** Consumes one more channel's queue from now on (this replica took the Tchap connection). */
+  async consume(channel: AnnouncementChannel): Promise<void> {
+    await this.start([]);
+    if (this.consumed.has(channel)) return;
+    this.consumed.add(channel);
+    this.deps.queues[channel].process(this.deps.options.concurrency[channel], this.deps.sender.processor());
+  }
+
+  private readonly consumed = new Set<AnnouncementChannel>();
+
+  private async run(channels: readonly AnnouncementChannel[]): Promise<void> {
     const { store, sender, queues, options } = this.deps;
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
       for (let after: string | undefined; ; ) {
         const page = await store.listRecipients(announcement.id, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
-        for (const recipient of page) if (recipient.claimedBy !== this.deps.owner) await sender.resolveInterrupted(recipient);
+        for (const recipient of page) if (recipient.claimedBy !== this.deps.owner && sender.interrupted(recipient)) await sender.resolveInterrupted(recipient);
         if (page.length < PAGE) break;
         after = page.at(-1)?.key;
       }
@@ -80,7 +94,10 @@ export class FanoutConsumer {
       // the row already claimed or finished and does nothing.
       await this.enqueue(announcement.id, { verify: true, replaceActive: true });
     }
-    for (const channel of ['teams', 'matrix'] as const) queues[channel].process(options.concurrency[channel], sender.processor());
+    for (const channel of channels) {
+      this.consumed.add(channel);
+      queues[channel].process(options.concurrency[channel], sender.processor());
+    }
     await this.tick();
     this.timer = setInterval(() => void this.tick(), options.tickMs);
     this.timer.unref();
