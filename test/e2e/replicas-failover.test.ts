@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { AI_NOTICE } from '../../bots/user-messages.ts';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.ts';
@@ -53,7 +54,7 @@ interface Replica {
   alive: boolean;
 }
 
-describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of questions (PostgreSQL, Redis, fakes)', function () {
+describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of questions (PostgreSQL and Redis, or the embedded defaults; fakes)', function () {
   this.timeout(300_000);
   let dir: string;
   let prefix: string;
@@ -125,22 +126,23 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     }));
   };
 
-  for (const inFlight of [false, true]) {
-    const title = inFlight
-      ? 'killed while it holds unanswered questions on both channels: the survivor answers each exactly once'
-      : 'every question on Teams and Tchap is answered exactly once; the survivor takes Tchap over';
-    it(title, () => scenario(inFlight));
-  }
+  it('every question on Teams and Tchap is answered exactly once; the survivor takes Tchap over', () => scenario('between', 'postgres'));
+  it('killed while it holds unanswered questions on both channels: the survivor answers each exactly once', () => scenario('inflight', 'postgres'));
+  it('embedded defaults (SQLite state file, in-process queues): two serve processes on one machine, the same failover', () => scenario('sqlite', 'sqlite'));
 
-  async function scenario(inFlight: boolean): Promise<void> {
+  async function scenario(tag: 'between' | 'inflight' | 'sqlite', stateKind: 'postgres' | 'sqlite'): Promise<void> {
+    const inFlight = tag !== 'between';
     for (const replica of replicas.splice(0)) if (replica.alive) replica.child.kill('SIGKILL');
-    const scenarioDatabase = `${database}_${inFlight ? 'inflight' : 'between'}`;
-    await admin.query(`CREATE DATABASE ${scenarioDatabase}`);
-    databases.push(scenarioDatabase);
+    const scenarioDatabase = `${database}_${tag}`;
+    if (stateKind === 'postgres') {
+      await admin.query(`CREATE DATABASE ${scenarioDatabase}`);
+      databases.push(scenarioDatabase);
+    }
+    const dataDir = join(dir, `data-${tag}`);
     const env: Record<string, string> = {
-      PASSERELLE_DATA_DIR: join(dir, inFlight ? 'data-inflight' : 'data'), PASSERELLE_LOG_LEVEL: 'info',
-      PASSERELLE_STATE: 'postgres', DATABASE_URL: DATABASE_URL.replace(/\/[^/]*$/, `/${scenarioDatabase}`),
-      REDIS_URL, PASSERELLE_QUEUE_PREFIX: `${prefix}${inFlight ? 'i' : 'b'}`, PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', PASSERELLE_ABSTAIN_BELOW: '0.3',
+      PASSERELLE_DATA_DIR: dataDir, PASSERELLE_LOG_LEVEL: 'info',
+      ...(stateKind === 'postgres' ? { PASSERELLE_STATE: 'postgres', DATABASE_URL: DATABASE_URL.replace(/\/[^/]*$/, `/${scenarioDatabase}`), REDIS_URL, PASSERELLE_QUEUE_PREFIX: `${prefix}${tag}` } : {}),
+      PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', PASSERELLE_ABSTAIN_BELOW: '0.3',
       MATRIX_ENABLED: 'true', MATRIX_HOMESERVER_URL: fake.url, MATRIX_USER_ID: BOT, MATRIX_PASSWORD: 'x', MATRIX_ALLOWED_SERVERS: 'test.local', MATRIX_REQUESTS_PER_SECOND: '50',
       TEAMS_ENABLED: 'true', TEAMS_ALLOWED_TENANTS: A.TENANT,
       ...(inFlight ? { CHAT_MODEL_PROVIDER: 'openai-compatible', CHAT_MODEL_URL: `${model.url}/v1`, CHAT_MODEL_NAME: 'albert-large', CHAT_MODEL_API_KEY: 'sk-test', CHAT_MODEL_CEILING: 'diffusion-restreinte' } : {}),
@@ -171,6 +173,17 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     await start('replica-1');
     await start('replica-2');
     const holderPid = async () => {
+      if (stateKind === 'sqlite') {
+        const file = new DatabaseSync(join(dataDir, 'state.sqlite'), { readOnly: true });
+        try {
+          const row = file.prepare('SELECT holder, fence FROM leases WHERE name = ? AND expires_at > ?').get('matrix', Date.now()) as { holder: string; fence: number } | undefined;
+          return row ? { pid: Number(row.holder.split(':')[1]), fence: Number(row.fence) } : undefined;
+        } catch {
+          return undefined; // not created yet
+        } finally {
+          file.close();
+        }
+      }
       const db = new pg.Client({ connectionString: env.DATABASE_URL });
       await db.connect();
       try {
@@ -190,7 +203,7 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     // Agents open direct chats with the bot (the holder joins) and say hello: the AI notice and a first answer.
     const rooms: Array<{ roomId: string; token: string; asked: number; baseline: number }> = [];
     for (let n = 1; n <= ROOMS; n++) {
-      const user = `@agent${n}${inFlight ? 'i' : 'b'}:test.local`;
+      const user = `@agent${n}${tag}:test.local`;
       fake.registerUser(user, 'secret');
       const login = await client('POST', '/login', '', { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'secret' });
       const token = String(login.access_token);
@@ -208,8 +221,8 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     let sequence = 0;
     const askTeams = async (target: Replica, text?: string) => {
       const n = ++sequence;
-      const from = { id: `29:agent-${inFlight ? 'i' : 'b'}${n}`, name: `Agent ${n}`, aadObjectId: `aad-agent-${inFlight ? 'i' : 'b'}${n}` };
-      const conversation = `a:personal-replicas-${inFlight ? 'i' : 'b'}-${n}`;
+      const from = { id: `29:agent-${tag}${n}`, name: `Agent ${n}`, aadObjectId: `aad-agent-${tag}${n}` };
+      const conversation = `a:personal-replicas-${tag}-${n}`;
       const delivered = await connector.deliver(target.teamsUrl, A.personalMessage(connector.serviceUrl, text ?? QUESTIONS[n % QUESTIONS.length]!, { from, conversation: { conversationType: 'personal', id: conversation, tenantId: A.TENANT } }));
       assert.equal(delivered.status, 200, `${target.name}: ${delivered.body}`);
       return { conversation };
