@@ -15,7 +15,8 @@ import type { RecipientSender } from './recipient-sender.ts';
  *     are kept; a finished job whose row is still pending — in-process queue lost, bull job given up — is
  *     replaced by a new one);
  * then a periodic tick starts due announcements (compare-and-set: started once), completes finished ones,
- * and re-checks the jobs of an announcement that made no progress for `staleMs`.
+ * and re-checks an announcement that made no progress for `staleMs`: rows left in 'sending' by a replica that
+ * died since, then its jobs.
  */
 
 export interface FanoutOptions {
@@ -83,12 +84,7 @@ export class FanoutConsumer {
   private async run(channels: readonly AnnouncementChannel[]): Promise<void> {
     const { store, sender, queues, options } = this.deps;
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
-      for (let after: string | undefined; ; ) {
-        const page = await store.listRecipients(announcement.id, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
-        for (const recipient of page) if (recipient.claimedBy !== this.deps.owner && sender.interrupted(recipient)) await sender.resolveInterrupted(recipient);
-        if (page.length < PAGE) break;
-        after = page.at(-1)?.key;
-      }
+      await this.repairInterrupted(announcement.id);
       // Before this process consumes anything, an "active" job can only be a dead process's (bull keeps it
       // locked until its lock expires): its row gets a job of its own now; the old one, when it runs, finds
       // the row already claimed or finished and does nothing.
@@ -101,6 +97,17 @@ export class FanoutConsumer {
     await this.tick();
     this.timer = setInterval(() => void this.tick(), options.tickMs);
     this.timer.unref();
+  }
+
+  /** Resolves the rows left in 'sending' by consumer instances that died (not those another live replica is sending). */
+  private async repairInterrupted(announcementId: string): Promise<void> {
+    const { store, sender } = this.deps;
+    for (let after: string | undefined; ; ) {
+      const page = await store.listRecipients(announcementId, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
+      for (const recipient of page) if (recipient.claimedBy !== this.deps.owner && sender.interrupted(recipient)) await sender.resolveInterrupted(recipient);
+      if (page.length < PAGE) break;
+      after = page.at(-1)?.key;
+    }
   }
 
   async stop(): Promise<void> {
@@ -195,7 +202,11 @@ export class FanoutConsumer {
     }
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
       if (await this.complete(announcement.id)) continue;
-      if (Date.now() - (this.lastActivity.get(announcement.id) ?? 0) > options.staleMs) await this.enqueue(announcement.id, { verify: true });
+      if (Date.now() - (this.lastActivity.get(announcement.id) ?? 0) > options.staleMs) {
+        // No progress: a replica that was sending some of its rows may have died since (replicas share the fan-out).
+        await this.repairInterrupted(announcement.id);
+        await this.enqueue(announcement.id, { verify: true });
+      }
     }
   }
 
