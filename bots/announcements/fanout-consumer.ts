@@ -50,6 +50,8 @@ const PAGE = 1_000;
 
 export class FanoutConsumer {
   private readonly lastActivity = new Map<string, number>();
+  /** Channels whose queues this consumer processes (their interrupted rows are its to repair). */
+  private readonly consumed = new Set<AnnouncementChannel>();
   private readonly completionChecks = new Map<string, NodeJS.Timeout>();
   private readonly background = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
@@ -71,18 +73,25 @@ export class FanoutConsumer {
     return this.starting;
   }
 
-  /** Consumes one more channel's queue from now on (this replica took the Tchap connection). */
+  /**
+   * Consumes one more channel's queue from now on (this replica took the Tchap connection), after repairing
+   * that channel's rows a dead process left in 'sending' — only now can they be resolved as the channel
+   * allows (sent again with the same key on Tchap).
+   */
   async consume(channel: AnnouncementChannel): Promise<void> {
     await this.start([]);
     if (this.consumed.has(channel)) return;
     this.consumed.add(channel);
+    for (const announcement of await this.deps.store.listAnnouncements({ statuses: ['sending'] })) {
+      await this.repairInterrupted(announcement.id);
+      await this.enqueue(announcement.id, { verify: true, replaceActive: true });
+    }
     this.deps.queues[channel].process(this.deps.options.concurrency[channel], this.deps.sender.processor());
   }
 
-  private readonly consumed = new Set<AnnouncementChannel>();
-
   private async run(channels: readonly AnnouncementChannel[]): Promise<void> {
     const { store, sender, queues, options } = this.deps;
+    for (const channel of channels) this.consumed.add(channel);
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
       await this.repairInterrupted(announcement.id);
       // Before this process consumes anything, an "active" job can only be a dead process's (bull keeps it
@@ -90,21 +99,23 @@ export class FanoutConsumer {
       // the row already claimed or finished and does nothing.
       await this.enqueue(announcement.id, { verify: true, replaceActive: true });
     }
-    for (const channel of channels) {
-      this.consumed.add(channel);
-      queues[channel].process(options.concurrency[channel], sender.processor());
-    }
+    for (const channel of channels) queues[channel].process(options.concurrency[channel], sender.processor());
     await this.tick();
     this.timer = setInterval(() => void this.tick(), options.tickMs);
     this.timer.unref();
   }
 
-  /** Resolves the rows left in 'sending' by consumer instances that died (not those another live replica is sending). */
+  /**
+   * Resolves the rows left in 'sending' by consumer instances that died (not those another live replica is
+   * sending), on the channels this consumer consumes: how a row is resolved depends on its channel's adapter.
+   */
   private async repairInterrupted(announcementId: string): Promise<void> {
     const { store, sender } = this.deps;
     for (let after: string | undefined; ; ) {
       const page = await store.listRecipients(announcementId, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
-      for (const recipient of page) if (recipient.claimedBy !== this.deps.owner && sender.interrupted(recipient)) await sender.resolveInterrupted(recipient);
+      for (const recipient of page) {
+        if (this.consumed.has(recipient.channel) && recipient.claimedBy !== this.deps.owner && sender.interrupted(recipient)) await sender.resolveInterrupted(recipient);
+      }
       if (page.length < PAGE) break;
       after = page.at(-1)?.key;
     }
