@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../adapters/matrix/process-lock.ts';
 import type { Logger } from '../bots/logger.ts';
 import { PostgresAnnouncementStore } from '../state/announcement-store-postgres.ts';
 import { SqliteAnnouncementStore } from '../state/announcement-store-sqlite.ts';
@@ -137,15 +138,7 @@ export function claimantAlive(owner: string, claimedAt: string, now = Date.now()
   const parts = owner.split(':');
   const pid = Number(parts[1]);
   if (parts.length !== 3 || !Number.isInteger(pid) || pid <= 0) return false; // not a replica's instance
-  if (parts[0] === hostname()) {
-    if (pid === process.pid) return false;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  }
+  if (parts[0] === hostname()) return isAlive(pid);
   return now - Date.parse(claimedAt) < CLAIM_STALE_MS;
 }
 
