@@ -13,8 +13,8 @@ import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
  *
  * Deliveries run concurrently, so two edits of one progress message may be in flight together: the edits
  * of a message are applied one after the other, and one older (by `sequence`) than an edit already shown
- * is skipped — a slow « 0 % » never lands over « terminée ». Replicas share the last sequence shown (state
- * cache), so an edit older than one another replica showed is skipped too.
+ * is skipped — a slow « 0 % » never lands over « terminée ». (Per process: with several replicas, two edits
+ * of one message taken by two replicas are not ordered; the result itself always comes as its own message.)
  *
  * Any replica consumes the deliveries queue. A delivery for a channel this process does not hold (Tchap on
  * a replica without the Tchap lease) is handed to `forward` (the queue of the replica that holds it) under
@@ -39,14 +39,10 @@ export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, '
       edits.set(key, entry);
     }
     const tracked = entry;
-    const sharedKey = `edit-shown:${key}`;
     const run = tracked.chain.then(async () => {
       if (sequence <= tracked.shown) return;
-      const shownElsewhere = Number((await state.cacheGet(sharedKey).catch(() => undefined)) ?? -1);
-      if (sequence <= shownElsewhere) return;
       await apply();
       tracked.shown = sequence;
-      await state.cacheSet(sharedKey, String(sequence), ttlMs).catch(() => undefined);
     });
     tracked.chain = run.catch(() => undefined);
     await run;
