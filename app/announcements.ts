@@ -4,6 +4,7 @@ import { PasserelleError } from '../bots/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../adapters/matrix/process-lock.ts';
 import type { Logger } from '../bots/logger.ts';
 import { PostgresAnnouncementStore } from '../state/announcement-store-postgres.ts';
 import { SqliteAnnouncementStore } from '../state/announcement-store-sqlite.ts';
@@ -39,7 +40,10 @@ export interface Announcements {
    * in the background once `ready` resolves); `sync` keeps them from ANNOUNCE_ROOMS_FILE now.
    */
   rooms: AnnouncementRoomsControl & { attach(channel: AnnouncementRoomChannel, ready?: Promise<void>): void };
-  start(): Promise<void>;
+  /** Repairs and consumes the fan-out queues of `channels` (default: both). */
+  start(channels?: readonly AnnouncementChannel[]): Promise<void>;
+  /** Consumes one more channel's queue (this replica took the Tchap connection). */
+  consume(channel: AnnouncementChannel): Promise<void>;
   /**
    * Stops the fan-out (no new send; the queues closed) while the channels are still connected: a send in
    * flight then ends as it would have, instead of failing on a closed connection. Idempotent.
@@ -91,6 +95,7 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
     store, outbound, limiters, owner, maxAttempts, logger,
     ...(overrides.now ? { now: overrides.now } : {}),
     onFinished: (id) => consumer?.noteProgress(id),
+    claimantAlive,
   });
   const options: FanoutOptions = {
     // Enough sends in flight to reach the rate with ~0.5 s per send, never more than 64.
@@ -167,7 +172,8 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
     })());
   return {
     store, service, consumer: started, queues, directories, rooms,
-    start: () => started.start(),
+    start: (channels) => started.start(channels),
+    consume: (channel) => started.consume(channel),
     stopSending,
     async close() {
       closed = true;
@@ -176,6 +182,23 @@ export async function createAnnouncements(deps: AnnouncementsDeps, overrides: An
       if (!overrides.store) await store.close();
     },
   };
+}
+
+/** A send claimed by another instance on another machine is presumed interrupted after this long. */
+const CLAIM_STALE_MS = 120_000;
+
+/**
+ * Whether the consumer instance `owner` (`<host>:<pid>:<random>`, see createAnnouncements) may still be
+ * sending a row it claimed at `claimedAt`: on this machine, while its process runs (an earlier instance of
+ * this very process is not); on another machine (another replica), for two minutes — far longer than one
+ * send may take — after which it is presumed dead. Anything else is not a replica's instance: dead.
+ */
+export function claimantAlive(owner: string, claimedAt: string, now = Date.now()): boolean {
+  const parts = owner.split(':');
+  const pid = Number(parts[1]);
+  if (parts.length !== 3 || !Number.isInteger(pid) || pid <= 0) return false; // not a replica's instance
+  if (parts[0] === hostname()) return isAlive(pid);
+  return now - Date.parse(claimedAt) < CLAIM_STALE_MS;
 }
 
 /** SQLite: the data directory's state file (its own tables); PostgreSQL: the state store's database and schema. */

@@ -11,6 +11,9 @@ import { AccessPolicy } from '../bots/access-policy.ts';
 import { ArticleHistory } from '../knowledge/versions/article-history.ts';
 import { AnswerService } from '../bots/answer-service.ts';
 import { Bot } from '../bots/bot.ts';
+import type { InboundTurns } from '../bots/inbound-event.ts';
+import type { ChannelName } from '../bots/message.ts';
+import type { DeliveryJob } from '../queue/jobs.ts';
 import { Outbound } from '../bots/outbound/outbound.ts';
 import { createChannelLimiters, type ChannelLimiters } from './channel-limiters.ts';
 import { AnnounceCommands } from '../bots/commands/announce-commands.ts';
@@ -68,10 +71,15 @@ export interface BotApplication {
   /** The per-user question limit and the questions it holds (released once `startJobs` ran). */
   rateLimit: RateLimitStage;
   /**
-   * Starts consuming deliveries (this process owns the channels) and, when the queue is in-process,
-   * the work itself. With Redis, work runs in `passerelle worker`.
+   * Starts consuming deliveries, held questions and the announcement fan-out and, when the queue is
+   * in-process, the work itself (with Redis, work runs in `passerelle worker`). Any replica runs them:
+   * deliveries for a channel this process does not hold (Tchap on a replica without the Tchap lease) are
+   * forwarded to the holder's queue; `without` leaves a channel's fan-out and held questions to the replica
+   * that holds it — this one too, once `startChannelJobs` is called (it took the Tchap connection).
    */
-  startJobs(): void;
+  startJobs(options?: { without?: readonly ChannelName[] }): void;
+  /** Starts the jobs of a channel this replica now holds (the Tchap connection, after the lease). */
+  startChannelJobs(channel: 'matrix'): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +94,8 @@ export interface BotOverrides {
   learningStore?: LearningStore;
   /** The learning mode's and the rate limit's clock. */
   now?: () => Date;
+  /** Durable turns (serve: replicas lose no question when one dies). */
+  turns?: InboundTurns;
 }
 
 export async function createBotApplication(config: Readonly<Config>, logger: Logger, overrides: BotOverrides = {}): Promise<BotApplication> {
@@ -136,7 +146,7 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     ],
     logger,
   );
-  const bot = new Bot(pipeline, outbound, state, logger, config.bot.pseudonymSecret);
+  const bot = new Bot(pipeline, outbound, state, logger, config.bot.pseudonymSecret, overrides.turns);
   // Audit retention: purged at start, then daily while the process runs.
   const purgeAudit = () =>
     state.purgeAudit(new Date(Date.now() - config.bot.auditRetentionDays * 86_400_000).toISOString()).catch((error: unknown) => logger.warn('audit purge failed', { error }));
@@ -161,9 +171,11 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
     curated,
     learning,
     rateLimit,
-    startJobs() {
-      rateLimit.start((message) => bot.handle(message, { released: true }));
-      queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger));
+    startJobs(options = {}) {
+      const without = new Set<ChannelName>(options.without ?? []);
+      rateLimit.start((message) => bot.handle(message, { released: true }), (channel) => !without.has(channel as ChannelName) || outbound.channel(channel as ChannelName) !== undefined);
+      const forward = async (delivery: DeliveryJob, jobId: string) => void (await queues.tchapDeliveries.add(delivery, { jobId, attempts: 5, backoffMs: 1_000, priority: 1 }));
+      queues.deliveries.process(4, createDeliveryProcessor(outbound, state, logger, undefined, forward));
       if (!queues.work.durable) {
         workConsumer = startWorkConsumer(config, knowledge, model, queues, logger);
         // Without Redis the scheduled synchronisations run here too (with Redis: in `passerelle worker`).
@@ -172,8 +184,14 @@ export async function createBotApplication(config: Readonly<Config>, logger: Log
           .then((leases) => startSyncSchedules({ config, knowledge, model, queue: queues.sync, deliveries: queues.deliveries, runs: state, leases, logger }))
           .catch((error: unknown) => logger.error('sync schedules failed to start', { error }));
       }
-      void announcements.start().catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
+      const fanout = (['teams', 'matrix'] as const).filter((channel) => !without.has(channel));
+      void announcements.start(fanout).catch((error: unknown) => logger.error('announcement fan-out failed to start', { error }));
       learning.warm();
+    },
+    startChannelJobs(channel) {
+      queues.tchapDeliveries.process(4, createDeliveryProcessor(outbound, state, logger));
+      void announcements.consume(channel).catch((error: unknown) => logger.error('announcement fan-out failed to start', { channel, error }));
+      void rateLimit.releaseDue();
     },
     async close() {
       clearInterval(purgeTimer);

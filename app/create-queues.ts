@@ -7,12 +7,14 @@ import { instrumentQueue } from './instrumented-queue.ts';
 import { DELIVERY_QUEUE, ENRICH_QUEUE, SYNC_QUEUE, WORK_QUEUE, type DeliveryJob, type EnrichJobInput, type SyncJob, type WorkJobInput } from '../queue/jobs.ts';
 
 /**
- * The queues: work (bot → workers), deliveries (workers → the bot process that owns the channels),
- * enrichment (`passerelle enrich` → workers) and the scheduled synchronisations.
+ * The queues: work (bot → workers), deliveries (workers → any bot replica), enrichment (`passerelle enrich` →
+ * workers) and the scheduled synchronisations. Tchap deliveries taken by a replica without the Tchap connection
+ * are forwarded to `tchapDeliveries`, consumed by the replica holding it (created on first use).
  */
 export interface Queues {
   work: JobQueue<WorkJobInput>;
   deliveries: JobQueue<DeliveryJob>;
+  readonly tchapDeliveries: JobQueue<DeliveryJob>;
   enrichment: JobQueue<EnrichJobInput>;
   /** Scheduled synchronisations with the official sources (app/sync-jobs.ts). */
   sync: JobQueue<SyncJob>;
@@ -38,13 +40,17 @@ export function createQueues(config: Readonly<Config>, logger?: Logger): Queues 
   const deliveries = make<DeliveryJob>(DELIVERY_QUEUE);
   const enrichment = make<EnrichJobInput>(ENRICH_QUEUE);
   const sync = make<SyncJob>(SYNC_QUEUE);
+  let tchap: JobQueue<DeliveryJob> | undefined;
   return {
     work,
     deliveries,
+    get tchapDeliveries() {
+      return (tchap ??= make<DeliveryJob>(`${DELIVERY_QUEUE}-matrix`));
+    },
     enrichment,
     sync,
     async close() {
-      await Promise.all([work.close(), deliveries.close(), enrichment.close(), sync.close()]);
+      await Promise.all([work.close(), deliveries.close(), enrichment.close(), sync.close(), tchap?.close()]);
     },
   };
 }

@@ -60,9 +60,11 @@ export class LeaseKeeper {
     return this.fence;
   }
 
-  start(): void {
-    void this.tick();
+  /** Starts; resolves after the first attempt (the lease taken and its holder started, or held by another). */
+  start(): Promise<void> {
+    const first = this.tick();
     this.timer = setInterval(() => void this.tick(), this.renewEveryMs);
+    return first;
   }
 
   /** Stops renewing and lets the lease lapse at once (the next replica takes over without waiting). */

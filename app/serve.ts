@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { MatrixChannelAdapter } from '../adapters/matrix/index.ts';
 import type { TeamsAdapter } from '../adapters/teams/teams-adapter.ts';
 import type { ChannelAdapter } from '../bots/channel-adapter.ts';
@@ -9,6 +12,8 @@ import { startAdminApi } from './admin-surface.ts';
 import type { LeaseKeeper } from './matrix-lease.ts';
 import { observeAnnouncements, startMetricsListener, startObservability } from './observability.ts';
 import { createBotApplication, type BotApplication } from './bot-application.ts';
+import { DurableTurns } from '../bots/durable-turns.ts';
+import type { LeaseStore } from '../state/lease-store.ts';
 
 /** The bot process as `passerelle serve` runs it. */
 export interface ServingBot {
@@ -25,28 +30,30 @@ export interface ServingBot {
 }
 
 /**
- * Builds and starts the bot process: the application, the enabled channels (Teams endpoint, Matrix device:
- * exactly one such process per deployment), the jobs (deliveries, announcements and, without Redis, the
- * work itself) and the admin API.
+ * Builds and starts the bot process — one replica of any number: the application, the enabled channels
+ * (the Teams endpoint with durable turns; the Matrix device on the replica holding the Tchap lease), the jobs
+ * (deliveries, announcements and, without Redis, the work itself) and the admin API.
  */
 export async function startServing(config: Readonly<Config>, logger: Logger, openKnowledge: () => Promise<Knowledge>): Promise<ServingBot> {
   if (!config.teams.enabled && !config.matrix.enabled) {
     throw new PasserelleError('CONFIG_INVALID', { problems: 'aucun canal activé (TEAMS_ENABLED=true et/ou MATRIX_ENABLED=true) ; pour essayer en local : passerelle chat' });
   }
   const observability = startObservability(config, 'serve', logger);
-  const app = await createBotApplication(config, logger, { knowledge: await openKnowledge() });
+  const replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const turns = config.teams.enabled ? await openDurableTurns(config, replica, logger) : undefined;
+  const app = await createBotApplication(config, logger, { knowledge: await openKnowledge(), ...(turns ? { turns: turns.turns } : {}) });
   observeAnnouncements(app.announcements.store);
   const channels: EnabledChannels = {};
-  // Replicas (state in PostgreSQL): Tchap is started by the replica holding the lease, not here.
-  const leased = config.matrix.enabled && config.state.kind === 'postgres';
+  // Tchap is started by the replica holding the lease (PostgreSQL for replicas on several machines, the
+  // state file for processes of one machine), not here; Teams by every replica.
   if (config.teams.enabled) channels.teams = await (await import('../adapters/teams/index.ts')).createTeamsAdapter({ config, logger, limiter: app.limiters.teams });
-  if (config.matrix.enabled && !leased) channels.matrix = await (await import('../adapters/matrix/index.ts')).createMatrixAdapter({ config, logger, limiter: app.limiters.matrix });
   attachChannels(app, channels);
-  if (!leased) app.startJobs();
+  app.startJobs(config.matrix.enabled ? { without: ['matrix'] } : {});
   await app.bot.start();
+  turns?.turns.start();
   let stop: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
-  const lease = leased ? await holdTchapLease(app, logger, (matrix) => channels.matrix = matrix, stop) : undefined;
+  const lease = config.matrix.enabled ? await holdTchapLease(app, replica, logger, (matrix) => channels.matrix = matrix, stop) : undefined;
   const admin = await startAdminApi(app, logger);
   return {
     app,
@@ -57,38 +64,58 @@ export async function startServing(config: Readonly<Config>, logger: Logger, ope
     stopped,
     async close() {
       await lease?.stop();
+      await turns?.turns.stop();
       await admin.close();
       await app.close();
+      await turns?.close();
       await observability.shutdown();
     },
   };
 }
 
 /**
- * Replicas: the Tchap connection (one device, one /sync loop, one crypto store in the shared data folder)
- * belongs to the replica holding the "matrix" lease in PostgreSQL. That replica also consumes the jobs that
- * must reach Tchap — deliveries and announcement fan-out — so it starts them; the other replicas answer Teams
- * turns. When the holder crashes, another replica's keeper takes the lease within 20 s and starts Tchap; the
- * core's event-id dedupe (PostgreSQL) keeps a replayed event from being answered twice. A holder that loses
- * its lease stops the process (`stop`).
+ * Durable Teams turns (bots/durable-turns.ts): a Teams message is recorded in the state database before its
+ * 200 and answered by another replica if this one dies first. PostgreSQL for replicas on several machines,
+ * the state file for processes of one machine.
  */
-async function holdTchapLease(app: BotApplication, logger: Logger, attached: (matrix: MatrixChannelAdapter) => void, stop: (reason: string) => void): Promise<LeaseKeeper> {
+async function openDurableTurns(config: Readonly<Config>, owner: string, logger: Logger): Promise<{ turns: DurableTurns; close(): Promise<void> }> {
+  const journal = config.state.kind === 'postgres'
+    ? new (await import('../state/turn-journal-postgres.ts')).PostgresTurnJournal({ connectionString: config.state.databaseUrl as string, logger })
+    : new (await import('../state/turn-journal-sqlite.ts')).SqliteTurnJournal(join(config.dataDir, 'state.sqlite'));
+  return { turns: new DurableTurns(journal, { owner, ...TURN_TIMINGS }, logger), close: () => journal.close() };
+}
+
+/** Claim lifetime of a turn being answered, its renewal and the sweep for turns of dead replicas, ms. */
+export const TURN_TIMINGS = { ttlMs: 20_000, renewEveryMs: 5_000, sweepEveryMs: 5_000 };
+
+/**
+ * The Tchap connection (one device, one /sync loop, one crypto store in the shared data folder) belongs to
+ * the replica holding the "matrix" lease — in PostgreSQL across machines, in the state file for processes of
+ * one machine (`serve` twice on one host fails over too). That replica also takes the jobs that must reach
+ * Tchap (forwarded deliveries, Tchap fan-out, held Tchap questions); every replica takes Teams'. When the
+ * holder crashes, another replica's keeper takes the lease within 20 s and starts Tchap; the core's event-id
+ * dedupe (an event is seen once answered) keeps a replayed event from being answered twice, and an event
+ * not yet answered is delivered again by the server. A holder that loses its lease stops the process (`stop`).
+ * A lone process takes the lease at once: Tchap is up when startServing resolves.
+ */
+async function holdTchapLease(app: BotApplication, holder: string, logger: Logger, attached: (matrix: MatrixChannelAdapter) => void, stop: (reason: string) => void): Promise<LeaseKeeper> {
   const { config } = app;
-  const { PostgresLeaseStore } = await import('../state/lease-store-postgres.ts');
   const { LeaseKeeper } = await import('./matrix-lease.ts');
-  const store = new PostgresLeaseStore({ connectionString: config.state.databaseUrl as string, logger });
-  const keeper = new LeaseKeeper(store, { name: 'matrix', ...LEASE_TIMINGS }, {
+  const store: LeaseStore = config.state.kind === 'postgres'
+    ? new (await import('../state/lease-store-postgres.ts')).PostgresLeaseStore({ connectionString: config.state.databaseUrl as string, logger })
+    : new (await import('../state/lease-store-sqlite.ts')).SqliteLeaseStore(join(config.dataDir, 'state.sqlite'));
+  const keeper = new LeaseKeeper(store, { name: 'matrix', holder, ...LEASE_TIMINGS }, {
     acquired: async (fence) => {
       const matrix = await (await import('../adapters/matrix/index.ts')).createMatrixAdapter({ config, logger, limiter: app.limiters.matrix }, { leaseHeld: true });
       attachChannels(app, { matrix });
       attached(matrix);
       await matrix.start(app.bot.inbound);
-      app.startJobs();
+      app.startChannelJobs('matrix');
       logger.info('Tchap connection started on this replica', { fence });
     },
     lost: (reason) => stop(`bail Tchap perdu : ${reason}`),
   }, logger);
-  keeper.start();
+  await keeper.start();
   const stopKeeper = keeper.stop.bind(keeper);
   return Object.assign(keeper, { stop: async () => {
     await stopKeeper();

@@ -1,4 +1,5 @@
 import type { ChannelAdapter, SendOptions } from './channel-adapter.ts';
+import type { InboundTurns } from './inbound-event.ts';
 import { InboundHandler, type InboundHandlerDeps } from './inbound-handler.ts';
 import type { Logger } from './logger.ts';
 import type { ChannelName, IncomingMessage } from './message.ts';
@@ -19,8 +20,9 @@ export class Bot {
     state: InboundHandlerDeps['state'],
     private readonly logger: Logger,
     pseudonymSecret: string,
+    turns?: InboundTurns,
   ) {
-    this.inbound = new InboundHandler({ state, outbound, logger, pseudonymSecret, handle: (message) => this.handle(message) });
+    this.inbound = new InboundHandler({ state, outbound, logger, pseudonymSecret, handle: (message) => this.handle(message), ...(turns ? { turns } : {}) });
   }
 
   register(adapter: ChannelAdapter): void {

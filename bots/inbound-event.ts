@@ -53,4 +53,26 @@ export interface InboundSink {
   knowsConversation(key: string): Promise<boolean>;
   /** True the first time `key` is seen within `ttlMs` — a channel-side dedupe that survives restarts. */
   firstTime(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Durable turns (bots/durable-turns.ts), when the process keeps them: a channel that acknowledges a message
+   * before answering it (Teams) records it here first, so that another replica answers it if this one dies.
+   */
+  turns?: InboundTurns;
+}
+
+/** A recorded turn, as `InboundTurns.record` hands it back. */
+export interface TurnTicket {
+  readonly id: string;
+}
+
+export interface InboundTurns {
+  /**
+   * Persists a received turn before the channel acknowledges it; 'duplicate' when the channel delivered it
+   * again (the first delivery is, or was, handled). Rejects when the journal cannot be written.
+   */
+  record(channel: ChannelName, id: string, payload: unknown): Promise<TurnTicket | 'duplicate'>;
+  /** The turn was handled (`true`: marked done) or its handling failed (`false`: left for a later attempt). */
+  settle(ticket: TurnTicket, handled: boolean): Promise<void>;
+  /** How the channel handles a turn recovered from a replica that died (the payload it recorded). */
+  onRecovered(channel: ChannelName, handle: (payload: unknown) => Promise<void>): void;
 }

@@ -1,4 +1,4 @@
-import type { InboundEvent, InboundSink } from './inbound-event.ts';
+import type { InboundEvent, InboundSink, InboundTurns } from './inbound-event.ts';
 import type { Logger } from './logger.ts';
 import { metrics } from './metrics.ts';
 import { startRequest } from './tracing.ts';
@@ -20,6 +20,8 @@ export interface InboundHandlerDeps {
   handle(message: IncomingMessage): Promise<void>;
   logger: Logger;
   pseudonymSecret: string;
+  /** Durable turns (replicas: no question lost when one dies), when the process keeps them. */
+  turns?: InboundTurns;
 }
 
 /** Cache key of a rating's answer and author, by the rating's own id (for its withdrawal). */
@@ -42,6 +44,10 @@ export function aiNoticeKey(channel: ChannelName, userId: string): string {
  */
 export class InboundHandler implements InboundSink {
   constructor(private readonly deps: InboundHandlerDeps) {}
+
+  get turns(): InboundTurns | undefined {
+    return this.deps.turns;
+  }
 
   /** Each event is one request: a request id in every log line, a root span when traces are on. */
   receive(event: InboundEvent): Promise<{ recorded: boolean }> {

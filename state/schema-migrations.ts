@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { PasserelleError } from '../bots/errors.ts';
+import { POSTGRES_TURNS_TABLE, SQLITE_TURNS_TABLE } from './turn-journal-schema.ts';
 
 /**
  * Versioned schema migrations of the state stores (state, announcements, curation, learning, enrichment),
@@ -52,6 +53,12 @@ export const MIGRATIONS: Readonly<Record<StoreName, readonly Migration[]>> = {
       postgres: (s) => `CREATE TABLE IF NOT EXISTS ${s}sync_runs (id text PRIMARY KEY, schedule text NOT NULL, source text NOT NULL, bases jsonb NOT NULL, status text NOT NULL,
         attempt integer NOT NULL, retry_at timestamptz, started_at timestamptz NOT NULL, finished_at timestamptz NOT NULL, reports jsonb NOT NULL, errors jsonb NOT NULL);
         CREATE INDEX IF NOT EXISTS sync_runs_started ON ${s}sync_runs (started_at);`,
+    },
+    {
+      version: 5,
+      name: 'inbound_turns: what a channel acknowledged, kept until answered (no question lost when a replica dies)',
+      sqlite: () => SQLITE_TURNS_TABLE,
+      postgres: (s) => POSTGRES_TURNS_TABLE(s),
     },
   ],
   announcements: [],

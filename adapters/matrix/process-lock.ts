@@ -94,8 +94,11 @@ function removeIfUnchanged(path: string, seen: LockContent | undefined): void {
   }
 }
 
-/** Whether the lock owner still runs. Our own pid is stale (we would know we hold it): a container restarted as PID 1. */
-function isAlive(pid: number): boolean {
+/**
+ * Whether the process `pid` of this machine still runs. Our own pid is stale (we would know we hold it): a
+ * container restarted as PID 1. Also used for the announcement claims of replicas (app/announcements.ts).
+ */
+export function isAlive(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);

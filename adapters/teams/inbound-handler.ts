@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { InboundSink } from '../../bots/inbound-event.ts';
+import type { InboundSink, TurnTicket } from '../../bots/inbound-event.ts';
 import type { Logger } from '../../bots/logger.ts';
 import type { IncomingMessage, StoredReference } from '../../bots/message.ts';
 import { classifyActivity, type TeamsReference } from './activity-mapper.ts';
@@ -13,6 +13,12 @@ import type { GroupCache } from './group-cache.ts';
  * feedback invoke is handed over before answering, because its HTTP answer (200, empty body) says it was
  * stored. The core records what must be recorded (references, ratings, welcome, removals); this handler
  * only adds the sender's Entra groups (access control) to messages.
+ *
+ * When the core keeps durable turns (replicas), a message is recorded in the shared turn journal before the
+ * 200 — Teams never delivers an acknowledged message again — and marked done once handled; a replica that
+ * dies in between leaves it to another, which hands the recorded activity back here (`replay`). A message
+ * Teams delivers twice is recorded once and handled once. If the journal cannot be written, the message is
+ * still answered (by this replica only).
  */
 
 export interface InboundResult {
@@ -37,6 +43,14 @@ export class InboundHandler {
   /** Connects the core. */
   attach(sink: InboundSink): void {
     this.sink = sink;
+    sink.turns?.onRecovered('teams', (payload) => this.replay(payload as Partial<Activity>));
+  }
+
+  /** A message recorded by a replica that died before answering it: handled as if it had just arrived. */
+  async replay(activity: Partial<Activity>): Promise<void> {
+    const event = classifyActivity(activity);
+    if (event.kind !== 'message') return;
+    await this.onMessage(event.message, event.reference);
   }
 
   get ready(): boolean {
@@ -47,9 +61,15 @@ export class InboundHandler {
     const event = classifyActivity(activity);
     const sink = this.sink;
     switch (event.kind) {
-      case 'message':
-        this.background('message', () => this.onMessage(event.message, event.reference));
+      case 'message': {
+        const ticket = await this.journal(activity);
+        if (ticket === 'duplicate') {
+          this.deps.logger.info('teams message delivered again: already recorded, handled once');
+          return { status: 200 };
+        }
+        this.background('message', () => this.onMessage(event.message, event.reference), ticket);
         return { status: 200 };
+      }
       case 'install':
         this.background('install', async () => void (await sink?.receive({ kind: 'installed', conversation: event.reference, personal: event.personal, ...(event.installerId ? { installerId: event.installerId } : {}) })));
         return { status: 200 };
@@ -76,13 +96,29 @@ export class InboundHandler {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private background(kind: string, task: () => Promise<void>): void {
+  /** Records a message in the core's turn journal before it is acknowledged (when the core keeps one). */
+  private async journal(activity: Partial<Activity>): Promise<TurnTicket | 'duplicate' | undefined> {
+    const turns = this.sink?.turns;
+    const conversationId = activity.conversation?.id;
+    if (!turns || !activity.id || !conversationId) return undefined;
+    try {
+      return await turns.record('teams', `${conversationId}|${activity.id}`, activity);
+    } catch (error) {
+      this.deps.logger.warn('teams message not recorded in the turn journal: answered by this replica only', { error });
+      return undefined;
+    }
+  }
+
+  private background(kind: string, task: () => Promise<void>, ticket?: TurnTicket): void {
     const run = (async () => {
+      let handled = false;
       try {
         await task();
+        handled = true;
       } catch (error) {
         this.deps.logger.error('teams background task failed', { kind, error });
       }
+      if (ticket) await this.sink?.turns?.settle(ticket, handled);
     })();
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));

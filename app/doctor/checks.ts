@@ -108,7 +108,7 @@ function vectorStoreCheck(config: Readonly<Config>): Check {
 
 function stateStoreCheck(config: Readonly<Config>): Check {
   if (config.state.kind !== 'postgres') {
-    return { label: 'État (SQLite)', fixOnError: '', run: async () => ok(`${join(config.dataDir, 'state.sqlite')} (un seul processus serve ; PostgreSQL pour plusieurs répliques : DATABASE_URL)`) };
+    return { label: 'État (SQLite)', fixOnError: '', run: async () => ok(`${join(config.dataDir, 'state.sqlite')} (processus serve d’une seule machine ; PostgreSQL pour des répliques sur plusieurs machines : DATABASE_URL)`) };
   }
   return {
     label: 'PostgreSQL',

@@ -15,7 +15,8 @@ import type { RecipientSender } from './recipient-sender.ts';
  *     are kept; a finished job whose row is still pending — in-process queue lost, bull job given up — is
  *     replaced by a new one);
  * then a periodic tick starts due announcements (compare-and-set: started once), completes finished ones,
- * and re-checks the jobs of an announcement that made no progress for `staleMs`.
+ * and re-checks an announcement that made no progress for `staleMs`: rows left in 'sending' by a replica that
+ * died since, then its jobs.
  */
 
 export interface FanoutOptions {
@@ -49,6 +50,8 @@ const PAGE = 1_000;
 
 export class FanoutConsumer {
   private readonly lastActivity = new Map<string, number>();
+  /** Channels whose queues this consumer processes (their interrupted rows are its to repair). */
+  private readonly consumed = new Set<AnnouncementChannel>();
   private readonly completionChecks = new Map<string, NodeJS.Timeout>();
   private readonly background = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
@@ -60,30 +63,62 @@ export class FanoutConsumer {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Repairs, then consumes; idempotent (a second call returns the first one's promise). */
-  start(): Promise<void> {
-    this.starting ??= this.run();
+  /**
+   * Repairs, then consumes the queues of `channels` (default both; a replica without the Tchap connection
+   * consumes Teams only, and Tchap once it holds the connection: `consume`). Idempotent (a second call
+   * returns the first one's promise).
+   */
+  start(channels: readonly AnnouncementChannel[] = ['teams', 'matrix']): Promise<void> {
+    this.starting ??= this.run(channels);
     return this.starting;
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Consumes one more channel's queue from now on (this replica took the Tchap connection), after repairing
+   * that channel's rows a dead process left in 'sending' — only now can they be resolved as the channel
+   * allows (sent again with the same key on Tchap).
+   */
+  async consume(channel: AnnouncementChannel): Promise<void> {
+    await this.start([]);
+    if (this.consumed.has(channel)) return;
+    this.consumed.add(channel);
+    for (const announcement of await this.deps.store.listAnnouncements({ statuses: ['sending'] })) {
+      await this.repairInterrupted(announcement.id);
+      await this.enqueue(announcement.id, { verify: true, replaceActive: true });
+    }
+    this.deps.queues[channel].process(this.deps.options.concurrency[channel], this.deps.sender.processor());
+  }
+
+  private async run(channels: readonly AnnouncementChannel[]): Promise<void> {
     const { store, sender, queues, options } = this.deps;
+    for (const channel of channels) this.consumed.add(channel);
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
-      for (let after: string | undefined; ; ) {
-        const page = await store.listRecipients(announcement.id, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
-        for (const recipient of page) if (recipient.claimedBy !== this.deps.owner) await sender.resolveInterrupted(recipient);
-        if (page.length < PAGE) break;
-        after = page.at(-1)?.key;
-      }
+      await this.repairInterrupted(announcement.id);
       // Before this process consumes anything, an "active" job can only be a dead process's (bull keeps it
       // locked until its lock expires): its row gets a job of its own now; the old one, when it runs, finds
       // the row already claimed or finished and does nothing.
       await this.enqueue(announcement.id, { verify: true, replaceActive: true });
     }
-    for (const channel of ['teams', 'matrix'] as const) queues[channel].process(options.concurrency[channel], sender.processor());
+    for (const channel of channels) queues[channel].process(options.concurrency[channel], sender.processor());
     await this.tick();
     this.timer = setInterval(() => void this.tick(), options.tickMs);
     this.timer.unref();
+  }
+
+  /**
+   * Resolves the rows left in 'sending' by consumer instances that died (not those another live replica is
+   * sending), on the channels this consumer consumes: how a row is resolved depends on its channel's adapter.
+   */
+  private async repairInterrupted(announcementId: string): Promise<void> {
+    const { store, sender } = this.deps;
+    for (let after: string | undefined; ; ) {
+      const page = await store.listRecipients(announcementId, { statuses: ['sending'], limit: PAGE, ...(after ? { afterKey: after } : {}) });
+      for (const recipient of page) {
+        if (this.consumed.has(recipient.channel) && recipient.claimedBy !== this.deps.owner && sender.interrupted(recipient)) await sender.resolveInterrupted(recipient);
+      }
+      if (page.length < PAGE) break;
+      after = page.at(-1)?.key;
+    }
   }
 
   async stop(): Promise<void> {
@@ -178,7 +213,11 @@ export class FanoutConsumer {
     }
     for (const announcement of await store.listAnnouncements({ statuses: ['sending'] })) {
       if (await this.complete(announcement.id)) continue;
-      if (Date.now() - (this.lastActivity.get(announcement.id) ?? 0) > options.staleMs) await this.enqueue(announcement.id, { verify: true });
+      if (Date.now() - (this.lastActivity.get(announcement.id) ?? 0) > options.staleMs) {
+        // No progress: a replica that was sending some of its rows may have died since (replicas share the fan-out).
+        await this.repairInterrupted(announcement.id);
+        await this.enqueue(announcement.id, { verify: true });
+      }
     }
   }
 

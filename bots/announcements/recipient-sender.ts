@@ -42,6 +42,12 @@ export interface RecipientSenderDeps {
   now?: () => Date;
   /** Told after each row reached a final status. */
   onFinished?(announcementId: string): void;
+  /**
+   * Whether the consumer instance that claimed a row may still be sending it (another live replica): such a
+   * row is left alone (its job tried again later) instead of being resolved as interrupted. Absent: every
+   * other instance is taken as dead (one bot process).
+   */
+  claimantAlive?(owner: string, claimedAt: string): boolean;
 }
 
 /** Thrown to have the queue try the job again later (the row is back to pending). */
@@ -95,6 +101,7 @@ export class RecipientSender {
     if (!announcement) return this.deps.logger.warn('announcement job without announcement', { announcement: job.announcementId });
     let recipient = await store.getRecipient(job.announcementId, job.key);
     if (recipient?.status === 'sending' && recipient.claimedBy !== this.deps.owner) {
+      if (!this.interrupted(recipient)) throw new RetryLater('being sent by another replica');
       // Left in 'sending' by a consumer that died — the one case to resolve before anything else.
       if ((await this.resolveInterrupted(recipient)) !== 'retry') return;
       recipient = await store.getRecipient(job.announcementId, job.key);
@@ -123,6 +130,12 @@ export class RecipientSender {
    * again with the same key (the channel keeps one copy); elsewhere it is reported failed as "interrupted"
    * and not sent again — a possible miss, reported, rather than a possible duplicate.
    */
+  /** A row in 'sending' claimed by another instance: interrupted unless that instance may still be sending it. */
+  interrupted(recipient: RecipientRecord): boolean {
+    const { claimedBy } = recipient;
+    return claimedBy === undefined || !this.deps.claimantAlive?.(claimedBy, recipient.updatedAt);
+  }
+
   async resolveInterrupted(recipient: RecipientRecord): Promise<'retry' | 'reported'> {
     const adapter = this.deps.outbound.channel(recipient.channel);
     const at = this.now().toISOString();

@@ -9,6 +9,14 @@ import * as say from '../user-messages.ts';
 
 /** The window the limit is counted over. */
 const WINDOW_MS = 60_000;
+/** How often a process looks again at held questions of a channel it does not answer (another replica's). */
+const OTHER_CHANNEL_RECHECK_MS = 5_000;
+
+/** The channel of a held question (user keys are `<channel>:<user id>`). */
+function channelOfSlot(slot: RateSlot): string {
+  return slot.userKey.slice(0, slot.userKey.indexOf(':'));
+}
+
 /** Held questions released per pass of the timer. */
 const RELEASE_BATCH = 50;
 /** Commands are recognised without the catalogue's prefixes: a prefixed question is a question either way. */
@@ -38,6 +46,7 @@ export class RateLimitStage implements Stage {
   private readonly now: () => Date;
   private readonly users = new Map<string, Promise<unknown>>();
   private release: ((message: IncomingMessage) => Promise<void>) | undefined;
+  private accepts: (channel: string) => boolean = () => true;
   private timer: NodeJS.Timeout | undefined;
   private releasing: Promise<number> | undefined;
 
@@ -59,10 +68,13 @@ export class RateLimitStage implements Stage {
 
   /**
    * Starts releasing held questions, through `release` (the bot's handler), at their due times; resolves once
-   * the questions already due (held before a restart) have been released.
+   * the questions already due (held before a restart) have been released. `accepts`: the channels this
+   * process answers on (replicas: a Tchap question is released by the replica holding the Tchap connection;
+   * the others leave it, looking again every few seconds).
    */
-  start(release: (message: IncomingMessage) => Promise<void>): Promise<number> {
+  start(release: (message: IncomingMessage) => Promise<void>, accepts?: (channel: string) => boolean): Promise<number> {
     this.release = release;
+    if (accepts) this.accepts = accepts;
     return this.releaseDue();
   }
 
@@ -90,6 +102,7 @@ export class RateLimitStage implements Stage {
     try {
       const due = await this.slots.dueSlots(this.now().toISOString(), RELEASE_BATCH);
       for (const slot of due) {
+        if (!this.accepts(channelOfSlot(slot))) continue; // another replica's channel
         if (!(await this.slots.releaseSlot(slot.id))) continue; // released by another pass
         count++;
         await release(slot.message as IncomingMessage).catch((error: unknown) => this.logger.error('held question failed', { error }));
@@ -113,7 +126,9 @@ export class RateLimitStage implements Stage {
       next = { id: '', userKey: '', at: new Date(this.now().getTime() + WINDOW_MS).toISOString() }; // try again later
     }
     if (!next || !this.release) return;
-    const delay = Math.max(0, Math.min(Date.parse(next.at) - this.now().getTime(), 2_147_000_000));
+    // A question of a channel this process does not answer stays for its replica: looked at again later.
+    const floor = this.accepts(channelOfSlot(next)) ? 0 : OTHER_CHANNEL_RECHECK_MS;
+    const delay = Math.max(floor, Math.min(Date.parse(next.at) - this.now().getTime(), 2_147_000_000));
     this.timer = setTimeout(() => void this.releaseDue(), delay);
     this.timer.unref();
   }

@@ -13,11 +13,19 @@ import { DeliveryJob, FINAL_EDIT } from '../../queue/jobs.ts';
  *
  * Deliveries run concurrently, so two edits of one progress message may be in flight together: the edits
  * of a message are applied one after the other, and one older (by `sequence`) than an edit already shown
- * is skipped — a slow « 0 % » never lands over « terminée ».
+ * is skipped — a slow « 0 % » never lands over « terminée ». (Per process: with several replicas, two edits
+ * of one message taken by two replicas are not ordered; the result itself always comes as its own message.)
+ *
+ * Any replica consumes the deliveries queue. A delivery for a channel this process does not hold (Tchap on
+ * a replica without the Tchap lease) is handed to `forward` (the queue of the replica that holds it) under
+ * the same id, instead of being sent.
  */
+
+/** Hands a delivery over to the process that holds its channel. */
+export type ForwardDelivery = (delivery: DeliveryJob, jobId: string) => Promise<void>;
 const MAX_TRACKED_MESSAGES = 10_000;
 
-export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, 'cacheGet' | 'cacheSet'>, logger: Logger, ttlMs = 7 * 86_400_000): Processor<DeliveryJob> {
+export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, 'cacheGet' | 'cacheSet'>, logger: Logger, ttlMs = 7 * 86_400_000, forward?: ForwardDelivery): Processor<DeliveryJob> {
   const edits = new Map<string, { chain: Promise<void>; shown: number }>();
 
   const inOrder = async (delivery: DeliveryJob, apply: () => Promise<void>): Promise<void> => {
@@ -46,8 +54,12 @@ export function createDeliveryProcessor(outbound: Outbound, state: Pick<Cache, '
     if (!parsed.success) throw new PasserelleError('JOB_INVALID', {}, { cause: new Error(`invalid delivery: ${parsed.error.message}`) });
     const delivery = parsed.data;
     const doneKey = `delivered:${context.id}`;
-    const count = (outcome: 'delivered' | 'duplicate' | 'refused' | 'failed') => metrics.deliveries.inc({ channel: delivery.channel, action: delivery.action, outcome });
+    const count = (outcome: 'delivered' | 'duplicate' | 'refused' | 'failed' | 'forwarded') => metrics.deliveries.inc({ channel: delivery.channel, action: delivery.action, outcome });
     if (await state.cacheGet(doneKey)) return count('duplicate');
+    if (forward && delivery.channel !== 'local' && !outbound.channel(delivery.channel)) {
+      await forward(delivery, context.id);
+      return count('forwarded');
+    }
     const reply = { ...delivery.reply, citations: delivery.reply.citations };
     try {
       await inOrder(delivery, async () => {

@@ -116,11 +116,13 @@ export class IngestionService {
         }
       }
     }
-    await this.store.prepare?.(target.kb);
     if (versioned.all || versioned.codes.size > 0) {
       const reconciled = await reconcileVersions(this.store, target.kb, versioned.all ? undefined : versioned.codes);
       if (reconciled.updated > 0) report.redated = reconciled.updated;
     }
+    // Last, after every write of this ingestion (re-dating versions bumps the base's generation, which drops a
+    // snapshot taken before it): the index a starting process loads instead of rebuilding it.
+    await this.store.prepare?.(target.kb);
     return report;
   }
 

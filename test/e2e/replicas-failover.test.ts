@@ -5,9 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { AI_NOTICE } from '../../bots/user-messages.ts';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.ts';
+import { startFakeModelServer, type FakeModelServer } from '../fakes/model-server.ts';
 import type { FakeHomeserver } from '../fakes/homeserver/index.ts';
 import { loadTestKit } from '../fakes/homeserver/test-kit.ts';
 import { REPO_ROOT } from '../integration/helpers/knowledge-fixtures.ts';
@@ -22,6 +24,11 @@ import { passerelle } from './passerelle-process.ts';
  * takes the lease over, starts Tchap from the shared device and answers the Tchap questions sent meanwhile;
  * Teams questions go on to the surviving replica (the test's load balancer drops the dead one). Every question
  * is answered exactly once.
+ *
+ * Twice: killed between two of its turns; and killed while it holds questions on both channels — received
+ * and acknowledged (Teams: 200), their answers stuck at the model (the fake model server holds them) — which
+ * the survivor then answers: the Tchap ones delivered again by the homeserver (seen only once answered),
+ * the Teams ones from the turn journal.
  */
 const BOT = '@passerelle:test.local';
 const ROOMS = 3;
@@ -47,7 +54,7 @@ interface Replica {
   alive: boolean;
 }
 
-describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of questions (PostgreSQL, Redis, fakes)', function () {
+describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of questions (PostgreSQL and Redis, or the embedded defaults; fakes)', function () {
   this.timeout(300_000);
   let dir: string;
   let prefix: string;
@@ -55,7 +62,9 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
   let admin: pg.Client;
   let fake: FakeHomeserver;
   let connector: FakeBotConnector;
+  let model: FakeModelServer;
   const replicas: Replica[] = [];
+  const databases: string[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-replicas-'));
@@ -63,18 +72,30 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     database = `passerelle_replicas_${randomBytes(4).toString('hex')}`;
     admin = new pg.Client({ connectionString: DATABASE_URL });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
     fake = await (await loadTestKit()).startFakeHomeserver();
     fake.registerUser(BOT, 'x', 'Passerelle');
     connector = await startFakeBotConnector();
+    model = await startFakeModelServer();
+    model.onChat(async (request) => {
+      const system = String(request.body.messages?.find((message) => message.role === 'system')?.content ?? '');
+      if (system.includes('Tu classes')) return { content: JSON.stringify({ kb: 'legal', confidence: 0.9 }) };
+      if (system.startsWith('Réécris')) return { content: String(request.body.messages?.at(-1)?.content ?? '') };
+      if (gate.held) {
+        gate.waiting++;
+        await gate.held;
+      }
+      return { content: 'Selon l’article 60, les agents des douanes peuvent procéder à la visite des marchandises [1].' };
+    });
   });
   after(async () => {
     for (const replica of replicas) if (replica.alive) replica.child.kill('SIGKILL');
     await Promise.all(replicas.map((replica) => (replica.child.exitCode === null && replica.child.signalCode === null ? new Promise((resolve) => replica.child.once('exit', resolve)) : undefined)));
     await fake?.close();
     await connector?.close();
+    gate.open();
+    await model?.close();
     await deleteKeysUnder(prefix);
-    await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    for (const name of databases) await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await admin?.end();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -96,13 +117,35 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     }
   };
 
-  it('every question on Teams and Tchap is answered exactly once; the survivor takes Tchap over', async () => {
+  /** The model holds every answer while `held` is set (routing and rewriting pass), counting the held ones. */
+  const gate = { held: undefined as Promise<void> | undefined, open: () => undefined as void, waiting: 0 };
+  const holdAnswers = () => {
+    gate.held = new Promise<void>((resolve) => (gate.open = () => {
+      gate.held = undefined;
+      resolve();
+    }));
+  };
+
+  it('every question on Teams and Tchap is answered exactly once; the survivor takes Tchap over', () => scenario('between', 'postgres'));
+  it('killed while it holds unanswered questions on both channels: the survivor answers each exactly once', () => scenario('inflight', 'postgres'));
+  it('embedded defaults (SQLite state file, in-process queues): two serve processes on one machine, the same failover', () => scenario('sqlite', 'sqlite'));
+
+  async function scenario(tag: 'between' | 'inflight' | 'sqlite', stateKind: 'postgres' | 'sqlite'): Promise<void> {
+    const inFlight = tag !== 'between';
+    for (const replica of replicas.splice(0)) if (replica.alive) replica.child.kill('SIGKILL');
+    const scenarioDatabase = `${database}_${tag}`;
+    if (stateKind === 'postgres') {
+      await admin.query(`CREATE DATABASE ${scenarioDatabase}`);
+      databases.push(scenarioDatabase);
+    }
+    const dataDir = join(dir, `data-${tag}`);
     const env: Record<string, string> = {
-      PASSERELLE_DATA_DIR: join(dir, 'data'), PASSERELLE_LOG_LEVEL: 'info',
-      PASSERELLE_STATE: 'postgres', DATABASE_URL: DATABASE_URL.replace(/\/[^/]*$/, `/${database}`),
-      REDIS_URL, PASSERELLE_QUEUE_PREFIX: prefix, PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', PASSERELLE_ABSTAIN_BELOW: '0.3',
+      PASSERELLE_DATA_DIR: dataDir, PASSERELLE_LOG_LEVEL: 'info',
+      ...(stateKind === 'postgres' ? { PASSERELLE_STATE: 'postgres', DATABASE_URL: DATABASE_URL.replace(/\/[^/]*$/, `/${scenarioDatabase}`), REDIS_URL, PASSERELLE_QUEUE_PREFIX: `${prefix}${tag}` } : {}),
+      PASSERELLE_RATE_LIMIT_PER_MINUTE: '1000', PASSERELLE_ABSTAIN_BELOW: '0.3',
       MATRIX_ENABLED: 'true', MATRIX_HOMESERVER_URL: fake.url, MATRIX_USER_ID: BOT, MATRIX_PASSWORD: 'x', MATRIX_ALLOWED_SERVERS: 'test.local', MATRIX_REQUESTS_PER_SECOND: '50',
       TEAMS_ENABLED: 'true', TEAMS_ALLOWED_TENANTS: A.TENANT,
+      ...(inFlight ? { CHAT_MODEL_PROVIDER: 'openai-compatible', CHAT_MODEL_URL: `${model.url}/v1`, CHAT_MODEL_NAME: 'albert-large', CHAT_MODEL_API_KEY: 'sk-test', CHAT_MODEL_CEILING: 'diffusion-restreinte' } : {}),
     };
     const corpus = join(dir, 'code.jsonl');
     writeFileSync(corpus, CORPUS.map((record) => JSON.stringify(record)).join('\n'));
@@ -130,6 +173,17 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     await start('replica-1');
     await start('replica-2');
     const holderPid = async () => {
+      if (stateKind === 'sqlite') {
+        const file = new DatabaseSync(join(dataDir, 'state.sqlite'), { readOnly: true });
+        try {
+          const row = file.prepare('SELECT holder, fence FROM leases WHERE name = ? AND expires_at > ?').get('matrix', Date.now()) as { holder: string; fence: number } | undefined;
+          return row ? { pid: Number(row.holder.split(':')[1]), fence: Number(row.fence) } : undefined;
+        } catch {
+          return undefined; // not created yet
+        } finally {
+          file.close();
+        }
+      }
       const db = new pg.Client({ connectionString: env.DATABASE_URL });
       await db.connect();
       try {
@@ -149,7 +203,7 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     // Agents open direct chats with the bot (the holder joins) and say hello: the AI notice and a first answer.
     const rooms: Array<{ roomId: string; token: string; asked: number; baseline: number }> = [];
     for (let n = 1; n <= ROOMS; n++) {
-      const user = `@agent${n}:test.local`;
+      const user = `@agent${n}${tag}:test.local`;
       fake.registerUser(user, 'secret');
       const login = await client('POST', '/login', '', { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'secret' });
       const token = String(login.access_token);
@@ -165,8 +219,16 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
     const teams: Array<{ conversation: string }> = [];
     let killedAt = 0;
     let sequence = 0;
+    const askTeams = async (target: Replica, text?: string) => {
+      const n = ++sequence;
+      const from = { id: `29:agent-${tag}${n}`, name: `Agent ${n}`, aadObjectId: `aad-agent-${tag}${n}` };
+      const conversation = `a:personal-replicas-${tag}-${n}`;
+      const delivered = await connector.deliver(target.teamsUrl, A.personalMessage(connector.serviceUrl, text ?? QUESTIONS[n % QUESTIONS.length]!, { from, conversation: { conversationType: 'personal', id: conversation, tenantId: A.TENANT } }));
+      assert.equal(delivered.status, 200, `${target.name}: ${delivered.body}`);
+      return { conversation };
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      if (round === KILL_AFTER) {
+      if (round === KILL_AFTER && !inFlight) {
         // Kill the holder between two of its turns: what it had received is answered (checked below).
         await waitUntil(() => rooms.every((room) => botMessages(room.roomId).length === room.baseline + room.asked), 'the Tchap answers before the kill');
         await waitUntil(() => teams.every((question) => teamsAnswers(question.conversation).length >= 1), 'the Teams answers before the kill');
@@ -174,30 +236,44 @@ describe('replicas: the Tchap lease holder killed with SIGKILL under a stream of
         holder.alive = false;
         killedAt = Date.now();
       }
+      if (round === KILL_AFTER && inFlight) {
+        // Kill the holder while it holds questions on both channels: received, acknowledged, not answered.
+        await waitUntil(() => rooms.every((room) => botMessages(room.roomId).length === room.baseline + room.asked), 'the Tchap answers before the hold');
+        await waitUntil(() => teams.every((question) => teamsAnswers(question.conversation).length >= 1), 'the Teams answers before the hold');
+        holdAnswers();
+        const waitingBefore = gate.waiting;
+        // Questions never asked before (an answer already cached would not reach the model).
+        const fresh = (k: number) => `${QUESTIONS[k % QUESTIONS.length]!.replace(/ \?$/, '')} au bureau numéro ${k + 10} ?`;
+        for (const [k, room] of rooms.entries()) {
+          room.asked++;
+          await client('PUT', `/rooms/${encodeURIComponent(room.roomId)}/send/m.room.message/held-${k}`, room.token, { msgtype: 'm.text', body: fresh(k) });
+        }
+        for (let k = 0; k < 2; k++) teams.push(await askTeams(holder, fresh(ROOMS + k)));
+        await waitUntil(() => gate.waiting - waitingBefore >= ROOMS + 2, `the holder to hold the Tchap and Teams questions at the model (${gate.waiting - waitingBefore} held, ${model.requests.length} model requests)`);
+        holder.child.kill('SIGKILL');
+        holder.alive = false;
+        killedAt = Date.now();
+        gate.open();
+      }
       const room = rooms[round % ROOMS]!;
       room.asked++;
       await client('PUT', `/rooms/${encodeURIComponent(room.roomId)}/send/m.room.message/q${round}`, room.token, { msgtype: 'm.text', body: QUESTIONS[round % QUESTIONS.length] });
       const alive = replicas.filter((replica) => replica.alive);
-      const target = alive[round % alive.length]!;
-      const n = ++sequence;
-      const from = { id: `29:agent-${n}`, name: `Agent ${n}`, aadObjectId: `aad-agent-${n}` };
-      const conversation = `a:personal-replicas-${n}`;
-      const delivered = await connector.deliver(target.teamsUrl, A.personalMessage(connector.serviceUrl, QUESTIONS[n % QUESTIONS.length]!, { from, conversation: { conversationType: 'personal', id: conversation, tenantId: A.TENANT } }));
-      assert.equal(delivered.status, 200, `${target.name}: ${delivered.body}`);
-      teams.push({ conversation });
+      teams.push(await askTeams(alive[round % alive.length]!));
       await sleep(300);
     }
 
     await waitUntil(() => rooms.every((room) => botMessages(room.roomId).length >= room.baseline + room.asked), 'every Tchap question answered (after the takeover)', 120_000);
+    await waitUntil(() => teams.every((question) => teamsAnswers(question.conversation).length >= 1), 'every Teams question answered', 120_000);
     const tookOverMs = Date.now() - killedAt;
-    await waitUntil(() => teams.every((question) => teamsAnswers(question.conversation).length >= 1), 'every Teams question answered');
     await sleep(3_000); // a duplicate would show up now
     for (const room of rooms) assert.equal(botMessages(room.roomId).length, room.baseline + room.asked, `${room.roomId}: one answer per question`);
     for (const question of teams) assert.equal(teamsAnswers(question.conversation).length, 1, `${question.conversation}: one answer`);
     const now = await holderPid();
     assert.equal(now?.pid, survivor.child.pid, 'the survivor holds the lease');
     assert.ok(now!.fence > first.fence, 'with a larger fencing token');
-    process.stderr.write(`      ${ROUNDS} Tchap + ${ROUNDS} Teams questions, holder killed after ${KILL_AFTER} rounds; every Tchap question answered ${Math.round(tookOverMs / 100) / 10} s after the kill\n`);
+    process.stderr.write(`      ${rooms.reduce((sum, room) => sum + room.asked, 0)} Tchap + ${teams.length} Teams questions, holder killed after ${KILL_AFTER} rounds${inFlight ? ` holding ${ROOMS} Tchap and 2 Teams questions` : ''}; every question answered ${Math.round(tookOverMs / 100) / 10} s after the kill\n`);
     survivor.child.kill('SIGTERM');
-  });
+    await new Promise((resolve) => (survivor.child.exitCode === null && survivor.child.signalCode === null ? survivor.child.once('exit', resolve) : resolve(undefined)));
+  }
 });

@@ -17,6 +17,11 @@ export interface IndexedRow {
   sparse: SparseVector;
 }
 
+/** A row as the embedded store reads it: its sparse vector in typed arrays, as stored. */
+export interface CompactRow extends Omit<IndexedRow, 'sparse'> {
+  sparse: { indices: Uint32Array; values: Float32Array };
+}
+
 export interface RowFilter {
   maxRank: number;
   day?: number;
@@ -47,43 +52,68 @@ export class LexicalIndex {
   private readonly weights: Float32Array;
   private readonly positions = new Map<number, number>();
 
-  constructor(entries: IndexedRow[]) {
+  /**
+   * Built in typed arrays only (every posting's term id in one sorted array, term slots found by binary
+   * search): no Map of terms nor array of numbers per chunk, so an ingestion that persists the index at its
+   * end (sqlite-vector-store.ts `prepare`) does not raise the process's peak memory by tens of MB.
+   */
+  constructor(entries: ReadonlyArray<IndexedRow | CompactRow>) {
     const size = entries.length;
     this.rows = new Int32Array(size);
     this.ranks = new Uint8Array(size);
     this.fromDays = new Int32Array(size);
     this.toDays = new Int32Array(size);
-    const counts = new Map<number, number>();
     let total = 0;
+    for (const entry of entries) total += entry.sparse.indices.length;
+    const sorted = new Uint32Array(total);
+    let at = 0;
     entries.forEach((entry, position) => {
       this.rows[position] = entry.row;
       this.positions.set(entry.row, position);
       this.ranks[position] = entry.classificationRank;
       this.fromDays[position] = entry.validFromDay;
       this.toDays[position] = entry.validToDay;
-      for (const index of entry.sparse.indices) counts.set(index, (counts.get(index) ?? 0) + 1);
-      total += entry.sparse.indices.length;
+      sorted.set(entry.sparse.indices, at);
+      at += entry.sparse.indices.length;
     });
-    this.terms = Uint32Array.from(counts.keys()).sort();
-    this.starts = new Uint32Array(this.terms.length + 1);
-    const fill = new Map<number, number>();
-    let at = 0;
-    this.terms.forEach((term, i) => {
-      this.starts[i] = at;
-      fill.set(term, at);
-      at += counts.get(term) as number;
-    });
-    this.starts[this.terms.length] = at;
+    sorted.sort();
+    let distinct = 0;
+    for (let i = 0; i < total; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    this.terms = new Uint32Array(distinct);
+    this.starts = new Uint32Array(distinct + 1);
+    for (let i = 0, slot = -1; i < total; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) {
+        slot++;
+        this.terms[slot] = sorted[i] as number;
+        this.starts[slot] = i;
+      }
+    }
+    this.starts[distinct] = total;
+    const fill = this.starts.slice(0, distinct);
     this.positionsOf = new Int32Array(total);
     this.weights = new Float32Array(total);
     entries.forEach((entry, position) => {
-      entry.sparse.indices.forEach((index, i) => {
-        const next = fill.get(index) as number;
+      const { indices, values } = entry.sparse;
+      for (let i = 0; i < indices.length; i++) {
+        const slot = this.slotOf(indices[i] as number);
+        const next = fill[slot] as number;
         this.positionsOf[next] = position;
-        this.weights[next] = entry.sparse.values[i] ?? 0;
-        fill.set(index, next + 1);
-      });
+        this.weights[next] = values[i] ?? 0;
+        fill[slot] = next + 1;
+      }
     });
+  }
+
+  /** Index of `term` in `terms` (present by construction). */
+  private slotOf(term: number): number {
+    let low = 0;
+    let high = this.terms.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.terms[middle] as number) < term) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   /** An index from its arrays (a snapshot), without rebuilding anything but the row → position map. */

@@ -13,7 +13,7 @@ import type { LexicalIndexArrays } from './lexical-index.ts';
  * so it sees another process's ingestion without a restart.
  *
  * Layout: a header (magic, format, counts), then the index's typed arrays back to back, each aligned to 4
- * bytes; decoding copies the blob once and views the arrays in place.
+ * bytes; decoding views the arrays in place (in the blob's own buffer, copied only when it is a view of another).
  */
 
 export const SNAPSHOT_SCHEMA = `
@@ -87,7 +87,10 @@ export function encodeSnapshot(arrays: LexicalIndexArrays): Uint8Array {
 }
 
 export function decodeSnapshot(data: Uint8Array): LexicalIndexArrays {
-  const bytes = new Uint8Array(data); // an own, 0-offset buffer: typed arrays view it in place
+  // Typed arrays view the bytes in place: SQLite hands each row's blob over in a buffer of its own, used as is
+  // (no 28 MB copy on the 16× base); a view into a shared or unaligned buffer is copied once.
+  const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+  const bytes = own ? data : new Uint8Array(data);
   const buffer = bytes.buffer;
   if (bytes.byteLength < HEADER_WORDS * 4) throw new Error('lexical snapshot too short');
   const [magic, layout, rows, terms] = new Uint32Array(buffer, 0, HEADER_WORDS) as unknown as [number, number, number, number];

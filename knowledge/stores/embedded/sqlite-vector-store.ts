@@ -318,9 +318,10 @@ export class SqliteVectorStore implements VectorStore {
           classificationRank: Number(row.classification_rank),
           validFromDay: Number(row.valid_from_day),
           validToDay: Number(row.valid_to_day),
+          // Typed arrays as stored (no array of numbers per chunk: LexicalIndex reads them as they are).
           sparse: {
-            indices: Array.from(new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength))),
-            values: Array.from(new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))),
+            indices: new Uint32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength)),
+            values: new Float32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
           },
         };
       }),

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PasserelleError } from '../../../bots/errors.ts';
 import { matrixReference, startRig, teamsReference, type Rig } from './rig.ts';
@@ -141,6 +143,29 @@ describe('announcements / fan-out with recording channels (in-process queues)', 
     assert.deepEqual(interrupted.map((row) => [row.target, row.errorCode]), [['aad-1', 'interrupted'], ['aad-2', 'interrupted']]);
     assert.match(interrupted[0]!.reason ?? '', /peut-être été reçu/);
     assert.deepEqual(new Set(rig.teams.delivered.map((d) => d.key)), new Set([3, 4, 5, 6].map((n) => `teams:a:personal-${n}`)));
+  });
+
+  it('replicas: a row another live replica is sending is left to it, and resolved only once that replica is gone', async () => {
+    rig = await startRig({ references: references(3, 0) });
+    const prepared = await rig.announcements.service.prepare({ to: 'tous', markdown: 'En cours ailleurs', createdBy: 'a', origin: 'api' });
+    const id = prepared.announcement.id;
+    await rig.store.transition(id, ['draft'], 'sending', new Date().toISOString());
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const otherOwner = `${hostname()}:${other.pid}:replica2`;
+    try {
+      await rig.store.claimRecipient(id, 'teams:user:aad-1', otherOwner, new Date().toISOString());
+      const restarted = await rig.restart();
+      await restarted.start();
+      await sleep(1_500);
+      const row = await rig.store.getRecipient(id, 'teams:user:aad-1');
+      assert.deepEqual([row?.status, row?.claimedBy], ['sending', otherOwner], 'not resolved while its replica runs');
+      assert.ok(!rig.teams.delivered.some((d) => d.key === 'teams:a:personal-1'));
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((resolve) => other.once('exit', resolve));
+    }
+    const counts = await rig.waitForStatus(id, 'completed');
+    assert.deepEqual([counts.sent, counts.failed], [2, 1], 'its replica died: reported interrupted');
   });
 
   it('on a channel with idempotent sends, an interrupted row is sent again with the same key: exactly once', async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { COMMANDS } from '../../../cli/commands/index.ts';
 import { ENVIRONMENT_VARIABLES, loadConfig } from '../../../config/load-config.ts';
 import { REPO_ROOT } from '../helpers/knowledge-fixtures.ts';
+import { SOURCE_DIRS } from '../../../bin/launcher.js';
 
 /**
  * The deployment files cannot be built here (no container daemon, no systemd): they are parsed, and what
@@ -41,17 +42,23 @@ describe('deployment files reference what exists', () => {
       assert.match(text, /^HEALTHCHECK .*\n\s+CMD .*\/healthz/m);
     });
 
-    it('copies folders and files that exist, and builds with deploy/build.sh', () => {
+    it('copies folders and files that exist, and builds with `npm run build` (the one build path)', () => {
       for (const copy of instructions('COPY').filter((line) => !line.startsWith('--from'))) {
         const sources = copy.split(/\s+/).slice(0, -1);
         for (const source of sources) assert.ok(existsSync(join(REPO_ROOT, source)), `COPY ${source}`);
       }
-      assert.ok(instructions('RUN').some((line) => line.includes('deploy/build.sh')));
-      assert.ok(statSync(join(REPO_ROOT, 'deploy/build.sh')).mode & 0o111, 'build.sh is executable');
-      // build.sh compiles every folder the image copies.
-      const build = JSON.parse(read('deploy/tsconfig.build.json')) as { include: string[]; compilerOptions: { outDir: string } };
-      for (const folder of build.include) assert.ok(existsSync(join(REPO_ROOT, 'deploy', folder)), folder);
-      assert.equal(build.compilerOptions.outDir, '../dist');
+      const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+      assert.ok(scripts.build, 'package.json has a build script');
+      assert.ok(instructions('RUN').some((line) => /\bnpm run build\b/.test(line)), 'the image builds with npm run build');
+      assert.ok(!existsSync(join(REPO_ROOT, 'deploy/build.sh')), 'no second build script');
+      // The image copies every folder `npm run build` compiles (tsconfig.build.json, bin/launcher.js).
+      const build = JSON.parse(read('tsconfig.build.json')) as { include: string[]; compilerOptions: { outDir: string } };
+      assert.deepEqual([...build.include].sort(), [...SOURCE_DIRS].sort());
+      assert.equal(build.compilerOptions.outDir, 'dist');
+      const copied = instructions('COPY').filter((line) => !line.startsWith('--from')).flatMap((line) => line.split(/\s+/).slice(0, -1));
+      for (const folder of [...SOURCE_DIRS, 'bin', 'tsconfig.build.json']) assert.ok(copied.includes(folder), `the build stage copies ${folder}`);
+      // The runtime's project root (/app) has what dist/ lacks: package.json (ESM) and the sample documents.
+      assert.ok(copied.includes('package.json') && copied.includes('examples'));
     });
 
     it('runs the compiled CLI, exposes the configured ports and sets only known variables', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { Knowledge } from '../../../knowledge/create-knowledge.ts';
 import type { RetrievalRequest } from '../../../knowledge/retriever.ts';
 import { makeTempDir, openKnowledge, REPO_ROOT, writeJsonl } from '../helpers/knowledge-fixtures.ts';
@@ -47,6 +48,17 @@ describe('versions of articles: 2019 and 2024 Code des douanes in one base (shar
   after(async () => {
     await knowledge?.close();
     temp?.remove();
+  });
+
+  it('an ingestion that re-dates versions still leaves the base’s lexical index persisted for the next process', () => {
+    const db = new DatabaseSync(join(temp.path, 'data', 'knowledge.sqlite'), { readOnly: true });
+    try {
+      const current = db.prepare("SELECT generation FROM lexical_generations WHERE kb = 'legal'").get() as { generation: number };
+      const snapshot = db.prepare("SELECT generation FROM lexical_snapshots WHERE kb = 'legal'").get() as { generation: number } | undefined;
+      assert.equal(snapshot?.generation, current.generation, 'a snapshot of the base as the re-dating left it');
+    } finally {
+      db.close();
+    }
   });
 
   it('answers with today’s text for today and the 2019 text for a 2019 date', async () => {

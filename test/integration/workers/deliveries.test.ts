@@ -110,5 +110,19 @@ for (const durable of [true, false]) {
       assert.match(edits.at(-1) ?? '', /^✅ Tâche res-code-[0-9a-f]+ terminée\.$/, `edits in arrival order: ${JSON.stringify(edits)}`);
       assert.match(edits[0] ?? '', /^🕑 Tâche res-code-[0-9a-f]+ enregistrée/, 'the registration comes first');
     });
+
+    it('a Tchap delivery taken by a replica without the Tchap connection is forwarded to the holder’s queue and sent there, once', async () => {
+      await rig.queues.deliveries.add({ address: ADDRESS, channel: 'matrix', jobId: 'j', action: 'send', reply: reply('answer', 'Pour Tchap.') }, { jobId: 'd-tchap:result', attempts: 3, backoffMs: 50 });
+      await waitFor(async () => (await rig.queues.deliveries.get('d-tchap:result'))?.state === 'completed', 'the delivery taken here');
+      await waitFor(async () => (await rig.queues.tchapDeliveries.get('d-tchap:result')) !== undefined, 'the delivery forwarded under the same id');
+      assert.equal(channel.sent.length, 0);
+      // This process takes the Tchap connection (the lease): it consumes the forwarded deliveries.
+      const matrix = new RecordingChannel('matrix');
+      rig.app.bot.register(matrix);
+      rig.app.startChannelJobs('matrix');
+      await waitFor(() => matrix.sent.length === 1, 'the Tchap delivery sent by the holder');
+      await sleep(300);
+      assert.deepEqual(matrix.sent.map((entry) => entry.reply.text), ['Pour Tchap.']);
+    });
   });
 }

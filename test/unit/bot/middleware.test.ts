@@ -120,6 +120,25 @@ describe('pipeline stages (unit)', () => {
       second.stop();
     });
 
+    it('replicas: a held Tchap question is left to the replica holding Tchap; this one releases its Teams ones', async () => {
+      const teamsOnly = new RateLimitStage(store, silentLogger, { perMinute: 1, now: clock });
+      const channel = new RecordingChannel();
+      for (const channelName of ['matrix', 'teams'] as const) {
+        await teamsOnly.handle(turnOf(channel, message('a', { channel: channelName })));
+        await teamsOnly.handle(turnOf(channel, message(`gardée ${channelName}`, { channel: channelName })));
+      }
+      now += 61_000;
+      const here: string[] = [];
+      await teamsOnly.start(async (incoming) => void here.push(incoming.text), (name) => name === 'teams');
+      assert.deepEqual(here, ['gardée teams']);
+      teamsOnly.stop();
+      const holder = new RateLimitStage(store, silentLogger, { perMinute: 1, now: clock });
+      const there: string[] = [];
+      await holder.start(async (incoming) => void there.push(incoming.text));
+      assert.deepEqual(there, ['gardée matrix'], 'released once, by the Tchap holder');
+      holder.stop();
+    });
+
     it('refuses, saying so, beyond the questions one user may have waiting', async () => {
       const stage = await stageOf(1, 2);
       const channel = new RecordingChannel();

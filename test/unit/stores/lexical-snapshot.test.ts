@@ -68,6 +68,34 @@ describe('embedded store: persisted lexical index', () => {
     assert.throws(() => decodeSnapshot(truncated), /truncated/);
   });
 
+  it('builds the same arrays from typed rows (as stored) as from arrays of numbers, postings per term in row order', () => {
+    const entries = CORPUS.map((c, i) => ({ row: i + 10, classificationRank: i % 3, validFromDay: i, validToDay: 100_000, sparse: encoder.encodeDocument(documentFields(c)) }));
+    const compact = entries.map((entry) => ({ ...entry, sparse: { indices: Uint32Array.from(entry.sparse.indices), values: Float32Array.from(entry.sparse.values) } }));
+    const arrays = new LexicalIndex(entries).toArrays();
+    assert.deepEqual(new LexicalIndex(compact).toArrays(), arrays);
+    // Reference: every term's postings, in the order of the rows.
+    const postings = new Map<number, Array<[number, number]>>();
+    entries.forEach((entry, position) => entry.sparse.indices.forEach((term, i) => postings.set(term, [...(postings.get(term) ?? []), [position, Math.fround(entry.sparse.values[i]!)]])));
+    assert.deepEqual([...arrays.terms], [...postings.keys()].sort((a, b) => a - b));
+    arrays.terms.forEach((term, slot) => {
+      const slice = [...arrays.positionsOf.subarray(arrays.starts[slot], arrays.starts[slot + 1])].map((position, i) => [position, arrays.weights[arrays.starts[slot]! + i]]);
+      assert.deepEqual(slice, postings.get(term));
+    });
+  });
+
+  it('decodes a blob in its own buffer in place (no copy of a large index), a view into another buffer by copying it', () => {
+    const entries = CORPUS.map((c, i) => ({ row: i + 10, classificationRank: 0, validFromDay: 0, validToDay: 100_000, sparse: encoder.encodeDocument(documentFields(c)) }));
+    const blob = encodeSnapshot(new LexicalIndex(entries).toArrays());
+    const inPlace = decodeSnapshot(blob);
+    assert.equal(inPlace.rows.buffer, blob.buffer, 'views the blob itself');
+    const shared = new Uint8Array(blob.byteLength + 3);
+    shared.set(blob, 3);
+    const view = shared.subarray(3);
+    const copied = decodeSnapshot(view);
+    assert.notEqual(copied.weights.buffer, shared.buffer);
+    assert.deepEqual(copied, inPlace);
+  });
+
   it('an ingestion persists the index; a new process loads it instead of rebuilding from the rows', async () => {
     const ingesting = new SqliteVectorStore(file);
     await write(ingesting, CORPUS);
