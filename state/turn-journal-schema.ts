@@ -1,4 +1,4 @@
-/** The `inbound_turns` table (state/turn-journal.ts): state migration 4, and created by the journals themselves. */
+/** The `inbound_turns` table (state/turn-journal.ts): state migration 5, and created by the journals themselves. */
 
 /** SQLite. */
 export const SQLITE_TURNS_TABLE = `CREATE TABLE IF NOT EXISTS inbound_turns (

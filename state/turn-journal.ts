@@ -9,7 +9,7 @@
  * another replica claims it (one statement, so exactly one claimant) and handles it again; the core's
  * dedupe and reply keys keep what the dead replica had already sent from being sent twice. A turn claimed
  * `maxAttempts` times is given up (a message that crashes every replica must not loop forever).
- * Table: `inbound_turns` (state store, migration 4).
+ * Table: `inbound_turns` (state store, migration 5).
  */
 
 export interface JournalTurn {
