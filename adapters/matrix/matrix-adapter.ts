@@ -15,6 +15,7 @@ import { DirectRooms } from './direct-rooms.ts';
 import { AnnouncementRoomKeeper } from './announcement-rooms.ts';
 import { readHistory, type HistoryEntry } from './history.ts';
 import { InboundEvents } from './inbound.ts';
+import { requestRoomKey } from './key-request.ts';
 import * as say from './matrix-messages.ts';
 import { downloadAttachment } from './media.ts';
 import { MembershipManager } from './membership.ts';
@@ -33,6 +34,8 @@ export interface MatrixAdapterOptions {
   undecryptableGraceMs?: number;
   /** At most one undecryptable notice per shared room per this period, ms. */
   undecryptableRoomCooldownMs?: number;
+  /** At most one undecryptable notice per sender device per this period, ms. */
+  undecryptableSenderCooldownMs?: number;
   /** Minimum time between two edits of one message, ms. */
   editIntervalMs?: number;
   /** Events older than this are not answered after downtime, ms (below the core's 7-day dedupe). */
@@ -126,7 +129,14 @@ export class MatrixAdapter implements ChannelAdapter {
       this.outbox = new Outbox(client, limiter, logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
       this.directRooms = new DirectRooms(client, this.outbox, this.session.userId);
       this.membership = new MembershipManager(client, this.outbox, this.directRooms, sink, { allowedInviters: config.matrix.allowedInviters, allowedServers: config.matrix.allowedServers, botUserId: this.session.userId }, logger);
-      this.notices = new UndecryptableNotices(sink, (reference) => sink.receive({ kind: 'undecryptable', channel: 'matrix', address: addressOf(reference) }).then(() => undefined), { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000 }, logger);
+      const outbox = this.outbox;
+      this.notices = new UndecryptableNotices(
+        sink,
+        (reference, outcome) => sink.receive({ kind: 'undecryptable', channel: 'matrix', address: addressOf(reference), ...outcome }).then(() => undefined),
+        (event, roomId) => outbox.request(() => requestRoomKey(client, event, roomId)),
+        { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000, senderCooldownMs: this.options.undecryptableSenderCooldownMs ?? 3_600_000 },
+        logger,
+      );
       this.inbound = new InboundEvents({
         client, bot: botIdentity, sink, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
         allowGroups: config.access.allowGroups.filter((group) => group.startsWith('!')),

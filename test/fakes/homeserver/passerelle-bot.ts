@@ -16,6 +16,7 @@ import type { FakeHomeserver } from './index.ts';
 
 export { ConnectionLockedError, createMatrixAdapter } from '../../../adapters/matrix/index.ts';
 export { notice } from '../../../bots/reply.ts';
+export { metrics } from '../../../bots/metrics.ts';
 
 /** The bot's account on the fake homeserver. */
 export const BOT_USER_ID = '@passerelle:test.local';
