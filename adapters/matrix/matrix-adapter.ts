@@ -23,6 +23,7 @@ import { DEFAULT_OUTBOX_OPTIONS, Outbox } from './outbox.ts';
 import { ProcessLock } from './process-lock.ts';
 import { addressOf, parseReference, type MatrixReference } from './reference.ts';
 import { renderReply } from './reply-renderer.ts';
+import { adoptRecoveryKey, readRecoveryKeyFile } from './restore.ts';
 import { ensurePrivateDir } from './secure-file.ts';
 import { passwordLogin } from './password-login.ts';
 import { establishSession, SESSION_FILE, verifySession, type MatrixSession } from './session.ts';
@@ -125,6 +126,11 @@ export class MatrixAdapter implements ChannelAdapter {
       const recovery = new RecoveryKeyStore(join(this.dir, RECOVERY_KEY_FILE));
       this.runtime = await createMatrixRuntime({ session: this.session, dir: this.dir, logger, cryptoCallbacks: recovery.callbacks() });
       const { client, store } = this.runtime;
+      // A new device (no recovery key here) with the account's recovery key configured: checked now (a wrong
+      // key stops the start with an explanation), restored from after the first sync (bootstrap).
+      if (!recovery.read() && config.matrix.recoveryKeyFile) {
+        await adoptRecoveryKey(client, recovery, readRecoveryKeyFile(config.matrix.recoveryKeyFile), config.matrix.recoveryKeyFile);
+      }
       const botIdentity = { userId: this.session.userId, displayName: config.matrix.displayName };
       this.outbox = new Outbox(client, limiter, logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
       this.directRooms = new DirectRooms(client, this.outbox, this.session.userId);
