@@ -21,7 +21,7 @@ export const MENTION_HINT = 'Dans une équipe ou une conversation de groupe, men
 /** Shown once per burst of undecryptable messages from one sender's device (keys missing), instead of silence. */
 export const UNDECRYPTABLE_MESSAGE =
   '🔒 Je n’ai pas pu déchiffrer votre message : la clé de chiffrement de votre appareil ne m’est pas parvenue. ' +
-  'Je l’ai redemandée et je vous répondrai dès qu’elle arrivera. Si je ne réponds pas d’ici quelques minutes : ' +
+  'Je vous répondrai dès qu’elle arrivera. Si je ne réponds pas d’ici quelques minutes : ' +
   'vérifiez votre session dans Tchap (Paramètres › Sécurité, « Vérifier cette session » depuis un autre appareil ' +
   'ou avec votre clé de récupération), puis renvoyez votre message.';
 

@@ -15,7 +15,6 @@ import { DirectRooms } from './direct-rooms.ts';
 import { AnnouncementRoomKeeper } from './announcement-rooms.ts';
 import { readHistory, type HistoryEntry } from './history.ts';
 import { InboundEvents } from './inbound.ts';
-import { requestRoomKey } from './key-request.ts';
 import * as say from './matrix-messages.ts';
 import { downloadAttachment } from './media.ts';
 import { MembershipManager } from './membership.ts';
@@ -135,11 +134,9 @@ export class MatrixAdapter implements ChannelAdapter {
       this.outbox = new Outbox(client, limiter, logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
       this.directRooms = new DirectRooms(client, this.outbox, this.session.userId);
       this.membership = new MembershipManager(client, this.outbox, this.directRooms, sink, { allowedInviters: config.matrix.allowedInviters, allowedServers: config.matrix.allowedServers, botUserId: this.session.userId }, logger);
-      const outbox = this.outbox;
       this.notices = new UndecryptableNotices(
         sink,
         (reference, outcome) => sink.receive({ kind: 'undecryptable', channel: 'matrix', address: addressOf(reference), ...outcome }).then(() => undefined),
-        (event, roomId) => outbox.request(() => requestRoomKey(client, event, roomId)),
         { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000, senderCooldownMs: this.options.undecryptableSenderCooldownMs ?? 3_600_000 },
         logger,
       );

@@ -6,16 +6,18 @@ import type { MatrixReference } from './reference.ts';
 
 /**
  * A message the bot cannot decrypt is never met with silence:
- * 1. the missing room key is asked for at once (`requestKey`, an `m.room_key_request` to the sender's device —
- *    the SDK's own requests only go to the bot's own devices — once per Megolm session); the SDK also looks
- *    the session up in the key backup by itself;
+ * 1. the keys are looked for by the SDK itself: on a missing room key the Rust crypto asks the key backup for
+ *    that session (`GET /room_keys/keys/{roomId}/{sessionId}`). It sends no `m.room_key_request` (disabled),
+ *    and asking the sender's device would not help: a Rust-crypto client answers another user's device with
+ *    a zeroed key, and the Rust crypto refuses forwarded keys from other users anyway (measured, see the
+ *    README). The keys come from the sender's device, late (to-device delay) or when it shares again;
  * 2. after `graceMs` (keys often arrive a moment after the message) an event still undecryptable is counted
  *    (`failed`) and its sender gets a French notice — once per burst: once per Megolm session (remembered by
  *    the core across restarts, `InboundSink.firstTime`), once per sender device per `senderCooldownMs` (a
  *    device that rotates sessions is told once), and in shared rooms at most once per room per cooldown;
- * 3. when the keys arrive later, the inbound pipeline answers the message (the SDK re-decrypts it) and
+ * 3. when the keys arrive, the SDK decrypts the waiting event again: the inbound pipeline answers it and
  *    `recovered` counts it.
- * Messages from before the bot joined (historical) get neither notice nor request.
+ * Messages from before the bot joined (historical) get no notice.
  */
 export interface UndecryptableOptions {
   graceMs: number;
@@ -28,24 +30,22 @@ export interface UndecryptableOptions {
 export type UndecryptableReport = (reference: MatrixReference, outcome: { notify: boolean; recovered?: boolean }) => Promise<void>;
 
 const SESSION_TTL_MS = 7 * 24 * 3_600_000;
-/** Bound on the events remembered as failed (awaiting keys) and on the sessions already requested. */
+/** Bound on the events remembered as failed (awaiting keys). */
 const MEMORY = 5_000;
 
-/** Schedules the key requests, counts and notices (see the module comment). */
+/** Counts undecryptable events and schedules the notices (see the module comment). */
 export class UndecryptableNotices {
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly requested = new Set<string>();
   private readonly failed = new Map<string, MatrixReference>();
 
   constructor(
     private readonly seen: Pick<InboundSink, 'firstTime'>,
     private readonly report_: UndecryptableReport,
-    private readonly requestKey: (event: MatrixEvent, roomId: string) => Promise<void>,
     private readonly options: UndecryptableOptions,
     private readonly logger: Logger,
   ) {}
 
-  /** An event failed to decrypt: asks for its key now, counts and notifies after the grace period. */
+  /** An event failed to decrypt: counted, and its sender told, after the grace period. */
   report(event: MatrixEvent, roomId: string, isDirect: boolean): void {
     const reason = String(event.decryptionFailureReason ?? '');
     if (reason.startsWith('HISTORICAL_MESSAGE')) return;
@@ -54,9 +54,6 @@ export class UndecryptableNotices {
     const wire = event.getWireContent();
     const session = typeof wire.session_id === 'string' ? wire.session_id.slice(0, 200) : eventId;
     const device = `${event.getSender() ?? ''}|${typeof wire.device_id === 'string' ? wire.device_id : String(wire.sender_key ?? '')}`.slice(0, 400);
-    if (remember(this.requested, `${roomId}|${session}`)) {
-      void this.requestKey(event, roomId).catch((error: unknown) => this.logger.warn('matrix room key request failed', { roomId, error }));
-    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!event.isDecryptionFailure()) return;
@@ -96,12 +93,4 @@ export class UndecryptableNotices {
     this.logger.warn('matrix message could not be decrypted', { roomId, eventId: reference.replyToEventId, reason, notify });
     await this.report_(reference, { notify });
   }
-}
-
-/** Adds `key` to a bounded set; false when it was there already. */
-function remember(set: Set<string>, key: string): boolean {
-  if (set.has(key)) return false;
-  set.add(key);
-  if (set.size > MEMORY) set.delete(set.values().next().value as string);
-  return true;
 }
