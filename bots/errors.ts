@@ -43,6 +43,20 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   FILE_UNREADABLE: { userMessage: 'Le fichier {file} est illisible : {reason}.', retryable: false },
+  MATRIX_RECOVERY_KEY_INVALID: {
+    userMessage:
+      'La clé de récupération Tchap lue dans {source} est mal formée ({reason}) : donnez le fichier recovery-key.json écrit au premier démarrage du bot, ou la clé elle-même (12 groupes de 4 caractères, « EsT… »).',
+    retryable: false,
+  },
+  MATRIX_RECOVERY_KEY_WRONG: {
+    userMessage:
+      'La clé de récupération lue dans {source} ne déverrouille pas le stockage sécurisé du compte {userId} : ce n’est pas sa clé (ou elle a été remplacée depuis Tchap). Signature croisée et sauvegarde des clés non restaurées ; aucune donnée n’a été modifiée. Utilisez la clé copiée dans votre coffre-fort lors du premier démarrage (matrix/recovery-key.json).',
+    retryable: false,
+  },
+  MATRIX_RECOVERY_UNAVAILABLE: {
+    userMessage: 'Le compte {userId} n’a pas de stockage sécurisé sur le serveur Tchap : il n’y a rien à restaurer. Démarrez le bot (passerelle serve) : il crée signature croisée, clé de récupération et sauvegarde des clés.',
+    retryable: false,
+  },
   FILE_EMPTY: { userMessage: 'Le fichier {file} est vide.', retryable: false },
   FILE_TOO_LARGE: {
     userMessage: 'Le fichier {file} est trop volumineux ({size}, maximum {max}).',

@@ -38,8 +38,12 @@ export type InboundEvent =
       threadKeyPrefix: string;
       reason: string;
     }
-  /** A message the bot could not decrypt: the sender is told so, at `address`. */
-  | { kind: 'undecryptable'; channel: ChannelName; address: ConversationAddress };
+  /**
+   * A message the bot could not decrypt (counted): the sender is told so at `address` unless `notify` is false
+   * (already told for this burst). `recovered`: the keys of such a message arrived later (counted; the message
+   * itself comes as a normal `message` event).
+   */
+  | { kind: 'undecryptable'; channel: ChannelName; address: ConversationAddress; notify?: boolean; recovered?: boolean };
 
 /** What the core gives an adapter when it starts it. */
 export interface InboundSink {

@@ -135,8 +135,8 @@ export class InboundHandler implements InboundSink {
         return { recorded: true };
       }
       case 'undecryptable':
-        metrics.undecryptable.inc({ channel: event.channel });
-        await outbound.send(event.channel, event.address, notice(say.UNDECRYPTABLE_MESSAGE));
+        metrics.undecryptable.inc({ channel: event.channel, state: event.recovered ? 'recovered' : 'failed' });
+        if (!event.recovered && event.notify !== false) await outbound.send(event.channel, event.address, notice(say.UNDECRYPTABLE_MESSAGE));
         return { recorded: true };
     }
   }

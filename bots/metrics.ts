@@ -115,8 +115,8 @@ export const metrics = {
   }),
   undecryptable: new Counter({
     name: 'passerelle_undecryptable_events_total',
-    help: 'Encrypted messages the bot could not decrypt (the sender is told), by channel.',
-    labelNames: ['channel'] as const,
+    help: 'Encrypted messages the bot could not decrypt, by channel and state: failed (still undecryptable after the grace period; the sender is told once per burst), recovered (their keys arrived later and they were answered). Unresolved = failed - recovered.',
+    labelNames: ['channel', 'state'] as const,
     registers: [registry],
   }),
   inboundEvents: new Counter({

@@ -18,11 +18,12 @@ export const WELCOME =
 /** Reminder appended to the welcome in team channels and group chats, where the bot only reads its mentions. */
 export const MENTION_HINT = 'Dans une équipe ou une conversation de groupe, mentionnez-moi (@Passerelle) pour me poser une question.';
 
-/** Shown once per undecryptable message session (keys missing), instead of silence. */
+/** Shown once per burst of undecryptable messages from one sender's device (keys missing), instead of silence. */
 export const UNDECRYPTABLE_MESSAGE =
-  '🔒 Je n’ai pas pu déchiffrer votre message : les clés de chiffrement ne me sont pas parvenues. ' +
-  'Renvoyez-le, s’il vous plaît. Si cela se reproduit, vérifiez que votre session Tchap est active ' +
-  '(ou déconnectez-vous puis reconnectez-vous), ou ouvrez une nouvelle conversation avec moi.';
+  '🔒 Je n’ai pas pu déchiffrer votre message : la clé de chiffrement de votre appareil ne m’est pas parvenue. ' +
+  'Je vous répondrai dès qu’elle arrivera. Si je ne réponds pas d’ici quelques minutes : ' +
+  'vérifiez votre session dans Tchap (Paramètres › Sécurité, « Vérifier cette session » depuis un autre appareil ' +
+  'ou avec votre clé de récupération), puis renvoyez votre message.';
 
 /** The list of commands; `terminal` adds how to leave the terminal chat. */
 export function helpText(bases: Array<{ name: string; prefix?: string }>, options: { terminal?: boolean } = {}): string {

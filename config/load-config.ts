@@ -119,6 +119,7 @@ const ENVIRONMENT_MAP: Array<[string, string[], 'string' | 'number' | 'boolean' 
   ['MATRIX_PASSWORD', ['matrix', 'password'], 'string'],
   ['MATRIX_ACCESS_TOKEN', ['matrix', 'accessToken'], 'string'],
   ['MATRIX_DEVICE_ID', ['matrix', 'deviceId'], 'string'],
+  ['MATRIX_RECOVERY_KEY_FILE', ['matrix', 'recoveryKeyFile'], 'string'],
   ['MATRIX_ALLOWED_INVITERS', ['matrix', 'allowedInviters'], 'list'],
   ['MATRIX_ALLOWED_SERVERS', ['matrix', 'allowedServers'], 'list'],
   ['MATRIX_REQUESTS_PER_SECOND', ['matrix', 'requestsPerSecond'], 'number'],

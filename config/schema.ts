@@ -299,6 +299,12 @@ export const ConfigSchema = z
         /** Existing session (Tchap's authentication service / ProConnect): token and device id. */
         accessToken: z.string().optional(),
         deviceId: z.string().optional(),
+        /**
+         * The account's recovery key (the `matrix/recovery-key.json` written at the first start, or the key
+         * itself), used when `matrix/` holds no recovery key: a new device then restores cross-signing and the
+         * key backup from secret storage (as `passerelle matrix restore` does).
+         */
+        recoveryKeyFile: z.string().optional(),
         /** Who may invite the bot: user-id glob patterns and/or homeserver names; with allowedServers, both must match. */
         allowedInviters: z.array(z.string()).default([]),
         allowedServers: z.array(z.string()).default([]),

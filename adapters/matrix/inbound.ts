@@ -104,9 +104,16 @@ export class InboundEvents {
     await client.decryptEventIfNeeded(event);
     if (event.isDecryptionFailure()) {
       notices.report(event, room.roomId, directRooms.isDirect(room));
-      event.once(MatrixEventEvent.Decrypted, (decrypted) => {
-        if (!decrypted.isDecryptionFailure() && !this.stopped) this.enqueue(decrypted, room, false);
-      });
+      // The SDK re-decrypts the event when its keys arrive (to-device, forwarded on request, key backup); a
+      // retry may fail again (another message index): keep listening until one succeeds, then answer once.
+      const onDecrypted = (decrypted: MatrixEvent): void => {
+        if (decrypted.isDecryptionFailure()) return;
+        event.off(MatrixEventEvent.Decrypted, onDecrypted);
+        if (this.stopped) return;
+        notices.recovered(decrypted);
+        this.enqueue(decrypted, room, false);
+      };
+      event.on(MatrixEventEvent.Decrypted, onDecrypted);
       return;
     }
     await this.dispatch(event, room);

@@ -8,6 +8,8 @@ import { MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.ts';
 export { MatrixAdapter, type MatrixAdapterOptions } from './matrix-adapter.ts';
 export { ConnectionLockedError } from './process-lock.ts';
 export type { MatrixReference } from './reference.ts';
+export { parseRecoveryKey, restoreMatrixDevice } from './restore.ts';
+export type { RestoreReport } from './crypto-setup.ts';
 
 /** The Matrix channel as the composition root sees it: a ChannelAdapter plus room members for announcement audiences. */
 export interface MatrixChannelAdapter extends ChannelAdapter {

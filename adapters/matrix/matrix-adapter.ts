@@ -22,6 +22,7 @@ import { DEFAULT_OUTBOX_OPTIONS, Outbox } from './outbox.ts';
 import { ProcessLock } from './process-lock.ts';
 import { addressOf, parseReference, type MatrixReference } from './reference.ts';
 import { renderReply } from './reply-renderer.ts';
+import { adoptRecoveryKey, readRecoveryKeyFile } from './restore.ts';
 import { ensurePrivateDir } from './secure-file.ts';
 import { passwordLogin } from './password-login.ts';
 import { establishSession, SESSION_FILE, verifySession, type MatrixSession } from './session.ts';
@@ -33,6 +34,8 @@ export interface MatrixAdapterOptions {
   undecryptableGraceMs?: number;
   /** At most one undecryptable notice per shared room per this period, ms. */
   undecryptableRoomCooldownMs?: number;
+  /** At most one undecryptable notice per sender device per this period, ms. */
+  undecryptableSenderCooldownMs?: number;
   /** Minimum time between two edits of one message, ms. */
   editIntervalMs?: number;
   /** Events older than this are not answered after downtime, ms (below the core's 7-day dedupe). */
@@ -122,11 +125,21 @@ export class MatrixAdapter implements ChannelAdapter {
       const recovery = new RecoveryKeyStore(join(this.dir, RECOVERY_KEY_FILE));
       this.runtime = await createMatrixRuntime({ session: this.session, dir: this.dir, logger, cryptoCallbacks: recovery.callbacks() });
       const { client, store } = this.runtime;
+      // A new device (no recovery key here) with the account's recovery key configured: checked now (a wrong
+      // key stops the start with an explanation), restored from after the first sync (bootstrap).
+      if (!recovery.read() && config.matrix.recoveryKeyFile) {
+        await adoptRecoveryKey(client, recovery, readRecoveryKeyFile(config.matrix.recoveryKeyFile), config.matrix.recoveryKeyFile);
+      }
       const botIdentity = { userId: this.session.userId, displayName: config.matrix.displayName };
       this.outbox = new Outbox(client, limiter, logger, { ...DEFAULT_OUTBOX_OPTIONS, editIntervalMs: this.options.editIntervalMs ?? DEFAULT_OUTBOX_OPTIONS.editIntervalMs });
       this.directRooms = new DirectRooms(client, this.outbox, this.session.userId);
       this.membership = new MembershipManager(client, this.outbox, this.directRooms, sink, { allowedInviters: config.matrix.allowedInviters, allowedServers: config.matrix.allowedServers, botUserId: this.session.userId }, logger);
-      this.notices = new UndecryptableNotices(sink, (reference) => sink.receive({ kind: 'undecryptable', channel: 'matrix', address: addressOf(reference) }).then(() => undefined), { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000 }, logger);
+      this.notices = new UndecryptableNotices(
+        sink,
+        (reference, outcome) => sink.receive({ kind: 'undecryptable', channel: 'matrix', address: addressOf(reference), ...outcome }).then(() => undefined),
+        { graceMs: this.options.undecryptableGraceMs ?? 8_000, roomCooldownMs: this.options.undecryptableRoomCooldownMs ?? 3_600_000, senderCooldownMs: this.options.undecryptableSenderCooldownMs ?? 3_600_000 },
+        logger,
+      );
       this.inbound = new InboundEvents({
         client, bot: botIdentity, sink, outbox: this.outbox, directRooms: this.directRooms, notices: this.notices, logger,
         allowGroups: config.access.allowGroups.filter((group) => group.startsWith('!')),

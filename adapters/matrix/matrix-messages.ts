@@ -41,3 +41,16 @@ export function sessionMismatch(sessionFile: string, storedUser: string, configu
 export function loginFailed(userId: string, reason: string): string {
   return `Connexion à Tchap/Matrix impossible pour ${userId} : ${reason}.`;
 }
+
+/**
+ * A new device of an account whose secrets (cross-signing keys, key backup) are locked by a recovery key this
+ * machine does not have (for the administrator).
+ */
+export function recoveryKeyMissing(userId: string, recoveryFile: string): string {
+  return (
+    `Le compte ${userId} a déjà une signature croisée et une sauvegarde des clés, protégées par une clé de ` +
+    `récupération absente de cette machine (${recoveryFile}) : ce nouvel appareil n’est pas signé et ne peut ` +
+    'pas lire l’historique chiffré. Donnez la clé de récupération : « passerelle matrix restore --recovery-key ' +
+    '<fichier> » (bot arrêté), ou MATRIX_RECOVERY_KEY_FILE puis redémarrez.'
+  );
+}

@@ -72,6 +72,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'announce --to <destinataires> --file message.md [--at <date ISO>] | --status <id> [--csv fichier] | --cancel <id>   Annonce des administrateurs (via le bot en service)',
     load: async () => (await import('./announce-command.ts')).announceCommand,
   },
+  'matrix': {
+    summary: 'matrix restore --recovery-key <fichier|->   Restaure l’appareil Tchap du bot (nouvelle machine, dossier de données perdu) avec la clé de récupération : signature croisée et sauvegarde des clés',
+    load: async () => (await import('./matrix-command.ts')).matrixCommand,
+  },
   'config': {
     summary: 'config   Affiche la configuration effective (secrets masqués)',
     load: async () => (await import('./config-command.ts')).configCommand,

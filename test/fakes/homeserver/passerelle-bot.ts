@@ -16,6 +16,10 @@ import type { FakeHomeserver } from './index.ts';
 
 export { ConnectionLockedError, createMatrixAdapter } from '../../../adapters/matrix/index.ts';
 export { notice } from '../../../bots/reply.ts';
+export { metrics } from '../../../bots/metrics.ts';
+export { runMatrixCommand } from '../../../cli/commands/matrix-command.ts';
+export { createCliContext } from '../../../cli/cli-context.ts';
+export { encodeRecoveryKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
 
 /** The bot's account on the fake homeserver. */
 export const BOT_USER_ID = '@passerelle:test.local';
@@ -54,6 +58,8 @@ export interface MatrixBotOptions {
   adapter?: MatrixAdapterOptions;
   /** Reuse this directory (it holds `data/`); the corpus is then already ingested. */
   dir?: string;
+  /** The application's logger (default: silent, or MATRIX_TEST_LOG's level). */
+  logger?: Logger;
 }
 
 /** Test adapter options: short grace and edit intervals keep tests fast. */
@@ -76,7 +82,7 @@ export async function startMatrixBot(fake: FakeHomeserver, options: MatrixBotOpt
       ...options.env,
     },
   });
-  const logger: Logger = process.env.MATRIX_TEST_LOG ? createLogger(process.env.MATRIX_TEST_LOG as 'debug') : silentLogger;
+  const logger: Logger = options.logger ?? (process.env.MATRIX_TEST_LOG ? createLogger(process.env.MATRIX_TEST_LOG as 'debug') : silentLogger);
   const app = await createBotApplication(config, logger, { model: null });
   if (!options.dir) {
     const corpus = join(dir, 'code_douanes.jsonl');

@@ -228,9 +228,30 @@ export class HomeserverState {
     this.deviceListChanges.push({ pos: this.advance(), userId });
   }
 
-  /** Queues a to-device message for one device. */
+  /**
+   * To-device messages held back, by `sender>recipient` user ids: a sender device that withholds its room
+   * keys (they reach the recipient only on `releaseToDevice`, in order).
+   */
+  readonly heldToDevice = new Map<string, Array<{ device: Device; event: Json }>>();
+
+  /** Queues a to-device message for one device (or holds it, see `heldToDevice`). */
   deliverToDevice(device: Device, event: Json): void {
-    device.inbox.push({ pos: this.advance(), event });
+    const held = this.heldToDevice.get(`${String(event.sender)}>${device.userId}`);
+    if (held) held.push({ device, event });
+    else device.inbox.push({ pos: this.advance(), event });
+  }
+
+  /** From now on, holds the to-device messages `from` sends to `to`. */
+  holdToDevice(from: string, to: string): void {
+    if (!this.heldToDevice.has(`${from}>${to}`)) this.heldToDevice.set(`${from}>${to}`, []);
+  }
+
+  /** Delivers what was held from `from` to `to` and stops holding; returns how many messages. */
+  releaseToDevice(from: string, to: string): number {
+    const held = this.heldToDevice.get(`${from}>${to}`) ?? [];
+    this.heldToDevice.delete(`${from}>${to}`);
+    for (const { device, event } of held) this.deliverToDevice(device, event);
+    return held.length;
   }
 
   setAccountData(account: Account, type: string, content: Json): void {

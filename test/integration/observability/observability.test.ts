@@ -158,11 +158,14 @@ describe('observability: /metrics, request ids in JSON logs, OpenTelemetry trace
       const sentAt = new Date(Date.now() - 3_000).toISOString();
       await rig.receive(message('aide', { channel: 'matrix', conversation: { key: 'matrix:!room', reference: { roomId: '!room' } }, sentAt }));
       await rig.app.bot.inbound.receive({ kind: 'undecryptable', channel: 'matrix', address: { key: 'matrix:!room', reference: { roomId: '!room' } } });
+      await rig.app.bot.inbound.receive({ kind: 'undecryptable', channel: 'matrix', address: { key: 'matrix:!room', reference: { roomId: '!room' } }, notify: false });
+      await rig.app.bot.inbound.receive({ kind: 'undecryptable', channel: 'matrix', address: { key: 'matrix:!room', reference: { roomId: '!room' } }, recovered: true });
       const after = (await scrape()).text;
       assert.equal(sample(after, 'passerelle_matrix_sync_lag_seconds_count') - sample(before, 'passerelle_matrix_sync_lag_seconds_count'), 1);
       assert.equal(sample(after, 'passerelle_matrix_sync_lag_seconds_bucket', { le: '2' }) - sample(before, 'passerelle_matrix_sync_lag_seconds_bucket', { le: '2' }), 0, 'about 3 s of lag');
       assert.equal(sample(after, 'passerelle_matrix_sync_lag_seconds_bucket', { le: '5' }) - sample(before, 'passerelle_matrix_sync_lag_seconds_bucket', { le: '5' }), 1);
-      assert.equal(sample(after, 'passerelle_undecryptable_events_total', { channel: 'matrix' }) - sample(before, 'passerelle_undecryptable_events_total', { channel: 'matrix' }), 1);
+      assert.equal(sample(after, 'passerelle_undecryptable_events_total', { channel: 'matrix', state: 'failed' }) - sample(before, 'passerelle_undecryptable_events_total', { channel: 'matrix', state: 'failed' }), 2);
+      assert.equal(sample(after, 'passerelle_undecryptable_events_total', { channel: 'matrix', state: 'recovered' }) - sample(before, 'passerelle_undecryptable_events_total', { channel: 'matrix', state: 'recovered' }), 1);
     });
 
     it('rate-limit waits and throttling (429) per channel', async () => {
