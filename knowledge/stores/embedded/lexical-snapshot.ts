@@ -13,7 +13,9 @@ import type { LexicalIndexArrays } from './lexical-index.ts';
  * so it sees another process's ingestion without a restart.
  *
  * Layout: a header (magic, format, counts), then the index's typed arrays back to back, each aligned to 4
- * bytes; decoding views the arrays in place (in the blob's own buffer, copied only when it is a view of another).
+ * bytes; decoding views the arrays in place (copied only when the bytes are unaligned or in a shared buffer).
+ *
+ * The same bytes are also kept as a plain file next to the store, read first by a starting process (lexical-file.ts).
  */
 
 export const SNAPSHOT_SCHEMA = `
@@ -64,11 +66,11 @@ export function loadSnapshot(db: DatabaseSync, kb: string, generation: number): 
 }
 
 /** Stores a snapshot built from the rows of `generation`, unless the base has been written since. */
-export function saveSnapshot(db: DatabaseSync, kb: string, generation: number, arrays: LexicalIndexArrays): void {
+export function saveSnapshot(db: DatabaseSync, kb: string, generation: number, arrays: LexicalIndexArrays | Uint8Array): void {
   db.prepare(
     `INSERT INTO lexical_snapshots(kb, generation, data) SELECT ?, ?, ? WHERE coalesce((SELECT generation FROM lexical_generations WHERE kb = ?), 0) = ?
      ON CONFLICT(kb) DO UPDATE SET generation = excluded.generation, data = excluded.data`,
-  ).run(kb, generation, encodeSnapshot(arrays), kb, generation);
+  ).run(kb, generation, arrays instanceof Uint8Array ? arrays : encodeSnapshot(arrays), kb, generation);
 }
 
 const FIELDS = ['rows', 'ranks', 'fromDays', 'toDays', 'terms', 'starts', 'positionsOf', 'weights'] as const;
@@ -87,17 +89,20 @@ export function encodeSnapshot(arrays: LexicalIndexArrays): Uint8Array {
 }
 
 export function decodeSnapshot(data: Uint8Array): LexicalIndexArrays {
-  // Typed arrays view the bytes in place: SQLite hands each row's blob over in a buffer of its own, used as is
-  // (no 28 MB copy on the 16× base); a view into a shared or unaligned buffer is copied once.
-  const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
-  const bytes = own ? data : new Uint8Array(data);
+  // Typed arrays view the bytes in place (no 28 MB copy on the 16× base): SQLite hands each row's blob over in
+  // a buffer of its own, the index file's payload starts 4-aligned in the file's buffer; bytes in a shared or
+  // unaligned buffer are copied once.
+  const inPlace = data.byteOffset % 4 === 0 && data.buffer instanceof ArrayBuffer;
+  const bytes = inPlace ? data : new Uint8Array(data);
   const buffer = bytes.buffer;
+  const base = bytes.byteOffset;
+  const end = base + bytes.byteLength;
   if (bytes.byteLength < HEADER_WORDS * 4) throw new Error('lexical snapshot too short');
-  const [magic, layout, rows, terms] = new Uint32Array(buffer, 0, HEADER_WORDS) as unknown as [number, number, number, number];
+  const [magic, layout, rows, terms] = new Uint32Array(buffer, base, HEADER_WORDS) as unknown as [number, number, number, number];
   if (magic !== MAGIC || layout !== LAYOUT_VERSION) throw new Error('unknown lexical snapshot layout');
-  let offset = HEADER_WORDS * 4;
+  let offset = base + HEADER_WORDS * 4;
   const take = <T>(make: (offset: number, length: number) => T, length: number, width: number): T => {
-    if (offset + length * width > buffer.byteLength) throw new Error('lexical snapshot truncated');
+    if (offset + length * width > end) throw new Error('lexical snapshot truncated');
     const view = make(offset, length);
     offset += align(length * width);
     return view;
