@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { loadDefaultLexicon } from '../../../knowledge/analysis/lexicon.ts';
 import { SparseEncoder } from '../../../knowledge/analysis/sparse-encoder.ts';
 import { documentFields } from '../../../knowledge/ingestion/ingestion-service.ts';
+import { lexicalFilePath } from '../../../knowledge/stores/embedded/lexical-file.ts';
 import { LexicalIndex } from '../../../knowledge/stores/embedded/lexical-index.ts';
 import { decodeSnapshot, encodeSnapshot, generationOf, saveSnapshot } from '../../../knowledge/stores/embedded/lexical-snapshot.ts';
 import { SqliteVectorStore } from '../../../knowledge/stores/embedded/sqlite-vector-store.ts';
@@ -103,6 +104,7 @@ describe('embedded store: persisted lexical index', () => {
     await ingesting.close();
     assert.deepEqual(snapshots(), [{ kb, generation: 1 }]);
     eraseRows();
+    rmSync(lexicalFilePath(file, kb)); // SQLite's copy, not the file (lexical-file.test.ts)
     const serving = new SqliteVectorStore(file);
     assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the snapshot');
     await serving.close();
@@ -130,6 +132,7 @@ describe('embedded store: persisted lexical index', () => {
     const db = new DatabaseSync(file);
     db.exec("UPDATE lexical_snapshots SET data = x'00112233'");
     db.close();
+    rmSync(lexicalFilePath(file, kb));
     const other = new SqliteVectorStore(file);
     assert.deepEqual(await ids(other, 'déclaration'), ['A2'], 'rebuilt from the rows');
     assert.equal(snapshots()[0]?.generation, 1);
