@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import type { DatabaseSync } from 'node:sqlite';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -9,27 +8,20 @@ import { crc32 } from 'node:zlib';
  * on the 16× base, 100–400 ms to read; the file, a few tens of ms), decoded in place (lexical-snapshot.ts).
  *
  * Consistency, as for the SQLite copy: the file's header carries the generation of the rows it was built from
- * and the identity of the store that wrote it (a store deleted and ingested again starts its generations anew);
- * a file of another generation or store is stale and never used. It is written whole under a temporary name,
+ * and that generation's random token (lexical-snapshot.ts: a store deleted and ingested again, or restored from
+ * a backup, counts its generations anew, never with the same tokens); a file of another generation or token is
+ * stale and never used. It is written whole under a temporary name,
  * flushed, then renamed over the old one: a reader opens either the old file or the new one, never a
  * half-written one. Its length and checksum are checked before use: a truncated or damaged file is ignored
  * (the caller warns, then reads the SQLite copy or rebuilds and writes the file again).
  *
  * Header (40 bytes, little-endian): magic "PLF1", layout, generation (f64), payload length (u32), CRC-32 of
- * the payload (u32), store identity (16 bytes); then the snapshot's bytes as encodeSnapshot writes them.
+ * the payload (u32), generation token (16 bytes); then the snapshot's bytes as encodeSnapshot writes them.
  */
 
 const MAGIC = 0x31464c50; // "PLF1" read as little-endian
 const LAYOUT = 1;
 const HEADER_BYTES = 40;
-
-export const STORE_IDENTITY_SCHEMA = 'CREATE TABLE IF NOT EXISTS store_identity (id TEXT NOT NULL)';
-
-/** The store's identity (random, chosen once by the first process that asks; one statement, so never two). */
-export function storeIdentity(db: DatabaseSync): string {
-  db.prepare('INSERT INTO store_identity(id) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM store_identity)').run(randomBytes(16).toString('hex'));
-  return (db.prepare('SELECT id FROM store_identity LIMIT 1').get() as { id: string }).id;
-}
 
 /** Path of a base's index file next to the store file. */
 export function lexicalFilePath(storeFile: string, kb: string): string {
@@ -42,8 +34,8 @@ export type LexicalFileRead =
   | { status: 'stale'; generation: number }
   | { status: 'damaged'; reason: string };
 
-/** Reads the file; its payload only when it is whole and of `generation` of store `identity`. */
-export function readLexicalFile(path: string, identity: string, generation: number): LexicalFileRead {
+/** Reads the file; its payload only when it is whole and of `generation` with `token`. */
+export function readLexicalFile(path: string, token: string, generation: number): LexicalFileRead {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -57,7 +49,7 @@ export function readLexicalFile(path: string, identity: string, generation: numb
   const stored = view.getFloat64(8, true);
   const length = view.getUint32(16, true);
   if (bytes.byteLength !== HEADER_BYTES + length) return { status: 'damaged', reason: `${bytes.byteLength - HEADER_BYTES} bytes instead of ${length}` };
-  if (bytes.subarray(24, 40).toString('hex') !== identity || stored !== generation) return { status: 'stale', generation: stored };
+  if (bytes.subarray(24, 40).toString('hex') !== token || stored !== generation) return { status: 'stale', generation: stored };
   const payload = bytes.subarray(HEADER_BYTES);
   if (crc32(payload) !== view.getUint32(20, true)) return { status: 'damaged', reason: 'checksum mismatch' };
   return { status: 'fresh', payload };
@@ -67,14 +59,14 @@ export function readLexicalFile(path: string, identity: string, generation: numb
  * Writes the file atomically: a temporary file in the same folder, flushed, renamed over the old one.
  * Throws when the folder is not writable (the caller goes on without the file).
  */
-export function writeLexicalFile(path: string, identity: string, generation: number, payload: Uint8Array): void {
+export function writeLexicalFile(path: string, token: string, generation: number, payload: Uint8Array): void {
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt32LE(MAGIC, 0);
   header.writeUInt32LE(LAYOUT, 4);
   header.writeDoubleLE(generation, 8);
   header.writeUInt32LE(payload.byteLength, 16);
   header.writeUInt32LE(crc32(payload), 20);
-  Buffer.from(identity, 'hex').copy(header, 24);
+  Buffer.from(token, 'hex').copy(header, 24);
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fd = openSync(temporary, 'wx', 0o600);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { LexicalIndexArrays } from './lexical-index.ts';
 
@@ -21,7 +22,8 @@ import type { LexicalIndexArrays } from './lexical-index.ts';
 export const SNAPSHOT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS lexical_generations (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS lexical_snapshots (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS derived_snapshots (kb TEXT NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kb, name));`;
+CREATE TABLE IF NOT EXISTS derived_snapshots (kb TEXT NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kb, name));
+CREATE TABLE IF NOT EXISTS generation_tokens (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL, token TEXT NOT NULL);`;
 
 const MAGIC = 0x504c5831; // "PLX1"
 const LAYOUT_VERSION = 1;
@@ -38,6 +40,31 @@ export function bumpGeneration(db: DatabaseSync, kb: string): void {
   db.prepare('INSERT INTO lexical_generations(kb, generation) VALUES (?, 1) ON CONFLICT(kb) DO UPDATE SET generation = generation + 1').run(kb);
   db.prepare('DELETE FROM lexical_snapshots WHERE kb = ?').run(kb);
   db.prepare('DELETE FROM derived_snapshots WHERE kb = ?').run(kb);
+  db.prepare(
+    `INSERT INTO generation_tokens(kb, generation, token) SELECT kb, generation, ? FROM lexical_generations WHERE kb = ?
+     ON CONFLICT(kb) DO UPDATE SET generation = excluded.generation, token = excluded.token`,
+  ).run(newToken(), kb);
+}
+
+/**
+ * A random token of the base's generation, new at every write: what a copy kept outside the database (the index
+ * file, lexical-file.ts) is matched against, so that it can never be taken for another timeline's same
+ * generation number (the store deleted and ingested again, or restored from a backup and written since).
+ * A base written before tokens existed gets one here; undefined when the base has moved past `generation`.
+ */
+export function generationToken(db: DatabaseSync, kb: string, generation: number): string | undefined {
+  const get = () => (db.prepare('SELECT token FROM generation_tokens WHERE kb = ? AND generation = ?').get(kb, generation) as { token: string } | undefined)?.token;
+  const found = get();
+  if (found !== undefined || generation === 0) return found;
+  db.prepare(
+    `INSERT INTO generation_tokens(kb, generation, token) VALUES (?, ?, ?)
+     ON CONFLICT(kb) DO UPDATE SET generation = excluded.generation, token = excluded.token WHERE excluded.generation > generation_tokens.generation`,
+  ).run(kb, generation, newToken());
+  return get();
+}
+
+function newToken(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /** Other data derived from a base's rows (corpus statistics), with the same generation rule as the index. */

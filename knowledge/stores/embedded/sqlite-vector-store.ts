@@ -9,8 +9,8 @@ import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk,
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 import { LexicalIndex, type RowFilter } from './lexical-index.ts';
-import { lexicalFilePath, readLexicalFile, removeLexicalFile, STORE_IDENTITY_SCHEMA, storeIdentity, writeLexicalFile } from './lexical-file.ts';
-import { bumpGeneration, decodeSnapshot, encodeSnapshot, generationOf, loadDerived, loadSnapshot, saveDerived, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
+import { lexicalFilePath, readLexicalFile, removeLexicalFile, writeLexicalFile } from './lexical-file.ts';
+import { bumpGeneration, decodeSnapshot, encodeSnapshot, generationOf, generationToken, loadDerived, loadSnapshot, saveDerived, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
 import { incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 
 /**
@@ -31,9 +31,6 @@ export class SqliteVectorStore implements VectorStore {
   /** Bases whose index format was checked in this process (index-format.ts). */
   private readonly formatChecked = new Set<string>();
 
-  /** The store's identity, written in its index files (lexical-file.ts); read when first needed. */
-  private identity: string | undefined;
-
   /**
    * `indexFormat`: the format this store reads and writes (tests only; default INDEX_FORMAT). `warn`: where a
    * damaged index file is reported (it is then rebuilt).
@@ -51,7 +48,6 @@ export class SqliteVectorStore implements VectorStore {
       this.db.exec(SCHEMA);
       this.db.exec(FORMAT_SCHEMA);
       this.db.exec(SNAPSHOT_SCHEMA);
-      this.db.exec(STORE_IDENTITY_SCHEMA);
     } catch (error) {
       throw new PasserelleError('STORE_UNAVAILABLE', {}, { cause: error });
     }
@@ -363,7 +359,9 @@ export class SqliteVectorStore implements VectorStore {
   private readIndexFile(kb: string, generation: number): LexicalIndex | undefined {
     if (this.file === ':memory:' || generation === 0) return undefined;
     const path = lexicalFilePath(this.file, kb);
-    const read = readLexicalFile(path, this.storeIdentity(), generation);
+    const token = generationToken(this.db, kb, generation);
+    if (token === undefined) return undefined;
+    const read = readLexicalFile(path, token, generation);
     if (read.status === 'fresh') {
       try {
         return LexicalIndex.fromArrays(decodeSnapshot(read.payload));
@@ -380,15 +378,12 @@ export class SqliteVectorStore implements VectorStore {
   private writeIndexFile(kb: string, generation: number, bytes: Uint8Array): void {
     if (this.file === ':memory:') return;
     try {
-      writeLexicalFile(lexicalFilePath(this.file, kb), this.storeIdentity(), generation, bytes);
+      const token = generationToken(this.db, kb, generation);
+      if (token === undefined) return; // the base has moved on: this index is already stale
+      writeLexicalFile(lexicalFilePath(this.file, kb), token, generation, bytes);
     } catch (error) {
       this.warn(`lexical index file for ${kb} not written (${(error as Error).message})`);
     }
-  }
-
-  private storeIdentity(): string {
-    this.identity ??= storeIdentity(this.db);
-    return this.identity;
   }
 
   private denseSearch(kb: string, vector: Float32Array, limit: number, accept: (row: number) => boolean): number[] {

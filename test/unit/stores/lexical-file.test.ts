@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { loadDefaultLexicon } from '../../../knowledge/analysis/lexicon.ts';
 import { SparseEncoder } from '../../../knowledge/analysis/sparse-encoder.ts';
 import { documentFields } from '../../../knowledge/ingestion/ingestion-service.ts';
-import { lexicalFilePath, readLexicalFile, storeIdentity, writeLexicalFile } from '../../../knowledge/stores/embedded/lexical-file.ts';
+import { lexicalFilePath, readLexicalFile } from '../../../knowledge/stores/embedded/lexical-file.ts';
+import { generationToken } from '../../../knowledge/stores/embedded/lexical-snapshot.ts';
 import { SqliteVectorStore } from '../../../knowledge/stores/embedded/sqlite-vector-store.ts';
 import { INDEX_FORMAT } from '../../../knowledge/stores/index-format.ts';
 import type { Chunk, Classification } from '../../../knowledge/types.ts';
@@ -46,11 +47,12 @@ describe('embedded store: lexical index file', () => {
   };
   /** Erases the rows' sparse vectors and SQLite's copy of the index: only the file can still answer. */
   const onlyTheFileAnswers = () => sql("UPDATE chunks SET sparse_indices = x'', sparse_values = x''; DELETE FROM lexical_snapshots");
-  const identity = () => {
+  /** The base's token of `generation` (lexical-snapshot.ts). */
+  const token = (generation: number) => {
     const db = new DatabaseSync(file);
-    const id = storeIdentity(db);
+    const found = generationToken(db, kb, generation) ?? 'none';
     db.close();
-    return id;
+    return found;
   };
   /** An ingested store, closed, its file written. */
   const ingested = async (chunks = CORPUS) => {
@@ -70,7 +72,7 @@ describe('embedded store: lexical index file', () => {
   it('an ingestion writes the file; a new process serves from it alone', async () => {
     await ingested();
     const path = lexicalFilePath(file, kb);
-    assert.equal(readLexicalFile(path, identity(), 1).status, 'fresh');
+    assert.equal(readLexicalFile(path, token(1), 1).status, 'fresh');
     onlyTheFileAnswers();
     const serving = open();
     assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the file');
@@ -84,7 +86,7 @@ describe('embedded store: lexical index file', () => {
     const first = open();
     assert.deepEqual(await ids(first, 'déclaration'), ['A2']);
     await first.close();
-    assert.equal(readLexicalFile(lexicalFilePath(file, kb), identity(), 1).status, 'fresh');
+    assert.equal(readLexicalFile(lexicalFilePath(file, kb), token(1), 1).status, 'fresh');
   });
 
   it('a stale file (older generation, or another store’s) is ignored without a warning and replaced', async () => {
@@ -100,7 +102,7 @@ describe('embedded store: lexical index file', () => {
     const serving = open();
     assert.deepEqual((await ids(serving, 'saisies')).sort(), ['A3', 'A4'], 'the rows of generation 2');
     await serving.close();
-    assert.equal(readLexicalFile(path, identity(), 2).status, 'fresh', 'written again for generation 2');
+    assert.equal(readLexicalFile(path, token(2), 2).status, 'fresh', 'written again for generation 2');
 
     // The store deleted and ingested again reaches generation 1 again: the old store's file is not its own.
     rmSync(file);
@@ -108,12 +110,33 @@ describe('embedded store: lexical index file', () => {
     rmSync(`${file}-shm`, { force: true });
     await ingested([chunk('B1', 'Le transit suspend les droits et taxes.')]);
     copyFileSync(old, path);
-    assert.equal(readLexicalFile(path, identity(), 1).status, 'stale');
+    assert.equal(readLexicalFile(path, token(1), 1).status, 'stale');
     const renewed = open();
     assert.deepEqual(await ids(renewed, 'transit'), ['B1']);
     assert.deepEqual(await ids(renewed, 'saisies'), []);
     await renewed.close();
     assert.deepEqual(warnings, []);
+  });
+
+  it('a store restored from a backup and written since never takes the file of the lost generation with the same number', async () => {
+    await ingested();
+    sql(`VACUUM INTO '${join(dir, 'backup.sqlite')}'`); // the backup, at generation 1
+    const lost = open();
+    await write(lost, [chunk('A4', 'Les marchandises saisies peuvent être vendues aux enchères.')]);
+    await lost.prepare(kb);
+    await lost.close();
+    const path = lexicalFilePath(file, kb);
+    const lostFile = join(dir, 'lost-index');
+    copyFileSync(path, lostFile); // generation 2, with A4
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    copyFileSync(join(dir, 'backup.sqlite'), file);
+    const restored = open();
+    await write(restored, [chunk('A5', 'Les marchandises saisies sont détruites.')]); // generation 2 again, other rows
+    await restored.close();
+    copyFileSync(lostFile, path);
+    const serving = open();
+    assert.deepEqual((await ids(serving, 'saisies')).sort(), ['A3', 'A5']);
+    await serving.close();
   });
 
   for (const [damage, spoil, reason] of [
@@ -135,7 +158,7 @@ describe('embedded store: lexical index file', () => {
       await serving.close();
       assert.equal(warnings.length, 1);
       assert.match(warnings[0] ?? '', reason);
-      assert.equal(readLexicalFile(path, identity(), 1).status, 'fresh');
+      assert.equal(readLexicalFile(path, token(1), 1).status, 'fresh');
     });
   }
 
