@@ -5,14 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { loadDefaultLexicon } from '../../../knowledge/analysis/lexicon.ts';
-import { SparseEncoder } from '../../../knowledge/analysis/sparse-encoder.ts';
-import { documentFields } from '../../../knowledge/ingestion/ingestion-service.ts';
 import { lexicalFilePath, readLexicalFile } from '../../../knowledge/stores/embedded/lexical-file.ts';
 import { generationToken } from '../../../knowledge/stores/embedded/lexical-snapshot.ts';
 import { SqliteVectorStore } from '../../../knowledge/stores/embedded/sqlite-vector-store.ts';
 import { INDEX_FORMAT } from '../../../knowledge/stores/index-format.ts';
-import type { Chunk, Classification } from '../../../knowledge/types.ts';
+import { chunk, CORPUS, ids, kb, write } from './lexical-corpus.ts';
 
 /**
  * The lexical index kept as a plain file next to the embedded store (lexical-file.ts): read first by a starting
@@ -20,26 +17,10 @@ import type { Chunk, Classification } from '../../../knowledge/types.ts';
  * SQLite's copy or a rebuild, and the file written again); never seen half-written by another process.
  */
 describe('embedded store: lexical index file', () => {
-  const encoder = new SparseEncoder(loadDefaultLexicon());
-  const filter = { maxClassification: 'diffusion-restreinte' as Classification };
-  const kb = 'legal';
   let dir: string;
   let file: string;
   let warnings: string[];
-  const chunk = (id: string, text: string): Chunk => ({
-    id: `${id}#0`, kb, documentId: id, source: 's.jsonl', kind: 'article', title: `Article ${id}`, headingPath: [], classification: 'public', text, part: 0, parts: 1, contentHash: `h-${id}`,
-  });
   const open = () => new SqliteVectorStore(file, INDEX_FORMAT, (message) => warnings.push(message));
-  const write = async (store: SqliteVectorStore, chunks: Chunk[]) => {
-    await store.ensureBase(kb, undefined);
-    await store.upsert(kb, chunks.map((c) => ({ chunk: c, sparse: encoder.encodeDocument(documentFields(c)) })), chunks.map((c) => ({ kb, documentId: c.documentId, source: c.source, contentHash: c.contentHash, chunkCount: 1 })));
-  };
-  const ids = async (store: SqliteVectorStore, query: string) => (await store.search({ kb, sparse: encoder.encodeQuery(query), filter, limit: 5 })).map((hit) => hit.chunk.documentId);
-  const CORPUS = [
-    chunk('A1', 'Les agents des douanes peuvent procéder à la visite des marchandises et des moyens de transport.'),
-    chunk('A2', 'La déclaration en détail est déposée au bureau de douane.'),
-    chunk('A3', 'Les marchandises saisies sont consignées au bureau le plus proche.'),
-  ];
   const sql = (statement: string) => {
     const db = new DatabaseSync(file);
     db.exec(statement);
