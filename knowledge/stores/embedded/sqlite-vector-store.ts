@@ -359,7 +359,12 @@ export class SqliteVectorStore implements VectorStore {
   private readIndexFile(kb: string, generation: number): LexicalIndex | undefined {
     if (this.file === ':memory:' || generation === 0) return undefined;
     const path = lexicalFilePath(this.file, kb);
-    const token = generationToken(this.db, kb, generation);
+    let token: string | undefined;
+    try {
+      token = generationToken(this.db, kb, generation);
+    } catch {
+      return undefined; // a base from before tokens, in a store this process cannot write: SQLite's copy serves
+    }
     if (token === undefined) return undefined;
     const read = readLexicalFile(path, token, generation);
     if (read.status === 'fresh') {

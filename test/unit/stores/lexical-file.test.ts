@@ -70,6 +70,20 @@ describe('embedded store: lexical index file', () => {
     assert.equal(readLexicalFile(lexicalFilePath(file, kb), token(1), 1).status, 'fresh');
   });
 
+  it('a base written before generation tokens gets one: its file is written, then used', async () => {
+    await ingested();
+    sql('DELETE FROM generation_tokens'); // as a store of the previous release: the old file matches nothing
+    const first = open();
+    assert.deepEqual(await ids(first, 'déclaration'), ['A2']);
+    await first.close();
+    const path = lexicalFilePath(file, kb);
+    assert.equal(readLexicalFile(path, token(1), 1).status, 'fresh');
+    onlyTheFileAnswers();
+    const serving = open();
+    assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the file');
+    await serving.close();
+  });
+
   it('a stale file (older generation, or another store’s) is ignored without a warning and replaced', async () => {
     await ingested();
     const path = lexicalFilePath(file, kb);
