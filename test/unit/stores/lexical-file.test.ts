@@ -50,14 +50,18 @@ describe('embedded store: lexical index file', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('an ingestion writes the file; a new process serves from it alone', async () => {
-    await ingested();
-    const path = lexicalFilePath(file, kb);
-    assert.equal(readLexicalFile(path, token(1), 1).status, 'fresh');
+  /** The file is of generation 1 and a new process serves from it alone. */
+  const servedFromTheFile = async () => {
+    assert.equal(readLexicalFile(lexicalFilePath(file, kb), token(1), 1).status, 'fresh');
     onlyTheFileAnswers();
     const serving = open();
     assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the file');
     await serving.close();
+  };
+
+  it('an ingestion writes the file; a new process serves from it alone', async () => {
+    await ingested();
+    await servedFromTheFile();
     assert.deepEqual(warnings, []);
   });
 
@@ -76,12 +80,7 @@ describe('embedded store: lexical index file', () => {
     const first = open();
     assert.deepEqual(await ids(first, 'déclaration'), ['A2']);
     await first.close();
-    const path = lexicalFilePath(file, kb);
-    assert.equal(readLexicalFile(path, token(1), 1).status, 'fresh');
-    onlyTheFileAnswers();
-    const serving = open();
-    assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the file');
-    await serving.close();
+    await servedFromTheFile();
   });
 
   it('a stale file (older generation, or another store’s) is ignored without a warning and replaced', async () => {
