@@ -1,11 +1,12 @@
 import { fork } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { createCliContext } from '../cli/cli-context.ts';
+import { lexicalFilePath } from '../knowledge/stores/embedded/lexical-file.ts';
 import type { BenchContext, PartReport } from './bench-part.ts';
 import { since } from './statistics.ts';
 
@@ -13,9 +14,9 @@ import { since } from './statistics.ts';
  * Footprint of a serve replica on a large base: the legal base replicated 16 times (every article again
  * with a renumbered id and number) is ingested once into the embedded store; then fresh processes, each
  * like a replica starting, report the time from ready (modules loaded) to the first search and to the first
- * answer — wall time and the process's CPU time (load-independent) — and their memory. Measured twice:
- * with the lexical index the ingestion persisted, and without it (snapshot removed: every process rebuilds it
- * from the rows, the behaviour before). The machine's load average is reported with the figures.
+ * answer — wall time and the process's CPU time (load-independent) — and their memory. Measured three times:
+ * with the lexical index file the ingestion wrote next to the store, with SQLite's copy only (file removed),
+ * and with neither (every process rebuilds the index from the rows, the first behaviour). The machine's load average is reported with the figures.
  */
 
 const REPLICAS = 16;
@@ -71,6 +72,8 @@ export async function run(context: BenchContext): Promise<PartReport> {
     const db = new DatabaseSync(join(dataDir, 'data', 'knowledge.sqlite'));
     const snapshot = db.prepare("SELECT length(data) AS bytes FROM lexical_snapshots WHERE kb = 'legal'").get() as { bytes: number } | undefined;
     report.figures.push({ key: 'footprint.snapshot', label: 'Persisted lexical index (legal ×16)', value: (snapshot?.bytes ?? 0) / 1e6, unit: 'MB', digits: 1 });
+    const indexFile = lexicalFilePath(join(dataDir, 'data', 'knowledge.sqlite'), 'legal');
+    report.figures.push({ key: 'footprint.index_file', label: 'Lexical index file next to the store (legal ×16)', value: (await stat(indexFile)).size / 1e6, unit: 'MB', digits: 1 });
     const measure = async (label: string, mode: ChildReport['mode']): Promise<ChildReport> => {
       context.log(`replica start, ${label}, first ${mode}`);
       return new Promise((resolve, reject) => {
@@ -81,13 +84,23 @@ export async function run(context: BenchContext): Promise<PartReport> {
     };
     const loadBefore = loadavg()[0] ?? 0;
     await measure('warm-up (compiles the modules once)', 'answer');
-    const persisted = { search: await measure('index persisted', 'search'), answer: await measure('index persisted', 'answer') };
+    const persisted = { search: await measure('index file', 'search'), answer: await measure('index file', 'answer') };
+    // Without the file, the SQLite copy (the previous round); reading it writes the file again: removed before each.
+    const withoutFile = async (mode: ChildReport['mode']) => {
+      await rm(indexFile, { force: true });
+      return measure('index in SQLite only', mode);
+    };
+    const inSqlite = { search: await withoutFile('search'), answer: await withoutFile('answer') };
     db.exec('DELETE FROM lexical_snapshots; DELETE FROM derived_snapshots');
     db.close();
-    const rebuilt = { search: await measure('index rebuilt in the process', 'search'), answer: await measure('index rebuilt in the process', 'answer') };
+    const rebuilt = { search: await withoutFile('search'), answer: await withoutFile('answer') };
     const loadAfter = loadavg()[0] ?? 0;
     report.notes.push(`1-min load average ${loadBefore.toFixed(1)} before the replicas' measures, ${loadAfter.toFixed(1)} after (2 cores): wall times grow with it, CPU times do not`);
-    for (const [key, label, result] of [['persisted', 'index and statistics persisted', persisted], ['rebuilt', 'both rebuilt from the rows (before)', rebuilt]] as const) {
+    for (const [key, label, result] of [
+      ['persisted', 'index file and statistics persisted', persisted],
+      ['sqlite', 'index read from SQLite (no file), statistics persisted', inSqlite],
+      ['rebuilt', 'both rebuilt from the rows', rebuilt],
+    ] as const) {
       const target = key === 'persisted' ? { target: { below: 1_000 } } : {};
       report.figures.push(
         { key: `footprint.${key}.first_search`, label: `Replica ready → store open and first search, wall, ${label}`, value: result.search.elapsedMs, unit: 'ms' },

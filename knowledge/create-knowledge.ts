@@ -17,6 +17,7 @@ import { ModelQueryRewriter } from './query-rewriter.ts';
 import { HttpRerankingModel } from './rerankers/http-reranking-model.ts';
 import { Retriever, type CrossEncoderSettings } from './retriever.ts';
 import { SqliteVectorStore } from './stores/embedded/sqlite-vector-store.ts';
+import { INDEX_FORMAT } from './stores/index-format.ts';
 import { QdrantStore } from './stores/qdrant/qdrant-store.ts';
 
 /** The knowledge layer wired from configuration: one store, one encoder, an optional embedder. */
@@ -45,7 +46,7 @@ export interface KnowledgeOptions {
 
 export async function createKnowledge(config: Config, log: (message: string) => void = () => {}, options: KnowledgeOptions = {}): Promise<Knowledge> {
   const catalog = new KnowledgeCatalog(config.knowledgeBases);
-  const store = createStore(config);
+  const store = createStore(config, log);
   const encoder = new SparseEncoder(loadDefaultLexicon());
   const embedding = await createEmbedding(config, log);
   const statistics = new CorpusStatistics(store);
@@ -78,12 +79,13 @@ export async function createKnowledge(config: Config, log: (message: string) => 
   };
 }
 
-export function createStore(config: Config): VectorStore {
+/** `log`: where the embedded store reports a damaged index file (rebuilt). */
+export function createStore(config: Config, log: (message: string) => void = () => {}): VectorStore {
   if (config.vectorStore.kind === 'qdrant') {
     const { url, apiKey, collectionPrefix } = config.vectorStore.qdrant;
     return new QdrantStore({ url: url as string, collectionPrefix, ...(apiKey ? { apiKey } : {}) });
   }
-  return new SqliteVectorStore(join(config.dataDir, 'knowledge.sqlite'));
+  return new SqliteVectorStore(join(config.dataDir, 'knowledge.sqlite'), INDEX_FORMAT, log);
 }
 
 /** Shipped team entries plus, when given, the store of curators' and machine entries. */

@@ -40,8 +40,8 @@ export interface Correction {
 }
 
 export class Speller {
-  private readonly deletions = new Map<string, string[]>();
-  private readonly sorted: string[];
+  /** Built at the first unknown word (most questions have none: a replica's first answer does not pay for it). */
+  private lookup: { deletions: Map<string, string[]>; sorted: string[] } | undefined;
   readonly settings: SpellerSettings;
 
   constructor(
@@ -51,15 +51,27 @@ export class Speller {
     settings: Partial<SpellerSettings> = {},
   ) {
     this.settings = { ...DEFAULT_SPELLER_SETTINGS, ...settings };
-    const frequent = [...vocabulary.entries()].filter(([word, count]) => count >= this.settings.minCount && word.length >= this.settings.minLength - 1);
+  }
+
+  /** The deletion index (symmetric delete) and the sorted frequent words, built once, when first needed. */
+  private get tables(): { deletions: Map<string, string[]>; sorted: string[] } {
+    if (this.lookup) return this.lookup;
+    const deletions = new Map<string, string[]>();
+    const frequent = [...this.vocabulary.entries()].filter(([word, count]) => count >= this.settings.minCount && word.length >= this.settings.minLength - 1);
     for (const [word] of frequent) {
       for (const deleted of deletionsOf(word)) {
-        const list = this.deletions.get(deleted);
+        const list = deletions.get(deleted);
         if (list) list.push(word);
-        else this.deletions.set(deleted, [word]);
+        else deletions.set(deleted, [word]);
       }
     }
-    this.sorted = frequent.map(([word]) => word).sort();
+    this.lookup = { deletions, sorted: frequent.map(([word]) => word).sort() };
+    return this.lookup;
+  }
+
+  /** Whether the deletion index has been built (tests: it is built only for a question with an unknown word). */
+  get built(): boolean {
+    return this.lookup !== undefined;
   }
 
   /** The corrections of the question's unknown words, in order of appearance, each word once. */
@@ -87,11 +99,12 @@ export class Speller {
 
   /** The most frequent vocabulary word one edit away, if any. */
   private nearest(word: string): string | undefined {
+    const { deletions } = this.tables;
     const candidates = new Set<string>();
-    for (const vocabularyWord of this.deletions.get(word) ?? []) candidates.add(vocabularyWord);
+    for (const vocabularyWord of deletions.get(word) ?? []) candidates.add(vocabularyWord);
     for (const deleted of deletionsOf(word)) {
       if ((this.vocabulary.get(deleted) ?? 0) >= this.settings.minCount) candidates.add(deleted);
-      for (const vocabularyWord of this.deletions.get(deleted) ?? []) candidates.add(vocabularyWord);
+      for (const vocabularyWord of deletions.get(deleted) ?? []) candidates.add(vocabularyWord);
     }
     let best: string | undefined;
     let bestCount = 0;
@@ -110,16 +123,17 @@ export class Speller {
 
   /** The word the prefix abbreviates, when one family of words (one stem) clearly dominates those it starts. */
   private expansion(prefix: string): string | undefined {
+    const { sorted } = this.tables;
     let low = 0;
-    let high = this.sorted.length;
+    let high = sorted.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if ((this.sorted[middle] as string) < prefix) low = middle + 1;
+      if ((sorted[middle] as string) < prefix) low = middle + 1;
       else high = middle;
     }
     const families = new Map<string, { count: number; word: string; wordCount: number }>();
-    for (let index = low; index < this.sorted.length && (this.sorted[index] as string).startsWith(prefix); index++) {
-      const word = this.sorted[index] as string;
+    for (let index = low; index < sorted.length && (sorted[index] as string).startsWith(prefix); index++) {
+      const word = sorted[index] as string;
       if (word.length < prefix.length + 3) continue;
       const count = this.vocabulary.get(word) ?? 0;
       const family = stem(word);

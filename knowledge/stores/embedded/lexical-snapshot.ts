@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { LexicalIndexArrays } from './lexical-index.ts';
 
@@ -13,13 +14,16 @@ import type { LexicalIndexArrays } from './lexical-index.ts';
  * so it sees another process's ingestion without a restart.
  *
  * Layout: a header (magic, format, counts), then the index's typed arrays back to back, each aligned to 4
- * bytes; decoding views the arrays in place (in the blob's own buffer, copied only when it is a view of another).
+ * bytes; decoding views the arrays in place (copied only when the bytes are unaligned or in a shared buffer).
+ *
+ * The same bytes are also kept as a plain file next to the store, read first by a starting process (lexical-file.ts).
  */
 
 export const SNAPSHOT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS lexical_generations (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS lexical_snapshots (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS derived_snapshots (kb TEXT NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kb, name));`;
+CREATE TABLE IF NOT EXISTS derived_snapshots (kb TEXT NOT NULL, name TEXT NOT NULL, generation INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kb, name));
+CREATE TABLE IF NOT EXISTS generation_tokens (kb TEXT PRIMARY KEY, generation INTEGER NOT NULL, token TEXT NOT NULL);`;
 
 const MAGIC = 0x504c5831; // "PLX1"
 const LAYOUT_VERSION = 1;
@@ -36,6 +40,31 @@ export function bumpGeneration(db: DatabaseSync, kb: string): void {
   db.prepare('INSERT INTO lexical_generations(kb, generation) VALUES (?, 1) ON CONFLICT(kb) DO UPDATE SET generation = generation + 1').run(kb);
   db.prepare('DELETE FROM lexical_snapshots WHERE kb = ?').run(kb);
   db.prepare('DELETE FROM derived_snapshots WHERE kb = ?').run(kb);
+  db.prepare(
+    `INSERT INTO generation_tokens(kb, generation, token) SELECT kb, generation, ? FROM lexical_generations WHERE kb = ?
+     ON CONFLICT(kb) DO UPDATE SET generation = excluded.generation, token = excluded.token`,
+  ).run(newToken(), kb);
+}
+
+/**
+ * A random token of the base's generation, new at every write: what a copy kept outside the database (the index
+ * file, lexical-file.ts) is matched against, so that it can never be taken for another timeline's same
+ * generation number (the store deleted and ingested again, or restored from a backup and written since).
+ * A base written before tokens existed gets one here; undefined when the base has moved past `generation`.
+ */
+export function generationToken(db: DatabaseSync, kb: string, generation: number): string | undefined {
+  const get = () => (db.prepare('SELECT token FROM generation_tokens WHERE kb = ? AND generation = ?').get(kb, generation) as { token: string } | undefined)?.token;
+  const found = get();
+  if (found !== undefined || generation === 0) return found;
+  db.prepare(
+    `INSERT INTO generation_tokens(kb, generation, token) VALUES (?, ?, ?)
+     ON CONFLICT(kb) DO UPDATE SET generation = excluded.generation, token = excluded.token WHERE excluded.generation > generation_tokens.generation`,
+  ).run(kb, generation, newToken());
+  return get();
+}
+
+function newToken(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /** Other data derived from a base's rows (corpus statistics), with the same generation rule as the index. */
@@ -64,11 +93,11 @@ export function loadSnapshot(db: DatabaseSync, kb: string, generation: number): 
 }
 
 /** Stores a snapshot built from the rows of `generation`, unless the base has been written since. */
-export function saveSnapshot(db: DatabaseSync, kb: string, generation: number, arrays: LexicalIndexArrays): void {
+export function saveSnapshot(db: DatabaseSync, kb: string, generation: number, arrays: LexicalIndexArrays | Uint8Array): void {
   db.prepare(
     `INSERT INTO lexical_snapshots(kb, generation, data) SELECT ?, ?, ? WHERE coalesce((SELECT generation FROM lexical_generations WHERE kb = ?), 0) = ?
      ON CONFLICT(kb) DO UPDATE SET generation = excluded.generation, data = excluded.data`,
-  ).run(kb, generation, encodeSnapshot(arrays), kb, generation);
+  ).run(kb, generation, arrays instanceof Uint8Array ? arrays : encodeSnapshot(arrays), kb, generation);
 }
 
 const FIELDS = ['rows', 'ranks', 'fromDays', 'toDays', 'terms', 'starts', 'positionsOf', 'weights'] as const;
@@ -87,17 +116,20 @@ export function encodeSnapshot(arrays: LexicalIndexArrays): Uint8Array {
 }
 
 export function decodeSnapshot(data: Uint8Array): LexicalIndexArrays {
-  // Typed arrays view the bytes in place: SQLite hands each row's blob over in a buffer of its own, used as is
-  // (no 28 MB copy on the 16× base); a view into a shared or unaligned buffer is copied once.
-  const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
-  const bytes = own ? data : new Uint8Array(data);
+  // Typed arrays view the bytes in place (no 28 MB copy on the 16× base): SQLite hands each row's blob over in
+  // a buffer of its own, the index file's payload starts 4-aligned in the file's buffer; bytes in a shared or
+  // unaligned buffer are copied once.
+  const inPlace = data.byteOffset % 4 === 0 && data.buffer instanceof ArrayBuffer;
+  const bytes = inPlace ? data : new Uint8Array(data);
   const buffer = bytes.buffer;
+  const base = bytes.byteOffset;
+  const end = base + bytes.byteLength;
   if (bytes.byteLength < HEADER_WORDS * 4) throw new Error('lexical snapshot too short');
-  const [magic, layout, rows, terms] = new Uint32Array(buffer, 0, HEADER_WORDS) as unknown as [number, number, number, number];
+  const [magic, layout, rows, terms] = new Uint32Array(buffer, base, HEADER_WORDS) as unknown as [number, number, number, number];
   if (magic !== MAGIC || layout !== LAYOUT_VERSION) throw new Error('unknown lexical snapshot layout');
-  let offset = HEADER_WORDS * 4;
+  let offset = base + HEADER_WORDS * 4;
   const take = <T>(make: (offset: number, length: number) => T, length: number, width: number): T => {
-    if (offset + length * width > buffer.byteLength) throw new Error('lexical snapshot truncated');
+    if (offset + length * width > end) throw new Error('lexical snapshot truncated');
     const view = make(offset, length);
     offset += align(length * width);
     return view;

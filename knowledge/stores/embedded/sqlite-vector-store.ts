@@ -9,7 +9,8 @@ import { classificationRank, type Chunk, type DocumentRecord, type IndexedChunk,
 import { reciprocalRankFusion } from '../rank-fusion.ts';
 import { isoToDay, UNKNOWN_END_DAY, UNKNOWN_START_DAY } from '../validity.ts';
 import { LexicalIndex, type RowFilter } from './lexical-index.ts';
-import { bumpGeneration, generationOf, loadDerived, loadSnapshot, saveDerived, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
+import { lexicalFilePath, readLexicalFile, removeLexicalFile, writeLexicalFile } from './lexical-file.ts';
+import { bumpGeneration, decodeSnapshot, encodeSnapshot, generationOf, generationToken, loadDerived, loadSnapshot, saveDerived, saveSnapshot, SNAPSHOT_SCHEMA } from './lexical-snapshot.ts';
 import { incompatibleFormat, INDEX_FORMAT } from '../index-format.ts';
 
 /**
@@ -30,8 +31,15 @@ export class SqliteVectorStore implements VectorStore {
   /** Bases whose index format was checked in this process (index-format.ts). */
   private readonly formatChecked = new Set<string>();
 
-  /** `indexFormat`: the format this store reads and writes (tests only; default INDEX_FORMAT). */
-  constructor(file: string, private readonly indexFormat: number = INDEX_FORMAT) {
+  /**
+   * `indexFormat`: the format this store reads and writes (tests only; default INDEX_FORMAT). `warn`: where a
+   * damaged index file is reported (it is then rebuilt).
+   */
+  constructor(
+    private readonly file: string,
+    private readonly indexFormat: number = INDEX_FORMAT,
+    private readonly warn: (message: string) => void = () => {},
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       this.db = new DatabaseSync(file, { allowExtension: true });
@@ -234,6 +242,7 @@ export class SqliteVectorStore implements VectorStore {
     this.indexes.delete(kb);
     this.dimensions.delete(kb);
     this.formatChecked.delete(kb);
+    if (this.file !== ':memory:') removeLexicalFile(lexicalFilePath(this.file, kb));
   }
 
   async readDerived(kb: string, name: string): Promise<{ generation: number; data?: string }> {
@@ -286,16 +295,23 @@ export class SqliteVectorStore implements VectorStore {
 
   /**
    * The base's lexical index: the one in memory while the base's generation has not moved (another process
-   * may have written), else its persisted snapshot, else built from the rows and persisted for the next
-   * process (lexical-snapshot.ts).
+   * may have written), else its index file, else its snapshot in SQLite (then written as the file), else built
+   * from the rows and persisted, in SQLite and as the file, for the next process (lexical-snapshot.ts,
+   * lexical-file.ts).
    */
   private lexicalIndex(kb: string): LexicalIndex {
     const generation = generationOf(this.db, kb);
     const cached = this.indexes.get(kb);
     if (cached && cached.generation === generation) return cached.index;
+    const fromFile = this.readIndexFile(kb, generation);
+    if (fromFile) {
+      this.indexes.set(kb, { index: fromFile, generation });
+      return fromFile;
+    }
     const stored = loadSnapshot(this.db, kb, generation);
     if (stored) {
       const index = LexicalIndex.fromArrays(stored);
+      this.writeIndexFile(kb, generation, encodeSnapshot(stored));
       this.indexes.set(kb, { index, generation });
       return index;
     }
@@ -327,14 +343,52 @@ export class SqliteVectorStore implements VectorStore {
       }),
     );
     if (rows.length > 0) {
+      const bytes = encodeSnapshot(index.toArrays());
       try {
-        saveSnapshot(this.db, kb, built, index.toArrays());
+        saveSnapshot(this.db, kb, built, bytes);
       } catch {
         // Busy or read-only: the next process builds it again; this one has its index.
       }
+      this.writeIndexFile(kb, built, bytes);
     }
     this.indexes.set(kb, { index, generation: built });
     return index;
+  }
+
+  /** The index from the base's file when the file is whole and of this generation of this store. */
+  private readIndexFile(kb: string, generation: number): LexicalIndex | undefined {
+    if (this.file === ':memory:' || generation === 0) return undefined;
+    const path = lexicalFilePath(this.file, kb);
+    let token: string | undefined;
+    try {
+      token = generationToken(this.db, kb, generation);
+    } catch {
+      return undefined; // a base from before tokens, in a store this process cannot write: SQLite's copy serves
+    }
+    if (token === undefined) return undefined;
+    const read = readLexicalFile(path, token, generation);
+    if (read.status === 'fresh') {
+      try {
+        return LexicalIndex.fromArrays(decodeSnapshot(read.payload));
+      } catch (error) {
+        this.warn(`lexical index file ${path} unreadable (${(error as Error).message}): rebuilt`);
+        return undefined;
+      }
+    }
+    if (read.status === 'damaged') this.warn(`lexical index file ${path} damaged (${read.reason}): rebuilt`);
+    return undefined;
+  }
+
+  /** Writes the base's index file for the next process (atomically); without it (read-only folder), SQLite's copy serves. */
+  private writeIndexFile(kb: string, generation: number, bytes: Uint8Array): void {
+    if (this.file === ':memory:') return;
+    try {
+      const token = generationToken(this.db, kb, generation);
+      if (token === undefined) return; // the base has moved on: this index is already stale
+      writeLexicalFile(lexicalFilePath(this.file, kb), token, generation, bytes);
+    } catch (error) {
+      this.warn(`lexical index file for ${kb} not written (${(error as Error).message})`);
+    }
   }
 
   private denseSearch(kb: string, vector: Float32Array, limit: number, accept: (row: number) => boolean): number[] {

@@ -59,6 +59,12 @@ describe('retrieval: negation, enrichment field, spelling, definitions', () => {
     assert.deepEqual(read('une valise volée'), [], 'valise is French, volée has a known stem: neither is a typo');
     assert.ok(withinOneEdit('remorqe', 'remorque') && withinOneEdit('slaire', 'salaire') && !withinOneEdit('valise', 'valeur'));
     assert.ok(isFrenchWord('valise') && isFrenchWord('douanier') && !isFrenchWord('diffrence'));
+    // The deletion index is built at the first unknown word that is not French, not before (a replica's first answer).
+    const lazy = new Speller(vocabulary, (term) => term === 'vol');
+    assert.deepEqual(lazy.corrections('la declaration du salaire, une valise volée'), []);
+    assert.equal(lazy.built, false);
+    assert.deepEqual(lazy.corrections('la diffrence'), [{ from: 'diffrence', to: 'difference', kind: 'typo' }]);
+    assert.equal(lazy.built, true);
   });
 
   it('raises the defining article when the question asks what something is, not otherwise', () => {

@@ -3,37 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { loadDefaultLexicon } from '../../../knowledge/analysis/lexicon.ts';
-import { SparseEncoder } from '../../../knowledge/analysis/sparse-encoder.ts';
 import { documentFields } from '../../../knowledge/ingestion/ingestion-service.ts';
+import { lexicalFilePath } from '../../../knowledge/stores/embedded/lexical-file.ts';
 import { LexicalIndex } from '../../../knowledge/stores/embedded/lexical-index.ts';
 import { decodeSnapshot, encodeSnapshot, generationOf, saveSnapshot } from '../../../knowledge/stores/embedded/lexical-snapshot.ts';
 import { SqliteVectorStore } from '../../../knowledge/stores/embedded/sqlite-vector-store.ts';
-import type { Chunk, Classification } from '../../../knowledge/types.ts';
+import { chunk, CORPUS, encoder, ids, kb, write } from './lexical-corpus.ts';
 
 /**
  * The embedded store's persisted lexical index: built once (at the end of an ingestion), loaded by every
  * other process instead of rebuilt; never used once the rows have changed, even by another process.
  */
 describe('embedded store: persisted lexical index', () => {
-  const encoder = new SparseEncoder(loadDefaultLexicon());
-  const filter = { maxClassification: 'diffusion-restreinte' as Classification };
-  const kb = 'legal';
   let dir: string;
   let file: string;
-  const chunk = (id: string, text: string): Chunk => ({
-    id: `${id}#0`, kb, documentId: id, source: 's.jsonl', kind: 'article', title: `Article ${id}`, headingPath: [], classification: 'public', text, part: 0, parts: 1, contentHash: `h-${id}`,
-  });
-  const write = async (store: SqliteVectorStore, chunks: Chunk[]) => {
-    await store.ensureBase(kb, undefined);
-    await store.upsert(kb, chunks.map((c) => ({ chunk: c, sparse: encoder.encodeDocument(documentFields(c)) })), chunks.map((c) => ({ kb, documentId: c.documentId, source: c.source, contentHash: c.contentHash, chunkCount: 1 })));
-  };
-  const ids = async (store: SqliteVectorStore, query: string) => (await store.search({ kb, sparse: encoder.encodeQuery(query), filter, limit: 5 })).map((hit) => hit.chunk.documentId);
-  const CORPUS = [
-    chunk('A1', 'Les agents des douanes peuvent procéder à la visite des marchandises et des moyens de transport.'),
-    chunk('A2', 'La déclaration en détail est déposée au bureau de douane.'),
-    chunk('A3', 'Les marchandises saisies sont consignées au bureau le plus proche.'),
-  ];
   /** Erases every chunk's sparse vector: a process that rebuilt the index from the rows would find nothing. */
   const eraseRows = () => {
     const db = new DatabaseSync(file);
@@ -103,6 +86,7 @@ describe('embedded store: persisted lexical index', () => {
     await ingesting.close();
     assert.deepEqual(snapshots(), [{ kb, generation: 1 }]);
     eraseRows();
+    rmSync(lexicalFilePath(file, kb)); // SQLite's copy, not the file (lexical-file.test.ts)
     const serving = new SqliteVectorStore(file);
     assert.deepEqual(await ids(serving, 'visite des marchandises'), ['A1', 'A3'], 'served from the snapshot');
     await serving.close();
@@ -130,6 +114,7 @@ describe('embedded store: persisted lexical index', () => {
     const db = new DatabaseSync(file);
     db.exec("UPDATE lexical_snapshots SET data = x'00112233'");
     db.close();
+    rmSync(lexicalFilePath(file, kb));
     const other = new SqliteVectorStore(file);
     assert.deepEqual(await ids(other, 'déclaration'), ['A2'], 'rebuilt from the rows');
     assert.equal(snapshots()[0]?.generation, 1);
@@ -146,20 +131,11 @@ describe('embedded store: persisted lexical index', () => {
 });
 
 describe('corpus statistics kept with the base (embedded store)', () => {
-  const encoder = new SparseEncoder(loadDefaultLexicon());
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'passerelle-statistics-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const chunk = (id: string, text: string): Chunk => ({
-    id: `${id}#0`, kb: 'legal', documentId: id, source: 's.jsonl', kind: 'article', title: `Article ${id}`, headingPath: [], classification: 'public', text, part: 0, parts: 1, contentHash: `h-${id}`,
-  });
-  const write = async (store: SqliteVectorStore, chunks: Chunk[]) => {
-    await store.ensureBase('legal', undefined);
-    await store.upsert('legal', chunks.map((c) => ({ chunk: c, sparse: encoder.encodeDocument(documentFields(c)) })), chunks.map((c) => ({ kb: 'legal', documentId: c.documentId, source: c.source, contentHash: c.contentHash, chunkCount: 1 })));
-  };
-
   it('a process computes them once; the next loads them; a write makes them computed again', async () => {
     const { CorpusStatistics } = await import('../../../knowledge/corpus-statistics.ts');
     const file = join(dir, 'knowledge.sqlite');
