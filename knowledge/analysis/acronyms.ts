@@ -5,7 +5,7 @@ import { foldText } from './normalise.ts';
  * mise en recouvrement », « congé pour invalidité temporaire imputable au service », « officier de police
  * judiciaire », « contrat à durée indéterminée ». A capitalised word of the question that the base does not use is
  * looked for, letter by letter, as the initials of a phrase of the base's texts (small words such as « de », « à »,
- * « aux » may be skipped or give a letter: « SARL », « PAF »); the phrase the texts use most often is read as its
+ * « aux » skipped); the phrase the texts use most often is read as its
  * meaning when it clearly dominates the other phrases with the same initials. Nothing is written by hand: a base
  * that never spells an acronym out gets no reading, and the lexicon's entries (lexicon.yaml) are left to it.
  */
@@ -24,15 +24,13 @@ export interface AcronymSettings {
 
 export const DEFAULT_ACRONYM_SETTINGS: Readonly<AcronymSettings> = Object.freeze({ minLength: 3, maxLength: 6, minCount: 4, dominance: 2, knownWordCount: 3 });
 
-/** Small words skipped between the initials, or giving one (« société à responsabilité limitée » → SARL). Folded. */
+/**
+ * Small words skipped between the initials. Folded. They never give a letter: when « à » and « aux » did, « PAF » read as
+ * « participent à la fabrication » and « PACS » as « personnel aux comités sociaux », and the names they would serve
+ * (« police aux frontières », « société à responsabilité limitée ») are not in the codes.
+ */
 const SMALL_WORDS = ['de', 'du', 'des', 'la', 'le', 'les', 'l', 'd', 'en', 'a', 'au', 'aux', 'et', 'pour', 'sur', 'par', 'dans'];
 const GAP = `(?:[\\s'-]+(?:${SMALL_WORDS.join('|')})(?=[\\s'-]))*[\\s'-]+`;
-/**
- * Small words that may give a letter. None: « PAF » read as « participent à la fabrication » and « PACS » as « personnel
- * aux comités sociaux » when « à » and « aux » did, and the names they would serve (« police aux frontières ») are not in
- * the codes.
- */
-const LETTER_WORDS: string[] = [];
 /** Words that make a phrase a piece of a sentence rather than a name (« destiné à être », « détachés auprès d'une »). */
 const NOT_IN_NAMES = new Set(['un', 'une', 'etre', 'avoir', 'faire', 'est', 'sont', 'ont', 'font', 'peut', 'peuvent', 'doit', 'doivent', 'son', 'sa', 'ses', 'leur', 'leurs', 'tout', 'toute', 'tous', 'toutes', 'ce', 'cette', 'ces', 'qui', 'que', 'dont', 'ne', 'pas', 'se', 'il', 'elle', 'ils']);
 
@@ -49,12 +47,8 @@ export function acronymCandidates(question: string, settings: AcronymSettings = 
 /** The phrase of the texts (folded) that the acronym stands for, when one clearly dominates; undefined otherwise. */
 export function expandAcronym(acronym: string, texts: Iterable<string>, settings: AcronymSettings = DEFAULT_ACRONYM_SETTINGS): string | undefined {
   const letters = acronym.toLowerCase().split('');
-  // Each letter: a word of three letters or more starting with it, or a small word starting with it (« à », « aux »).
-  const unit = (letter: string) => {
-    const small = LETTER_WORDS.filter((word) => word.startsWith(letter));
-    return `(?:${letter}[a-z]{2,}${small.length > 0 ? `|${small.join('|')}` : ''})`;
-  };
-  const pattern = new RegExp(`(?<![a-z])${letters.map(unit).join(GAP)}(?![a-z])`, 'g');
+  // Each letter: a word of three letters or more starting with it.
+  const pattern = new RegExp(`(?<![a-z])${letters.map((letter) => `${letter}[a-z]{2,}`).join(GAP)}(?![a-z])`, 'g');
   // Variants of one name (plural, hyphen) counted together under their words' first five letters.
   const counts = new Map<string, { count: number; variants: Map<string, number> }>();
   const itself = new RegExp(`(?<![a-z])${acronym.toLowerCase()}(?![a-z])`, 'g');
