@@ -21,24 +21,14 @@ export class PostgresConcordanceStore implements ConcordanceStore {
   async replace(kb: string, codes: string[], rows: ConcordanceRow[]): Promise<number> {
     const valid = rows.map((row) => ConcordanceRowSchema.parse(row));
     await this.ensureTable();
-    const client = await this.connect();
-    let failed = false;
-    try {
-      await client.query('BEGIN');
+    await this.transaction(async (client) => {
       await client.query(`DELETE FROM ${this.table} WHERE kb = $1 AND code = ANY($2::text[])`, [kb, [...new Set(codes)]]);
       for (const [position, row] of valid.entries()) {
         await client.query(`INSERT INTO ${this.table} (kb, code, old_key, new_code, new_key, position, row) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`, [
           kb, row.code, concordanceKey(row.oldNumber), row.newCode ?? row.code, row.newNumber ? concordanceKey(row.newNumber) : null, position, JSON.stringify(row),
         ]);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      failed = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw unavailable(error);
-    } finally {
-      client.release(failed);
-    }
+    });
     return valid.length;
   }
 
@@ -76,28 +66,33 @@ export class PostgresConcordanceStore implements ConcordanceStore {
     }
   }
 
+  /** `work` inside BEGIN … COMMIT on one pooled client; rolled back and reported unavailable on failure. */
+  private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.connect();
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      failed = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw unavailable(error);
+    } finally {
+      client.release(failed);
+    }
+  }
+
   /** The table, created once under a transaction-scoped advisory lock (several replicas may start together). */
   private ensureTable(): Promise<void> {
-    this.ready ??= (async () => {
-      const client = await this.connect();
-      let failed = false;
-      try {
-        await client.query('BEGIN');
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('passerelle-concordance-schema'))");
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (id bigserial PRIMARY KEY, kb text NOT NULL, code text NOT NULL, old_key text NOT NULL,
-          new_code text NOT NULL, new_key text, position integer NOT NULL, row jsonb NOT NULL)`);
-        await client.query(`CREATE INDEX IF NOT EXISTS concordance_old ON ${this.table} (kb, old_key)`);
-        await client.query(`CREATE INDEX IF NOT EXISTS concordance_new ON ${this.table} (kb, new_key)`);
-        await client.query('COMMIT');
-      } catch (error) {
-        failed = true;
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw unavailable(error);
-      } finally {
-        client.release(failed);
-      }
-    })().catch((error: unknown) => {
+    this.ready ??= this.transaction(async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('passerelle-concordance-schema'))");
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (id bigserial PRIMARY KEY, kb text NOT NULL, code text NOT NULL, old_key text NOT NULL,
+        new_code text NOT NULL, new_key text, position integer NOT NULL, row jsonb NOT NULL)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS concordance_old ON ${this.table} (kb, old_key)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS concordance_new ON ${this.table} (kb, new_key)`);
+    }).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
