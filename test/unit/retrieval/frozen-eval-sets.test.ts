@@ -16,7 +16,7 @@ interface FrozenSet {
 }
 
 /**
- * The field sets run once and never tuned on (field2), or tuned on one half and reported on the other (field3):
+ * The field sets run once and never tuned on (field2), or tuned on one half and reported on the other (field3, field4):
  * see each folder's README.
  */
 const SETS: FrozenSet[] = [
@@ -44,6 +44,22 @@ const SETS: FrozenSet[] = [
       'near-repeats.json': '01179f3e77d0154fb9d34e182d84723ee50b2c9b683191a20be198cf14d789bd',
     },
     minimum: { legal: 110, hr: 80, outOfScope: 30 },
+  },
+  {
+    folder: 'field4',
+    files: {
+      'legal.jsonl': 'be12f394737ae48baa414b33d68e0d552157de3f7f65dc95cbb52c97e937a8de',
+      'hr.jsonl': '65c7b7a4d072e45ffea62e3043c1990db98db13ec29c935ebf437dd8421f6f29',
+      'out-of-scope.jsonl': '406aad35c2aca25e0085b3a66c187a8474d76d1483e22010435b74b4d892f3fc',
+      'legal-tune.jsonl': '063daf3327eaea2b1d383980679550c32ae1f36386a1eb8cca1b85d1642269df',
+      'legal-holdout.jsonl': '638153a33b3ee43a3dd0445b8f9010ea9ffe694e00e457758783cfce90681e3b',
+      'hr-tune.jsonl': '685632c8d79318d76b7282a7f4f0c89208e140f2516029ac4cbdb2697fb03018',
+      'hr-holdout.jsonl': '298f39adb84ee2e0600002bafdf4a3424ff711fba3c1728a22788fbc77a29b51',
+      'out-of-scope-tune.jsonl': '61669f2c741f84062dc9f3a59f39009f1c48155d91670e3ecee89572b6efc42a',
+      'out-of-scope-holdout.jsonl': 'f65becfa02f137fee27a75f898d19b7dcaa7fb13b9b1816614b6bb8bb54ab3fb',
+      'near-repeats.json': 'eab6c59d7e838df42d75574e6ca91448c4611855bdb3240d6d337d65022424ac',
+    },
+    minimum: { legal: 110, hr: 100, outOfScope: 30 },
   },
 ];
 
