@@ -54,6 +54,7 @@ const VARIANTS: Variant[] = [
   { name: '-lexicon', description: 'no query lexicon (lexicon.yaml)', lexical: { synonymWeight: 0 } },
   { name: '-lm-router', description: 'former router: search scores 0.6 + catalogue descriptions 0.4', router: { profileWeight: 0, descriptionWeight: 0.4, searchWeight: 0.6 } },
   { name: '-evidence-router', description: 'route by word statistics alone, no second opinion from the passages', evidenceRouter: false },
+  { name: '-style', description: 'router without the bases’ style models (how each base’s typical questions are worded)', router: { styleWeight: 0 } },
   { name: '-size-prior', description: 'router language models with a uniform prior', router: { sizePrior: 0 } },
 ];
 

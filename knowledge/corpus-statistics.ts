@@ -29,6 +29,13 @@ export interface BaseStatistics {
   total: number;
   /** Occurrences of each folded surface word (stop words included), unweighted. */
   words: Map<string, number>;
+  /**
+   * How agents ask about this base: occurrences of the {@link styleFeatures} of its enrichment's typical questions
+   * (function words and pronouns kept: « je suis », « mon chef », « on peut fouiller »).
+   */
+  style: Map<string, number>;
+  /** Sum of `style`. */
+  styleTotal: number;
   chunks: number;
 }
 
@@ -95,17 +102,17 @@ export class CorpusStatistics {
    * process already computed from the same chunks (a replica starting does not tokenise the whole base again).
    */
   private async build(kb: string): Promise<Entry> {
-    const name = `corpus-statistics:${this.settings.enrichmentWeight}:${this.settings.headingWeight}`;
+    const name = `corpus-statistics:2:${this.settings.enrichmentWeight}:${this.settings.headingWeight}`;
     const stored = await this.store.readDerived?.(kb, name);
     if (stored?.data) {
       const parsed = parseStatistics(stored.data);
       if (parsed) return { statistics: parsed, checkedAt: this.now() };
     }
-    const statistics: BaseStatistics = { terms: new Map(), total: 0, words: new Map(), chunks: 0 };
+    const statistics: BaseStatistics = { terms: new Map(), total: 0, words: new Map(), style: new Map(), styleTotal: 0, chunks: 0 };
     const chunks = await this.store.listChunks(kb);
     for (const chunk of chunks) addChunk(statistics, chunk, this.settings);
     statistics.chunks = chunks.length;
-    if (stored && chunks.length > 0) await this.store.writeDerived?.(kb, name, stored.generation, JSON.stringify({ terms: [...statistics.terms], total: statistics.total, words: [...statistics.words], chunks: statistics.chunks }));
+    if (stored && chunks.length > 0) await this.store.writeDerived?.(kb, name, stored.generation, JSON.stringify({ terms: [...statistics.terms], total: statistics.total, words: [...statistics.words], style: [...statistics.style], styleTotal: statistics.styleTotal, chunks: statistics.chunks }));
     return { statistics, checkedAt: this.now() };
   }
 }
@@ -122,15 +129,48 @@ function addChunk(statistics: BaseStatistics, chunk: Chunk, settings: Statistics
   };
   add(chunk.text, 1);
   add([...chunk.headingPath, chunk.section ?? ''].join('\n'), settings.headingWeight);
-  if (chunk.enrichment) add(chunk.enrichment.text, settings.enrichmentWeight);
+  if (chunk.enrichment) {
+    add(chunk.enrichment.text, settings.enrichmentWeight);
+    // Each typical question once per document (a document cut into several passages carries it on each).
+    if (chunk.part === 0) {
+      for (const line of chunk.enrichment.text.split('\n')) {
+        if (!line.trim().endsWith('?')) continue;
+        for (const feature of styleFeatures(line)) {
+          statistics.style.set(feature, (statistics.style.get(feature) ?? 0) + 1);
+          statistics.styleTotal++;
+        }
+      }
+    }
+  }
+}
+
+/** Letters kept of each word in {@link styleFeatures}: a crude stem that also keeps « je », « mon », « on ». */
+const STYLE_PREFIX = 6;
+
+/**
+ * The features of a question's wording for the base style models: every word (stop words included) cut to its
+ * first letters, and each pair of adjacent words. References and numbers are left out.
+ */
+export function styleFeatures(text: string): string[] {
+  const words = tokenize(text).filter((token) => !token.reference).map((token) => token.text.slice(0, STYLE_PREFIX));
+  const features = [...words];
+  for (let index = 1; index < words.length; index++) features.push(`${words[index - 1]}_${words[index]}`);
+  return features;
 }
 
 /** Statistics stored by `build`, or undefined when the text is not that shape. */
 function parseStatistics(text: string): BaseStatistics | undefined {
   try {
-    const value = JSON.parse(text) as { terms?: unknown; total?: unknown; words?: unknown; chunks?: unknown };
-    if (!Array.isArray(value.terms) || !Array.isArray(value.words) || typeof value.total !== 'number' || typeof value.chunks !== 'number') return undefined;
-    return { terms: new Map(value.terms as Array<[string, number]>), total: value.total, words: new Map(value.words as Array<[string, number]>), chunks: value.chunks };
+    const value = JSON.parse(text) as { terms?: unknown; total?: unknown; words?: unknown; style?: unknown; styleTotal?: unknown; chunks?: unknown };
+    if (!Array.isArray(value.terms) || !Array.isArray(value.words) || !Array.isArray(value.style) || typeof value.total !== 'number' || typeof value.styleTotal !== 'number' || typeof value.chunks !== 'number') return undefined;
+    return {
+      terms: new Map(value.terms as Array<[string, number]>),
+      total: value.total,
+      words: new Map(value.words as Array<[string, number]>),
+      style: new Map(value.style as Array<[string, number]>),
+      styleTotal: value.styleTotal,
+      chunks: value.chunks,
+    };
   } catch {
     return undefined;
   }

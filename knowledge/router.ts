@@ -6,7 +6,7 @@ import type { KnowledgeCatalog } from './catalog.ts';
 import type { ChatModel } from './ports/chat-model.ts';
 import type { VectorStore } from './ports/vector-store.ts';
 import type { Classification } from './types.ts';
-import { CorpusStatistics, type BaseStatistics } from './corpus-statistics.ts';
+import { CorpusStatistics, styleFeatures, type BaseStatistics } from './corpus-statistics.ts';
 
 /**
  * Chooses the knowledge base for a question. Routing is data: the router reads the catalogue's descriptions
@@ -43,6 +43,12 @@ export interface OfflineRouterSettings {
   descriptionWeight?: number;
   /** Weight of each base's best search scores (normalised against the other bases). Default 0.3. */
   searchWeight?: number;
+  /**
+   * Weight of the bases' style models: how likely the question's wording, function words included, is under the
+   * typical questions of each base's enrichment (« mon chef me demande… » is how HR questions are asked, even
+   * with customs words in them). Default {@link DEFAULT_STYLE_WEIGHT}; 0 disables.
+   */
+  styleWeight?: number;
   /** Additive smoothing of the bases' language models, in pseudo-occurrences per word. Default 0.5. */
   smoothing?: number;
   /**
@@ -60,7 +66,7 @@ export interface OfflineRouterSettings {
  */
 export class OfflineRouter implements Router {
   private readonly descriptions: Map<string, Map<string, number>>;
-  private readonly vocabularySizes = new Map<string, { models: BaseStatistics[]; size: number }>();
+  private readonly vocabularySizes = new Map<string, { models: BaseStatistics[]; size: { terms: number; style: number } }>();
 
   constructor(
     private readonly store: VectorStore,
@@ -79,7 +85,7 @@ export class OfflineRouter implements Router {
     const corrections = (await this.statistics.speller(candidates)).corrections(question);
     if (corrections.length > 0) question = `${question} ${corrections.map((correction) => correction.to).join(' ')}`;
     const models = await Promise.all(candidates.map((kb) => this.statistics.of(kb)));
-    const likelihoods = languageModelScores(analyse(question).terms, models, this.vocabularySize(candidates, models), this.settings.smoothing ?? 0.5, this.settings.sizePrior ?? 1);
+    const likelihoods = languageModelScores(analyse(question).terms, models, this.vocabularySize(candidates, models).terms, this.settings.smoothing ?? 0.5, this.settings.sizePrior ?? 1);
     const best = likelihoods ? Math.max(...likelihoods) : 0;
     // Per-word likelihood ratio to the best base: 1 for the best, less for the others.
     const lexical = candidates.map((_, index) => (likelihoods ? Math.exp((likelihoods[index] ?? best) - best) : 0));
@@ -91,9 +97,12 @@ export class OfflineRouter implements Router {
     const descriptionWeight = this.settings.descriptionWeight ?? 0.2;
     const searchWeight = this.settings.searchWeight ?? 0.3;
     const search = searchWeight > 0 ? await this.searchEvidence(question, candidates) : candidates.map(() => 0);
+    const styleWeight = this.settings.styleWeight ?? DEFAULT_STYLE_WEIGHT;
+    const style = styleWeight > 0 ? styleScores(styleFeatures(question), models, this.vocabularySize(candidates, models).style, this.settings.smoothing ?? 0.5) : candidates.map(() => 0);
     const blended = candidates.map(
       (_, index) =>
         profileWeight * (lexical[index] ?? 0) +
+        styleWeight * (style[index] ?? 0) +
         descriptionWeight * ((description[index] ?? 0) / maxDescription) +
         searchWeight * (search[index] ?? 0) +
         (named[index] ? 1 : 0),
@@ -101,15 +110,19 @@ export class OfflineRouter implements Router {
     return decide(candidates, softmax(blended, 0.15), this.settings.margin, 'offline');
   }
 
-  /** Distinct terms over the candidates' models, cached until one of the models is rebuilt. */
-  private vocabularySize(candidates: string[], models: BaseStatistics[]): number {
+  /** Distinct terms and style features over the candidates' models, cached until one of the models is rebuilt. */
+  private vocabularySize(candidates: string[], models: BaseStatistics[]): { terms: number; style: number } {
     const key = candidates.join('\n');
     const cached = this.vocabularySizes.get(key);
     if (cached && cached.models.every((model, index) => model === models[index])) return cached.size;
-    const vocabulary = new Set<string>();
-    for (const model of models) for (const term of model.terms.keys()) vocabulary.add(term);
-    this.vocabularySizes.set(key, { models, size: vocabulary.size });
-    return vocabulary.size;
+    const distinct = (maps: Array<Map<string, number>>) => {
+      const vocabulary = new Set<string>();
+      for (const map of maps) for (const key of map.keys()) vocabulary.add(key);
+      return vocabulary.size;
+    };
+    const size = { terms: distinct(models.map((model) => model.terms)), style: distinct(models.map((model) => model.style)) };
+    this.vocabularySizes.set(key, { models, size });
+    return size;
   }
 
   /** Per candidate, the mean of its 3 best search scores over the best base's (1 for the best). */
@@ -198,6 +211,32 @@ export class ModelRouter implements Router {
       return offline;
     }
   }
+}
+
+/** Weight of the style models in the offline router's blend (tuned on the tune halves, docs/retrieval.md §11). */
+export const DEFAULT_STYLE_WEIGHT = 4;
+
+/**
+ * Per base, how likely the question's wording is under the base's style model, as a ratio to the likeliest base
+ * (1 for it, less for the others): the mean log-likelihood of the features at least one model knows, Lidstone
+ * smoothing over the joint feature vocabulary. A base without a style model (no enrichment) gets the mean ratio of
+ * those that have one, so the signal neither favours nor penalises it; all 0 when no feature is known.
+ */
+export function styleScores(features: string[], models: BaseStatistics[], vocabularySize: number, alpha: number): number[] {
+  const modelled = models.filter((model) => model.styleTotal > 0);
+  const known = features.filter((feature) => modelled.some((model) => model.style.has(feature)));
+  if (modelled.length < 2 || known.length === 0) return models.map(() => 0);
+  const likelihoods = models.map((model) => {
+    if (model.styleTotal === 0) return undefined;
+    let sum = 0;
+    for (const feature of known) sum += Math.log(((model.style.get(feature) ?? 0) + alpha) / (model.styleTotal + alpha * vocabularySize));
+    return sum / known.length;
+  });
+  const best = Math.max(...likelihoods.filter((value): value is number => value !== undefined));
+  const ratios = likelihoods.map((value) => (value === undefined ? undefined : Math.exp(value - best)));
+  const present = ratios.filter((value): value is number => value !== undefined);
+  const mean = present.reduce((sum, value) => sum + value, 0) / present.length;
+  return ratios.map((value) => value ?? mean);
 }
 
 /**
