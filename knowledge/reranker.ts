@@ -40,6 +40,12 @@ export interface RerankerSettings {
    * within `window` terms of the defining phrase. 0 disables.
    */
   definitionWeight: number;
+  /**
+   * Factor on a passage that only refers to other provisions (« Les règles relatives à la taxe … sont déterminées par
+   * les dispositions du livre Ier et par celles de la présente section. »): it names the subject but answers nothing.
+   * 1 disables.
+   */
+  referralFactor: number;
 }
 
 export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.freeze({
@@ -50,11 +56,20 @@ export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.free
   synonymCredit: 0.8,
   prefixCredit: 0.5,
   definitionWeight: 0.3,
+  referralFactor: 0.7,
 });
 
 /** Questions asking what something is. Folded text. */
 const DEFINITION_QUESTION = /\b(c'?est quoi|qu'?est[- ]ce (que|qu'?)|definition|definir|que (veut|signifie) dire|ca veut dire|veut dire quoi|signifie|on appelle)\b/;
 /** Phrases by which a text defines a notion. Folded text. */
+/**
+ * A body that opens by saying what its subject is: « Le détachement est la position du fonctionnaire… », « Les
+ * fonctionnaires civils de l'Etat sont les personnes qui… », « Un produit est susceptible d'être inhalé… lorsque… ».
+ * Folded text; the copula's position counts as a defining phrase.
+ */
+const LEADING_DEFINITION = /^(?:le |la |les |l'|un |une )[^.;:\n]{1,80}? (?:est|sont) (?:la|le|les|l'|un|une|des|celui|celle|ceux|celles|susceptibles?) /;
+/** A body that is only a pointer to other provisions of the code (folded text, checked on bodies under 400 characters). */
+const REFERRAL = /^(?:les|la|le) (?:regles|dispositions)[^.]{0,250}? (?:sont|est) (?:determinee?s?|prevue?s?|fixee?s?|definie?s?) (?:par|a|aux?) (?:les dispositions|celles|l'article|les articles)[^.]*\.?$/;
 const DEFINING_PHRASE = /\b(on entend par|s'entend(ent)? (de|des|du|comme|par)|(est|sont) (repute|reputes|reputee|reputees|considere|consideres|consideree|considerees) comme|(est|sont) (repute|reputes|reputee|reputees)|designe(nt)?|constitue(nt)? (un|une|des)|au sens (du present|de la presente)|est qualifiee? de)\b/g;
 
 /** One content word of the question and what else may stand for it in a passage. */
@@ -79,6 +94,8 @@ interface PassageTerms {
   positions: Map<string, number[]>;
   /** Positions (in content terms) of the body's defining phrases. */
   definitions: number[];
+  /** The body only refers to other provisions. */
+  referral: boolean;
 }
 
 const CACHE_SIZE = 5_000;
@@ -127,7 +144,7 @@ export class Reranker {
     const present = concepts.map((_, c) => credits.some((row) => (row[c] ?? 0) > 0));
     const counted = present.filter(Boolean).length;
     if (counted === 0) return candidates;
-    const { coverageWeight, proximityWeight, definitionWeight } = this.settings;
+    const { coverageWeight, proximityWeight, definitionWeight, referralFactor } = this.settings;
     const definitional = definitionWeight > 0 && DEFINITION_QUESTION.test(foldText(question));
     const rescored = head.map((candidate, index) => {
       const row = credits[index] as number[];
@@ -136,7 +153,7 @@ export class Reranker {
       const proximity = proximityWeight > 0 ? this.proximity(concepts, passage) / counted : 0;
       const boost = coverageWeight * coverage + proximityWeight * proximity;
       const defines = definitional && this.defines(concepts, passage) ? definitionWeight : 0;
-      return { candidate, index, score: candidate.score * (1 + boost) * (1 + defines) };
+      return { candidate, index, score: candidate.score * (1 + boost) * (1 + defines) * (passage.referral ? referralFactor : 1) };
     });
     rescored.sort((x, y) => y.score - x.score || x.index - y.index);
     const reranked = rescored.map(({ candidate, score }) => ({ ...candidate, score }));
@@ -212,11 +229,15 @@ export class Reranker {
     // Where the defining phrases fall, in content-term positions: the content terms before each match.
     const folded = foldText(chunk.text);
     const definitions = [...folded.matchAll(DEFINING_PHRASE)].map((match) => contentTerms(folded.slice(0, match.index)).length);
+    const body = folded.trim();
+    const leading = LEADING_DEFINITION.exec(body);
+    if (leading) definitions.unshift(contentTerms(leading[0]).length);
+    const referral = body.length < 400 && REFERRAL.test(body);
     for (const { term, prefix } of contentTerms([chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.enrichment?.text ?? ''].join('\n'))) {
       all.add(term);
       if (prefix) all.add(prefix);
     }
-    const entry = { all, positions, definitions };
+    const entry = { all, positions, definitions, referral };
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, entry);
     return entry;

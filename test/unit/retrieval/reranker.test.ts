@@ -81,6 +81,29 @@ describe('retrieval: re-ranker (store-agnostic)', () => {
     assert.equal(reranker.rerank('texte', zero), zero);
   });
 
+  it('reads a body that opens by saying what its subject is as a definition, for « c’est quoi » questions only', () => {
+    const candidates: SearchHit[] = [
+      { chunk: chunk('USES', 'Le fonctionnaire en détachement est soumis aux règles régissant la fonction qu’il exerce par l’effet de son détachement.'), score: 5 },
+      { chunk: chunk('DEFINES', 'Le détachement est la position du fonctionnaire placé hors de son corps d’origine mais continuant à bénéficier de ses droits.'), score: 5 },
+    ];
+    assert.deepEqual(ids(reranker.rerank('c’est quoi un détachement ?', candidates)), ['DEFINES', 'USES']);
+    assert.deepEqual(ids(new Reranker(lexicon, { definitionWeight: 0 }).rerank('c’est quoi un détachement ?', candidates)), ['USES', 'DEFINES']);
+  });
+
+  it('puts a body that only refers to other provisions after one that answers, by `referralFactor`', () => {
+    const candidates: SearchHit[] = [
+      { chunk: chunk('REFERRAL', 'Les règles relatives à la taxe sur le permis de conduire des bateaux de plaisance sont déterminées par les dispositions du livre Ier et par celles de la présente section.'), score: 10 },
+      { chunk: chunk('RULE', 'Le montant de la taxe sur le permis de conduire des bateaux de plaisance est fixé à 70 euros pour la délivrance du permis.'), score: 8 },
+    ];
+    const question = 'taxe permis bateau combien ?';
+    assert.deepEqual(ids(reranker.rerank(question, candidates)), ['RULE', 'REFERRAL']);
+    assert.deepEqual(ids(new Reranker(lexicon, { referralFactor: 1 }).rerank(question, candidates)), ['REFERRAL', 'RULE']);
+    // A rule fixed by decree is a rule of its own, not a pointer to the code's other provisions.
+    const decree: SearchHit[] = [{ ...candidates[0]!, chunk: chunk('DECREE', 'Les modalités d’exercice du travail à temps partiel sont fixées par décret en Conseil d’État.') }, candidates[1]!];
+    const reranked = reranker.rerank('temps partiel modalités', decree);
+    assert.equal(reranked.find((hit) => hit.chunk.documentId === 'DECREE')!.score >= 10, true);
+  });
+
   it('counts article references in the body positions (proximity stays aligned after "article 414")', () => {
     const candidates: SearchHit[] = [
       { chunk: chunk('FAR', 'Retenue prévue à l’article 323-1. ' + 'mot '.repeat(20) + 'durée'), score: 5 },
