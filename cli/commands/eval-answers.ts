@@ -9,6 +9,9 @@ import type { CliContext } from '../cli-context.ts';
  * abstention, answer), as an agent would ask it; reports how often the answer cites a relevant article, how
  * often it cites only wrong ones, and how often out-of-scope questions are declined.
  */
+/** Cross-validated share of answers citing only wrong articles the chosen threshold may reach (target 5 %, with a margin). */
+export const CALIBRATION_MAX_ONLY_WRONG = 0.03;
+
 export async function evaluateAnswers(files: string[], options: { json: boolean; details: boolean; calibrate: boolean; features?: FeatureName[] }, context: CliContext): Promise<number> {
   const questions: AnswerEvalQuestion[] = [];
   for (const file of files) questions.push(...(await readQuestionFile(file, AnswerEvalQuestionSchema, '{id, question, relevant_ids?}', context.err)));
@@ -37,10 +40,12 @@ export async function evaluateAnswers(files: string[], options: { json: boolean;
     await app.close();
   }
   if (options.calibrate) {
-    // The threshold: the lowest whose cross-validated figures meet the targets (≤ 5 % of answers citing only
-    // wrong articles, ≥ 90 % of out-of-scope questions declined); the table goes to stderr for the record.
+    // The threshold: the lowest whose cross-validated figures meet the targets with a margin (≤ 3 % of answers
+    // citing only wrong articles for a 5 % target, ≥ 90 % of out-of-scope questions declined); the table goes to
+    // stderr for the record. The margin: on two sets written later (field3, field4 hold-outs) the share measured was
+    // 2.5 to 3.5 times the cross-validated one — the calibration questions are also those retrieval was tuned on.
     const names = options.features ?? [...FEATURES];
-    const { threshold, table } = crossValidatedThreshold(samples, { maxOnlyWrong: 0.05, minDeclined: 0.9, features: names });
+    const { threshold, table } = crossValidatedThreshold(samples, { maxOnlyWrong: CALIBRATION_MAX_ONLY_WRONG, minDeclined: 0.9, features: names });
     for (const row of table) context.err(`seuil ${row.threshold.toFixed(2)} : répondu ${(row.answered * 100).toFixed(1)} %, seulement de mauvais articles ${(row.onlyWrong * 100).toFixed(1)} %, hors périmètre décliné ${(row.declined * 100).toFixed(1)} %\n`);
     const model = fitConfidenceModel(samples, `${files.map((file) => basename(file)).join(' + ')} (${samples.length} questions, ${new Date().toISOString().slice(0, 10)}), threshold by 5-fold cross-validation`, threshold, names);
     context.out(`${JSON.stringify(model, null, 2)}\n`);
