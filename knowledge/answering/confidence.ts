@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { analyse, PREFIX_LENGTH } from '../analysis/french-analyser.ts';
+import { enrichmentMatch, matchTerms } from '../analysis/question-match.ts';
 import type { RetrievedPassage } from '../retriever.ts';
 
 /**
@@ -100,7 +101,7 @@ export function answerConfidence(question: string, passages: RetrievedPassage[],
  * word prefix for morphological variants.
  */
 export function coverage(question: string, passage: RetrievedPassage, withEnrichment = true): number {
-  const terms = contentTerms(question);
+  const terms = matchTerms(question);
   if (terms.length === 0) return 0;
   const { chunk } = passage;
   const content = analyse([chunk.title, ...chunk.headingPath, chunk.section ?? '', chunk.text, withEnrichment ? (chunk.enrichment?.text ?? '') : ''].join('\n'));
@@ -117,22 +118,9 @@ export function coverage(question: string, passage: RetrievedPassage, withEnrich
  * article's own questions — the enrichment was written from the article alone, so a close match is strong evidence.
  */
 export function questionMatch(question: string, passage: RetrievedPassage): number {
-  const lines = (passage.chunk.enrichment?.text ?? '').split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) return 0;
-  const asked = contentTerms(question);
-  if (asked.length === 0) return 0;
-  let best = 0;
-  for (const line of lines) {
-    const typical = new Set(contentTerms(line));
-    const shared = asked.filter((term) => typical.has(term)).length;
-    best = Math.max(best, (2 * shared) / (asked.length + typical.size));
-  }
-  return Math.round(best * 1000) / 1000;
+  return Math.round(enrichmentMatch(question, passage.chunk.enrichment?.text) * 1000) / 1000;
 }
 
-function contentTerms(text: string): string[] {
-  return [...new Set(analyse(text).terms)].filter((term) => term.length > 2 || /\d/.test(term));
-}
 
 /** One question of the calibration: its signals, whether the cited articles included a relevant one, and whether no article answers it. */
 export interface CalibrationSample {
