@@ -51,7 +51,6 @@ const VARIANTS: Variant[] = [
   { name: '-acronyms', description: 'no acronym read from the bases’ texts (« AMR » → « avis de mise en recouvrement »)', acronyms: false },
   { name: '-negation', description: 'no negated terms', lexical: { negationWeight: 0 } },
   { name: '-definition', description: 'no defining-article boost', rerank: { definitionWeight: 0 } },
-  { name: '-match', description: 'no re-ranking by closeness to the article’s own typical questions', rerank: { matchWeight: 0 } },
   { name: '-referral', description: 'no demotion of articles that only refer to other provisions', rerank: { referralFactor: 1 } },
   { name: '-lexicon', description: 'no query lexicon (lexicon.yaml)', lexical: { synonymWeight: 0 } },
   { name: '-lm-router', description: 'former router: search scores 0.6 + catalogue descriptions 0.4', router: { profileWeight: 0, descriptionWeight: 0.4, searchWeight: 0.6 } },

@@ -1,5 +1,4 @@
 import { contentTerm, contentTerms } from './analysis/french-analyser.ts';
-import { bestLineMatch, enrichmentLines, matchTerms } from './analysis/question-match.ts';
 import type { Lexicon } from './analysis/lexicon.ts';
 import { foldText } from './analysis/normalise.ts';
 import { tokenize } from './analysis/tokenizer.ts';
@@ -47,11 +46,6 @@ export interface RerankerSettings {
    * 1 disables.
    */
   referralFactor: number;
-  /**
-   * Weight of how close the question is to one of the passage's own typical questions (its enrichment, see
-   * analysis/question-match.ts): the score is multiplied by 1 + matchWeight × match². 0 disables.
-   */
-  matchWeight: number;
 }
 
 export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.freeze({
@@ -63,7 +57,6 @@ export const DEFAULT_RERANKER_SETTINGS: Readonly<RerankerSettings> = Object.free
   prefixCredit: 0.5,
   definitionWeight: 0.3,
   referralFactor: 0.7,
-  matchWeight: 1,
 });
 
 /** Questions asking what something is. Folded text. */
@@ -103,8 +96,6 @@ interface PassageTerms {
   definitions: number[];
   /** The body only refers to other provisions. */
   referral: boolean;
-  /** Content terms of each line of the enrichment (agents' wording), for the question match. */
-  enrichmentLines: Array<Set<string>>;
 }
 
 const CACHE_SIZE = 5_000;
@@ -153,8 +144,7 @@ export class Reranker {
     const present = concepts.map((_, c) => credits.some((row) => (row[c] ?? 0) > 0));
     const counted = present.filter(Boolean).length;
     if (counted === 0) return candidates;
-    const { coverageWeight, proximityWeight, definitionWeight, referralFactor, matchWeight } = this.settings;
-    const asked = matchWeight > 0 ? matchTerms(question) : [];
+    const { coverageWeight, proximityWeight, definitionWeight, referralFactor } = this.settings;
     const definitional = definitionWeight > 0 && DEFINITION_QUESTION.test(foldText(question));
     const rescored = head.map((candidate, index) => {
       const row = credits[index] as number[];
@@ -163,8 +153,7 @@ export class Reranker {
       const proximity = proximityWeight > 0 ? this.proximity(concepts, passage) / counted : 0;
       const boost = coverageWeight * coverage + proximityWeight * proximity;
       const defines = definitional && this.defines(concepts, passage) ? definitionWeight : 0;
-      const match = matchWeight > 0 ? bestLineMatch(asked, passage.enrichmentLines) : 0;
-      return { candidate, index, score: candidate.score * (1 + boost) * (1 + defines) * (passage.referral ? referralFactor : 1) * (1 + matchWeight * match * match) };
+      return { candidate, index, score: candidate.score * (1 + boost) * (1 + defines) * (passage.referral ? referralFactor : 1) };
     });
     rescored.sort((x, y) => y.score - x.score || x.index - y.index);
     const reranked = rescored.map(({ candidate, score }) => ({ ...candidate, score }));
@@ -248,7 +237,7 @@ export class Reranker {
       all.add(term);
       if (prefix) all.add(prefix);
     }
-    const entry = { all, positions, definitions, referral, enrichmentLines: enrichmentLines(chunk.enrichment?.text) };
+    const entry = { all, positions, definitions, referral };
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, entry);
     return entry;

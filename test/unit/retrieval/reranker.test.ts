@@ -104,19 +104,6 @@ describe('retrieval: re-ranker (store-agnostic)', () => {
     assert.equal(reranked.find((hit) => hit.chunk.documentId === 'DECREE')!.score >= 10, true);
   });
 
-  it('raises the passage whose own typical questions are closest to the question (1 + matchWeight × match²)', () => {
-    const withEnrichment = (id: string, text: string, enrichment: string): Chunk => ({ ...chunk(id, text), enrichment: { text: enrichment, origin: 'team', status: 'approved' } });
-    const candidates: SearchHit[] = [
-      { chunk: withEnrichment('LIST', 'Les sanctions disciplinaires sont réparties en quatre groupes.', 'Échelle des sanctions\nQuelles sanctions disciplinaires existent ?'), score: 10 },
-      { chunk: withEnrichment('PUBLISH', 'La sanction peut être rendue publique.', 'Publication de la sanction\nMa sanction disciplinaire peut-elle être publiée au bulletin ?'), score: 9.5 },
-    ];
-    const question = 'ma sanction disciplinaire peut être publiée ?';
-    assert.deepEqual(ids(new Reranker(lexicon, { matchWeight: 0, coverageWeight: 0, proximityWeight: 0 }).rerank(question, candidates)), ['LIST', 'PUBLISH']);
-    const reranked = new Reranker(lexicon, { coverageWeight: 0, proximityWeight: 0 }).rerank(question, candidates);
-    assert.deepEqual(ids(reranked), ['PUBLISH', 'LIST']);
-    assert.ok((reranked[0] as SearchHit).score <= 9.5 * 2 + 1e-9, 'at most doubled');
-  });
-
   it('counts article references in the body positions (proximity stays aligned after "article 414")', () => {
     const candidates: SearchHit[] = [
       { chunk: chunk('FAR', 'Retenue prévue à l’article 323-1. ' + 'mot '.repeat(20) + 'durée'), score: 5 },
