@@ -61,7 +61,12 @@ const ACT_AT_START = ACTS.map((act) => new RegExp(`^(?:${act.pattern.source})`))
 const NO_OBJECT = /^(?:en|au|sous|pour|avec|stp|svp|s'il|vite|rapidement|maintenant|aussi)\b|^[^a-z]|^$/;
 const REQUEST_FOR_OBJECT =
   /(?:^|\s)(?:je veux|je voudrais|j'aimerais|je souhaite|j'ai besoin d'|j'ai besoin de|il me faut|il nous faut|tu as|t'as|tu aurais|as-tu|aurais-tu|avez-vous|auriez-vous|vous avez|je cherche|donne-moi|donnez-moi|envoie-moi|envoyez-moi|montre-moi|montrez-moi|file-moi|sors-moi|passe-moi)\s+/g;
-const FORMAT = /\b(?:format|forme|style|facon|maniere)\s+(?:d'un\s+|d'une\s+|de\s+|du\s+)?(?:pv|proces[- ]?verbal|acte)\b|\bcomme un (?:pv|proces[- ]?verbal)\b/;
+/**
+ * « au format PV », « sous forme de procès-verbal », « dans le style d'un PV », « façon PV » — a framing, introduced
+ * as one; not a property of an act an agent asks about (« une nullité de forme du PV », « un vice de forme du PV »).
+ */
+const FORMAT =
+  /\b(?:(?:au|en|sous|dans (?:le|la|un|une)|a la|selon (?:le|la))\s+(?:format|forme|style|facon|maniere)|facon)\s+(?:d'un\s+|d'une\s+|de\s+|du\s+)?(?:pv|proces[- ]?verbal|acte)\b|\bcomme un (?:pv|proces[- ]?verbal)\b/;
 const ROLE_PLAY =
   /\b(?:tu es|t'es|vous etes|imagine que tu|imaginons que tu|fais comme si|faites comme si|comme si tu etais|comme si vous etiez|joue le role|jouez le role|mets-toi dans la peau|mettez-vous dans la peau|en tant qu'|agis comme|agissez comme|incarne|prends le role)/;
 const DESCRIBING = /^(?:decris|decrivez|raconte|racontez|relate|relatez|resume|resumez)\b/;

@@ -12,6 +12,9 @@ describe('procedural acts policy', () => {
     ['Génère un brouillon de transaction douanière', 'transaction'],
     ['Remplis la notification de retenue douanière', 'notification de retenue douanière'],
     ['Dresse-moi le procès-verbal de la visite', 'procès-verbal'],
+    ['Raconte le contrôle sous forme de procès-verbal', 'procès-verbal'],
+    ['Décris la saisie dans le style d’un PV', 'procès-verbal'],
+    ['Résume l’interpellation façon PV', 'procès-verbal'],
   ] as const) {
     it(`refuses to draft: « ${request} »`, () => assert.equal(detectProceduralDrafting(request)?.act, act));
   }
@@ -26,6 +29,8 @@ describe('procedural acts policy', () => {
     'Quel est le délai de prescription de l’avis de mise en recouvrement ?',
     'Rédige-moi une synthèse des congés annuels',
     'Quels sont les pouvoirs de visite des agents des douanes ?',
+    'L’avocat du prévenu soulève une nullité de forme du PV, quelles nullités le tribunal peut-il retenir ?',
+    'Un vice de forme du procès-verbal rend-il la saisie nulle ?',
   ]) {
     it(`does not refuse a question about an act: « ${question} »`, () => assert.equal(detectProceduralDrafting(question), undefined));
   }
