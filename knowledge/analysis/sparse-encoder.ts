@@ -60,6 +60,8 @@ export const DEFAULT_LEXICAL_PARAMETERS: Readonly<LexicalParameters> = Object.fr
 
 /** Prefix of the enrichment field's terms. */
 const ENRICHMENT = 'e:';
+/** Where the enrichment's indexed form (enrichment.ts `toDocumentEnrichment`) separates its lines and its terms. */
+const ENRICHMENT_SEGMENTS = /\n| ; /;
 
 /** 32-bit FNV-1a: term → sparse index (Qdrant sparse indices are uint32). */
 export function termId(term: string): number {
@@ -108,13 +110,18 @@ export class SparseEncoder {
     const weights = new Map<string, number>();
     for (const [term, tf] of frequencies) weights.set(term, (tf * (k1 + 1)) / (tf + norm));
     if (fields.enrichment) {
-      const enrichment = analyse(fields.enrichment);
       const counts = new Map<string, number>();
       const { bigrams, prefixes } = this.parameters.enrichmentExtras;
-      for (const list of [enrichment.terms, bigrams ? enrichment.bigrams : [], prefixes ? enrichment.prefixes : [], enrichment.negations]) {
-        for (const term of list) counts.set(ENRICHMENT + term, (counts.get(ENRICHMENT + term) ?? 0) + 1);
+      let enrichmentLength = 0;
+      // Line by line and term by term (« ; »): a word pair across two questions or two terms is no phrase.
+      for (const segment of fields.enrichment.split(ENRICHMENT_SEGMENTS)) {
+        const enrichment = analyse(segment);
+        enrichmentLength += enrichment.terms.length;
+        for (const list of [enrichment.terms, bigrams ? enrichment.bigrams : [], prefixes ? enrichment.prefixes : [], enrichment.negations]) {
+          for (const term of list) counts.set(ENRICHMENT + term, (counts.get(ENRICHMENT + term) ?? 0) + 1);
+        }
       }
-      const enrichmentNorm = k1 * (1 - b + (b * enrichment.terms.length) / this.parameters.enrichmentAverageLength);
+      const enrichmentNorm = k1 * (1 - b + (b * enrichmentLength) / this.parameters.enrichmentAverageLength);
       for (const [term, tf] of counts) weights.set(term, (tf * (k1 + 1)) / (tf + enrichmentNorm));
     }
     return toSparse(weights, (weight) => weight);

@@ -45,6 +45,17 @@ describe('retrieval: negation, enrichment field, spelling, definitions', () => {
     assert.equal(dot(off.encodeQuery('on peut déshabiller un voyageur ?'), enriched), 0);
   });
 
+  it('pairs the enrichment’s words within a line or a term, never across two questions or two terms', () => {
+    const encoder = new SparseEncoder(undefined);
+    const vector = encoder.encodeDocument({ headings: '', body: 'Texte.', enrichment: 'Durée de la retenue\nPeut-on fouiller le véhicule ?\nfouille ; véhicule de tourisme' });
+    const has = (term: string) => vector.indices.includes(termId(`e:${term}`));
+    assert.ok(has('fouill+vehicul'), 'a pair inside a question');
+    assert.ok(has('vehicul+tourism'), 'a pair inside a term');
+    assert.ok(!has('retenu+fouill') && !has('vehicul+fouill'), 'no pair across lines');
+    const separated = encoder.encodeDocument({ headings: '', body: 'Texte.', enrichment: 'fouille ; véhicule' });
+    assert.ok(!separated.indices.includes(termId('e:fouill+vehicul')), 'no pair across « ; »');
+  });
+
   it('corrects typos and abbreviations against the bases’ own words, and leaves real French words alone', () => {
     const vocabulary = new Map<string, number>([
       ['difference', 40], ['salaire', 90], ['declaration', 400], ['declarations', 120], ['declarant', 60], ['decla', 0],
