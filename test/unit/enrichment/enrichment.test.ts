@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,5 +69,25 @@ describe('enrichment: entries, authority, shipped data', () => {
     assert.deepEqual(Object.fromEntries(prefixes), { CD: 478, CGFP: 1_284, CPCMR: 256, CIBS: 1_059 });
     // The README of the data folder documents how the entries were written.
     assert.match(readFileSync(join(SHIPPED_ENRICHMENT_DIR, '..', 'README.md'), 'utf8'), /never from evaluation questions/);
+  });
+
+  it('states no figure its article does not contain: every number of a shipped question is in the text it was written from', function () {
+    const corpus = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+    if (!existsSync(corpus)) this.skip();
+    const texts = new Map<string, string>();
+    for (const file of readdirSync(corpus).filter((name) => name.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(corpus, file), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const record = JSON.parse(line) as { id?: string; text?: string; question?: string; answer?: string };
+        if (record.id) texts.set(record.id, [record.text, record.question, record.answer].filter(Boolean).join('\n'));
+      }
+    }
+    const invented: string[] = [];
+    for (const value of readEntries(SHIPPED_ENRICHMENT_DIR).values()) {
+      const text = texts.get(value.id);
+      assert.ok(text !== undefined, `${value.id}: no such record in the shared corpus`);
+      for (const question of value.questions) for (const number of question.match(/\d+/g) ?? []) if (!text.includes(number)) invented.push(`${value.id}: « ${question} »`);
+    }
+    assert.deepEqual(invented, []);
   });
 });
