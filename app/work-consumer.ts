@@ -50,5 +50,9 @@ export function startEnrichmentConsumer(config: Readonly<Config>, knowledge: Kno
       progress: (done, total) => context.reportProgress(Math.floor((done / Math.max(total, 1)) * 100)),
     });
     logger.info('enrichment run finished', { ...report, failed: report.failed.length });
+    // A run where every model call failed is a failure, not « 0 entries written ».
+    if (report.written === 0 && report.failed.length > 0) {
+      throw new PasserelleError('ENRICHMENT_FAILED', { failed: report.failed.length, reasons: [...new Set(report.failed.map((failure) => failure.reason))].join(', ') });
+    }
   });
 }

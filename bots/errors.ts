@@ -133,6 +133,11 @@ export const ERROR_CATALOGUE = {
     userMessage: 'Le modèle de langage a renvoyé une réponse inexploitable. Réessayez votre question.',
     retryable: true,
   },
+  ENRICHMENT_FAILED: {
+    userMessage:
+      'Aucune entrée écrite : le modèle a échoué pour les {failed} document(s) tentés ({reasons}). Vérifiez le modèle configuré (CHAT_MODEL_…) puis relancez « passerelle enrich ».',
+    retryable: false,
+  },
   MODEL_REJECTED_REQUEST: {
     userMessage: 'Le modèle de langage a refusé la requête (authentification ou paramètres). Prévenez l’administrateur.',
     retryable: false,

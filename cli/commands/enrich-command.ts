@@ -106,7 +106,8 @@ async function generate(kb: string, force: boolean, limit: number | undefined, e
     for (;;) {
       const job = await queues.enrichment.get(id);
       if (!job || job.state === 'failed' || job.state === 'cancelled') {
-        context.err(`L’enrichissement a échoué : ${job?.failedReason ?? 'tâche introuvable'}.\n`);
+        // The queue keeps the error's message, « CODE: text »: the text is what the curator reads.
+        context.err(`L’enrichissement a échoué. ${job?.failedReason?.replace(/^[A-Z_]+: /, '') ?? 'Tâche introuvable.'}\n`);
         return 1;
       }
       if (job.progress !== shown && job.progress > 0) {

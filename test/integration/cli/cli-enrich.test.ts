@@ -100,8 +100,10 @@ describe('CLI: passerelle enrich (fake model server, real stores)', function () 
     await cli(['ingest', '--kb', 'legal', '--classification', 'public', corpus], env);
     model.onChat(() => ({ content: 'Désolé, je ne peux pas.' }));
     const run = await cli(['enrich', '--kb', 'legal'], env);
-    assert.equal(run.code, 0);
-    assert.match(run.out, /0 entrée\(s\) écrite\(s\)/);
+    // Every call failed: the run fails and says why, in French, not « 0 entries written ».
+    assert.equal(run.code, 1);
+    assert.match(run.err, /L’enrichissement a échoué\. Aucune entrée écrite : le modèle a échoué pour les 2 document\(s\) tentés \(MODEL_BAD_RESPONSE\)/);
+    assert.doesNotMatch(run.err, /ENRICHMENT_FAILED:/);
     assert.equal((await cli(['enrich', '--kb', 'legal', '--list', '--json'], env)).out.trim(), '[]');
     assert.equal((await cli(['enrich'], env)).code, 2);
     assert.equal((await cli(['enrich', '--kb', 'legal', '--list', '--import', 'x'], env)).code, 2);
