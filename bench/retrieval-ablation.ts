@@ -23,7 +23,7 @@ import { SqliteVectorStore } from '../knowledge/stores/embedded/sqlite-vector-st
  * Retrieval ablation: the whole catalogue indexed in memory as `npm start` indexes it (embedded store, lexical
  * only), then each component switched off in turn, on the field evaluation set.
  *
- *   node --import tsx bench/retrieval-ablation.ts [--half tune|holdout|calibration|field2|field3-tune|field3-holdout|field4-tune|field4-holdout|field5] [--only <name>]
+ *   node --import tsx bench/retrieval-ablation.ts [--half tune|holdout|calibration|field2|field3-tune|field3-holdout|field4-tune|field4-holdout|field5|field6] [--only <name>]
  *
  * `--half holdout` is the frozen half: run it once, at the end, and report it (docs/retrieval.md); tune on
  * `--half tune` (the default). Figures: R@1, R@5, MRR@10 per base, routing accuracy over both bases.
@@ -76,6 +76,8 @@ const FILES: Record<string, { legal: string; hr: string }> = {
   'field4-holdout': { legal: 'eval/field4/legal-holdout.jsonl', hr: 'eval/field4/hr-holdout.jsonl' },
   // field5: written after field4's hold-out was reported; run once, whole, at the end.
   field5: { legal: 'eval/field5/legal.jsonl', hr: 'eval/field5/hr.jsonl' },
+  // field6: written after field5 was run; run once, whole, on the final code of the stop.
+  field6: { legal: 'eval/field6/legal.jsonl', hr: 'eval/field6/hr.jsonl' },
 };
 const files = FILES[values.half];
 if (!files) throw new Error(`--half ${Object.keys(FILES).join('|')}`);
