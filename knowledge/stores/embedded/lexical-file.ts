@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -22,6 +23,11 @@ import { crc32 } from 'node:zlib';
 const MAGIC = 0x31464c50; // "PLF1" read as little-endian
 const LAYOUT = 1;
 const HEADER_BYTES = 40;
+/**
+ * A temporary file this old is a writer's leftover (a process killed between writing and renaming): a write takes
+ * well under a second, so nothing still being written is this old, whichever process or container writes it.
+ */
+export const STALE_TEMPORARY_MS = 10 * 60_000;
 
 /** Path of a base's index file next to the store file. */
 export function lexicalFilePath(storeFile: string, kb: string): string {
@@ -67,6 +73,7 @@ export function writeLexicalFile(path: string, token: string, generation: number
   header.writeUInt32LE(payload.byteLength, 16);
   header.writeUInt32LE(crc32(payload), 20);
   Buffer.from(token, 'hex').copy(header, 24);
+  removeStaleTemporaries(path);
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fd = openSync(temporary, 'wx', 0o600);
@@ -81,6 +88,26 @@ export function writeLexicalFile(path: string, token: string, generation: number
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Removes the temporary files of `path` left by writers killed before their rename (older than STALE_TEMPORARY_MS). */
+function removeStaleTemporaries(path: string, now = Date.now()): void {
+  const folder = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    try {
+      if (now - statSync(join(folder, name)).mtimeMs > STALE_TEMPORARY_MS) rmSync(join(folder, name), { force: true });
+    } catch {
+      // Gone meanwhile, or not ours to remove: the write goes on.
+    }
   }
 }
 

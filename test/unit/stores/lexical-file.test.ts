@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { lexicalFilePath, readLexicalFile } from '../../../knowledge/stores/embedded/lexical-file.ts';
+import { lexicalFilePath, readLexicalFile, STALE_TEMPORARY_MS, writeLexicalFile } from '../../../knowledge/stores/embedded/lexical-file.ts';
 import { generationToken } from '../../../knowledge/stores/embedded/lexical-snapshot.ts';
 import { SqliteVectorStore } from '../../../knowledge/stores/embedded/sqlite-vector-store.ts';
 import { INDEX_FORMAT } from '../../../knowledge/stores/index-format.ts';
@@ -155,6 +155,21 @@ describe('embedded store: lexical index file', () => {
       assert.equal(readLexicalFile(path, token(1), 1).status, 'fresh');
     });
   }
+
+  it('a write removes the temporary files a killed writer left, and no one that may still be written', () => {
+    const path = lexicalFilePath(file, kb);
+    const leftover = `${path}.4242.deadbeef.tmp`;
+    const recent = `${path}.4343.cafebabe.tmp`;
+    const otherBase = `${lexicalFilePath(file, 'autre')}.4444.00000000.tmp`;
+    for (const name of [leftover, recent, otherBase]) writeFileSync(name, 'partial');
+    const old = (Date.now() - STALE_TEMPORARY_MS - 60_000) / 1000;
+    utimesSync(leftover, old, old);
+    utimesSync(otherBase, old, old);
+    writeLexicalFile(path, '00112233445566778899aabbccddeeff', 1, new Uint8Array([1, 2, 3]));
+    assert.equal(existsSync(leftover), false, 'a leftover of this file, older than a write can take: removed');
+    assert.equal(existsSync(recent), true, 'a recent one may be another process writing: kept');
+    assert.equal(existsSync(otherBase), true, 'another base’s files are its own writer’s business');
+  });
 
   it('a reader in this process never sees a file another process is writing half-written', async function () {
     this.timeout(120_000);
