@@ -154,13 +154,11 @@ CREATE TABLE IF NOT EXISTS ${s}.announcements (
   id text PRIMARY KEY, audience text NOT NULL, markdown text NOT NULL, created_by text NOT NULL, origin text NOT NULL,
   created_at timestamptz NOT NULL, scheduled_at timestamptz, status text NOT NULL, confirmed_at timestamptz,
   started_at timestamptz, finished_at timestamptz, notify jsonb, sender text);
-ALTER TABLE ${s}.announcements ADD COLUMN IF NOT EXISTS sender text;
 CREATE INDEX IF NOT EXISTS announcements_by_status ON ${s}.announcements (status, scheduled_at);
 CREATE TABLE IF NOT EXISTS ${s}.announcement_recipients (
   announcement_id text NOT NULL, key text COLLATE "C" NOT NULL, channel text NOT NULL, kind text NOT NULL, target text NOT NULL,
   address jsonb, tenant text, status text NOT NULL, attempts integer NOT NULL, error_code text, reason text, message_id text,
   claimed_by text, updated_at timestamptz NOT NULL, PRIMARY KEY (announcement_id, key));
-ALTER TABLE ${s}.announcement_recipients ADD COLUMN IF NOT EXISTS members integer;
 CREATE INDEX IF NOT EXISTS announcement_recipients_by_status ON ${s}.announcement_recipients (announcement_id, status, key);`;
 }
 

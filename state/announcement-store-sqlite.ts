@@ -34,10 +34,6 @@ export class SqliteAnnouncementStore implements AnnouncementStore {
 
   constructor(file: string) {
     this.db = openSqlite(file, SCHEMA, 'announcements');
-    // Files made before announcements had a signature.
-    if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('announcements') WHERE name = 'sender'").get())) this.db.exec('ALTER TABLE announcements ADD COLUMN sender TEXT');
-    // Files made before announcement rooms.
-    if (!(this.db.prepare("SELECT 1 FROM pragma_table_info('announcement_recipients') WHERE name = 'members'").get())) this.db.exec('ALTER TABLE announcement_recipients ADD COLUMN members INTEGER');
     const prepare = (text: string) => this.db.prepare(text);
     this.sql = {
       insertAnnouncement: prepare(insertSql(SQLITE, 'announcements', ANNOUNCEMENT)),

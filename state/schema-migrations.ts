@@ -24,6 +24,12 @@ export interface Migration {
   name: string;
   sqlite: (s: string) => string;
   postgres: (s: string) => string;
+  /**
+   * A column this migration adds (`ALTER TABLE … ADD COLUMN`), when the version-1 script already creates it for a
+   * fresh install: a SQLite database that has it already is only recorded at this version (SQLite has no
+   * `ADD COLUMN IF NOT EXISTS`; PostgreSQL's migration says `IF NOT EXISTS`).
+   */
+  column?: { table: string; name: string };
 }
 
 /** First key of the advisory lock held while migrating a PostgreSQL schema ("MIGR"). */
@@ -61,7 +67,24 @@ export const MIGRATIONS: Readonly<Record<StoreName, readonly Migration[]>> = {
       postgres: (s) => POSTGRES_TURNS_TABLE(s),
     },
   ],
-  announcements: [],
+  // Both columns were first added at open by the stores, and are in the version-1 script for fresh installs:
+  // databases made before them get them here, those made since only record the version.
+  announcements: [
+    {
+      version: 2,
+      name: 'announcements.sender: the signature shown under an announcement',
+      sqlite: () => `ALTER TABLE announcements ADD COLUMN sender TEXT;`,
+      postgres: (s) => `ALTER TABLE ${s}announcements ADD COLUMN IF NOT EXISTS sender text;`,
+      column: { table: 'announcements', name: 'sender' },
+    },
+    {
+      version: 3,
+      name: 'announcement_recipients.members: the members an announcement room reached',
+      sqlite: () => `ALTER TABLE announcement_recipients ADD COLUMN members INTEGER;`,
+      postgres: (s) => `ALTER TABLE ${s}announcement_recipients ADD COLUMN IF NOT EXISTS members integer;`,
+      column: { table: 'announcement_recipients', name: 'members' },
+    },
+  ],
   curation: [],
   learning: [],
   enrichment: [],
@@ -90,7 +113,7 @@ export function migrateSqlite(db: DatabaseSync, store: StoreName, initial: strin
     if (current < 1) record.run(store, 1, 'initial schema (release 0.1)', new Date().toISOString());
     for (const migration of MIGRATIONS[store]) {
       if (migration.version <= current) continue;
-      db.exec(migration.sqlite(''));
+      if (!migration.column || !hasColumn(db, migration.column)) db.exec(migration.sqlite(''));
       record.run(store, migration.version, migration.name, new Date().toISOString());
     }
     db.exec('COMMIT');
@@ -98,6 +121,10 @@ export function migrateSqlite(db: DatabaseSync, store: StoreName, initial: strin
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+function hasColumn(db: DatabaseSync, column: { table: string; name: string }): boolean {
+  return db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(column.table, column.name) !== undefined;
 }
 
 type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;

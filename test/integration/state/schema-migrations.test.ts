@@ -189,7 +189,26 @@ describe('schema migrations from release 0.1 (SQLite)', () => {
     const db = new DatabaseSync(join(upgraded, 'state.sqlite'));
     const applied = db.prepare('SELECT store, version FROM schema_migrations ORDER BY store, version').all();
     db.close();
-    assert.deepEqual(applied.map((row) => ({ ...row })), [{ store: 'announcements', version: 1 }, { store: 'state', version: 1 }, { store: 'state', version: 2 }, { store: 'state', version: 3 }, { store: 'state', version: 4 }, { store: 'state', version: 5 }]);
+    assert.deepEqual(applied.map((row) => ({ ...row })), [
+      { store: 'announcements', version: 1 }, { store: 'announcements', version: 2 }, { store: 'announcements', version: 3 },
+      { store: 'state', version: 1 }, { store: 'state', version: 2 }, { store: 'state', version: 3 }, { store: 'state', version: 4 }, { store: 'state', version: 5 },
+    ]);
+  });
+
+  it('a database made by a release that created a migration’s column up front only records the migration', async () => {
+    // As the releases between 0.1 and the announcement migrations left it: the columns there, version 1 recorded.
+    await (await openAll(dir)).close();
+    const db = new DatabaseSync(join(dir, 'state.sqlite'));
+    db.exec("DELETE FROM schema_migrations WHERE store = 'announcements' AND version > 1");
+    db.close();
+    const before = shape(join(dir, 'state.sqlite'));
+    const reopened = await openAll(dir);
+    await reopened.close();
+    assert.deepEqual(shape(join(dir, 'state.sqlite')), before, 'nothing altered twice');
+    const again = new DatabaseSync(join(dir, 'state.sqlite'));
+    const versions = again.prepare("SELECT version FROM schema_migrations WHERE store = 'announcements' ORDER BY version").all().map((row) => Number((row as { version: number }).version));
+    again.close();
+    assert.deepEqual(versions, [1, 2, 3]);
   });
 
   it('a table added to the version-1 script before release reaches a database created earlier', async () => {
