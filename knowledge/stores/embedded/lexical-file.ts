@@ -92,7 +92,8 @@ export function writeLexicalFile(path: string, token: string, generation: number
 }
 
 /** Removes the temporary files of `path` left by writers killed before their rename (older than STALE_TEMPORARY_MS). */
-function removeStaleTemporaries(path: string, now = Date.now()): void {
+function removeStaleTemporaries(path: string): void {
+  const now = Date.now();
   const folder = dirname(path);
   const prefix = `${basename(path)}.`;
   let names: string[];
